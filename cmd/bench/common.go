@@ -1,0 +1,35 @@
+package main
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+// parseBytes reads a memory size with an optional unit: 512MiB, 12GiB,
+// 1.5GB, 800M, 1024 (bytes). Binary units (KiB, MiB, GiB, TiB) are powers of
+// 1024, decimal ones (kB, MB, GB, TB) powers of 1000; K, M, G, T alone are
+// binary, as in most memory flags.
+func parseBytes(s string) (int64, error) {
+	t := strings.TrimSpace(s)
+	i := len(t)
+	for i > 0 && (t[i-1] < '0' || t[i-1] > '9') && t[i-1] != '.' {
+		i--
+	}
+	num, unit := t[:i], strings.ToLower(strings.TrimSpace(t[i:]))
+	v, err := strconv.ParseFloat(num, 64)
+	if err != nil || v < 0 {
+		return 0, fmt.Errorf("invalid memory size %q: want a number with an optional unit, e.g. 12GiB, 800MB", s)
+	}
+	mult := map[string]float64{
+		"": 1, "b": 1,
+		"k": 1 << 10, "kib": 1 << 10, "kb": 1e3,
+		"m": 1 << 20, "mib": 1 << 20, "mb": 1e6,
+		"g": 1 << 30, "gib": 1 << 30, "gb": 1e9,
+		"t": 1 << 40, "tib": 1 << 40, "tb": 1e12,
+	}[unit]
+	if mult == 0 {
+		return 0, fmt.Errorf("invalid memory size %q: unknown unit %q (want B, KiB, MiB, GiB, TiB, kB, MB, GB, TB)", s, t[i:])
+	}
+	return int64(v * mult), nil
+}
