@@ -121,10 +121,10 @@ func (k RBF) Validate() error {
 // Linear is K(x, y) = ⟨x,y⟩, always PSD (LIBSVM's -t 0).
 type Linear struct{}
 
-func (Linear) Name() string                     { return "linear" }
-func (Linear) Eval(x, y []float32) float64      { return dot64(x, y) }
+func (Linear) Name() string                      { return "linear" }
+func (Linear) Eval(x, y []float32) float64       { return dot64(x, y) }
 func (Linear) FromDot(dot, _, _ float64) float64 { return dot }
-func (Linear) String() string                   { return "linear" }
+func (Linear) String() string                    { return "linear" }
 
 // Poly is K(x, y) = (γ⟨x,y⟩ + c)^d, PSD for γ > 0, c ≥ 0 and integer d ≥ 1
 // (LIBSVM's -t 1 -g γ -r c -d d).
