@@ -1,6 +1,8 @@
 package main
 
 import (
+	"github.com/svmbench/svmbench/features"
+
 	"fmt"
 	"strconv"
 	"strings"
@@ -33,3 +35,8 @@ func parseBytes(s string) (int64, error) {
 	}
 	return int64(v * mult), nil
 }
+
+// loadCNNExtractor makes the "cnn" feature set (the embeddings of a saved
+// CNN) from a model file. It is set by cnn.go, so that the feature flags
+// need not know the cnn package.
+var loadCNNExtractor func(modelPath string) (features.Extractor, error)
