@@ -50,6 +50,9 @@ type FileSum struct {
 	Name   string `json:"name"`
 	Bytes  int64  `json:"bytes"`
 	SHA256 string `json:"sha256"`
+	// MD5 is set for archives whose official checksum is an MD5
+	// (cifar-10-binary.tar.gz).
+	MD5 string `json:"md5,omitempty"`
 }
 
 // Dataset is a training and a test split over the same classes.

@@ -3,6 +3,12 @@ package dataset
 import (
 	"context"
 	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
 )
 
 // Options say where Load finds the data. The zero value is the default:
@@ -10,7 +16,8 @@ import (
 type Options struct {
 	// Spec is "auto" (or ""): $CIFAR10_DIR, then the cache, then download;
 	// a folder of CIFAR-10 batches; a cifar-10-binary.tar.gz path;
-	// "libsvm:TRAIN[,TEST]"; "images:DIR"; or "synthetic".
+	// "libsvm:TRAIN,TEST"; "images:DIR"; or "synthetic" (optionally
+	// "synthetic:TRAIN,TEST" with the two sizes).
 	Spec string
 	// CacheDir is where downloads go; "" means os.UserCacheDir()/svmbench.
 	CacheDir string
@@ -26,6 +33,142 @@ type Options struct {
 }
 
 // Load resolves opt.Spec and reads the data set it names.
+//
+//	auto, ""            $CIFAR10_DIR if set (an error there is final),
+//	                    else CacheDir/cifar-10-binary.tar.gz if present
+//	                    (MD5 checked), else download it there unless
+//	                    NoDownload; if none works, one error (ErrNoData)
+//	                    that says how to point at a local copy
+//	DIR                 a folder of CIFAR-10 binary batches
+//	FILE.tar.gz, .tgz   a CIFAR-10 binary archive, read without extracting
+//	libsvm:TRAIN,TEST   two LIBSVM text files (a test file is required)
+//	images:DIR          DIR/train/<class>/*.png|*.jpg and DIR/test/<class>/…
+//	synthetic[:N,M]     the generated data set (N train, M test images)
 func Load(ctx context.Context, opt Options) (*Dataset, error) {
-	return nil, errors.New("dataset: Load not implemented yet")
+	spec := strings.TrimSpace(opt.Spec)
+	switch {
+	case spec == "" || spec == "auto":
+		return loadAuto(ctx, opt)
+	case spec == "synthetic" || strings.HasPrefix(spec, "synthetic:"):
+		nTrain, nTest, err := parseSizes(strings.TrimPrefix(strings.TrimPrefix(spec, "synthetic"), ":"))
+		if err != nil {
+			return nil, fmt.Errorf("dataset: -data %s: %v", spec, err)
+		}
+		return Synthetic(nTrain, nTest, opt.Seed), nil
+	case strings.HasPrefix(spec, "libsvm:"):
+		train, test, ok := strings.Cut(strings.TrimPrefix(spec, "libsvm:"), ",")
+		if train == "" {
+			return nil, fmt.Errorf("dataset: -data %s: want libsvm:TRAIN,TEST", spec)
+		}
+		if !ok || test == "" {
+			return nil, fmt.Errorf("dataset: -data %s: a test file is required: libsvm:TRAIN,TEST (split one file beforehand if you have only one)", spec)
+		}
+		return LoadLIBSVM(train, test)
+	case strings.HasPrefix(spec, "images:"):
+		dir := strings.TrimPrefix(spec, "images:")
+		if dir == "" {
+			return nil, fmt.Errorf("dataset: -data %s: want images:DIR", spec)
+		}
+		return LoadImages(ctx, dir)
+	}
+	st, err := os.Stat(spec)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, fmt.Errorf("dataset: -data %s: no such file or folder (want auto, a CIFAR-10 folder, a .tar.gz, libsvm:TRAIN,TEST, images:DIR or synthetic)", spec)
+		}
+		return nil, fmt.Errorf("dataset: %w", err)
+	}
+	if st.IsDir() {
+		return readFolder(ctx, spec, opt.Progress)
+	}
+	if strings.HasSuffix(spec, ".tar.gz") || strings.HasSuffix(spec, ".tgz") {
+		return readArchive(ctx, spec, "", opt.Progress)
+	}
+	return nil, fmt.Errorf("dataset: -data %s: a file, but not a .tar.gz archive (for LIBSVM text use libsvm:TRAIN,TEST)", spec)
 }
+
+// parseSizes parses "" or "N,M".
+func parseSizes(s string) (n, m int, err error) {
+	if s == "" {
+		return 0, 0, nil
+	}
+	a, b, ok := strings.Cut(s, ",")
+	if !ok {
+		return 0, 0, errors.New("want synthetic or synthetic:TRAIN,TEST (two sizes)")
+	}
+	if n, err = strconv.Atoi(a); err != nil || n < 1 {
+		return 0, 0, fmt.Errorf("training size %q: want a positive integer", a)
+	}
+	if m, err = strconv.Atoi(b); err != nil || m < 1 {
+		return 0, 0, fmt.Errorf("test size %q: want a positive integer", b)
+	}
+	return n, m, nil
+}
+
+// DefaultCacheDir is os.UserCacheDir()/svmbench.
+func DefaultCacheDir() (string, error) {
+	dir, err := os.UserCacheDir()
+	if err != nil {
+		return "", fmt.Errorf("dataset: no user cache folder (%v); set -cache or CIFAR10_DIR", err)
+	}
+	return filepath.Join(dir, "svmbench"), nil
+}
+
+func loadAuto(ctx context.Context, opt Options) (*Dataset, error) {
+	if dir := os.Getenv("CIFAR10_DIR"); dir != "" {
+		d, err := Load(ctx, Options{Spec: dir, Progress: opt.Progress})
+		if err != nil {
+			return nil, fmt.Errorf("%w (from CIFAR10_DIR=%s)", err, dir)
+		}
+		d.Source += " (CIFAR10_DIR)"
+		return d, nil
+	}
+	cache := opt.CacheDir
+	if cache == "" {
+		var err error
+		if cache, err = DefaultCacheDir(); err != nil {
+			return nil, noData(err.Error())
+		}
+	}
+	cached := filepath.Join(cache, ArchiveName)
+	if _, err := os.Stat(cached); err == nil {
+		d, err := readArchive(ctx, cached, cifarMD5, opt.Progress)
+		if err != nil {
+			return nil, err
+		}
+		d.Source += " (cache)"
+		return d, nil
+	}
+	if opt.NoDownload {
+		return nil, noData(fmt.Sprintf("CIFAR10_DIR is not set, %s does not exist, and downloading is off", cached))
+	}
+	url := opt.URL
+	if url == "" {
+		url = OfficialURL
+	}
+	file, err := Download(ctx, url, cache, opt.Progress)
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, err
+		}
+		return nil, noData(fmt.Sprintf("CIFAR10_DIR is not set, %s does not exist, and the download failed: %v", cached, err))
+	}
+	d, err := readArchive(ctx, file, cifarMD5, opt.Progress)
+	if err != nil {
+		return nil, err
+	}
+	d.Source += " (downloaded from " + url + ")"
+	return d, nil
+}
+
+type noDataError struct{ why string }
+
+func (e *noDataError) Error() string {
+	return "dataset: no CIFAR-10 data: " + strings.TrimPrefix(e.why, "dataset: ") +
+		". Point at a local copy with -data DIR or CIFAR10_DIR=DIR (DIR holds data_batch_1..5.bin and test_batch.bin)," +
+		" or -data FILE for cifar-10-binary.tar.gz; or use -data synthetic"
+}
+
+func (e *noDataError) Is(target error) bool { return target == ErrNoData }
+
+func noData(why string) error { return &noDataError{why} }

@@ -1,0 +1,97 @@
+package dataset
+
+import (
+	"context"
+	"crypto/md5"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+)
+
+// OfficialURL is where CIFAR-10's authors publish the binary version.
+const OfficialURL = "https://www.cs.toronto.edu/~kriz/cifar-10-binary.tar.gz"
+
+// ArchiveName is the name of the archive in the cache folder.
+const ArchiveName = "cifar-10-binary.tar.gz"
+
+// cifarMD5 is the published MD5 of cifar-10-binary.tar.gz (tests replace it).
+var cifarMD5 = "c32a1d4ab5d03f1284b67883e8d87530"
+
+// Download fetches url (OfficialURL when "") into cacheDir (DefaultCacheDir
+// when "") as cifar-10-binary.tar.gz and returns its path. The body goes to
+// a temporary file in the same folder, named *.partial, which is renamed
+// into place only when it is whole (Content-Length, when the server sends
+// one) and its MD5 is the official one; on any failure, including ctx
+// being cancelled, the temporary file is removed, so nothing is left that
+// a later run would take for data. progress, when not nil, gets the bytes
+// received and the total (-1 when unknown).
+func Download(ctx context.Context, url, cacheDir string, progress func(done, total int64)) (string, error) {
+	if url == "" {
+		url = OfficialURL
+	}
+	if cacheDir == "" {
+		var err error
+		if cacheDir, err = DefaultCacheDir(); err != nil {
+			return "", err
+		}
+	}
+	if err := os.MkdirAll(cacheDir, 0o755); err != nil {
+		return "", fmt.Errorf("dataset: cache folder: %w", err)
+	}
+	dst := filepath.Join(cacheDir, ArchiveName)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	if err != nil {
+		return "", fmt.Errorf("dataset: download %s: %w", url, err)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return "", fmt.Errorf("dataset: download: %w", err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return "", fmt.Errorf("dataset: download %s: %s", url, resp.Status)
+	}
+
+	tmp, err := os.CreateTemp(cacheDir, ArchiveName+".*.partial")
+	if err != nil {
+		return "", fmt.Errorf("dataset: cache folder: %w", err)
+	}
+	ok := false
+	defer func() {
+		if !ok {
+			tmp.Close()
+			os.Remove(tmp.Name())
+		}
+	}()
+	h := md5.New()
+	pr := &progressReader{r: resp.Body, total: resp.ContentLength, progress: progress, ctx: ctx}
+	n, err := io.Copy(io.MultiWriter(tmp, h), pr)
+	if err != nil {
+		if ctx.Err() != nil {
+			return "", fmt.Errorf("dataset: download %s: %w", url, ctx.Err())
+		}
+		return "", fmt.Errorf("dataset: download %s: after %d bytes: %w", url, n, err)
+	}
+	if resp.ContentLength >= 0 && n != resp.ContentLength {
+		return "", fmt.Errorf("dataset: download %s: truncated: %d of %d bytes", url, n, resp.ContentLength)
+	}
+	if got := hex.EncodeToString(h.Sum(nil)); got != cifarMD5 {
+		return "", &checksumError{File: url, Algo: "MD5", Got: got, Want: cifarMD5,
+			Hint: fmt.Sprintf("the download (%d bytes) is corrupt or not cifar-10-binary.tar.gz", n)}
+	}
+	if err := tmp.Sync(); err != nil {
+		return "", fmt.Errorf("dataset: %w", err)
+	}
+	if err := tmp.Close(); err != nil {
+		return "", fmt.Errorf("dataset: %w", err)
+	}
+	if err := os.Rename(tmp.Name(), dst); err != nil {
+		return "", fmt.Errorf("dataset: %w", err)
+	}
+	ok = true
+	return dst, nil
+}
+
