@@ -2,6 +2,7 @@ package features
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/svmbench/svmbench/dataset"
 	"github.com/svmbench/svmbench/internal/linalg"
@@ -17,23 +18,50 @@ var _ Extractor = Pixels{}
 func (Pixels) Name() string { return "pixels" }
 
 func (Pixels) Extract(s *dataset.Split, img *dataset.ImageShape) (*linalg.Matrix, error) {
-	out := s.X.Clone()
-	if img != nil {
-		for i := range out.Data {
-			out.Data[i] /= 255
-		}
+	if err := checkSplit("pixels", s, img); err != nil {
+		return nil, err
 	}
+	n, d := s.X.Dims()
+	out := linalg.New(n, d)
+	parallelRows(n, workerCount(n), func(_, lo, hi int) {
+		for i := lo; i < hi; i++ {
+			src, dst := s.X.Row(i), out.Row(i)
+			if img == nil {
+				copy(dst, src)
+				continue
+			}
+			for j, v := range src {
+				dst[j] = v / 255
+			}
+		}
+	})
 	return out, nil
 }
 
-// ByName returns the extractor called name ("pixels", ...). Extractors that
-// live in other packages (cnn) are made there.
+// names are the feature sets ByName makes, in the order help texts list
+// them.
+var names = []string{"pixels", "standard", "gray", "hog"}
+
+// Names returns the names ByName accepts. "cnn" is not among them: the
+// cnn package makes that extractor from a trained model.
+func Names() []string { return append([]string(nil), names...) }
+
+// ByName returns a new extractor called name: "pixels" (also ""),
+// "standard", "gray" or "hog". Extractors that live in other packages
+// (cnn) are made there. Each call returns a fresh extractor, so fitted
+// state (Standard's) is never shared between data sets.
 func ByName(name string) (Extractor, error) {
 	switch name {
 	case "", "pixels":
 		return Pixels{}, nil
+	case "standard":
+		return &Standard{}, nil
+	case "gray":
+		return Gray{}, nil
+	case "hog":
+		return HOG{}, nil
 	}
-	return nil, fmt.Errorf("features: unknown feature set %q: want pixels", name)
+	return nil, fmt.Errorf("features: unknown feature set %q: want one of %s", name, strings.Join(names, ", "))
 }
 
 // Apply fits e on the training split when it is a Fitter, then extracts the
