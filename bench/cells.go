@@ -1,0 +1,236 @@
+package bench
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"strings"
+
+	"github.com/svmbench/svmbench/kernels"
+)
+
+// Kernel names a grid accepts.
+const (
+	KernelSigmoid = "sigmoid"
+	KernelRBF     = "rbf"
+	KernelLinear  = "linear"
+	KernelPoly    = "poly"
+)
+
+// DefaultRange returns the default values of parameter name ("alpha",
+// "coef0", "gamma", "C") for kernel. See the GridConfig documentation for
+// the reasons behind them.
+func DefaultRange(kernel, name string) Range {
+	must := func(s string) Range {
+		r, err := ParseRange(s)
+		if err != nil {
+			panic(err)
+		}
+		return r
+	}
+	switch name {
+	case "alpha":
+		return must("2^-15:2^-5:2")
+	case "coef0":
+		if kernel == KernelPoly {
+			return must("0")
+		}
+		return must("-2:0:0.5")
+	case "gamma":
+		return must("2^3:2^-15:-2") // grid.py's -log2g 3,-15,-2
+	case "C":
+		if kernel == KernelSigmoid {
+			return must("2^-1:2^7:2")
+		}
+		return must("2^-5:2^15:2") // grid.py's -log2c -5,15,2
+	}
+	panic("bench: no default range for " + name)
+}
+
+// axes returns the parameter names a kernel's grid ranges over, outermost
+// first; C is always last (innermost).
+func axes(kernel string) []string {
+	switch kernel {
+	case KernelSigmoid:
+		return []string{"alpha", "coef0", "C"}
+	case KernelRBF:
+		return []string{"gamma", "C"}
+	case KernelPoly:
+		return []string{"gamma", "coef0", "C"}
+	}
+	return []string{"C"}
+}
+
+func (cfg *GridConfig) rangeOf(name string) *Range {
+	switch name {
+	case "alpha":
+		return &cfg.Alpha
+	case "coef0":
+		return &cfg.Coef0
+	case "gamma":
+		return &cfg.Gamma
+	}
+	return &cfg.C
+}
+
+func setParam(c *GridCell, name string, v float64) {
+	switch name {
+	case "alpha":
+		c.Alpha = v
+	case "coef0":
+		c.Coef0 = v
+	case "gamma":
+		c.Gamma = v
+	default:
+		c.C = v
+	}
+}
+
+// Cells returns the grid's cells in its deterministic order, with Index,
+// Kernel, Features, the parameters and Folds set. For a full grid the
+// order is the nested loop over the kernel's parameters in the order
+// alpha, coef0, C (sigmoid), gamma, C (rbf), gamma, coef0, C (poly) or C
+// (linear), each in the order its Range lists its values: C varies
+// fastest. For random search, cell i is the i-th draw of a generator
+// seeded with cfg.Seed. cfg must have been through Validate.
+func (cfg *GridConfig) Cells() []GridCell {
+	names := axes(cfg.Kernel)
+	base := GridCell{Kernel: cfg.Kernel, Features: cfg.Features, Folds: cfg.Folds}
+	if cfg.Kernel == KernelPoly {
+		base.Degree = cfg.Degree
+	}
+	var cells []GridCell
+	if cfg.Search == "random" {
+		rng := rand.New(rand.NewPCG(cfg.Seed, 0x72616e646f6d)) // "random"
+		for i := 0; i < cfg.Trials; i++ {
+			c := base
+			c.Index = i
+			for _, n := range names {
+				setParam(&c, n, cfg.rangeOf(n).sample(rng))
+			}
+			cells = append(cells, c)
+		}
+		return cells
+	}
+	var rec func(d int, c GridCell)
+	rec = func(d int, c GridCell) {
+		if d == len(names) {
+			c.Index = len(cells)
+			cells = append(cells, c)
+			return
+		}
+		for _, v := range cfg.rangeOf(names[d]).Values {
+			setParam(&c, names[d], v)
+			rec(d+1, c)
+		}
+	}
+	rec(0, base)
+	return cells
+}
+
+// ShardCells returns the cells of shard i of n: cells i, i+n, i+2n, … of
+// the order.
+func ShardCells(cells []GridCell, i, n int) []GridCell {
+	var out []GridCell
+	for k := i; k < len(cells); k += n {
+		out = append(out, cells[k])
+	}
+	return out
+}
+
+// CellKernel returns the kernel of cell c.
+func CellKernel(c GridCell) (kernels.DotKernel, error) {
+	var k kernels.DotKernel
+	switch c.Kernel {
+	case KernelSigmoid:
+		k = kernels.Sigmoid{Alpha: c.Alpha, Coef0: c.Coef0}
+	case KernelRBF:
+		k = kernels.RBF{Gamma: c.Gamma}
+	case KernelLinear:
+		k = kernels.Linear{}
+	case KernelPoly:
+		k = kernels.Poly{Gamma: c.Gamma, Coef0: c.Coef0, Degree: c.Degree}
+	default:
+		return nil, fmt.Errorf("bench: unknown kernel %q: want sigmoid, rbf, linear or poly", c.Kernel)
+	}
+	if err := kernels.Validate(k); err != nil {
+		return nil, err
+	}
+	return k, nil
+}
+
+// sameParams reports whether two cells describe the same grid point.
+func sameParams(a, b GridCell) bool {
+	return a.Index == b.Index && a.Kernel == b.Kernel && a.Features == b.Features &&
+		a.Alpha == b.Alpha && a.Coef0 == b.Coef0 && a.Gamma == b.Gamma &&
+		a.Degree == b.Degree && a.C == b.C && a.Folds == b.Folds
+}
+
+// Better reports whether cell a ranks above cell b: higher cv_accuracy;
+// on a tie smaller C, then smaller α (sigmoid) or γ (rbf, poly), then c
+// closer to 0, then earlier in the cell order.
+func Better(a, b GridCell) bool {
+	if a.CVAccuracy != b.CVAccuracy {
+		return a.CVAccuracy > b.CVAccuracy
+	}
+	if a.C != b.C {
+		return a.C < b.C
+	}
+	if a.Alpha != b.Alpha {
+		return a.Alpha < b.Alpha
+	}
+	if a.Gamma != b.Gamma {
+		return a.Gamma < b.Gamma
+	}
+	if ac, bc := math.Abs(a.Coef0), math.Abs(b.Coef0); ac != bc {
+		return ac < bc
+	}
+	return a.Index < b.Index
+}
+
+// BestCell returns the best of cells by Better, and false when there are
+// none.
+func BestCell(cells []GridCell) (GridCell, bool) {
+	if len(cells) == 0 {
+		return GridCell{}, false
+	}
+	best := cells[0]
+	for _, c := range cells[1:] {
+		if Better(c, best) {
+			best = c
+		}
+	}
+	return best, true
+}
+
+// fileTag is the KERNEL-FEATURES part of the grid's file names.
+func fileTag(kernel, features string) string {
+	clean := func(s string) string {
+		return strings.Map(func(r rune) rune {
+			switch {
+			case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9', r == '_', r == '.':
+				return r
+			}
+			return '_'
+		}, s)
+	}
+	return clean(kernel) + "-" + clean(features)
+}
+
+// GridFile, SpecFile, BestFile and ModelFile name the files of the grid
+// of kernel on features in a results folder (base names).
+func GridFile(kernel, features string) string {
+	return "grid-" + fileTag(kernel, features) + ".jsonl"
+}
+
+func SpecFile(kernel, features string) string {
+	return "grid-" + fileTag(kernel, features) + ".spec.json"
+}
+
+func BestFile(kernel, features string) string {
+	return "best-" + fileTag(kernel, features) + ".json"
+}
+
+func ModelFile(kernel, features string) string {
+	return "best-" + fileTag(kernel, features) + ".model"
+}

@@ -1,0 +1,38 @@
+// Package bench runs svmbench's experiments: cross-validated grid searches
+// over kernel parameters, model comparisons on one split, and scaling runs,
+// and defines the results files they write (results.go; FORMATS.md at the
+// module root documents every field).
+//
+// # Grid search
+//
+// A grid is one kernel on one feature set. Its cells are the points of
+// α × c × C (sigmoid), γ × C (rbf), γ × c × C (poly) or C (linear), in a
+// deterministic order (C varies fastest), or Trials points drawn from the
+// same ranges by a seeded generator (random search). A cell's score is
+// its k-fold stratified cross-validation accuracy on the training data:
+//
+//	cv_accuracy = (Σ_f correct_f) / n
+//
+// the fraction of all n training samples predicted right by the model
+// trained without their fold, as LIBSVM's svm-train -v reports it.
+//
+// Every kernel searched is a function of ⟨x,y⟩, ‖x‖² and ‖y‖². The inner
+// products of all n training samples are therefore computed once
+// (kernels.NewDotGram, one n×n×d matrix product); the Gram matrix of each
+// cell on each fold's training rows, and the block between the fold's
+// validation rows and its training rows, are then elementwise maps of it
+// (DotGram.Gram with row and column index sets). The SVM trains on that
+// Gram matrix (svm.TrainGram) and predicts from the block
+// (Model.PredictGram). A grid of G cells and k folds costs one matrix
+// product instead of LIBSVM's G·k·(number of SMO kernel evaluations).
+//
+// Each finished cell is appended to the grid's journal as one JSON line and
+// the file is synced, so an interruption loses at most the cells running;
+// Resume skips the cells found and drops a torn last line. Shards split the
+// cell order (cells i, i+N, …) over machines; Merge joins their journals,
+// refusing grids whose specs (ranges, folds, seed, training data digest)
+// differ.
+//
+// The best cell has the highest cv_accuracy; ties go to the smaller C,
+// then the smaller α or γ, then the c closer to 0, then the earlier cell.
+package bench

@@ -1,0 +1,735 @@
+package bench
+
+import (
+	"bufio"
+	"context"
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"reflect"
+	"runtime"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/svmbench/svmbench/dataset"
+	"github.com/svmbench/svmbench/internal/linalg"
+	"github.com/svmbench/svmbench/kernels"
+)
+
+// GridConfig is a cross-validated grid search: one kernel on one feature
+// set. The zero value of every field is a documented default.
+type GridConfig struct {
+	// Kernel is "sigmoid" (the default), "rbf", "linear" or "poly".
+	Kernel string
+	// Features names the feature set the training matrix holds, for the
+	// records and file names; "" means "pixels".
+	Features string
+
+	// Alpha (sigmoid slope), Coef0 (sigmoid and poly bias c), Gamma (rbf
+	// and poly) and C (the SVM penalty) are the values to search; a zero
+	// Range takes the default:
+	//
+	//	sigmoid α = 2^-15:2^-5:2. On pixels/255 the inner products of
+	//	        CIFAR images are a few hundred to about 1500; α⟨x,y⟩ must
+	//	        stay near [-3, 3] or tanh saturates and the Gram matrix
+	//	        becomes nearly constant, so α spans 1/32768 … 1/32.
+	//	sigmoid c = -2:0:0.5. Lin and Lin (2003): with α > 0 the kernel is
+	//	        closest to PSD (and works best) for c ≤ 0.
+	//	sigmoid C = 2^-1:2^7:2. The top of grid.py's C range costs the most
+	//	        time (large C: many iterations), and with the sigmoid kernel
+	//	        on image features the best C lies in 2^1…2^5 in our runs; the
+	//	        grid is 6 × 5 × 5 = 150 cells.
+	//	rbf γ = 2^3:2^-15:-2 and C = 2^-5:2^15:2, grid.py's defaults;
+	//	linear and poly C likewise; poly γ as rbf, c = 0.
+	Alpha, Coef0, Gamma, C Range
+	// Degree is the poly kernel's degree; 0 means 3 (LIBSVM's default).
+	Degree int
+
+	// Folds is the number of stratified cross-validation folds; 0 means 5.
+	Folds int
+	// Search is "grid" (every cell, the default) or "random": Trials cells
+	// drawn from the same ranges (log-uniform over 2^a:2^b:k ranges,
+	// uniform over start:stop:step ranges, uniform among listed values).
+	Search string
+	// Trials is the number of random-search cells; 0 means 20.
+	Trials int
+	// Seed drives the folds, random search and the PSD sample.
+	Seed uint64
+
+	// MaxIter caps the SMO iterations of every binary fit in the grid, so
+	// that a non-PSD sigmoid cell that stalls does not eat the grid; a
+	// capped fit is recorded (capped: true) and still scored. 0 means 20·n
+	// with n the fold's training size; -1 means the solver's own default.
+	// The final retrained model uses the solver's default.
+	MaxIter int
+	// Tol is the solver's stopping tolerance; 0 means the solver default
+	// (1e-3, LIBSVM's -e).
+	Tol float64
+
+	// MemBytes bounds the memory of the grid: the n×n inner products plus,
+	// per cell running at once, a fold's Gram matrix and validation block.
+	// 0 means a quarter of physical memory (4 GiB when unknown).
+	MemBytes int64
+	// Workers is the number of fits run at once; 0 means GOMAXPROCS,
+	// lowered to what MemBytes allows.
+	Workers int
+
+	// PSD records, per cell, the smallest eigenvalue of the kernel's Gram
+	// matrix on PSDSample seeded training rows (0 means 1000).
+	PSD       bool
+	PSDSample int
+
+	// Shard and Shards split the cell order: this run does cells Shard,
+	// Shard+Shards, …. Zero values mean 0 of 1 (the whole grid). A shard
+	// writes its cells and spec but no best file; Merge joins shards.
+	Shard, Shards int
+
+	// Out is the results folder. "" writes nothing (the cells are only
+	// returned).
+	Out string
+	// Resume continues a grid whose journal is in Out: a torn last line is
+	// dropped and the cells already there are skipped. Without Resume an
+	// existing journal with cells is an error, so nothing is overwritten.
+	Resume bool
+	// NoRetrain skips retraining the best cell on all the training data
+	// (Best then has no model and no test accuracy).
+	NoRetrain bool
+
+	// Progress, when not nil, is called after every fit with the number of
+	// fits (cell × fold) done and the total for this run; cells resumed
+	// from the journal count as done.
+	Progress func(done, total int64)
+	// Args is the command line, for the manifest.
+	Args []string
+}
+
+// Validate fills the defaults and checks the configuration; errors name
+// the field and the allowed range.
+func (cfg *GridConfig) Validate() error {
+	if cfg.Kernel == "" {
+		cfg.Kernel = KernelSigmoid
+	}
+	switch cfg.Kernel {
+	case KernelSigmoid, KernelRBF, KernelLinear, KernelPoly:
+	default:
+		return fmt.Errorf("bench: GridConfig.Kernel = %q: want sigmoid, rbf, linear or poly", cfg.Kernel)
+	}
+	if cfg.Features == "" {
+		cfg.Features = "pixels"
+	}
+	if cfg.Kernel == KernelPoly && cfg.Degree == 0 {
+		cfg.Degree = 3
+	}
+	if cfg.Kernel == KernelPoly && cfg.Degree < 1 {
+		return fmt.Errorf("bench: GridConfig.Degree = %d: want an integer ≥ 1", cfg.Degree)
+	}
+	if cfg.Kernel != KernelPoly {
+		cfg.Degree = 0
+	}
+	used := map[string]bool{}
+	for _, n := range axes(cfg.Kernel) {
+		used[n] = true
+	}
+	for _, n := range []string{"alpha", "coef0", "gamma", "C"} {
+		r := cfg.rangeOf(n)
+		if !used[n] {
+			if !r.IsZero() {
+				return fmt.Errorf("bench: GridConfig: the %s kernel has no parameter %s", cfg.Kernel, n)
+			}
+			continue
+		}
+		if r.IsZero() {
+			*r = DefaultRange(cfg.Kernel, n)
+		}
+		for _, v := range r.Values {
+			if math.IsNaN(v) || math.IsInf(v, 0) {
+				return fmt.Errorf("bench: GridConfig.%s has %v: want finite values", rangeField(n), v)
+			}
+			if (n == "C" || n == "gamma") && !(v > 0) {
+				return fmt.Errorf("bench: GridConfig.%s has %g: want values > 0", rangeField(n), v)
+			}
+		}
+	}
+	if cfg.Folds == 0 {
+		cfg.Folds = 5
+	}
+	if cfg.Folds < 2 {
+		return fmt.Errorf("bench: GridConfig.Folds = %d: want at least 2", cfg.Folds)
+	}
+	switch cfg.Search {
+	case "":
+		cfg.Search = "grid"
+	case "grid", "random":
+	default:
+		return fmt.Errorf("bench: GridConfig.Search = %q: want grid or random", cfg.Search)
+	}
+	if cfg.Search == "random" {
+		if cfg.Trials == 0 {
+			cfg.Trials = 20
+		}
+		if cfg.Trials < 1 || cfg.Trials > 1e6 {
+			return fmt.Errorf("bench: GridConfig.Trials = %d: want 1 to 1000000", cfg.Trials)
+		}
+	}
+	if cfg.MaxIter < -1 {
+		return fmt.Errorf("bench: GridConfig.MaxIter = %d: want ≥ 1, 0 (20·n) or -1 (solver default)", cfg.MaxIter)
+	}
+	if cfg.Tol < 0 || math.IsNaN(cfg.Tol) {
+		return fmt.Errorf("bench: GridConfig.Tol = %v: want a value > 0, or 0 for the default", cfg.Tol)
+	}
+	if cfg.MemBytes < 0 {
+		return fmt.Errorf("bench: GridConfig.MemBytes = %d: want ≥ 0", cfg.MemBytes)
+	}
+	if cfg.MemBytes == 0 {
+		cfg.MemBytes = DefaultMemBytes()
+	}
+	if cfg.Workers < 0 {
+		return fmt.Errorf("bench: GridConfig.Workers = %d: want ≥ 0", cfg.Workers)
+	}
+	if cfg.PSDSample == 0 {
+		cfg.PSDSample = 1000
+	}
+	if cfg.PSDSample < 2 {
+		return fmt.Errorf("bench: GridConfig.PSDSample = %d: want at least 2", cfg.PSDSample)
+	}
+	if cfg.Shards == 0 {
+		cfg.Shards = 1
+	}
+	if cfg.Shards < 1 || cfg.Shard < 0 || cfg.Shard >= cfg.Shards {
+		return fmt.Errorf("bench: GridConfig shard %d/%d: want 0 ≤ Shard < Shards", cfg.Shard, cfg.Shards)
+	}
+	return nil
+}
+
+func rangeField(n string) string {
+	switch n {
+	case "alpha":
+		return "Alpha"
+	case "coef0":
+		return "Coef0"
+	case "gamma":
+		return "Gamma"
+	}
+	return "C"
+}
+
+// ParseShard reads "I/N" (0 ≤ I < N).
+func ParseShard(s string) (i, n int, err error) {
+	a, b, ok := strings.Cut(strings.TrimSpace(s), "/")
+	if ok {
+		i, err = strconv.Atoi(strings.TrimSpace(a))
+		if err == nil {
+			n, err = strconv.Atoi(strings.TrimSpace(b))
+		}
+	}
+	if !ok || err != nil || n < 1 || i < 0 || i >= n {
+		return 0, 0, fmt.Errorf("bench: shard %q: want I/N with 0 ≤ I < N, e.g. 0/4", s)
+	}
+	return i, n, nil
+}
+
+// DefaultMemBytes is a quarter of physical memory (from /proc/meminfo),
+// or 4 GiB when it cannot be read.
+func DefaultMemBytes() int64 {
+	f, err := os.Open("/proc/meminfo")
+	if err == nil {
+		defer f.Close()
+		sc := bufio.NewScanner(f)
+		for sc.Scan() {
+			var kb int64
+			if n, _ := fmt.Sscanf(sc.Text(), "MemTotal: %d kB", &kb); n == 1 && kb > 0 {
+				return kb * 1024 / 4
+			}
+		}
+	}
+	return 4 << 30
+}
+
+// spec describes cfg on training data x, y for the spec file.
+func (cfg *GridConfig) spec(x *linalg.Matrix, y []int, nCells int, m Manifest) GridSpec {
+	sr := func(r Range, used bool) SpecRange {
+		if !used {
+			return SpecRange{}
+		}
+		return SpecRange{Text: r.Text, Kind: r.Kind.String(), Values: r.Values}
+	}
+	used := map[string]bool{}
+	for _, n := range axes(cfg.Kernel) {
+		used[n] = true
+	}
+	s := GridSpec{
+		Kernel: cfg.Kernel, Features: cfg.Features, Search: cfg.Search,
+		Alpha: sr(cfg.Alpha, used["alpha"]), Coef0: sr(cfg.Coef0, used["coef0"]),
+		Gamma: sr(cfg.Gamma, used["gamma"]), C: sr(cfg.C, used["C"]),
+		Degree: cfg.Degree, Folds: cfg.Folds, Seed: cfg.Seed, MaxIter: cfg.MaxIter, Tol: cfg.Tol,
+		PSD: cfg.PSD, Cells: nCells, Shard: cfg.Shard, Shards: cfg.Shards,
+		TrainN: len(y), TrainSHA256: TrainDigest(x, y), Manifest: m,
+	}
+	if cfg.Search == "random" {
+		s.Trials = cfg.Trials
+	}
+	if cfg.PSD {
+		s.PSDSample = cfg.PSDSample
+	}
+	return s
+}
+
+// TrainDigest is the GridSpec.TrainSHA256 of features x and labels y.
+func TrainDigest(x *linalg.Matrix, y []int) string {
+	h := sha256.New()
+	buf := make([]byte, 0, 4*x.Cols)
+	for i := 0; i < x.Rows; i++ {
+		buf = buf[:0]
+		for _, v := range x.Row(i) {
+			buf = binary.LittleEndian.AppendUint32(buf, math.Float32bits(v))
+		}
+		h.Write(buf)
+	}
+	buf = buf[:0]
+	for _, v := range y {
+		buf = binary.LittleEndian.AppendUint64(buf, uint64(int64(v)))
+	}
+	h.Write(buf)
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// sameGrid explains how two specs differ as grids on data (shard and
+// manifest aside), or returns "".
+func sameGrid(a, b GridSpec) string {
+	a.Shard, b.Shard, a.Shards, b.Shards = 0, 0, 0, 0
+	a.Manifest, b.Manifest = Manifest{}, Manifest{}
+	switch {
+	case a.TrainSHA256 != b.TrainSHA256 || a.TrainN != b.TrainN:
+		return fmt.Sprintf("different training data (%d samples, sha256 %.12s… against %d samples, %.12s…)", a.TrainN, a.TrainSHA256, b.TrainN, b.TrainSHA256)
+	case a.Kernel != b.Kernel || a.Features != b.Features:
+		return fmt.Sprintf("kernel/features %s/%s against %s/%s", a.Kernel, a.Features, b.Kernel, b.Features)
+	}
+	var ma, mb map[string]any
+	ja, _ := json.Marshal(a)
+	jb, _ := json.Marshal(b)
+	json.Unmarshal(ja, &ma)
+	json.Unmarshal(jb, &mb)
+	var diffs []string
+	for k, va := range ma {
+		if !reflect.DeepEqual(va, mb[k]) {
+			sa, _ := json.Marshal(va)
+			sb, _ := json.Marshal(mb[k])
+			diffs = append(diffs, fmt.Sprintf("%s %s against %s", k, sa, sb))
+		}
+	}
+	slices.Sort(diffs)
+	return strings.Join(diffs, "; ")
+}
+
+// fitResult is one fold of one cell.
+type fitResult struct {
+	correct int
+	nsv     int
+	capped  bool
+}
+
+// gramFitter trains a model on the fold Gram k (n×n, labels y) and
+// predicts the validation block val (m×n) into pred (len m).
+type gramFitter func(ctx context.Context, k *linalg.Matrix, y []int, val *linalg.Matrix, pred []int, kern kernels.DotKernel, c, tol float64, maxIter int) (nsv int, capped bool, err error)
+
+// fitGram is the fitter the grid uses: svm.TrainGram and PredictGram.
+// Tests may replace it.
+var fitGram gramFitter = svmFitGram
+
+// Grid runs the cross-validated grid search cfg on the training split of
+// d, with train and test the feature matrices of d's training and test
+// splits (rows in the order of d.Train and d.Test; test may be nil with
+// cfg.NoRetrain). It returns the best cell retrained on all of train
+// (nil for a shard, or when no cell finished) and the cells of this run
+// in cell order, resumed ones included. On cancellation it returns the
+// cells finished so far with ctx's error; they are in the journal.
+func Grid(ctx context.Context, d *dataset.Dataset, train, test *linalg.Matrix, cfg GridConfig) (*Best, []GridCell, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, nil, err
+	}
+	y := d.Train.Y
+	if train.Rows != len(y) {
+		return nil, nil, fmt.Errorf("bench: Grid: %d training rows for %d labels", train.Rows, len(y))
+	}
+	if test != nil && test.Rows != len(d.Test.Y) {
+		return nil, nil, fmt.Errorf("bench: Grid: %d test rows for %d labels", test.Rows, len(d.Test.Y))
+	}
+	if err := checkFoldable(y, cfg.Folds); err != nil {
+		return nil, nil, err
+	}
+	all := cfg.Cells()
+	mine := ShardCells(all, cfg.Shard, cfg.Shards)
+	for _, c := range mine {
+		if _, err := CellKernel(c); err != nil {
+			return nil, nil, fmt.Errorf("bench: cell %d: %w", c.Index, err)
+		}
+	}
+	manifest := NewManifest(d, cfg.Seed, cfg.Args)
+	spec := cfg.spec(train, y, len(all), manifest)
+
+	// Journal: what is done already, and where new cells go.
+	done := map[int]GridCell{}
+	var jr *journal
+	if cfg.Out != "" {
+		if err := os.MkdirAll(cfg.Out, 0o755); err != nil {
+			return nil, nil, fmt.Errorf("bench: %w", err)
+		}
+		jpath := filepath.Join(cfg.Out, GridFile(cfg.Kernel, cfg.Features))
+		spath := filepath.Join(cfg.Out, SpecFile(cfg.Kernel, cfg.Features))
+		old, torn, err := ReadCells(jpath)
+		if err != nil {
+			return nil, nil, err
+		}
+		if len(old) > 0 || torn >= 0 {
+			if !cfg.Resume {
+				return nil, nil, fmt.Errorf("bench: %s already holds %d cells: resume it (-resume) or choose another folder", jpath, len(old))
+			}
+			var prev GridSpec
+			if err := ReadJSON(spath, &prev); err != nil {
+				return nil, nil, fmt.Errorf("bench: resuming %s: %w", jpath, err)
+			}
+			if why := sameGrid(prev, spec); why != "" {
+				return nil, nil, fmt.Errorf("bench: cannot resume %s: it is another grid: %s", jpath, why)
+			}
+			byIndex := map[int]GridCell{}
+			for _, c := range all {
+				byIndex[c.Index] = c
+			}
+			for _, c := range old {
+				want, ok := byIndex[c.Index]
+				if !ok || !sameParams(want, stripResult(c)) {
+					return nil, nil, fmt.Errorf("bench: %s: cell %d does not match this grid's cell order", jpath, c.Index)
+				}
+				done[c.Index] = c
+			}
+		}
+		if err := WriteJSON(spath, spec); err != nil {
+			return nil, nil, err
+		}
+		if jr, err = openJournal(jpath, torn); err != nil {
+			return nil, nil, err
+		}
+		defer jr.close()
+	}
+	var todo []GridCell
+	var finished []GridCell
+	for _, c := range mine {
+		if dc, ok := done[c.Index]; ok {
+			finished = append(finished, dc)
+		} else {
+			todo = append(todo, c)
+		}
+	}
+
+	var mu sync.Mutex
+	emit := func(c GridCell) error {
+		if jr != nil {
+			if err := jr.append(c); err != nil {
+				return err
+			}
+		}
+		mu.Lock()
+		finished = append(finished, c)
+		mu.Unlock()
+		return nil
+	}
+	runErr := runCells(ctx, train, y, todo, &cfg, int64(len(finished)), emit)
+	slices.SortFunc(finished, func(a, b GridCell) int { return a.Index - b.Index })
+	if runErr != nil {
+		return nil, finished, runErr
+	}
+	if cfg.Shards > 1 || len(finished) == 0 {
+		return nil, finished, nil
+	}
+	bc, _ := BestCell(finished)
+	best := &Best{Manifest: manifest, Cell: bc, GridCells: len(all)}
+	if !cfg.NoRetrain {
+		if test == nil {
+			return nil, finished, errors.New("bench: Grid: no test matrix to score the retrained best cell (set NoRetrain)")
+		}
+		var modelPath string
+		if cfg.Out != "" {
+			modelPath = filepath.Join(cfg.Out, ModelFile(cfg.Kernel, cfg.Features))
+			best.Model = ModelFile(cfg.Kernel, cfg.Features)
+		}
+		r, err := retrainBest(ctx, bc, train, y, test, d.Test.Y, cfg.Tol, modelPath)
+		if err != nil {
+			return nil, finished, err
+		}
+		best.TestAccuracy, best.TrainSeconds, best.NSV = r.accuracy, r.seconds, r.nsv
+	}
+	if cfg.Out != "" {
+		if err := WriteJSON(filepath.Join(cfg.Out, BestFile(cfg.Kernel, cfg.Features)), best); err != nil {
+			return nil, finished, err
+		}
+	}
+	return best, finished, nil
+}
+
+func stripResult(c GridCell) GridCell {
+	return GridCell{Index: c.Index, Kernel: c.Kernel, Features: c.Features, Alpha: c.Alpha,
+		Coef0: c.Coef0, Gamma: c.Gamma, Degree: c.Degree, C: c.C, Folds: c.Folds}
+}
+
+// checkFoldable requires every class to have at least k samples, so that
+// each fold sees each class.
+func checkFoldable(y []int, k int) error {
+	count := map[int]int{}
+	for _, v := range y {
+		count[v]++
+	}
+	if len(count) < 2 {
+		return fmt.Errorf("bench: Grid: the training data has %d class(es): want at least 2", len(count))
+	}
+	for l, n := range count {
+		if n < k {
+			return fmt.Errorf("bench: Grid: class %d has %d training samples, fewer than the %d folds", l, n, k)
+		}
+	}
+	return nil
+}
+
+// stratifiedFolds splits the indices of y into k validation sets with each
+// class spread evenly: each class's indices are shuffled with rng and dealt
+// round-robin, continuing from where the previous class stopped so that
+// fold sizes differ by at most one. Each set is in ascending order.
+func stratifiedFolds(y []int, k int, rng *rand.Rand) [][]int {
+	byClass := map[int][]int{}
+	var labels []int
+	for i, v := range y {
+		if _, ok := byClass[v]; !ok {
+			labels = append(labels, v)
+		}
+		byClass[v] = append(byClass[v], i)
+	}
+	slices.Sort(labels)
+	folds := make([][]int, k)
+	f := 0
+	for _, l := range labels {
+		idx := byClass[l]
+		rng.Shuffle(len(idx), func(i, j int) { idx[i], idx[j] = idx[j], idx[i] })
+		for _, i := range idx {
+			folds[f] = append(folds[f], i)
+			f = (f + 1) % k
+		}
+	}
+	for _, fo := range folds {
+		slices.Sort(fo)
+	}
+	return folds
+}
+
+// complement returns the indices in [0, n) not in the sorted set val.
+func complement(val []int, n int) []int {
+	out := make([]int, 0, n-len(val))
+	j := 0
+	for i := 0; i < n; i++ {
+		if j < len(val) && val[j] == i {
+			j++
+			continue
+		}
+		out = append(out, i)
+	}
+	return out
+}
+
+// runCells cross-validates the cells todo on x, y and emits each finished
+// cell. Inner products are computed once; every fit takes its fold Gram
+// and validation block from them.
+func runCells(ctx context.Context, x *linalg.Matrix, y []int, todo []GridCell, cfg *GridConfig, resumed int64, emit func(GridCell) error) error {
+	k := cfg.Folds
+	total := (resumed + int64(len(todo))) * int64(k)
+	var doneFits int64 = resumed * int64(k)
+	if cfg.Progress != nil {
+		cfg.Progress(doneFits, total)
+	}
+	if len(todo) == 0 {
+		return nil
+	}
+	n := len(y)
+	folds := stratifiedFolds(y, k, rand.New(rand.NewPCG(cfg.Seed, 0x666f6c6473))) // "folds"
+	trains := make([][]int, k)
+	ytr := make([][]int, k)
+	maxTr, maxVal := 0, 0
+	for f := range folds {
+		trains[f] = complement(folds[f], n)
+		ytr[f] = make([]int, len(trains[f]))
+		for i, j := range trains[f] {
+			ytr[f][i] = y[j]
+		}
+		maxTr = max(maxTr, len(trains[f]))
+		maxVal = max(maxVal, len(folds[f]))
+	}
+
+	// Memory: the inner products, then per worker a fold Gram and a
+	// validation block (float32).
+	dotBytes := linalg.Bytes(n, n)
+	perWorker := linalg.Bytes(maxTr, maxTr) + linalg.Bytes(maxVal, maxTr) + svmWorkBytes(maxTr)
+	workers := cfg.Workers
+	if workers == 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	if fit := (cfg.MemBytes - dotBytes) / perWorker; fit < int64(workers) {
+		workers = int(max(fit, 0))
+	}
+	if workers < 1 {
+		return fmt.Errorf("bench: Grid: %d training samples need %s of inner products and %s per fit, more than the memory budget of %s: lower the training size or raise the budget",
+			n, FormatBytes(dotBytes), FormatBytes(perWorker), FormatBytes(cfg.MemBytes))
+	}
+	workers = min(workers, len(todo)*k)
+	dg := kernels.NewDotGram(x)
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+
+	var psd *psdCache
+	if cfg.PSD {
+		psd = newPSDCache(dg, cfg.PSDSample, cfg.Seed)
+	}
+
+	type task struct{ cell, fold int }
+	type cellState struct {
+		res   []fitResult
+		left  int
+		start time.Time
+		secs  float64
+	}
+	states := make([]cellState, len(todo))
+	for i := range states {
+		states[i] = cellState{res: make([]fitResult, k), left: k}
+	}
+	tasks := make(chan task)
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var (
+		mu       sync.Mutex
+		firstErr error
+		wg       sync.WaitGroup
+	)
+	fail := func(err error) {
+		mu.Lock()
+		if firstErr == nil {
+			firstErr = err
+		}
+		mu.Unlock()
+		cancel()
+	}
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			gbuf := make([]float32, maxTr*maxTr)
+			vbuf := make([]float32, maxVal*maxTr)
+			pred := make([]int, maxVal)
+			for t := range tasks {
+				c := todo[t.cell]
+				kern, _ := CellKernel(c)
+				tr, val := trains[t.fold], folds[t.fold]
+				t0 := time.Now()
+				g := linalg.NewFrom(len(tr), len(tr), gbuf[:len(tr)*len(tr)])
+				vb := linalg.NewFrom(len(val), len(tr), vbuf[:len(val)*len(tr)])
+				dg.Gram(g, kern, tr, tr)
+				dg.Gram(vb, kern, val, tr)
+				maxIter := cfg.MaxIter
+				if maxIter == 0 {
+					maxIter = 20 * len(tr)
+				} else if maxIter < 0 {
+					maxIter = 0
+				}
+				nsv, capped, err := fitGram(ctx, g, ytr[t.fold], vb, pred[:len(val)], kern, c.C, cfg.Tol, maxIter)
+				if err != nil {
+					if ctx.Err() == nil {
+						fail(fmt.Errorf("bench: cell %d fold %d: %w", c.Index, t.fold, err))
+					}
+					continue
+				}
+				r := fitResult{nsv: nsv, capped: capped}
+				for i, j := range val {
+					if pred[i] == y[j] {
+						r.correct++
+					}
+				}
+				secs := time.Since(t0).Seconds()
+
+				mu.Lock()
+				st := &states[t.cell]
+				st.res[t.fold] = r
+				st.secs += secs
+				st.left--
+				doneFits++
+				last := st.left == 0
+				d := doneFits
+				mu.Unlock()
+				if last {
+					out := c
+					var correct, sv int
+					out.FoldAccuracy = make([]float64, k)
+					for f, fr := range st.res {
+						out.FoldAccuracy[f] = float64(fr.correct) / float64(len(folds[f]))
+						correct += fr.correct
+						sv += fr.nsv
+						out.Capped = out.Capped || fr.capped
+					}
+					out.CVAccuracy = float64(correct) / float64(n)
+					out.NSV = float64(sv) / float64(k)
+					out.Seconds = st.secs
+					if psd != nil {
+						v, err := psd.minEigen(kern)
+						if err != nil {
+							fail(fmt.Errorf("bench: cell %d: %w", c.Index, err))
+							continue
+						}
+						out.MinEigen = &v
+					}
+					if err := emit(out); err != nil {
+						fail(err)
+						continue
+					}
+				}
+				if cfg.Progress != nil {
+					cfg.Progress(d, total)
+				}
+			}
+		}()
+	}
+feed:
+	for i := range todo {
+		for f := 0; f < k; f++ {
+			select {
+			case tasks <- task{i, f}:
+			case <-ctx.Done():
+				break feed
+			}
+		}
+	}
+	close(tasks)
+	wg.Wait()
+	if firstErr != nil {
+		return firstErr
+	}
+	return ctx.Err()
+}
+
+// FormatBytes writes a byte count with a binary unit, e.g. "1.5 GiB".
+func FormatBytes(b int64) string {
+	const unit = 1024
+	if b < unit {
+		return fmt.Sprintf("%d B", b)
+	}
+	div, exp := int64(unit), 0
+	for n := b / unit; n >= unit && exp < 4; n /= unit {
+		div *= unit
+		exp++
+	}
+	return fmt.Sprintf("%.1f %ciB", float64(b)/float64(div), "KMGTP"[exp])
+}

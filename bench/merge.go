@@ -1,0 +1,155 @@
+package bench
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+)
+
+// MergeSummary describes one merged grid.
+type MergeSummary struct {
+	Kernel, Features string
+	Sources          int // folders that held this grid
+	Cells            int // distinct cells merged
+	Total            int // cells in the whole grid
+	Missing          []int
+	Best             *GridCell // best of the merged cells, nil when none
+}
+
+// Merge joins the grid outputs (journals and specs) found in dirs, for
+// example the folders of the shards of one grid, into out: for each
+// kernel and feature set one journal with every distinct cell in cell
+// order and one spec marked as shard 0 of 1. It refuses grids whose specs
+// differ (other parameter lists, folds, seed, kernel settings or training
+// data) and cells that do not match the grid's cell order; a cell found
+// in two folders is taken once. Merge does not retrain the best cell: run
+// the grid again on out with Resume to do that (no cell is recomputed).
+func Merge(dirs []string, out string) ([]MergeSummary, error) {
+	if len(dirs) == 0 {
+		return nil, fmt.Errorf("bench: merge: no input folders")
+	}
+	type group struct {
+		spec  GridSpec
+		from  string
+		cells map[int]GridCell
+		n     int
+	}
+	groups := map[string]*group{}
+	var order []string
+	for _, dir := range dirs {
+		specs, err := filepath.Glob(filepath.Join(dir, "grid-*.spec.json"))
+		if err != nil {
+			return nil, fmt.Errorf("bench: merge: %w", err)
+		}
+		if len(specs) == 0 {
+			return nil, fmt.Errorf("bench: merge: %s holds no grid (no grid-*.spec.json)", dir)
+		}
+		slices.Sort(specs)
+		for _, sp := range specs {
+			var s GridSpec
+			if err := ReadJSON(sp, &s); err != nil {
+				return nil, err
+			}
+			jpath := strings.TrimSuffix(sp, ".spec.json") + ".jsonl"
+			if filepath.Base(jpath) != GridFile(s.Kernel, s.Features) {
+				return nil, fmt.Errorf("bench: merge: %s describes the %s grid on %s, not its file name's", sp, s.Kernel, s.Features)
+			}
+			tag := fileTag(s.Kernel, s.Features)
+			g, ok := groups[tag]
+			if !ok {
+				g = &group{spec: s, from: sp, cells: map[int]GridCell{}}
+				groups[tag] = g
+				order = append(order, tag)
+			} else if why := sameGrid(g.spec, s); why != "" {
+				return nil, fmt.Errorf("bench: merge: %s and %s are not the same grid: %s", g.from, sp, why)
+			}
+			g.n++
+			cfg, err := configFromSpec(s)
+			if err != nil {
+				return nil, fmt.Errorf("bench: merge: %s: %w", sp, err)
+			}
+			all := cfg.Cells()
+			if len(all) != s.Cells {
+				return nil, fmt.Errorf("bench: merge: %s: the spec's ranges give %d cells, it says %d", sp, len(all), s.Cells)
+			}
+			cells, _, err := ReadCells(jpath)
+			if err != nil {
+				return nil, err
+			}
+			for _, c := range cells {
+				if c.Index < 0 || c.Index >= len(all) || !sameParams(all[c.Index], stripResult(c)) {
+					return nil, fmt.Errorf("bench: merge: %s: cell %d does not match the grid's cell order", jpath, c.Index)
+				}
+				if _, dup := g.cells[c.Index]; !dup {
+					g.cells[c.Index] = c
+				}
+			}
+		}
+	}
+	if err := os.MkdirAll(out, 0o755); err != nil {
+		return nil, fmt.Errorf("bench: merge: %w", err)
+	}
+	var sums []MergeSummary
+	for _, tag := range order {
+		g := groups[tag]
+		cells := make([]GridCell, 0, len(g.cells))
+		for _, c := range g.cells {
+			cells = append(cells, c)
+		}
+		slices.SortFunc(cells, func(a, b GridCell) int { return a.Index - b.Index })
+		var sb strings.Builder
+		for _, c := range cells {
+			if err := writeJSONTo(&sb, c); err != nil {
+				return nil, fmt.Errorf("bench: merge: %w", err)
+			}
+		}
+		spec := g.spec
+		spec.Shard, spec.Shards = 0, 1
+		if err := writeAtomic(filepath.Join(out, GridFile(spec.Kernel, spec.Features)), []byte(sb.String())); err != nil {
+			return nil, err
+		}
+		if err := WriteJSON(filepath.Join(out, SpecFile(spec.Kernel, spec.Features)), spec); err != nil {
+			return nil, err
+		}
+		s := MergeSummary{Kernel: spec.Kernel, Features: spec.Features, Sources: g.n, Cells: len(cells), Total: spec.Cells}
+		for i := 0; i < spec.Cells; i++ {
+			if _, ok := g.cells[i]; !ok {
+				s.Missing = append(s.Missing, i)
+			}
+		}
+		if b, ok := BestCell(cells); ok {
+			s.Best = &b
+		}
+		sums = append(sums, s)
+	}
+	return sums, nil
+}
+
+// configFromSpec rebuilds the grid configuration a spec describes, enough
+// to list its cells.
+func configFromSpec(s GridSpec) (GridConfig, error) {
+	cfg := GridConfig{Kernel: s.Kernel, Features: s.Features, Search: s.Search, Trials: s.Trials,
+		Degree: s.Degree, Folds: s.Folds, Seed: s.Seed}
+	for _, p := range []struct {
+		name string
+		sr   SpecRange
+	}{{"alpha", s.Alpha}, {"coef0", s.Coef0}, {"gamma", s.Gamma}, {"C", s.C}} {
+		if p.sr.Text == "" {
+			continue
+		}
+		r, err := ParseRange(p.sr.Text)
+		if err != nil {
+			return cfg, err
+		}
+		if !slices.Equal(r.Values, p.sr.Values) {
+			return cfg, fmt.Errorf("%s range %q does not expand to the values listed", p.name, p.sr.Text)
+		}
+		*cfg.rangeOf(p.name) = r
+	}
+	if err := cfg.Validate(); err != nil {
+		return cfg, err
+	}
+	return cfg, nil
+}

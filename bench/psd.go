@@ -1,0 +1,73 @@
+package bench
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"sync"
+
+	"gonum.org/v1/gonum/mat"
+
+	"github.com/svmbench/svmbench/internal/linalg"
+	"github.com/svmbench/svmbench/kernels"
+)
+
+// psdCache computes the smallest eigenvalue of a kernel's Gram matrix on
+// a fixed seeded sample of training rows, from the grid's inner products,
+// once per kernel (cells that differ only in C share it).
+type psdCache struct {
+	dg     *kernels.DotGram
+	sample []int
+	mu     sync.Mutex
+	vals   map[kernels.DotKernel]*psdEntry
+}
+
+type psdEntry struct {
+	once sync.Once
+	v    float64
+	err  error
+}
+
+func newPSDCache(dg *kernels.DotGram, size int, seed uint64) *psdCache {
+	n := dg.N()
+	rng := rand.New(rand.NewPCG(seed, 0x707364)) // "psd"
+	s := rng.Perm(n)[:min(size, n)]
+	slices.Sort(s)
+	return &psdCache{dg: dg, sample: s, vals: map[kernels.DotKernel]*psdEntry{}}
+}
+
+func (p *psdCache) minEigen(k kernels.DotKernel) (float64, error) {
+	p.mu.Lock()
+	e, ok := p.vals[k]
+	if !ok {
+		e = &psdEntry{}
+		p.vals[k] = e
+	}
+	p.mu.Unlock()
+	e.once.Do(func() {
+		m := len(p.sample)
+		g := linalg.New(m, m)
+		p.dg.Gram(g, k, p.sample, p.sample)
+		e.v, e.err = minEigenSym(g)
+	})
+	return e.v, e.err
+}
+
+// minEigenSym returns the smallest eigenvalue of the symmetric matrix g
+// (float64 arithmetic, LAPACK's dsyev through gonum).
+func minEigenSym(g *linalg.Matrix) (float64, error) {
+	m := g.Rows
+	s := mat.NewSymDense(m, nil)
+	for i := 0; i < m; i++ {
+		r := g.Row(i)
+		for j := i; j < m; j++ {
+			// Symmetrise: the two triangles may differ by float32 rounding.
+			s.SetSym(i, j, (float64(r[j])+g.At(j, i))/2)
+		}
+	}
+	var es mat.EigenSym
+	if !es.Factorize(s, false) {
+		return 0, fmt.Errorf("bench: the eigenvalue decomposition of a %d×%d kernel sample did not converge", m, m)
+	}
+	return es.Values(nil)[0], nil
+}

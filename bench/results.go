@@ -1,0 +1,156 @@
+package bench
+
+import "github.com/svmbench/svmbench/dataset"
+
+// This file defines every results file svmbench writes. The reports
+// package reads them; their JSON field names are the documented format
+// (see FORMATS.md at the module root). Accuracies are fractions in [0, 1],
+// times are seconds, memory is bytes.
+
+// Manifest says how a results file was produced, so a number can be traced
+// to the run, machine and data that produced it.
+type Manifest struct {
+	Version     string            `json:"svmbench_version"`
+	GoVersion   string            `json:"go_version"`
+	GOOS        string            `json:"goos"`
+	GOARCH      string            `json:"goarch"`
+	CPU         string            `json:"cpu"`
+	GOMAXPROCS  int               `json:"gomaxprocs"`
+	BLAS        string            `json:"blas"` // "gonum" or "openblas"
+	DataSource  string            `json:"data_source"`
+	DataFiles   []dataset.FileSum `json:"data_files,omitempty"`
+	TrainN      int               `json:"train_n"`
+	TestN       int               `json:"test_n"`
+	Seed        uint64            `json:"seed"`
+	CommandLine []string          `json:"command_line"`
+	Started     string            `json:"started"` // RFC 3339
+}
+
+// GridCell is one line of DIR/grid-KERNEL-FEATURES.jsonl: one parameter
+// setting, cross-validated. Parameters a kernel does not use are 0.
+type GridCell struct {
+	Index        int       `json:"cell"` // position in the grid's deterministic cell order
+	Kernel       string    `json:"kernel"`
+	Features     string    `json:"features"`
+	Alpha        float64   `json:"alpha"`
+	Coef0        float64   `json:"coef0"`
+	Gamma        float64   `json:"gamma"`
+	Degree       int       `json:"degree"`
+	C            float64   `json:"C"`
+	Folds        int       `json:"folds"`
+	FoldAccuracy []float64 `json:"fold_accuracy"`
+	CVAccuracy   float64   `json:"cv_accuracy"`
+	Seconds      float64   `json:"seconds"`
+	NSV          float64   `json:"n_sv"` // mean over folds
+	Capped       bool      `json:"capped"`
+	MinEigen     *float64  `json:"min_eigen,omitempty"` // with -psd
+}
+
+// Best is DIR/best-KERNEL-FEATURES.json: the best cell of a grid, the
+// model retrained on all training data with its parameters, and that
+// model's test accuracy.
+type Best struct {
+	Manifest     Manifest `json:"manifest"`
+	Cell         GridCell `json:"cell"`
+	GridCells    int      `json:"grid_cells"`
+	Model        string   `json:"model"` // path of the saved model, relative to the results folder
+	TestAccuracy float64  `json:"test_accuracy"`
+	TrainSeconds float64  `json:"train_seconds"`
+	NSV          int      `json:"n_sv"`
+}
+
+// ModelResult is one model × features record of DIR/results.json.
+type ModelResult struct {
+	Model            string             `json:"model"`    // "svm-sigmoid", "svm-rbf", "svm-linear", "cnn-seed", "cnn-fixed"
+	Features         string             `json:"features"` // "pixels", "hog", "cnn", ...
+	Params           map[string]float64 `json:"params"`   // alpha, coef0, gamma, degree, C, epochs, ...
+	Accuracy         float64            `json:"accuracy"`
+	PerClassAccuracy []float64          `json:"per_class_accuracy"`
+	Classes          []string           `json:"classes"`
+	Confusion        [][]int            `json:"confusion"` // [true][predicted] counts
+	TrainSeconds     float64            `json:"train_seconds"`
+	PredictSeconds   float64            `json:"predict_seconds"`
+	NSV              int                `json:"n_sv"`
+	PeakHeapBytes    uint64             `json:"peak_heap_bytes"` // Go heap peak while training, from runtime/metrics
+}
+
+// Results is DIR/results.json.
+type Results struct {
+	Manifest Manifest      `json:"manifest"`
+	Results  []ModelResult `json:"results"`
+}
+
+// ScalingPoint is one model trained on N samples.
+type ScalingPoint struct {
+	Model          string  `json:"model"`
+	Features       string  `json:"features"`
+	N              int     `json:"n"`
+	TestN          int     `json:"test_n"`
+	TrainSeconds   float64 `json:"train_seconds"`
+	PredictSeconds float64 `json:"predict_seconds"`
+	Accuracy       float64 `json:"accuracy"`
+	NSV            int     `json:"n_sv"`
+}
+
+// Scaling is DIR/scaling.json.
+type Scaling struct {
+	Manifest Manifest       `json:"manifest"`
+	Points   []ScalingPoint `json:"points"`
+}
+
+// CNNEpoch is one epoch of a CNN training run.
+type CNNEpoch struct {
+	Epoch        int     `json:"epoch"` // 1-based
+	TrainLoss    float64 `json:"train_loss"`
+	TestAccuracy float64 `json:"test_accuracy"`
+	Seconds      float64 `json:"seconds"`
+}
+
+// CNNRun is DIR/cnn-VARIANT.json.
+type CNNRun struct {
+	Manifest  Manifest           `json:"manifest"`
+	Variant   string             `json:"variant"` // "seed" or "fixed"
+	Params    map[string]float64 `json:"params"`  // lr, momentum, batch, epochs
+	Epochs    []CNNEpoch         `json:"epochs"`
+	Model     string             `json:"model,omitempty"` // saved network, if any
+	Confusion [][]int            `json:"confusion,omitempty"`
+	Classes   []string           `json:"classes,omitempty"`
+}
+
+// GridSpec is DIR/grid-KERNEL-FEATURES.spec.json, written when a grid
+// starts: what the grid is and which data it runs on. Resume and merge
+// compare specs and refuse cells of a different grid or data.
+type GridSpec struct {
+	Kernel    string    `json:"kernel"`
+	Features  string    `json:"features"`
+	Search    string    `json:"search"`           // "grid" or "random"
+	Trials    int       `json:"trials,omitempty"` // random search
+	Alpha     SpecRange `json:"alpha"`
+	Coef0     SpecRange `json:"coef0"`
+	Gamma     SpecRange `json:"gamma"`
+	C         SpecRange `json:"C"`
+	Degree    int       `json:"degree"`
+	Folds     int       `json:"folds"`
+	Seed      uint64    `json:"seed"`
+	MaxIter   int       `json:"max_iter"` // per binary fit; 0 = solver default
+	Tol       float64   `json:"tol"`
+	PSD       bool      `json:"psd"`
+	PSDSample int       `json:"psd_sample,omitempty"`
+	Cells     int       `json:"cells"`  // cells in the whole grid (all shards)
+	Shard     int       `json:"shard"`  // this file's shard, 0-based
+	Shards    int       `json:"shards"` // 1 for an unsharded or merged grid
+	TrainN    int       `json:"train_n"`
+	// TrainSHA256 is the SHA-256 of the training feature matrix (float32
+	// little-endian, row-major) followed by the labels (int64
+	// little-endian): the same data and features give the same digest on
+	// any machine.
+	TrainSHA256 string   `json:"train_sha256"`
+	Manifest    Manifest `json:"manifest"`
+}
+
+// SpecRange is a parameter range of a GridSpec: as written and expanded.
+type SpecRange struct {
+	Text   string    `json:"text"`
+	Kind   string    `json:"kind"` // "list", "linear" or "pow2"
+	Values []float64 `json:"values"`
+}

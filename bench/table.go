@@ -1,0 +1,81 @@
+package bench
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"strconv"
+	"text/tabwriter"
+)
+
+func writeJSONTo(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	return enc.Encode(v)
+}
+
+// WriteGridTable prints cells as a plain aligned table, one row per cell
+// in the order given, with the kernel's parameters, CV accuracy in
+// percent, the fold range, mean support vectors, seconds and flags; the
+// best cell, if any, is marked with "*".
+func WriteGridTable(w io.Writer, cells []GridCell, best *GridCell) error {
+	if len(cells) == 0 {
+		_, err := fmt.Fprintln(w, "(no cells)")
+		return err
+	}
+	kernel := cells[0].Kernel
+	psd := false
+	for _, c := range cells {
+		psd = psd || c.MinEigen != nil
+	}
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	head := "cell\t"
+	switch kernel {
+	case KernelSigmoid:
+		head += "alpha\tcoef0\t"
+	case KernelRBF:
+		head += "gamma\t"
+	case KernelPoly:
+		head += "gamma\tcoef0\tdegree\t"
+	}
+	head += "C\tcv acc %\tfold min %\tfold max %\tn_sv\tseconds\tcapped\t"
+	if psd {
+		head += "min eigen\t"
+	}
+	head += "best\t"
+	fmt.Fprintln(tw, head)
+	g := func(v float64) string { return strconv.FormatFloat(v, 'g', 4, 64) }
+	for _, c := range cells {
+		row := fmt.Sprintf("%d\t", c.Index)
+		switch kernel {
+		case KernelSigmoid:
+			row += g(c.Alpha) + "\t" + g(c.Coef0) + "\t"
+		case KernelRBF:
+			row += g(c.Gamma) + "\t"
+		case KernelPoly:
+			row += g(c.Gamma) + "\t" + g(c.Coef0) + "\t" + strconv.Itoa(c.Degree) + "\t"
+		}
+		lo, hi := 1.0, 0.0
+		for _, a := range c.FoldAccuracy {
+			lo, hi = min(lo, a), max(hi, a)
+		}
+		capped := ""
+		if c.Capped {
+			capped = "yes"
+		}
+		row += fmt.Sprintf("%s\t%.2f\t%.2f\t%.2f\t%.1f\t%.2f\t%s\t", g(c.C), 100*c.CVAccuracy, 100*lo, 100*hi, c.NSV, c.Seconds, capped)
+		if psd {
+			if c.MinEigen != nil {
+				row += g(*c.MinEigen) + "\t"
+			} else {
+				row += "\t"
+			}
+		}
+		mark := ""
+		if best != nil && best.Index == c.Index {
+			mark = "*"
+		}
+		row += mark + "\t"
+		fmt.Fprintln(tw, row)
+	}
+	return tw.Flush()
+}
