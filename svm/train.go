@@ -1,0 +1,362 @@
+package svm
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"sync"
+
+	"github.com/svmbench/svmbench/internal/linalg"
+	"github.com/svmbench/svmbench/kernels"
+)
+
+// PairStats describes the binary sub-problem of classes I and J (labels;
+// for one-vs-rest, J is −1 and means "all other classes"), as svm-train
+// prints it.
+type PairStats struct {
+	I, J   int
+	Obj    float64 // final dual objective
+	Rho    float64 // bias: the decision value is Σ coef·K − Rho
+	NSV    int     // variables with α > 0
+	NBSV   int     // variables with α at the upper bound
+	Iter   int     // SMO iterations
+	Status Status
+	// NonPSDSteps counts steps where the quadratic coefficient was ≤ 0
+	// and τ was used instead (the kernel matrix is not PSD there).
+	NonPSDSteps int
+}
+
+// Train fits a C-SVC on the rows of x with integer labels y.
+func Train(ctx context.Context, x *linalg.Matrix, y []int, p Params) (*Model, error) {
+	p = p.defaults()
+	if err := p.validate(true); err != nil {
+		return nil, err
+	}
+	if x == nil || x.Rows != len(y) {
+		return nil, fmt.Errorf("svm: %d labels for %v: want one label a row", len(y), x)
+	}
+	if len(y) == 0 {
+		return nil, fmt.Errorf("svm: no training samples")
+	}
+	eng, err := kernels.NewEngine(p.Kernel, x)
+	if err != nil {
+		return nil, fmt.Errorf("svm: %w", err)
+	}
+	n := x.Rows
+	budget := int64(p.CacheMB * (1 << 20))
+	src := &qSource{eng: eng, budget: budget, workers: p.Workers}
+	if linalg.Bytes(n, n) <= budget {
+		k := linalg.New(n, n)
+		eng.Gram(k)
+		src.k = k
+	}
+	m, err := train(ctx, y, p, src)
+	if err != nil {
+		return nil, err
+	}
+	m.SV = x.Gather(m.SVIndex)
+	return m, nil
+}
+
+// TrainGram fits a C-SVC on a precomputed n×n kernel matrix k (for example
+// a cross-validation fold's Gram derived from a kernels.DotGram). k is only
+// read. p.Kernel is recorded for reports and may be nil; the model
+// predicts with PredictGram, or with Predict when p.Kernel is set and the
+// caller sets Model.SV to the training rows of Model.SVIndex.
+func TrainGram(ctx context.Context, k *linalg.Matrix, y []int, p Params) (*Model, error) {
+	p = p.defaults()
+	if err := p.validate(false); err != nil {
+		return nil, err
+	}
+	if k == nil || k.Rows != k.Cols || k.Rows != len(y) {
+		return nil, fmt.Errorf("svm: kernel matrix %v with %d labels: want n×n with n labels", k, len(y))
+	}
+	if len(y) == 0 {
+		return nil, fmt.Errorf("svm: no training samples")
+	}
+	m, err := train(ctx, y, p, &qSource{k: k})
+	if err != nil {
+		return nil, err
+	}
+	m.Gram = true
+	return m, nil
+}
+
+// qSource makes the Q matrix of each sub-problem: from one precomputed
+// kernel matrix k over all samples when there is one, else from the
+// engine, as a whole per-pair matrix when it fits a worker's share of the
+// budget or as an LRU column cache.
+type qSource struct {
+	k       *linalg.Matrix
+	eng     *kernels.Engine
+	budget  int64
+	workers int
+}
+
+// cacheBatch is the most Q columns a cache miss computes in one product.
+const cacheBatch = 64
+
+func (s *qSource) q(idx []int, y []int8) QMatrix {
+	if s.k != nil {
+		return newGatherQ(s.k, idx, y)
+	}
+	l := len(idx)
+	share := s.budget / int64(max(s.workers, 1))
+	if linalg.Bytes(l, l) <= share {
+		k := linalg.New(l, l)
+		s.eng.Block(k, idx, idx)
+		return newDenseQ(k, y)
+	}
+	return newCachedQ(s.eng, idx, y, share, cacheBatch)
+}
+
+// groupClasses returns the labels in order of first appearance (LIBSVM's
+// order, including its swap that puts +1 first in a −1/+1 problem where −1
+// comes first) and, per class, the sample indices in data order.
+func groupClasses(y []int) (labels []int, members [][]int) {
+	pos := map[int]int{}
+	for i, v := range y {
+		c, ok := pos[v]
+		if !ok {
+			c = len(labels)
+			pos[v] = c
+			labels = append(labels, v)
+			members = append(members, nil)
+		}
+		members[c] = append(members[c], i)
+	}
+	if len(labels) == 2 && labels[0] == -1 && labels[1] == 1 {
+		labels[0], labels[1] = labels[1], labels[0]
+		members[0], members[1] = members[1], members[0]
+	}
+	return labels, members
+}
+
+// subproblem is one binary problem: idx are training rows, y their signs.
+type subproblem struct {
+	i, j   int // class indices (j = -1 for one-vs-rest)
+	idx    []int
+	y      []int8
+	cp, cn float64
+	// results
+	alpha []float64
+	stats PairStats
+}
+
+func train(ctx context.Context, y []int, p Params, src *qSource) (*Model, error) {
+	labels, members := groupClasses(y)
+	nc := len(labels)
+	var subs []*subproblem
+	if p.OneVsRest && nc > 2 {
+		for c := range nc {
+			sp := &subproblem{i: c, j: -1, cp: p.C * p.weight(labels[c]), cn: p.C}
+			sp.idx = append(sp.idx, members[c]...)
+			for d := range nc {
+				if d != c {
+					sp.idx = append(sp.idx, members[d]...)
+				}
+			}
+			sp.y = make([]int8, len(sp.idx))
+			for t := range sp.y {
+				sp.y[t] = -1
+				if t < len(members[c]) {
+					sp.y[t] = 1
+				}
+			}
+			subs = append(subs, sp)
+		}
+	} else {
+		p.OneVsRest = false
+		for i := range nc {
+			for j := i + 1; j < nc; j++ {
+				sp := &subproblem{i: i, j: j, cp: p.C * p.weight(labels[i]), cn: p.C * p.weight(labels[j])}
+				sp.idx = append(append(sp.idx, members[i]...), members[j]...)
+				sp.y = make([]int8, len(sp.idx))
+				for t := range sp.y {
+					sp.y[t] = -1
+					if t < len(members[i]) {
+						sp.y[t] = 1
+					}
+				}
+				subs = append(subs, sp)
+			}
+		}
+	}
+
+	// Solve the sub-problems in parallel, largest first so that the
+	// workers finish together.
+	order := make([]int, len(subs))
+	for k := range order {
+		order[k] = k
+	}
+	sortBy(order, func(a, b int) bool { return len(subs[a].idx) > len(subs[b].idx) })
+	var (
+		wg       sync.WaitGroup
+		mu       sync.Mutex
+		done     int64
+		firstErr error
+	)
+	jobs := make(chan *subproblem)
+	workers := max(1, min(p.Workers, len(subs)))
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for sp := range jobs {
+				if ctx.Err() != nil {
+					continue
+				}
+				q := src.q(sp.idx, sp.y)
+				s := newSolver(q, sp.y, sp.cp, sp.cn, p.Tol, !p.NoShrinking, p.maxIter(len(sp.idx)))
+				s.solve(ctx)
+				mu.Lock()
+				if s.ctxErr != nil {
+					if firstErr == nil {
+						firstErr = s.ctxErr
+					}
+					mu.Unlock()
+					continue
+				}
+				sp.alpha = s.alpha
+				sp.stats = s.stats(sp)
+				done++
+				d := done
+				mu.Unlock()
+				if p.Progress != nil {
+					p.Progress(d, int64(len(subs)))
+				}
+			}
+		}()
+	}
+	for _, k := range order {
+		jobs <- subs[k]
+	}
+	close(jobs)
+	wg.Wait()
+	if firstErr == nil {
+		firstErr = ctx.Err()
+	}
+	if firstErr != nil {
+		return nil, fmt.Errorf("svm: training stopped: %w", firstErr)
+	}
+	return buildModel(labels, members, subs, p), nil
+}
+
+func (s *solver) stats(sp *subproblem) PairStats {
+	st := PairStats{I: -1, J: -1, Obj: s.obj, Rho: s.rho, Iter: s.iter, NonPSDSteps: s.nonPSD}
+	if s.capped {
+		st.Status = IterationCap
+	}
+	for t, a := range s.alpha {
+		if a > 0 {
+			st.NSV++
+			if a >= s.c(t) {
+				st.NBSV++
+			}
+		}
+	}
+	return st
+}
+
+// buildModel gathers the support vectors of all sub-problems, grouped by
+// class in label order (LIBSVM's layout), and their coefficients.
+func buildModel(labels []int, members [][]int, subs []*subproblem, p Params) *Model {
+	nc := len(labels)
+	m := &Model{Kernel: p.Kernel, Labels: labels, OneVsRest: p.OneVsRest, C: p.C}
+	// position of each training row in the class-grouped order
+	nz := map[int]bool{}
+	for _, sp := range subs {
+		for t, a := range sp.alpha {
+			if a > 0 {
+				nz[sp.idx[t]] = true
+			}
+		}
+	}
+	svPos := map[int]int{}
+	m.NSVClass = make([]int, nc)
+	for c := range nc {
+		for _, g := range members[c] {
+			if nz[g] {
+				svPos[g] = len(m.SVIndex)
+				m.SVIndex = append(m.SVIndex, g)
+				m.NSVClass[c]++
+			}
+		}
+	}
+	nsv := len(m.SVIndex)
+	nrow := nc - 1
+	if m.OneVsRest {
+		nrow = nc
+	}
+	m.Coef = make([][]float64, nrow)
+	for r := range m.Coef {
+		m.Coef[r] = make([]float64, nsv)
+	}
+	for k, sp := range subs {
+		st := sp.stats
+		st.I = labels[sp.i]
+		if sp.j >= 0 {
+			st.J = labels[sp.j]
+		}
+		m.Pairs = append(m.Pairs, st)
+		m.Rho = append(m.Rho, st.Rho)
+		for t, a := range sp.alpha {
+			if a == 0 {
+				continue
+			}
+			g := sp.idx[t]
+			coef := a * float64(sp.y[t])
+			switch {
+			case m.OneVsRest:
+				m.Coef[k][svPos[g]] = coef
+			case sp.y[t] > 0: // class i: row j−1
+				m.Coef[sp.j-1][svPos[g]] = coef
+			default: // class j: row i
+				m.Coef[sp.i][svPos[g]] = coef
+			}
+		}
+		if st.Status == IterationCap {
+			m.capped = true
+			m.warnings = append(m.warnings, fmt.Sprintf("%s: iteration cap %d reached before Tol %g",
+				pairName(st), st.Iter, p.Tol))
+		}
+		if st.NonPSDSteps > 0 {
+			m.warnings = append(m.warnings, fmt.Sprintf(
+				"%s: the kernel matrix is not PSD on this sub-problem: %d of %d steps had a quadratic coefficient ≤ 0 and used τ = %g (the problem is non-convex; the solution is a stationary point)",
+				pairName(st), st.NonPSDSteps, st.Iter, tau))
+		}
+	}
+	if sg, ok := p.Kernel.(kernels.Sigmoid); ok && sg.Alpha < 0 {
+		m.warnings = append([]string{fmt.Sprintf(
+			"sigmoid kernel with alpha = %g < 0: accepted for study (LIBSVM refuses it); its Gram matrix is not PSD", sg.Alpha)},
+			m.warnings...)
+	}
+	if math.IsNaN(sumRho(m.Rho)) {
+		m.warnings = append(m.warnings, "some rho is NaN: the kernel produced non-finite values")
+	}
+	return m
+}
+
+func sumRho(r []float64) float64 {
+	var s float64
+	for _, v := range r {
+		s += v
+	}
+	return s
+}
+
+func pairName(st PairStats) string {
+	if st.J == -1 && st.I != -1 {
+		return fmt.Sprintf("class %d vs rest", st.I)
+	}
+	return fmt.Sprintf("pair %d-%d", st.I, st.J)
+}
+
+// sortBy is an insertion sort (the sub-problem lists are short).
+func sortBy(a []int, less func(x, y int) bool) {
+	for i := 1; i < len(a); i++ {
+		for j := i; j > 0 && less(a[j], a[j-1]); j-- {
+			a[j], a[j-1] = a[j-1], a[j]
+		}
+	}
+}
