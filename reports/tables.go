@@ -1,0 +1,413 @@
+package reports
+
+import (
+	"fmt"
+	"io"
+	"math"
+	"strconv"
+	"strings"
+
+	"github.com/svmbench/svmbench/bench"
+)
+
+// Tables returns every table of the report, the main table first.
+func Tables(in *Inputs) []*Table {
+	var ts []*Table
+	if len(in.Models) > 0 {
+		ts = append(ts, ModelsTable(in))
+		if pc := PerClassTable(in); pc != nil {
+			ts = append(ts, pc)
+		}
+	}
+	if len(in.Grids) > 0 {
+		ts = append(ts, GridSummaryTable(in))
+		for _, g := range in.Grids {
+			if len(g.Cells) > 0 {
+				ts = append(ts, GridTable(g))
+			}
+		}
+	}
+	if len(in.Scaling) > 0 {
+		ts = append(ts, ScalingTable(in))
+	}
+	if len(in.CNN) > 0 {
+		ts = append(ts, CNNTable(in))
+	}
+	if in.Manifest != nil {
+		ts = append(ts, ManifestTable(in))
+	}
+	if len(in.Files) > 0 {
+		ts = append(ts, FilesTable(in))
+	}
+	return ts
+}
+
+// MainTable is the table PrintMain prints: the models × features table
+// when there are model results, else the grid summary, else nil.
+func MainTable(in *Inputs) *Table {
+	switch {
+	case len(in.Models) > 0:
+		return ModelsTable(in)
+	case len(in.Grids) > 0:
+		return GridSummaryTable(in)
+	}
+	return nil
+}
+
+// PrintMain writes the main table to w with ASCII borders.
+func PrintMain(w io.Writer, in *Inputs) error {
+	t := MainTable(in)
+	if t == nil {
+		_, err := fmt.Fprintln(w, "no model results and no grids to tabulate")
+		return err
+	}
+	if _, err := fmt.Fprintln(w, t.Title); err != nil {
+		return err
+	}
+	if err := t.WriteText(w); err != nil {
+		return err
+	}
+	if t.Note != "" {
+		_, err := fmt.Fprintln(w, t.Note)
+		return err
+	}
+	return nil
+}
+
+// ModelsTable is the main table: one row per model × features with
+// accuracy, train and predict seconds, support vectors and peak heap.
+func ModelsTable(in *Inputs) *Table {
+	t := &Table{
+		Name:      "models",
+		Title:     "Models × features on the test set",
+		Note:      "Accuracy on the test split. Train and predict are wall-clock seconds; peak heap is the Go heap's peak while the model trained (runtime/metrics), not the process RSS.",
+		Header:    []string{"Model", "Features", "Parameters", "Accuracy (%)", "Train (s)", "Predict (s)", "SVs", "Peak heap (MiB)"},
+		CSVHeader: []string{"model", "features", "params", "accuracy", "train_seconds", "predict_seconds", "n_sv", "peak_heap_bytes"},
+		Right:     []bool{false, false, false, true, true, true, true, true},
+	}
+	for _, m := range in.Models {
+		nsv := Cell{Text: "–"}
+		if m.NSV > 0 {
+			nsv = txt(strconv.Itoa(m.NSV))
+		}
+		t.Rows = append(t.Rows, []Cell{
+			txt(m.Model), txt(m.Features),
+			{Text: paramString(m.Params), CSV: paramRaw(m.Params)},
+			{Text: pct(m.Accuracy), CSV: raw(m.Accuracy)},
+			{Text: secs(m.TrainSeconds), CSV: raw(m.TrainSeconds)},
+			{Text: secs(m.PredictSeconds), CSV: raw(m.PredictSeconds)},
+			nsv,
+			{Text: mib(m.PeakHeapBytes), CSV: strconv.FormatUint(m.PeakHeapBytes, 10)},
+		})
+	}
+	return t
+}
+
+// classNames returns the class names of the model results, or "0".."k-1"
+// when the files name none.
+func classNames(in *Inputs) []string {
+	k := 0
+	for _, m := range in.Models {
+		if len(m.Classes) > 0 {
+			return m.Classes
+		}
+		k = max(k, len(m.PerClassAccuracy))
+	}
+	names := make([]string, k)
+	for i := range names {
+		names[i] = strconv.Itoa(i)
+	}
+	return names
+}
+
+// PerClassTable is the accuracy on each class's test images, per model ×
+// features; nil when no record has per-class accuracies.
+func PerClassTable(in *Inputs) *Table {
+	classes := classNames(in)
+	if len(classes) == 0 {
+		return nil
+	}
+	t := &Table{
+		Name:      "per-class",
+		Title:     "Per-class test accuracy (%)",
+		Header:    append([]string{"Model", "Features"}, classes...),
+		CSVHeader: []string{"model", "features"},
+		Right:     []bool{false, false},
+	}
+	for _, c := range classes {
+		t.CSVHeader = append(t.CSVHeader, "accuracy_"+c)
+		t.Right = append(t.Right, true)
+	}
+	for _, m := range in.Models {
+		row := []Cell{txt(m.Model), txt(m.Features)}
+		for i := range classes {
+			if i < len(m.PerClassAccuracy) {
+				row = append(row, Cell{Text: pct(m.PerClassAccuracy[i]), CSV: raw(m.PerClassAccuracy[i])})
+			} else {
+				row = append(row, Cell{Text: "–"})
+			}
+		}
+		t.Rows = append(t.Rows, row)
+	}
+	return t
+}
+
+// gridParams lists the parameters a kernel's grid varies.
+func gridParams(kernel string) []string {
+	switch kernel {
+	case "sigmoid":
+		return []string{"alpha", "coef0", "C"}
+	case "rbf":
+		return []string{"gamma", "C"}
+	case "linear":
+		return []string{"C"}
+	case "poly":
+		return []string{"gamma", "coef0", "degree", "C"}
+	}
+	return []string{"alpha", "coef0", "gamma", "degree", "C"}
+}
+
+func cellParam(c bench.GridCell, p string) float64 {
+	switch p {
+	case "alpha":
+		return c.Alpha
+	case "coef0":
+		return c.Coef0
+	case "gamma":
+		return c.Gamma
+	case "degree":
+		return float64(c.Degree)
+	case "C":
+		return c.C
+	}
+	return math.NaN()
+}
+
+func cellParams(c bench.GridCell) map[string]float64 {
+	m := map[string]float64{}
+	for _, p := range gridParams(c.Kernel) {
+		m[p] = cellParam(c, p)
+	}
+	return m
+}
+
+// GridTable lists a grid's cells in cell order, the best cell marked.
+func GridTable(g *Grid) *Table {
+	params := gridParams(g.Kernel)
+	hasEigen := false
+	for _, c := range g.Cells {
+		if c.MinEigen != nil {
+			hasEigen = true
+		}
+	}
+	t := &Table{
+		Name:  "grid-" + g.Kernel + "-" + g.Features,
+		Title: fmt.Sprintf("Grid search: %s kernel on %s features (%d cells)", g.Kernel, g.Features, len(g.Cells)),
+		Note:  "* marks the best cell (highest CV accuracy; ties: smaller C, smaller α or γ, c closer to 0). CV accuracy is the mean over folds; SVs the mean over folds; capped: the fit hit its iteration cap.",
+	}
+	t.Header = []string{"Best", "Cell"}
+	t.CSVHeader = []string{"best", "cell"}
+	for _, p := range params {
+		h := p
+		if s, ok := paramSymbol[p]; ok {
+			h = s
+		}
+		t.Header = append(t.Header, h)
+		t.CSVHeader = append(t.CSVHeader, p)
+	}
+	t.Header = append(t.Header, "CV acc (%)", "Fold range (%)", "SVs", "Time (s)", "Capped")
+	t.CSVHeader = append(t.CSVHeader, "cv_accuracy", "fold_accuracy", "n_sv", "seconds", "capped")
+	if hasEigen {
+		t.Header = append(t.Header, "λmin")
+		t.CSVHeader = append(t.CSVHeader, "min_eigen")
+	}
+	t.Right = make([]bool, len(t.Header))
+	for i := 1; i < len(t.Right); i++ {
+		t.Right[i] = true
+	}
+	best := g.BestCell()
+	for i, c := range g.Cells {
+		mark := Cell{Text: "", CSV: "false"}
+		if i == best {
+			mark = Cell{Text: "*", CSV: "true"}
+		}
+		row := []Cell{mark, txt(strconv.Itoa(c.Index))}
+		for _, p := range params {
+			v := cellParam(c, p)
+			row = append(row, Cell{Text: num(v), CSV: raw(v)})
+		}
+		lo, hi := math.Inf(1), math.Inf(-1)
+		folds := make([]string, len(c.FoldAccuracy))
+		for k, a := range c.FoldAccuracy {
+			lo, hi = math.Min(lo, a), math.Max(hi, a)
+			folds[k] = raw(a)
+		}
+		fr := Cell{Text: "–", CSV: strings.Join(folds, ";")}
+		if len(c.FoldAccuracy) > 0 {
+			fr.Text = pct(lo) + "–" + pct(hi)
+		}
+		capped := "no"
+		if c.Capped {
+			capped = "yes"
+		}
+		row = append(row,
+			Cell{Text: pct(c.CVAccuracy), CSV: raw(c.CVAccuracy)},
+			fr,
+			Cell{Text: strconv.FormatFloat(c.NSV, 'f', 0, 64), CSV: raw(c.NSV)},
+			Cell{Text: secs(c.Seconds), CSV: raw(c.Seconds)},
+			Cell{Text: capped, CSV: strconv.FormatBool(c.Capped)},
+		)
+		if hasEigen {
+			if c.MinEigen != nil {
+				row = append(row, Cell{Text: strconv.FormatFloat(*c.MinEigen, 'g', 3, 64), CSV: raw(*c.MinEigen)})
+			} else {
+				row = append(row, Cell{Text: "–"})
+			}
+		}
+		t.Rows = append(t.Rows, row)
+	}
+	return t
+}
+
+// GridSummaryTable has one row per grid: its best cell, CV and test
+// accuracy.
+func GridSummaryTable(in *Inputs) *Table {
+	t := &Table{
+		Name:      "grids",
+		Title:     "Grid searches: best cell of each",
+		Note:      "CV: mean cross-validated accuracy of the best cell on the training split; Test: the model retrained on all training data with it, on the test split.",
+		Header:    []string{"Kernel", "Features", "Cells", "Best parameters", "CV acc (%)", "Test acc (%)", "Capped cells", "Grid time (s)"},
+		CSVHeader: []string{"kernel", "features", "cells", "best_params", "cv_accuracy", "test_accuracy", "capped_cells", "grid_seconds"},
+		Right:     []bool{false, false, true, false, true, true, true, true},
+	}
+	for _, g := range in.Grids {
+		b := g.BestCell()
+		var cell bench.GridCell
+		switch {
+		case b >= 0:
+			cell = g.Cells[b]
+		case g.Best != nil:
+			cell = g.Best.Cell
+		}
+		capped, total := 0, 0.0
+		for _, c := range g.Cells {
+			if c.Capped {
+				capped++
+			}
+			total += c.Seconds
+		}
+		test := Cell{Text: "–"}
+		if g.Best != nil {
+			test = Cell{Text: pct(g.Best.TestAccuracy), CSV: raw(g.Best.TestAccuracy)}
+		}
+		cells := strconv.Itoa(len(g.Cells))
+		if g.Best != nil && g.Best.GridCells > len(g.Cells) {
+			cells = fmt.Sprintf("%d of %d", len(g.Cells), g.Best.GridCells)
+		}
+		cv := Cell{Text: "–"}
+		if b >= 0 || g.Best != nil {
+			cv = Cell{Text: pct(cell.CVAccuracy), CSV: raw(cell.CVAccuracy)}
+		}
+		t.Rows = append(t.Rows, []Cell{
+			txt(g.Kernel), txt(g.Features), txt(cells),
+			{Text: paramString(cellParams(cell)), CSV: paramRaw(cellParams(cell))},
+			cv, test,
+			txt(strconv.Itoa(capped)),
+			{Text: secs(total), CSV: raw(total)},
+		})
+	}
+	return t
+}
+
+// ScalingTable lists train and predict time against n.
+func ScalingTable(in *Inputs) *Table {
+	t := &Table{
+		Name:      "scaling",
+		Title:     "Training and prediction time against the number of training images",
+		Header:    []string{"Model", "Features", "n", "Test n", "Train (s)", "Predict (s)", "Accuracy (%)", "SVs"},
+		CSVHeader: []string{"model", "features", "n", "test_n", "train_seconds", "predict_seconds", "accuracy", "n_sv"},
+		Right:     []bool{false, false, true, true, true, true, true, true},
+	}
+	for _, p := range in.Scaling {
+		t.Rows = append(t.Rows, []Cell{
+			txt(p.Model), txt(p.Features), txt(strconv.Itoa(p.N)), txt(strconv.Itoa(p.TestN)),
+			{Text: secs(p.TrainSeconds), CSV: raw(p.TrainSeconds)},
+			{Text: secs(p.PredictSeconds), CSV: raw(p.PredictSeconds)},
+			{Text: pct(p.Accuracy), CSV: raw(p.Accuracy)},
+			txt(strconv.Itoa(p.NSV)),
+		})
+	}
+	return t
+}
+
+// CNNTable lists the CNN runs epoch by epoch.
+func CNNTable(in *Inputs) *Table {
+	t := &Table{
+		Name:      "cnn-epochs",
+		Title:     "CNN training, epoch by epoch",
+		Header:    []string{"Variant", "Epoch", "Train loss", "Test acc (%)", "Time (s)"},
+		CSVHeader: []string{"variant", "epoch", "train_loss", "test_accuracy", "seconds"},
+		Right:     []bool{false, true, true, true, true},
+	}
+	for _, r := range in.CNN {
+		for _, e := range r.Epochs {
+			t.Rows = append(t.Rows, []Cell{
+				txt(r.Variant), txt(strconv.Itoa(e.Epoch)),
+				{Text: strconv.FormatFloat(e.TrainLoss, 'f', 4, 64), CSV: raw(e.TrainLoss)},
+				{Text: pct(e.TestAccuracy), CSV: raw(e.TestAccuracy)},
+				{Text: secs(e.Seconds), CSV: raw(e.Seconds)},
+			})
+		}
+	}
+	return t
+}
+
+// ManifestTable is the run manifest as field/value rows.
+func ManifestTable(in *Inputs) *Table {
+	m := in.Manifest
+	t := &Table{
+		Name:      "manifest",
+		Title:     "Run manifest",
+		Header:    []string{"Field", "Value"},
+		CSVHeader: []string{"field", "value"},
+	}
+	add := func(k, v string) { t.Rows = append(t.Rows, []Cell{txt(k), txt(v)}) }
+	add("svmbench version", m.Version)
+	add("Go", m.GoVersion)
+	add("OS/arch", m.GOOS+"/"+m.GOARCH)
+	add("CPU", m.CPU)
+	add("GOMAXPROCS", strconv.Itoa(m.GOMAXPROCS))
+	add("BLAS", m.BLAS)
+	add("data source", m.DataSource)
+	for _, f := range m.DataFiles {
+		sum := f.SHA256
+		if len(sum) > 16 {
+			sum = sum[:16] + "…"
+		}
+		t.Rows = append(t.Rows, []Cell{txt("data file"), {Text: fmt.Sprintf("%s (%d bytes, sha256 %s)", f.Name, f.Bytes, sum), CSV: fmt.Sprintf("%s %d %s", f.Name, f.Bytes, f.SHA256)}})
+	}
+	add("train images", strconv.Itoa(m.TrainN))
+	add("test images", strconv.Itoa(m.TestN))
+	add("seed", strconv.FormatUint(m.Seed, 10))
+	add("command line", strings.Join(m.CommandLine, " "))
+	add("started", m.Started)
+	return t
+}
+
+// FilesTable lists the results files the report was built from.
+func FilesTable(in *Inputs) *Table {
+	t := &Table{
+		Name:      "files",
+		Title:     "Results files read",
+		Header:    []string{"File", "Kind", "Started", "Command line"},
+		CSVHeader: []string{"file", "kind", "started", "command_line"},
+	}
+	for _, f := range in.Files {
+		started, cmd := "–", "–"
+		if f.Manifest != nil {
+			started, cmd = f.Manifest.Started, strings.Join(f.Manifest.CommandLine, " ")
+		}
+		t.Rows = append(t.Rows, []Cell{txt(f.Path), txt(f.Kind), txt(started), txt(cmd)})
+	}
+	return t
+}
