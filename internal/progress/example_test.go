@@ -28,6 +28,5 @@ func Example() {
 	// grid cells: 62% (25/40) 25s elapsed, ETA 15s
 	// grid cells: 75% (30/40) 30s elapsed, ETA 10s
 	// grid cells: 87% (35/40) 35s elapsed, ETA 5s
-	// grid cells: 100% (40/40) 40s elapsed, ETA 0s
 	// grid cells: 100% (40/40) done in 40s
 }

@@ -288,7 +288,8 @@ func (b *Bar) update(v int64, add bool) {
 	}
 	done := b.done
 	var line string
-	if b.p.mode == Plain {
+	// A bar at its total waits for Done's final line instead.
+	if b.p.mode == Plain && (b.total <= 0 || done < b.total) {
 		if now := b.p.now(); now.Sub(b.lastLine) >= b.p.interval {
 			b.lastLine = now
 			line = b.lineLocked(now, false)
