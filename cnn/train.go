@@ -103,6 +103,7 @@ type trainer struct {
 	batch   []int // rows of the current mini-batch
 	counts  []int // samples per worker in the current step
 	classes int
+	upd     update
 }
 
 func newTrainer(net *Network, x *linalg.Matrix, y []int, cfg TrainConfig) (*trainer, error) {
@@ -129,6 +130,7 @@ func newTrainer(net *Network, x *linalg.Matrix, y []int, cfg TrainConfig) (*trai
 		pool:    newPool(net, shapes, workers, maxN, true),
 		counts:  make([]int, workers),
 		classes: classes}
+	t.upd.t = t
 	for _, l := range net.Layers {
 		for _, p := range l.Params() {
 			t.params = append(t.params, p)
@@ -152,6 +154,13 @@ func (t *trainer) run(i int, w *workspace) {
 	t.counts[i] = m
 	w.loss = 0
 	if m == 0 {
+		// A last mini-batch smaller than the worker count: this worker
+		// contributes zero gradients (worker 0's are the sum's start).
+		for _, g := range w.grads {
+			for _, p := range g {
+				clear(p)
+			}
+		}
 		return
 	}
 	w.load(t.x, t.batch[lo:hi], t.net.Input)
@@ -198,25 +207,36 @@ func (t *trainer) step(rows []int) float64 {
 			loss += w.loss
 		}
 	}
+	t.pool.do(&t.upd)
+	return loss / float64(len(rows))
+}
+
+// update sums the workers' gradients and applies the SGD step; worker i
+// handles its share of every parameter, so the result does not depend on
+// how the work is split.
+type update struct{ t *trainer }
+
+func (u *update) run(i int, _ *workspace) {
+	t := u.t
+	nw := len(t.pool.ws)
 	lr, mu, wd := float32(t.cfg.LR), float32(t.cfg.Momentum), float32(t.cfg.WeightDecay)
-	for j, p := range t.params {
-		g := t.grads[0][j]
-		for i := 1; i < len(t.grads); i++ {
-			if t.counts[i] == 0 {
+	for j, param := range t.params {
+		lo, hi := share(i, nw, len(param))
+		p, v, g := param[lo:hi], t.vel[j][lo:hi], t.grads[0][j][lo:hi]
+		for w := 1; w < nw; w++ {
+			if t.counts[w] == 0 {
 				continue
 			}
-			for q, v := range t.grads[i][j] {
-				g[q] += v
+			for q, x := range t.grads[w][j][lo:hi] {
+				g[q] += x
 			}
 		}
-		v := t.vel[j]
 		for q := range p {
 			gq := g[q] + wd*p[q]
 			v[q] = mu*v[q] + gq
 			p[q] -= lr * v[q]
 		}
 	}
-	return loss / float64(len(rows))
 }
 
 func (t *trainer) close() { t.pool.close() }

@@ -28,7 +28,9 @@ func randImages(rng *rand.Rand, n int, s Shape, classes int) *dataset.Split {
 	return &dataset.Split{X: x, Y: y}
 }
 
-func imgOf(s Shape) dataset.ImageShape { return dataset.ImageShape{Height: s.H, Width: s.W, Channels: s.C} }
+func imgOf(s Shape) dataset.ImageShape {
+	return dataset.ImageShape{Height: s.H, Width: s.W, Channels: s.C}
+}
 
 func accuracy(t *testing.T, n *Network, s *dataset.Split) float64 {
 	t.Helper()
@@ -397,4 +399,24 @@ func TestSaveAtomic(t *testing.T) {
 	var buf bytes.Buffer
 	buf.WriteString("x")
 	_ = buf
+}
+
+// TestTinyLastBatch trains with a last mini-batch of one sample over two
+// workers, so that one worker has nothing to do; it must match one worker.
+func TestTinyLastBatch(t *testing.T) {
+	train := func(workers int) []float32 {
+		rng := rand.New(rand.NewPCG(31, 32))
+		net := smallNet(false, rng)
+		data := randImages(rng, 11, net.Input, 3)
+		if _, err := Fit(context.Background(), net, data, nil, imgOf(net.Input), TrainConfig{Epochs: 2, Batch: 5, LR: 0.01, Workers: workers}); err != nil {
+			t.Fatal(err)
+		}
+		return paramsOf(net)
+	}
+	a, b := train(1), train(2)
+	for i := range a {
+		if d := a[i] - b[i]; d > 1e-5 || d < -1e-5 {
+			t.Fatalf("parameter %d: %v with 1 worker, %v with 2", i, a[i], b[i])
+		}
+	}
 }
