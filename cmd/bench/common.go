@@ -1,11 +1,14 @@
 package main
 
 import (
-	"github.com/svmbench/svmbench/features"
-
 	"fmt"
+	"io"
+	"os"
 	"strconv"
 	"strings"
+
+	"github.com/svmbench/svmbench/features"
+	"github.com/svmbench/svmbench/internal/progress"
 )
 
 // parseBytes reads a memory size with an optional unit: 512MiB, 12GiB,
@@ -40,3 +43,15 @@ func parseBytes(s string) (int64, error) {
 // CNN) from a model file. It is set by cnn.go, so that the feature flags
 // need not know the cnn package.
 var loadCNNExtractor func(modelPath string) (features.Extractor, error)
+
+// Where commands write. Results (tables, counts, paths) go to stdout; errors,
+// messages and progress to stderr. Tests point them at buffers.
+var (
+	stdout io.Writer = os.Stdout
+	stderr io.Writer = os.Stderr
+)
+
+// newProgress returns the progress display of a command, on stderr: bars
+// on a terminal, a plain line every few seconds otherwise (see
+// internal/progress). Call Wait on it before the command returns.
+func newProgress() *progress.Progress { return progress.New(stderr) }
