@@ -94,4 +94,3 @@ func Download(ctx context.Context, url, cacheDir string, progress func(done, tot
 	ok = true
 	return dst, nil
 }
-

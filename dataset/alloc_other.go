@@ -1,0 +1,5 @@
+//go:build !linux
+
+package dataset
+
+func adviseHuge[T any](x []T) {}
