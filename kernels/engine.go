@@ -2,31 +2,68 @@ package kernels
 
 import (
 	"fmt"
-	"runtime"
-	"sync"
 
 	"github.com/svmbench/svmbench/internal/linalg"
 )
 
-// Engine computes kernel values between the rows of one sample matrix X.
-// The squared norms ‖x_i‖² are computed once, when the engine is made.
-// An Engine is safe for concurrent use: its methods only read X.
-//
-// Memory is the caller's: every method writes into a destination the caller
-// allocated and sized, so a caller that budgets its destinations budgets the
-// engine.
-type Engine struct {
-	k     Kernel
-	x     *linalg.Matrix
-	norms []float64
+// Options tune an Engine. The zero value is the default.
+type Options struct {
+	// Workers is the number of goroutines one call uses, the caller's
+	// included; 0 means runtime.GOMAXPROCS(0) at the time of the call.
+	Workers int
 }
 
-// NewEngine validates k and returns an engine over the rows of x.
+// Validate checks the options; the error names the field.
+func (o Options) Validate() error {
+	if o.Workers < 0 {
+		return fmt.Errorf("kernels: Options.Workers = %d: want ≥ 0 (0 = GOMAXPROCS)", o.Workers)
+	}
+	return nil
+}
+
+// Engine computes kernel values between the rows of one sample matrix X.
+// The squared norms ‖x_i‖² are computed once, when the engine is made.
+// An Engine is safe for concurrent use: its methods only read X, and each
+// call takes its temporary buffers from a pool.
+//
+// Memory is the caller's: every method writes into a destination the caller
+// allocated and sized. The only temporaries are the gather buffers of calls
+// with index sets, at most ScratchBytes in all, reused across calls.
+type Engine struct {
+	k       Kernel
+	km      kmap
+	x       *linalg.Matrix
+	norms   []float64
+	workers int
+}
+
+// NewEngine validates k and returns an engine over the rows of x with the
+// default Options.
 func NewEngine(k Kernel, x *linalg.Matrix) (*Engine, error) {
+	return NewEngineOptions(k, x, Options{})
+}
+
+// NewEngineOptions validates k and o and returns an engine over the rows of x.
+func NewEngineOptions(k Kernel, x *linalg.Matrix, o Options) (*Engine, error) {
 	if err := Validate(k); err != nil {
 		return nil, err
 	}
-	return &Engine{k: k, x: x, norms: SquaredNorms(nil, x)}, nil
+	if err := o.Validate(); err != nil {
+		return nil, err
+	}
+	if x == nil {
+		return nil, fmt.Errorf("kernels: NewEngine: no sample matrix")
+	}
+	return &Engine{k: k, km: newKmap(k), x: x, norms: SquaredNorms(nil, x), workers: o.Workers}, nil
+}
+
+// WithKernel returns an engine over the same samples and norms with another
+// kernel, without recomputing anything.
+func (e *Engine) WithKernel(k Kernel) (*Engine, error) {
+	if err := Validate(k); err != nil {
+		return nil, err
+	}
+	return &Engine{k: k, km: newKmap(k), x: e.x, norms: e.norms, workers: e.workers}, nil
 }
 
 // Kernel returns the engine's kernel.
@@ -41,58 +78,125 @@ func (e *Engine) N() int { return e.x.Rows }
 // Norms returns ‖x_i‖² for every row (shared, do not modify).
 func (e *Engine) Norms() []float64 { return e.norms }
 
+// Workers is the number of goroutines a call uses now.
+func (e *Engine) Workers() int { return workerCount(e.workers) }
+
+// ScratchBytes bounds the temporary memory of one call, in bytes: each of
+// Workers() goroutines may hold a gather buffer of tm+tn rows of X (float32)
+// and tn float64 norms, where tm×tn is linalg.TileShape() (192×64 in the
+// default build, 512×512 with openblas). For 3072-dimensional rows that is
+// 3.1 MB a worker (default) or 12.6 MB (openblas). The buffers are pooled and
+// reused by later calls. Calls without index sets gather nothing.
+func (e *Engine) ScratchBytes() int64 {
+	tm, tn := linalg.TileShape()
+	return int64(e.Workers()) * (int64(tm+tn)*int64(e.x.Cols)*4 + int64(tn)*8)
+}
+
 // Block sets dst[i][j] = K(x_rows[i], x_cols[j]). A nil rows or cols means
-// every row 0..n-1. dst must be len(rows)×len(cols).
+// every row 0..n-1; indices may repeat and come in any order. dst must be
+// len(rows)×len(cols). When rows and cols select the same rows, only the
+// lower triangle is computed and then mirrored, so dst is exactly symmetric.
+// Wherever a row meets itself the value is K(x, x) computed from the float64
+// norm (an RBF diagonal is exactly 1).
 func (e *Engine) Block(dst *linalg.Matrix, rows, cols []int) {
-	nr, nc := count(rows, e.x.Rows), count(cols, e.x.Rows)
+	n := e.x.Rows
+	checkIndex("Block rows", rows, n)
+	checkIndex("Block cols", cols, n)
+	nr, nc := count(rows, n), count(cols, n)
 	if dst.Rows != nr || dst.Cols != nc {
 		panic(fmt.Sprintf("kernels: Block destination is %d×%d, want %d×%d", dst.Rows, dst.Cols, nr, nc))
 	}
-	parallelRows(nr, func(i int) {
-		ri := at(rows, i)
-		xi := e.x.Row(ri)
-		out := dst.Row(i)
-		for j := range out {
-			cj := at(cols, j)
-			out[j] = float32(e.eval(xi, ri, cj))
-		}
-	})
+	e.block(dst, e.km, rows, cols, e.norms)
+}
+
+func (e *Engine) block(dst *linalg.Matrix, km kmap, rows, cols []int, norms []float64) {
+	t := tilesPool.Get().(*tiles)
+	t.dst, t.km = dst, km
+	t.a = operand{m: e.x, idx: rows, norms: norms}
+	t.b = operand{m: e.x, idx: cols, norms: norms}
+	t.same = km.isDot()
+	t.sym = sameRows(rows, cols, e.x.Rows)
+	t.nr, t.nc = t.a.count(), t.b.count()
+	t.tm, t.tn = linalg.TileShape()
+	nItems := t.plan()
+	w := workerCount(e.workers)
+	runItems(t, nItems, w, km.isDot() && (rows != nil || cols != nil))
+	sym := t.sym
+	t.release()
+	if sym {
+		mirrorLower(dst, w)
+	}
 }
 
 // Columns sets row j of dst to column idx[j] of the Gram matrix, that is
-// K(x_i, x_idx[j]) for every i: what an SMO column cache asks for.
-// dst must be len(idx)×n.
+// K(x_i, x_idx[j]) for every i: what an SMO column cache asks for (the Gram
+// matrix is symmetric, so a column is stored as a row). dst must be
+// len(idx)×n.
 func (e *Engine) Columns(dst *linalg.Matrix, idx []int) { e.Block(dst, idx, nil) }
 
-// Gram sets dst (n×n) to the symmetric Gram matrix K(X, X).
+// Gram sets dst (n×n) to the symmetric Gram matrix K(X, X), computing one
+// triangle and mirroring it.
 func (e *Engine) Gram(dst *linalg.Matrix) { e.Block(dst, nil, nil) }
 
-func (e *Engine) eval(xi []float32, i, j int) float64 {
-	if dk, ok := e.k.(DotKernel); ok {
-		return dk.FromDot(dot64(xi, e.x.Row(j)), e.norms[i], e.norms[j])
+// DotGram computes the inner products of the rows selected by rows (nil: all
+// rows, in order) as a DotGram, whatever the engine's kernel, reusing the
+// engine's norms. The result is len(rows)×len(rows).
+func (e *Engine) DotGram(rows []int) *DotGram {
+	n := e.x.Rows
+	checkIndex("DotGram rows", rows, n)
+	m := count(rows, n)
+	g := &DotGram{Dot: linalg.New(m, m), Norms: make([]float64, m), Workers: e.workers}
+	for i := range g.Norms {
+		g.Norms[i] = e.norms[at(rows, i)]
 	}
-	return e.k.Eval(xi, e.x.Row(j))
+	e.block(g.Dot, newKmap(Linear{}), rows, rows, e.norms)
+	return g
 }
 
 // Cross sets dst[i][j] = K(a_i, b_j) for the rows of two sample matrices,
 // as prediction needs (support vectors × test samples). dst must be
-// a.Rows×b.Rows.
+// a.Rows×b.Rows. The squared norms are computed on each call when the kernel
+// needs them (RBF, user DotKernels); CrossNorms takes them precomputed.
 func Cross(dst *linalg.Matrix, k Kernel, a, b *linalg.Matrix) error {
+	var an, bn []float64
+	if km := newKmap(k); km.needNorms() {
+		an, bn = SquaredNorms(nil, a), SquaredNorms(nil, b)
+	}
+	return CrossNorms(dst, k, a, b, an, bn)
+}
+
+// CrossNorms is Cross with the squared norms of a's and b's rows given
+// (see SquaredNorms); they may be nil when the kernel does not read them
+// (Sigmoid, Linear, Poly, kernels that are not DotKernels). It computes as
+// many products in parallel as the engine does and allocates nothing in
+// steady state.
+func CrossNorms(dst *linalg.Matrix, k Kernel, a, b *linalg.Matrix, an, bn []float64) error {
 	if err := Validate(k); err != nil {
 		return err
+	}
+	if a == nil || b == nil {
+		return fmt.Errorf("kernels: Cross: no sample matrix")
 	}
 	if a.Cols != b.Cols {
 		return fmt.Errorf("kernels: Cross of %d- and %d-dimensional samples", a.Cols, b.Cols)
 	}
+	km := newKmap(k)
+	if km.needNorms() && (len(an) != a.Rows || len(bn) != b.Rows) {
+		return fmt.Errorf("kernels: Cross with %s needs %d and %d norms, have %d and %d",
+			k.Name(), a.Rows, b.Rows, len(an), len(bn))
+	}
 	if dst.Rows != a.Rows || dst.Cols != b.Rows {
 		panic(fmt.Sprintf("kernels: Cross destination is %d×%d, want %d×%d", dst.Rows, dst.Cols, a.Rows, b.Rows))
 	}
-	parallelRows(a.Rows, func(i int) {
-		out := dst.Row(i)
-		for j := range out {
-			out[j] = float32(k.Eval(a.Row(i), b.Row(j)))
-		}
-	})
+	t := tilesPool.Get().(*tiles)
+	t.dst, t.km = dst, km
+	t.a = operand{m: a, norms: an}
+	t.b = operand{m: b, norms: bn}
+	t.same, t.sym = false, false
+	t.nr, t.nc = a.Rows, b.Rows
+	t.tm, t.tn = linalg.TileShape()
+	runItems(t, t.plan(), workerCount(0), false)
+	t.release()
 	return nil
 }
 
@@ -110,56 +214,6 @@ func SquaredNorms(dst []float64, x *linalg.Matrix) []float64 {
 	return dst
 }
 
-// DotGram holds the inner products ⟨x_i, x_j⟩ of a sample set and the squared
-// norms ‖x_i‖². It is computed once; the Gram matrix of any DotKernel, with
-// any parameters, on any subset of rows and columns (a cross-validation
-// fold, a validation block), is then an elementwise pass over it, with no
-// further matrix product. A grid search over α × c (or γ) and k folds costs
-// one matrix product in total.
-type DotGram struct {
-	// Dot is the n×n symmetric matrix of inner products (both triangles).
-	Dot *linalg.Matrix
-	// Norms holds ‖x_i‖², equal to the diagonal of Dot up to rounding but
-	// accumulated in float64.
-	Norms []float64
-}
-
-// NewDotGram computes the inner products of the rows of x.
-func NewDotGram(x *linalg.Matrix) *DotGram {
-	g := &DotGram{Dot: linalg.New(x.Rows, x.Rows), Norms: SquaredNorms(nil, x)}
-	parallelRows(x.Rows, func(i int) {
-		out := g.Dot.Row(i)
-		for j := range out {
-			out[j] = float32(dot64(x.Row(i), x.Row(j)))
-		}
-	})
-	return g
-}
-
-// N is the number of samples.
-func (g *DotGram) N() int { return len(g.Norms) }
-
-// Gram sets dst[i][j] = K(x_rows[i], x_cols[j]) for the dot-product kernel k,
-// from the stored inner products. A nil rows or cols means every row. dst
-// must be len(rows)×len(cols); with rows and cols both nil, dst may be g.Dot
-// itself (the map is then done in place and the inner products are lost).
-func (g *DotGram) Gram(dst *linalg.Matrix, k DotKernel, rows, cols []int) {
-	n := g.N()
-	nr, nc := count(rows, n), count(cols, n)
-	if dst.Rows != nr || dst.Cols != nc {
-		panic(fmt.Sprintf("kernels: DotGram.Gram destination is %d×%d, want %d×%d", dst.Rows, dst.Cols, nr, nc))
-	}
-	parallelRows(nr, func(i int) {
-		ri := at(rows, i)
-		src := g.Dot.Row(ri)
-		out := dst.Row(i)
-		for j := range out {
-			cj := at(cols, j)
-			out[j] = float32(k.FromDot(float64(src[cj]), g.Norms[ri], g.Norms[cj]))
-		}
-	})
-}
-
 func count(idx []int, n int) int {
 	if idx == nil {
 		return n
@@ -174,29 +228,12 @@ func at(idx []int, i int) int {
 	return idx[i]
 }
 
-// parallelRows calls f(i) for i in [0, n), split over GOMAXPROCS goroutines.
-func parallelRows(n int, f func(i int)) {
-	w := runtime.GOMAXPROCS(0)
-	if w > n {
-		w = n
-	}
-	if w <= 1 {
-		for i := 0; i < n; i++ {
-			f(i)
+// checkIndex panics when an index is out of range: a programming error,
+// like a destination of the wrong shape.
+func checkIndex(what string, idx []int, n int) {
+	for _, i := range idx {
+		if uint(i) >= uint(n) {
+			panic(fmt.Sprintf("kernels: %s index %d out of range [0, %d)", what, i, n))
 		}
-		return
 	}
-	var wg sync.WaitGroup
-	chunk := (n + w - 1) / w
-	for s := 0; s < n; s += chunk {
-		e := min(s+chunk, n)
-		wg.Add(1)
-		go func(s, e int) {
-			defer wg.Done()
-			for i := s; i < e; i++ {
-				f(i)
-			}
-		}(s, e)
-	}
-	wg.Wait()
 }

@@ -1,0 +1,264 @@
+package kernels
+
+import (
+	"sync"
+
+	"gonum.org/v1/gonum/blas"
+	"gonum.org/v1/gonum/blas/blas32"
+
+	"github.com/svmbench/svmbench/internal/linalg"
+)
+
+// operand is one side of a kernel block: the rows idx of m (all rows when
+// idx is nil), with the squared norms of m's rows.
+type operand struct {
+	m     *linalg.Matrix
+	idx   []int
+	norms []float64 // indexed by row of m; nil when not needed
+}
+
+func (o *operand) count() int {
+	if o.idx == nil {
+		return o.m.Rows
+	}
+	return len(o.idx)
+}
+
+// at is the row of m behind position i.
+func (o *operand) at(i int) int {
+	if o.idx == nil {
+		return i
+	}
+	return o.idx[i]
+}
+
+func (o *operand) row(i int) []float32 { return o.m.Row(o.at(i)) }
+
+// tiles computes dst = K(A, B) block by block. The output is cut into panels
+// of tm rows and each panel into tiles of tn columns; a tile is one item of
+// the parallel job: one float32 matrix product A_tile·B_tileᵀ written
+// straight into dst, then the kernel map over the tile while it is in cache.
+// Rows selected by an index set are first gathered into the participant's
+// scratch buffers. When A and B select the same rows (sym), only the tiles
+// that meet the lower triangle are computed; mirror copies it up afterwards.
+type tiles struct {
+	dst    *linalg.Matrix
+	km     kmap
+	a, b   operand
+	same   bool // A and B are the same matrix: exact diagonal where rows meet
+	sym    bool // A and B select the same rows: lower triangle only
+	tm, tn int
+	nr, nc int
+	start  []int // start[p] is the first item of panel p; len = panels+1
+}
+
+var tilesPool = sync.Pool{New: func() any { return new(tiles) }}
+
+// plan fills start and returns the number of items.
+func (t *tiles) plan() int {
+	panels := (t.nr + t.tm - 1) / t.tm
+	if cap(t.start) < panels+1 {
+		t.start = make([]int, panels+1)
+	}
+	t.start = t.start[:panels+1]
+	n := 0
+	for p := 0; p < panels; p++ {
+		t.start[p] = n
+		n += (t.colEnd(p) + t.tn - 1) / t.tn
+	}
+	t.start[panels] = n
+	return n
+}
+
+// colEnd is the number of columns panel p computes.
+func (t *tiles) colEnd(p int) int {
+	if t.sym {
+		return min((p+1)*t.tm, t.nr)
+	}
+	return t.nc
+}
+
+func (t *tiles) release() {
+	t.dst, t.km, t.a, t.b = nil, kmap{}, operand{}, operand{}
+	tilesPool.Put(t)
+}
+
+func (t *tiles) run(s *scratch, item int) {
+	// Find the panel: start is increasing, so binary search.
+	lo, hi := 0, len(t.start)-2
+	for lo < hi {
+		mid := (lo + hi + 1) / 2
+		if t.start[mid] <= item {
+			lo = mid
+		} else {
+			hi = mid - 1
+		}
+	}
+	p := lo
+	r0 := p * t.tm
+	r1 := min(r0+t.tm, t.nr)
+	c0 := (item - t.start[p]) * t.tn
+	c1 := min(c0+t.tn, t.colEnd(p))
+	if t.km.isDot() {
+		t.dotTile(s, p, r0, r1, c0, c1)
+	} else {
+		t.evalTile(r0, r1, c0, c1)
+	}
+}
+
+func (t *tiles) evalTile(r0, r1, c0, c1 int) {
+	k := t.km.k
+	for i := r0; i < r1; i++ {
+		x := t.a.row(i)
+		out := t.dst.Row(i)[c0:c1]
+		for j := range out {
+			out[j] = float32(k.Eval(x, t.b.row(c0+j)))
+		}
+	}
+}
+
+func (t *tiles) dotTile(s *scratch, p, r0, r1, c0, c1 int) {
+	d := t.a.m.Cols
+	ldc := t.dst.Stride
+	m, n := r1-r0, c1-c0
+	if d == 0 {
+		for i := r0; i < r1; i++ {
+			clear(t.dst.Row(i)[c0:c1])
+		}
+	} else {
+		var a, b []float32
+		var lda, ldb int
+		if t.a.idx == nil {
+			a, lda = t.a.m.Data[r0*t.a.m.Stride:], t.a.m.Stride
+		} else {
+			if s.aPanel != p {
+				s.a = gather(s.a, t.a.m, t.a.idx[r0:r1])
+				s.aPanel = p
+			}
+			a, lda = s.a, d
+		}
+		if t.b.idx == nil {
+			b, ldb = t.b.m.Data[c0*t.b.m.Stride:], t.b.m.Stride
+		} else {
+			s.b = gather(s.b, t.b.m, t.b.idx[c0:c1])
+			b, ldb = s.b, d
+		}
+		blas32.Implementation().Sgemm(blas.NoTrans, blas.Trans, m, n, d,
+			1, a, lda, b, ldb, 0, t.dst.Data[r0*ldc+c0:], ldc)
+	}
+
+	var nj []float64
+	if t.km.needNorms() {
+		if t.b.idx == nil {
+			nj = t.b.norms[c0:c1]
+		} else {
+			s.bn = grow64(s.bn, n)
+			for j, c := range t.b.idx[c0:c1] {
+				s.bn[j] = t.b.norms[c]
+			}
+			nj = s.bn
+		}
+	}
+	for i := r0; i < r1; i++ {
+		ri := t.a.at(i)
+		var ni float64
+		if t.a.norms != nil {
+			ni = t.a.norms[ri]
+		}
+		out := t.dst.Data[i*ldc+c0 : i*ldc+c1]
+		if t.km.kind != kLinear {
+			t.km.row(out, out, ni, nj)
+		}
+		if !t.same {
+			continue
+		}
+		if t.b.idx == nil {
+			if ri >= c0 && ri < c1 {
+				out[ri-c0] = t.km.diag(ni)
+			}
+		} else {
+			for j, c := range t.b.idx[c0:c1] {
+				if c == ri {
+					out[j] = t.km.diag(ni)
+				}
+			}
+		}
+	}
+}
+
+// gather copies rows idx of m into buf (compact, stride m.Cols).
+func gather(buf []float32, m *linalg.Matrix, idx []int) []float32 {
+	d := m.Cols
+	buf = grow32(buf, len(idx)*d)
+	for k, i := range idx {
+		copy(buf[k*d:(k+1)*d], m.Row(i))
+	}
+	return buf
+}
+
+// mirror copies the strict lower triangle of the square matrix dst onto its
+// upper triangle, in 64×64 blocks (one block row per item).
+type mirror struct {
+	dst *linalg.Matrix
+}
+
+const mirrorBlock = 64
+
+var mirrorPool = sync.Pool{New: func() any { return new(mirror) }}
+
+func mirrorLower(dst *linalg.Matrix, workers int) {
+	mr := mirrorPool.Get().(*mirror)
+	mr.dst = dst
+	runItems(mr, (dst.Rows+mirrorBlock-1)/mirrorBlock, workers, false)
+	mr.dst = nil
+	mirrorPool.Put(mr)
+}
+
+func (mr *mirror) run(_ *scratch, bi int) {
+	c, ld := mr.dst.Data, mr.dst.Stride
+	i0 := bi * mirrorBlock
+	i1 := min(i0+mirrorBlock, mr.dst.Rows)
+	for j0 := 0; j0 < i0+mirrorBlock && j0 < i1; j0 += mirrorBlock {
+		j1 := min(j0+mirrorBlock, i1)
+		for i := i0; i < i1; i++ {
+			row := c[i*ld : i*ld+min(j1, i)]
+			for j := j0; j < len(row); j++ {
+				c[j*ld+i] = row[j]
+			}
+		}
+	}
+}
+
+// sameRows reports whether two index sets select the same rows in the same
+// order (nil selects all rows).
+func sameRows(a, b []int, n int) bool {
+	if a == nil && b == nil {
+		return true
+	}
+	if a == nil {
+		a, b = b, a
+	}
+	if b == nil {
+		if len(a) != n {
+			return false
+		}
+		for i, v := range a {
+			if v != i {
+				return false
+			}
+		}
+		return true
+	}
+	if len(a) != len(b) {
+		return false
+	}
+	if len(a) > 0 && &a[0] == &b[0] {
+		return true
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
