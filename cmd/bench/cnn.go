@@ -1,0 +1,223 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/svmbench/svmbench/bench"
+	"github.com/svmbench/svmbench/cnn"
+	"github.com/svmbench/svmbench/dataset"
+	"github.com/svmbench/svmbench/features"
+	"github.com/svmbench/svmbench/internal/progress"
+)
+
+func init() {
+	loadCNNExtractor = func(p string) (features.Extractor, error) { return cnn.LoadEmbedder(p) }
+	register(&Command{
+		Name:      "cnn",
+		UsageLine: "cnn -variant seed|fixed -out DIR [-data SPEC] [-epochs 10] [-batch 100] [-lr 0.001] [-momentum 0.9] [-train N] [-test M] [-seed S] [-model FILE]",
+		Short:     "train the seed document's CNN (variant seed or fixed) and record test accuracy per epoch",
+		Long: `Cnn trains the seed document's CIFAR-10 network in pure Go: conv 3→32,
+ReLU, max-pool; conv 32→64, ReLU, max-pool; dense 4096→512, ReLU; dense
+512→10; softmax cross-entropy; SGD with momentum; inputs x/255. Variant
+"seed" keeps the seed's sigmoid on the outputs before the loss, variant
+"fixed" drops it.
+
+After every epoch it prints the mean training loss, the test accuracy and
+the epoch's time, and rewrites DIR/cnn-VARIANT.json (bench.CNNRun) and the
+model (DIR/cnn-VARIANT.cnn unless -model is given), so an interrupted run
+keeps its finished epochs. The model file feeds the "cnn" feature set
+(-features cnn -cnn-model FILE).`,
+		Flags: func(fs *flag.FlagSet) func(ctx context.Context, args []string) error {
+			data := fs.String("data", "auto", "data set `SPEC` (auto, a CIFAR-10 folder or archive, synthetic[:N,M])")
+			variant := fs.String("variant", "", "network variant: seed (sigmoid before the loss, as written) or fixed")
+			epochs := fs.Int("epochs", 10, "training epochs")
+			batch := fs.Int("batch", 100, "mini-batch size")
+			lr := fs.Float64("lr", 0.001, "SGD learning rate")
+			momentum := fs.Float64("momentum", 0.9, "SGD momentum in [0, 1)")
+			wd := fs.Float64("wd", 0, "weight decay")
+			nTrain := fs.Int("train", 0, "use the first `N` training images (0: all)")
+			nTest := fs.Int("test", 0, "use the first `M` test images (0: all)")
+			seed := fs.Uint64("seed", 1, "seed of the initial weights and the shuffling")
+			out := fs.String("out", "", "results `DIR`")
+			model := fs.String("model", "", "where to save the trained network (default DIR/cnn-VARIANT.cnn)")
+			return func(ctx context.Context, args []string) error {
+				if len(args) > 0 {
+					return usagef("unexpected arguments %q", args)
+				}
+				switch {
+				case *variant != cnn.VariantSeed && *variant != cnn.VariantFixed:
+					return usagef("-variant %q: want seed or fixed", *variant)
+				case *out == "":
+					return usagef("-out DIR is required")
+				case *epochs < 1:
+					return usagef("-epochs %d: want ≥ 1", *epochs)
+				case *batch < 1:
+					return usagef("-batch %d: want ≥ 1", *batch)
+				case !(*lr > 0):
+					return usagef("-lr %v: want > 0", *lr)
+				case !(*momentum >= 0 && *momentum < 1):
+					return usagef("-momentum %v: want a value in [0, 1)", *momentum)
+				case !(*wd >= 0):
+					return usagef("-wd %v: want ≥ 0", *wd)
+				case *nTrain < 0 || *nTest < 0:
+					return usagef("-train and -test: want ≥ 0")
+				}
+				cfg := cnn.TrainConfig{Epochs: *epochs, Batch: *batch, LR: *lr, Momentum: *momentum, WeightDecay: *wd, Seed: *seed}
+				if *momentum == 0 {
+					cfg.Momentum = cnn.NoMomentum
+				}
+				return runCNN(ctx, cnnJob{data: *data, variant: *variant, nTrain: *nTrain, nTest: *nTest,
+					out: *out, model: *model, cfg: cfg, args: os.Args})
+			}
+		},
+	})
+}
+
+type cnnJob struct {
+	data, variant string
+	nTrain, nTest int
+	out, model    string
+	cfg           cnn.TrainConfig
+	args          []string
+}
+
+func firstN(s *dataset.Split, n int) *dataset.Split {
+	if n == 0 || n >= s.Len() {
+		return s
+	}
+	return &dataset.Split{X: s.X.Slice(0, n), Y: s.Y[:n]}
+}
+
+func runCNN(ctx context.Context, j cnnJob) error {
+	if err := os.MkdirAll(j.out, 0o755); err != nil {
+		return err
+	}
+	prog := progress.New(os.Stderr)
+	defer prog.Wait()
+	readBar := prog.ByteBar("reading data", -1)
+	d, err := dataset.Load(ctx, dataset.Options{Spec: j.data, Progress: readBar.Func(), Seed: j.cfg.Seed})
+	readBar.Done()
+	if err != nil {
+		return err
+	}
+	if d.Image == nil {
+		return fmt.Errorf("-data %s has no images; the CNN needs images", j.data)
+	}
+	train, test := firstN(&d.Train, j.nTrain), firstN(&d.Test, j.nTest)
+	rng := rand.New(rand.NewPCG(j.cfg.Seed, 1))
+	net, err := cnn.NewSeed(j.variant, rng)
+	if err != nil {
+		return err
+	}
+	if in := (cnn.Shape{H: d.Image.Height, W: d.Image.Width, C: d.Image.Channels}); in != net.Input {
+		return fmt.Errorf("images are %d×%d×%d; the seed network takes 32×32×3 (CIFAR-10)", d.Image.Height, d.Image.Width, d.Image.Channels)
+	}
+	modelPath := j.model
+	if modelPath == "" {
+		modelPath = filepath.Join(j.out, "cnn-"+j.variant+".cnn")
+	}
+	man := bench.NewManifest(d, j.cfg.Seed, j.args)
+	man.TrainN, man.TestN = train.Len(), test.Len()
+	run := bench.CNNRun{Manifest: man, Variant: j.variant, Model: modelPath,
+		Params: map[string]float64{"lr": j.cfg.LR, "momentum": max(j.cfg.Momentum, 0), "batch": float64(j.cfg.Batch),
+			"epochs": float64(j.cfg.Epochs), "weight_decay": j.cfg.WeightDecay}}
+	for _, c := range d.Classes {
+		run.Classes = append(run.Classes, c.Name)
+	}
+	jsonPath := filepath.Join(j.out, "cnn-"+j.variant+".json")
+	prog.Printf("cnn %s: %d training, %d test images, %d epochs, batch %d, lr %g, momentum %g, BLAS %s, %d parameters",
+		j.variant, train.Len(), test.Len(), j.cfg.Epochs, j.cfg.Batch, j.cfg.LR, max(j.cfg.Momentum, 0), man.BLAS, net.NumParams())
+
+	var bar *progress.Bar
+	epoch := 1
+	var saveErr error
+	cfg := j.cfg
+	cfg.Progress = func(done, total int64) {
+		if bar == nil {
+			bar = prog.Bar(fmt.Sprintf("epoch %d/%d", epoch, cfg.Epochs), total)
+		}
+		bar.Set(done)
+	}
+	cfg.OnEpoch = func(e cnn.EpochStats) {
+		if bar != nil {
+			bar.Done()
+			bar = nil
+		}
+		epoch = e.Epoch + 1
+		prog.Printf("epoch %2d  train loss %.4f  test accuracy %.2f%%  %.1f s (+%.1f s test)",
+			e.Epoch, e.TrainLoss, 100*e.TestAccuracy, e.Seconds, e.EvalSeconds)
+		run.Epochs = append(run.Epochs, bench.CNNEpoch{Epoch: e.Epoch, TrainLoss: e.TrainLoss, TestAccuracy: e.TestAccuracy, Seconds: e.Seconds})
+		if err := net.Save(modelPath); err != nil && saveErr == nil {
+			saveErr = err
+		}
+		if err := writeJSONAtomic(jsonPath, run); err != nil && saveErr == nil {
+			saveErr = err
+		}
+	}
+	start := time.Now()
+	_, err = cnn.Fit(ctx, net, train, test, *d.Image, cfg)
+	if bar != nil {
+		bar.Done()
+	}
+	if err != nil {
+		return err
+	}
+	if saveErr != nil {
+		return saveErr
+	}
+	if test.Len() > 0 {
+		pred := make([]int, test.Len())
+		if err := net.Predict(pred, test.X); err != nil {
+			return err
+		}
+		k := len(d.Classes)
+		conf := make([][]int, k)
+		for i := range conf {
+			conf[i] = make([]int, k)
+		}
+		for i, p := range pred {
+			if y := test.Y[i]; y >= 0 && y < k && p < k {
+				conf[y][p]++
+			}
+		}
+		run.Confusion = conf
+	}
+	if err := writeJSONAtomic(jsonPath, run); err != nil {
+		return err
+	}
+	prog.Printf("cnn %s: done in %s; results %s, model %s", j.variant, time.Since(start).Round(time.Second), jsonPath, modelPath)
+	return nil
+}
+
+// writeJSONAtomic writes v as indented JSON through a temporary file and a
+// rename.
+func writeJSONAtomic(path string, v any) error {
+	b, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		return err
+	}
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
+	if err != nil {
+		return err
+	}
+	_, err = f.Write(append(b, '\n'))
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(f.Name(), path)
+	}
+	if err != nil {
+		os.Remove(f.Name())
+		return errors.Join(fmt.Errorf("writing %s", path), err)
+	}
+	return nil
+}
