@@ -338,14 +338,6 @@ type fitResult struct {
 	capped  bool
 }
 
-// gramFitter trains a model on the fold Gram k (n×n, labels y) and
-// predicts the validation block val (m×n) into pred (len m).
-type gramFitter func(ctx context.Context, k *linalg.Matrix, y []int, val *linalg.Matrix, pred []int, kern kernels.DotKernel, c, tol float64, maxIter int) (nsv int, capped bool, err error)
-
-// fitGram is the fitter the grid uses: svm.TrainGram and PredictGram.
-// Tests may replace it.
-var fitGram gramFitter = svmFitGram
-
 // Grid runs the cross-validated grid search cfg on the training split of
 // d, with train and test the feature matrices of d's training and test
 // splits (rows in the order of d.Train and d.Test; test may be nil with
@@ -462,7 +454,7 @@ func Grid(ctx context.Context, d *dataset.Dataset, train, test *linalg.Matrix, c
 			modelPath = filepath.Join(cfg.Out, ModelFile(cfg.Kernel, cfg.Features))
 			best.Model = ModelFile(cfg.Kernel, cfg.Features)
 		}
-		r, err := retrainBest(ctx, bc, train, y, test, d.Test.Y, cfg.Tol, modelPath)
+		r, err := retrainBest(ctx, bc, train, y, test, d.Test.Y, cfg.Tol, cfg.MemBytes, modelPath)
 		if err != nil {
 			return nil, finished, err
 		}
@@ -587,6 +579,9 @@ func runCells(ctx context.Context, x *linalg.Matrix, y []int, todo []GridCell, c
 			n, FormatBytes(dotBytes), FormatBytes(perWorker), FormatBytes(cfg.MemBytes))
 	}
 	workers = min(workers, len(todo)*k)
+	// Sub-problems solved at once inside each fit: the cores the fits
+	// running side by side leave over.
+	inner := max(1, runtime.GOMAXPROCS(0)/workers)
 	dg := kernels.NewDotGram(x)
 	if err := ctx.Err(); err != nil {
 		return err
@@ -646,7 +641,8 @@ func runCells(ctx context.Context, x *linalg.Matrix, y []int, todo []GridCell, c
 				} else if maxIter < 0 {
 					maxIter = 0
 				}
-				nsv, capped, err := fitGram(ctx, g, ytr[t.fold], vb, pred[:len(val)], kern, c.C, cfg.Tol, maxIter)
+				nsv, capped, err := fitGram(ctx, fitArgs{k: g, val: vb, y: ytr[t.fold], pred: pred[:len(val)],
+					kern: kern, c: c.C, tol: cfg.Tol, maxIter: maxIter, workers: inner})
 				if err != nil {
 					if ctx.Err() == nil {
 						fail(fmt.Errorf("bench: cell %d fold %d: %w", c.Index, t.fold, err))

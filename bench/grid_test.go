@@ -197,7 +197,8 @@ func blobs(k, n, d int, seed uint64) *dataset.Dataset {
 // predicts the class whose training samples have the largest mean kernel
 // value with the sample. It is deterministic, fast and depends on every
 // kernel parameter.
-func meanFit(_ context.Context, k *linalg.Matrix, y []int, val *linalg.Matrix, pred []int, kern kernels.DotKernel, c, tol float64, maxIter int) (int, bool, error) {
+func meanFit(_ context.Context, a fitArgs) (int, bool, error) {
+	k, y, val, pred, c := a.k, a.y, a.val, a.pred, a.c
 	if k.Rows != len(y) || val.Cols != len(y) || len(pred) != val.Rows {
 		return 0, false, errors.New("shape")
 	}
@@ -305,7 +306,7 @@ func TestShardsMergeEqualUnsharded(t *testing.T) {
 	}
 
 	// The merged folder resumes as a finished grid: nothing is recomputed.
-	useFitter(t, func(context.Context, *linalg.Matrix, []int, *linalg.Matrix, []int, kernels.DotKernel, float64, float64, int) (int, bool, error) {
+	useFitter(t, func(context.Context, fitArgs) (int, bool, error) {
 		return 0, false, errors.New("a merged grid recomputed a cell")
 	})
 	c := smallGrid(out)
@@ -388,9 +389,9 @@ func TestResumeAfterInterrupt(t *testing.T) {
 		t.Fatal("a second run without Resume overwrote the journal")
 	}
 	var fits int
-	useFitter(t, func(ctx context.Context, k *linalg.Matrix, y []int, val *linalg.Matrix, pred []int, kern kernels.DotKernel, c, tol float64, maxIter int) (int, bool, error) {
+	useFitter(t, func(ctx context.Context, a fitArgs) (int, bool, error) {
 		fits++
-		return meanFit(ctx, k, y, val, pred, kern, c, tol, maxIter)
+		return meanFit(ctx, a)
 	})
 	cfg.Resume = true
 	_, got, err := Grid(context.Background(), d, d.Train.X, nil, cfg)
