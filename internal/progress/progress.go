@@ -15,6 +15,10 @@
 //
 //	NAME: 100% (1000/1000) done in 27s
 //
+// or, for a bar ended short of its total after it printed a line,
+// "NAME: 45% (450/1000) stopped after 12s"; a bar stopped before it printed
+// anything ends silently (the error that stopped it says enough).
+//
 // The ETA is (total − done)·elapsed/(done − skipped): the rate of this run,
 // with work found finished (Skip, for resumed runs) left out. A total ≤ 0
 // is unknown: the line shows the count and the elapsed time only.
@@ -233,6 +237,7 @@ type Bar struct {
 	done     int64
 	skipped  int64 // done before this run (Skip), left out of the rate
 	lastLine time.Time
+	printed  bool // a periodic line was written
 	finished bool
 }
 
@@ -291,7 +296,7 @@ func (b *Bar) update(v int64, add bool) {
 	// A bar at its total waits for Done's final line instead.
 	if b.p.mode == Plain && (b.total <= 0 || done < b.total) {
 		if now := b.p.now(); now.Sub(b.lastLine) >= b.p.interval {
-			b.lastLine = now
+			b.lastLine, b.printed = now, true
 			line = b.lineLocked(now, false)
 		}
 	}
@@ -305,7 +310,8 @@ func (b *Bar) update(v int64, add bool) {
 }
 
 // Done ends the bar: a final line in plain mode (done, or stopped when the
-// count is short of a known total). Later calls do nothing.
+// count is short of a known total and the bar has printed before). Later
+// calls do nothing.
 func (b *Bar) Done() {
 	if b == nil {
 		return
@@ -318,7 +324,9 @@ func (b *Bar) Done() {
 	b.finished = true
 	complete := b.total <= 0 || b.done >= b.total
 	var line string
-	if b.p.mode == Plain {
+	// A bar stopped short before it showed anything ends silently: the
+	// error that stopped it says enough.
+	if b.p.mode == Plain && (complete || b.printed) {
 		line = b.lineLocked(b.p.now(), true)
 	}
 	b.mu.Unlock()

@@ -91,6 +91,20 @@ func TestPlainStoppedUnknownAndBytes(t *testing.T) {
 	if got := lines(&buf); strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("lines:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
+	// A bar stopped before it printed anything ends silently; a finished
+	// one always has its final line.
+	buf.Reset()
+	p2, c2 := newPlain(&buf)
+	quick := p2.Bar("quick", 10)
+	c2.advance(time.Second)
+	quick.Set(4)
+	quick.Done()
+	fast := p2.Bar("fast", 10)
+	fast.Set(10)
+	fast.Done()
+	if got := buf.String(); got != "fast: 100% (10/10) done in 0s\n" {
+		t.Errorf("got %q", got)
+	}
 	// Bars after Wait print nothing.
 	buf.Reset()
 	p.Bar("late", 3).Done()
