@@ -328,6 +328,9 @@ func readArchive(ctx context.Context, file, wantMD5 string, progress func(done, 
 
 	gz, err := gzip.NewReader(br)
 	if err != nil {
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
 		return nil, fmt.Errorf("dataset: %s: not a gzip-compressed tar archive: %v", file, err)
 	}
 	gz.Multistream(false)
@@ -372,9 +375,15 @@ func readArchive(ctx context.Context, file, wantMD5 string, progress func(done, 
 	}
 	// Hash the whole file, not just what tar needed.
 	if _, err := io.Copy(io.Discard, gz); err != nil {
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
 		return nil, fmt.Errorf("dataset: %s: %v", file, err)
 	}
 	if _, err := io.Copy(io.Discard, br); err != nil {
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
 		return nil, fmt.Errorf("dataset: %s: %v", file, err)
 	}
 	if err := hashes.Close(); err != nil {
