@@ -49,6 +49,7 @@ func Train(ctx context.Context, x *linalg.Matrix, y []int, p Params) (*Model, er
 		k := linalg.New(n, n)
 		eng.Gram(k)
 		src.k = k
+		src.budget -= linalg.Bytes(n, n)
 	}
 	m, err := train(ctx, y, p, src)
 	if err != nil {
@@ -74,7 +75,7 @@ func TrainGram(ctx context.Context, k *linalg.Matrix, y []int, p Params) (*Model
 	if len(y) == 0 {
 		return nil, fmt.Errorf("svm: no training samples")
 	}
-	m, err := train(ctx, y, p, &qSource{k: k})
+	m, err := train(ctx, y, p, &qSource{k: k, budget: int64(p.CacheMB * (1 << 20)), workers: p.Workers})
 	if err != nil {
 		return nil, err
 	}
@@ -84,12 +85,14 @@ func TrainGram(ctx context.Context, k *linalg.Matrix, y []int, p Params) (*Model
 
 // qSource makes the Q matrix of each sub-problem: from one precomputed
 // kernel matrix k over all samples when there is one, else from the
-// engine, as a whole per-pair matrix when it fits a worker's share of the
-// budget or as an LRU column cache.
+// engine. Either way the sub-problem gets its whole Q when it fits a
+// worker's share of the budget left (budget), so that a column is a row
+// of memory and not a gather or a product; otherwise columns are gathered
+// from k on every request, or kept in an LRU column cache.
 type qSource struct {
 	k       *linalg.Matrix
 	eng     *kernels.Engine
-	budget  int64
+	budget  int64 // bytes left for per-sub-problem matrices or caches
 	workers int
 }
 
@@ -97,17 +100,28 @@ type qSource struct {
 const cacheBatch = 64
 
 func (s *qSource) q(idx []int, y []int8) QMatrix {
-	if s.k != nil {
-		return newGatherQ(s.k, idx, y)
-	}
 	l := len(idx)
 	share := s.budget / int64(max(s.workers, 1))
-	if linalg.Bytes(l, l) <= share {
+	fits := linalg.Bytes(l, l) <= share
+	switch {
+	case s.k != nil && fits:
+		k := linalg.New(l, l)
+		for a, ga := range idx {
+			src := s.k.Row(ga)
+			dst := k.Row(a)
+			for b, gb := range idx {
+				dst[b] = src[gb]
+			}
+		}
+		return newDenseQ(k, y)
+	case s.k != nil:
+		return newGatherQ(s.k, idx, y)
+	case fits:
 		k := linalg.New(l, l)
 		s.eng.Block(k, idx, idx)
 		return newDenseQ(k, y)
 	}
-	return newCachedQ(s.eng, idx, y, share, cacheBatch)
+	return newCachedQ(s.eng, idx, y, max(share, 0), cacheBatch)
 }
 
 // groupClasses returns the labels in order of first appearance (LIBSVM's
