@@ -1,0 +1,225 @@
+package dataset
+
+import (
+	"bytes"
+	"errors"
+	"math"
+	"math/rand/v2"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/svmbench/svmbench/internal/linalg"
+)
+
+func writeText(t *testing.T, dir, name, text string) string {
+	t.Helper()
+	p := filepath.Join(dir, name)
+	if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func TestReadLIBSVM(t *testing.T) {
+	text := "# a header comment\n" +
+		"1 1:0.5 3:2   # trailing comment\n" +
+		"-1\t2:1e-3\r\n" +
+		"\n" +
+		"   \n" +
+		"+1 1:1 2:2 3:3\n" +
+		"2.0 4:0\n" +
+		"3" // no newline at the end, no features
+	p := writeText(t, t.TempDir(), "a.txt", text)
+	x, y, err := ReadLIBSVMFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := [][]float32{{0.5, 0, 2, 0}, {0, 1e-3, 0, 0}, {1, 2, 3, 0}, {0, 0, 0, 0}, {0, 0, 0, 0}}
+	if x.Rows != 5 || x.Cols != 4 {
+		t.Fatalf("x is %v, want 5×4", x)
+	}
+	for i, r := range want {
+		if !slices.Equal(x.Row(i), r) {
+			t.Errorf("row %d = %v, want %v", i, x.Row(i), r)
+		}
+	}
+	if !slices.Equal(y, []int{1, -1, 1, 2, 3}) {
+		t.Errorf("y = %v", y)
+	}
+}
+
+func TestReadLIBSVMErrors(t *testing.T) {
+	dir := t.TempDir()
+	for _, c := range []struct {
+		text string
+		line int
+		want string
+	}{
+		{"1 3:0.5 2:0.1\n", 1, "index 2 follows 3; indices must be strictly ascending"},
+		{"1 1:1\n# c\n\n1 2:0.5 2:0.1\n", 4, "index 2 follows 2"},
+		{"1.5 1:1\n", 1, `label "1.5" is not an integer`},
+		{"a 1:1\n", 1, `label "a" is not a number`},
+		{"1 0:1\n", 1, `index "0" is not a positive integer`},
+		{"1 -3:1\n", 1, `index "-3" is not a positive integer`},
+		{"1 qid:3 1:1\n", 1, `index "qid" is not a positive integer`},
+		{"1 1:\n", 1, "no value after ':'"},
+		{"1 1:x\n", 1, `value "x" is not a finite float32 number`},
+		{"1 1:nan\n", 1, "not a finite"},
+		{"1 1:inf\n", 1, "not a finite"},
+		{"1 1:1e39\n", 1, "not a finite"},
+		{"1 1\n", 1, "want index:value"},
+		{"1 99999999999:1\n", 1, "larger than"},
+		{"1 1:1\n2 1:1 1:2\n", 2, "follows"},
+		{"1e10 1:1\n", 1, "not an integer"},
+	} {
+		p := writeText(t, dir, "bad.txt", c.text)
+		_, _, err := ReadLIBSVMFile(p)
+		var pe *ParseError
+		if !errors.As(err, &pe) || pe.File != p || pe.Line != c.line || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%q: error %v, want line %d saying %q", c.text, err, c.line, c.want)
+			continue
+		}
+		if prefix := "dataset: " + p + ":" + string(rune('0'+c.line)) + ": "; !strings.HasPrefix(err.Error(), prefix) {
+			t.Errorf("error %q does not start %q", err, prefix)
+		}
+	}
+	for _, text := range []string{"", "# only a comment\n\n"} {
+		p := writeText(t, dir, "empty.txt", text)
+		if _, _, err := ReadLIBSVMFile(p); err == nil || !strings.Contains(err.Error(), "no samples") {
+			t.Errorf("%q: error %v, want no samples", text, err)
+		}
+	}
+	if _, _, err := ReadLIBSVMFile(filepath.Join(dir, "none.txt")); err == nil || !strings.Contains(err.Error(), "none.txt") {
+		t.Errorf("missing file: %v", err)
+	}
+}
+
+// randomSparse returns an r×c matrix, about half zeros, with awkward
+// float32 values, and labels 0..k-1; every column has a non-zero.
+func randomSparse(rng *rand.Rand, r, c, k int) (*linalg.Matrix, []int) {
+	x := linalg.New(r, c)
+	special := []float32{1, -1, 0.1, 1.0 / 3, math.MaxFloat32, -math.SmallestNonzeroFloat32, 1e-38, 123456789, 1.17549435e-38}
+	for i := range x.Data {
+		switch rng.IntN(4) {
+		case 0:
+			x.Data[i] = special[rng.IntN(len(special))]
+		case 1:
+			x.Data[i] = float32(rng.NormFloat64() * math.Pow(10, float64(rng.IntN(20)-10)))
+		}
+	}
+	for j := 0; j < c; j++ {
+		x.Set(rng.IntN(r), j, 0.25)
+	}
+	y := make([]int, r)
+	for i := range y {
+		y[i] = rng.IntN(k)
+	}
+	return x, y
+}
+
+func TestLIBSVMRoundTrip(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	x, y := randomSparse(rng, 40, 17, 3)
+	y[0] = -5
+	p := filepath.Join(t.TempDir(), "rt.txt")
+	if err := WriteLIBSVMFile(p, x, y); err != nil {
+		t.Fatal(err)
+	}
+	x2, y2, err := ReadLIBSVMFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(y, y2) || x2.Rows != x.Rows || x2.Cols != x.Cols || !slices.Equal(x.Data, x2.Data) {
+		t.Fatalf("round trip changed the data")
+	}
+	if names, _ := filepath.Glob(filepath.Join(filepath.Dir(p), "*")); len(names) != 1 {
+		t.Errorf("folder holds %q, want only rt.txt", names)
+	}
+	// Only non-zero values are written, in the documented form.
+	var buf bytes.Buffer
+	if err := WriteLIBSVM(&buf, linalg.NewFrom(2, 3, []float32{0, 0.1, 0, 0, 0, 0}), []int{7, -1}); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := buf.String(), "7 2:0.100000001\n-1\n"; got != want {
+		t.Errorf("wrote %q, want %q", got, want)
+	}
+	// Misuse and values LIBSVM cannot hold are errors, and leave no file.
+	if err := WriteLIBSVM(&buf, x, y[1:]); err == nil {
+		t.Error("no error for 40 rows and 39 labels")
+	}
+	x.Set(3, 4, float32(math.NaN()))
+	p2 := filepath.Join(t.TempDir(), "nan.txt")
+	if err := WriteLIBSVMFile(p2, x, y); err == nil || !strings.Contains(err.Error(), "row 4, column 5 is NaN") {
+		t.Errorf("NaN: error %v", err)
+	}
+	if names, _ := filepath.Glob(filepath.Join(filepath.Dir(p2), "*")); len(names) != 0 {
+		t.Errorf("a failed write left %q", names)
+	}
+}
+
+func TestLoadLIBSVM(t *testing.T) {
+	dir := t.TempDir()
+	tr := writeText(t, dir, "train", "+1 1:1\n-1 2:1\n1 1:2\n")
+	te := writeText(t, dir, "test", "-1 5:1\n3 1:1\n")
+	d, err := LoadLIBSVM(tr, te)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.Train.X.Cols != 5 || d.Test.X.Cols != 5 {
+		t.Errorf("dimensions %d, %d; want 5 (the largest index of either file)", d.Train.X.Cols, d.Test.X.Cols)
+	}
+	if !slices.Equal(d.Train.Y, []int{1, 0, 1}) || !slices.Equal(d.Test.Y, []int{0, 2}) {
+		t.Errorf("labels %v, %v", d.Train.Y, d.Test.Y)
+	}
+	if !slices.Equal(d.Classes, []Class{{0, "-1"}, {1, "1"}, {2, "3"}}) || d.Image != nil {
+		t.Errorf("Classes %v, Image %v", d.Classes, d.Image)
+	}
+	if len(d.Files) != 2 || d.Files[0].Name != tr || d.Files[0].Bytes != 20 || len(d.Files[0].SHA256) != 64 {
+		t.Errorf("Files %+v", d.Files)
+	}
+	if d.Test.X.At(0, 4) != 1 {
+		t.Errorf("test x = %v", d.Test.X.Data)
+	}
+	d2, err := Load(t.Context(), Options{Spec: "libsvm:" + tr + "," + te})
+	if err != nil || !slices.Equal(d2.Train.X.Data, d.Train.X.Data) {
+		t.Errorf("Load(libsvm:…): %v", err)
+	}
+	bad := writeText(t, dir, "bad", "1 1:1\n1 3:0.5 2:0.1\n")
+	if _, err := LoadLIBSVM(tr, bad); err == nil || !strings.Contains(err.Error(), bad+":2: ") {
+		t.Errorf("error %v, want one naming %s line 2", err, bad)
+	}
+}
+
+// TestSVMTrainReads checks that svm-train (LIBSVM 3.24) accepts what
+// WriteLIBSVM writes, and reads the same number of samples and classes.
+func TestSVMTrainReads(t *testing.T) {
+	svmTrain, err := exec.LookPath("svm-train")
+	if err != nil {
+		t.Skip("svm-train is not on PATH (Debian: apt-get install libsvm-tools)")
+	}
+	rng := rand.New(rand.NewPCG(3, 4))
+	x, y := randomSparse(rng, 60, 9, 3)
+	for i := range x.Data {
+		x.Data[i] = float32(math.Max(-10, math.Min(10, float64(x.Data[i])))) // keep the kernel finite
+	}
+	dir := t.TempDir()
+	data, model := filepath.Join(dir, "train.txt"), filepath.Join(dir, "model")
+	if err := WriteLIBSVMFile(data, x, y); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command(svmTrain, "-q", "-t", "0", data, model).CombinedOutput()
+	if err != nil {
+		t.Fatalf("svm-train: %v\n%s", err, out)
+	}
+	m, err := os.ReadFile(model)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(m), "nr_class 3\n") {
+		t.Errorf("svm-train's model does not have 3 classes:\n%.300s", m)
+	}
+}
