@@ -66,20 +66,30 @@ func groupedBars(p *plot.Plot, ms []bench.ModelResult, value func(bench.ModelRes
 	var lx, ly []float64
 	var lt []string
 	top := 0.0
-	for fi, f := range feats {
-		any := false
-		for _, m := range ms {
-			if m.Features != f {
-				continue
+	used := make([]bool, len(feats))
+	for mi, model := range models {
+		// The bars of one model, in feature order, centred on its tick.
+		var rows []bench.ModelResult
+		for _, f := range feats {
+			for _, m := range ms {
+				if m.Model == model && m.Features == f {
+					rows = append(rows, m)
+					break
+				}
 			}
+		}
+		for k, m := range rows {
+			fi := slices.Index(feats, m.Features)
+			used[fi] = true
 			v := value(m)
 			top = math.Max(top, v)
-			x := float64(slices.Index(models, m.Model)) - group/2 + barW*(float64(fi)+0.5)
+			x := float64(mi) + barW*(float64(k)-float64(len(rows)-1)/2)
 			p.Add(&dataBar{x: x, w: barW, v: v, c: seriesColor(fi)})
 			lx, ly, lt = append(lx, x), append(ly, v), append(lt, label(v))
-			any = true
 		}
-		if any {
+	}
+	for fi, f := range feats {
+		if used[fi] {
 			p.Legend.Add(f+" features", &swatch{seriesColor(fi)})
 		}
 	}
@@ -154,14 +164,14 @@ func AccuracyFigure(in *Inputs) *Figure {
 	if k := len(classNames(in)); k > 1 {
 		chanceLine(p, 100/float64(k), fmt.Sprintf("chance (%.0f%%)", 100/float64(k)))
 	}
-	p.Y.Max = math.Max(p.Y.Max, 10)
-	p.Legend.Top, p.Legend.Left = true, true
+	p.Y.Max = math.Min(100, math.Max(p.Y.Max, 15))
+	p.Y.Tick.Marker = stepTicks(10)
 	p.Y.Padding, p.X.Padding = 0, 0
 	return &Figure{
 		Name:    "accuracy",
 		Caption: "Test accuracy of each model on each feature set (percent of the test images classified correctly).",
-		Width:   8 * vg.Inch, Height: 4.5 * vg.Inch,
-		draw: p.Draw,
+		Width:   9 * vg.Inch, Height: 4.5 * vg.Inch,
+		draw: withLegend(p, 1.7*vg.Inch),
 	}
 }
 
@@ -169,13 +179,12 @@ func AccuracyFigure(in *Inputs) *Figure {
 func TrainTimeFigure(in *Inputs) *Figure {
 	p := newPlot("Training time by model and feature set", "model", "training time (s, wall clock)")
 	groupedBars(p, in.Models, func(m bench.ModelResult) float64 { return m.TrainSeconds }, secs)
-	p.Legend.Top, p.Legend.Left = true, true
 	p.Y.Padding, p.X.Padding = 0, 0
 	return &Figure{
 		Name:    "train-time",
 		Caption: "Wall-clock training time of each model on each feature set, in seconds (feature extraction excluded).",
-		Width:   8 * vg.Inch, Height: 4.5 * vg.Inch,
-		draw: p.Draw,
+		Width:   9 * vg.Inch, Height: 4.5 * vg.Inch,
+		draw: withLegend(p, 1.7*vg.Inch),
 	}
 }
 
@@ -199,12 +208,14 @@ type heatPanel struct {
 	barLabel       string
 	bestX, bestY   int // -1: no best cell in this panel
 	rotateX        bool
+	barTicks       plot.Ticker           // nil: trimmed default ticks
+	rawText        func(i, j int) string // overrides cellText
 }
 
 func (h *heatPanel) draw(dc draw.Canvas) {
 	barW := vg.Length(1.05) * vg.Inch
 	heatC := draw.Crop(dc, 0, -barW, 0, 0)
-	barC := draw.Crop(dc, dc.Size().X-barW+vg.Points(10), 0, vg.Points(4), -vg.Points(26))
+	barC := draw.Crop(dc, dc.Size().X-barW+vg.Points(10), 0, 0, 0)
 
 	p := newPlot(h.title, h.xlabel, h.ylabel)
 	hm := plotter.NewHeatMap(h.z, h.cm.Palette(255))
@@ -221,7 +232,13 @@ func (h *heatPanel) draw(dc draw.Canvas) {
 			if math.IsNaN(v) {
 				continue
 			}
-			xs, ys, ts = append(xs, float64(i)), append(ys, float64(j)), append(ts, h.cellText(v))
+			label := ""
+			if h.rawText != nil {
+				label = h.rawText(i, j)
+			} else {
+				label = h.cellText(v)
+			}
+			xs, ys, ts = append(xs, float64(i)), append(ys, float64(j)), append(ts, label)
 			c, err := h.cm.At(math.Max(h.cm.Min(), math.Min(h.cm.Max(), v)))
 			if err != nil {
 				c = color.White
@@ -249,11 +266,18 @@ func (h *heatPanel) draw(dc draw.Canvas) {
 	p.X.Padding, p.Y.Padding = 0, 0
 	p.Draw(heatC)
 
+	// The colour bar spans the heat map's data area.
+	data := p.DataCanvas(heatC)
+	barC.Min.Y, barC.Max.Y = data.Min.Y, data.Max.Y
 	b := newPlot("", "", h.barLabel)
 	b.HideX()
 	b.Add(&plotter.ColorBar{ColorMap: h.cm, Vertical: true})
 	b.Y.Padding = 0
 	b.Y.Label.TextStyle.Font = font.From(sans, tickSize)
+	b.Y.Tick.Marker = trimTicks{}
+	if h.barTicks != nil {
+		b.Y.Tick.Marker = h.barTicks
+	}
 	b.Draw(barC)
 }
 
@@ -281,7 +305,7 @@ func labelsOf(vs []float64) []string {
 // accuracyMap returns the sequential colour map for accuracies in percent
 // over [lo, hi].
 func accuracyMap(lo, hi float64) palette.ColorMap {
-	cm := moreland.ExtendedBlackBody()
+	cm := moreland.BlackBody()
 	if hi <= lo {
 		lo, hi = lo-1, hi+1
 	}
@@ -359,32 +383,12 @@ func sigmoidGridFigure(g *Grid) *Figure {
 		panels = append(panels, p)
 	}
 	// The PSD map: λ_min does not depend on C; take it from any cell.
-	psd := nanGrid(len(alphas), len(coefs))
-	have, m := false, 0.0
-	for _, c := range g.Cells {
-		if c.MinEigen != nil {
-			psd[slices.Index(alphas, c.Alpha)][slices.Index(coefs, c.Coef0)] = *c.MinEigen
-			m = math.Max(m, math.Abs(*c.MinEigen))
-			have = true
-		}
+	if p := psdPanel(g, alphas, coefs, best); p != nil {
+		panels = append(panels, p)
 	}
-	if have {
-		if m == 0 {
-			m = 1
-		}
-		cm := moreland.SmoothBlueRed()
-		cm.SetMax(m)
-		cm.SetMin(-m)
-		panels = append(panels, &heatPanel{
-			title:  "PSD map: λmin of the Gram (red: not PSD)",
-			xlabel: "α (kernel slope)", ylabel: "c (kernel offset)",
-			xticks: labelsOf(alphas), yticks: labelsOf(coefs),
-			z: psd, cm: palette.Reverse(cm), cellText: func(v float64) string { return strconv.FormatFloat(v, 'g', 2, 64) },
-			barLabel: "smallest eigenvalue λmin", bestX: slices.Index(alphas, best.Alpha), bestY: slices.Index(coefs, best.Coef0),
-		})
-	}
+	have := panels[len(panels)-1].title == psdTitle
 	folds := best.Folds
-	title := fmt.Sprintf("Sigmoid kernel tanh(α⟨x,y⟩ + c) on %s features: %d-fold CV accuracy", g.Features, folds)
+	title := fmt.Sprintf("Sigmoid kernel tanh(α x·y + c) on %s features: %d-fold CV accuracy", g.Features, folds)
 	f := tiledPanels("grid-"+g.Kernel+"-"+g.Features, title, panels)
 	f.Caption = fmt.Sprintf("Cross-validated accuracy of the sigmoid kernel on %s features over α × c, one map per C; the best cell (%s) is outlined. ", g.Features, paramString(cellParams(best))) +
 		"The PSD map shows the smallest eigenvalue of the sigmoid Gram matrix on a sample of training images: where it is negative (red) the kernel is not positive semi-definite and the SVM's problem is not convex."
@@ -410,7 +414,7 @@ func rbfGridFigure(g *Grid) *Figure {
 		z: z, cm: accuracyMap(lo, hi), cellText: pctText, barLabel: "CV accuracy (%)",
 		bestX: slices.Index(gammas, best.Gamma), bestY: slices.Index(Cs, best.C),
 	}
-	title := fmt.Sprintf("RBF kernel exp(-γ‖x-y‖²) on %s features: %d-fold CV accuracy", g.Features, best.Folds)
+	title := fmt.Sprintf("RBF kernel exp(-γ |x-y|²) on %s features: %d-fold CV accuracy", g.Features, best.Folds)
 	f := tiledPanels("grid-"+g.Kernel+"-"+g.Features, title, []*heatPanel{p})
 	f.Caption = fmt.Sprintf("Cross-validated accuracy of the RBF kernel on %s features over γ × C; the best cell (%s) is outlined; grey cells were not run.", g.Features, paramString(cellParams(best)))
 	return f
@@ -479,13 +483,12 @@ func linearGridFigure(g *Grid) *Figure {
 		Cs[i] = c.C
 	}
 	p.X.Tick.Marker = fixedTicks(Cs, num)
-	p.Legend.Top = true
-	p.X.Padding = vg.Points(10)
+	p.X.Min, p.X.Max = Cs[0]/1.5, Cs[len(Cs)-1]*1.5
 	return &Figure{
 		Name:    "grid-" + g.Kernel + "-" + g.Features,
 		Caption: fmt.Sprintf("Cross-validated accuracy of the linear kernel on %s features against C; the best cell (C=%s) is ringed.", g.Features, num(best.C)),
-		Width:   7 * vg.Inch, Height: 4.5 * vg.Inch,
-		draw: p.Draw,
+		Width:   8.5 * vg.Inch, Height: 4.5 * vg.Inch,
+		draw: withLegend(p, 1.6*vg.Inch),
 	}
 }
 
@@ -583,13 +586,12 @@ func ScalingFigure(in *Inputs) *Figure {
 	p.X.Tick.Marker = fixedTicks(ns, func(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) })
 	p.Y.Tick.Marker = logTicks125{}
 	p.X.Min, p.X.Max = ns[0]/1.15, ns[len(ns)-1]*1.15
-	p.Y.Min, p.Y.Max = ymin/1.5, ymax*4
-	p.Legend.Top, p.Legend.Left = true, true
+	p.Y.Min, p.Y.Max = ymin/1.5, ymax*1.5
 	caption := "Training (solid) and prediction (dashed) wall-clock time against the number of training images, log–log; the legend gives each line's least-squares slope (time ∝ n^slope)."
 	if testN > 0 {
 		caption += fmt.Sprintf(" Prediction is on %d test images.", testN)
 	}
-	return &Figure{Name: "scaling", Caption: caption, Width: 8 * vg.Inch, Height: 5 * vg.Inch, draw: p.Draw}
+	return &Figure{Name: "scaling", Caption: caption, Width: 10.5 * vg.Inch, Height: 5 * vg.Inch, draw: withLegend(p, 3.3*vg.Inch)}
 }
 
 // CNNFigure draws training loss and test accuracy per epoch for each CNN
@@ -619,7 +621,9 @@ func CNNFigure(in *Inputs) *Figure {
 			l.Color, s.Color, l.Width, s.Radius = seriesColor(i), seriesColor(i), vg.Points(2), vg.Points(3.5)
 			s.Shape = draw.CircleGlyph{}
 			pl.p.Add(l, s)
-			pl.p.Legend.Add(r.Variant+" variant", l, s)
+			if pl.p == acc {
+				pl.p.Legend.Add(r.Variant+" variant", l, s)
+			}
 		}
 	}
 	if maxEp == 0 {
@@ -637,20 +641,22 @@ func CNNFigure(in *Inputs) *Figure {
 		}
 		p.X.Tick.Marker = fixedTicks(ticks, func(v float64) string { return strconv.Itoa(int(v)) })
 		p.X.Min, p.X.Max = 0.7, float64(maxEp)+0.3
-		p.Legend.Top = true
 	}
-	acc.Legend.Left = true
 	acc.Y.Min = 0
 	loss.Y.Min = 0
 	f := &Figure{
 		Name:    "cnn-epochs",
 		Caption: "The CNN, epoch by epoch: mean training loss (left) and accuracy on the test split (right), for each variant.",
-		Width:   10 * vg.Inch, Height: 4.2 * vg.Inch,
+		Width:   11 * vg.Inch, Height: 4.2 * vg.Inch,
 	}
+	legW := 1.4 * vg.Inch
 	f.draw = func(dc draw.Canvas) {
 		t := draw.Tiles{Cols: 2, Rows: 1, PadX: vg.Points(24), PadLeft: vg.Points(4), PadRight: vg.Points(8), PadTop: vg.Points(4), PadBottom: vg.Points(4)}
-		loss.Draw(t.At(dc, 0, 0))
-		acc.Draw(t.At(dc, 1, 0))
+		body := draw.Crop(dc, 0, -legW, 0, 0)
+		loss.Draw(t.At(body, 0, 0))
+		right := t.At(body, 1, 0)
+		right.Max.X = dc.Max.X
+		withLegend(acc, legW)(right)
 	}
 	return f
 }
@@ -715,9 +721,10 @@ func confusionFigure(name, title string, classes []string, conf [][]int) *Figure
 			}
 		}
 	}
-	cm := moreland.ExtendedBlackBody()
-	cm.SetMax(100)
-	cm.SetMin(0)
+	bb := moreland.BlackBody()
+	bb.SetMax(100)
+	bb.SetMin(0)
+	cm := palette.Reverse(bb)
 	yl := make([]string, k)
 	for i := range yl {
 		yl[i] = classes[k-1-i]
@@ -725,7 +732,12 @@ func confusionFigure(name, title string, classes []string, conf [][]int) *Figure
 	h := &heatPanel{
 		title: title, xlabel: "predicted class", ylabel: "true class",
 		xticks: classes, yticks: yl, z: z, cm: cm,
-		cellText: func(v float64) string { return strconv.FormatFloat(v, 'f', 0, 64) },
+		cellText: func(v float64) string {
+			if v < 0.5 {
+				return ""
+			}
+			return strconv.FormatFloat(v, 'f', 0, 64)
+		},
 		barLabel: "share of the true class (%)", bestX: -1, bestY: -1,
 	}
 	f := &Figure{
@@ -736,4 +748,110 @@ func confusionFigure(name, title string, classes []string, conf [][]int) *Figure
 	h.rotateX = true
 	f.draw = h.draw
 	return f
+}
+
+const psdTitle = "PSD map: λmin of the Gram (red: not PSD)"
+
+// psdPanel draws λ_min over α × c. Its colour scale is linear on each side
+// of zero separately (negative values over [λneg, 0], positive over
+// [0, λpos]) so that the sign, which decides convexity, shows at a glance
+// even when one side's values are orders of magnitude smaller.
+func psdPanel(g *Grid, alphas, coefs []float64, best bench.GridCell) *heatPanel {
+	z := nanGrid(len(alphas), len(coefs))
+	have := false
+	neg, pos := 0.0, 0.0
+	for _, c := range g.Cells {
+		if c.MinEigen != nil {
+			v := *c.MinEigen
+			neg, pos = math.Min(neg, v), math.Max(pos, v)
+			have = true
+		}
+	}
+	if !have {
+		return nil
+	}
+	scale := func(v float64) float64 {
+		switch {
+		case v < 0:
+			return v / -neg
+		case v > 0:
+			return v / pos
+		}
+		return 0
+	}
+	for _, c := range g.Cells {
+		if c.MinEigen != nil {
+			z[slices.Index(alphas, c.Alpha)][slices.Index(coefs, c.Coef0)] = scale(*c.MinEigen)
+		}
+	}
+	// Cell text shows λ itself, so keep the raw values beside.
+	rawZ := nanGrid(len(alphas), len(coefs))
+	for _, c := range g.Cells {
+		if c.MinEigen != nil {
+			rawZ[slices.Index(alphas, c.Alpha)][slices.Index(coefs, c.Coef0)] = *c.MinEigen
+		}
+	}
+	cm := moreland.SmoothBlueRed()
+	cm.SetMax(1)
+	cm.SetMin(-1)
+	ticks := plot.ConstantTicks{{Value: 0, Label: "0"}}
+	if neg < 0 {
+		ticks = append(ticks, plot.Tick{Value: -1, Label: strconv.FormatFloat(neg, 'g', 2, 64)}, plot.Tick{Value: -0.5, Label: strconv.FormatFloat(neg/2, 'g', 2, 64)})
+	}
+	if pos > 0 {
+		ticks = append(ticks, plot.Tick{Value: 1, Label: strconv.FormatFloat(pos, 'g', 2, 64)}, plot.Tick{Value: 0.5, Label: strconv.FormatFloat(pos/2, 'g', 2, 64)})
+	}
+	p := &heatPanel{
+		title:  psdTitle,
+		xlabel: "α (kernel slope)", ylabel: "c (kernel offset)",
+		xticks: labelsOf(alphas), yticks: labelsOf(coefs),
+		z: z, cm: palette.Reverse(cm),
+		barLabel: "smallest eigenvalue λmin", barTicks: ticks,
+		bestX: slices.Index(alphas, best.Alpha), bestY: slices.Index(coefs, best.Coef0),
+	}
+	p.cellText = nil
+	p.rawText = func(i, j int) string { return strconv.FormatFloat(rawZ[i][j], 'g', 2, 64) }
+	return p
+}
+
+// withLegend draws p with its legend outside the data area, in a column
+// w wide on the right.
+func withLegend(p *plot.Plot, w vg.Length) func(dc draw.Canvas) {
+	return func(dc draw.Canvas) {
+		leg := p.Legend
+		p.Legend = plot.NewLegend()
+		defer func() { p.Legend = leg }()
+		p.Draw(draw.Crop(dc, 0, -w, 0, 0))
+		lc := draw.Crop(dc, dc.Size().X-w+vg.Points(8), 0, 0, 0)
+		data := p.DataCanvas(draw.Crop(dc, 0, -w, 0, 0))
+		lc.Max.Y = data.Max.Y
+		l := leg
+		l.Top, l.Left = true, true
+		l.Draw(lc)
+	}
+}
+
+// stepTicks labels multiples of step.
+type stepTicks float64
+
+func (s stepTicks) Ticks(min, max float64) []plot.Tick {
+	var t []plot.Tick
+	for v := math.Ceil(min/float64(s)) * float64(s); v <= max+1e-9; v += float64(s) {
+		t = append(t, plot.Tick{Value: v, Label: strconv.FormatFloat(v, 'f', -1, 64)})
+	}
+	return t
+}
+
+// trimTicks are gonum/plot's default ticks with labels in the shortest
+// form ("42.5", not "42.50").
+type trimTicks struct{}
+
+func (trimTicks) Ticks(min, max float64) []plot.Tick {
+	ts := plot.DefaultTicks{}.Ticks(min, max)
+	for i := range ts {
+		if ts[i].Label != "" {
+			ts[i].Label = strconv.FormatFloat(ts[i].Value, 'g', 6, 64)
+		}
+	}
+	return ts
 }

@@ -37,10 +37,11 @@ func mib(b uint64) string {
 	return strconv.FormatFloat(float64(b)/(1<<20), 'f', 0, 64)
 }
 
-// num formats a parameter: powers of two with |exponent| ≥ 3 as 2^k,
-// others in the shortest decimal form.
+// num formats a parameter: powers of two below 1/8 or above 1024 as 2^k
+// (α = 2^-11 reads better than 0.00048828125), others in the shortest
+// decimal form.
 func num(v float64) string {
-	if k, ok := log2Exact(v); ok && (k >= 3 || k <= -3) {
+	if k, ok := log2Exact(v); ok && (k >= 11 || k <= -4) {
 		return fmt.Sprintf("2^%d", k)
 	}
 	return strconv.FormatFloat(v, 'g', 4, 64)

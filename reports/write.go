@@ -97,10 +97,10 @@ type block struct {
 	figure  *Figure
 }
 
-func (d *doc) h(s string)        { d.blocks = append(d.blocks, block{heading: s}) }
-func (d *doc) p(s string)        { d.blocks = append(d.blocks, block{para: s}) }
-func (d *doc) t(t *Table)        { d.blocks = append(d.blocks, block{table: t}) }
-func (d *doc) f(f *Figure)       { d.blocks = append(d.blocks, block{figure: f}) }
+func (d *doc) h(s string)  { d.blocks = append(d.blocks, block{heading: s}) }
+func (d *doc) p(s string)  { d.blocks = append(d.blocks, block{para: s}) }
+func (d *doc) t(t *Table)  { d.blocks = append(d.blocks, block{table: t}) }
+func (d *doc) f(f *Figure) { d.blocks = append(d.blocks, block{figure: f}) }
 func (d *doc) fig(fs ...*Figure) {
 	for _, f := range fs {
 		if f != nil {

@@ -1,0 +1,138 @@
+package reports
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestLoadFixture(t *testing.T) {
+	in := loadFixture(t)
+	if len(in.Models) != 8 || len(in.Grids) != 3 || len(in.Scaling) != 9 || len(in.CNN) != 2 {
+		t.Fatalf("loaded %d models, %d grids, %d scaling points, %d CNN runs; want 8, 3, 9, 2", len(in.Models), len(in.Grids), len(in.Scaling), len(in.CNN))
+	}
+	if in.Manifest == nil || in.Manifest.CommandLine[1] != "run" {
+		t.Errorf("manifest %+v: want the one of results.json", in.Manifest)
+	}
+	want := []string{"sigmoid/pixels", "rbf/pixels", "linear/hog"}
+	for i, g := range in.Grids {
+		if got := g.Kernel + "/" + g.Features; got != want[i] {
+			t.Errorf("grid %d is %s, want %s", i, got, want[i])
+		}
+	}
+	if in.Grids[1].Best != nil {
+		t.Error("rbf grid has no best file in the fixture, but Best is set")
+	}
+	if in.CNN[0].Variant != "seed" || in.CNN[1].Variant != "fixed" {
+		t.Errorf("CNN order %s, %s; want seed, fixed", in.CNN[0].Variant, in.CNN[1].Variant)
+	}
+}
+
+func writeFile(t *testing.T, dir, name, content string) string {
+	t.Helper()
+	p := filepath.Join(dir, name)
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+const cell0 = `{"cell":0,"kernel":"rbf","features":"pixels","gamma":0.01,"C":1,"folds":2,"fold_accuracy":[0.4,0.5],"cv_accuracy":0.45,"seconds":1,"n_sv":10,"capped":false}`
+const cell1 = `{"cell":1,"kernel":"rbf","features":"pixels","gamma":0.02,"C":1,"folds":2,"fold_accuracy":[0.5,0.5],"cv_accuracy":0.5,"seconds":1,"n_sv":10,"capped":false}`
+
+func TestLoadTornLastLine(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, dir, "grid-rbf-pixels.jsonl", cell0+"\n"+cell1+"\n"+`{"cell":2,"kernel":"rbf","feat`)
+	in, err := Load(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(in.Grids) != 1 || len(in.Grids[0].Cells) != 2 {
+		t.Fatalf("want 1 grid of 2 cells, got %+v", in.Grids)
+	}
+	if len(in.Warnings) != 1 || !strings.Contains(in.Warnings[0], "grid-rbf-pixels.jsonl:3") {
+		t.Errorf("warnings %q: want one naming line 3", in.Warnings)
+	}
+	if b := in.Grids[0].BestCell(); b != 1 {
+		t.Errorf("best cell %d, want 1 (higher CV accuracy)", b)
+	}
+}
+
+func TestLoadErrors(t *testing.T) {
+	for _, tc := range []struct {
+		name, file, content, want string
+	}{
+		{"bad middle line", "grid-rbf-pixels.jsonl", cell0 + "\n{oops\n" + cell1 + "\n", "grid-rbf-pixels.jsonl:2: invalid JSON"},
+		{"accuracy as percent", "grid-rbf-pixels.jsonl", strings.Replace(cell0, `"cv_accuracy":0.45`, `"cv_accuracy":45`, 1) + "\n", "grid-rbf-pixels.jsonl:1: cv_accuracy: want a fraction in [0, 1], got 45"},
+		{"wrong type", "results.json", "{\n\"results\": [{\"model\": \"svm-rbf\",\n \"accuracy\": \"high\"}]}", `results.json:3: field "results.accuracy": want a JSON number, got string`},
+		{"missing model", "results.json", `{"results": [{"accuracy": 0.5}]}`, "results.json: record 1 (results[0]): missing model name"},
+		{"truncated", "scaling.json", `{"points": [`, "scaling.json:1: the file is empty or ends in the middle"},
+		{"trailing data", "cnn-seed.json", `{"variant":"seed"} {}`, "cnn-seed.json: unexpected data after the JSON value"},
+		{"ragged confusion", "cnn-seed.json", `{"variant":"seed","confusion":[[1,2],[3]]}`, "confusion: want a square matrix, row 1 has 1 entries"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			writeFile(t, dir, tc.file, tc.content)
+			_, err := Load(dir)
+			if err == nil {
+				t.Fatalf("Load: no error, want one containing %q", tc.want)
+			}
+			if !strings.Contains(err.Error(), tc.want) || !strings.HasPrefix(err.Error(), "reports: ") {
+				t.Errorf("Load error %q: want it to start with \"reports: \" and contain %q", err, tc.want)
+			}
+			var fe *FileError
+			if !errors.As(err, &fe) {
+				t.Errorf("error %T is not a *FileError", err)
+			}
+		})
+	}
+}
+
+func TestLoadEmpty(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, dir, "notes.txt", "nothing here")
+	_, err := Load(dir)
+	var nr *ErrNoResults
+	if !errors.As(err, &nr) {
+		t.Errorf("Load of a folder without results: %v, want *ErrNoResults", err)
+	}
+	if _, err := Load(filepath.Join(dir, "missing")); err == nil {
+		t.Error("Load of a missing folder: no error")
+	}
+}
+
+func TestLoadShardsDedupe(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, dir, "shard0/grid-rbf-pixels.jsonl", cell0+"\n"+cell1+"\n")
+	writeFile(t, dir, "shard1/grid-rbf-pixels.jsonl", cell1+"\n")
+	in, err := Load(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(in.Grids) != 1 || len(in.Grids[0].Cells) != 2 {
+		t.Fatalf("want one grid of 2 cells from two shard folders, got %d grids", len(in.Grids))
+	}
+	if len(in.Warnings) != 1 {
+		t.Errorf("warnings %q: want one about the duplicate cell", in.Warnings)
+	}
+}
+
+func TestBestCellTies(t *testing.T) {
+	in := loadFixture(t)
+	g := *in.Grids[0]
+	g.Best = nil
+	g.Cells = append(g.Cells[:0:0], g.Cells...)
+	for i := range g.Cells {
+		g.Cells[i].CVAccuracy = 0.5
+	}
+	// All tie: smaller C, then smaller α, then c closer to 0.
+	b := g.Cells[g.BestCell()]
+	if b.C != 0.5 || b.Alpha != 1.0/32768 || b.Coef0 != 0 {
+		t.Errorf("best of a tied grid: C=%g α=%g c=%g; want C=0.5 α=2^-15 c=0", b.C, b.Alpha, b.Coef0)
+	}
+}
