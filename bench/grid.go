@@ -491,50 +491,6 @@ func checkFoldable(y []int, k int) error {
 	return nil
 }
 
-// stratifiedFolds splits the indices of y into k validation sets with each
-// class spread evenly: each class's indices are shuffled with rng and dealt
-// round-robin, continuing from where the previous class stopped so that
-// fold sizes differ by at most one. Each set is in ascending order.
-func stratifiedFolds(y []int, k int, rng *rand.Rand) [][]int {
-	byClass := map[int][]int{}
-	var labels []int
-	for i, v := range y {
-		if _, ok := byClass[v]; !ok {
-			labels = append(labels, v)
-		}
-		byClass[v] = append(byClass[v], i)
-	}
-	slices.Sort(labels)
-	folds := make([][]int, k)
-	f := 0
-	for _, l := range labels {
-		idx := byClass[l]
-		rng.Shuffle(len(idx), func(i, j int) { idx[i], idx[j] = idx[j], idx[i] })
-		for _, i := range idx {
-			folds[f] = append(folds[f], i)
-			f = (f + 1) % k
-		}
-	}
-	for _, fo := range folds {
-		slices.Sort(fo)
-	}
-	return folds
-}
-
-// complement returns the indices in [0, n) not in the sorted set val.
-func complement(val []int, n int) []int {
-	out := make([]int, 0, n-len(val))
-	j := 0
-	for i := 0; i < n; i++ {
-		if j < len(val) && val[j] == i {
-			j++
-			continue
-		}
-		out = append(out, i)
-	}
-	return out
-}
-
 // runCells cross-validates the cells todo on x, y and emits each finished
 // cell. Inner products are computed once; every fit takes its fold Gram
 // and validation block from them.
@@ -549,12 +505,15 @@ func runCells(ctx context.Context, x *linalg.Matrix, y []int, todo []GridCell, c
 		return nil
 	}
 	n := len(y)
-	folds := stratifiedFolds(y, k, rand.New(rand.NewPCG(cfg.Seed, 0x666f6c6473))) // "folds"
+	folds, err := dataset.StratifiedFolds(y, k, rand.New(rand.NewPCG(cfg.Seed, 0x666f6c6473))) // "folds"
+	if err != nil {
+		return fmt.Errorf("bench: %w", err)
+	}
 	trains := make([][]int, k)
 	ytr := make([][]int, k)
 	maxTr, maxVal := 0, 0
 	for f := range folds {
-		trains[f] = complement(folds[f], n)
+		trains[f] = dataset.FoldTrain(folds, f)
 		ytr[f] = make([]int, len(trains[f]))
 		for i, j := range trains[f] {
 			ytr[f][i] = y[j]

@@ -71,13 +71,16 @@ type ModelResult struct {
 	TrainSeconds     float64            `json:"train_seconds"`
 	PredictSeconds   float64            `json:"predict_seconds"`
 	NSV              int                `json:"n_sv"`
-	PeakHeapBytes    uint64             `json:"peak_heap_bytes"` // Go heap peak while training, from runtime/metrics
+	PeakHeapBytes    uint64             `json:"peak_heap_bytes"`  // Go heap peak while training, from runtime/metrics
+	Capped           bool               `json:"capped,omitempty"` // an SVM sub-problem stopped at the iteration cap
 }
 
 // Results is DIR/results.json.
 type Results struct {
 	Manifest Manifest      `json:"manifest"`
 	Results  []ModelResult `json:"results"`
+	// DataSHA256 identifies the split (see DataDigest); resume checks it.
+	DataSHA256 string `json:"data_sha256,omitempty"`
 }
 
 // ScalingPoint is one model trained on N samples.
@@ -90,12 +93,16 @@ type ScalingPoint struct {
 	PredictSeconds float64 `json:"predict_seconds"`
 	Accuracy       float64 `json:"accuracy"`
 	NSV            int     `json:"n_sv"`
+	// Params are the model's parameters, as in ModelResult.
+	Params map[string]float64 `json:"params,omitempty"`
 }
 
 // Scaling is DIR/scaling.json.
 type Scaling struct {
 	Manifest Manifest       `json:"manifest"`
 	Points   []ScalingPoint `json:"points"`
+	// DataSHA256 identifies the data (see DataDigest); resume checks it.
+	DataSHA256 string `json:"data_sha256,omitempty"`
 }
 
 // CNNEpoch is one epoch of a CNN training run.

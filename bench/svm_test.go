@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strconv"
+	"sync"
 	"testing"
 
 	"github.com/svmbench/svmbench/dataset"
@@ -32,13 +33,20 @@ func firstPerClass(s *dataset.Split, per int) []int {
 	return idx
 }
 
+var (
+	cifarOnce sync.Once
+	cifarFull *dataset.Dataset
+	cifarErr  error
+)
+
 // smallData is CIFAR-10 (first per a class of each split) when CIFAR10_DIR
 // is set, else the synthetic data set; the features are pixels/255.
 func smallData(t *testing.T, perTrain, perTest int) (*dataset.Dataset, *linalg.Matrix, *linalg.Matrix) {
 	t.Helper()
 	var d *dataset.Dataset
 	if dir := os.Getenv("CIFAR10_DIR"); dir != "" {
-		full, err := dataset.Load(context.Background(), dataset.Options{Spec: dir})
+		cifarOnce.Do(func() { cifarFull, cifarErr = dataset.Load(context.Background(), dataset.Options{Spec: dir}) })
+		full, err := cifarFull, cifarErr
 		if err != nil {
 			t.Fatalf("CIFAR10_DIR=%s: %v", dir, err)
 		}

@@ -1,0 +1,684 @@
+package bench
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io/fs"
+	"math"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"runtime"
+	"runtime/metrics"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/svmbench/svmbench/cnn"
+	"github.com/svmbench/svmbench/dataset"
+	"github.com/svmbench/svmbench/features"
+	"github.com/svmbench/svmbench/internal/linalg"
+	"github.com/svmbench/svmbench/svm"
+)
+
+// Model names Run accepts.
+const (
+	ModelSVMSigmoid = "svm-sigmoid"
+	ModelSVMRBF     = "svm-rbf"
+	ModelSVMLinear  = "svm-linear"
+	ModelSVMPoly    = "svm-poly"
+	ModelCNNSeed    = "cnn-seed"
+	ModelCNNFixed   = "cnn-fixed"
+)
+
+// RunConfig is an experiment: every model trained on the same split and
+// every feature set, then scored on the test split. The zero value of
+// every field is a documented default.
+type RunConfig struct {
+	// Models to train: svm-sigmoid, svm-rbf, svm-linear, svm-poly,
+	// cnn-seed, cnn-fixed, or cnn for both CNN variants. nil means
+	// svm-sigmoid, svm-rbf, svm-linear.
+	Models []string
+	// Features are the feature sets the SVMs train on (names as
+	// features.ByName takes them, or "cnn"); nil means pixels. The CNNs
+	// train on the images themselves (scaled by 1/255) and are recorded
+	// with features "pixels".
+	Features []string
+	// CNNExtractor is the "cnn" feature set (a cnn.Embedder of a saved
+	// network). nil means the embeddings of the CNN this run trains
+	// (cnn-fixed when both variants are trained).
+	CNNExtractor features.Extractor
+	// ParamsDir holds best-KERNEL-FEATURES.json files from grid searches;
+	// an SVM whose best file is there trains with its parameters. Without
+	// one it takes LIBSVM's defaults (what svm-train does without
+	// options): γ or α = 1/d for d features, c = 0, poly degree 3, C = 1.
+	ParamsDir string
+	// CNN is the CNN training recipe; its zero value is the seed's (10
+	// epochs, batch 100, SGD lr 0.001, momentum 0.9). Seed, when 0, is
+	// taken from RunConfig.Seed.
+	CNN cnn.TrainConfig
+	// Seed seeds the CNN's initial weights and shuffling; recorded in the
+	// manifest.
+	Seed uint64
+	// Tol is the SVM stopping tolerance; 0 means 1e-3.
+	Tol float64
+	// MemBytes bounds the SVM's kernel cache (the whole Gram matrix when it
+	// fits); 0 means a quarter of physical memory.
+	MemBytes int64
+	// Out is the results folder: DIR/results.json is rewritten after every
+	// model, and the CNNs are saved as DIR/cnn-VARIANT.cnn. "" writes
+	// nothing.
+	Out string
+	// Resume keeps the records of an existing DIR/results.json made on the
+	// same data and skips those models (a CNN is then loaded from its
+	// saved file rather than retrained).
+	Resume bool
+	// Args is the command line, for the manifest.
+	Args []string
+	// Stage, when not nil, is called when a model starts training, with
+	// its name and feature set; Progress then reports that model's
+	// progress (SVM sub-problems, CNN samples within an epoch).
+	Stage    func(model, features string)
+	Progress func(done, total int64)
+}
+
+// ResultsFile and ScalingFile are the base names Run and Scaling write.
+const (
+	ResultsFile = "results.json"
+	ScalingFile = "scaling.json"
+)
+
+func (cfg *RunConfig) validate() error {
+	if len(cfg.Models) == 0 {
+		cfg.Models = []string{ModelSVMSigmoid, ModelSVMRBF, ModelSVMLinear}
+	}
+	var ms []string
+	for _, m := range cfg.Models {
+		m = strings.TrimSpace(m)
+		switch m {
+		case "cnn":
+			ms = append(ms, ModelCNNSeed, ModelCNNFixed)
+		case ModelSVMSigmoid, ModelSVMRBF, ModelSVMLinear, ModelSVMPoly, ModelCNNSeed, ModelCNNFixed:
+			ms = append(ms, m)
+		default:
+			return fmt.Errorf("bench: RunConfig.Models has %q: want svm-sigmoid, svm-rbf, svm-linear, svm-poly, cnn-seed, cnn-fixed or cnn", m)
+		}
+	}
+	// CNNs first: the "cnn" feature set may need one of them.
+	slices.SortStableFunc(ms, func(a, b string) int {
+		return boolInt(!strings.HasPrefix(a, "cnn-")) - boolInt(!strings.HasPrefix(b, "cnn-"))
+	})
+	cfg.Models = slices.Compact(ms)
+	if len(cfg.Features) == 0 {
+		cfg.Features = []string{"pixels"}
+	}
+	for _, f := range cfg.Features {
+		if f == "cnn" {
+			continue
+		}
+		if _, err := features.ByName(f); err != nil {
+			return fmt.Errorf("bench: RunConfig.Features: %w", err)
+		}
+	}
+	if cfg.Tol < 0 || math.IsNaN(cfg.Tol) {
+		return fmt.Errorf("bench: RunConfig.Tol = %v: want > 0, or 0 for 1e-3", cfg.Tol)
+	}
+	if cfg.MemBytes < 0 {
+		return fmt.Errorf("bench: RunConfig.MemBytes = %d: want ≥ 0", cfg.MemBytes)
+	}
+	if cfg.MemBytes == 0 {
+		cfg.MemBytes = DefaultMemBytes()
+	}
+	if cfg.CNN.Seed == 0 {
+		cfg.CNN.Seed = cfg.Seed
+	}
+	return nil
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// DataDigest is Results.DataSHA256: the SHA-256 of both splits' samples
+// (float32 little-endian) and labels (int64 little-endian).
+func DataDigest(d *dataset.Dataset) string {
+	h := sha256.New()
+	for _, s := range []*dataset.Split{&d.Train, &d.Test} {
+		buf := make([]byte, 0, 4*s.X.Cols)
+		for i := 0; i < s.X.Rows; i++ {
+			buf = buf[:0]
+			for _, v := range s.X.Row(i) {
+				buf = binary.LittleEndian.AppendUint32(buf, math.Float32bits(v))
+			}
+			h.Write(buf)
+		}
+		buf = buf[:0]
+		for _, v := range s.Y {
+			buf = binary.LittleEndian.AppendUint64(buf, uint64(int64(v)))
+		}
+		h.Write(buf)
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// Run trains and scores every model of cfg on every feature set of cfg on
+// d's split and returns the records; with cfg.Out they are also in
+// DIR/results.json, rewritten after each model so an interruption keeps
+// the finished ones. On cancellation it returns the finished records with
+// ctx's error.
+func Run(ctx context.Context, d *dataset.Dataset, cfg RunConfig) (*Results, error) {
+	if err := cfg.validate(); err != nil {
+		return nil, err
+	}
+	res := &Results{Manifest: NewManifest(d, cfg.Seed, cfg.Args), DataSHA256: DataDigest(d)}
+	var path string
+	have := map[[2]string]bool{}
+	if cfg.Out != "" {
+		if err := os.MkdirAll(cfg.Out, 0o755); err != nil {
+			return nil, fmt.Errorf("bench: %w", err)
+		}
+		path = filepath.Join(cfg.Out, ResultsFile)
+		var old Results
+		err := ReadJSON(path, &old)
+		switch {
+		case errors.Is(err, fs.ErrNotExist):
+		case err != nil:
+			return nil, err
+		case !cfg.Resume:
+			return nil, fmt.Errorf("bench: %s exists: resume it or choose another folder", path)
+		case old.DataSHA256 != res.DataSHA256:
+			return nil, fmt.Errorf("bench: cannot resume %s: it was made on other data (%d/%d samples, sha256 %.12s…; now %d/%d, %.12s…)",
+				path, old.Manifest.TrainN, old.Manifest.TestN, old.DataSHA256, res.Manifest.TrainN, res.Manifest.TestN, res.DataSHA256)
+		default:
+			res.Results = old.Results
+			for _, r := range old.Results {
+				have[[2]string{r.Model, r.Features}] = true
+			}
+		}
+	}
+	save := func() error {
+		if path == "" {
+			return nil
+		}
+		return WriteJSON(path, res)
+	}
+	stage := func(m, f string) {
+		if cfg.Stage != nil {
+			cfg.Stage(m, f)
+		}
+	}
+
+	// CNNs.
+	var trainedNet *cnn.Network
+	for _, m := range cfg.Models {
+		if !strings.HasPrefix(m, "cnn-") {
+			continue
+		}
+		variant := strings.TrimPrefix(m, "cnn-")
+		netPath := ""
+		if cfg.Out != "" {
+			netPath = filepath.Join(cfg.Out, "cnn-"+variant+".cnn")
+		}
+		if have[[2]string{m, "pixels"}] && netPath != "" {
+			net, err := cnn.Load(netPath)
+			if err == nil {
+				if trainedNet == nil || variant == cnn.VariantFixed {
+					trainedNet = net
+				}
+				continue
+			}
+			// The record is there but the network is not: train again.
+			res.Results = slices.DeleteFunc(res.Results, func(r ModelResult) bool { return r.Model == m })
+		}
+		stage(m, "pixels")
+		r, net, err := runCNN(ctx, d, variant, cfg, netPath)
+		if err != nil {
+			return res, err
+		}
+		if trainedNet == nil || variant == cnn.VariantFixed {
+			trainedNet = net
+		}
+		res.Results = append(res.Results, r)
+		if err := save(); err != nil {
+			return res, err
+		}
+	}
+
+	// SVMs, feature set by feature set.
+	for _, fname := range cfg.Features {
+		var todo []string
+		for _, m := range cfg.Models {
+			if strings.HasPrefix(m, "svm-") && !have[[2]string{m, fname}] {
+				todo = append(todo, m)
+			}
+		}
+		if len(todo) == 0 {
+			continue
+		}
+		ext, err := cfg.extractor(fname, trainedNet)
+		if err != nil {
+			return res, err
+		}
+		train, test, err := features.Apply(ext, d)
+		if err != nil {
+			return res, err
+		}
+		for _, m := range todo {
+			if err := ctx.Err(); err != nil {
+				return res, err
+			}
+			stage(m, fname)
+			r, err := runSVM(ctx, d, train, test, m, fname, cfg)
+			if err != nil {
+				return res, err
+			}
+			res.Results = append(res.Results, r)
+			if err := save(); err != nil {
+				return res, err
+			}
+		}
+	}
+	return res, nil
+}
+
+func (cfg *RunConfig) extractor(name string, net *cnn.Network) (features.Extractor, error) {
+	if name != "cnn" {
+		return features.ByName(name)
+	}
+	if cfg.CNNExtractor != nil {
+		return cfg.CNNExtractor, nil
+	}
+	if net == nil {
+		return nil, fmt.Errorf("bench: the cnn feature set needs a trained CNN: give RunConfig.CNNExtractor (-cnn-model FILE) or train one in this run (-models cnn-fixed)")
+	}
+	return cnn.NewEmbedder(net)
+}
+
+// SVMParams returns the parameters an SVM model trains with on features
+// fname of dimension dim: from DIR/best-KERNEL-FEATURES.json when
+// paramsDir has one, else LIBSVM's defaults. The cell is nil for defaults.
+func SVMParams(model, fname string, dim int, paramsDir string) (GridCell, bool, error) {
+	kernel := strings.TrimPrefix(model, "svm-")
+	if paramsDir != "" {
+		var b Best
+		err := ReadJSON(filepath.Join(paramsDir, BestFile(kernel, fname)), &b)
+		if err == nil {
+			if b.Cell.Kernel != kernel {
+				return GridCell{}, false, fmt.Errorf("bench: %s holds a %s cell", BestFile(kernel, fname), b.Cell.Kernel)
+			}
+			return b.Cell, true, nil
+		}
+		if !errors.Is(err, fs.ErrNotExist) {
+			return GridCell{}, false, err
+		}
+	}
+	c := GridCell{Kernel: kernel, Features: fname, C: 1}
+	switch kernel {
+	case KernelSigmoid:
+		c.Alpha = 1 / float64(dim)
+	case KernelRBF:
+		c.Gamma = 1 / float64(dim)
+	case KernelPoly:
+		c.Gamma, c.Degree = 1/float64(dim), 3
+	}
+	return c, false, nil
+}
+
+func cellParams(c GridCell) map[string]float64 {
+	p := map[string]float64{"C": c.C}
+	switch c.Kernel {
+	case KernelSigmoid:
+		p["alpha"], p["coef0"] = c.Alpha, c.Coef0
+	case KernelRBF:
+		p["gamma"] = c.Gamma
+	case KernelPoly:
+		p["gamma"], p["coef0"], p["degree"] = c.Gamma, c.Coef0, float64(c.Degree)
+	}
+	return p
+}
+
+// trainSVM trains model (svm-KERNEL) with cell's parameters and measures
+// it.
+func trainSVM(ctx context.Context, x *linalg.Matrix, y []int, c GridCell, tol float64, memBytes int64, progress func(done, total int64)) (*svm.Model, float64, uint64, error) {
+	kern, err := CellKernel(c)
+	if err != nil {
+		return nil, 0, 0, err
+	}
+	n := x.Rows
+	cache := float64(min(memBytes, linalg.Bytes(n, n)+linalg.Bytes(n, n)/8)) / (1 << 20)
+	var m *svm.Model
+	var secs float64
+	peak := peakHeap(func() {
+		t0 := time.Now()
+		m, err = svm.Train(ctx, x, y, svm.Params{Kernel: kern, C: c.C, Tol: tol, CacheMB: max(cache, 1), Progress: progress})
+		secs = time.Since(t0).Seconds()
+	})
+	return m, secs, peak, err
+}
+
+func runSVM(ctx context.Context, d *dataset.Dataset, train, test *linalg.Matrix, model, fname string, cfg RunConfig) (ModelResult, error) {
+	c, _, err := SVMParams(model, fname, train.Cols, cfg.ParamsDir)
+	if err != nil {
+		return ModelResult{}, err
+	}
+	m, secs, peak, err := trainSVM(ctx, train, d.Train.Y, c, cfg.Tol, cfg.MemBytes, cfg.Progress)
+	if err != nil {
+		return ModelResult{}, fmt.Errorf("bench: %s on %s: %w", model, fname, err)
+	}
+	t0 := time.Now()
+	pred, err := m.Predict(nil, test)
+	if err != nil {
+		return ModelResult{}, fmt.Errorf("bench: %s on %s: %w", model, fname, err)
+	}
+	r := ModelResult{Model: model, Features: fname, Params: cellParams(c), TrainSeconds: secs,
+		PredictSeconds: time.Since(t0).Seconds(), NSV: m.NSV(), PeakHeapBytes: peak, Capped: m.Capped()}
+	score(&r, d, pred)
+	return r, nil
+}
+
+func runCNN(ctx context.Context, d *dataset.Dataset, variant string, cfg RunConfig, netPath string) (ModelResult, *cnn.Network, error) {
+	if d.Image == nil {
+		return ModelResult{}, nil, fmt.Errorf("bench: the CNN needs images; data %s has none", d.Source)
+	}
+	net, err := cnn.NewSeed(variant, rand.New(rand.NewPCG(cfg.CNN.Seed, 1)))
+	if err != nil {
+		return ModelResult{}, nil, err
+	}
+	tc := cfg.CNN
+	tc.Progress = cfg.Progress
+	var stats []cnn.EpochStats
+	var secs float64
+	peak := peakHeap(func() {
+		t0 := time.Now()
+		stats, err = cnn.Fit(ctx, net, &d.Train, nil, *d.Image, tc)
+		secs = time.Since(t0).Seconds()
+	})
+	if err != nil {
+		return ModelResult{}, nil, err
+	}
+	if netPath != "" {
+		if err := net.Save(netPath); err != nil {
+			return ModelResult{}, nil, err
+		}
+	}
+	t0 := time.Now()
+	pred := make([]int, d.Test.Len())
+	if err := net.Predict(pred, d.Test.X); err != nil {
+		return ModelResult{}, nil, err
+	}
+	// The network's outputs are class indices 0…K-1 in label order.
+	for i, p := range pred {
+		if p < len(d.Classes) {
+			pred[i] = d.Classes[p].Label
+		}
+	}
+	mom := tc.Momentum
+	if mom == 0 {
+		mom = 0.9
+	}
+	r := ModelResult{Model: "cnn-" + variant, Features: "pixels", TrainSeconds: secs,
+		PredictSeconds: time.Since(t0).Seconds(), PeakHeapBytes: peak,
+		Params: map[string]float64{"epochs": float64(len(stats)), "batch": float64(cmp0(tc.Batch, 100)),
+			"lr": cmpf(tc.LR, 0.001), "momentum": max(mom, 0), "weight_decay": tc.WeightDecay}}
+	score(&r, d, pred)
+	return r, net, nil
+}
+
+func cmp0(v, def int) int {
+	if v == 0 {
+		return def
+	}
+	return v
+}
+
+func cmpf(v, def float64) float64 {
+	if v == 0 {
+		return def
+	}
+	return v
+}
+
+// score fills accuracy, per-class accuracy, class names and the confusion
+// matrix of r from the predictions of d's test split, in d.Classes order.
+func score(r *ModelResult, d *dataset.Dataset, pred []int) {
+	k := len(d.Classes)
+	index := make(map[int]int, k)
+	r.Classes = make([]string, k)
+	for i, c := range d.Classes {
+		index[c.Label] = i
+		r.Classes[i] = c.Name
+	}
+	r.Confusion = make([][]int, k)
+	for i := range r.Confusion {
+		r.Confusion[i] = make([]int, k)
+	}
+	correct := 0
+	for i, p := range pred {
+		t, ok1 := index[d.Test.Y[i]]
+		q, ok2 := index[p]
+		if ok1 && ok2 {
+			r.Confusion[t][q]++
+		}
+		if p == d.Test.Y[i] {
+			correct++
+		}
+	}
+	if len(pred) > 0 {
+		r.Accuracy = float64(correct) / float64(len(pred))
+	}
+	r.PerClassAccuracy = make([]float64, k)
+	for i, row := range r.Confusion {
+		n := 0
+		for _, v := range row {
+			n += v
+		}
+		if n > 0 {
+			r.PerClassAccuracy[i] = float64(row[i]) / float64(n)
+		}
+	}
+}
+
+// heapMetric is the bytes of heap memory occupied by objects, live or not
+// yet swept: what the Go heap holds.
+const heapMetric = "/memory/classes/heap/objects:bytes"
+
+// peakHeap runs f after a garbage collection and returns the largest Go
+// heap size (runtime/metrics heapMetric) seen while it ran, sampled every
+// 10 ms and at its end. The figure includes everything the process holds
+// (the data set, features), not just f's allocations: compare models run
+// in one process on the same data.
+func peakHeap(f func()) uint64 {
+	runtime.GC()
+	sample := []metrics.Sample{{Name: heapMetric}}
+	read := func() uint64 {
+		metrics.Read(sample)
+		if sample[0].Value.Kind() != metrics.KindUint64 {
+			return 0
+		}
+		return sample[0].Value.Uint64()
+	}
+	var mu sync.Mutex
+	peak := read()
+	stop := make(chan struct{})
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		t := time.NewTicker(10 * time.Millisecond)
+		defer t.Stop()
+		for {
+			select {
+			case <-stop:
+				return
+			case <-t.C:
+				v := read()
+				mu.Lock()
+				peak = max(peak, v)
+				mu.Unlock()
+			}
+		}
+	}()
+	f()
+	v := read()
+	close(stop)
+	<-done
+	mu.Lock()
+	defer mu.Unlock()
+	return max(peak, v)
+}
+
+// ScalingConfig is a scaling run: SVMs trained on balanced training
+// subsets of increasing size and scored on one fixed test subset.
+type ScalingConfig struct {
+	// Models as RunConfig.Models (SVMs only); nil means svm-sigmoid,
+	// svm-rbf, svm-linear.
+	Models []string
+	// Features is the one feature set; "" means pixels. "cnn" needs
+	// CNNExtractor.
+	Features     string
+	CNNExtractor features.Extractor
+	// Sizes are the training sizes n, e.g. 1000, 2000, 5000.
+	Sizes []int
+	// TestN is the test subset size; 0 means 1000 (or all when fewer).
+	TestN int
+	// ParamsDir, Tol, MemBytes, Seed, Out, Args, Stage and Progress as
+	// in RunConfig. Out receives DIR/scaling.json, rewritten after every
+	// point; Resume keeps points already there (same data and test set).
+	ParamsDir string
+	Tol       float64
+	MemBytes  int64
+	Seed      uint64
+	Out       string
+	Resume    bool
+	Args      []string
+	Stage     func(model string, n int)
+	Progress  func(done, total int64)
+}
+
+// RunScaling measures train and predict time against the training size n.
+// The parameters of each model are those Run would use (best files in
+// ParamsDir, else LIBSVM's defaults) at every n.
+func RunScaling(ctx context.Context, d *dataset.Dataset, cfg ScalingConfig) (*Scaling, error) {
+	rc := RunConfig{Models: cfg.Models, Features: []string{cmpString(cfg.Features, "pixels")}, Tol: cfg.Tol, MemBytes: cfg.MemBytes}
+	if err := rc.validate(); err != nil {
+		return nil, err
+	}
+	for _, m := range rc.Models {
+		if !strings.HasPrefix(m, "svm-") {
+			return nil, fmt.Errorf("bench: ScalingConfig.Models has %q: scaling runs SVMs only", m)
+		}
+	}
+	if len(cfg.Sizes) == 0 {
+		return nil, fmt.Errorf("bench: ScalingConfig.Sizes is empty: want training sizes such as 1000,2000,5000")
+	}
+	for _, n := range cfg.Sizes {
+		if n < 2*len(d.Classes) || n > d.Train.Len() {
+			return nil, fmt.Errorf("bench: ScalingConfig.Sizes has %d: want %d to %d (two a class up to the training split)", n, 2*len(d.Classes), d.Train.Len())
+		}
+	}
+	testN := cfg.TestN
+	if testN == 0 {
+		testN = min(1000, d.Test.Len())
+	}
+	base, err := d.Balanced(0, testN, rand.New(rand.NewPCG(cfg.Seed, 0x7465737473))) // "tests"
+	if err != nil {
+		return nil, fmt.Errorf("bench: %w", err)
+	}
+	fname := rc.Features[0]
+	var ext features.Extractor
+	if fname == "cnn" {
+		if cfg.CNNExtractor == nil {
+			return nil, fmt.Errorf("bench: scaling on the cnn feature set needs ScalingConfig.CNNExtractor (-cnn-model FILE)")
+		}
+		ext = cfg.CNNExtractor
+	} else if ext, err = features.ByName(fname); err != nil {
+		return nil, err
+	}
+	out := &Scaling{Manifest: NewManifest(base, cfg.Seed, cfg.Args), DataSHA256: DataDigest(base)}
+	var path string
+	have := map[string]bool{}
+	key := func(m string, n int) string { return fmt.Sprintf("%s/%d", m, n) }
+	if cfg.Out != "" {
+		if err := os.MkdirAll(cfg.Out, 0o755); err != nil {
+			return nil, fmt.Errorf("bench: %w", err)
+		}
+		path = filepath.Join(cfg.Out, ScalingFile)
+		var old Scaling
+		err := ReadJSON(path, &old)
+		switch {
+		case errors.Is(err, fs.ErrNotExist):
+		case err != nil:
+			return nil, err
+		case !cfg.Resume:
+			return nil, fmt.Errorf("bench: %s exists: resume it or choose another folder", path)
+		case old.DataSHA256 != out.DataSHA256:
+			return nil, fmt.Errorf("bench: cannot resume %s: it was made on other data", path)
+		default:
+			out.Points = old.Points
+			for _, p := range old.Points {
+				if p.Features == fname {
+					have[key(p.Model, p.N)] = true
+				}
+			}
+		}
+	}
+	for _, n := range cfg.Sizes {
+		sub, err := base.Balanced(n, 0, rand.New(rand.NewPCG(cfg.Seed, uint64(n))))
+		if err != nil {
+			return out, fmt.Errorf("bench: %w", err)
+		}
+		var train, test *linalg.Matrix
+		for _, m := range rc.Models {
+			if have[key(m, n)] {
+				continue
+			}
+			if err := ctx.Err(); err != nil {
+				return out, err
+			}
+			if train == nil {
+				if train, test, err = features.Apply(ext, sub); err != nil {
+					return out, err
+				}
+			}
+			if cfg.Stage != nil {
+				cfg.Stage(m, n)
+			}
+			c, _, err := SVMParams(m, fname, train.Cols, cfg.ParamsDir)
+			if err != nil {
+				return out, err
+			}
+			model, secs, _, err := trainSVM(ctx, train, sub.Train.Y, c, rc.Tol, rc.MemBytes, cfg.Progress)
+			if err != nil {
+				return out, fmt.Errorf("bench: %s on %d samples: %w", m, n, err)
+			}
+			t0 := time.Now()
+			pred, err := model.Predict(nil, test)
+			if err != nil {
+				return out, err
+			}
+			out.Points = append(out.Points, ScalingPoint{Model: m, Features: fname, N: n, TestN: len(pred),
+				TrainSeconds: secs, PredictSeconds: time.Since(t0).Seconds(), Accuracy: accuracy(pred, sub.Test.Y),
+				NSV: model.NSV(), Params: cellParams(c)})
+			if path != "" {
+				if err := WriteJSON(path, out); err != nil {
+					return out, err
+				}
+			}
+		}
+	}
+	return out, nil
+}
+
+func cmpString(v, def string) string {
+	if v == "" {
+		return def
+	}
+	return v
+}
