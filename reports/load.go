@@ -81,21 +81,8 @@ func (g *Grid) BestCell() int {
 	return best
 }
 
-func betterCell(a, b bench.GridCell) bool {
-	switch {
-	case a.CVAccuracy != b.CVAccuracy:
-		return a.CVAccuracy > b.CVAccuracy
-	case a.C != b.C:
-		return a.C < b.C
-	case a.Alpha != b.Alpha:
-		return a.Alpha < b.Alpha
-	case a.Gamma != b.Gamma:
-		return a.Gamma < b.Gamma
-	case math.Abs(a.Coef0) != math.Abs(b.Coef0):
-		return math.Abs(a.Coef0) < math.Abs(b.Coef0)
-	}
-	return a.Index < b.Index
-}
+// betterCell is bench's ranking, so the report marks the cell bench chose.
+func betterCell(a, b bench.GridCell) bool { return bench.Better(a, b) }
 
 // Load reads every results file under dir, recursively: results.json,
 // grid-KERNEL-FEATURES.jsonl, best-KERNEL-FEATURES.json, scaling.json and
