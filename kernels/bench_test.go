@@ -1,0 +1,169 @@
+package kernels
+
+import (
+	"math/rand/v2"
+	"runtime"
+	"testing"
+
+	"gonum.org/v1/gonum/blas"
+	"gonum.org/v1/gonum/blas/blas32"
+
+	"github.com/svmbench/svmbench/internal/linalg"
+)
+
+// The benchmarks put the engine beside two baselines of the same shape, run
+// in the same process so that their ratio means something on a shared
+// machine:
+//
+//	sgemm-1goroutine  one blas32 Sgemm call C = X·Xᵀ with GOMAXPROCS=1
+//	                  (OpenBLAS: one thread): what one core does alone
+//	sgemm             the same call with GOMAXPROCS as given (-cpu); in the
+//	                  openblas build OpenBLAS then uses that many threads
+//	naive             float64 dot products, rows split over GOMAXPROCS
+//	                  goroutines (the engine before this package was fast);
+//	                  at 4096 only the first 256 rows, timed as a rate
+//
+// Every sub-benchmark reports GFLOP/s counted as 2·m·n·d over the elements
+// it computed, whether it computed them all (triangle and mirror) or not.
+//
+//	go test -run '^$' -bench 'Gram|Columns' -benchtime 3x ./kernels/
+//	go test -tags openblas -run '^$' -bench 'Gram|Columns' -benchtime 3x ./kernels/
+
+func benchMatrix(n, d int) *linalg.Matrix {
+	return cifarMatrix(rand.New(rand.NewPCG(uint64(n), uint64(d))), n, d)
+}
+
+func reportGFLOPs(b *testing.B, m, n, d int) {
+	b.ReportMetric(2*float64(m)*float64(n)*float64(d)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+}
+
+// benchSgemm times one NT Sgemm of rows a (m×d) against rows x (n×d), with
+// GOMAXPROCS and the OpenBLAS thread count set to procs.
+func benchSgemm(b *testing.B, a, x *linalg.Matrix, procs int) {
+	c := linalg.New(a.Rows, x.Rows)
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(procs))
+	defer linalg.SetThreads(linalg.SetThreads(procs))
+	impl := blas32.Implementation()
+	for b.Loop() {
+		impl.Sgemm(blas.NoTrans, blas.Trans, a.Rows, x.Rows, x.Cols, 1, a.Data, a.Stride, x.Data, x.Stride, 0, c.Data, c.Stride)
+	}
+	reportGFLOPs(b, a.Rows, x.Rows, x.Cols)
+}
+
+// naiveBlock sets dst = K(x_rows, x) with float64 dot products, rows split
+// over GOMAXPROCS goroutines.
+func naiveBlock(dst *linalg.Matrix, k Kernel, x *linalg.Matrix, rows []int) {
+	w := runtime.GOMAXPROCS(0)
+	done := make(chan struct{}, w)
+	for p := 0; p < w; p++ {
+		go func(p int) {
+			for i := p; i < dst.Rows; i += w {
+				xi := x.Row(rows[i])
+				out := dst.Row(i)
+				for j := range out {
+					out[j] = float32(k.Eval(xi, x.Row(j)))
+				}
+			}
+			done <- struct{}{}
+		}(p)
+	}
+	for p := 0; p < w; p++ {
+		<-done
+	}
+}
+
+func benchGram(b *testing.B, n, d, naiveRows int) {
+	x := benchMatrix(n, d)
+	k := RBF{Gamma: 0.005}
+	b.Run("engine", func(b *testing.B) {
+		e, _ := NewEngine(k, x)
+		g := linalg.New(n, n)
+		for b.Loop() {
+			e.Gram(g)
+		}
+		reportGFLOPs(b, n, n, d)
+	})
+	b.Run("engine-1worker", func(b *testing.B) {
+		e, _ := NewEngineOptions(k, x, Options{Workers: 1})
+		g := linalg.New(n, n)
+		for b.Loop() {
+			e.Gram(g)
+		}
+		reportGFLOPs(b, n, n, d)
+	})
+	b.Run("sgemm-1goroutine", func(b *testing.B) { benchSgemm(b, x, x, 1) })
+	b.Run("sgemm", func(b *testing.B) { benchSgemm(b, x, x, runtime.GOMAXPROCS(0)) })
+	b.Run("naive", func(b *testing.B) {
+		rows := make([]int, naiveRows)
+		for i := range rows {
+			rows[i] = i
+		}
+		g := linalg.New(naiveRows, n)
+		for b.Loop() {
+			naiveBlock(g, k, x, rows)
+		}
+		reportGFLOPs(b, naiveRows, n, d)
+	})
+}
+
+// BenchmarkGram1024x3072 is the 1024×1024 RBF Gram matrix of 3072-dim rows.
+func BenchmarkGram1024x3072(b *testing.B) { benchGram(b, 1024, 3072, 1024) }
+
+// BenchmarkGram4096x3072 is the 4096×4096 RBF Gram matrix of 3072-dim rows
+// (naive: 256 rows of it).
+func BenchmarkGram4096x3072(b *testing.B) { benchGram(b, 4096, 3072, 256) }
+
+// BenchmarkColumns64x5000x3072 is one SMO cache refill: 64 Gram columns
+// (random rows) against 5000 rows of 3072 dimensions.
+func BenchmarkColumns64x5000x3072(b *testing.B) {
+	const m, n, d = 64, 5000, 3072
+	x := benchMatrix(n, d)
+	rng := rand.New(rand.NewPCG(64, 5000))
+	idx := rng.Perm(n)[:m]
+	k := RBF{Gamma: 0.005}
+	b.Run("engine", func(b *testing.B) {
+		e, _ := NewEngine(k, x)
+		c := linalg.New(m, n)
+		b.ReportAllocs()
+		for b.Loop() {
+			e.Columns(c, idx)
+		}
+		reportGFLOPs(b, m, n, d)
+	})
+	b.Run("engine-1worker", func(b *testing.B) {
+		e, _ := NewEngineOptions(k, x, Options{Workers: 1})
+		c := linalg.New(m, n)
+		for b.Loop() {
+			e.Columns(c, idx)
+		}
+		reportGFLOPs(b, m, n, d)
+	})
+	a := x.Gather(idx)
+	b.Run("sgemm-1goroutine", func(b *testing.B) { benchSgemm(b, a, x, 1) })
+	b.Run("sgemm", func(b *testing.B) { benchSgemm(b, a, x, runtime.GOMAXPROCS(0)) })
+	b.Run("naive", func(b *testing.B) {
+		c := linalg.New(m, n)
+		for b.Loop() {
+			naiveBlock(c, k, x, idx)
+		}
+		reportGFLOPs(b, m, n, d)
+	})
+}
+
+// BenchmarkDotGramMap4096 is the cost of one more grid point once the
+// DotGram of 4096 rows exists: the elementwise pass alone (lower triangle
+// and mirror), reported per kernel value.
+func BenchmarkDotGramMap4096(b *testing.B) {
+	const n = 4096
+	g := NewDotGram(benchMatrix(n, 64))
+	dst := linalg.New(n, n)
+	for _, k := range []DotKernel{Sigmoid{Alpha: 3e-4, Coef0: -1}, RBF{Gamma: 0.005}, Linear{}} {
+		b.Run(k.Name(), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				g.Gram(dst, k, nil, nil)
+			}
+			b.ReportMetric(b.Elapsed().Seconds()*1e9/float64(b.N)/(n*n), "ns/value")
+		})
+	}
+}
