@@ -40,6 +40,7 @@ const (
 	synthNoise      = 38.0 // std. dev. of the per-pixel Gaussian noise
 	synthBrightness = 30.0 // std. dev. of a per-image brightness offset
 	synthShift      = 5    // grating shifted by up to ±synthShift pixels
+	synthJitter     = 12.0 // std. dev. of a per-image, per-channel offset
 )
 
 func synthClasses() []synthClass {
@@ -130,7 +131,7 @@ func synthImage(dst []float32, c *synthClass, rng *rand.Rand) {
 	bright := 128 + synthBrightness*rng.NormFloat64()
 	const plane = cifarSide * cifarSide
 	for ch := 0; ch < 3; ch++ {
-		base := bright + c.tint[ch]
+		base := bright + c.tint[ch] + synthJitter*rng.NormFloat64()
 		amp := contrast * c.colour[ch]
 		out := dst[ch*plane : (ch+1)*plane]
 		for j := range out {
