@@ -110,6 +110,13 @@ func (e *Engine) Block(dst *linalg.Matrix, rows, cols []int) {
 }
 
 func (e *Engine) block(dst *linalg.Matrix, km kmap, rows, cols []int, norms []float64) {
+	// An index set that selects every row in order needs no gathering.
+	if isIdentity(rows, e.x.Rows) {
+		rows = nil
+	}
+	if isIdentity(cols, e.x.Rows) {
+		cols = nil
+	}
 	t := tilesPool.Get().(*tiles)
 	t.dst, t.km = dst, km
 	t.a = operand{m: e.x, idx: rows, norms: norms}
@@ -226,6 +233,19 @@ func at(idx []int, i int) int {
 		return i
 	}
 	return idx[i]
+}
+
+// isIdentity reports whether idx is 0, 1, ..., n-1.
+func isIdentity(idx []int, n int) bool {
+	if len(idx) != n || idx == nil {
+		return false
+	}
+	for i, v := range idx {
+		if v != i {
+			return false
+		}
+	}
+	return true
 }
 
 // checkIndex panics when an index is out of range: a programming error,

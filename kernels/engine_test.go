@@ -625,3 +625,22 @@ func TestNamesAndStrings(t *testing.T) {
 		}
 	}
 }
+
+func TestIdentityIndexIsAllRows(t *testing.T) {
+	rng := rand.New(rand.NewPCG(13, 13))
+	n := 100
+	x := normalMatrix(rng, n, 17)
+	en := mustEngine(t, RBF{Gamma: 0.05}, x)
+	all := make([]int, n)
+	for i := range all {
+		all[i] = i
+	}
+	g, b := linalg.New(n, n), linalg.New(n, n)
+	en.Gram(g)
+	en.Block(b, all, all)
+	for i := range g.Data {
+		if g.Data[i] != b.Data[i] {
+			t.Fatalf("Block(all, all) element %d = %v, Gram %v", i, b.Data[i], g.Data[i])
+		}
+	}
+}
