@@ -49,6 +49,16 @@ type scratch struct {
 	f       []float32 // im2col matrix (conv)
 	idx     []int32   // argmax positions (max-pool)
 	acc     []float64 // bias-gradient sums
+	wt      []float32 // transposed weights (gonum forward)
+}
+
+// transpose writes the r×c matrix a into dst as c×r.
+func transpose(dst, a []float32, r, c int) {
+	for i := 0; i < r; i++ {
+		for j, v := range a[i*c : i*c+c] {
+			dst[j*r+i] = v
+		}
+	}
 }
 
 // uniform fills p with draws from U(−bound, bound).
@@ -134,7 +144,8 @@ func (c *Conv2D) newScratch(in Shape, maxN int) *scratch {
 	out, _ := c.OutShape(in)
 	return &scratch{in: in, out: out,
 		f:   make([]float32, maxN*out.H*out.W*c.fanIn()),
-		acc: make([]float64, c.Out)}
+		acc: make([]float64, c.Out),
+		wt:  make([]float32, len(c.W))}
 }
 
 // im2col writes one row per output position (sample, oy, ox) holding the
@@ -221,6 +232,15 @@ func (c *Conv2D) forward(s *scratch, in, out []float32, n int) {
 	c.im2col(s.f, in, n, s.in, s.out)
 	fillBias(out, c.B, rows)
 	// out (rows×Out) += cols (rows×kk) · Wᵀ (kk×Out)
+	if tileGEMM && kk >= 64 {
+		// gonum's A·B loop skips the zeros of A (padding and the ReLU
+		// zeros of a hidden layer's input); it needs Wᵀ as a matrix. On
+		// conv2's shape this takes 15% less CPU than the A·Bᵀ dot
+		// products; on conv1's (kk = 27) it is slower.
+		transpose(s.wt, c.W, c.Out, kk)
+		gemm(false, false, rows, c.Out, kk, 1, s.f, kk, s.wt, c.Out, 1, out, c.Out)
+		return
+	}
 	gemm(false, true, rows, c.Out, kk, 1, s.f, kk, c.W, kk, 1, out, c.Out)
 }
 
