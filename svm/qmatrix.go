@@ -96,6 +96,15 @@ func newDenseQ(k *linalg.Matrix, y []int8) *denseQ {
 	return d
 }
 
+// newQFrom wraps q, which already holds Q (signs applied).
+func newQFrom(q *linalg.Matrix) *denseQ {
+	d := &denseQ{q: q, diag: make([]float64, q.Rows)}
+	for i := range q.Rows {
+		d.diag[i] = float64(q.Data[i*q.Stride+i])
+	}
+	return d
+}
+
 func (d *denseQ) N() int                 { return d.q.Rows }
 func (d *denseQ) Diag() []float64        { return d.diag }
 func (d *denseQ) Column(i int) []float32 { return d.q.Row(i) }

@@ -38,24 +38,47 @@ func Train(ctx context.Context, x *linalg.Matrix, y []int, p Params) (*Model, er
 	if len(y) == 0 {
 		return nil, fmt.Errorf("svm: no training samples")
 	}
-	eng, err := kernels.NewEngine(p.Kernel, x)
+	n := x.Rows
+	budget := int64(p.CacheMB * (1 << 20))
+	if linalg.Bytes(n, n) > budget {
+		eng, err := kernels.NewEngine(p.Kernel, x)
+		if err != nil {
+			return nil, fmt.Errorf("svm: %w", err)
+		}
+		m, err := train(ctx, y, p, &qSource{eng: eng, budget: budget, workers: p.Workers})
+		if err != nil {
+			return nil, err
+		}
+		m.SV = x.Gather(m.SVIndex)
+		return m, nil
+	}
+	// The whole Gram matrix fits: compute it once for all sub-problems,
+	// with the samples grouped by class (label order, data order within a
+	// class), so that each sub-problem's block is made of contiguous runs.
+	_, members := groupClasses(y)
+	perm := make([]int, 0, n)
+	for _, mc := range members {
+		perm = append(perm, mc...)
+	}
+	xg := x.Gather(perm)
+	yg := make([]int, n)
+	for a, g := range perm {
+		yg[a] = y[g]
+	}
+	eng, err := kernels.NewEngine(p.Kernel, xg)
 	if err != nil {
 		return nil, fmt.Errorf("svm: %w", err)
 	}
-	n := x.Rows
-	budget := int64(p.CacheMB * (1 << 20))
-	src := &qSource{eng: eng, budget: budget, workers: p.Workers}
-	if linalg.Bytes(n, n) <= budget {
-		k := linalg.New(n, n)
-		eng.Gram(k)
-		src.k = k
-		src.budget -= linalg.Bytes(n, n)
-	}
-	m, err := train(ctx, y, p, src)
+	k := linalg.New(n, n)
+	eng.Gram(k)
+	m, err := train(ctx, yg, p, &qSource{k: k, budget: budget - linalg.Bytes(n, n), workers: p.Workers})
 	if err != nil {
 		return nil, err
 	}
-	m.SV = x.Gather(m.SVIndex)
+	m.SV = xg.Gather(m.SVIndex)
+	for v, a := range m.SVIndex {
+		m.SVIndex[v] = perm[a]
+	}
 	return m, nil
 }
 
@@ -99,29 +122,59 @@ type qSource struct {
 // cacheBatch is the most Q columns a cache miss computes in one product.
 const cacheBatch = 64
 
-func (s *qSource) q(idx []int, y []int8) QMatrix {
+// q returns the Q matrix of the sub-problem (idx, y). buf is the worker's
+// scratch for a whole Q, reused from one sub-problem to the next.
+func (s *qSource) q(idx []int, y []int8, buf *[]float32) QMatrix {
 	l := len(idx)
 	share := s.budget / int64(max(s.workers, 1))
 	fits := linalg.Bytes(l, l) <= share
-	switch {
-	case s.k != nil && fits:
-		k := linalg.New(l, l)
-		for a, ga := range idx {
-			src := s.k.Row(ga)
-			dst := k.Row(a)
-			for b, gb := range idx {
-				dst[b] = src[gb]
-			}
+	if !fits {
+		if s.k != nil {
+			return newGatherQ(s.k, idx, y)
 		}
-		return newDenseQ(k, y)
-	case s.k != nil:
-		return newGatherQ(s.k, idx, y)
-	case fits:
-		k := linalg.New(l, l)
+		return newCachedQ(s.eng, idx, y, max(share, 0), cacheBatch)
+	}
+	if cap(*buf) < l*l {
+		*buf = make([]float32, l*l)
+	}
+	k := linalg.NewFrom(l, l, (*buf)[:l*l])
+	if s.k == nil {
 		s.eng.Block(k, idx, idx)
 		return newDenseQ(k, y)
 	}
-	return newCachedQ(s.eng, idx, y, max(share, 0), cacheBatch)
+	// Copy the block of the shared Gram run by run of consecutive
+	// indices, with the signs of y applied.
+	runs := indexRuns(idx)
+	for a, ga := range idx {
+		src := s.k.Row(ga)
+		dst := k.Row(a)
+		for _, r := range runs {
+			copy(dst[r.at:r.at+r.n], src[r.from:r.from+r.n])
+		}
+		ya := y[a]
+		for b := range dst {
+			if y[b] != ya {
+				dst[b] = -dst[b]
+			}
+		}
+	}
+	return newQFrom(k)
+}
+
+type indexRun struct{ at, from, n int }
+
+// indexRuns splits idx into runs of consecutive values.
+func indexRuns(idx []int) []indexRun {
+	var runs []indexRun
+	for a := 0; a < len(idx); {
+		b := a + 1
+		for b < len(idx) && idx[b] == idx[b-1]+1 {
+			b++
+		}
+		runs = append(runs, indexRun{at: a, from: idx[a], n: b - a})
+		a = b
+	}
+	return runs
 }
 
 // groupClasses returns the labels in order of first appearance (LIBSVM's
@@ -216,11 +269,12 @@ func train(ctx context.Context, y []int, p Params, src *qSource) (*Model, error)
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			var buf []float32
 			for sp := range jobs {
 				if ctx.Err() != nil {
 					continue
 				}
-				q := src.q(sp.idx, sp.y)
+				q := src.q(sp.idx, sp.y, &buf)
 				s := newSolver(q, sp.y, sp.cp, sp.cn, p.Tol, !p.NoShrinking, p.maxIter(len(sp.idx)))
 				s.solve(ctx)
 				mu.Lock()
