@@ -39,8 +39,10 @@ func (o *operand) row(i int) []float32 { return o.m.Row(o.at(i)) }
 // the parallel job: one float32 matrix product A_tile·B_tileᵀ written
 // straight into dst, then the kernel map over the tile while it is in cache.
 // Rows selected by an index set are first gathered into the participant's
-// scratch buffers. When A and B select the same rows (sym), only the tiles
-// that meet the lower triangle are computed; mirror copies it up afterwards.
+// scratch buffers. When A and B select the same rows (sym), each panel
+// computes the tiles left of the diagonal with Sgemm and its diagonal block
+// with Ssyrk (lower triangle only), so exactly the lower triangle is
+// computed; mirror copies it up afterwards.
 type tiles struct {
 	dst    *linalg.Matrix
 	km     kmap
@@ -54,7 +56,9 @@ type tiles struct {
 
 var tilesPool = sync.Pool{New: func() any { return new(tiles) }}
 
-// plan fills start and returns the number of items.
+// plan fills start and returns the number of items. A panel's items are its
+// column tiles; in the symmetric case, the tiles of columns [0, r0) followed
+// by the diagonal block [r0, r1)×[r0, r1) as the panel's last item.
 func (t *tiles) plan() int {
 	panels := (t.nr + t.tm - 1) / t.tm
 	if cap(t.start) < panels+1 {
@@ -64,18 +68,14 @@ func (t *tiles) plan() int {
 	n := 0
 	for p := 0; p < panels; p++ {
 		t.start[p] = n
-		n += (t.colEnd(p) + t.tn - 1) / t.tn
+		if t.sym {
+			n += (p*t.tm+t.tn-1)/t.tn + 1
+		} else {
+			n += (t.nc + t.tn - 1) / t.tn
+		}
 	}
 	t.start[panels] = n
 	return n
-}
-
-// colEnd is the number of columns panel p computes.
-func (t *tiles) colEnd(p int) int {
-	if t.sym {
-		return min((p+1)*t.tm, t.nr)
-	}
-	return t.nc
 }
 
 func (t *tiles) release() {
@@ -98,26 +98,42 @@ func (t *tiles) run(s *scratch, item int) {
 	r0 := p * t.tm
 	r1 := min(r0+t.tm, t.nr)
 	c0 := (item - t.start[p]) * t.tn
-	c1 := min(c0+t.tn, t.colEnd(p))
+	c1 := min(c0+t.tn, t.nc)
+	diag := false
+	if t.sym {
+		if item == t.start[p+1]-1 {
+			c0, c1, diag = r0, r1, true
+		} else {
+			c1 = min(c1, r0)
+		}
+	}
 	if t.km.isDot() {
-		t.dotTile(s, p, r0, r1, c0, c1)
+		t.dotTile(s, p, r0, r1, c0, c1, diag)
 	} else {
-		t.evalTile(r0, r1, c0, c1)
+		t.evalTile(r0, r1, c0, c1, diag)
 	}
 }
 
-func (t *tiles) evalTile(r0, r1, c0, c1 int) {
+// evalTile computes a tile by Eval; a diagonal tile only on and below the
+// diagonal.
+func (t *tiles) evalTile(r0, r1, c0, c1 int, diag bool) {
 	k := t.km.k
 	for i := r0; i < r1; i++ {
 		x := t.a.row(i)
 		out := t.dst.Row(i)[c0:c1]
+		if diag {
+			out = out[:i-r0+1]
+		}
 		for j := range out {
 			out[j] = float32(k.Eval(x, t.b.row(c0+j)))
 		}
 	}
 }
 
-func (t *tiles) dotTile(s *scratch, p, r0, r1, c0, c1 int) {
+// dotTile computes a tile as a matrix product and maps it. A diagonal tile
+// (symmetric case, rows = cols = [r0, r1)) is computed by Ssyrk on and below
+// the diagonal only.
+func (t *tiles) dotTile(s *scratch, p, r0, r1, c0, c1 int, diag bool) {
 	d := t.a.m.Cols
 	ldc := t.dst.Stride
 	m, n := r1-r0, c1-c0
@@ -126,8 +142,8 @@ func (t *tiles) dotTile(s *scratch, p, r0, r1, c0, c1 int) {
 			clear(t.dst.Row(i)[c0:c1])
 		}
 	} else {
-		var a, b []float32
-		var lda, ldb int
+		var a []float32
+		var lda int
 		if t.a.idx == nil {
 			a, lda = t.a.m.Data[r0*t.a.m.Stride:], t.a.m.Stride
 		} else {
@@ -137,14 +153,20 @@ func (t *tiles) dotTile(s *scratch, p, r0, r1, c0, c1 int) {
 			}
 			a, lda = s.a, d
 		}
-		if t.b.idx == nil {
-			b, ldb = t.b.m.Data[c0*t.b.m.Stride:], t.b.m.Stride
+		c := t.dst.Data[r0*ldc+c0:]
+		if diag {
+			blas32.Implementation().Ssyrk(blas.Lower, blas.NoTrans, m, d, 1, a, lda, 0, c, ldc)
 		} else {
-			s.b = gather(s.b, t.b.m, t.b.idx[c0:c1])
-			b, ldb = s.b, d
+			var b []float32
+			var ldb int
+			if t.b.idx == nil {
+				b, ldb = t.b.m.Data[c0*t.b.m.Stride:], t.b.m.Stride
+			} else {
+				s.b = gather(s.b, t.b.m, t.b.idx[c0:c1])
+				b, ldb = s.b, d
+			}
+			blas32.Implementation().Sgemm(blas.NoTrans, blas.Trans, m, n, d, 1, a, lda, b, ldb, 0, c, ldc)
 		}
-		blas32.Implementation().Sgemm(blas.NoTrans, blas.Trans, m, n, d,
-			1, a, lda, b, ldb, 0, t.dst.Data[r0*ldc+c0:], ldc)
 	}
 
 	var nj []float64
@@ -166,6 +188,9 @@ func (t *tiles) dotTile(s *scratch, p, r0, r1, c0, c1 int) {
 			ni = t.a.norms[ri]
 		}
 		out := t.dst.Data[i*ldc+c0 : i*ldc+c1]
+		if diag {
+			out = out[:i-r0+1]
+		}
 		if t.km.kind != kLinear {
 			t.km.row(out, out, ni, nj)
 		}
@@ -173,11 +198,11 @@ func (t *tiles) dotTile(s *scratch, p, r0, r1, c0, c1 int) {
 			continue
 		}
 		if t.b.idx == nil {
-			if ri >= c0 && ri < c1 {
+			if ri >= c0 && ri < c0+len(out) {
 				out[ri-c0] = t.km.diag(ni)
 			}
 		} else {
-			for j, c := range t.b.idx[c0:c1] {
+			for j, c := range t.b.idx[c0 : c0+len(out)] {
 				if c == ri {
 					out[j] = t.km.diag(ni)
 				}
