@@ -1,0 +1,237 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/svmbench/svmbench/dataset"
+	"github.com/svmbench/svmbench/internal/progress"
+)
+
+// officialMD5 is the published MD5 of cifar-10-binary.tar.gz
+// (https://www.cs.toronto.edu/~kriz/cifar.html), which -download checks a
+// cached archive against.
+const officialMD5 = "c32a1d4ab5d03f1284b67883e8d87530"
+
+func init() {
+	register(&Command{
+		Name:      "data",
+		UsageLine: "data [-data SPEC] [-download] [-train N] [-test M] [-seed S] [-cache DIR]",
+		Short:     "resolve and verify the data set; print its source, class counts and checksums",
+		Long: `Data resolves -data SPEC as every command does, reads and verifies the data
+(whole records, labels in range, values finite and 0–255 for images), then
+prints the source, the sample shape, the number of training and test samples
+of each class, and the size and checksums of every file read.
+
+-download fetches the official cifar-10-binary.tar.gz into the cache folder
+(MD5 verified, written under a temporary name and renamed only when whole),
+or re-verifies the archive already there, then describes it.
+
+Bad input exits with status 1 and one line naming the file and the record or
+line at fault.`,
+		Flags: func(fs *flag.FlagSet) func(context.Context, []string) error {
+			df := addDataFlags(fs)
+			download := fs.Bool("download", false, "download the official archive into the cache (or re-verify the one there), then describe it")
+			fs.StringVar(&df.url, "url", "", "download cifar-10-binary.tar.gz from this mirror `URL` instead of the official one")
+			return func(ctx context.Context, args []string) error {
+				if len(args) > 0 {
+					return usagef("unexpected argument %q", args[0])
+				}
+				if err := df.validate(); err != nil {
+					return err
+				}
+				prog := newProgress()
+				defer prog.Wait()
+				var d *dataset.Dataset
+				var err error
+				if *download {
+					d, err = downloadData(ctx, df, prog)
+				} else {
+					d, err = df.load(ctx, prog)
+				}
+				if err != nil {
+					return err
+				}
+				if err := verifyData(d); err != nil {
+					return err
+				}
+				prog.Wait()
+				return describeData(stdout, d)
+			}
+		},
+	})
+}
+
+// downloadData implements -download: fetch the archive into the cache, or
+// re-verify the one there, and read it.
+func downloadData(ctx context.Context, df *dataFlags, prog *progress.Progress) (*dataset.Dataset, error) {
+	if s := strings.TrimSpace(df.spec); s != "" && s != "auto" {
+		return nil, usagef("-download fetches the official archive into the cache; it does not combine with -data %s", df.spec)
+	}
+	cache := df.cache
+	if cache == "" {
+		var err error
+		if cache, err = dataset.DefaultCacheDir(); err != nil {
+			return nil, err
+		}
+	}
+	file := filepath.Join(cache, dataset.ArchiveName)
+	if _, err := os.Stat(file); err != nil {
+		bar := prog.ByteBar("download", -1)
+		file, err = dataset.Download(ctx, df.url, cache, bar.Func())
+		if err != nil {
+			bar.Done()
+			return nil, err
+		}
+		bar.Done()
+		prog.Printf("downloaded %s", file)
+	} else {
+		prog.Printf("%s is there already: verifying it", file)
+	}
+	sub := *df
+	sub.spec = file
+	d, err := sub.load(ctx, prog)
+	if err != nil {
+		return nil, err
+	}
+	if len(d.Files) == 0 || d.Files[0].MD5 != officialMD5 {
+		got := "none"
+		if len(d.Files) > 0 {
+			got = d.Files[0].MD5
+		}
+		return nil, fmt.Errorf("%s: MD5 %s is not the official %s; delete the file and run bench data -download again", file, got, officialMD5)
+	}
+	return d, nil
+}
+
+// verifyData checks what every model relies on: matrices and labels agree,
+// labels are classes of the data set, values are finite (0–255 for
+// images).
+func verifyData(d *dataset.Dataset) error {
+	known := map[int]bool{}
+	for _, c := range d.Classes {
+		known[c.Label] = true
+	}
+	cols := -1
+	for _, sp := range []struct {
+		name string
+		s    *dataset.Split
+	}{{"train", &d.Train}, {"test", &d.Test}} {
+		s := sp.s
+		if s.X == nil {
+			return fmt.Errorf("data: %s split has no samples", sp.name)
+		}
+		if s.X.Rows != len(s.Y) {
+			return fmt.Errorf("data: %s split has %d samples but %d labels", sp.name, s.X.Rows, len(s.Y))
+		}
+		if cols >= 0 && s.X.Cols != cols {
+			return fmt.Errorf("data: train samples have %d values, test samples %d", cols, s.X.Cols)
+		}
+		cols = s.X.Cols
+		if d.Image != nil && cols != d.Image.Size() {
+			return fmt.Errorf("data: %s samples have %d values, images of %d×%d×%d need %d", sp.name, cols, d.Image.Height, d.Image.Width, d.Image.Channels, d.Image.Size())
+		}
+		for i, y := range s.Y {
+			if len(known) > 0 && !known[y] {
+				return fmt.Errorf("data: %s sample %d: label %d is not a class of the data set", sp.name, i+1, y)
+			}
+			for j, v := range s.X.Row(i) {
+				f := float64(v)
+				if math.IsNaN(f) || math.IsInf(f, 0) {
+					return fmt.Errorf("data: %s sample %d, value %d is %v", sp.name, i+1, j+1, v)
+				}
+				if d.Image != nil && (f < 0 || f > 255) {
+					return fmt.Errorf("data: %s sample %d, value %d is %v, outside 0–255", sp.name, i+1, j+1, v)
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// describeData prints the source, shape, per-class counts and checksums.
+func describeData(w io.Writer, d *dataset.Dataset) error {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintf(tw, "source\t%s\n", d.Source)
+	if d.Image != nil {
+		fmt.Fprintf(tw, "samples\t%d×%d×%d images (height×width×channels), %d values each\n", d.Image.Height, d.Image.Width, d.Image.Channels, d.Image.Size())
+	} else {
+		fmt.Fprintf(tw, "samples\tvectors of %d features\n", d.Train.X.Cols)
+	}
+	fmt.Fprintf(tw, "train\t%d samples\n", d.Train.Len())
+	fmt.Fprintf(tw, "test\t%d samples\n", d.Test.Len())
+	fmt.Fprintf(tw, "classes\t%d\n", len(classLabels(d)))
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+
+	trainCounts, testCounts := countLabels(d.Train.Y), countLabels(d.Test.Y)
+	labels := classLabels(d)
+	wl, wc, wn := len("label"), len("class"), max(len("train"), len(fmt.Sprint(d.Train.Len())), len(fmt.Sprint(d.Test.Len())))
+	for _, l := range labels {
+		wl = max(wl, len(fmt.Sprint(l)))
+		wc = max(wc, len([]rune(d.ClassName(l))))
+	}
+	fmt.Fprintf(w, "\n%*s  %-*s  %*s  %*s\n", wl, "label", wc, "class", wn, "train", wn, "test")
+	for _, l := range labels {
+		fmt.Fprintf(w, "%*d  %-*s  %*d  %*d\n", wl, l, wc, d.ClassName(l), wn, trainCounts[l], wn, testCounts[l])
+	}
+	fmt.Fprintf(w, "%*s  %-*s  %*d  %*d\n", wl, "", wc, "total", wn, d.Train.Len(), wn, d.Test.Len())
+
+	fmt.Fprintf(w, "\nfiles read (%d)\n", len(d.Files))
+	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	for _, f := range d.Files {
+		fmt.Fprintf(tw, "  %s\t%d bytes\tsha256 %s\n", f.Name, f.Bytes, f.SHA256)
+		if f.MD5 != "" {
+			fmt.Fprintf(tw, "  \t\tmd5 %s\n", f.MD5)
+		}
+	}
+	if len(d.Files) == 0 {
+		fmt.Fprintf(tw, "  (none: generated in memory)\n")
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	_, err := fmt.Fprintf(w, "\nverified: %d samples, labels are classes of the data set, values finite%s\n",
+		d.Train.Len()+d.Test.Len(), map[bool]string{true: " and in 0–255", false: ""}[d.Image != nil])
+	return err
+}
+
+// classLabels returns the labels of the classes and of the samples, sorted.
+func classLabels(d *dataset.Dataset) []int {
+	seen := map[int]bool{}
+	var out []int
+	add := func(l int) {
+		if !seen[l] {
+			seen[l] = true
+			out = append(out, l)
+		}
+	}
+	for _, c := range d.Classes {
+		add(c.Label)
+	}
+	for _, y := range d.Train.Y {
+		add(y)
+	}
+	for _, y := range d.Test.Y {
+		add(y)
+	}
+	slices.Sort(out)
+	return out
+}
+
+func countLabels(y []int) map[int]int {
+	m := map[int]int{}
+	for _, l := range y {
+		m[l]++
+	}
+	return m
+}
