@@ -156,8 +156,8 @@ func TestDataFolder(t *testing.T) {
 	}
 	// Every batch is listed with its SHA-256.
 	for _, n := range []string{"data_batch_1.bin", "data_batch_5.bin", "test_batch.bin"} {
-		if !regexp.MustCompile(regexp.QuoteMeta(n) + `\s+61460 bytes\s+sha256 [0-9a-f]{64}`).MatchString(out) &&
-			!regexp.MustCompile(regexp.QuoteMeta(n) + `\s+30730 bytes\s+sha256 [0-9a-f]{64}`).MatchString(out) {
+		if !regexp.MustCompile(regexp.QuoteMeta(n)+`\s+61460 bytes\s+sha256 [0-9a-f]{64}`).MatchString(out) &&
+			!regexp.MustCompile(regexp.QuoteMeta(n)+`\s+30730 bytes\s+sha256 [0-9a-f]{64}`).MatchString(out) {
 			t.Errorf("no checksum line for %s:\n%s", n, out)
 		}
 	}
