@@ -150,7 +150,7 @@ func parseLabel(f []byte) (int, string) {
 		return 0, fmt.Sprintf("label %q is not a number", f)
 	}
 	if v != math.Trunc(v) || math.Abs(v) > math.MaxInt32 {
-		return 0, fmt.Sprintf("label %q is not an integer (classification needs integer class labels)", f)
+		return 0, fmt.Sprintf("label %q is not an integer within ±2147483647 (classification needs integer class labels)", f)
 	}
 	return int(v), ""
 }
