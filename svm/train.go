@@ -148,8 +148,14 @@ func (s *qSource) q(idx []int, y []int8, buf *[]float32) QMatrix {
 	for a, ga := range idx {
 		src := s.k.Row(ga)
 		dst := k.Row(a)
-		for _, r := range runs {
-			copy(dst[r.at:r.at+r.n], src[r.from:r.from+r.n])
+		if len(runs) > l/8 { // short runs: gather element by element
+			for b, gb := range idx {
+				dst[b] = src[gb]
+			}
+		} else {
+			for _, r := range runs {
+				copy(dst[r.at:r.at+r.n], src[r.from:r.from+r.n])
+			}
 		}
 		ya := y[a]
 		for b := range dst {
