@@ -217,7 +217,7 @@ func fileTag(kernel, features string) string {
 	return clean(kernel) + "-" + clean(features)
 }
 
-// GridFile, SpecFile, BestFile and ModelFile name the files of the grid
+// GridFile, SpecFile and BestFile name the files of the grid
 // of kernel on features in a results folder (base names).
 func GridFile(kernel, features string) string {
 	return "grid-" + fileTag(kernel, features) + ".jsonl"
@@ -231,6 +231,10 @@ func BestFile(kernel, features string) string {
 	return "best-" + fileTag(kernel, features) + ".json"
 }
 
+// ModelFile is the best cell's retrained model, svm-KERNEL-FEATURES.model
+// (LIBSVM's format) with svm's MODEL.json beside it. It does not start with
+// "best-", so that readers of best-*.json never take the model's JSON for
+// a Best.
 func ModelFile(kernel, features string) string {
-	return "best-" + fileTag(kernel, features) + ".model"
+	return "svm-" + fileTag(kernel, features) + ".model"
 }

@@ -109,8 +109,17 @@ type GridConfig struct {
 	// fits (cell × fold) done and the total for this run; cells resumed
 	// from the journal count as done.
 	Progress func(done, total int64)
+	// Log, when not nil, is told of the grid's stages (inner products,
+	// resumed cells, retraining) as one-line messages.
+	Log func(format string, args ...any)
 	// Args is the command line, for the manifest.
 	Args []string
+}
+
+func (cfg *GridConfig) logf(format string, args ...any) {
+	if cfg.Log != nil {
+		cfg.Log(format, args...)
+	}
 }
 
 // Validate fills the defaults and checks the configuration; errors name
@@ -422,6 +431,9 @@ func Grid(ctx context.Context, d *dataset.Dataset, train, test *linalg.Matrix, c
 			todo = append(todo, c)
 		}
 	}
+	if len(finished) > 0 {
+		cfg.logf("grid %s/%s: %d of %d cells found in the journal, %d to run", cfg.Kernel, cfg.Features, len(finished), len(mine), len(todo))
+	}
 
 	var mu sync.Mutex
 	emit := func(c GridCell) error {
@@ -454,6 +466,7 @@ func Grid(ctx context.Context, d *dataset.Dataset, train, test *linalg.Matrix, c
 			modelPath = filepath.Join(cfg.Out, ModelFile(cfg.Kernel, cfg.Features))
 			best.Model = ModelFile(cfg.Kernel, cfg.Features)
 		}
+		cfg.logf("grid %s/%s: retraining the best cell %d on all %d training samples", cfg.Kernel, cfg.Features, bc.Index, len(y))
 		r, err := retrainBest(ctx, bc, train, y, test, d.Test.Y, cfg.Tol, cfg.MemBytes, modelPath)
 		if err != nil {
 			return nil, finished, err
@@ -538,6 +551,8 @@ func runCells(ctx context.Context, x *linalg.Matrix, y []int, todo []GridCell, c
 			n, FormatBytes(dotBytes), FormatBytes(perWorker), FormatBytes(cfg.MemBytes))
 	}
 	workers = min(workers, len(todo)*k)
+	cfg.logf("grid %s/%s: %d cells × %d folds on %d samples; inner products %s, %d fits at once",
+		cfg.Kernel, cfg.Features, len(todo), k, n, FormatBytes(dotBytes), workers)
 	// Sub-problems solved at once inside each fit: the cores the fits
 	// running side by side leave over.
 	inner := max(1, runtime.GOMAXPROCS(0)/workers)
