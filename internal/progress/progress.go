@@ -37,7 +37,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/mattn/go-isatty"
+	"github.com/vbauerster/cupwriter"
 	"github.com/vbauerster/mpb/v8"
 	"github.com/vbauerster/mpb/v8/decor"
 )
@@ -118,7 +118,7 @@ func NewWith(w io.Writer, o Options) *Progress {
 }
 
 // IsTerminal reports whether w is an *os.File on a terminal that can draw
-// bars.
+// bars: a TTY with a known, non-zero width, and TERM not "dumb".
 func IsTerminal(w io.Writer) bool {
 	f, ok := w.(*os.File)
 	if !ok || f == nil {
@@ -127,7 +127,12 @@ func IsTerminal(w io.Writer) bool {
 	if os.Getenv("TERM") == "dumb" {
 		return false
 	}
-	return isatty.IsTerminal(f.Fd()) || isatty.IsCygwinTerminal(f.Fd())
+	cw := cupwriter.New(f, false)
+	if !cw.IsTerminal() {
+		return false
+	}
+	width, _, err := cw.GetTermSize()
+	return err == nil && width > 0
 }
 
 // Mode returns the resolved mode: Plain, Bars or Quiet.
@@ -161,7 +166,7 @@ func (p *Progress) add(name string, total int64, bytes bool) *Bar {
 	if p.mode == Bars {
 		b.mb = p.mp.AddBar(max(total, 0),
 			mpb.PrependDecorators(
-				decor.Name(name, decor.WC{C: decor.DindentRight | decor.DextraSpace}),
+				decor.Name(name, decor.WC{C: decor.DSyncSpaceR}),
 				decor.Any(func(decor.Statistics) string { return b.percent() }, decor.WC{W: 5}),
 			),
 			mpb.AppendDecorators(
