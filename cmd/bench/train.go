@@ -1,0 +1,330 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"os"
+	"runtime"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/svmbench/svmbench/bench"
+	"github.com/svmbench/svmbench/dataset"
+	"github.com/svmbench/svmbench/features"
+	"github.com/svmbench/svmbench/internal/linalg"
+	"github.com/svmbench/svmbench/internal/progress"
+	"github.com/svmbench/svmbench/kernels"
+	"github.com/svmbench/svmbench/svm"
+)
+
+func init() {
+	register(&Command{
+		Name:      "train",
+		UsageLine: "train [-data SPEC] -kernel sigmoid|rbf|linear|poly [-alpha α] [-coef0 c] [-gamma γ] [-degree d] -C C [-eps 1e-3] [-mem SIZE | -cache-mb MB] [-shrinking=true] [-features pixels] [-train N] -model FILE [-v]",
+		Short:     "train a C-SVC (LIBSVM's solver) and save it in LIBSVM's model format",
+		Long: `Train fits a C-SVC on the training split of -data with the features of
+-features, by SMO with LIBSVM's algorithm (second-order working sets,
+shrinking, stopping tolerance -eps), one-vs-one over the classes (or
+one-vs-rest with -ovr), pairs solved in parallel. The kernel matrix is
+computed in matrix products: whole when it fits the memory budget, else
+through a column cache per worker.
+
+Kernels: sigmoid tanh(α⟨x,y⟩+c) with -alpha α and -coef0 c (LIBSVM's -g and
+-r; α < 0 is accepted with a warning, LIBSVM refuses it); rbf
+exp(−γ‖x−y‖²) with -gamma; linear ⟨x,y⟩; poly (γ⟨x,y⟩+c)^d with -gamma,
+-coef0, -degree.
+
+The model is written to -model FILE in LIBSVM's format (svm-predict reads
+it), with FILE.json beside it for what LIBSVM cannot hold (features,
+manifest, pair statistics); a one-vs-rest model is written to FILE.json
+only. With -v, one line per binary sub-problem:
+  pair I-J: obj = %g, rho = %g, nSV = %d, nBSV = %d, iter = %d
+Always a final summary: total support vectors, training seconds, peak
+memory of the process.`,
+		Flags: func(fs *flag.FlagSet) func(context.Context, []string) error {
+			df := addDataFlags(fs)
+			ff := addFeatureFlags(fs)
+			kf := addKernelFlags(fs)
+			c := fs.Float64("C", 1, "penalty `C` > 0")
+			eps := fs.Float64("eps", 1e-3, "stopping tolerance `ε` > 0 (LIBSVM's -e)")
+			mem := fs.String("mem", "", "kernel memory budget `SIZE` with a unit (512MiB, 12GiB); overrides -cache-mb")
+			cacheMB := fs.Float64("cache-mb", 200, "kernel memory budget in `MB` (MiB) of float32 values, as LIBSVM's -m")
+			shrinking := fs.Bool("shrinking", true, "use the shrinking heuristic (LIBSVM's -h)")
+			maxIter := fs.Int("max-iter", 0, "iteration cap `N` per sub-problem; 0 = max(1e7, 100·n)")
+			weights := fs.String("w", "", "class weights `LABEL:W,...` multiplying C (LIBSVM's -wLABEL W)")
+			ovr := fs.Bool("ovr", false, "one-vs-rest instead of one-vs-one")
+			model := fs.String("model", "", "write the model to `FILE` (required)")
+			verbose := fs.Bool("v", false, "print one line per binary sub-problem")
+			return func(ctx context.Context, args []string) error {
+				if len(args) > 0 {
+					return usagef("unexpected argument %q", args[0])
+				}
+				if *model == "" {
+					return usagef("-model FILE is required")
+				}
+				k, err := kf.kernel()
+				if err != nil {
+					return err
+				}
+				p := svm.Params{Kernel: k, C: *c, Tol: *eps, CacheMB: *cacheMB, NoShrinking: !*shrinking, MaxIter: *maxIter, OneVsRest: *ovr}
+				if *c <= 0 {
+					return usagef("-C %g: want a value > 0", *c)
+				}
+				if *eps <= 0 {
+					return usagef("-eps %g: want a value > 0", *eps)
+				}
+				if *mem != "" {
+					b, err := parseBytes(*mem)
+					if err != nil {
+						return usagef("-mem: %v", err)
+					}
+					if b <= 0 {
+						return usagef("-mem %s: want a size > 0", *mem)
+					}
+					p.CacheMB = float64(b) / (1 << 20)
+				} else if *cacheMB <= 0 {
+					return usagef("-cache-mb %g: want a value > 0", *cacheMB)
+				}
+				if *maxIter < 0 {
+					return usagef("-max-iter %d: want ≥ 0", *maxIter)
+				}
+				if p.Weights, err = parseWeights(*weights); err != nil {
+					return err
+				}
+				ext, err := ff.extractor()
+				if err != nil {
+					return err
+				}
+				prog := newProgress()
+				defer prog.Wait()
+				d, err := df.load(ctx, prog)
+				if err != nil {
+					return err
+				}
+				x, err := trainFeatures(ext, d)
+				if err != nil {
+					return err
+				}
+				p.Kernel = withDefaultGamma(k, x.Cols)
+				k = p.Kernel
+				bar := prog.Bar("train "+k.Name(), 0)
+				p.Progress = bar.Func()
+				peak := startPeakMemory()
+				t0 := time.Now()
+				m, err := svm.Train(ctx, x, d.Train.Y, p)
+				secs := time.Since(t0).Seconds()
+				peakBytes := peak()
+				if err != nil {
+					bar.Done()
+					return err
+				}
+				bar.Done()
+				prog.Wait()
+				if *verbose {
+					for _, st := range m.Pairs {
+						if st.J == -1 && *ovr {
+							fmt.Fprintf(stdout, "class %d-rest: obj = %g, rho = %g, nSV = %d, nBSV = %d, iter = %d\n", st.I, st.Obj, st.Rho, st.NSV, st.NBSV, st.Iter)
+							continue
+						}
+						fmt.Fprintf(stdout, "pair %d-%d: obj = %g, rho = %g, nSV = %d, nBSV = %d, iter = %d\n", st.I, st.J, st.Obj, st.Rho, st.NSV, st.NBSV, st.Iter)
+					}
+				}
+				for _, w := range m.Warnings() {
+					fmt.Fprintf(stderr, "warning: %s\n", w)
+				}
+				man := bench.NewManifest(d, df.seed, os.Args)
+				raw, err := json.Marshal(man)
+				if err != nil {
+					return err
+				}
+				m.Meta = svm.Meta{Features: ext.Name(), Manifest: raw}
+				if _, ok := ext.(features.Fitter); ok {
+					m.Meta.Scaling = fmt.Sprintf("fitted on the training split of -data %s -train %d -seed %d", df.spec, df.train, df.seed)
+				}
+				if err := m.Save(*model); err != nil {
+					return err
+				}
+				fmt.Fprintf(stdout, "trained %s C-SVC (%s, C = %g) on %d samples × %d features, %d classes: total nSV = %d, %.2f s training, peak memory %s (%s BLAS, GOMAXPROCS %d); model %s\n",
+					kernelString(k), pairsName(*ovr), p.C, x.Rows, x.Cols, len(m.Labels), m.NSV(), secs, progress.Bytes(peakBytes),
+					linalg.Implementation(), runtime.GOMAXPROCS(0), *model)
+				return nil
+			}
+		},
+	})
+}
+
+func pairsName(ovr bool) string {
+	if ovr {
+		return "one-vs-rest"
+	}
+	return "one-vs-one"
+}
+
+// kernelFlags are -kernel and its parameters.
+type kernelFlags struct {
+	name                string
+	alpha, coef0, gamma float64
+	degree              int
+	fs                  *flag.FlagSet
+}
+
+func addKernelFlags(fs *flag.FlagSet) *kernelFlags {
+	f := &kernelFlags{fs: fs}
+	fs.StringVar(&f.name, "kernel", "", "kernel `NAME`: sigmoid, rbf, linear or poly (required)")
+	fs.Float64Var(&f.alpha, "alpha", 0.001, "sigmoid slope `α` (LIBSVM's -g)")
+	fs.Float64Var(&f.coef0, "coef0", 0, "sigmoid and poly bias `c` (LIBSVM's -r)")
+	fs.Float64Var(&f.gamma, "gamma", 0, "rbf and poly `γ` > 0 (0 = 1/features, LIBSVM's default)")
+	fs.IntVar(&f.degree, "degree", 3, "poly degree `d` ≥ 1")
+	return f
+}
+
+// kernel returns the kernel the flags describe; γ = 0 is resolved later
+// (it needs the number of features), so the returned kernel may carry 0.
+func (f *kernelFlags) kernel() (kernels.Kernel, error) {
+	set := map[string]bool{}
+	f.fs.Visit(func(fl *flag.Flag) { set[fl.Name] = true })
+	var k kernels.Kernel
+	switch f.name {
+	case "":
+		return nil, usagef("-kernel is required: sigmoid, rbf, linear or poly")
+	case "sigmoid":
+		if set["gamma"] || set["degree"] {
+			return nil, usagef("-kernel sigmoid takes -alpha and -coef0 (not -gamma/-degree)")
+		}
+		k = kernels.Sigmoid{Alpha: f.alpha, Coef0: f.coef0}
+	case "rbf":
+		if set["alpha"] || set["coef0"] || set["degree"] {
+			return nil, usagef("-kernel rbf takes -gamma only")
+		}
+		k = kernels.RBF{Gamma: f.gamma}
+	case "linear":
+		if set["alpha"] || set["coef0"] || set["degree"] || set["gamma"] {
+			return nil, usagef("-kernel linear takes no parameters")
+		}
+		k = kernels.Linear{}
+	case "poly":
+		if set["alpha"] {
+			return nil, usagef("-kernel poly takes -gamma, -coef0 and -degree (not -alpha)")
+		}
+		k = kernels.Poly{Gamma: f.gamma, Coef0: f.coef0, Degree: f.degree}
+	default:
+		return nil, usagef("-kernel %q: want sigmoid, rbf, linear or poly", f.name)
+	}
+	if f.gamma < 0 {
+		return nil, usagef("-gamma %g: want a value > 0", f.gamma)
+	}
+	if f.gamma == 0 {
+		return k, nil // resolved by withDefaultGamma
+	}
+	if err := kernels.Validate(k); err != nil {
+		return nil, usagef("%s", strings.TrimPrefix(err.Error(), "kernels: "))
+	}
+	return k, nil
+}
+
+// withDefaultGamma replaces γ = 0 by 1/features, LIBSVM's default.
+func withDefaultGamma(k kernels.Kernel, nfeat int) kernels.Kernel {
+	switch kk := k.(type) {
+	case kernels.RBF:
+		if kk.Gamma == 0 {
+			kk.Gamma = 1 / float64(nfeat)
+		}
+		return kk
+	case kernels.Poly:
+		if kk.Gamma == 0 {
+			kk.Gamma = 1 / float64(nfeat)
+		}
+		return kk
+	}
+	return k
+}
+
+func kernelString(k kernels.Kernel) string {
+	if s, ok := k.(fmt.Stringer); ok {
+		return s.String()
+	}
+	return k.Name()
+}
+
+// parseWeights reads LABEL:W,LABEL:W.
+func parseWeights(s string) (map[int]float64, error) {
+	if strings.TrimSpace(s) == "" {
+		return nil, nil
+	}
+	w := map[int]float64{}
+	for _, part := range strings.Split(s, ",") {
+		ls, ws, ok := strings.Cut(strings.TrimSpace(part), ":")
+		l, err1 := strconv.Atoi(ls)
+		v, err2 := strconv.ParseFloat(ws, 64)
+		if !ok || err1 != nil || err2 != nil || !(v > 0) {
+			return nil, usagef("-w %q: want LABEL:WEIGHT pairs with WEIGHT > 0, separated by commas", part)
+		}
+		w[l] = v
+	}
+	return w, nil
+}
+
+// trainFeatures fits the extractor on the training split when it learns
+// parameters, and returns the training features.
+func trainFeatures(ext features.Extractor, d *dataset.Dataset) (*linalg.Matrix, error) {
+	if f, ok := ext.(features.Fitter); ok {
+		if err := f.Fit(&d.Train, d.Image); err != nil {
+			return nil, err
+		}
+	}
+	return ext.Extract(&d.Train, d.Image)
+}
+
+// startPeakMemory returns a function that reports the peak resident memory
+// of the process since it was called: VmHWM from /proc when it can be
+// reset, else the largest Go heap seen by a sampler.
+func startPeakMemory() func() int64 {
+	// Reset the high-water mark (Linux ≥ 4.0); fall back to sampling.
+	if err := os.WriteFile("/proc/self/clear_refs", []byte("5"), 0); err == nil {
+		return func() int64 {
+			if v := procStatus("VmHWM:"); v > 0 {
+				return v
+			}
+			return 0
+		}
+	}
+	done := make(chan struct{})
+	peak := make(chan int64, 1)
+	go func() {
+		var ms runtime.MemStats
+		var hi int64
+		t := time.NewTicker(100 * time.Millisecond)
+		defer t.Stop()
+		for {
+			runtime.ReadMemStats(&ms)
+			hi = max(hi, int64(ms.HeapAlloc))
+			select {
+			case <-done:
+				peak <- hi
+				return
+			case <-t.C:
+			}
+		}
+	}()
+	return func() int64 { close(done); return <-peak }
+}
+
+func procStatus(key string) int64 {
+	b, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0
+	}
+	for _, l := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(l, key); ok {
+			f := strings.Fields(v)
+			if len(f) >= 1 {
+				n, _ := strconv.ParseInt(f[0], 10, 64)
+				return n << 10 // kB
+			}
+		}
+	}
+	return 0
+}
