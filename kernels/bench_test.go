@@ -167,3 +167,15 @@ func BenchmarkDotGramMap4096(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkMinEigen1000x3072 is one PSD diagnostic: the float64 Gram matrix
+// of 1000 sampled rows of 3072 dimensions and its eigenvalues.
+func BenchmarkMinEigen1000x3072(b *testing.B) {
+	x := benchMatrix(2000, 3072)
+	k := Sigmoid{Alpha: 0.001, Coef0: -1}
+	for b.Loop() {
+		if _, err := MinEigen(k, x, 0, rand.New(rand.NewPCG(1, 2))); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
