@@ -366,6 +366,8 @@ func buildModel(labels []int, members [][]int, subs []*subproblem, p Params) *Mo
 	for r := range m.Coef {
 		m.Coef[r] = make([]float64, nsv)
 	}
+	var nonPSD, nonPSDSteps, allSteps int
+	first := ""
 	for k, sp := range subs {
 		st := sp.stats
 		st.I = labels[sp.i]
@@ -395,10 +397,18 @@ func buildModel(labels []int, members [][]int, subs []*subproblem, p Params) *Mo
 				pairName(st), st.Iter, p.Tol))
 		}
 		if st.NonPSDSteps > 0 {
-			m.warnings = append(m.warnings, fmt.Sprintf(
-				"%s: the kernel matrix is not PSD on this sub-problem: %d of %d steps had a quadratic coefficient ≤ 0 and used τ = %g (the problem is non-convex; the solution is a stationary point)",
-				pairName(st), st.NonPSDSteps, st.Iter, tau))
+			nonPSD++
+			nonPSDSteps += st.NonPSDSteps
+			if first == "" {
+				first = pairName(st)
+			}
 		}
+		allSteps += st.Iter
+	}
+	if nonPSD > 0 {
+		m.warnings = append(m.warnings, fmt.Sprintf(
+			"the kernel matrix is not PSD on %d of %d sub-problems (first: %s): %d of %d SMO steps had a quadratic coefficient ≤ 0 and used τ = %g; the problem is non-convex and the solution a stationary point (PairStats.NonPSDSteps per sub-problem)",
+			nonPSD, len(subs), first, nonPSDSteps, allSteps, tau))
 	}
 	if sg, ok := p.Kernel.(kernels.Sigmoid); ok && sg.Alpha < 0 {
 		m.warnings = append([]string{fmt.Sprintf(
