@@ -228,6 +228,14 @@ func Load(dir string) (*Inputs, error) {
 		}
 	}
 	in.Manifest = primary
+	// Models in a fixed order (SVM kernels, then the CNNs; feature sets in
+	// order), whatever order the runs wrote them in.
+	slices.SortStableFunc(in.Models, func(a, b bench.ModelResult) int {
+		if c := orderOf(modelOrder, a.Model) - orderOf(modelOrder, b.Model); c != 0 {
+			return c
+		}
+		return orderOf(featureOrder, a.Features) - orderOf(featureOrder, b.Features)
+	})
 	for _, g := range grids {
 		g.Cells, in.Warnings = dedupeCells(g, in.Warnings)
 		in.Grids = append(in.Grids, g)
@@ -257,6 +265,7 @@ var (
 	kernelOrder  = []string{"sigmoid", "rbf", "linear", "poly"}
 	featureOrder = []string{"pixels", "hog", "cnn"}
 	variantOrder = []string{"seed", "fixed"}
+	modelOrder   = []string{"svm-sigmoid", "svm-rbf", "svm-linear", "svm-poly", "cnn-seed", "cnn-fixed"}
 )
 
 func orderOf(order []string, s string) int {

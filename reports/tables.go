@@ -85,6 +85,16 @@ func ModelsTable(in *Inputs) *Table {
 		CSVHeader: []string{"model", "features", "params", "accuracy", "train_seconds", "predict_seconds", "n_sv", "peak_heap_bytes"},
 		Right:     []bool{false, false, false, true, true, true, true, true},
 	}
+	capped := false
+	for _, m := range in.Models {
+		capped = capped || m.Capped
+	}
+	if capped {
+		t.Header = append(t.Header, "Capped")
+		t.CSVHeader = append(t.CSVHeader, "capped")
+		t.Right = append(t.Right, false)
+		t.Note += " Capped: an SVM sub-problem stopped at the solver's iteration cap."
+	}
 	for _, m := range in.Models {
 		nsv := Cell{Text: "–"}
 		if m.NSV > 0 {
@@ -99,6 +109,16 @@ func ModelsTable(in *Inputs) *Table {
 			nsv,
 			{Text: mib(m.PeakHeapBytes), CSV: strconv.FormatUint(m.PeakHeapBytes, 10)},
 		})
+		if capped {
+			c := Cell{Text: "no", CSV: "false"}
+			if m.NSV == 0 && !m.Capped {
+				c = Cell{Text: "–", CSV: "false"} // not an SVM
+			}
+			if m.Capped {
+				c = Cell{Text: "yes", CSV: "true"}
+			}
+			t.Rows[len(t.Rows)-1] = append(t.Rows[len(t.Rows)-1], c)
+		}
 	}
 	return t
 }
