@@ -1,0 +1,236 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+
+	"github.com/svmbench/svmbench/bench"
+	"github.com/svmbench/svmbench/dataset"
+	"github.com/svmbench/svmbench/features"
+	"github.com/svmbench/svmbench/internal/progress"
+)
+
+func init() {
+	register(&Command{
+		Name: "grid",
+		UsageLine: "grid -out DIR [-data SPEC] [-train N] [-test M] [-seed S] [-features NAME] [-kernel sigmoid|rbf|linear|poly]\n" +
+			"       [-alpha LIST] [-coef0 LIST] [-gamma LIST] [-C LIST] [-degree D] [-folds 5] [-search grid|random] [-trials T]\n" +
+			"       [-max-iter N] [-eps E] [-mem SIZE] [-workers W] [-psd] [-psd-sample N] [-shard I/N] [-resume] [-no-retrain]",
+		Short: "cross-validated grid search over α × c × C (sigmoid), γ × C (rbf) or C (linear)",
+		Long: `Grid cross-validates every cell of a parameter grid for one kernel on one
+feature set (stratified k-fold on the training data only) and keeps the best.
+
+A LIST is comma-separated values (-coef0 -1,-0.5,0, powers as 2^-7 allowed),
+a linear range start:stop:step (-coef0 -2:0:0.5) or a power-of-two range
+2^a:2^b:k, the exponents a, a+k, ... b (-C 2^-1:2^7:2, as grid.py's -log2c).
+Defaults: sigmoid α 2^-15:2^-5:2, c -2:0:0.5, C 2^-1:2^7:2 (150 cells);
+rbf γ 2^3:2^-15:-2 and C 2^-5:2^15:2 (grid.py's); linear C 2^-5:2^15:2.
+-search random -trials T draws T cells from the same ranges instead
+(log-uniform over 2^a:2^b:k, uniform over start:stop:step), seeded by -seed.
+
+The inner products of all training samples are computed once; every cell and
+fold derives its Gram matrix from them. Each finished cell is appended to
+DIR/grid-KERNEL-FEATURES.jsonl and synced; Ctrl-C keeps every finished cell and
+-resume continues (a torn last line is dropped). Every fit has its own
+iteration cap (-max-iter, default 20·n): a capped fit is marked and scored.
+At the end the best cell (highest CV accuracy; ties: smaller C, smaller α or γ,
+c closer to 0, earlier cell) is retrained on all training data, saved as
+DIR/best-KERNEL-FEATURES.model, scored on the test data and recorded in
+DIR/best-KERNEL-FEATURES.json; the grid is printed as a table.
+
+-shard I/N runs cells I, I+N, ... of the same cell order and writes no best
+file; join shards with 'bench merge', then run this command again on the
+merged folder with -resume to retrain the best cell (no cell is recomputed).`,
+		Flags: func(fs *flag.FlagSet) func(context.Context, []string) error {
+			df := addDataFlags(fs)
+			ff := addFeatureFlags(fs)
+			var cfg bench.GridConfig
+			fs.StringVar(&cfg.Kernel, "kernel", "sigmoid", "kernel: sigmoid, rbf, linear or poly")
+			alpha := fs.String("alpha", "", "sigmoid slopes α: a `LIST` (default 2^-15:2^-5:2)")
+			coef0 := fs.String("coef0", "", "sigmoid/poly biases c: a `LIST` (default -2:0:0.5; poly 0)")
+			gamma := fs.String("gamma", "", "rbf/poly γ: a `LIST` (default 2^3:2^-15:-2)")
+			cs := fs.String("C", "", "penalties C: a `LIST` (default sigmoid 2^-1:2^7:2, others 2^-5:2^15:2)")
+			fs.IntVar(&cfg.Degree, "degree", 3, "poly degree")
+			fs.IntVar(&cfg.Folds, "folds", 5, "cross-validation folds")
+			fs.StringVar(&cfg.Search, "search", "grid", "grid (every cell) or random (-trials cells drawn from the ranges)")
+			fs.IntVar(&cfg.Trials, "trials", 20, "cells drawn by -search random")
+			fs.IntVar(&cfg.MaxIter, "max-iter", 0, "SMO iteration cap of each binary fit (0: 20·n with n the fold's training size; -1: the solver's 1e7)")
+			fs.Float64Var(&cfg.Tol, "eps", 1e-3, "stopping tolerance (LIBSVM's -e)")
+			mem := fs.String("mem", "", "memory `SIZE` for inner products and the fits running at once, e.g. 8GiB (default a quarter of physical memory)")
+			fs.IntVar(&cfg.Workers, "workers", 0, "fits run at once (0: GOMAXPROCS, fewer if -mem requires)")
+			fs.BoolVar(&cfg.PSD, "psd", false, "record the smallest eigenvalue of each cell's kernel on a seeded sample (min_eigen)")
+			fs.IntVar(&cfg.PSDSample, "psd-sample", 1000, "sample size for -psd")
+			shard := fs.String("shard", "", "run shard `I/N` of the cell order (cells I, I+N, ...)")
+			fs.StringVar(&cfg.Out, "out", "", "results `DIR` (required)")
+			fs.BoolVar(&cfg.Resume, "resume", false, "continue the grid journal in DIR, skipping finished cells")
+			fs.BoolVar(&cfg.NoRetrain, "no-retrain", false, "do not retrain the best cell on all training data")
+			export := fs.String("export-libsvm", "", "write the grid's training data (after -train and -features) to `FILE` in LIBSVM format and exit, to run svm-train -v on the same data")
+			return func(ctx context.Context, args []string) error {
+				if len(args) > 0 {
+					return usagef("unexpected argument %q", args[0])
+				}
+				if cfg.Out == "" && *export == "" {
+					return usagef("-out DIR is required")
+				}
+				for _, p := range []struct {
+					flag string
+					text string
+					dst  *bench.Range
+				}{{"alpha", *alpha, &cfg.Alpha}, {"coef0", *coef0, &cfg.Coef0}, {"gamma", *gamma, &cfg.Gamma}, {"C", *cs, &cfg.C}} {
+					if p.text == "" {
+						continue
+					}
+					r, err := bench.ParseRange(p.text)
+					if err != nil {
+						return usagef("-%s: %s", p.flag, strings.TrimPrefix(err.Error(), "bench: "))
+					}
+					*p.dst = r
+				}
+				if *mem != "" {
+					b, err := parseBytes(*mem)
+					if err != nil {
+						return usagef("-mem: %v", err)
+					}
+					cfg.MemBytes = b
+				}
+				if *shard != "" {
+					i, n, err := bench.ParseShard(*shard)
+					if err != nil {
+						return usagef("-shard: %s", strings.TrimPrefix(err.Error(), "bench: "))
+					}
+					cfg.Shard, cfg.Shards = i, n
+				}
+				if cfg.Kernel != bench.KernelPoly {
+					cfg.Degree = 0
+				}
+				cfg.Seed = df.seed
+				cfg.Features = ff.name
+				if err := cfg.Validate(); err != nil {
+					return usagef("%s", strings.TrimPrefix(err.Error(), "bench: "))
+				}
+				ext, err := ff.extractor()
+				if err != nil {
+					return err
+				}
+				if *export != "" {
+					return exportLIBSVM(ctx, df, ext, *export)
+				}
+				return runGrid(ctx, df, ext, cfg)
+			}
+		},
+	})
+}
+
+func runGrid(ctx context.Context, df *dataFlags, ext features.Extractor, cfg bench.GridConfig) error {
+	prog := newProgress()
+	defer prog.Wait()
+	d, err := df.load(ctx, prog)
+	if err != nil {
+		return err
+	}
+	if d.Test.Len() == 0 && !cfg.NoRetrain {
+		return usagef("the data has no test split to score the best cell on: use -no-retrain")
+	}
+	prog.Printf("features %s on %d training and %d test samples…", ext.Name(), d.Train.Len(), d.Test.Len())
+	train, test, err := features.Apply(ext, d)
+	if err != nil {
+		return err
+	}
+	cfg.Features = ext.Name()
+	cfg.Args = os.Args
+	cfg.Log = prog.Printf
+	var endBar func()
+	cfg.Progress, endBar = gridProgress(prog, fmt.Sprintf("grid %s/%s", cfg.Kernel, cfg.Features))
+	best, cells, err := bench.Grid(ctx, d, train, test, cfg)
+	endBar()
+	prog.Wait()
+	if len(cells) > 0 {
+		var bc *bench.GridCell
+		if b, ok := bench.BestCell(cells); ok {
+			bc = &b
+		}
+		if werr := bench.WriteGridTable(stdout, cells, bc); werr != nil && err == nil {
+			err = werr
+		}
+	}
+	if err != nil {
+		if errors.Is(err, context.Canceled) {
+			fmt.Fprintf(stderr, "bench grid: %d cells finished and kept in %s\n", len(cells), filepath.Join(cfg.Out, bench.GridFile(cfg.Kernel, cfg.Features)))
+		}
+		return err
+	}
+	fmt.Fprintf(stdout, "\n%d cells in %s\n", len(cells), filepath.Join(cfg.Out, bench.GridFile(cfg.Kernel, cfg.Features)))
+	if best != nil {
+		c := best.Cell
+		fmt.Fprintf(stdout, "best: cell %d, %s, CV accuracy %.2f%%", c.Index, cellString(c), 100*c.CVAccuracy)
+		if !cfg.NoRetrain {
+			fmt.Fprintf(stdout, "; retrained on %d samples in %.1f s (%d SVs): test accuracy %.2f%% on %d samples",
+				len(d.Train.Y), best.TrainSeconds, best.NSV, 100*best.TestAccuracy, len(d.Test.Y))
+		}
+		fmt.Fprintf(stdout, "\n      %s\n", filepath.Join(cfg.Out, bench.BestFile(cfg.Kernel, cfg.Features)))
+	}
+	return nil
+}
+
+// gridProgress returns a grid Progress callback drawing a bar on prog; the
+// first call's count (cells resumed from the journal) is skipped so that
+// it does not distort the ETA.
+func gridProgress(prog *progress.Progress, name string) (update func(done, total int64), end func()) {
+	var mu sync.Mutex
+	var bar *progress.Bar
+	update = func(done, total int64) {
+		mu.Lock()
+		defer mu.Unlock()
+		if bar == nil {
+			bar = prog.Bar(name+" (fits)", total)
+			if done > 0 {
+				bar.Skip(done)
+			}
+		}
+		bar.Set(done)
+	}
+	end = func() {
+		mu.Lock()
+		defer mu.Unlock()
+		bar.Done() // a nil bar does nothing
+	}
+	return update, end
+}
+
+func cellString(c bench.GridCell) string {
+	switch c.Kernel {
+	case bench.KernelSigmoid:
+		return fmt.Sprintf("alpha=%g coef0=%g C=%g", c.Alpha, c.Coef0, c.C)
+	case bench.KernelRBF:
+		return fmt.Sprintf("gamma=%g C=%g", c.Gamma, c.C)
+	case bench.KernelPoly:
+		return fmt.Sprintf("gamma=%g coef0=%g degree=%d C=%g", c.Gamma, c.Coef0, c.Degree, c.C)
+	}
+	return fmt.Sprintf("C=%g", c.C)
+}
+
+// exportLIBSVM writes the training features a grid would use to file.
+func exportLIBSVM(ctx context.Context, df *dataFlags, ext features.Extractor, file string) error {
+	prog := newProgress()
+	defer prog.Wait()
+	d, err := df.load(ctx, prog)
+	if err != nil {
+		return err
+	}
+	train, _, err := features.Apply(ext, d)
+	if err != nil {
+		return err
+	}
+	if err := dataset.WriteLIBSVMFile(file, train, d.Train.Y); err != nil {
+		return err
+	}
+	prog.Wait()
+	fmt.Fprintf(stdout, "%s: %d training samples, %d %s features\n", file, train.Rows, train.Cols, ext.Name())
+	return nil
+}

@@ -1,0 +1,208 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"text/tabwriter"
+
+	"github.com/svmbench/svmbench/bench"
+	"github.com/svmbench/svmbench/cnn"
+	"github.com/svmbench/svmbench/dataset"
+	"github.com/svmbench/svmbench/internal/progress"
+)
+
+func init() {
+	register(&Command{
+		Name: "run",
+		UsageLine: "run -out DIR [-data SPEC] [-train N] [-test M] [-seed S] [-models LIST] [-features LIST] [-cnn-model FILE]\n" +
+			"       [-params DIR] [-epochs E] [-eps E] [-mem SIZE] [-scaling N1,N2,...] [-scaling-test M] [-resume]",
+		Short: "train and score models × feature sets on one split (results.json), or a scaling run (scaling.json)",
+		Long: `Run trains every model of -models on every feature set of -features, on the
+same training split, and scores each on the test split. SVM parameters come
+from DIR/best-KERNEL-FEATURES.json files in -params (bench grid writes them);
+without one an SVM takes LIBSVM's defaults (γ or α = 1/d, c = 0, C = 1).
+Models: svm-sigmoid, svm-rbf, svm-linear, svm-poly, cnn-seed, cnn-fixed, or
+cnn for both CNN variants (trained on the images, -epochs epochs, saved as
+DIR/cnn-VARIANT.cnn). Feature set cnn uses -cnn-model, or else the CNN this
+run trains.
+
+DIR/results.json holds one record per model and feature set: accuracy,
+per-class accuracy, the confusion matrix, train and predict seconds, support
+vectors, and the Go heap's peak while the model trained (runtime/metrics;
+it includes the data the process holds), with a run manifest. It is
+rewritten after every model; Ctrl-C keeps the finished ones and -resume skips
+them.
+
+-scaling N1,N2,... switches to a scaling run: the SVMs of -models on the first
+feature set, trained on balanced subsets of N1, N2, ... training samples and
+scored on one test subset of -scaling-test samples, into DIR/scaling.json.`,
+		Flags: func(fs *flag.FlagSet) func(context.Context, []string) error {
+			df := addDataFlags(fs)
+			ff := addFeatureFlags(fs)
+			models := fs.String("models", "svm-sigmoid,svm-rbf,svm-linear", "models `LIST`: svm-sigmoid, svm-rbf, svm-linear, svm-poly, cnn-seed, cnn-fixed, cnn")
+			params := fs.String("params", "", "folder `DIR` of best-KERNEL-FEATURES.json files from bench grid")
+			epochs := fs.Int("epochs", 10, "CNN training epochs")
+			eps := fs.Float64("eps", 1e-3, "SVM stopping tolerance (LIBSVM's -e)")
+			mem := fs.String("mem", "", "memory `SIZE` for the SVM's kernel cache, e.g. 8GiB (default a quarter of physical memory)")
+			scaling := fs.String("scaling", "", "scaling run over training sizes `N1,N2,...` instead (writes DIR/scaling.json)")
+			scalingTest := fs.Int("scaling-test", 1000, "test samples of the scaling run")
+			out := fs.String("out", "", "results `DIR` (required)")
+			resume := fs.Bool("resume", false, "keep the records already in DIR and train only the missing ones")
+			return func(ctx context.Context, args []string) error {
+				if len(args) > 0 {
+					return usagef("unexpected argument %q", args[0])
+				}
+				if *out == "" {
+					return usagef("-out DIR is required")
+				}
+				if *epochs < 1 {
+					return usagef("-epochs %d: want ≥ 1", *epochs)
+				}
+				var memBytes int64
+				if *mem != "" {
+					b, err := parseBytes(*mem)
+					if err != nil {
+						return usagef("-mem: %v", err)
+					}
+					memBytes = b
+				}
+				var sizes []int
+				if *scaling != "" {
+					for _, p := range strings.Split(*scaling, ",") {
+						n, err := strconv.Atoi(strings.TrimSpace(p))
+						if err != nil || n < 1 {
+							return usagef("-scaling %q: want training sizes such as 1000,2000,5000", *scaling)
+						}
+						sizes = append(sizes, n)
+					}
+				}
+				featList := ff.list()
+				for _, f := range featList {
+					if f != "cnn" {
+						if _, err := ff.extractorFor(f); err != nil {
+							return err
+						}
+					}
+				}
+				var cnnExt = ff.cnnModel
+				rc := bench.RunConfig{Models: splitList(*models), Features: featList, ParamsDir: *params,
+					CNN: cnn.TrainConfig{Epochs: *epochs}, Seed: df.seed, Tol: *eps, MemBytes: memBytes,
+					Out: *out, Resume: *resume, Args: os.Args}
+				if cnnExt != "" && slices.Contains(featList, "cnn") {
+					e, err := ff.extractorFor("cnn")
+					if err != nil {
+						return err
+					}
+					rc.CNNExtractor = e
+				}
+				prog := newProgress()
+				defer prog.Wait()
+				d, err := df.load(ctx, prog)
+				if err != nil {
+					return err
+				}
+				if sizes != nil {
+					return runScaling(ctx, prog, d, rc, sizes, *scalingTest)
+				}
+				return runExperiment(ctx, prog, d, rc)
+			}
+		},
+	})
+}
+
+func splitList(s string) []string {
+	var out []string
+	for _, p := range strings.Split(s, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// stageBars gives each stage (model) its own progress bar.
+type stageBars struct {
+	prog *progress.Progress
+	mu   sync.Mutex
+	bar  *progress.Bar
+	name string
+}
+
+func (s *stageBars) stage(name string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.bar.Done()
+	s.bar, s.name = nil, name
+	s.prog.Printf("%s…", name)
+}
+
+func (s *stageBars) progress(done, total int64) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.bar == nil {
+		s.bar = s.prog.Bar(s.name, total)
+	}
+	if total > 0 {
+		s.bar.SetTotal(total)
+	}
+	s.bar.Set(done)
+}
+
+func (s *stageBars) end() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.bar.Done()
+}
+
+func runExperiment(ctx context.Context, prog *progress.Progress, d *dataset.Dataset, rc bench.RunConfig) error {
+	sb := &stageBars{prog: prog}
+	rc.Stage = func(m, f string) { sb.stage(fmt.Sprintf("%s on %s", m, f)) }
+	rc.Progress = sb.progress
+	res, err := bench.Run(ctx, d, rc)
+	sb.end()
+	prog.Wait()
+	if res != nil && len(res.Results) > 0 {
+		tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
+		fmt.Fprintln(tw, "model\tfeatures\taccuracy %\ttrain s\tpredict s\tn_sv\tpeak heap\t")
+		for _, r := range res.Results {
+			fmt.Fprintf(tw, "%s\t%s\t%.2f\t%.2f\t%.2f\t%d\t%s\t\n", r.Model, r.Features, 100*r.Accuracy,
+				r.TrainSeconds, r.PredictSeconds, r.NSV, bench.FormatBytes(int64(r.PeakHeapBytes)))
+		}
+		tw.Flush()
+		fmt.Fprintf(stdout, "\n%s (%d training, %d test samples)\n", filepath.Join(rc.Out, bench.ResultsFile), d.Train.Len(), d.Test.Len())
+	}
+	return err
+}
+
+func runScaling(ctx context.Context, prog *progress.Progress, d *dataset.Dataset, rc bench.RunConfig, sizes []int, testN int) error {
+	if len(rc.Features) > 1 {
+		return usagef("-scaling runs on one feature set; -features has %d", len(rc.Features))
+	}
+	sb := &stageBars{prog: prog}
+	sc := bench.ScalingConfig{Models: rc.Models, Features: rc.Features[0], CNNExtractor: rc.CNNExtractor, Sizes: sizes,
+		TestN: min(testN, d.Test.Len()), ParamsDir: rc.ParamsDir, Tol: rc.Tol, MemBytes: rc.MemBytes, Seed: rc.Seed,
+		Out: rc.Out, Resume: rc.Resume, Args: rc.Args,
+		Stage:    func(m string, n int) { sb.stage(fmt.Sprintf("%s on %d samples", m, n)) },
+		Progress: sb.progress}
+	s, err := bench.RunScaling(ctx, d, sc)
+	sb.end()
+	prog.Wait()
+	if s != nil && len(s.Points) > 0 {
+		tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
+		fmt.Fprintln(tw, "model\tfeatures\tn\ttest n\ttrain s\tpredict s\taccuracy %\tn_sv\t")
+		for _, p := range s.Points {
+			fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%.2f\t%.2f\t%.2f\t%d\t\n", p.Model, p.Features, p.N, p.TestN,
+				p.TrainSeconds, p.PredictSeconds, 100*p.Accuracy, p.NSV)
+		}
+		tw.Flush()
+		fmt.Fprintf(stdout, "\n%s\n", filepath.Join(rc.Out, bench.ScalingFile))
+	}
+	return err
+}
