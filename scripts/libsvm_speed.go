@@ -6,7 +6,7 @@
 //
 // Data: the first -n images of data_batch_1..5 and the first -m of
 // test_batch in $CIFAR10_DIR, as pixels/255 in float32; the text files
-// hold the exact float32 values, so LIBSVM and we see the same numbers.
+// hold the exact decimal of each float32 value, so LIBSVM and we see the same numbers.
 package main
 
 import (
@@ -139,7 +139,7 @@ func writeLIBSVM(path string, x *linalg.Matrix, y []int) {
 				b = append(b, ' ')
 				b = strconv.AppendInt(b, int64(j+1), 10)
 				b = append(b, ':')
-				b = strconv.AppendFloat(b, float64(v), 'g', -1, 32)
+				b = strconv.AppendFloat(b, float64(v), 'g', -1, 64)
 			}
 		}
 		b = append(b, '\n')

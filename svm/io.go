@@ -115,7 +115,7 @@ func (m *Model) libsvmExpressible() bool {
 
 // Save writes the model. When LIBSVM's format can hold it, path is a LIBSVM
 // model file (svm-predict reads it; coefficients and rho with %.17g,
-// features as exact float32 decimals) and path+".json" records what LIBSVM
+// features as the exact decimal of each float32 value) and path+".json" records what LIBSVM
 // cannot (parameters, feature set, pair statistics, manifest). A
 // one-vs-rest model or one with a user kernel is written to path+".json"
 // alone. Each file is written to a temporary file in the same folder and
@@ -237,7 +237,7 @@ func (m *Model) writeLIBSVM(w *bytes.Buffer) error {
 				}
 				b = strconv.AppendInt(b, int64(f+1), 10)
 				b = append(b, ':')
-				b = strconv.AppendFloat(b, float64(x), 'g', -1, 32)
+				b = strconv.AppendFloat(b, float64(x), 'g', -1, 64)
 				b = append(b, ' ')
 			}
 		}

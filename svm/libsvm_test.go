@@ -30,9 +30,11 @@ func needLIBSVM(t *testing.T) {
 	}
 }
 
-// writeLIBSVMData writes x, y in LIBSVM's text format with float32-exact
-// values (dataset.WriteLIBSVMFile does the same; kept local so that this
-// test does not depend on it).
+// writeLIBSVMData writes x, y in LIBSVM's text format, each float32 value
+// as the shortest decimal of its exact float64 value, so that svm-train
+// (which reads doubles) sees exactly our numbers. dataset.WriteLIBSVMFile
+// writes 9 digits, which round-trips float32 but differs from it as a
+// double in the last bits; the cross-check wants identical inputs.
 func writeLIBSVMData(t *testing.T, path string, x *linalg.Matrix, y []int) {
 	t.Helper()
 	var b []byte
@@ -45,7 +47,7 @@ func writeLIBSVMData(t *testing.T, path string, x *linalg.Matrix, y []int) {
 			b = append(b, ' ')
 			b = strconv.AppendInt(b, int64(j+1), 10)
 			b = append(b, ':')
-			b = strconv.AppendFloat(b, float64(v), 'g', -1, 32)
+			b = strconv.AppendFloat(b, float64(v), 'g', -1, 64)
 		}
 		b = append(b, '\n')
 	}
