@@ -471,7 +471,7 @@ func Grid(ctx context.Context, d *dataset.Dataset, train, test *linalg.Matrix, c
 		if err != nil {
 			return nil, finished, err
 		}
-		best.TestAccuracy, best.TrainSeconds, best.NSV = r.accuracy, r.seconds, r.nsv
+		best.TestAccuracy, best.TrainSeconds, best.NSV, best.Retrained = r.accuracy, r.seconds, r.nsv, true
 	}
 	if cfg.Out != "" {
 		if err := WriteJSON(filepath.Join(cfg.Out, BestFile(cfg.Kernel, cfg.Features)), best); err != nil {

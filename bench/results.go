@@ -57,6 +57,10 @@ type Best struct {
 	TestAccuracy float64  `json:"test_accuracy"`
 	TrainSeconds float64  `json:"train_seconds"`
 	NSV          int      `json:"n_sv"`
+	// Retrained is false when the best cell was not retrained (a grid run
+	// with NoRetrain): Model, TestAccuracy, TrainSeconds and NSV are then
+	// empty.
+	Retrained bool `json:"retrained"`
 }
 
 // ModelResult is one model × features record of DIR/results.json.

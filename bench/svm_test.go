@@ -98,7 +98,7 @@ func TestGridEndToEnd(t *testing.T) {
 	if want, _ := BestCell(cells); best == nil || best.Cell.Index != want.Index {
 		t.Fatalf("best %+v, want cell %d", best, want.Index)
 	}
-	if best.TestAccuracy < 0.15 || best.NSV <= 0 || best.Model != ModelFile("sigmoid", "pixels") {
+	if best.TestAccuracy < 0.15 || best.NSV <= 0 || !best.Retrained || best.Model != ModelFile("sigmoid", "pixels") {
 		t.Errorf("best %+v", best)
 	}
 	for _, f := range []string{GridFile("sigmoid", "pixels"), SpecFile("sigmoid", "pixels"), BestFile("sigmoid", "pixels"), best.Model} {
