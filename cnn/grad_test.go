@@ -269,3 +269,22 @@ func TestGradNetwork(t *testing.T) {
 		}
 	}
 }
+
+// TestNoSubnormals checks that a saturated sigmoid and a confident softmax
+// give zeros rather than subnormal floats (see minNormal).
+func TestNoSubnormals(t *testing.T) {
+	sub := func(v float32) bool { return v != 0 && v < minNormal && v > -minNormal }
+	in := []float32{-100, -90, 0, 90, 100}
+	out := make([]float32, len(in))
+	s := Sigmoid{}.newScratch(Shape{1, 1, len(in)}, 1)
+	Sigmoid{}.forward(s, in, out, 1)
+	dIn := make([]float32, len(in))
+	Sigmoid{}.backward(s, in, out, []float32{1e-3, 1e-3, 1e-3, 1e-3, 1e-3}, dIn, nil, 1)
+	dz := make([]float32, 3)
+	softmaxXent(dz, []float32{0, 100, 0}, 1, 0.01)
+	for i, v := range append(append(out, dIn...), dz...) {
+		if sub(v) {
+			t.Errorf("value %d is subnormal: %g", i, v)
+		}
+	}
+}

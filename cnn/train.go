@@ -192,7 +192,7 @@ func softmaxXent(dz, z []float32, label int, scale float64) float64 {
 		if j == label {
 			p--
 		}
-		dz[j] = float32(scale * p)
+		dz[j] = ftz(float32(scale * p)) // see minNormal
 	}
 	return lse - float64(z[label])
 }
