@@ -210,6 +210,7 @@ type heatPanel struct {
 	rotateX        bool
 	barTicks       plot.Ticker           // nil: trimmed default ticks
 	rawText        func(i, j int) string // overrides cellText
+	bar            palette.ColorMap      // the colour bar's map, nil: cm
 }
 
 func (h *heatPanel) draw(dc draw.Canvas) {
@@ -271,7 +272,11 @@ func (h *heatPanel) draw(dc draw.Canvas) {
 	barC.Min.Y, barC.Max.Y = data.Min.Y, data.Max.Y
 	b := newPlot("", "", h.barLabel)
 	b.HideX()
-	b.Add(&plotter.ColorBar{ColorMap: h.cm, Vertical: true})
+	bar := h.bar
+	if bar == nil {
+		bar = h.cm
+	}
+	b.Add(&plotter.ColorBar{ColorMap: bar, Vertical: true})
 	b.Y.Padding = 0
 	b.Y.Label.TextStyle.Font = font.From(sans, tickSize)
 	b.Y.Tick.Marker = trimTicks{}
@@ -791,26 +796,35 @@ func psdPanel(g *Grid, alphas, coefs []float64, best bench.GridCell) *heatPanel 
 			rawZ[slices.Index(alphas, c.Alpha)][slices.Index(coefs, c.Coef0)] = *c.MinEigen
 		}
 	}
+	// The diverging map spans [-1, 1]; the colour bar shows only the side
+	// (or sides) the data occupy.
 	cm := moreland.SmoothBlueRed()
 	cm.SetMax(1)
 	cm.SetMin(-1)
+	bar := palette.Reverse(cm)
 	ticks := plot.ConstantTicks{{Value: 0, Label: "0"}}
 	if neg < 0 {
-		ticks = append(ticks, plot.Tick{Value: -1, Label: strconv.FormatFloat(neg, 'g', 2, 64)}, plot.Tick{Value: -0.5, Label: strconv.FormatFloat(neg/2, 'g', 2, 64)})
+		ticks = append(ticks, plot.Tick{Value: -1, Label: sig3(neg)}, plot.Tick{Value: -0.5, Label: sig3(neg / 2)})
 	}
 	if pos > 0 {
-		ticks = append(ticks, plot.Tick{Value: 1, Label: strconv.FormatFloat(pos, 'g', 2, 64)}, plot.Tick{Value: 0.5, Label: strconv.FormatFloat(pos/2, 'g', 2, 64)})
+		ticks = append(ticks, plot.Tick{Value: 1, Label: sig3(pos)}, plot.Tick{Value: 0.5, Label: sig3(pos / 2)})
+	}
+	switch {
+	case neg == 0:
+		bar = &subMap{bar, 0, 1}
+	case pos == 0:
+		bar = &subMap{bar, -1, 0}
 	}
 	p := &heatPanel{
 		title:  psdTitle,
 		xlabel: "α (kernel slope)", ylabel: "c (kernel offset)",
 		xticks: labelsOf(alphas), yticks: labelsOf(coefs),
-		z: z, cm: palette.Reverse(cm),
+		z: z, cm: palette.Reverse(cm), bar: bar,
 		barLabel: "smallest eigenvalue λmin", barTicks: ticks,
 		bestX: slices.Index(alphas, best.Alpha), bestY: slices.Index(coefs, best.Coef0),
 	}
 	p.cellText = nil
-	p.rawText = func(i, j int) string { return strconv.FormatFloat(rawZ[i][j], 'g', 2, 64) }
+	p.rawText = func(i, j int) string { return sig3(rawZ[i][j]) }
 	return p
 }
 
@@ -855,3 +869,16 @@ func (trimTicks) Ticks(min, max float64) []plot.Tick {
 	}
 	return ts
 }
+
+// sig3 writes v with three significant digits: -122, -0.0214, 6.1e-05.
+func sig3(v float64) string { return strconv.FormatFloat(v, 'g', 3, 64) }
+
+// subMap is the part [min, max] of a colour map, for a colour bar that
+// shows only the range the data occupy.
+type subMap struct {
+	palette.ColorMap
+	min, max float64
+}
+
+func (s *subMap) Min() float64 { return s.min }
+func (s *subMap) Max() float64 { return s.max }
