@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"time"
 )
 
 // OfficialURL is where CIFAR-10's authors publish the binary version.
@@ -16,6 +17,16 @@ const OfficialURL = "https://www.cs.toronto.edu/~kriz/cifar-10-binary.tar.gz"
 
 // ArchiveName is the name of the archive in the cache folder.
 const ArchiveName = "cifar-10-binary.tar.gz"
+
+// httpClient is http.DefaultClient with a limit on the wait for the
+// response headers, so that a server that accepts and says nothing does
+// not hang the run (the body may take as long as it takes; Ctrl-C
+// cancels it).
+var httpClient = func() *http.Client {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.ResponseHeaderTimeout = time.Minute
+	return &http.Client{Transport: t}
+}()
 
 // cifarMD5 is the published MD5 of cifar-10-binary.tar.gz (tests replace it).
 var cifarMD5 = "c32a1d4ab5d03f1284b67883e8d87530"
@@ -46,7 +57,7 @@ func Download(ctx context.Context, url, cacheDir string, progress func(done, tot
 	if err != nil {
 		return "", fmt.Errorf("dataset: download %s: %w", url, err)
 	}
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := httpClient.Do(req)
 	if err != nil {
 		return "", fmt.Errorf("dataset: download: %w", err)
 	}
