@@ -13,7 +13,6 @@ import (
 
 	"github.com/svmbench/svmbench/bench"
 	"github.com/svmbench/svmbench/cnn"
-	"github.com/svmbench/svmbench/dataset"
 	"github.com/svmbench/svmbench/features"
 	"github.com/svmbench/svmbench/internal/progress"
 )
@@ -36,16 +35,13 @@ model (DIR/cnn-VARIANT.cnn unless -model is given), so an interrupted run
 keeps its finished epochs. The model file feeds the "cnn" feature set
 (-features cnn -cnn-model FILE).`,
 		Flags: func(fs *flag.FlagSet) func(ctx context.Context, args []string) error {
-			data := fs.String("data", "auto", "data set `SPEC` (auto, a CIFAR-10 folder or archive, synthetic[:N,M])")
+			df := addDataFlags(fs)
 			variant := fs.String("variant", "", "network variant: seed (sigmoid before the loss, as written) or fixed")
 			epochs := fs.Int("epochs", 10, "training epochs")
 			batch := fs.Int("batch", 100, "mini-batch size")
 			lr := fs.Float64("lr", 0.001, "SGD learning rate")
 			momentum := fs.Float64("momentum", 0.9, "SGD momentum in [0, 1)")
 			wd := fs.Float64("wd", 0, "weight decay")
-			nTrain := fs.Int("train", 0, "use the first `N` training images (0: all)")
-			nTest := fs.Int("test", 0, "use the first `M` test images (0: all)")
-			seed := fs.Uint64("seed", 1, "seed of the initial weights and the shuffling")
 			out := fs.String("out", "", "results `DIR`")
 			model := fs.String("model", "", "where to save the trained network (default DIR/cnn-VARIANT.cnn)")
 			return func(ctx context.Context, args []string) error {
@@ -67,51 +63,39 @@ keeps its finished epochs. The model file feeds the "cnn" feature set
 					return usagef("-momentum %v: want a value in [0, 1)", *momentum)
 				case !(*wd >= 0):
 					return usagef("-wd %v: want ≥ 0", *wd)
-				case *nTrain < 0 || *nTest < 0:
-					return usagef("-train and -test: want ≥ 0")
 				}
-				cfg := cnn.TrainConfig{Epochs: *epochs, Batch: *batch, LR: *lr, Momentum: *momentum, WeightDecay: *wd, Seed: *seed}
+				cfg := cnn.TrainConfig{Epochs: *epochs, Batch: *batch, LR: *lr, Momentum: *momentum, WeightDecay: *wd, Seed: df.seed}
 				if *momentum == 0 {
 					cfg.Momentum = cnn.NoMomentum
 				}
-				return runCNN(ctx, cnnJob{data: *data, variant: *variant, nTrain: *nTrain, nTest: *nTest,
-					out: *out, model: *model, cfg: cfg, args: os.Args})
+				return runCNN(ctx, cnnJob{df: df, variant: *variant, out: *out, model: *model, cfg: cfg, args: os.Args})
 			}
 		},
 	})
 }
 
 type cnnJob struct {
-	data, variant string
-	nTrain, nTest int
-	out, model    string
-	cfg           cnn.TrainConfig
-	args          []string
-}
-
-func firstN(s *dataset.Split, n int) *dataset.Split {
-	if n == 0 || n >= s.Len() {
-		return s
-	}
-	return &dataset.Split{X: s.X.Slice(0, n), Y: s.Y[:n]}
+	df         *dataFlags
+	variant    string
+	out, model string
+	cfg        cnn.TrainConfig
+	args       []string
 }
 
 func runCNN(ctx context.Context, j cnnJob) error {
 	if err := os.MkdirAll(j.out, 0o755); err != nil {
 		return err
 	}
-	prog := progress.New(os.Stderr)
+	prog := newProgress()
 	defer prog.Wait()
-	readBar := prog.ByteBar("reading data", -1)
-	d, err := dataset.Load(ctx, dataset.Options{Spec: j.data, Progress: readBar.Func(), Seed: j.cfg.Seed})
-	readBar.Done()
+	d, err := j.df.load(ctx, prog)
 	if err != nil {
 		return err
 	}
 	if d.Image == nil {
-		return fmt.Errorf("-data %s has no images; the CNN needs images", j.data)
+		return fmt.Errorf("-data %s has no images; the CNN needs images", j.df.spec)
 	}
-	train, test := firstN(&d.Train, j.nTrain), firstN(&d.Test, j.nTest)
+	train, test := &d.Train, &d.Test
 	rng := rand.New(rand.NewPCG(j.cfg.Seed, 1))
 	net, err := cnn.NewSeed(j.variant, rng)
 	if err != nil {
@@ -125,7 +109,6 @@ func runCNN(ctx context.Context, j cnnJob) error {
 		modelPath = filepath.Join(j.out, "cnn-"+j.variant+".cnn")
 	}
 	man := bench.NewManifest(d, j.cfg.Seed, j.args)
-	man.TrainN, man.TestN = train.Len(), test.Len()
 	run := bench.CNNRun{Manifest: man, Variant: j.variant, Model: modelPath,
 		Params: map[string]float64{"lr": j.cfg.LR, "momentum": max(j.cfg.Momentum, 0), "batch": float64(j.cfg.Batch),
 			"epochs": float64(j.cfg.Epochs), "weight_decay": j.cfg.WeightDecay}}
