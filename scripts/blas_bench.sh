@@ -6,37 +6,46 @@
 #
 # Runs BenchmarkGram1024x3072, BenchmarkGram4096x3072 and
 # BenchmarkColumns64x5000x3072 in the default (pure Go) build and with
-# -tags openblas, COUNT times each (default 3) with -benchtime BENCHTIME
-# (default 2x), writes the raw `go test` output to OUTDIR (default a new
-# temporary directory) and prints, per benchmark and build, the median
-# GFLOP/s of each sub-benchmark and the ratios engine/sgemm-1goroutine
+# -tags openblas, COUNT rounds (default 3) that alternate the two builds, so
+# that a change in the machine's load hits both, each with -benchtime
+# BENCHTIME (default 1x). It writes the raw `go test` output to OUTDIR
+# (default a new temporary directory) and prints, per benchmark and build,
+# the median of each sub-benchmark and the ratios engine/sgemm-1goroutine
 # (the single-goroutine baseline) and engine/sgemm (the BLAS's own
-# multi-threaded rate). GFLOP/s counts 2·m·n·d per product, computed or not.
+# multi-threaded rate), once for GFLOP/s of wall time and once for GFLOP per
+# CPU-second of the process (efficiency per core, less sensitive to other
+# work on the machine). GFLOP counts 2·m·n·d per product, computed or not.
 # Needs libopenblas-dev for the second build; about 5 minutes on 2 idle cores.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 out=${1:-$(mktemp -d)}
-benchtime=${2:-2x}
+benchtime=${2:-1x}
 count=${3:-3}
 mkdir -p "$out"
 
 run() { # build-name, extra go flags...
 	local name=$1
 	shift
-	echo "# $(date -u +%FT%TZ) go test $* -bench Gram|Columns -benchtime $benchtime -count $count" >"$out/$name.txt"
+	echo "# $(date -u +%FT%TZ) go test $* -bench 'Gram(1024|4096)x3072|Columns64x5000x3072' -benchtime $benchtime" >>"$out/$name.txt"
 	go test "$@" -run '^$' -bench 'Gram(1024|4096)x3072|Columns64x5000x3072' \
-		-benchtime "$benchtime" -count "$count" ./kernels/ >>"$out/$name.txt"
+		-benchtime "$benchtime" ./kernels/ >>"$out/$name.txt"
 }
 
-run default
-run openblas -tags openblas
+: >"$out/default.txt"
+: >"$out/openblas.txt"
+for ((r = 1; r <= count; r++)); do
+	run default
+	run openblas -tags openblas
+done
 
-summarise() {
-	awk -v build="$1" '
+summarise() { # build-name, unit
+	awk -v build="$1" -v unit="$2" '
 	/^Benchmark/ {
 		split($1, p, "/"); bench = p[1]; sub(/-[0-9]+$/, "", p[2]); sb = p[2]
-		for (i = 1; i <= NF; i++) if ($(i+1) == "GFLOP/s") v = $i
+		v = ""
+		for (i = 1; i < NF; i++) if ($(i+1) == unit) v = $i
+		if (v == "") next
 		key = bench SUBSEP sb
 		n[key]++; vals[key, n[key]] = v
 		if (!(bench in seen)) { seen[bench] = 1; order[++nb] = bench }
@@ -57,9 +66,7 @@ summarise() {
 				med[s[i]] = median(bench SUBSEP s[i])
 				line = line sprintf(" %s %.1f", s[i], med[s[i]])
 			}
-			line = line " |"
-			if (med["sgemm-1goroutine"] > 0) line = line sprintf(" %.2f× |", med["engine"] / med["sgemm-1goroutine"])
-			if (med["sgemm"] > 0) line = line sprintf(" %.2f× |", med["engine"] / med["sgemm"])
+			line = line sprintf(" | %.2f× | %.2f× |", med["engine"] / med["sgemm-1goroutine"], med["engine"] / med["sgemm"])
 			print line
 			delete med
 		}
@@ -67,7 +74,10 @@ summarise() {
 }
 
 echo "raw output in $out"
-echo "| benchmark | build | median GFLOP/s | engine / sgemm-1goroutine | engine / sgemm |"
-echo "|---|---|---|---|---|"
-summarise default
-summarise openblas
+for unit in GFLOP/s GFLOP/cpu-s; do
+	echo
+	echo "| benchmark | build | median $unit over $count rounds | engine / sgemm-1goroutine | engine / sgemm |"
+	echo "|---|---|---|---|---|"
+	summarise default "$unit"
+	summarise openblas "$unit"
+done
