@@ -526,7 +526,11 @@ func runCells(ctx context.Context, x *linalg.Matrix, y []int, todo []GridCell, c
 	ytr := make([][]int, k)
 	maxTr, maxVal := 0, 0
 	for f := range folds {
+		// Training rows grouped by class (stably): every one-vs-one pair
+		// of the fit is then two runs of consecutive rows of the fold
+		// Gram, which the solver copies as blocks.
 		trains[f] = dataset.FoldTrain(folds, f)
+		slices.SortStableFunc(trains[f], func(a, b int) int { return y[a] - y[b] })
 		ytr[f] = make([]int, len(trains[f]))
 		for i, j := range trains[f] {
 			ytr[f][i] = y[j]
@@ -535,30 +539,70 @@ func runCells(ctx context.Context, x *linalg.Matrix, y []int, todo []GridCell, c
 		maxVal = max(maxVal, len(folds[f]))
 	}
 
-	// Memory: the inner products, then per worker a fold Gram and a
-	// validation block (float32).
+	// Memory: the inner products, then per fit running a fold Gram and a
+	// validation block (float32). In group mode, each run of consecutive
+	// cells with the same kernel (the C values of one α, c) also holds that
+	// kernel's n×n Gram matrix, derived once and gathered from by all of
+	// the group's fits: (k−1)× fewer kernel evaluations. At most one group
+	// Gram per fit running is alive.
 	dotBytes := linalg.Bytes(n, n)
-	perWorker := linalg.Bytes(maxTr, maxTr) + linalg.Bytes(maxVal, maxTr) + svmWorkBytes(maxTr)
-	workers := cfg.Workers
-	if workers == 0 {
-		workers = runtime.GOMAXPROCS(0)
+	perFit := linalg.Bytes(maxTr, maxTr) + linalg.Bytes(maxVal, maxTr) + svmWorkBytes(maxTr)
+	want := cfg.Workers
+	if want == 0 {
+		want = runtime.GOMAXPROCS(0)
 	}
-	if fit := (cfg.MemBytes - dotBytes) / perWorker; fit < int64(workers) {
-		workers = int(max(fit, 0))
+	want = min(want, len(todo)*k)
+	fitting := func(per int64) int { return int(min(max((cfg.MemBytes-dotBytes)/per, 0), int64(want))) }
+	wFold, wGroup := fitting(perFit), fitting(perFit+dotBytes)
+	grouped := wGroup >= 1 && wGroup >= wFold/2
+	workers := wFold
+	if grouped {
+		workers = wGroup
 	}
 	if workers < 1 {
 		return fmt.Errorf("bench: Grid: %d training samples need %s of inner products and %s per fit, more than the memory budget of %s: lower the training size or raise the budget",
-			n, FormatBytes(dotBytes), FormatBytes(perWorker), FormatBytes(cfg.MemBytes))
+			n, FormatBytes(dotBytes), FormatBytes(perFit), FormatBytes(cfg.MemBytes))
 	}
-	workers = min(workers, len(todo)*k)
-	cfg.logf("grid %s/%s: %d cells × %d folds on %d samples; inner products %s, %d fits at once",
-		cfg.Kernel, cfg.Features, len(todo), k, n, FormatBytes(dotBytes), workers)
+	mode := "fold Grams derived per fit"
+	if grouped {
+		mode = "one kernel matrix per α, c (or γ) shared by its C values and folds"
+	}
+	cfg.logf("grid %s/%s: %d cells × %d folds on %d samples; inner products %s, %d fits at once, %s",
+		cfg.Kernel, cfg.Features, len(todo), k, n, FormatBytes(dotBytes), workers, mode)
 	// Sub-problems solved at once inside each fit: the cores the fits
 	// running side by side leave over.
 	inner := max(1, runtime.GOMAXPROCS(0)/workers)
 	dg := kernels.NewDotGram(x)
 	if err := ctx.Err(); err != nil {
 		return err
+	}
+
+	// Groups: runs of consecutive cells with the same kernel.
+	type group struct {
+		once sync.Once
+		g    *linalg.Matrix
+		left int // fits not finished, guarded by mu
+	}
+	cellGroup := make([]*group, len(todo))
+	var prevKern kernels.DotKernel
+	for i, c := range todo {
+		kern, _ := CellKernel(c)
+		if i == 0 || kern != prevKern {
+			cellGroup[i] = &group{}
+		} else {
+			cellGroup[i] = cellGroup[i-1]
+		}
+		cellGroup[i].left += k
+		prevKern = kern
+	}
+	free := make(chan []float32, workers)
+	getBuf := func() []float32 {
+		select {
+		case b := <-free:
+			return b
+		default:
+			return make([]float32, n*n)
+		}
 	}
 
 	var psd *psdCache
@@ -607,8 +651,18 @@ func runCells(ctx context.Context, x *linalg.Matrix, y []int, todo []GridCell, c
 				t0 := time.Now()
 				g := linalg.NewFrom(len(tr), len(tr), gbuf[:len(tr)*len(tr)])
 				vb := linalg.NewFrom(len(val), len(tr), vbuf[:len(val)*len(tr)])
-				dg.Gram(g, kern, tr, tr)
-				dg.Gram(vb, kern, val, tr)
+				grp := cellGroup[t.cell]
+				if grouped {
+					grp.once.Do(func() {
+						grp.g = linalg.NewFrom(n, n, getBuf())
+						dg.Gram(grp.g, kern, nil, nil)
+					})
+					gather(g, grp.g, tr, tr)
+					gather(vb, grp.g, val, tr)
+				} else {
+					dg.Gram(g, kern, tr, tr)
+					dg.Gram(vb, kern, val, tr)
+				}
 				maxIter := cfg.MaxIter
 				if maxIter == 0 {
 					maxIter = 20 * len(tr)
@@ -617,6 +671,18 @@ func runCells(ctx context.Context, x *linalg.Matrix, y []int, todo []GridCell, c
 				}
 				nsv, capped, err := fitGram(ctx, fitArgs{k: g, val: vb, y: ytr[t.fold], pred: pred[:len(val)],
 					kern: kern, c: c.C, tol: cfg.Tol, maxIter: maxIter, workers: inner})
+				if grouped {
+					mu.Lock()
+					grp.left--
+					if grp.left == 0 {
+						select {
+						case free <- grp.g.Data:
+						default:
+						}
+						grp.g = nil
+					}
+					mu.Unlock()
+				}
 				if err != nil {
 					if ctx.Err() == nil {
 						fail(fmt.Errorf("bench: cell %d fold %d: %w", c.Index, t.fold, err))
@@ -688,6 +754,17 @@ feed:
 		return firstErr
 	}
 	return ctx.Err()
+}
+
+// gather sets dst[i][j] = src[rows[i]][cols[j]].
+func gather(dst, src *linalg.Matrix, rows, cols []int) {
+	for i, r := range rows {
+		s := src.Row(r)
+		d := dst.Row(i)
+		for j, c := range cols {
+			d[j] = s[c]
+		}
+	}
 }
 
 // FormatBytes writes a byte count with a binary unit, e.g. "1.5 GiB".

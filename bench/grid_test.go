@@ -3,6 +3,7 @@ package bench
 import (
 	"context"
 	"errors"
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"os"
@@ -490,4 +491,30 @@ func TestGridMemoryBudget(t *testing.T) {
 	if _, _, err := Grid(context.Background(), d, d.Train.X, nil, cfg); err == nil || !strings.Contains(err.Error(), "memory budget") {
 		t.Errorf("tiny budget: %v", err)
 	}
+}
+
+// TestGroupAndFoldModesAgree runs one grid with a kernel matrix per α, c
+// shared by its C values and folds (the default when memory allows) and
+// with fold Grams derived per fit (a budget too small for the shared
+// matrix): the kernel values are the same, so the cells must be too.
+func TestGroupAndFoldModesAgree(t *testing.T) {
+	d := blobs(3, 30, 6, 9)
+	n := int64(len(d.Train.Y))
+	dot := n * n * 4
+	perFit := (n*2/3)*(n*2/3)*4 + (n/3)*(n*2/3)*4 + svmWorkBytes(int(n*2/3))
+	run := func(mem int64) []GridCell {
+		cfg := smallGrid("")
+		cfg.Workers, cfg.MemBytes = 2, mem
+		var logs []string
+		cfg.Log = func(f string, a ...any) { logs = append(logs, fmt.Sprintf(f, a...)) }
+		_, cells, err := Grid(context.Background(), d, d.Train.X, nil, cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Log(logs)
+		return cells
+	}
+	grouped := run(1 << 30)
+	perFold := run(dot + 2*perFit + 100)
+	equalCells(t, "fold mode against group mode", perFold, grouped)
 }
