@@ -65,21 +65,42 @@ func (h HOG) Extract(s *dataset.Split, img *dataset.ImageShape) (*linalg.Matrix,
 	n := s.X.Rows
 	out := linalg.New(n, dim)
 	parallelRows(n, workerCount(n), func(_, lo, hi int) {
-		hist := make([]float64, ncy*ncx*HOGBins) // scratch, reused for every image
+		sc := newHOGScratch(ncx, ncy) // reused for every image
 		for i := lo; i < hi; i++ {
-			hogCells(hist, s.X.Row(i), *img, ncx, ncy)
-			hogBlocks(out.Row(i), hist, ncx, ncy)
+			hogCells(sc, s.X.Row(i), *img, ncx, ncy)
+			hogBlocks(out.Row(i), sc.hist, ncx, ncy)
 		}
 	})
 	return out, nil
 }
 
-// hogCells fills hist (ncy·ncx·9, cell-major in row-major cell order) with
-// the orientation histograms of the cells of one image src (raw
-// intensities in channel planes).
-func hogCells(hist []float64, src []float32, img dataset.ImageShape, ncx, ncy int) {
+// hogScratch holds one goroutine's buffers, reused for every image.
+type hogScratch struct {
+	hist       []float64 // ncy·ncx·9 cell histograms
+	gx, gy, m2 []float64 // one row: the chosen gradient and its squared magnitude
+}
+
+func newHOGScratch(ncx, ncy int) *hogScratch {
+	gw := ncx * HOGCellSize
+	return &hogScratch{hist: make([]float64, ncy*ncx*HOGBins),
+		gx: make([]float64, gw), gy: make([]float64, gw), m2: make([]float64, gw)}
+}
+
+// hogCells fills sc.hist (ncy·ncx·9, cells in row-major order, bins
+// within each cell) with the orientation histograms of the cells of one
+// image src (raw intensities in channel planes).
+func hogCells(sc *hogScratch, src []float32, img dataset.ImageShape, ncx, ncy int) {
+	hist := sc.hist
 	clear(hist)
 	h, w, plane := img.Height, img.Width, img.Height*img.Width
+	gw := ncx * HOGCellSize // pixels covered by whole cells
+	gx, gy, m2 := sc.gx[:gw], sc.gy[:gw], sc.m2[:gw]
+	// Interior columns [1, xe) use the centred mask; x = 0 and, when the
+	// cells reach the right border, x = w−1 the doubled one-sided one.
+	xe := gw
+	if gw == w {
+		xe = w - 1
+	}
 	const binsPerRad = HOGBins / math.Pi
 	for y := 0; y < ncy*HOGCellSize; y++ {
 		// Rows above and below, one-sided at the border.
@@ -89,29 +110,36 @@ func hogCells(hist []float64, src []float32, img dataset.ImageShape, ncx, ncy in
 		} else if y == h-1 {
 			down, yk = h-1, 2
 		}
-		rowHist := hist[(y/HOGCellSize)*ncx*HOGBins:]
-		for x := 0; x < ncx*HOGCellSize; x++ {
-			left, right, xk := x-1, x+1, 1.0
-			if x == 0 {
-				left, xk = 0, 2
-			} else if x == w-1 {
-				right, xk = w-1, 2
-			}
-			// The channel with the largest gradient magnitude.
-			var gx, gy, m2 float64
-			for c := 0; c < img.Channels; c++ {
-				p := src[c*plane : (c+1)*plane]
-				dx := xk * (float64(p[y*w+right]) - float64(p[y*w+left]))
-				dy := yk * (float64(p[down*w+x]) - float64(p[up*w+x]))
-				if q := dx*dx + dy*dy; q > m2 {
-					gx, gy, m2 = dx, dy, q
+		// The gradient of the channel with the largest magnitude (the
+		// first on a tie).
+		for c := 0; c < img.Channels; c++ {
+			p := src[c*plane : (c+1)*plane]
+			cur, above, below := p[y*w:(y+1)*w], p[up*w:(up+1)*w], p[down*w:(down+1)*w]
+			pick := func(x int, dx, dy float64) {
+				if q := dx*dx + dy*dy; c == 0 || q > m2[x] {
+					gx[x], gy[x], m2[x] = dx, dy, q
 				}
 			}
-			if m2 == 0 {
+			pick(0, 2*(float64(cur[1])-float64(cur[0])), yk*(float64(below[0])-float64(above[0])))
+			for x := 1; x < xe; x++ {
+				dx := float64(cur[x+1]) - float64(cur[x-1])
+				dy := yk * (float64(below[x]) - float64(above[x]))
+				if q := dx*dx + dy*dy; c == 0 || q > m2[x] {
+					gx[x], gy[x], m2[x] = dx, dy, q
+				}
+			}
+			if xe < gw {
+				x := w - 1
+				pick(x, 2*(float64(cur[x])-float64(cur[x-1])), yk*(float64(below[x])-float64(above[x])))
+			}
+		}
+		rowHist := hist[(y/HOGCellSize)*ncx*HOGBins : (y/HOGCellSize+1)*ncx*HOGBins]
+		for x := 0; x < gw; x++ {
+			if m2[x] == 0 {
 				continue
 			}
-			mag := math.Sqrt(m2) * (1.0 / 255)
-			theta := math.Atan2(gy, gx) // (−π, π]
+			mag := math.Sqrt(m2[x]) * (1.0 / 255)
+			theta := math.Atan2(gy[x], gx[x]) // (−π, π]
 			if theta < 0 {
 				theta += math.Pi
 			}

@@ -24,9 +24,9 @@ func TestHOGDim(t *testing.T) {
 // cellsOf returns the cell histograms of a one-image split.
 func cellsOf(s *dataset.Split, img dataset.ImageShape) (hist []float64, ncx int) {
 	ncy, ncx, _ := hogGrid(img)
-	hist = make([]float64, ncy*ncx*HOGBins)
-	hogCells(hist, s.X.Row(0), img, ncx, ncy)
-	return hist, ncx
+	sc := newHOGScratch(ncx, ncy)
+	hogCells(sc, s.X.Row(0), img, ncx, ncy)
+	return sc.hist, ncx
 }
 
 func TestHOGVerticalEdge(t *testing.T) {
