@@ -222,12 +222,18 @@ func gather(buf []float32, m *linalg.Matrix, idx []int) []float32 {
 }
 
 // mirror copies the strict lower triangle of the square matrix dst onto its
-// upper triangle, in 64×64 blocks (one block row per item).
+// upper triangle, one strip of mirrorBlock rows per item.
+//
+// A Gram matrix's stride is often a power of two (4096 floats = 16 KB), at
+// which every row of a column maps to the same cache set: a plain transposed
+// copy, reading a column or writing one, then misses on almost every
+// element. The copy therefore goes through 16×16 blocks held in a local
+// array: 16 source lines read once, 16 destination lines written whole.
 type mirror struct {
 	dst *linalg.Matrix
 }
 
-const mirrorBlock = 64
+const mirrorBlock = 16
 
 var mirrorPool = sync.Pool{New: func() any { return new(mirror) }}
 
@@ -243,13 +249,26 @@ func (mr *mirror) run(_ *scratch, bi int) {
 	c, ld := mr.dst.Data, mr.dst.Stride
 	i0 := bi * mirrorBlock
 	i1 := min(i0+mirrorBlock, mr.dst.Rows)
-	for j0 := 0; j0 < i0+mirrorBlock && j0 < i1; j0 += mirrorBlock {
-		j1 := min(j0+mirrorBlock, i1)
-		for i := i0; i < i1; i++ {
-			row := c[i*ld : i*ld+min(j1, i)]
-			for j := j0; j < len(row); j++ {
-				c[j*ld+i] = row[j]
+	j0 := 0
+	if i1-i0 == mirrorBlock {
+		var blk [mirrorBlock][mirrorBlock]float32
+		for ; j0+mirrorBlock <= i0; j0 += mirrorBlock {
+			for r := range mirrorBlock {
+				copy(blk[r][:], c[(i0+r)*ld+j0:(i0+r)*ld+j0+mirrorBlock])
 			}
+			for q := range mirrorBlock {
+				row := (*[mirrorBlock]float32)(c[(j0+q)*ld+i0 : (j0+q)*ld+i0+mirrorBlock])
+				for r := range mirrorBlock {
+					row[r] = blk[r][q]
+				}
+			}
+		}
+	}
+	// The rest: the diagonal block and a short last strip.
+	for i := i0; i < i1; i++ {
+		row := c[i*ld : i*ld+i]
+		for j := j0; j < i; j++ {
+			c[j*ld+i] = row[j]
 		}
 	}
 }
