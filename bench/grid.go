@@ -393,14 +393,14 @@ func Grid(ctx context.Context, d *dataset.Dataset, train, test *linalg.Matrix, c
 		}
 		if len(old) > 0 || torn >= 0 {
 			if !cfg.Resume {
-				return nil, nil, fmt.Errorf("bench: %s already holds %d cells: resume it (-resume) or choose another folder", jpath, len(old))
+				return nil, nil, fmt.Errorf("bench: %s already holds %d cells: %w", jpath, len(old), ErrExists)
 			}
 			var prev GridSpec
 			if err := ReadJSON(spath, &prev); err != nil {
 				return nil, nil, fmt.Errorf("bench: resuming %s: %w", jpath, err)
 			}
 			if why := sameGrid(prev, spec); why != "" {
-				return nil, nil, fmt.Errorf("bench: cannot resume %s: it is another grid: %s", jpath, why)
+				return nil, nil, fmt.Errorf("bench: cannot resume: %w", &MismatchError{File: spath, Why: why})
 			}
 			byIndex := map[int]GridCell{}
 			for _, c := range all {
@@ -409,7 +409,7 @@ func Grid(ctx context.Context, d *dataset.Dataset, train, test *linalg.Matrix, c
 			for _, c := range old {
 				want, ok := byIndex[c.Index]
 				if !ok || !sameParams(want, stripResult(c)) {
-					return nil, nil, fmt.Errorf("bench: %s: cell %d does not match this grid's cell order", jpath, c.Index)
+					return nil, nil, fmt.Errorf("bench: cannot resume: %w", &MismatchError{File: jpath, Why: fmt.Sprintf("cell %d is not this grid's cell %d", c.Index, c.Index)})
 				}
 				done[c.Index] = c
 			}

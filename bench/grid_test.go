@@ -343,8 +343,9 @@ func TestMergeRefusesMismatch(t *testing.T) {
 	cdir := run("c", d, func(c *GridConfig) { c.Shard = 1; c.Seed = 8 })
 	e := run("e", d, func(c *GridConfig) { c.Shard = 1; c.C = Values(1, 1000) })
 	for _, bad := range []string{b, cdir, e} {
-		if _, err := Merge([]string{a, bad}, filepath.Join(tmp, "out")); err == nil {
-			t.Errorf("merge of %s with %s succeeded", a, bad)
+		var me *MismatchError
+		if _, err := Merge([]string{a, bad}, filepath.Join(tmp, "out")); !errors.As(err, &me) {
+			t.Errorf("merge of %s with %s: %v, want a MismatchError", a, bad, err)
 		} else {
 			t.Log(err)
 		}
@@ -386,8 +387,8 @@ func TestResumeAfterInterrupt(t *testing.T) {
 
 	// Without -resume the journal is not overwritten.
 	cfg.Progress = nil
-	if _, _, err := Grid(context.Background(), d, d.Train.X, nil, cfg); err == nil {
-		t.Fatal("a second run without Resume overwrote the journal")
+	if _, _, err := Grid(context.Background(), d, d.Train.X, nil, cfg); !errors.Is(err, ErrExists) {
+		t.Fatalf("a second run without Resume: %v, want ErrExists", err)
 	}
 	var fits int
 	useFitter(t, func(ctx context.Context, a fitArgs) (int, bool, error) {
@@ -409,7 +410,8 @@ func TestResumeAfterInterrupt(t *testing.T) {
 
 	// Resuming with other settings is refused.
 	cfg.Seed = 99
-	if _, _, err := Grid(context.Background(), d, d.Train.X, nil, cfg); err == nil || !strings.Contains(err.Error(), "another grid") {
+	var me *MismatchError
+	if _, _, err := Grid(context.Background(), d, d.Train.X, nil, cfg); !errors.As(err, &me) || !strings.Contains(me.Why, "seed") {
 		t.Errorf("resume with another seed: %v", err)
 	}
 }

@@ -63,7 +63,7 @@ func Merge(dirs []string, out string) ([]MergeSummary, error) {
 				groups[tag] = g
 				order = append(order, tag)
 			} else if why := sameGrid(g.spec, s); why != "" {
-				return nil, fmt.Errorf("bench: merge: %s and %s are not the same grid: %s", g.from, sp, why)
+				return nil, fmt.Errorf("bench: merge: %w", &MismatchError{File: sp, Why: fmt.Sprintf("against %s: %s", g.from, why)})
 			}
 			g.n++
 			cfg, err := configFromSpec(s)
@@ -80,7 +80,7 @@ func Merge(dirs []string, out string) ([]MergeSummary, error) {
 			}
 			for _, c := range cells {
 				if c.Index < 0 || c.Index >= len(all) || !sameParams(all[c.Index], stripResult(c)) {
-					return nil, fmt.Errorf("bench: merge: %s: cell %d does not match the grid's cell order", jpath, c.Index)
+					return nil, fmt.Errorf("bench: merge: %w", &MismatchError{File: jpath, Why: fmt.Sprintf("cell %d is not the grid's cell %d", c.Index, c.Index)})
 				}
 				if _, dup := g.cells[c.Index]; !dup {
 					g.cells[c.Index] = c

@@ -193,10 +193,10 @@ func Run(ctx context.Context, d *dataset.Dataset, cfg RunConfig) (*Results, erro
 		case err != nil:
 			return nil, err
 		case !cfg.Resume:
-			return nil, fmt.Errorf("bench: %s exists: resume it or choose another folder", path)
+			return nil, fmt.Errorf("bench: %s: %w", path, ErrExists)
 		case old.DataSHA256 != res.DataSHA256:
-			return nil, fmt.Errorf("bench: cannot resume %s: it was made on other data (%d/%d samples, sha256 %.12s…; now %d/%d, %.12s…)",
-				path, old.Manifest.TrainN, old.Manifest.TestN, old.DataSHA256, res.Manifest.TrainN, res.Manifest.TestN, res.DataSHA256)
+			return nil, fmt.Errorf("bench: cannot resume: %w", &MismatchError{File: path, Why: fmt.Sprintf("made on other data (%d/%d samples, sha256 %.12s…; now %d/%d, %.12s…)",
+				old.Manifest.TrainN, old.Manifest.TestN, old.DataSHA256, res.Manifest.TrainN, res.Manifest.TestN, res.DataSHA256)})
 		default:
 			res.Results = old.Results
 			for _, r := range old.Results {
@@ -617,9 +617,9 @@ func RunScaling(ctx context.Context, d *dataset.Dataset, cfg ScalingConfig) (*Sc
 		case err != nil:
 			return nil, err
 		case !cfg.Resume:
-			return nil, fmt.Errorf("bench: %s exists: resume it or choose another folder", path)
+			return nil, fmt.Errorf("bench: %s: %w", path, ErrExists)
 		case old.DataSHA256 != out.DataSHA256:
-			return nil, fmt.Errorf("bench: cannot resume %s: it was made on other data", path)
+			return nil, fmt.Errorf("bench: cannot resume: %w", &MismatchError{File: path, Why: "made on other data"})
 		default:
 			out.Points = old.Points
 			for _, p := range old.Points {

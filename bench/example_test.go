@@ -1,0 +1,53 @@
+package bench_test
+
+import (
+	"fmt"
+
+	"github.com/svmbench/svmbench/bench"
+)
+
+// A grid's ranges are written as lists, linear ranges or power-of-two
+// ranges; its cells come in a fixed order with C varying fastest, and a
+// shard takes every N-th cell of that order.
+func Example() {
+	alpha, _ := bench.ParseRange("2^-11:2^-9:2")
+	coef0, _ := bench.ParseRange("-1:0:1")
+	cfg := bench.GridConfig{Kernel: "sigmoid", Alpha: alpha, Coef0: coef0, C: bench.Values(1, 10)}
+	if err := cfg.Validate(); err != nil {
+		fmt.Println(err)
+		return
+	}
+	cells := cfg.Cells()
+	for _, c := range cells {
+		fmt.Printf("cell %d: alpha=%g coef0=%g C=%g\n", c.Index, c.Alpha, c.Coef0, c.C)
+	}
+	for _, c := range bench.ShardCells(cells, 1, 3) {
+		fmt.Print(c.Index, " ")
+	}
+	fmt.Println("in shard 1/3")
+	// Output:
+	// cell 0: alpha=0.00048828125 coef0=-1 C=1
+	// cell 1: alpha=0.00048828125 coef0=-1 C=10
+	// cell 2: alpha=0.00048828125 coef0=0 C=1
+	// cell 3: alpha=0.00048828125 coef0=0 C=10
+	// cell 4: alpha=0.001953125 coef0=-1 C=1
+	// cell 5: alpha=0.001953125 coef0=-1 C=10
+	// cell 6: alpha=0.001953125 coef0=0 C=1
+	// cell 7: alpha=0.001953125 coef0=0 C=10
+	// 1 4 7 in shard 1/3
+}
+
+// Ties in cross-validation accuracy go to the smaller C, then the smaller
+// α (or γ), then the c closer to 0, then the earlier cell.
+func ExampleBestCell() {
+	cells := []bench.GridCell{
+		{Index: 0, Alpha: 0.001, Coef0: -1, C: 8, CVAccuracy: 0.41},
+		{Index: 1, Alpha: 0.001, Coef0: -1, C: 2, CVAccuracy: 0.41},
+		{Index: 2, Alpha: 0.0005, Coef0: -0.5, C: 2, CVAccuracy: 0.41},
+		{Index: 3, Alpha: 0.0005, Coef0: 0, C: 2, CVAccuracy: 0.41},
+		{Index: 4, Alpha: 0.004, Coef0: 0, C: 0.5, CVAccuracy: 0.39},
+	}
+	best, _ := bench.BestCell(cells)
+	fmt.Println("best cell", best.Index)
+	// Output: best cell 3
+}
