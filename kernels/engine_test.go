@@ -375,6 +375,18 @@ func TestDotGram(t *testing.T) {
 		g.Gram(gb, dk, rows, cols)
 		same(t, fmt.Sprintf("%v DotGram.Gram vs Engine.Block", k), gb, wb, k, x, rows, cols)
 
+		wr := linalg.New(nr, n)
+		e.Block(wr, rows, nil)
+		gr := linalg.New(nr, n)
+		g.Gram(gr, dk, rows, nil)
+		same(t, fmt.Sprintf("%v DotGram.Gram vs Engine.Block, rows×all", k), gr, wr, k, x, rows, nil)
+
+		wc := linalg.New(n, nc)
+		e.Block(wc, nil, cols)
+		gc := linalg.New(n, nc)
+		g.Gram(gc, dk, nil, cols)
+		same(t, fmt.Sprintf("%v DotGram.Gram vs Engine.Block, all×cols", k), gc, wc, k, x, nil, cols)
+
 		ws := linalg.New(nr, nr)
 		e.Block(ws, rows, rows)
 		gs := linalg.New(nr, nr)
