@@ -71,20 +71,30 @@ func Load(ctx context.Context, opt Options) (*Dataset, error) {
 		}
 		return LoadImages(ctx, dir)
 	}
-	st, err := os.Stat(spec)
+	return loadPath(ctx, spec, "-data "+spec, opt.Progress)
+}
+
+// loadPath reads a CIFAR-10 folder or archive; what says where the path
+// came from, for errors.
+func loadPath(ctx context.Context, p, what string, progress func(done, total int64)) (*Dataset, error) {
+	st, err := os.Stat(p)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
-			return nil, fmt.Errorf("dataset: -data %s: no such file or folder (want auto, a CIFAR-10 folder, a .tar.gz, libsvm:TRAIN,TEST, images:DIR or synthetic)", spec)
+			want := "a folder of CIFAR-10 binary batches or a cifar-10-binary.tar.gz"
+			if strings.HasPrefix(what, "-data") {
+				want = "auto, a CIFAR-10 folder, a .tar.gz, libsvm:TRAIN,TEST, images:DIR or synthetic"
+			}
+			return nil, fmt.Errorf("dataset: %s: no such file or folder (want %s)", what, want)
 		}
 		return nil, fmt.Errorf("dataset: %w", err)
 	}
 	if st.IsDir() {
-		return readFolder(ctx, spec, opt.Progress)
+		return readFolder(ctx, p, progress)
 	}
-	if strings.HasSuffix(spec, ".tar.gz") || strings.HasSuffix(spec, ".tgz") {
-		return readArchive(ctx, spec, "", opt.Progress)
+	if strings.HasSuffix(p, ".tar.gz") || strings.HasSuffix(p, ".tgz") {
+		return readArchive(ctx, p, "", progress)
 	}
-	return nil, fmt.Errorf("dataset: -data %s: a file, but not a .tar.gz archive (for LIBSVM text use libsvm:TRAIN,TEST)", spec)
+	return nil, fmt.Errorf("dataset: %s: a file, but not a .tar.gz archive (for LIBSVM text use libsvm:TRAIN,TEST)", what)
 }
 
 // parseSizes parses "" or "N,M".
@@ -116,9 +126,12 @@ func DefaultCacheDir() (string, error) {
 
 func loadAuto(ctx context.Context, opt Options) (*Dataset, error) {
 	if dir := os.Getenv("CIFAR10_DIR"); dir != "" {
-		d, err := Load(ctx, Options{Spec: dir, Progress: opt.Progress})
+		d, err := loadPath(ctx, dir, "CIFAR10_DIR="+dir, opt.Progress)
 		if err != nil {
-			return nil, fmt.Errorf("%w (from CIFAR10_DIR=%s)", err, dir)
+			if strings.Contains(err.Error(), "CIFAR10_DIR") {
+				return nil, err
+			}
+			return nil, fmt.Errorf("%w (from CIFAR10_DIR)", err)
 		}
 		d.Source += " (CIFAR10_DIR)"
 		return d, nil
