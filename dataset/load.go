@@ -164,7 +164,7 @@ func loadAuto(ctx context.Context, opt Options) (*Dataset, error) {
 		if ctx.Err() != nil {
 			return nil, err
 		}
-		return nil, noData(fmt.Sprintf("CIFAR10_DIR is not set, %s does not exist, and the download failed: %v", cached, err))
+		return nil, noData(fmt.Sprintf("CIFAR10_DIR is not set, %s does not exist, and the download failed: %s", cached, strings.TrimPrefix(err.Error(), "dataset: ")))
 	}
 	d, err := readArchive(ctx, file, cifarMD5, opt.Progress)
 	if err != nil {
