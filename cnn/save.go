@@ -205,3 +205,91 @@ func writeFileAtomic(path string, data []byte) error {
 	}
 	return nil
 }
+
+// The checkpoint format, version 1 (little-endian): magic "SVMBCKP\n",
+// uint32 version, uint32 epochs done, uint64 length of the model bytes,
+// the model in the model file format, the momentum buffers as float32
+// values in parameter order, and a CRC-32 (IEEE) of everything before it.
+const (
+	ckptMagic   = "SVMBCKP\n"
+	ckptVersion = 1
+)
+
+// SaveCheckpoint writes net and the training state s (see
+// TrainConfig.State) to path through a temporary file and a rename.
+func SaveCheckpoint(path string, net *Network, s *TrainState) error {
+	model, err := net.Marshal()
+	if err != nil {
+		return err
+	}
+	n := net.NumParams()
+	got := 0
+	for _, v := range s.Velocity {
+		got += len(v)
+	}
+	if got != n {
+		return fmt.Errorf("cnn: checkpoint: %d momentum values for %d parameters", got, n)
+	}
+	var b bytes.Buffer
+	b.WriteString(ckptMagic)
+	binary.Write(&b, binary.LittleEndian, uint32(ckptVersion))
+	binary.Write(&b, binary.LittleEndian, uint32(s.Epoch))
+	binary.Write(&b, binary.LittleEndian, uint64(len(model)))
+	b.Write(model)
+	var buf [4]byte
+	for _, v := range s.Velocity {
+		for _, x := range v {
+			binary.LittleEndian.PutUint32(buf[:], math.Float32bits(x))
+			b.Write(buf[:])
+		}
+	}
+	binary.Write(&b, binary.LittleEndian, crc32.ChecksumIEEE(b.Bytes()))
+	return writeFileAtomic(path, b.Bytes())
+}
+
+// LoadCheckpoint reads a checkpoint written by SaveCheckpoint. Errors for
+// files it cannot read wrap ErrFormat.
+func LoadCheckpoint(path string) (*Network, *TrainState, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, nil, fmt.Errorf("cnn: %w", err)
+	}
+	bad := func(format string, a ...any) error {
+		return fmt.Errorf("cnn: %s: %w: %s", path, ErrFormat, fmt.Sprintf(format, a...))
+	}
+	if len(data) < len(ckptMagic)+20 || string(data[:len(ckptMagic)]) != ckptMagic {
+		return nil, nil, bad("not a svmbench CNN checkpoint")
+	}
+	if v := binary.LittleEndian.Uint32(data[8:]); v != ckptVersion {
+		return nil, nil, bad("checkpoint format version %d, this build reads version %d", v, ckptVersion)
+	}
+	if crc := binary.LittleEndian.Uint32(data[len(data)-4:]); crc != crc32.ChecksumIEEE(data[:len(data)-4]) {
+		return nil, nil, bad("checksum mismatch: the file is truncated or damaged")
+	}
+	epoch := int(binary.LittleEndian.Uint32(data[12:]))
+	mlen := binary.LittleEndian.Uint64(data[16:])
+	body := data[24 : len(data)-4]
+	if mlen > uint64(len(body)) {
+		return nil, nil, bad("model length %d exceeds the file", mlen)
+	}
+	net, err := Unmarshal(body[:mlen])
+	if err != nil {
+		return nil, nil, fmt.Errorf("cnn: %s: %w", path, err)
+	}
+	rest := body[mlen:]
+	if len(rest) != 4*net.NumParams() {
+		return nil, nil, bad("%d momentum bytes for %d parameters", len(rest), net.NumParams())
+	}
+	s := &TrainState{Epoch: epoch}
+	for _, l := range net.Layers {
+		for _, p := range l.Params() {
+			v := make([]float32, len(p))
+			for i := range v {
+				v[i] = math.Float32frombits(binary.LittleEndian.Uint32(rest))
+				rest = rest[4:]
+			}
+			s.Velocity = append(s.Velocity, v)
+		}
+	}
+	return net, s, nil
+}

@@ -43,6 +43,20 @@ type TrainConfig struct {
 	Progress func(done, total int64)
 	// OnEpoch, when not nil, is called after each epoch.
 	OnEpoch func(EpochStats)
+	// State, when not nil, resumes training: Fit starts after epoch
+	// State.Epoch with momentum State.Velocity, and keeps State up to date
+	// after every epoch (so that OnEpoch can save it with SaveCheckpoint).
+	// A new State{} starts from scratch. The shuffle of epoch e depends
+	// only on Seed and e, so a resumed run repeats an uninterrupted one.
+	State *TrainState
+}
+
+// TrainState is what training needs, beside the network, to continue:
+// the epochs done and the momentum buffers (one per parameter slice of
+// the network, in layer order).
+type TrainState struct {
+	Epoch    int
+	Velocity [][]float32
 }
 
 // EpochStats describes one finished epoch.
@@ -241,6 +255,28 @@ func (u *update) run(i int, _ *workspace) {
 
 func (t *trainer) close() { t.pool.close() }
 
+// resume checks s against the network and makes the trainer use its
+// velocity buffers (allocating them for a fresh state).
+func (t *trainer) resume(s *TrainState) error {
+	if s.Epoch < 0 || s.Epoch > t.cfg.Epochs {
+		return fmt.Errorf("cnn: resume state after epoch %d: want 0–%d (TrainConfig.Epochs)", s.Epoch, t.cfg.Epochs)
+	}
+	if s.Velocity == nil {
+		s.Velocity = t.vel
+		return nil
+	}
+	if len(s.Velocity) != len(t.vel) {
+		return fmt.Errorf("cnn: resume state has %d momentum buffers, network %q has %d parameter slices", len(s.Velocity), t.net.Name, len(t.vel))
+	}
+	for i, v := range s.Velocity {
+		if len(v) != len(t.vel[i]) {
+			return fmt.Errorf("cnn: resume state momentum buffer %d has %d values, want %d", i, len(v), len(t.vel[i]))
+		}
+	}
+	t.vel = s.Velocity
+	return nil
+}
+
 // Fit trains net on train with cfg and, after each epoch, measures its
 // accuracy on test (which may be nil). Both splits hold raw images of
 // shape img (intensities 0–255 in channel planes, as dataset loads
@@ -278,13 +314,23 @@ func Fit(ctx context.Context, net *Network, train, test *dataset.Split, img data
 	for i := range order {
 		order[i] = i
 	}
-	rng := rand.New(rand.NewPCG(cfg.Seed, 0x636e6e2d73687566))
+	state := cfg.State
+	if state == nil {
+		state = &TrainState{}
+	}
+	if err := t.resume(state); err != nil {
+		return nil, err
+	}
 	var pred []int
 	if test != nil {
 		pred = make([]int, test.Len())
 	}
 	var stats []EpochStats
-	for e := 1; e <= cfg.Epochs; e++ {
+	for e := state.Epoch + 1; e <= cfg.Epochs; e++ {
+		for i := range order {
+			order[i] = i
+		}
+		rng := rand.New(rand.NewPCG(cfg.Seed, 0x636e6e2d73687566^uint64(e)))
 		rng.Shuffle(n, func(i, j int) { order[i], order[j] = order[j], order[i] })
 		start := time.Now()
 		var lossSum float64
@@ -321,6 +367,7 @@ func Fit(ctx context.Context, net *Network, train, test *dataset.Split, img data
 			es.EvalSeconds = time.Since(start).Seconds()
 		}
 		stats = append(stats, es)
+		state.Epoch = e
 		if cfg.OnEpoch != nil {
 			cfg.OnEpoch(es)
 		}

@@ -420,3 +420,69 @@ func TestTinyLastBatch(t *testing.T) {
 		}
 	}
 }
+
+// TestResume interrupts training after 2 of 4 epochs, saves a checkpoint,
+// loads it and finishes: the result must equal an uninterrupted run.
+func TestResume(t *testing.T) {
+	rng := rand.New(rand.NewPCG(33, 34))
+	start := smallNet(false, rng)
+	data := randImages(rng, 30, start.Input, 3)
+	img := imgOf(start.Input)
+	blob, _ := start.Marshal()
+	cfg := TrainConfig{Epochs: 4, Batch: 10, LR: 0.01, Seed: 5, Workers: 2}
+
+	whole, _ := Unmarshal(blob)
+	full, err := Fit(context.Background(), whole, data, data, img, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	part, _ := Unmarshal(blob)
+	path := filepath.Join(t.TempDir(), "ckpt")
+	ctx, cancel := context.WithCancel(context.Background())
+	st := &TrainState{}
+	c := cfg
+	c.State = st
+	c.OnEpoch = func(e EpochStats) {
+		if err := SaveCheckpoint(path, part, st); err != nil {
+			t.Fatal(err)
+		}
+		if e.Epoch == 2 {
+			cancel()
+		}
+	}
+	if _, err := Fit(ctx, part, data, data, img, c); !errors.Is(err, context.Canceled) {
+		t.Fatalf("interrupted run: %v", err)
+	}
+	net, st2, err := LoadCheckpoint(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st2.Epoch != 2 {
+		t.Fatalf("checkpoint after epoch %d, want 2", st2.Epoch)
+	}
+	c = cfg
+	c.State = st2
+	rest, err := Fit(context.Background(), net, data, data, img, c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rest) != 2 || rest[0].Epoch != 3 || rest[1].TrainLoss != full[3].TrainLoss {
+		t.Fatalf("resumed epochs %+v, want epochs 3–4 with loss %v", rest, full[3].TrainLoss)
+	}
+	if !slicesEqual(paramsOf(net), paramsOf(whole)) {
+		t.Error("resumed training ends with other parameters than an uninterrupted run")
+	}
+	if _, _, err := LoadCheckpoint(filepath.Join(t.TempDir(), "none")); err == nil {
+		t.Error("missing checkpoint loaded")
+	}
+	os.WriteFile(path, blob, 0o644)
+	if _, _, err := LoadCheckpoint(path); !errors.Is(err, ErrFormat) {
+		t.Errorf("a model file as checkpoint: %v, want ErrFormat", err)
+	}
+	bad := &TrainState{Epoch: 1, Velocity: [][]float32{{1}}}
+	c.State = bad
+	if _, err := Fit(context.Background(), net, data, nil, img, c); err == nil {
+		t.Error("mismatched resume state accepted")
+	}
+}

@@ -31,8 +31,10 @@ ReLU, max-pool; conv 32→64, ReLU, max-pool; dense 4096→512, ReLU; dense
 
 After every epoch it prints the mean training loss, the test accuracy and
 the epoch's time, and rewrites DIR/cnn-VARIANT.json (bench.CNNRun) and the
-model (DIR/cnn-VARIANT.cnn unless -model is given), so an interrupted run
-keeps its finished epochs. The model file feeds the "cnn" feature set
+model (DIR/cnn-VARIANT.cnn unless -model is given) and a checkpoint
+(DIR/cnn-VARIANT.ckpt: network and momentum). Run the same command again
+after an interruption and it continues after the last finished epoch; the
+result is the one an uninterrupted run gives. The model file feeds the "cnn" feature set
 (-features cnn -cnn-model FILE).`,
 		Flags: func(fs *flag.FlagSet) func(ctx context.Context, args []string) error {
 			df := addDataFlags(fs)
@@ -116,13 +118,54 @@ func runCNN(ctx context.Context, j cnnJob) error {
 		run.Classes = append(run.Classes, c.Name)
 	}
 	jsonPath := filepath.Join(j.out, "cnn-"+j.variant+".json")
+	ckptPath := filepath.Join(j.out, "cnn-"+j.variant+".ckpt")
+	state := &cnn.TrainState{}
+	if _, err := os.Stat(ckptPath); err == nil {
+		// Resume: the checkpoint holds the network and momentum after its
+		// last finished epoch; the JSON its records.
+		var old bench.CNNRun
+		b, err := os.ReadFile(jsonPath)
+		if err == nil {
+			err = json.Unmarshal(b, &old)
+		}
+		if err != nil {
+			return fmt.Errorf("%s exists but %s cannot be read (%v): delete the checkpoint or use another -out", ckptPath, jsonPath, err)
+		}
+		for _, k := range []string{"lr", "momentum", "batch", "weight_decay"} {
+			if old.Params[k] != run.Params[k] {
+				return fmt.Errorf("%s holds a run with %s %g, this one has %g: use another -out or delete %s and %s", j.out, k, old.Params[k], run.Params[k], jsonPath, ckptPath)
+			}
+		}
+		if old.Manifest.Seed != man.Seed || old.Manifest.TrainN != man.TrainN || old.Manifest.TestN != man.TestN || old.Manifest.DataSource != man.DataSource {
+			return fmt.Errorf("%s holds a run on other data or seed (%s, %d/%d images, seed %d): use another -out or delete %s and %s",
+				j.out, old.Manifest.DataSource, old.Manifest.TrainN, old.Manifest.TestN, old.Manifest.Seed, jsonPath, ckptPath)
+		}
+		cnet, st, err := cnn.LoadCheckpoint(ckptPath)
+		if err != nil {
+			return err
+		}
+		if cnet.Name != j.variant || st.Epoch > len(old.Epochs) {
+			return fmt.Errorf("%s does not match %s (variant %q, epoch %d, %d epoch records): delete both to start again", ckptPath, jsonPath, cnet.Name, st.Epoch, len(old.Epochs))
+		}
+		if st.Epoch > j.cfg.Epochs {
+			return usagef("%s already holds %d epochs; -epochs %d", ckptPath, st.Epoch, j.cfg.Epochs)
+		}
+		net, state = cnet, st
+		run.Manifest = old.Manifest
+		run.Manifest.CommandLine = j.args
+		run.Epochs = old.Epochs[:st.Epoch]
+		for _, e := range run.Epochs {
+			prog.Printf("epoch %2d  train loss %.4f  test accuracy %.2f%%  %.1f s  (from %s)", e.Epoch, e.TrainLoss, 100*e.TestAccuracy, e.Seconds, ckptPath)
+		}
+	}
 	prog.Printf("cnn %s: %d training, %d test images, %d epochs, batch %d, lr %g, momentum %g, BLAS %s, %d parameters",
 		j.variant, train.Len(), test.Len(), j.cfg.Epochs, j.cfg.Batch, j.cfg.LR, max(j.cfg.Momentum, 0), man.BLAS, net.NumParams())
 
 	var bar *progress.Bar
-	epoch := 1
+	epoch := state.Epoch + 1
 	var saveErr error
 	cfg := j.cfg
+	cfg.State = state
 	cfg.Progress = func(done, total int64) {
 		if bar == nil {
 			bar = prog.Bar(fmt.Sprintf("epoch %d/%d", epoch, cfg.Epochs), total)
@@ -138,10 +181,15 @@ func runCNN(ctx context.Context, j cnnJob) error {
 		prog.Printf("epoch %2d  train loss %.4f  test accuracy %.2f%%  %.1f s (+%.1f s test)",
 			e.Epoch, e.TrainLoss, 100*e.TestAccuracy, e.Seconds, e.EvalSeconds)
 		run.Epochs = append(run.Epochs, bench.CNNEpoch{Epoch: e.Epoch, TrainLoss: e.TrainLoss, TestAccuracy: e.TestAccuracy, Seconds: e.Seconds})
+		// Records first, then the checkpoint: a crash in between leaves a
+		// record the checkpoint has not reached, which resuming repeats.
+		if err := writeJSONAtomic(jsonPath, run); err != nil && saveErr == nil {
+			saveErr = err
+		}
 		if err := net.Save(modelPath); err != nil && saveErr == nil {
 			saveErr = err
 		}
-		if err := writeJSONAtomic(jsonPath, run); err != nil && saveErr == nil {
+		if err := cnn.SaveCheckpoint(ckptPath, net, state); err != nil && saveErr == nil {
 			saveErr = err
 		}
 	}
