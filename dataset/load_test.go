@@ -57,8 +57,11 @@ func TestLoadAuto(t *testing.T) {
 	}
 	t.Setenv("CIFAR10_DIR", "")
 
-	// No cache and no download: one error that says what to do.
+	// No cache and no download: one error that says what to do. A
+	// leftover partial download is not taken for data.
 	cache := filepath.Join(t.TempDir(), "cache")
+	os.MkdirAll(cache, 0o755)
+	os.WriteFile(filepath.Join(cache, ArchiveName+".123.partial"), arch, 0o644)
 	_, err = Load(ctx, Options{CacheDir: cache, NoDownload: true})
 	if !errors.Is(err, ErrNoData) {
 		t.Fatalf("error %v, want ErrNoData", err)
@@ -78,8 +81,8 @@ func TestLoadAuto(t *testing.T) {
 	if !errors.Is(err, ErrNoData) || !strings.Contains(err.Error(), "404") {
 		t.Errorf("error %v, want ErrNoData with the 404", err)
 	}
-	if names := cacheFiles(t, cache); len(names) != 0 {
-		t.Errorf("cache holds %q after a failed download", names)
+	if names := cacheFiles(t, cache); len(names) != 1 {
+		t.Errorf("cache holds %q after a failed download, want only the old partial file", names)
 	}
 
 	// A download, then the cache.
