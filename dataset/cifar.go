@@ -239,13 +239,17 @@ func readFolder(ctx context.Context, dir string, progress func(done, total int64
 			return nil, err
 		}
 		name := filepath.Join(dir, n)
-		buf, err = readInto(buf, name)
+		buf, err = readInto(ctx, buf, name, func(n int) {
+			done += int64(n)
+			if progress != nil {
+				progress(done, total)
+			}
+		})
 		if err != nil {
+			if ctx.Err() != nil {
+				return nil, ctx.Err()
+			}
 			return nil, fmt.Errorf("dataset: %w", err)
-		}
-		done += int64(len(buf))
-		if progress != nil {
-			progress(done, total)
 		}
 		k, err := checkBatch(name, buf)
 		if err != nil {
@@ -269,8 +273,9 @@ func readFolder(ctx context.Context, dir string, progress func(done, total int64
 	return d, nil
 }
 
-// readInto reads the file name into buf, reusing its storage.
-func readInto(buf []byte, name string) ([]byte, error) {
+// readInto reads the file name into buf, reusing its storage, and calls
+// onRead with the number of bytes of each chunk read.
+func readInto(ctx context.Context, buf []byte, name string, onRead func(n int)) ([]byte, error) {
 	f, err := os.Open(name)
 	if err != nil {
 		return buf, err
@@ -284,11 +289,24 @@ func readInto(buf []byte, name string) ([]byte, error) {
 		buf = make([]byte, st.Size())
 	}
 	buf = buf[:st.Size()]
-	n, err := io.ReadFull(f, buf)
-	if err == io.ErrUnexpectedEOF {
-		err = fmt.Errorf("%s shrank while it was read", name)
+	const chunk = 4 << 20
+	for off := 0; off < len(buf); {
+		if err := ctx.Err(); err != nil {
+			return buf, err
+		}
+		n, err := io.ReadFull(f, buf[off:min(off+chunk, len(buf))])
+		off += n
+		if onRead != nil {
+			onRead(n)
+		}
+		if err == io.ErrUnexpectedEOF || err == io.EOF {
+			return buf[:off], fmt.Errorf("%s shrank while it was read", name)
+		}
+		if err != nil {
+			return buf[:off], err
+		}
 	}
-	return buf[:n], err
+	return buf, nil
 }
 
 func fileSum(name string, raw []byte) FileSum {

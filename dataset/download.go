@@ -53,6 +53,7 @@ func Download(ctx context.Context, url, cacheDir string, progress func(done, tot
 		return "", fmt.Errorf("dataset: cache folder: %w", err)
 	}
 	dst := filepath.Join(cacheDir, ArchiveName)
+	removeStalePartials(cacheDir)
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
 	if err != nil {
 		return "", fmt.Errorf("dataset: download %s: %w", url, err)
@@ -104,4 +105,16 @@ func Download(ctx context.Context, url, cacheDir string, progress func(done, tot
 	}
 	ok = true
 	return dst, nil
+}
+
+// removeStalePartials deletes temporary files of downloads that were
+// killed (SIGKILL, power loss) more than a day ago; younger ones may
+// belong to a download running in another process.
+func removeStalePartials(dir string) {
+	names, _ := filepath.Glob(filepath.Join(dir, ArchiveName+".*.partial"))
+	for _, n := range names {
+		if st, err := os.Stat(n); err == nil && time.Since(st.ModTime()) > 24*time.Hour {
+			os.Remove(n)
+		}
+	}
 }

@@ -7,9 +7,11 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 )
 
 // serve serves body at /cifar-10-binary.tar.gz; a negative cut sends a
@@ -49,6 +51,14 @@ func TestDownload(t *testing.T) {
 	withMD5(t, arch)
 	srv := serve(t, arch, 0)
 	cache := filepath.Join(t.TempDir(), "cache")
+	// A partial file of a download killed two days ago is removed, one of
+	// a download that may still be running is not.
+	os.MkdirAll(cache, 0o755)
+	old, young := filepath.Join(cache, ArchiveName+".1.partial"), filepath.Join(cache, ArchiveName+".2.partial")
+	os.WriteFile(old, []byte("x"), 0o644)
+	os.WriteFile(young, []byte("x"), 0o644)
+	twoDays := time.Now().Add(-48 * time.Hour)
+	os.Chtimes(old, twoDays, twoDays)
 	var last, total int64
 	file, err := Download(context.Background(), srv.URL+"/"+ArchiveName, cache, func(d, tot int64) { last, total = d, tot })
 	if err != nil {
@@ -64,8 +74,8 @@ func TestDownload(t *testing.T) {
 	if last != int64(len(arch)) || total != int64(len(arch)) {
 		t.Errorf("progress ended at %d of %d, want %d", last, total, len(arch))
 	}
-	if names := cacheFiles(t, cache); len(names) != 1 {
-		t.Errorf("cache holds %q, want only %s", names, ArchiveName)
+	if names := cacheFiles(t, cache); !slices.Equal(names, []string{ArchiveName, filepath.Base(young)}) {
+		t.Errorf("cache holds %q, want %s and the young partial file", names, ArchiveName)
 	}
 }
 
