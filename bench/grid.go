@@ -559,20 +559,39 @@ func runCells(ctx context.Context, x *linalg.Matrix, y []int, todo []GridCell, c
 	if grouped {
 		workers = wGroup
 	}
-	if workers < 1 {
-		return fmt.Errorf("bench: Grid: %d training samples need %s of inner products and %s per fit, more than the memory budget of %s: lower the training size or raise the budget",
-			n, FormatBytes(dotBytes), FormatBytes(perFit), FormatBytes(cfg.MemBytes))
+	// When the inner products do not fit, each fit holds its fold's rows
+	// and the solver computes kernel columns from them into an LRU cache
+	// (svm.Train), as LIBSVM does: slower, but bounded by the budget.
+	rowsMode := workers < 1
+	var cacheMB float64
+	if rowsMode {
+		// The cache: at least the fold's whole kernel matrix or 64 MiB,
+		// whichever is less.
+		minCache := min(64<<20, linalg.Bytes(maxTr, maxTr))
+		rows := linalg.Bytes(maxTr, x.Cols) + linalg.Bytes(maxVal, x.Cols) + svmWorkBytes(maxTr)
+		workers = int(min(cfg.MemBytes/(rows+minCache), int64(want)))
+		if workers < 1 {
+			return fmt.Errorf("bench: Grid: %d training samples need %s per fit (fold rows and a minimal kernel cache), more than the memory budget of %s: lower the training size or raise the budget",
+				n, FormatBytes(rows+minCache), FormatBytes(cfg.MemBytes))
+		}
+		cacheMB = float64((cfg.MemBytes-int64(workers)*rows)/int64(workers)) / (1 << 20)
 	}
 	mode := "fold Grams derived per fit"
-	if grouped {
+	switch {
+	case grouped:
 		mode = "one kernel matrix per α, c (or γ) shared by its C values and folds"
+	case rowsMode:
+		mode = fmt.Sprintf("the %s of inner products do not fit the budget: kernel columns computed per fit, %.0f MiB cache each", FormatBytes(dotBytes), cacheMB)
 	}
-	cfg.logf("grid %s/%s: %d cells × %d folds on %d samples; inner products %s, %d fits at once, %s",
-		cfg.Kernel, cfg.Features, len(todo), k, n, FormatBytes(dotBytes), workers, mode)
+	cfg.logf("grid %s/%s: %d cells × %d folds on %d samples; %d fits at once, %s",
+		cfg.Kernel, cfg.Features, len(todo), k, n, workers, mode)
 	// Sub-problems solved at once inside each fit: the cores the fits
 	// running side by side leave over.
 	inner := max(1, runtime.GOMAXPROCS(0)/workers)
-	dg := kernels.NewDotGram(x)
+	var dg *kernels.DotGram
+	if !rowsMode {
+		dg = kernels.NewDotGram(x)
+	}
 	if err := ctx.Err(); err != nil {
 		return err
 	}
@@ -607,7 +626,7 @@ func runCells(ctx context.Context, x *linalg.Matrix, y []int, todo []GridCell, c
 
 	var psd *psdCache
 	if cfg.PSD {
-		psd = newPSDCache(dg, cfg.PSDSample, cfg.Seed)
+		psd = newPSDCache(x, cfg.PSDSample, cfg.Seed)
 	}
 
 	type task struct{ cell, fold int }
@@ -641,36 +660,60 @@ func runCells(ctx context.Context, x *linalg.Matrix, y []int, todo []GridCell, c
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			gbuf := make([]float32, maxTr*maxTr)
-			vbuf := make([]float32, maxVal*maxTr)
+			var gbuf, vbuf []float32
+			if rowsMode {
+				gbuf = make([]float32, maxTr*x.Cols)
+				vbuf = make([]float32, maxVal*x.Cols)
+			} else {
+				gbuf = make([]float32, maxTr*maxTr)
+				vbuf = make([]float32, maxVal*maxTr)
+			}
 			pred := make([]int, maxVal)
 			for t := range tasks {
 				c := todo[t.cell]
 				kern, _ := CellKernel(c)
 				tr, val := trains[t.fold], folds[t.fold]
 				t0 := time.Now()
-				g := linalg.NewFrom(len(tr), len(tr), gbuf[:len(tr)*len(tr)])
-				vb := linalg.NewFrom(len(val), len(tr), vbuf[:len(val)*len(tr)])
-				grp := cellGroup[t.cell]
-				if grouped {
-					grp.once.Do(func() {
-						grp.g = linalg.NewFrom(n, n, getBuf())
-						dg.Gram(grp.g, kern, nil, nil)
-					})
-					gather(g, grp.g, tr, tr)
-					gather(vb, grp.g, val, tr)
-				} else {
-					dg.Gram(g, kern, tr, tr)
-					dg.Gram(vb, kern, val, tr)
-				}
 				maxIter := cfg.MaxIter
 				if maxIter == 0 {
 					maxIter = 20 * len(tr)
 				} else if maxIter < 0 {
 					maxIter = 0
 				}
-				nsv, capped, err := fitGram(ctx, fitArgs{k: g, val: vb, y: ytr[t.fold], pred: pred[:len(val)],
-					kern: kern, c: c.C, tol: cfg.Tol, maxIter: maxIter, workers: inner})
+				var g, vb *linalg.Matrix
+				grp := cellGroup[t.cell]
+				if rowsMode {
+					g = linalg.NewFrom(len(tr), x.Cols, gbuf[:len(tr)*x.Cols])
+					vb = linalg.NewFrom(len(val), x.Cols, vbuf[:len(val)*x.Cols])
+					gatherRows(g, x, tr)
+					gatherRows(vb, x, val)
+				} else {
+					g = linalg.NewFrom(len(tr), len(tr), gbuf[:len(tr)*len(tr)])
+					vb = linalg.NewFrom(len(val), len(tr), vbuf[:len(val)*len(tr)])
+				}
+				args := fitArgs{k: g, val: vb, y: ytr[t.fold], pred: pred[:len(val)],
+					kern: kern, c: c.C, tol: cfg.Tol, maxIter: maxIter, workers: inner, cacheMB: cacheMB}
+				switch {
+				case rowsMode:
+				case grouped:
+					grp.once.Do(func() {
+						grp.g = linalg.NewFrom(n, n, getBuf())
+						dg.Gram(grp.g, kern, nil, nil)
+					})
+					gather(g, grp.g, tr, tr)
+					gather(vb, grp.g, val, tr)
+				default:
+					dg.Gram(g, kern, tr, tr)
+					dg.Gram(vb, kern, val, tr)
+				}
+				var nsv int
+				var capped bool
+				var err error
+				if rowsMode {
+					nsv, capped, err = fitRows(ctx, args)
+				} else {
+					nsv, capped, err = fitGram(ctx, args)
+				}
 				if grouped {
 					mu.Lock()
 					grp.left--
@@ -764,6 +807,13 @@ func gather(dst, src *linalg.Matrix, rows, cols []int) {
 		for j, c := range cols {
 			d[j] = s[c]
 		}
+	}
+}
+
+// gatherRows sets row i of dst to row rows[i] of src.
+func gatherRows(dst, src *linalg.Matrix, rows []int) {
+	for i, r := range rows {
+		copy(dst.Row(i), src.Row(r))
 	}
 }
 

@@ -13,10 +13,10 @@ import (
 )
 
 // psdCache computes the smallest eigenvalue of a kernel's Gram matrix on
-// a fixed seeded sample of training rows, from the grid's inner products,
-// once per kernel (cells that differ only in C share it).
+// a fixed seeded sample of training rows, from the sample's inner
+// products, once per kernel (cells that differ only in C share it).
 type psdCache struct {
-	dg     *kernels.DotGram
+	dg     *kernels.DotGram // of the sample
 	sample []int
 	mu     sync.Mutex
 	vals   map[kernels.DotKernel]*psdEntry
@@ -28,12 +28,12 @@ type psdEntry struct {
 	err  error
 }
 
-func newPSDCache(dg *kernels.DotGram, size int, seed uint64) *psdCache {
-	n := dg.N()
+func newPSDCache(x *linalg.Matrix, size int, seed uint64) *psdCache {
+	n := x.Rows
 	rng := rand.New(rand.NewPCG(seed, 0x707364)) // "psd"
 	s := rng.Perm(n)[:min(size, n)]
 	slices.Sort(s)
-	return &psdCache{dg: dg, sample: s, vals: map[kernels.DotKernel]*psdEntry{}}
+	return &psdCache{dg: kernels.NewDotGram(x.Gather(s)), sample: s, vals: map[kernels.DotKernel]*psdEntry{}}
 }
 
 func (p *psdCache) minEigen(k kernels.DotKernel) (float64, error) {
@@ -47,7 +47,7 @@ func (p *psdCache) minEigen(k kernels.DotKernel) (float64, error) {
 	e.once.Do(func() {
 		m := len(p.sample)
 		g := linalg.New(m, m)
-		p.dg.Gram(g, k, p.sample, p.sample)
+		p.dg.Gram(g, k, nil, nil)
 		e.v, e.err = minEigenSym(g)
 	})
 	return e.v, e.err

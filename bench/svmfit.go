@@ -12,13 +12,16 @@ import (
 
 // fitArgs is one cross-validation fit: train on the fold Gram k (n×n,
 // labels y), predict the validation block val (m×n) into pred (len m).
+// For fitRows, k and val are instead the fold's training and validation
+// samples (rows).
 type fitArgs struct {
 	k, val  *linalg.Matrix
 	y, pred []int
 	kern    kernels.DotKernel
 	c, tol  float64
-	maxIter int // 0: the solver's default
-	workers int // sub-problems solved at once inside the fit
+	maxIter int     // 0: the solver's default
+	workers int     // sub-problems solved at once inside the fit
+	cacheMB float64 // fitRows: the solver's kernel cache
 }
 
 // gramFitter runs one fit and returns the number of support vectors and
@@ -28,6 +31,23 @@ type gramFitter func(ctx context.Context, a fitArgs) (nsv int, capped bool, err 
 // fitGram is the fitter the grid uses: svm.TrainGram and PredictGram.
 // Tests replace it to check the grid's mechanics quickly.
 var fitGram gramFitter = svmFitGram
+
+// fitRows is the fitter for grids whose inner products do not fit the
+// memory budget: svm.Train on the fold's rows, Predict on its validation
+// rows.
+var fitRows gramFitter = svmFitRows
+
+func svmFitRows(ctx context.Context, a fitArgs) (int, bool, error) {
+	m, err := svm.Train(ctx, a.k, a.y, svm.Params{Kernel: a.kern, C: a.c, Tol: a.tol, MaxIter: a.maxIter,
+		Workers: a.workers, CacheMB: max(a.cacheMB, 1)})
+	if err != nil {
+		return 0, false, err
+	}
+	if _, err := m.Predict(a.pred, a.val); err != nil {
+		return 0, false, err
+	}
+	return m.NSV(), m.Capped(), nil
+}
 
 // svmWorkBytes estimates the solver's own memory for a fit on n samples
 // whose kernel matrix is given: the pairs gather their columns from it,
