@@ -244,6 +244,7 @@ type Bar struct {
 	lastLine time.Time
 	printed  bool // a periodic line was written
 	finished bool
+	end      time.Time // when Done was called
 }
 
 // SetTotal changes the total (≤ 0: unknown), e.g. once a download's size
@@ -326,13 +327,13 @@ func (b *Bar) Done() {
 		b.mu.Unlock()
 		return
 	}
-	b.finished = true
+	b.finished, b.end = true, b.p.now()
 	complete := b.total <= 0 || b.done >= b.total
 	var line string
 	// A bar stopped short before it showed anything ends silently: the
 	// error that stopped it says enough.
 	if b.p.mode == Plain && (complete || b.printed) {
-		line = b.lineLocked(b.p.now(), true)
+		line = b.lineLocked(b.end, true)
 	}
 	b.mu.Unlock()
 	if line != "" {
@@ -431,10 +432,10 @@ func (b *Bar) counts() string {
 func (b *Bar) timing() string {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	elapsed := b.p.now().Sub(b.start)
-	if b.finished {
-		return Duration(elapsed)
+	if b.finished { // frozen at Done
+		return Duration(b.end.Sub(b.start))
 	}
+	elapsed := b.p.now().Sub(b.start)
 	if eta, ok := b.etaLocked(elapsed); ok {
 		return Duration(elapsed) + ", ETA " + Duration(eta)
 	}
