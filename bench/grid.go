@@ -647,6 +647,8 @@ func runCells(ctx context.Context, x *linalg.Matrix, y []int, todo []GridCell, c
 		mu       sync.Mutex
 		firstErr error
 		wg       sync.WaitGroup
+		progMu   sync.Mutex
+		reported = doneFits
 	)
 	fail := func(err error) {
 		mu.Lock()
@@ -776,7 +778,13 @@ func runCells(ctx context.Context, x *linalg.Matrix, y []int, todo []GridCell, c
 					}
 				}
 				if cfg.Progress != nil {
-					cfg.Progress(d, total)
+					// Calls are serialised and their counts never go back.
+					progMu.Lock()
+					if d > reported {
+						reported = d
+						cfg.Progress(d, total)
+					}
+					progMu.Unlock()
 				}
 			}
 		}()
