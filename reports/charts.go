@@ -219,7 +219,7 @@ func (h *heatPanel) draw(dc draw.Canvas) {
 	barC := draw.Crop(dc, dc.Size().X-barW+vg.Points(10), 0, 0, 0)
 
 	p := newPlot(h.title, h.xlabel, h.ylabel)
-	hm := plotter.NewHeatMap(h.z, h.cm.Palette(255))
+	hm := plotter.NewHeatMap(h.z, sampled(h.cm, 255))
 	hm.Min, hm.Max = h.cm.Min(), h.cm.Max()
 	hm.NaN = color.Gray{225}
 	p.Add(hm)
@@ -430,6 +430,9 @@ func tiledPanels(name, title string, panels []*heatPanel) *Figure {
 	cols := min(3, len(panels))
 	rows := (len(panels) + cols - 1) / cols
 	pw, ph := 4.9*vg.Inch, 4.0*vg.Inch
+	if cols == 1 {
+		pw = 7 * vg.Inch // room for the figure title
+	}
 	head := vg.Points(30)
 	f := &Figure{Name: name, Width: vg.Length(cols) * pw, Height: vg.Length(rows)*ph + head}
 	f.draw = func(dc draw.Canvas) {
@@ -882,3 +885,23 @@ type subMap struct {
 
 func (s *subMap) Min() float64 { return s.min }
 func (s *subMap) Max() float64 { return s.max }
+
+// sampled returns n colours of cm from its Min to its Max. (gonum/plot's
+// palette.Reverse drops the middle colour of an odd-sized Palette, which
+// left the cells at the middle of the range unfilled.)
+func sampled(cm palette.ColorMap, n int) palette.Palette {
+	cs := make(colors, n)
+	for i := range cs {
+		v := cm.Min() + (cm.Max()-cm.Min())*float64(i)/float64(n-1)
+		c, err := cm.At(math.Max(cm.Min(), math.Min(cm.Max(), v)))
+		if err != nil {
+			c = color.Gray{200}
+		}
+		cs[i] = c
+	}
+	return cs
+}
+
+type colors []color.Color
+
+func (c colors) Colors() []color.Color { return c }

@@ -10,6 +10,9 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"gonum.org/v1/plot/palette"
+	"gonum.org/v1/plot/palette/moreland"
 )
 
 // goldenFigures are the figures compared pixel by pixel with
@@ -214,5 +217,21 @@ func TestFigureGoldenCatchesChange(t *testing.T) {
 	}
 	if share <= maxDiffShare {
 		t.Errorf("a bar 3 points lower changed only %.4f%% of pixels: the tolerance %.2f%% would hide it", 100*share, 100*maxDiffShare)
+	}
+}
+
+// TestHeatMapMiddleValue checks that a confusion cell at exactly half its
+// row (the middle of the colour range) is filled: gonum/plot's reversed
+// palette of odd size has a nil middle colour.
+func TestHeatMapMiddleValue(t *testing.T) {
+	for _, n := range []int{255, 256} {
+		bb := moreland.BlackBody()
+		bb.SetMax(100)
+		bb.SetMin(0)
+		for i, c := range sampled(palette.Reverse(bb), n).Colors() {
+			if c == nil {
+				t.Fatalf("sampled palette of %d colours: colour %d is nil", n, i)
+			}
+		}
 	}
 }
