@@ -295,10 +295,10 @@ func GridSummaryTable(in *Inputs) *Table {
 	t := &Table{
 		Name:      "grids",
 		Title:     "Grid searches: best cell of each",
-		Note:      "CV: mean cross-validated accuracy of the best cell on the training split; Test: the model retrained on all training data with it, on the test split.",
-		Header:    []string{"Kernel", "Features", "Cells", "Best parameters", "CV acc (%)", "Test acc (%)", "Capped cells", "Grid time (s)"},
-		CSVHeader: []string{"kernel", "features", "cells", "best_params", "cv_accuracy", "test_accuracy", "capped_cells", "grid_seconds"},
-		Right:     []bool{false, false, true, false, true, true, true, true},
+		Note:      "CV: mean cross-validated accuracy of the best cell on the training split; Test: the model retrained on all training data with it, on the test split. Best on edge: the best value of a parameter is the smallest (low) or largest (high) searched, so the optimum may lie outside the grid: widen that range. Σ cell time sums the cells' seconds (cells run in parallel, so it exceeds the wall time).",
+		Header:    []string{"Kernel", "Features", "Cells", "Best parameters", "CV acc (%)", "Test acc (%)", "Best on edge", "Capped cells", "Σ cell time (s)"},
+		CSVHeader: []string{"kernel", "features", "cells", "best_params", "cv_accuracy", "test_accuracy", "best_on_edge", "capped_cells", "cell_seconds_sum"},
+		Right:     []bool{false, false, true, false, true, true, false, true, true},
 	}
 	for _, g := range in.Grids {
 		b := g.BestCell()
@@ -332,6 +332,7 @@ func GridSummaryTable(in *Inputs) *Table {
 			txt(g.Kernel), txt(g.Features), txt(cells),
 			{Text: paramString(cellParams(cell)), CSV: paramRaw(cellParams(cell))},
 			cv, test,
+			edgeCell(g, cell),
 			txt(strconv.Itoa(capped)),
 			{Text: secs(total), CSV: raw(total)},
 		})
@@ -430,4 +431,35 @@ func FilesTable(in *Inputs) *Table {
 		t.Rows = append(t.Rows, []Cell{txt(f.Path), txt(f.Kind), txt(started), txt(cmd)})
 	}
 	return t
+}
+
+// edgeCell says which parameters of the best cell lie at the edge of the
+// range the grid searched: "α low, C high"; "–" when none (or the grid
+// has one value of a parameter).
+func edgeCell(g *Grid, best bench.GridCell) Cell {
+	var parts, raw []string
+	for _, p := range gridParams(g.Kernel) {
+		lo, hi := math.Inf(1), math.Inf(-1)
+		for _, c := range g.Cells {
+			v := cellParam(c, p)
+			lo, hi = math.Min(lo, v), math.Max(hi, v)
+		}
+		if !(lo < hi) {
+			continue
+		}
+		name := p
+		if s, ok := paramSymbol[p]; ok {
+			name = s
+		}
+		switch v := cellParam(best, p); v {
+		case lo:
+			parts, raw = append(parts, name+" low"), append(raw, p+"=low")
+		case hi:
+			parts, raw = append(parts, name+" high"), append(raw, p+"=high")
+		}
+	}
+	if len(parts) == 0 {
+		return Cell{Text: "–", CSV: ""}
+	}
+	return Cell{Text: strings.Join(parts, ", "), CSV: strings.Join(raw, ";")}
 }
