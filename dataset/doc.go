@@ -88,9 +88,11 @@
 // class colour tint, plus a sinusoidal grating of a class orientation and
 // frequency (shifted at random by up to ±5 pixels, random contrast), plus
 // a random brightness and a random colour offset, plus Gaussian noise,
-// rounded and clipped to 0–255. The tint makes it linearly learnable
-// (one-vs-rest ridge regression: 56% test accuracy from 1500 images);
+// rounded and clipped to 0–255. The tint makes it linearly learnable;
 // noise and jitter keep it far from trivial; the grating's orientation is
-// left for non-linear models. Every image has its own generator seeded by
-// (seed, split, index), so the data do not depend on GOMAXPROCS.
+// left for non-linear models. Measured on 2000 training and 1000 test
+// images (seed 1, pixels/255) with svm-train 3.24: linear (-t 0 -c 0.01)
+// 48.1% test accuracy, RBF (-t 2 -g 0.005 -c 10) 84.3%; chance is 10%.
+// Every image has its own generator seeded by (seed, split, index), so
+// the data do not depend on GOMAXPROCS.
 package dataset

@@ -79,7 +79,8 @@ func synthClasses() []synthClass {
 // frequency, class-coloured, shifted by a random offset, with random
 // contrast) + a random brightness offset + Gaussian noise, rounded and
 // clipped to 0–255. A linear classifier learns it well above chance (10%)
-// and well below 100%; a non-linear one can also read the orientation.
+// and well below 100%; a non-linear one can also read the orientation
+// (svm-train 3.24 on 2000/1000 images: linear 48.1%, RBF 84.3%).
 func Synthetic(nTrain, nTest int, seed uint64) *Dataset {
 	if nTrain <= 0 {
 		nTrain = SyntheticTrain

@@ -47,8 +47,8 @@ func TestSyntheticDeterministic(t *testing.T) {
 
 // TestSyntheticLearnable checks that a linear classifier (nearest class
 // mean) learns the synthetic data well above chance (10%) and well below
-// 100%. (Measured with one-vs-rest ridge regression on 1500 training
-// images: 56% test accuracy.)
+// 100%. (svm-train 3.24 -t 0 -c 0.01 on 2000 training images, pixels/255:
+// 48.1% test accuracy; -t 2 -g 0.005 -c 10: 84.3%.)
 func TestSyntheticLearnable(t *testing.T) {
 	d := Synthetic(2000, 1000, 1)
 	p := d.Train.X.Cols
