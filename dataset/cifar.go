@@ -359,6 +359,28 @@ func readArchive(ctx context.Context, file, wantMD5 string, progress func(done, 
 	for _, n := range cifarTrain {
 		wanted[n] = true
 	}
+	// Each batch is checked, hashed and (when its place is known) decoded
+	// in a goroutine while the next one is inflated. The training matrix
+	// is laid out on the guess that all five training batches have the
+	// size of the first one seen (true of the official archive); when a
+	// batch breaks the guess, all are decoded again at the end.
+	type batchResult struct {
+		n       int
+		sum     FileSum
+		err     error
+		decoded bool
+	}
+	results := map[string]*batchResult{}
+	trainIndex := map[string]int{}
+	for i, n := range cifarTrain {
+		trainIndex[n] = i
+	}
+	var wg sync.WaitGroup
+	defer wg.Wait()
+	var trainX *linalg.Matrix
+	var trainY []int
+	perBatch := -1 // records per training batch, guessed from the first
+	var testSplit Split
 	for {
 		hdr, err := tr.Next()
 		if err == io.EOF {
@@ -390,6 +412,40 @@ func readArchive(ctx context.Context, file, wantMD5 string, progress func(done, 
 			return nil, fmt.Errorf("dataset: %s: member %s: %v", file, hdr.Name, err)
 		}
 		members[base], memberPath[base] = raw, hdr.Name
+		if base == cifarMeta || base == cifarSums {
+			continue
+		}
+		// Where the batch goes, if that is known now.
+		var x []float32
+		var y []int
+		if k := len(raw) / cifarRecord; len(raw)%cifarRecord == 0 {
+			if base == cifarTest {
+				testSplit = Split{X: newImages(k), Y: make([]int, k)}
+				x, y = testSplit.X.Data, testSplit.Y
+			} else {
+				if perBatch < 0 {
+					perBatch = k
+					trainX, trainY = newImages(len(cifarTrain)*k), make([]int, len(cifarTrain)*k)
+				}
+				if k == perBatch {
+					row := trainIndex[base] * k
+					x, y = trainX.Data[row*cifarPixels:(row+k)*cifarPixels], trainY[row:row+k]
+				}
+			}
+		}
+		r := &batchResult{}
+		results[base] = r
+		name, member := file+": "+hdr.Name, hdr.Name
+		wg.Go(func() {
+			if r.n, r.err = checkBatch(name, raw); r.err != nil {
+				return
+			}
+			r.sum = fileSum(member, raw)
+			if x != nil {
+				decodeBatch(x, y, raw)
+				r.decoded = true
+			}
+		})
 	}
 	// Hash the whole file, not just what tar needed.
 	if _, err := io.Copy(io.Discard, gz); err != nil {
@@ -433,20 +489,29 @@ func readArchive(ctx context.Context, file, wantMD5 string, progress func(done, 
 		sums = parseSums(raw)
 		d.Files = append(d.Files, fileSum(memberPath[cifarSums], raw))
 	}
+	wg.Wait()
 	counts := map[string]int{}
 	for _, n := range append(append([]string(nil), cifarTrain...), cifarTest) {
-		name := file + ": " + memberPath[n]
-		k, err := checkBatch(name, members[n])
-		if err != nil {
-			return nil, err
+		r := results[n]
+		if r.err != nil {
+			return nil, r.err
 		}
-		counts[n] = k
-		fsum := fileSum(memberPath[n], members[n])
-		if want, ok := sums[n]; ok && want != fsum.SHA256 {
-			return nil, &checksumError{File: name, Algo: "SHA-256", Got: fsum.SHA256, Want: want + " listed in " + cifarSums}
+		counts[n] = r.n
+		if want, ok := sums[n]; ok && want != r.sum.SHA256 {
+			return nil, &checksumError{File: file + ": " + memberPath[n], Algo: "SHA-256", Got: r.sum.SHA256, Want: want + " listed in " + cifarSums}
 		}
-		d.Files = append(d.Files, fsum)
+		d.Files = append(d.Files, r.sum)
 	}
+	d.Test = testSplit
+	guessed := true
+	for _, n := range cifarTrain {
+		guessed = guessed && results[n].decoded
+	}
+	if guessed {
+		d.Train = Split{X: trainX, Y: trainY}
+		return d, nil
+	}
+	trainX, trainY = nil, nil
 	nTrain := 0
 	for _, n := range cifarTrain {
 		nTrain += counts[n]
@@ -457,11 +522,7 @@ func readArchive(ctx context.Context, file, wantMD5 string, progress func(done, 
 		k := counts[n]
 		decodeBatch(d.Train.X.Data[row*cifarPixels:(row+k)*cifarPixels], d.Train.Y[row:row+k], members[n])
 		row += k
-		delete(members, n) // let the collector have it
 	}
-	k := counts[cifarTest]
-	d.Test = Split{X: newImages(k), Y: make([]int, k)}
-	decodeBatch(d.Test.X.Data, d.Test.Y, members[cifarTest])
 	return d, nil
 }
 

@@ -126,6 +126,22 @@ func TestArchive(t *testing.T) {
 		t.Errorf("member names %q, want %q", names, want)
 	}
 
+	// Training batches of one size are decoded while the archive is
+	// inflated (the path of the official archive); check that one too.
+	even := append([]member(nil), ms...)
+	for i := range cifarTrain {
+		even[i].data = fakeBatch(uint64(10+i), 4, i)
+	}
+	file1 := filepath.Join(t.TempDir(), "even.tar.gz")
+	if err := os.WriteFile(file1, buildArchive(t, cifarArchDir, []member{even[4], even[6], even[2], even[0], even[5], even[1], even[3]}), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	d1, err := Load(context.Background(), Options{Spec: file1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkFake(t, d1, even)
+
 	// The same without the folder prefix, and from a .tgz name.
 	file2 := filepath.Join(t.TempDir(), "flat.tgz")
 	if err := os.WriteFile(file2, buildArchive(t, "", ms), 0o644); err != nil {
