@@ -25,8 +25,10 @@ type Options struct {
 	URL string
 	// NoDownload stops "auto" before downloading.
 	NoDownload bool
-	// Progress, when not nil, is called as bytes are downloaded or read;
-	// total is -1 when unknown.
+	// Progress, when not nil, is called as bytes are downloaded or read
+	// (CIFAR-10 downloads, archives and folders; the count starts again
+	// from 0 for the read that follows a download); total is -1 when
+	// unknown. It is called from the loading goroutine.
 	Progress func(done, total int64)
 	// Seed drives the synthetic data set.
 	Seed uint64
