@@ -44,10 +44,12 @@ func (g *DotGram) N() int { return len(g.Norms) }
 // in place and the inner products are lost. k must pass Validate (validate
 // user input once, up front); Gram panics with Validate's error otherwise.
 //
-// The values equal those of an Engine with the same kernel on the same rows
-// (same float32 inner products, same map, K(x, x) from the float64 norm
-// where a row meets itself), so a model trained on a derived Gram matches
-// one trained through the engine.
+// The values are those of an Engine with the same kernel on the same rows:
+// the same map from the same kind of float32 inner products, with K(x, x)
+// from the float64 norm where a row meets itself. For all rows (rows and
+// cols nil) they are bit for bit the same; for index sets the engine sums
+// gathered copies of the rows, which can change the last bit of an inner
+// product.
 func (g *DotGram) Gram(dst *linalg.Matrix, k DotKernel, rows, cols []int) {
 	if err := Validate(k); err != nil {
 		panic(err.Error())

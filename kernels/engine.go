@@ -174,8 +174,8 @@ func Cross(dst *linalg.Matrix, k Kernel, a, b *linalg.Matrix) error {
 
 // CrossNorms is Cross with the squared norms of a's and b's rows given
 // (see SquaredNorms); they may be nil when the kernel does not read them
-// (Sigmoid, Linear, Poly, kernels that are not DotKernels). It computes as
-// many products in parallel as the engine does and allocates nothing in
+// (Sigmoid, Linear, Poly, kernels that are not DotKernels). It splits the
+// work over GOMAXPROCS goroutines like the engine and allocates nothing in
 // steady state.
 func CrossNorms(dst *linalg.Matrix, k Kernel, a, b *linalg.Matrix, an, bn []float64) error {
 	if err := Validate(k); err != nil {
