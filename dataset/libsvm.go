@@ -20,8 +20,9 @@ import (
 // Samples are stored dense, so a larger index could not be held anyway.
 const MaxLIBSVMIndex = 1 << 24
 
-// maxDense is the largest matrix (elements) a LIBSVM file is expanded to.
-var maxDense = int64(1) << 32
+// maxDense is the largest matrix (elements, 4 GB of float32) a LIBSVM file
+// is expanded to: past it, an error rather than running out of memory.
+var maxDense = int64(1) << 30
 
 // sparseRows is a parsed LIBSVM file before it is made dense.
 type sparseRows struct {

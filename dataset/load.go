@@ -99,6 +99,9 @@ func loadPath(ctx context.Context, p, what string, progress func(done, total int
 	return nil, fmt.Errorf("dataset: %s: a file, but not a .tar.gz archive (for LIBSVM text use libsvm:TRAIN,TEST)", what)
 }
 
+// maxSynthetic bounds the sizes of synthetic:N,M (12 GB of images each).
+const maxSynthetic = 1 << 20
+
 // parseSizes parses "" or "N,M".
 func parseSizes(s string) (n, m int, err error) {
 	if s == "" {
@@ -108,11 +111,11 @@ func parseSizes(s string) (n, m int, err error) {
 	if !ok {
 		return 0, 0, errors.New("want synthetic or synthetic:TRAIN,TEST (two sizes)")
 	}
-	if n, err = strconv.Atoi(a); err != nil || n < 1 {
-		return 0, 0, fmt.Errorf("training size %q: want a positive integer", a)
+	if n, err = strconv.Atoi(a); err != nil || n < 1 || n > maxSynthetic {
+		return 0, 0, fmt.Errorf("training size %q: want an integer from 1 to %d", a, maxSynthetic)
 	}
-	if m, err = strconv.Atoi(b); err != nil || m < 1 {
-		return 0, 0, fmt.Errorf("test size %q: want a positive integer", b)
+	if m, err = strconv.Atoi(b); err != nil || m < 1 || m > maxSynthetic {
+		return 0, 0, fmt.Errorf("test size %q: want an integer from 1 to %d", b, maxSynthetic)
 	}
 	return n, m, nil
 }

@@ -21,6 +21,7 @@ func TestLoadSpecs(t *testing.T) {
 		{"synthetic:abc", "synthetic:TRAIN,TEST"},
 		{"synthetic:0,5", "training size"},
 		{"synthetic:5,x", "test size"},
+		{"synthetic:5,99999999", "from 1 to 1048576"},
 		{"libsvm:", "want libsvm:TRAIN,TEST"},
 		{"libsvm:" + file, "a test file is required"},
 		{"libsvm:" + file + ",", "a test file is required"},
