@@ -133,8 +133,16 @@ type cachedQ struct {
 	// column stays valid through the next call.
 	last int32
 
-	// batch computation
-	batch   int
+	// batch computation. The batch size adapts: it halves when fewer
+	// than half of the prefetched columns are used before eviction (a
+	// cache much smaller than the working set thrashes, and extra columns
+	// are wasted products) and doubles back up to maxBatch when most are.
+	batch    int
+	maxBatch int
+	pref     []bool // slot holds a prefetched column not yet used
+	pfIn     int    // prefetched columns stored since the last adjustment
+	pfUsed   int    // of which used
+
 	pending []int // columns waiting to be computed (the miss first)
 	want    []int // prefetch hints
 	rows    []int // global rows of the batch
@@ -159,12 +167,14 @@ func newCachedQ(eng *kernels.Engine, idx []int, y []int8, budget int64, batch in
 		prev:   make([]int32, capacity),
 		nxt:    make([]int32, capacity),
 		head:   -1, tail: -1,
-		last:    -1,
-		batch:   batch,
-		pending: make([]int, 0, batch),
-		want:    make([]int, 0, batch),
-		rows:    make([]int, 0, batch),
-		blk:     linalg.New(batch, l),
+		last:     -1,
+		batch:    batch,
+		maxBatch: batch,
+		pref:     make([]bool, capacity),
+		pending:  make([]int, 0, batch),
+		want:     make([]int, 0, batch),
+		rows:     make([]int, 0, batch),
+		blk:      linalg.New(batch, l),
 	}
 	for s := range q.owner {
 		q.owner[s] = -1
@@ -238,12 +248,17 @@ func (q *cachedQ) Prefetch(cols []int) {
 func (q *cachedQ) Column(i int) []float32 {
 	if s := q.slotOf[i]; s >= 0 {
 		q.hits++
+		if q.pref[s] {
+			q.pref[s] = false
+			q.pfUsed++
+		}
 		q.unlink(s)
 		q.pushFront(s)
 		q.touch(s)
 		return q.col(s)
 	}
 	q.misses++
+	q.adapt()
 	q.pending = append(q.pending[:0], i)
 	for _, c := range q.want {
 		if len(q.pending) == q.batch {
@@ -264,11 +279,25 @@ func (q *cachedQ) Column(i int) []float32 {
 
 func (q *cachedQ) touch(s int32) { q.last = s }
 
+// adapt resizes the batch from the use of the prefetched columns.
+func (q *cachedQ) adapt() {
+	if q.pfIn < 4*q.maxBatch {
+		return
+	}
+	switch {
+	case 2*q.pfUsed < q.pfIn:
+		q.batch = max(2, q.batch/2) // 2, not 1: keep measuring
+	case 5*q.pfUsed > 4*q.pfIn:
+		q.batch = min(q.maxBatch, 2*q.batch)
+	}
+	q.pfIn, q.pfUsed = 0, 0
+}
+
 // Cached reports whether column i is in the cache.
 func (q *cachedQ) Cached(i int) bool { return q.slotOf[i] >= 0 }
 
 // BatchSize is the most columns one miss computes.
-func (q *cachedQ) BatchSize() int { return q.batch }
+func (q *cachedQ) BatchSize() int { return q.maxBatch }
 
 // fill computes the pending columns in one engine call and stores them.
 func (q *cachedQ) fill() {
@@ -285,6 +314,10 @@ func (q *cachedQ) fill() {
 		s := q.freeSlot()
 		q.owner[s] = int32(c)
 		q.slotOf[c] = s
+		q.pref[s] = b > 0
+		if b > 0 {
+			q.pfIn++
+		}
 		q.pushFront(s)
 		dst := q.col(s)
 		src := blk.Data[b*blk.Stride : b*blk.Stride+l]
