@@ -6,8 +6,6 @@ import (
 	"math/rand/v2"
 	"runtime"
 	"sync"
-
-	"github.com/svmbench/svmbench/internal/linalg"
 )
 
 // Default sizes of the synthetic data set.
@@ -103,7 +101,7 @@ func Synthetic(nTrain, nTest int, seed uint64) *Dataset {
 }
 
 func synthSplit(cls []synthClass, n int, seed, stream uint64) Split {
-	s := Split{X: linalg.New(n, cifarPixels), Y: make([]int, n)}
+	s := Split{X: newImages(n), Y: make([]int, n)}
 	workers := max(1, min(runtime.GOMAXPROCS(0), n/256))
 	var wg sync.WaitGroup
 	for w := 0; w < workers; w++ {
