@@ -19,6 +19,13 @@ training pass alone, eval_seconds the test evaluation, as in `bench cnn`.
 Usage:
     /usr/bin/python3 scripts/torch_cnn.py -data $CIFAR10_DIR -variant fixed \
         [-epochs 10] [-train N] [-test M] [-threads 2] [-seed 1] [-json FILE]
+
+Parity check against package cnn, step by step from the same initial weights:
+    CNN_PARITY_DIR=/tmp/parity CIFAR10_DIR=... go test -run TorchParity ./cnn/
+    /usr/bin/python3 scripts/torch_cnn.py -data $CIFAR10_DIR -parity /tmp/parity
+loads DIR/VARIANT-params.bin (the Go network's initial weights in PyTorch's
+layout), runs the same 20 SGD steps (mini-batches of 100 in file order) and
+prints PyTorch's loss beside the Go loss of DIR/VARIANT-losses.json.
 """
 import argparse
 import json
@@ -63,7 +70,7 @@ class Net(nn.Module):
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("-data", default=os.environ.get("CIFAR10_DIR", ""), help="folder of CIFAR-10 binary batches")
-    ap.add_argument("-variant", choices=["seed", "fixed"], required=True)
+    ap.add_argument("-variant", choices=["seed", "fixed"], default="fixed")
     ap.add_argument("-epochs", type=int, default=10)
     ap.add_argument("-batch", type=int, default=100)
     ap.add_argument("-lr", type=float, default=0.001)
@@ -73,9 +80,12 @@ def main():
     ap.add_argument("-threads", type=int, default=2)
     ap.add_argument("-seed", type=int, default=1)
     ap.add_argument("-json", default="", help="also write the epochs to this JSON file")
+    ap.add_argument("-parity", default="", help="compare with the Go losses in this folder (see above)")
     a = ap.parse_args()
     if not a.data:
         sys.exit("no data: give -data DIR or set CIFAR10_DIR")
+    if a.parity:
+        return parity(a)
 
     torch.set_num_threads(a.threads)
     torch.manual_seed(a.seed)
@@ -128,6 +138,43 @@ def main():
                 json.dump({"torch": torch.__version__, "threads": torch.get_num_threads(),
                            "variant": a.variant, "args": vars(a), "epochs": epochs}, f, indent=1)
             os.replace(tmp, a.json)
+
+
+def parity(a):
+    torch.set_num_threads(a.threads)
+    xtr, ytr = read_batches(a.data, ["data_batch_1.bin"])
+    x = torch.from_numpy(xtr[:2000].astype(np.float32) / 255)
+    y = torch.from_numpy(ytr[:2000])
+    worst = 0.0
+    for variant in ["fixed", "seed"]:
+        with open(os.path.join(a.parity, variant + "-losses.json")) as f:
+            ref = json.load(f)
+        raw = np.fromfile(os.path.join(a.parity, variant + "-params.bin"), dtype="<f4")
+        net = Net(variant == "seed")
+        off = 0
+        with torch.no_grad():
+            for name, p in net.named_parameters():
+                n = p.numel()
+                if off + n > raw.size:
+                    sys.exit(f"{variant}-params.bin too short at {name}")
+                p.copy_(torch.from_numpy(raw[off:off + n].copy()).reshape(p.shape))
+                off += n
+        if off != raw.size:
+            sys.exit(f"{variant}-params.bin has {raw.size - off} values too many")
+        opt = torch.optim.SGD(net.parameters(), lr=ref["lr"], momentum=ref["momentum"])
+        loss_fn = nn.CrossEntropyLoss()
+        print(f"{variant}: step  go_loss    torch_loss  rel_diff")
+        for s, go in enumerate(ref["losses"]):
+            b = slice(s * ref["batch"], (s + 1) * ref["batch"])
+            opt.zero_grad()
+            loss = loss_fn(net(x[b]), y[b])
+            loss.backward()
+            opt.step()
+            t = loss.item()
+            rel = abs(go - t) / abs(t)
+            worst = max(worst, rel)
+            print(f"{variant}: {s + 1:4d}  {go:.6f}  {t:.6f}    {rel:.1e}")
+    print(f"largest relative difference {worst:.1e}")
 
 
 if __name__ == "__main__":
