@@ -656,3 +656,31 @@ func TestIdentityIndexIsAllRows(t *testing.T) {
 		}
 	}
 }
+
+// TestConsecutiveIndexRuns covers index sets whose tiles are runs of
+// consecutive rows (read in place) next to tiles that are not (gathered).
+func TestConsecutiveIndexRuns(t *testing.T) {
+	rng := rand.New(rand.NewPCG(14, 14))
+	nr, nc := oddSizes()
+	n := nr + nc + 10
+	x := normalMatrix(rng, n, 21)
+	rows := make([]int, nr)
+	for i := range rows {
+		rows[i] = i + 3 // one run, not starting at 0
+	}
+	cols := make([]int, nc)
+	for j := range cols {
+		cols[j] = n - nc + j // a run ...
+	}
+	cols[nc-2], cols[nc-1] = 0, 0 // ... broken at the end
+	for _, k := range []Kernel{RBF{Gamma: 0.05}, Sigmoid{Alpha: 0.05, Coef0: -0.2}} {
+		en := mustEngine(t, k, x)
+		b := linalg.New(nr, nc)
+		en.Block(b, rows, cols)
+		checkBlock(t, "runs Block", k, b, x, x, rows, cols)
+		s := linalg.New(nr, nr)
+		en.Block(s, rows, rows)
+		checkBlock(t, "runs Block sym", k, s, x, x, rows, rows)
+		checkSymmetric(t, "runs Block sym", s)
+	}
+}

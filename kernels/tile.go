@@ -146,6 +146,8 @@ func (t *tiles) dotTile(s *scratch, p, r0, r1, c0, c1 int, diag bool) {
 		var lda int
 		if t.a.idx == nil {
 			a, lda = t.a.m.Data[r0*t.a.m.Stride:], t.a.m.Stride
+		} else if first, ok := consecutive(t.a.idx[r0:r1]); ok {
+			a, lda = t.a.m.Data[first*t.a.m.Stride:], t.a.m.Stride
 		} else {
 			if s.aPanel != p {
 				s.a = gather(s.a, t.a.m, t.a.idx[r0:r1])
@@ -161,6 +163,8 @@ func (t *tiles) dotTile(s *scratch, p, r0, r1, c0, c1 int, diag bool) {
 			var ldb int
 			if t.b.idx == nil {
 				b, ldb = t.b.m.Data[c0*t.b.m.Stride:], t.b.m.Stride
+			} else if first, ok := consecutive(t.b.idx[c0:c1]); ok {
+				b, ldb = t.b.m.Data[first*t.b.m.Stride:], t.b.m.Stride
 			} else {
 				s.b = gather(s.b, t.b.m, t.b.idx[c0:c1])
 				b, ldb = s.b, d
@@ -209,6 +213,21 @@ func (t *tiles) dotTile(s *scratch, p, r0, r1, c0, c1 int, diag bool) {
 			}
 		}
 	}
+}
+
+// consecutive reports whether idx is a run of consecutive rows first, first+1, ...,
+// which the product can read in place instead of gathering them.
+func consecutive(idx []int) (first int, ok bool) {
+	if len(idx) == 0 {
+		return 0, false
+	}
+	first = idx[0]
+	for j, v := range idx {
+		if v != first+j {
+			return 0, false
+		}
+	}
+	return first, true
 }
 
 // gather copies rows idx of m into buf (compact, stride m.Cols).
