@@ -41,7 +41,7 @@
 // # Files
 //
 // Models are saved in LIBSVM's model format, read by svm-predict, with
-// coefficients and ρ at full precision (%.17g) and features as exact
-// float32 decimals; what the format cannot hold goes into MODEL.json
+// coefficients and ρ at full precision (%.17g) and features as the exact
+// decimal of each float32 value; what the format cannot hold goes into MODEL.json
 // beside it (see Save). Load reads models written by svm-train.
 package svm
