@@ -31,12 +31,16 @@
 // # Kernel values
 //
 // The solver reads Q through a QMatrix that knows nothing of SMO. Train
-// computes the whole n×n kernel matrix once, for all pairs, when it fits
-// Params.CacheMB; otherwise each pair worker gets an equal share of the
-// budget and holds its whole sub-problem matrix when that fits, or an LRU
-// column cache whose misses compute up to 64 columns in one product
-// through one kernels.Engine over all training samples. Prediction
-// computes support-vector × test-block kernel matrices (kernels.Cross).
+// computes the whole n×n kernel matrix once, for all pairs (samples grouped
+// by class), when it fits Params.CacheMB; each pair worker then copies its
+// sub-problem's Q into a reused buffer when that fits its share of the
+// budget left. Otherwise each worker holds its whole sub-problem matrix
+// when that fits its share, or an LRU column cache whose misses compute up
+// to 64 columns in one product through one kernels.Engine over all
+// training samples (the solver names the most violating variables as the
+// rest of the batch; the batch shrinks when those columns go unused).
+// Prediction computes support-vector × test-block kernel matrices
+// (kernels.Cross).
 //
 // # Files
 //
