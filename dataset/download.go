@@ -28,8 +28,12 @@ var httpClient = func() *http.Client {
 	return &http.Client{Transport: t}
 }()
 
-// cifarMD5 is the published MD5 of cifar-10-binary.tar.gz (tests replace it).
-var cifarMD5 = "c32a1d4ab5d03f1284b67883e8d87530"
+// OfficialMD5 is the published MD5 of the official cifar-10-binary.tar.gz.
+const OfficialMD5 = "c32a1d4ab5d03f1284b67883e8d87530"
+
+// cifarMD5 is the MD5 downloads and the cached archive are checked against:
+// OfficialMD5, replaced by tests that serve a small archive.
+var cifarMD5 = OfficialMD5
 
 // Download fetches url (OfficialURL when "") into cacheDir (DefaultCacheDir
 // when "") as cifar-10-binary.tar.gz and returns its path. The body goes to

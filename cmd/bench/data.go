@@ -16,10 +16,6 @@ import (
 	"github.com/svmbench/svmbench/internal/progress"
 )
 
-// officialMD5 is the published MD5 of cifar-10-binary.tar.gz
-// (https://www.cs.toronto.edu/~kriz/cifar.html), which -download checks a
-// cached archive against.
-const officialMD5 = "c32a1d4ab5d03f1284b67883e8d87530"
 
 func init() {
 	register(&Command{
@@ -102,12 +98,12 @@ func downloadData(ctx context.Context, df *dataFlags, prog *progress.Progress) (
 	if err != nil {
 		return nil, err
 	}
-	if len(d.Files) == 0 || d.Files[0].MD5 != officialMD5 {
+	if len(d.Files) == 0 || d.Files[0].MD5 != dataset.OfficialMD5 {
 		got := "none"
 		if len(d.Files) > 0 {
 			got = d.Files[0].MD5
 		}
-		return nil, fmt.Errorf("%s: MD5 %s is not the official %s; delete the file and run bench data -download again", file, got, officialMD5)
+		return nil, fmt.Errorf("%s: MD5 %s is not the official %s; delete the file and run bench data -download again", file, got, dataset.OfficialMD5)
 	}
 	return d, nil
 }
