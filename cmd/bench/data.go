@@ -16,7 +16,6 @@ import (
 	"github.com/svmbench/svmbench/internal/progress"
 )
 
-
 func init() {
 	register(&Command{
 		Name:      "data",
