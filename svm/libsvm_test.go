@@ -296,3 +296,37 @@ func TestLIBSVMBinaryMinusOneFirst(t *testing.T) {
 	x, y = x.Slice(0, 200), y[:200]
 	crossCheck(t, t.TempDir(), x, y, xt, yt, crossCase{name: "rbf-pm1", k: kernels.RBF{Gamma: 0.1}, c: 1, psd: true, shrink: true})
 }
+
+// svm-train refuses α < 0, but svm-predict must still read our model of
+// one and give our labels.
+func TestLIBSVMPredictsNegativeAlpha(t *testing.T) {
+	needLIBSVM(t)
+	x, y := blobs(300, 10, []int{0, 1, 2}, 1.5, 4)
+	xt, yt := x.Slice(200, 300), y[200:]
+	x, y = x.Slice(0, 200), y[:200]
+	dir := t.TempDir()
+	m, err := Train(context.Background(), x, y, Params{Kernel: kernels.Sigmoid{Alpha: -0.01, Coef0: 0.2}, C: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if w := m.Warnings(); len(w) == 0 || !strings.Contains(w[0], "alpha = -0.01 < 0") {
+		t.Errorf("warnings %q: want the α < 0 one first", w)
+	}
+	ours, err := m.Predict(nil, xt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	model := filepath.Join(dir, "neg.model")
+	if err := m.Save(model); err != nil {
+		t.Fatal(err)
+	}
+	test := filepath.Join(dir, "test.txt")
+	writeLIBSVMData(t, test, xt, yt)
+	run(t, "svm-predict", test, model, filepath.Join(dir, "pred"))
+	theirs := readLabels(t, filepath.Join(dir, "pred"))
+	for i := range ours {
+		if ours[i] != theirs[i] {
+			t.Fatalf("svm-predict on our α < 0 model says %d for test %d, we say %d", theirs[i], i, ours[i])
+		}
+	}
+}
