@@ -330,3 +330,61 @@ func TestLIBSVMPredictsNegativeAlpha(t *testing.T) {
 		}
 	}
 }
+
+// A TrainGram model is saved as a LIBSVM precomputed-kernel model: svm-predict
+// reads it with a precomputed test file and gives PredictGram's labels, and
+// Load reads it back.
+func TestLIBSVMPrecomputed(t *testing.T) {
+	needLIBSVM(t)
+	x, y := blobs(300, 8, []int{5, 6, 7}, 1.2, 8)
+	xt, yt := x.Slice(200, 300), y[200:]
+	x, y = x.Slice(0, 200), y[:200]
+	k := kernels.RBF{Gamma: 0.1}
+	m, err := TrainGram(context.Background(), gramOf(t, k, x), y, Params{Kernel: k, C: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	kt := linalg.New(xt.Rows, x.Rows)
+	if err := kernels.Cross(kt, k, xt, x); err != nil {
+		t.Fatal(err)
+	}
+	ours, err := m.PredictGram(nil, kt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	model := filepath.Join(dir, "gram.model")
+	if err := m.Save(model); err != nil {
+		t.Fatal(err)
+	}
+	var b []byte
+	for i := range kt.Rows {
+		b = fmt.Appendf(b, "%d 0:%d", yt[i], i+1)
+		for j, v := range kt.Row(i) {
+			b = fmt.Appendf(b, " %d:%s", j+1, strconv.FormatFloat(float64(v), 'g', -1, 64))
+		}
+		b = append(b, '\n')
+	}
+	test := filepath.Join(dir, "test.txt")
+	if err := os.WriteFile(test, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	run(t, "svm-predict", test, model, filepath.Join(dir, "pred"))
+	theirs := readLabels(t, filepath.Join(dir, "pred"))
+	for i := range ours {
+		if ours[i] != theirs[i] {
+			t.Fatalf("svm-predict on our precomputed model says %d for test %d, we say %d", theirs[i], i, ours[i])
+		}
+	}
+	m2, err := Load(model)
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, err := m2.PredictGram(nil, kt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fmt.Sprint(again) != fmt.Sprint(ours) || !m2.Gram || m2.Kernel != k {
+		t.Errorf("loaded precomputed model: gram %v kernel %v, predictions differ: %v", m2.Gram, m2.Kernel, fmt.Sprint(again) != fmt.Sprint(ours))
+	}
+}
