@@ -54,6 +54,7 @@ func batch100() []int {
 func BenchmarkTrainStep100(b *testing.B) {
 	_, tr := benchTrainer(b)
 	rows := batch100()
+	tr.step(rows) // first touch of the gradient and momentum buffers
 	loop(b, func() { tr.step(rows) })
 }
 
@@ -83,6 +84,7 @@ func (f *backwardTask) run(i int, w *workspace) {
 func BenchmarkForward100(b *testing.B) {
 	_, tr := benchTrainer(b)
 	ft := &forwardTask{tr, batch100()}
+	tr.pool.do(ft)
 	loop(b, func() { tr.pool.do(ft) })
 }
 
