@@ -8,6 +8,9 @@
 # libopenblas-dev, and /usr/bin/python3 with torch (Debian python3-torch).
 # Prints each tool's per-epoch lines and, from /usr/bin/time, the wall and
 # CPU time of each whole process, plus the load average at each start.
+# With -train/-test, bench cnn takes a balanced seeded subset and the
+# PyTorch script the first N images: the same amount of work, not the same
+# images (accuracies after a partial run are not comparable; times are).
 set -eu
 variant=fixed train=10000 test=1000 epochs=1 rounds=2
 while [ $# -gt 0 ]; do
