@@ -651,7 +651,8 @@ func CNNFigure(in *Inputs) *Figure {
 		p.X.Min, p.X.Max = 0.7, float64(maxEp)+0.3
 	}
 	acc.Y.Min = 0
-	loss.Y.Min = 0
+	// The loss axis is not pinned at 0: a loss moving from 2.30 to 2.15 must show.
+	loss.Y.Tick.Marker = trimTicks{}
 	f := &Figure{
 		Name:    "cnn-epochs",
 		Caption: "The CNN, epoch by epoch: mean training loss (left) and accuracy on the test split (right), for each variant.",
