@@ -104,10 +104,11 @@ mixed (choose another -out).
 
 The quick grids are centred on the scale of each feature set: with s the
 mean squared norm ‖x‖² of the training features and k = round(log2(1/s)),
-sigmoid α ∈ {2^(k-3), 2^(k-1), 2^(k+1)}, c ∈ {-1, -0.5, 0}, C ∈ {1, 8};
-rbf γ ∈ {2^(g-2), 2^g, 2^(g+2)} with g = round(log2(1/d²)), d² the mean
-squared distance between training samples, C ∈ {1, 8}; linear
-C ∈ {2^(k+1), 2^(k+4), 2^(k+7)}. The full profile uses bench grid's default
+sigmoid α ∈ {2^(k-5), 2^(k-3), 2^(k-1), 2^(k+1)}, c ∈ {-1, -0.5, 0},
+C ∈ {1, 8, 64} (36 cells); rbf γ ∈ {2^(g-2), 2^g, 2^(g+2)} with
+g = round(log2(1/d²)), d² the mean squared distance between training
+samples, C ∈ {1, 8, 64} (9 cells); linear C ∈ {2^(k-2), 2^(k+1), 2^(k+4),
+2^(k+7)}. The full profile uses bench grid's default
 ranges, with the sigmoid α range shifted by k + 10 for feature sets other
 than pixels (the default is centred for pixels/255, where k ≈ -10).
 -alpha, -coef0, -gamma and -C override a range for every grid.`
@@ -512,15 +513,15 @@ func allGridRanges(cfg *bench.GridConfig, kind string, x *linalg.Matrix, seed ui
 	}
 	switch cfg.Kernel {
 	case bench.KernelSigmoid:
-		cfg.Alpha = p2(k-3, k-1, k+1)
+		cfg.Alpha = p2(k-5, k-3, k-1, k+1)
 		cfg.Coef0 = bench.Values(-1, -0.5, 0)
-		cfg.C = bench.Values(1, 8)
+		cfg.C = bench.Values(1, 8, 64)
 	case bench.KernelRBF:
 		g := math.Round(math.Log2(1 / allMeanSqDist(x, seed)))
 		cfg.Gamma = p2(g-2, g, g+2)
-		cfg.C = bench.Values(1, 8)
+		cfg.C = bench.Values(1, 8, 64)
 	case bench.KernelLinear:
-		cfg.C = p2(k+1, k+4, k+7)
+		cfg.C = p2(k-2, k+1, k+4, k+7)
 	}
 }
 
