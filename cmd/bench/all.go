@@ -163,6 +163,15 @@ type allStamp struct {
 	GridTrain int    `json:"grid_train"`
 	Folds     int    `json:"folds"`
 	Epochs    int    `json:"epochs"`
+	// Grid settings: a grid whose best file exists is skipped, so a
+	// change here must not reuse it.
+	Features  string  `json:"features"`
+	Kernels   string  `json:"kernels"`
+	Ranges    string  `json:"ranges,omitempty"` // -alpha/-coef0/-gamma/-C as given
+	PSDSample int     `json:"psd_sample"`
+	MaxIter   int     `json:"max_iter,omitempty"`
+	Batch     int     `json:"batch"`
+	LR        float64 `json:"lr"`
 }
 
 const allStampFile = "all.json"
@@ -268,7 +277,12 @@ func runAll(ctx context.Context, f *allFlags) error {
 		return err
 	}
 	stamp := allStamp{Profile: f.profile, Data: f.df.spec, Train: f.df.train, Test: f.df.test, Seed: f.df.seed,
-		GridTrain: f.gridTrain, Folds: f.folds, Epochs: f.epochs}
+		GridTrain: f.gridTrain, Folds: f.folds, Epochs: f.epochs,
+		Features: strings.Join(feats, ","), Kernels: strings.Join(kerns, ","), PSDSample: f.psdSample, MaxIter: f.maxIter,
+		Batch: f.batch, LR: f.lr}
+	if f.alpha+f.coef0+f.gamma+f.cost != "" {
+		stamp.Ranges = fmt.Sprintf("alpha=%s coef0=%s gamma=%s C=%s", f.alpha, f.coef0, f.gamma, f.cost)
+	}
 	if err := allCheckStamp(filepath.Join(resDir, allStampFile), stamp); err != nil {
 		return err
 	}
