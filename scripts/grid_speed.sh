@@ -54,14 +54,15 @@ ours_cpu=$cpu
 	-out "$work/grid" -resume -no-retrain >"$work/grid.txt" 2>/dev/null   # all cells found: prints the table
 echo "ours: bench grid, $CELLS cells × 5 folds on $N images: $ours s wall, $ours_cpu s CPU (whole command: data, features, grid; GOMAXPROCS=$(nproc))"
 
-# LIBSVM on LIBSVM_CELLS cells spread over the cell order.
+# LIBSVM on LIBSVM_CELLS cells spread over the cell order (and over C).
 python3 - "$work/grid/grid-sigmoid-pixels.jsonl" "$LIBSVM_CELLS" >"$work/cells.txt" <<'PY'
 import json, sys
 cells = sorted((json.loads(l) for l in open(sys.argv[1])), key=lambda c: c["cell"])
 k = int(sys.argv[2])
 step = len(cells) / k
 for i in range(k):
-    c = cells[int(i * step + step / 2)]
+    # Spread over the order; odd i one cell later, so both C values are timed.
+    c = cells[min(int(i * step + step / 2) + i % 2, len(cells) - 1)]
     print(c["cell"], repr(c["alpha"]), repr(c["coef0"]), repr(c["C"]), c["cv_accuracy"])
 PY
 total=0
