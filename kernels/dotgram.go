@@ -15,7 +15,8 @@ import (
 // one matrix product in total.
 //
 // Its memory is the n×n float32 matrix Dot (4·n² bytes: 100 MB for 5000
-// samples, 10 GB for 50000); Gram needs no temporaries.
+// samples, 10 GB for 50000); Gram needs no temporaries and may be called
+// from several goroutines at once with different destinations.
 type DotGram struct {
 	// Dot is the n×n symmetric matrix of inner products (both triangles);
 	// its diagonal is Norms rounded to float32.
