@@ -684,3 +684,39 @@ func TestConsecutiveIndexRuns(t *testing.T) {
 		checkSymmetric(t, "runs Block sym", s)
 	}
 }
+
+func TestDotGramConcurrentCalls(t *testing.T) {
+	rng := rand.New(rand.NewPCG(15, 15))
+	n := 200
+	x := cifarMatrix(rng, n, 50)
+	g := NewDotGram(x)
+	ks := []DotKernel{RBF{Gamma: 0.1}, Sigmoid{Alpha: 0.01, Coef0: -0.1}, Linear{}, Poly{Gamma: 0.1, Coef0: 1, Degree: 2}}
+	wants := make([]*linalg.Matrix, len(ks))
+	for i, k := range ks {
+		wants[i] = linalg.New(n, n)
+		g.Gram(wants[i], k, nil, nil)
+	}
+	var wg sync.WaitGroup
+	errs := make(chan error, len(ks))
+	for i, k := range ks {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			dst := linalg.New(n, n)
+			for rep := 0; rep < 10; rep++ {
+				g.Gram(dst, k, nil, nil)
+				for e, v := range dst.Data {
+					if v != wants[i].Data[e] {
+						errs <- fmt.Errorf("%v: element %d = %v, alone %v", k, e, v, wants[i].Data[e])
+						return
+					}
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Fatal(err)
+	}
+}
