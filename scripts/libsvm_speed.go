@@ -19,6 +19,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"runtime"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 	"syscall"
@@ -38,6 +39,7 @@ func main() {
 	c := flag.Float64("C", 10, "C")
 	cacheMB := flag.Float64("cache-mb", 1000, "kernel memory budget, MiB")
 	libsvmLog := flag.String("libsvm-log", "", "svm-train's stdout, to compare the objectives")
+	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of training to `FILE`")
 	flag.Parse()
 	if *dir == "" {
 		fail("-dir is required")
@@ -55,10 +57,20 @@ func main() {
 	}
 	blas := linalg.Implementation()
 	p := svm.Params{Kernel: kernels.RBF{Gamma: *gamma}, C: *c, Tol: 1e-3, CacheMB: *cacheMB}
+	if *cpuProfile != "" {
+		f, err := os.Create(*cpuProfile)
+		if err != nil {
+			fail(err.Error())
+		}
+		pprof.StartCPUProfile(f)
+	}
 	c0, t0 := cpuSeconds(), time.Now()
 	model, err := svm.Train(context.Background(), x, y, p)
 	if err != nil {
 		fail(err.Error())
+	}
+	if *cpuProfile != "" {
+		pprof.StopCPUProfile()
 	}
 	trainS, trainCPU := time.Since(t0).Seconds(), cpuSeconds()-c0
 	c0, t0 = cpuSeconds(), time.Now()

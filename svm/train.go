@@ -60,24 +60,34 @@ func Train(ctx context.Context, x *linalg.Matrix, y []int, p Params) (*Model, er
 	for _, mc := range members {
 		perm = append(perm, mc...)
 	}
-	xg := x.Gather(perm)
 	yg := make([]int, n)
 	for a, g := range perm {
 		yg[a] = y[g]
 	}
-	eng, err := kernels.NewEngine(p.Kernel, xg)
+	eng, err := kernels.NewEngine(p.Kernel, x)
 	if err != nil {
 		return nil, fmt.Errorf("svm: %w", err)
 	}
 	k := linalg.New(n, n)
-	eng.Gram(k)
+	eng.Block(k, perm, perm) // symmetric: one triangle computed
 	m, err := train(ctx, yg, p, &qSource{k: k, budget: budget - linalg.Bytes(n, n), workers: p.Workers})
 	if err != nil {
 		return nil, err
 	}
-	m.SV = xg.Gather(m.SVIndex)
 	for v, a := range m.SVIndex {
 		m.SVIndex[v] = perm[a]
+	}
+	// The Gram matrix is no longer needed: when the support vectors fill
+	// at least half of its memory, which is already paged in, they are
+	// stored there instead of in a fresh allocation.
+	nsv, d := len(m.SVIndex), x.Cols
+	if sz := nsv * d; sz > 0 && sz <= len(k.Data) && 2*sz >= len(k.Data) {
+		m.SV = linalg.NewFrom(nsv, d, k.Data[:sz])
+		for v, g := range m.SVIndex {
+			copy(m.SV.Row(v), x.Row(g))
+		}
+	} else {
+		m.SV = x.Gather(m.SVIndex)
 	}
 	return m, nil
 }
