@@ -375,11 +375,14 @@ func sigmoid(x float64) float64 {
 }
 
 // minNormal is the smallest normal float32. The sigmoid of a score below
-// −87 is subnormal, and so are the gradients that flow back from it;
-// x86 cores compute on subnormal floats many times more slowly, and a
-// seed-variant network whose scores drift that far spent twice the time
-// per step. Values below minNormal are flushed to zero, as a CPU in
-// flush-to-zero mode would; they are 10⁻³⁸ of the values that matter.
+// −87 is subnormal, and so are the gradients that flow back from it; x86
+// cores compute on subnormal floats many times more slowly. Values below
+// minNormal are flushed to zero, as a CPU in flush-to-zero mode would;
+// they are 10⁻³⁸ of the values that matter. (This was added when a seed-
+// variant run took more CPU per step than a fixed one; a later check found
+// no subnormals in the first 125 steps of a seed-variant run, and the CPU
+// time per step varied as much with the machine's load, so that cause is
+// not confirmed. The flush is kept as a guard.)
 const minNormal = 0x1p-126
 
 func ftz(v float32) float32 {
