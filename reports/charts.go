@@ -425,9 +425,13 @@ func rbfGridFigure(g *Grid) *Figure {
 	return f
 }
 
-// tiledPanels lays panels out in rows of up to three under a title.
+// tiledPanels lays panels out in rows of up to three (four as 2×2) under
+// a title.
 func tiledPanels(name, title string, panels []*heatPanel) *Figure {
 	cols := min(3, len(panels))
+	if len(panels) == 4 {
+		cols = 2 // 2×2 rather than 3 + 1
+	}
 	rows := (len(panels) + cols - 1) / cols
 	pw, ph := 4.9*vg.Inch, 4.0*vg.Inch
 	if cols == 1 {
