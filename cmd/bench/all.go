@@ -100,8 +100,7 @@ to -out. Every stage writes its results as it finishes; Ctrl-C stops
 cleanly and running the same command again resumes: finished stages whose
 outputs exist are skipped, an interrupted grid continues from its journal.
 A results folder made with other settings (sizes, seed, data, grids, CNN
-recipe) is refused rather than
-mixed (choose another -out).
+recipe) is refused rather than mixed (choose another -out).
 
 The quick grids are centred on the scale of each feature set: with s the
 mean squared norm ‖x‖² of the training features and k = round(log2(1/s)),
