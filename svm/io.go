@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -124,14 +125,15 @@ func (m *Model) Save(path string) error {
 	mj := modelJSON{Format: jsonFormat, Kernel: toKernelJSON(m.Kernel), C: m.C, OneVsRest: m.OneVsRest,
 		Gram: m.Gram, Meta: m.Meta, Pairs: m.Pairs, Warnings: m.warnings, Capped: m.capped}
 	if m.libsvmExpressible() {
-		var buf bytes.Buffer
-		if err := m.writeLIBSVM(&buf); err != nil {
+		// Streamed to the file, hashed on the way: a model of tens of
+		// thousands of 3072-dimensional support vectors is gigabytes of text.
+		h := sha256.New()
+		if err := writeAtomicFunc(path, func(w io.Writer) error {
+			return m.writeLIBSVM(io.MultiWriter(w, h))
+		}); err != nil {
 			return err
 		}
-		if err := writeAtomic(path, buf.Bytes()); err != nil {
-			return err
-		}
-		sum := sha256.Sum256(buf.Bytes())
+		sum := h.Sum(nil)
 		mj.LIBSVMFile = filepath.Base(path)
 		mj.LIBSVMSHA256 = hex.EncodeToString(sum[:])
 	} else {
@@ -150,12 +152,25 @@ func (m *Model) Save(path string) error {
 }
 
 func writeAtomic(path string, data []byte) error {
+	return writeAtomicFunc(path, func(w io.Writer) error {
+		_, err := w.Write(data)
+		return err
+	})
+}
+
+// writeAtomicFunc writes a temporary file in path's folder through a
+// buffer with write, then renames it to path.
+func writeAtomicFunc(path string, write func(w io.Writer) error) error {
 	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
 	if err != nil {
 		return fmt.Errorf("svm: saving model: %w", err)
 	}
 	tmp := f.Name()
-	_, err = f.Write(data)
+	bw := bufio.NewWriterSize(f, 1<<20)
+	err = write(bw)
+	if err == nil {
+		err = bw.Flush()
+	}
 	if err == nil {
 		err = f.Sync()
 	}
@@ -174,8 +189,8 @@ func writeAtomic(path string, data []byte) error {
 
 func fmtG(b []byte, v float64) []byte { return strconv.AppendFloat(b, v, 'g', 17, 64) }
 
-func (m *Model) writeLIBSVM(w *bytes.Buffer) error {
-	b := w.AvailableBuffer()
+func (m *Model) writeLIBSVM(w io.Writer) error {
+	var b []byte
 	b = append(b, "svm_type c_svc\n"...)
 	if m.Gram {
 		b = append(b, "kernel_type precomputed\n"...)
@@ -223,7 +238,11 @@ func (m *Model) writeLIBSVM(w *bytes.Buffer) error {
 		b = fmt.Appendf(b, " %d", n)
 	}
 	b = append(b, "\nSV\n"...)
+	if _, err := w.Write(b); err != nil {
+		return err
+	}
 	for v := range m.NSV() {
+		b = b[:0]
 		for r := range m.Coef {
 			b = fmtG(b, m.Coef[r][v])
 			b = append(b, ' ')
@@ -242,8 +261,10 @@ func (m *Model) writeLIBSVM(w *bytes.Buffer) error {
 			}
 		}
 		b = append(b, '\n')
+		if _, err := w.Write(b); err != nil {
+			return err
+		}
 	}
-	w.Write(b)
 	return nil
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"runtime"
 	"sync"
 
 	"github.com/svmbench/svmbench/internal/linalg"
@@ -88,6 +89,11 @@ func Train(ctx context.Context, x *linalg.Matrix, y []int, p Params) (*Model, er
 		}
 	} else {
 		m.SV = x.Gather(m.SVIndex)
+		if linalg.Bytes(n, n) >= 1<<30 {
+			// Collect the big Gram matrix now: left to the GC's pacing, the
+			// heap could grow to twice the training peak before it goes.
+			runtime.GC()
+		}
 	}
 	return m, nil
 }
