@@ -166,8 +166,11 @@ func writeAtomicFunc(path string, write func(w io.Writer) error) error {
 		return fmt.Errorf("svm: saving model: %w", err)
 	}
 	tmp := f.Name()
+	err = f.Chmod(0o644) // CreateTemp makes 0600 files
 	bw := bufio.NewWriterSize(f, 1<<20)
-	err = write(bw)
+	if err == nil {
+		err = write(bw)
+	}
 	if err == nil {
 		err = bw.Flush()
 	}
