@@ -487,11 +487,12 @@ func parseLIBSVM(file string, data []byte) (*Model, error) {
 	for r := range m.Coef {
 		m.Coef[r] = make([]float64, 0, totalSV)
 	}
-	type feat struct {
-		i int
-		v float32
-	}
-	var rows [][]feat
+	// Sparse rows in flat slices (8 bytes a value), made dense at the end.
+	var (
+		fidx  []int32
+		fval  []float32
+		start = []int{0}
+	)
 	dim := 0
 	for sc.Scan() {
 		line++
@@ -509,7 +510,6 @@ func parseLIBSVM(file string, data []byte) (*Model, error) {
 			}
 			m.Coef[r] = append(m.Coef[r], v)
 		}
-		var row []feat
 		for _, s := range f[nrow:] {
 			is, vs, ok := strings.Cut(s, ":")
 			i, err1 := strconv.Atoi(is)
@@ -527,11 +527,15 @@ func parseLIBSVM(file string, data []byte) (*Model, error) {
 			if i < 1 {
 				return nil, perr("feature index %d: want ≥ 1", i)
 			}
-			row = append(row, feat{i - 1, float32(v)})
+			if i > 1<<24 {
+				return nil, perr("feature index %d: want ≤ %d", i, 1<<24)
+			}
+			fidx = append(fidx, int32(i-1))
+			fval = append(fval, float32(v))
 			dim = max(dim, i)
 		}
 		if !m.Gram {
-			rows = append(rows, row)
+			start = append(start, len(fidx))
 		}
 	}
 	if err := sc.Err(); err != nil {
@@ -539,13 +543,14 @@ func parseLIBSVM(file string, data []byte) (*Model, error) {
 	}
 	n := len(m.SVIndex)
 	if !m.Gram {
-		n = len(rows)
+		n = len(start) - 1
 		m.SV = linalg.New(n, dim)
 		m.SVIndex = make([]int, n)
-		for v, row := range rows {
+		for v := range n {
 			m.SVIndex[v] = -1
-			for _, ft := range row {
-				m.SV.Set(v, ft.i, ft.v)
+			row := m.SV.Row(v)
+			for k := start[v]; k < start[v+1]; k++ {
+				row[fidx[k]] = fval[k]
 			}
 		}
 	}
