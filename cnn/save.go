@@ -6,10 +6,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"hash/crc32"
-	"io"
 	"math"
 	"os"
-	"path/filepath"
+
+	"github.com/svmbench/svmbench/internal/atomicfile"
 )
 
 // The model file format, version 1 (all integers little-endian):
@@ -185,22 +185,7 @@ func Load(path string) (*Network, error) {
 }
 
 func writeFileAtomic(path string, data []byte) error {
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
-	if err != nil {
-		return fmt.Errorf("cnn: %w", err)
-	}
-	_, err = io.Copy(f, bytes.NewReader(data))
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(f.Name(), path)
-	}
-	if err != nil {
-		os.Remove(f.Name())
+	if err := atomicfile.WriteBytes(path, data); err != nil {
 		return fmt.Errorf("cnn: saving %s: %w", path, err)
 	}
 	return nil

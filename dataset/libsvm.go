@@ -13,6 +13,7 @@ import (
 	"slices"
 	"strconv"
 
+	"github.com/svmbench/svmbench/internal/atomicfile"
 	"github.com/svmbench/svmbench/internal/linalg"
 )
 
@@ -307,31 +308,14 @@ func WriteLIBSVM(w io.Writer, x *linalg.Matrix, y []int) error {
 // WriteLIBSVMFile writes x and y to path with WriteLIBSVM, through a
 // temporary file in the same folder that is renamed into place only when
 // complete: path is never left half-written.
-func WriteLIBSVMFile(path string, x *linalg.Matrix, y []int) (err error) {
-	tmp, err := os.CreateTemp(filepath.Dir(path), filepath.Base(path)+".*.tmp")
-	if err != nil {
-		return fmt.Errorf("dataset: %w", err)
+func WriteLIBSVMFile(path string, x *linalg.Matrix, y []int) error {
+	var werr error // WriteLIBSVM's own error, already prefixed
+	err := atomicfile.Write(path, func(w io.Writer) error {
+		werr = WriteLIBSVM(w, x, y)
+		return werr
+	})
+	if err != nil && err != werr {
+		return fmt.Errorf("dataset: writing %s: %w", path, err)
 	}
-	defer func() {
-		if err != nil {
-			tmp.Close()
-			os.Remove(tmp.Name())
-		}
-	}()
-	if err = WriteLIBSVM(tmp, x, y); err != nil {
-		return err
-	}
-	if err = tmp.Sync(); err != nil {
-		return fmt.Errorf("dataset: %w", err)
-	}
-	if err = tmp.Close(); err != nil {
-		return fmt.Errorf("dataset: %w", err)
-	}
-	if err = os.Chmod(tmp.Name(), 0o644); err != nil {
-		return fmt.Errorf("dataset: %w", err)
-	}
-	if err = os.Rename(tmp.Name(), path); err != nil {
-		return fmt.Errorf("dataset: %w", err)
-	}
-	return nil
+	return err
 }

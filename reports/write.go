@@ -9,6 +9,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/svmbench/svmbench/internal/atomicfile"
 )
 
 // Write renders the report into outDir: report.md, a self-contained
@@ -53,36 +55,10 @@ func Write(in *Inputs, outDir string) error {
 }
 
 // writeFileAtomic writes path through a temporary file in the same folder
-// and a rename.
-func writeFileAtomic(path string, write func(io.Writer) error) (err error) {
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
-	if err != nil {
-		return fmt.Errorf("reports: %w", err)
-	}
-	defer func() {
-		if err != nil {
-			f.Close()
-			os.Remove(f.Name())
-		}
-	}()
-	var buf bytes.Buffer
-	if err := write(&buf); err != nil {
+// and a rename (atomicfile.Write).
+func writeFileAtomic(path string, write func(io.Writer) error) error {
+	if err := atomicfile.Write(path, write); err != nil {
 		return fmt.Errorf("reports: writing %s: %w", path, err)
-	}
-	if _, err := f.Write(buf.Bytes()); err != nil {
-		return fmt.Errorf("reports: %w", err)
-	}
-	if err := f.Sync(); err != nil {
-		return fmt.Errorf("reports: %w", err)
-	}
-	if err := f.Close(); err != nil {
-		return fmt.Errorf("reports: %w", err)
-	}
-	if err := os.Chmod(f.Name(), 0o644); err != nil {
-		return fmt.Errorf("reports: %w", err)
-	}
-	if err := os.Rename(f.Name(), path); err != nil {
-		return fmt.Errorf("reports: %w", err)
 	}
 	return nil
 }

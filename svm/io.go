@@ -15,6 +15,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/svmbench/svmbench/internal/atomicfile"
 	"github.com/svmbench/svmbench/internal/linalg"
 	"github.com/svmbench/svmbench/kernels"
 )
@@ -158,33 +159,9 @@ func writeAtomic(path string, data []byte) error {
 	})
 }
 
-// writeAtomicFunc writes a temporary file in path's folder through a
-// buffer with write, then renames it to path.
+// writeAtomicFunc writes path through a temporary file (atomicfile.Write).
 func writeAtomicFunc(path string, write func(w io.Writer) error) error {
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
-	if err != nil {
-		return fmt.Errorf("svm: saving model: %w", err)
-	}
-	tmp := f.Name()
-	err = f.Chmod(0o644) // CreateTemp makes 0600 files
-	bw := bufio.NewWriterSize(f, 1<<20)
-	if err == nil {
-		err = write(bw)
-	}
-	if err == nil {
-		err = bw.Flush()
-	}
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp, path)
-	}
-	if err != nil {
-		os.Remove(tmp)
+	if err := atomicfile.Write(path, write); err != nil {
 		return fmt.Errorf("svm: saving model %s: %w", path, err)
 	}
 	return nil

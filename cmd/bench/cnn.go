@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"math/rand/v2"
@@ -183,7 +182,7 @@ func runCNN(ctx context.Context, j cnnJob) error {
 		run.Epochs = append(run.Epochs, bench.CNNEpoch{Epoch: e.Epoch, TrainLoss: e.TrainLoss, TestAccuracy: e.TestAccuracy, Seconds: e.Seconds})
 		// Records first, then the checkpoint: a crash in between leaves a
 		// record the checkpoint has not reached, which resuming repeats.
-		if err := writeJSONAtomic(jsonPath, run); err != nil && saveErr == nil {
+		if err := bench.WriteJSON(jsonPath, run); err != nil && saveErr == nil {
 			saveErr = err
 		}
 		if err := net.Save(modelPath); err != nil && saveErr == nil {
@@ -221,34 +220,9 @@ func runCNN(ctx context.Context, j cnnJob) error {
 		}
 		run.Confusion = conf
 	}
-	if err := writeJSONAtomic(jsonPath, run); err != nil {
+	if err := bench.WriteJSON(jsonPath, run); err != nil {
 		return err
 	}
 	prog.Printf("cnn %s: done in %s; results %s, model %s", j.variant, time.Since(start).Round(time.Second), jsonPath, modelPath)
-	return nil
-}
-
-// writeJSONAtomic writes v as indented JSON through a temporary file and a
-// rename.
-func writeJSONAtomic(path string, v any) error {
-	b, err := json.MarshalIndent(v, "", "  ")
-	if err != nil {
-		return err
-	}
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
-	if err != nil {
-		return err
-	}
-	_, err = f.Write(append(b, '\n'))
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(f.Name(), path)
-	}
-	if err != nil {
-		os.Remove(f.Name())
-		return errors.Join(fmt.Errorf("writing %s", path), err)
-	}
 	return nil
 }

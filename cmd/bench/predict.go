@@ -1,18 +1,17 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"flag"
 	"fmt"
-	"os"
-	"path/filepath"
+	"io"
 	"slices"
 	"strconv"
 	"time"
 
 	"github.com/svmbench/svmbench/dataset"
 	"github.com/svmbench/svmbench/features"
+	"github.com/svmbench/svmbench/internal/atomicfile"
 	"github.com/svmbench/svmbench/svm"
 )
 
@@ -94,25 +93,20 @@ svm-predict writes them.`,
 	})
 }
 
+// writeLabels writes one predicted label a line, through a temporary file.
 func writeLabels(path string, pred []int) error {
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
+	err := atomicfile.Write(path, func(w io.Writer) error {
+		var line []byte
+		for _, p := range pred {
+			line = strconv.AppendInt(line[:0], int64(p), 10)
+			line = append(line, '\n')
+			if _, err := w.Write(line); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 	if err != nil {
-		return err
-	}
-	w := bufio.NewWriter(f)
-	for _, p := range pred {
-		w.WriteString(strconv.Itoa(p))
-		w.WriteByte('\n')
-	}
-	err = w.Flush()
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(f.Name(), path)
-	}
-	if err != nil {
-		os.Remove(f.Name())
 		return fmt.Errorf("writing %s: %w", path, err)
 	}
 	return nil
