@@ -41,10 +41,12 @@ DIR/grid-KERNEL-FEATURES.jsonl and synced; Ctrl-C keeps every finished cell and
 iteration cap (-max-iter, default 20·n): a capped fit is marked and scored.
 At the end the best cell (highest CV accuracy; ties: smaller C, smaller α or γ,
 c closer to 0, earlier cell) is retrained on all training data, saved as
-DIR/best-KERNEL-FEATURES.model, scored on the test data and recorded in
+DIR/svm-KERNEL-FEATURES.model, scored on the test data and recorded in
 DIR/best-KERNEL-FEATURES.json; the grid is printed as a table.
 
--shard I/N runs cells I, I+N, ... of the same cell order and writes no best
+-shard I/N runs cells I, I+N, ... of the same cell order (I counts from 0:
+shards 0/N … N-1/N cover the grid; a Kubernetes Indexed Job passes
+$JOB_COMPLETION_INDEX/N) and writes no best
 file; join shards with 'bench merge', then run this command again on the
 merged folder with -resume to retrain the best cell (no cell is recomputed).`,
 		Flags: func(fs *flag.FlagSet) func(context.Context, []string) error {
@@ -66,7 +68,7 @@ merged folder with -resume to retrain the best cell (no cell is recomputed).`,
 			fs.IntVar(&cfg.Workers, "workers", 0, "fits run at once (0: GOMAXPROCS, fewer if -mem requires)")
 			fs.BoolVar(&cfg.PSD, "psd", false, "record the smallest eigenvalue of each cell's kernel on a seeded sample (min_eigen)")
 			fs.IntVar(&cfg.PSDSample, "psd-sample", 1000, "sample size for -psd")
-			shard := fs.String("shard", "", "run shard `I/N` of the cell order (cells I, I+N, ...)")
+			shard := fs.String("shard", "", "run shard `I/N` of the cell order (cells I, I+N, ...; I from 0 to N-1)")
 			fs.StringVar(&cfg.Out, "out", "", "results `DIR` (required)")
 			fs.BoolVar(&cfg.Resume, "resume", false, "continue the grid journal in DIR, skipping finished cells")
 			fs.BoolVar(&cfg.NoRetrain, "no-retrain", false, "do not retrain the best cell on all training data")
