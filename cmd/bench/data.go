@@ -19,7 +19,7 @@ import (
 func init() {
 	register(&Command{
 		Name:      "data",
-		UsageLine: "data [-data SPEC] [-download] [-train N] [-test M] [-seed S] [-cache DIR]",
+		UsageLine: "data [-data SPEC] [-download] [-train N] [-test M] [-seed S] [-cache-dir DIR]",
 		Short:     "resolve and verify the data set; print its source, class counts and checksums",
 		Long: `Data resolves -data SPEC as every command does, reads and verifies the data
 (whole records, labels in range, values finite and 0–255 for images), then

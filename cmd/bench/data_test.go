@@ -242,7 +242,7 @@ func TestDataDownloadBadArchiveLeavesNothing(t *testing.T) {
 	}))
 	defer srv.Close()
 	cache := t.TempDir()
-	code, _, errs, _ := runBench(t, "data", "-download", "-cache", cache, "-url", srv.URL+"/cifar-10-binary.tar.gz")
+	code, _, errs, _ := runBench(t, "data", "-download", "-cache-dir", cache, "-url", srv.URL+"/cifar-10-binary.tar.gz")
 	if code != 1 {
 		t.Fatalf("exit %d, want 1: %s", code, errs)
 	}
@@ -252,7 +252,7 @@ func TestDataDownloadBadArchiveLeavesNothing(t *testing.T) {
 	}
 	// A bad cached archive is reported, with what to do.
 	os.WriteFile(filepath.Join(cache, "cifar-10-binary.tar.gz"), []byte("junk"), 0o644)
-	code, _, errs, _ = runBench(t, "data", "-download", "-cache", cache)
+	code, _, errs, _ = runBench(t, "data", "-download", "-cache-dir", cache)
 	if code != 1 {
 		t.Fatalf("bad cached archive: exit %d: %s", code, errs)
 	}

@@ -2,7 +2,7 @@ package main
 
 // Shared flags: every subcommand that reads data or makes features declares
 // them with addDataFlags and addFeatureFlags, so that -data, -train, -test,
-// -seed, -cache, -features and -cnn-model mean the same everywhere.
+// -seed, -cache-dir, -features and -cnn-model mean the same everywhere.
 //
 //	func init() {
 //		register(&Command{Name: "train", ..., Flags: func(fs *flag.FlagSet) func(context.Context, []string) error {
@@ -40,18 +40,18 @@ type dataFlags struct {
 	train int    // -train: training samples, 0 = all
 	test  int    // -test: test samples, 0 = all
 	seed  uint64 // -seed: subsets and synthetic data
-	cache string // -cache: download folder, "" = user cache
+	cache string // -cache-dir: download folder, "" = user cache
 	url   string // archive URL for downloads, "" = official (bench data -url)
 }
 
-// addDataFlags defines -data, -train, -test, -seed and -cache on fs.
+// addDataFlags defines -data, -train, -test, -seed and -cache-dir on fs.
 func addDataFlags(fs *flag.FlagSet) *dataFlags {
 	f := &dataFlags{}
 	fs.StringVar(&f.spec, "data", "auto", "data `SPEC`: auto ($CIFAR10_DIR, then the cache, then download), a CIFAR-10 folder, a .tar.gz,\nlibsvm:TRAIN,TEST, images:DIR, or synthetic[:N,M]")
 	fs.IntVar(&f.train, "train", 0, "use a balanced, seeded subset of `N` training samples (N/10 a class where possible); 0 = all")
 	fs.IntVar(&f.test, "test", 0, "use a balanced, seeded subset of `M` test samples; 0 = all")
 	fs.Uint64Var(&f.seed, "seed", 1, "`S` seeds the subsets and the synthetic data")
-	fs.StringVar(&f.cache, "cache", "", "download folder `DIR` (default: the user cache folder/svmbench)")
+	fs.StringVar(&f.cache, "cache-dir", "", "download folder `DIR` (default: the user cache folder/svmbench)")
 	return f
 }
 

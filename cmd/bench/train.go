@@ -23,7 +23,7 @@ import (
 func init() {
 	register(&Command{
 		Name:      "train",
-		UsageLine: "train [-data SPEC] -kernel sigmoid|rbf|linear|poly [-alpha α] [-coef0 c] [-gamma γ] [-degree d] -C C [-eps 1e-3] [-mem SIZE | -cache-mb MB] [-shrinking=true] [-features pixels] [-train N] -model FILE [-v]",
+		UsageLine: "train [-data SPEC] -kernel sigmoid|rbf|linear|poly [-alpha α] [-coef0 c] [-gamma γ] [-degree d] -C C [-eps 1e-3] [-mem SIZE | -cache MB] [-shrinking=true] [-features pixels] [-train N] -model FILE [-v]",
 		Short:     "train a C-SVC (LIBSVM's solver) and save it in LIBSVM's model format",
 		Long: `Train fits a C-SVC on the training split of -data with the features of
 -features, by SMO with LIBSVM's algorithm (second-order working sets,
@@ -50,8 +50,8 @@ memory of the process.`,
 			kf := addKernelFlags(fs)
 			c := fs.Float64("C", 1, "penalty `C` > 0")
 			eps := fs.Float64("eps", 1e-3, "stopping tolerance `ε` > 0 (LIBSVM's -e)")
-			mem := fs.String("mem", "", "kernel memory budget `SIZE` with a unit (512MiB, 12GiB); overrides -cache-mb")
-			cacheMB := fs.Float64("cache-mb", 200, "kernel memory budget in `MB` (MiB) of float32 values, as LIBSVM's -m")
+			mem := fs.String("mem", "", "kernel memory budget `SIZE` with a unit (512MiB, 12GiB); overrides -cache")
+			cacheMB := fs.Float64("cache", 200, "kernel memory budget in `MB` (MiB) of float32 values, as LIBSVM's -m")
 			shrinking := fs.Bool("shrinking", true, "use the shrinking heuristic (LIBSVM's -h)")
 			maxIter := fs.Int("max-iter", 0, "iteration cap `N` per sub-problem; 0 = max(1e7, 100·n)")
 			weights := fs.String("w", "", "class weights `LABEL:W,...` multiplying C (LIBSVM's -wLABEL W)")
@@ -86,7 +86,7 @@ memory of the process.`,
 					}
 					p.CacheMB = float64(b) / (1 << 20)
 				} else if *cacheMB <= 0 {
-					return usagef("-cache-mb %g: want a value > 0", *cacheMB)
+					return usagef("-cache %g: want a value > 0", *cacheMB)
 				}
 				if *maxIter < 0 {
 					return usagef("-max-iter %d: want ≥ 0", *maxIter)
