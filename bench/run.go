@@ -182,22 +182,19 @@ func Run(ctx context.Context, d *dataset.Dataset, cfg RunConfig) (*Results, erro
 	var path string
 	have := map[[2]string]bool{}
 	if cfg.Out != "" {
-		if err := os.MkdirAll(cfg.Out, 0o755); err != nil {
-			return nil, fmt.Errorf("bench: %w", err)
-		}
-		path = filepath.Join(cfg.Out, ResultsFile)
-		var old Results
-		err := ReadJSON(path, &old)
-		switch {
-		case errors.Is(err, fs.ErrNotExist):
-		case err != nil:
+		var old *Results
+		var err error
+		path, old, err = openResumable(cfg.Out, ResultsFile, cfg.Resume, func(old *Results) string {
+			if old.DataSHA256 == res.DataSHA256 {
+				return ""
+			}
+			return fmt.Sprintf("made on other data (%d/%d samples, sha256 %.12s…; now %d/%d, %.12s…)",
+				old.Manifest.TrainN, old.Manifest.TestN, old.DataSHA256, res.Manifest.TrainN, res.Manifest.TestN, res.DataSHA256)
+		})
+		if err != nil {
 			return nil, err
-		case !cfg.Resume:
-			return nil, fmt.Errorf("bench: %s: %w", path, ErrExists)
-		case old.DataSHA256 != res.DataSHA256:
-			return nil, fmt.Errorf("bench: cannot resume: %w", &MismatchError{File: path, Why: fmt.Sprintf("made on other data (%d/%d samples, sha256 %.12s…; now %d/%d, %.12s…)",
-				old.Manifest.TrainN, old.Manifest.TestN, old.DataSHA256, res.Manifest.TrainN, res.Manifest.TestN, res.DataSHA256)})
-		default:
+		}
+		if old != nil {
 			res.Results = old.Results
 			for _, r := range old.Results {
 				have[[2]string{r.Model, r.Features}] = true
@@ -606,21 +603,18 @@ func RunScaling(ctx context.Context, d *dataset.Dataset, cfg ScalingConfig) (*Sc
 	have := map[string]bool{}
 	key := func(m string, n int) string { return fmt.Sprintf("%s/%d", m, n) }
 	if cfg.Out != "" {
-		if err := os.MkdirAll(cfg.Out, 0o755); err != nil {
-			return nil, fmt.Errorf("bench: %w", err)
-		}
-		path = filepath.Join(cfg.Out, ScalingFile)
-		var old Scaling
-		err := ReadJSON(path, &old)
-		switch {
-		case errors.Is(err, fs.ErrNotExist):
-		case err != nil:
+		var old *Scaling
+		var err error
+		path, old, err = openResumable(cfg.Out, ScalingFile, cfg.Resume, func(old *Scaling) string {
+			if old.DataSHA256 == out.DataSHA256 {
+				return ""
+			}
+			return "made on other data"
+		})
+		if err != nil {
 			return nil, err
-		case !cfg.Resume:
-			return nil, fmt.Errorf("bench: %s: %w", path, ErrExists)
-		case old.DataSHA256 != out.DataSHA256:
-			return nil, fmt.Errorf("bench: cannot resume: %w", &MismatchError{File: path, Why: "made on other data"})
-		default:
+		}
+		if old != nil {
 			out.Points = old.Points
 			for _, p := range old.Points {
 				if p.Features == fname {
@@ -681,4 +675,29 @@ func cmpString(v, def string) string {
 		return def
 	}
 	return v
+}
+
+// openResumable returns the path of the results file name in dir (made if
+// need be) and the results a previous run left there, if any. A previous
+// file is refused unless resume is set and mismatch, given it, returns ""
+// (it says why the file cannot be resumed otherwise).
+func openResumable[T any](dir, name string, resume bool, mismatch func(old *T) string) (string, *T, error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return "", nil, fmt.Errorf("bench: %w", err)
+	}
+	path := filepath.Join(dir, name)
+	old := new(T)
+	err := ReadJSON(path, old)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return path, nil, nil
+	case err != nil:
+		return "", nil, err
+	case !resume:
+		return "", nil, fmt.Errorf("bench: %s: %w", path, ErrExists)
+	}
+	if why := mismatch(old); why != "" {
+		return "", nil, fmt.Errorf("bench: cannot resume: %w", &MismatchError{File: path, Why: why})
+	}
+	return path, old, nil
 }
