@@ -56,16 +56,17 @@ func main() {
 
 // run executes one command line and returns the exit status.
 func run(ctx context.Context, args []string, stderr io.Writer) int {
-	if len(args) == 0 {
+	// No command, or flags first (bench -profile full): the default command.
+	if len(args) == 0 || (strings.HasPrefix(args[0], "-") && !isHelp(args[0])) {
 		if _, ok := commands[defaultCommand]; ok {
-			args = []string{defaultCommand}
+			args = append([]string{defaultCommand}, args...)
 		} else {
 			printCommands(stderr)
 			return 2
 		}
 	}
 	name := args[0]
-	if name == "help" || name == "-h" || name == "-help" || name == "--help" {
+	if name == "help" || isHelp(name) {
 		if len(args) > 1 {
 			if c, ok := commands[args[1]]; ok {
 				printUsage(stderr, c, true)
@@ -137,3 +138,5 @@ func printUsage(w io.Writer, c *Command, long bool) {
 	fmt.Fprintln(w, "\nFlags:")
 	fs.PrintDefaults()
 }
+
+func isHelp(arg string) bool { return arg == "-h" || arg == "-help" || arg == "--help" }

@@ -81,3 +81,16 @@ func TestAllSyntheticResumes(t *testing.T) {
 		t.Errorf("rerun with other -train: exit %d, %q; want a refusal naming other settings", code, errs)
 	}
 }
+
+// Flags without a command go to the main job, as `bench -data synthetic`
+// in the README does; help flags still print the command list.
+func TestFlagsWithoutCommandRunDefault(t *testing.T) {
+	code, _, errs, _ := runBench(t, "-profile", "bogus")
+	if code != 2 || !strings.Contains(errs, "bench all") {
+		t.Errorf("bench -profile bogus: exit %d, stderr %q; want the main job's usage error (exit 2)", code, errs)
+	}
+	code, _, errs, _ = runBench(t, "-h")
+	if code != 0 || !strings.Contains(errs, "Commands:") {
+		t.Errorf("bench -h: exit %d, stderr %q; want the command list", code, errs)
+	}
+}
