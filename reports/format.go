@@ -68,8 +68,8 @@ var paramOrder = []string{"alpha", "coef0", "gamma", "degree", "C", "epochs", "l
 // paramSymbol is how a parameter is written for people.
 var paramSymbol = map[string]string{"alpha": "α", "coef0": "c", "gamma": "γ", "degree": "d"}
 
-// paramString writes a parameter map as "α=2^-11 c=-0.5 C=8".
-func paramString(p map[string]float64) string {
+// paramKeys returns p's keys in paramOrder, unknown ones after in name order.
+func paramKeys(p map[string]float64) []string {
 	keys := make([]string, 0, len(p))
 	for k := range p {
 		keys = append(keys, k)
@@ -81,6 +81,12 @@ func paramString(p map[string]float64) string {
 		}
 		return keys[i] < keys[j]
 	})
+	return keys
+}
+
+// paramString writes a parameter map as "α=2^-11 c=-0.5 C=8".
+func paramString(p map[string]float64) string {
+	keys := paramKeys(p)
 	var b strings.Builder
 	for _, k := range keys {
 		if b.Len() > 0 {
@@ -97,17 +103,7 @@ func paramString(p map[string]float64) string {
 
 // paramRaw writes a parameter map for CSV: "alpha=0.00048828125;C=8".
 func paramRaw(p map[string]float64) string {
-	keys := make([]string, 0, len(p))
-	for k := range p {
-		keys = append(keys, k)
-	}
-	sort.Slice(keys, func(i, j int) bool {
-		oi, oj := orderOf(paramOrder, keys[i]), orderOf(paramOrder, keys[j])
-		if oi != oj {
-			return oi < oj
-		}
-		return keys[i] < keys[j]
-	})
+	keys := paramKeys(p)
 	parts := make([]string, len(keys))
 	for i, k := range keys {
 		parts[i] = k + "=" + raw(p[k])
