@@ -6,7 +6,7 @@ import (
 
 	"github.com/svmbench/svmbench/dataset"
 	"github.com/svmbench/svmbench/features"
-	"github.com/svmbench/svmbench/internal/linalg"
+	"github.com/svmbench/svmbench/matrix"
 )
 
 // BenchmarkGridSigmoid1000x3072 runs a 5-fold sigmoid grid of 4 α × 2 c ×
@@ -23,11 +23,11 @@ func BenchmarkGridSigmoid1000x3072(b *testing.B) {
 	a, _ := ParseRange("2^-15:2^-9:2")
 	n := int64(train.Rows)
 	nt := n * 4 / 5
-	perFit := linalg.Bytes(int(nt), int(nt)) + linalg.Bytes(int(n-nt), int(nt)) + svmWorkBytes(int(nt))
+	perFit := matrix.Bytes(int(nt), int(nt)) + matrix.Bytes(int(n-nt), int(nt)) + svmWorkBytes(int(nt))
 	for _, mode := range []struct {
 		name string
 		mem  int64
-	}{{"shared", 1 << 30}, {"perfold", linalg.Bytes(int(n), int(n)) + 2*perFit + 1}} {
+	}{{"shared", 1 << 30}, {"perfold", matrix.Bytes(int(n), int(n)) + 2*perFit + 1}} {
 		b.Run(mode.name, func(b *testing.B) {
 			for b.Loop() {
 				cfg := GridConfig{Alpha: a, Coef0: Values(-1, 0), C: Values(2, 8), NoRetrain: true, MemBytes: mode.mem}

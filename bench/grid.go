@@ -22,8 +22,8 @@ import (
 	"time"
 
 	"github.com/svmbench/svmbench/dataset"
-	"github.com/svmbench/svmbench/internal/linalg"
 	"github.com/svmbench/svmbench/kernels"
+	"github.com/svmbench/svmbench/matrix"
 )
 
 // GridConfig is a cross-validated grid search: one kernel on one feature
@@ -265,7 +265,7 @@ func DefaultMemBytes() int64 {
 }
 
 // spec describes cfg on training data x, y for the spec file.
-func (cfg *GridConfig) spec(x *linalg.Matrix, y []int, nCells int, m Manifest) GridSpec {
+func (cfg *GridConfig) spec(x *matrix.Matrix, y []int, nCells int, m Manifest) GridSpec {
 	sr := func(r Range, used bool) SpecRange {
 		if !used {
 			return SpecRange{}
@@ -294,7 +294,7 @@ func (cfg *GridConfig) spec(x *linalg.Matrix, y []int, nCells int, m Manifest) G
 }
 
 // TrainDigest is the GridSpec.TrainSHA256 of features x and labels y.
-func TrainDigest(x *linalg.Matrix, y []int) string {
+func TrainDigest(x *matrix.Matrix, y []int) string {
 	h := sha256.New()
 	buf := make([]byte, 0, 4*x.Cols)
 	for i := 0; i < x.Rows; i++ {
@@ -354,7 +354,7 @@ type fitResult struct {
 // (nil for a shard, or when no cell finished) and the cells of this run
 // in cell order, resumed ones included. On cancellation it returns the
 // cells finished so far with ctx's error; they are in the journal.
-func Grid(ctx context.Context, d *dataset.Dataset, train, test *linalg.Matrix, cfg GridConfig) (*Best, []GridCell, error) {
+func Grid(ctx context.Context, d *dataset.Dataset, train, test *matrix.Matrix, cfg GridConfig) (*Best, []GridCell, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, nil, err
 	}
@@ -507,7 +507,7 @@ func checkFoldable(y []int, k int) error {
 // runCells cross-validates the cells todo on x, y and emits each finished
 // cell. Inner products are computed once; every fit takes its fold Gram
 // and validation block from them.
-func runCells(ctx context.Context, x *linalg.Matrix, y []int, todo []GridCell, cfg *GridConfig, resumed int64, emit func(GridCell) error) error {
+func runCells(ctx context.Context, x *matrix.Matrix, y []int, todo []GridCell, cfg *GridConfig, resumed int64, emit func(GridCell) error) error {
 	k := cfg.Folds
 	total := (resumed + int64(len(todo))) * int64(k)
 	var doneFits int64 = resumed * int64(k)
@@ -545,8 +545,8 @@ func runCells(ctx context.Context, x *linalg.Matrix, y []int, todo []GridCell, c
 	// kernel's n×n Gram matrix, derived once and gathered from by all of
 	// the group's fits: (k−1)× fewer kernel evaluations. At most one group
 	// Gram per fit running is alive.
-	dotBytes := linalg.Bytes(n, n)
-	perFit := linalg.Bytes(maxTr, maxTr) + linalg.Bytes(maxVal, maxTr) + svmWorkBytes(maxTr)
+	dotBytes := matrix.Bytes(n, n)
+	perFit := matrix.Bytes(maxTr, maxTr) + matrix.Bytes(maxVal, maxTr) + svmWorkBytes(maxTr)
 	want := cfg.Workers
 	if want == 0 {
 		want = runtime.GOMAXPROCS(0)
@@ -567,8 +567,8 @@ func runCells(ctx context.Context, x *linalg.Matrix, y []int, todo []GridCell, c
 	if rowsMode {
 		// The cache: at least the fold's whole kernel matrix or 64 MiB,
 		// whichever is less.
-		minCache := min(64<<20, linalg.Bytes(maxTr, maxTr))
-		rows := linalg.Bytes(maxTr, x.Cols) + linalg.Bytes(maxVal, x.Cols) + svmWorkBytes(maxTr)
+		minCache := min(64<<20, matrix.Bytes(maxTr, maxTr))
+		rows := matrix.Bytes(maxTr, x.Cols) + matrix.Bytes(maxVal, x.Cols) + svmWorkBytes(maxTr)
 		workers = int(min(cfg.MemBytes/(rows+minCache), int64(want)))
 		if workers < 1 {
 			return fmt.Errorf("bench: Grid: %d training samples need %s per fit (fold rows and a minimal kernel cache), more than the memory budget of %s: lower the training size or raise the budget",
@@ -599,7 +599,7 @@ func runCells(ctx context.Context, x *linalg.Matrix, y []int, todo []GridCell, c
 	// Groups: runs of consecutive cells with the same kernel.
 	type group struct {
 		once sync.Once
-		g    *linalg.Matrix
+		g    *matrix.Matrix
 		left int // fits not finished, guarded by mu
 	}
 	cellGroup := make([]*group, len(todo))
@@ -682,16 +682,16 @@ func runCells(ctx context.Context, x *linalg.Matrix, y []int, todo []GridCell, c
 				} else if maxIter < 0 {
 					maxIter = 0
 				}
-				var g, vb *linalg.Matrix
+				var g, vb *matrix.Matrix
 				grp := cellGroup[t.cell]
 				if rowsMode {
-					g = linalg.NewFrom(len(tr), x.Cols, gbuf[:len(tr)*x.Cols])
-					vb = linalg.NewFrom(len(val), x.Cols, vbuf[:len(val)*x.Cols])
+					g = matrix.NewFrom(len(tr), x.Cols, gbuf[:len(tr)*x.Cols])
+					vb = matrix.NewFrom(len(val), x.Cols, vbuf[:len(val)*x.Cols])
 					gatherRows(g, x, tr)
 					gatherRows(vb, x, val)
 				} else {
-					g = linalg.NewFrom(len(tr), len(tr), gbuf[:len(tr)*len(tr)])
-					vb = linalg.NewFrom(len(val), len(tr), vbuf[:len(val)*len(tr)])
+					g = matrix.NewFrom(len(tr), len(tr), gbuf[:len(tr)*len(tr)])
+					vb = matrix.NewFrom(len(val), len(tr), vbuf[:len(val)*len(tr)])
 				}
 				args := fitArgs{k: g, val: vb, y: ytr[t.fold], pred: pred[:len(val)],
 					kern: kern, c: c.C, tol: cfg.Tol, maxIter: maxIter, workers: inner, cacheMB: cacheMB}
@@ -699,7 +699,7 @@ func runCells(ctx context.Context, x *linalg.Matrix, y []int, todo []GridCell, c
 				case rowsMode:
 				case grouped:
 					grp.once.Do(func() {
-						grp.g = linalg.NewFrom(n, n, getBuf())
+						grp.g = matrix.NewFrom(n, n, getBuf())
 						dg.Gram(grp.g, kern, nil, nil)
 					})
 					gather(g, grp.g, tr, tr)
@@ -808,7 +808,7 @@ feed:
 }
 
 // gather sets dst[i][j] = src[rows[i]][cols[j]].
-func gather(dst, src *linalg.Matrix, rows, cols []int) {
+func gather(dst, src *matrix.Matrix, rows, cols []int) {
 	for i, r := range rows {
 		s := src.Row(r)
 		d := dst.Row(i)
@@ -819,7 +819,7 @@ func gather(dst, src *linalg.Matrix, rows, cols []int) {
 }
 
 // gatherRows sets row i of dst to row rows[i] of src.
-func gatherRows(dst, src *linalg.Matrix, rows []int) {
+func gatherRows(dst, src *matrix.Matrix, rows []int) {
 	for i, r := range rows {
 		copy(dst.Row(i), src.Row(r))
 	}

@@ -13,7 +13,7 @@ import (
 	"testing"
 
 	"github.com/svmbench/svmbench/dataset"
-	"github.com/svmbench/svmbench/internal/linalg"
+	"github.com/svmbench/svmbench/matrix"
 )
 
 func TestParseRange(t *testing.T) {
@@ -175,7 +175,7 @@ func blobs(k, n, d int, seed uint64) *dataset.Dataset {
 		}
 	}
 	mk := func(per int) dataset.Split {
-		x := linalg.New(k*per, d)
+		x := matrix.New(k*per, d)
 		y := make([]int, k*per)
 		for i := range y {
 			c := i % k
@@ -475,7 +475,7 @@ func TestGridPSD(t *testing.T) {
 	c := cells[len(cells)-1]
 	k, _ := CellKernel(c)
 	p := newPSDCache(d.Train.X, 40, cfg.Seed)
-	g := linalg.New(40, 40)
+	g := matrix.New(40, 40)
 	for i, a := range p.sample {
 		for j, b := range p.sample {
 			g.Set(i, j, float32(k.Eval(d.Train.X.Row(a), d.Train.X.Row(b))))

@@ -8,8 +8,8 @@ import (
 
 	"gonum.org/v1/gonum/mat"
 
-	"github.com/svmbench/svmbench/internal/linalg"
 	"github.com/svmbench/svmbench/kernels"
+	"github.com/svmbench/svmbench/matrix"
 )
 
 // psdCache computes the smallest eigenvalue of a kernel's Gram matrix on
@@ -28,7 +28,7 @@ type psdEntry struct {
 	err  error
 }
 
-func newPSDCache(x *linalg.Matrix, size int, seed uint64) *psdCache {
+func newPSDCache(x *matrix.Matrix, size int, seed uint64) *psdCache {
 	n := x.Rows
 	rng := rand.New(rand.NewPCG(seed, 0x707364)) // "psd"
 	s := rng.Perm(n)[:min(size, n)]
@@ -46,7 +46,7 @@ func (p *psdCache) minEigen(k kernels.DotKernel) (float64, error) {
 	p.mu.Unlock()
 	e.once.Do(func() {
 		m := len(p.sample)
-		g := linalg.New(m, m)
+		g := matrix.New(m, m)
 		p.dg.Gram(g, k, nil, nil)
 		e.v, e.err = minEigenSym(g)
 	})
@@ -55,7 +55,7 @@ func (p *psdCache) minEigen(k kernels.DotKernel) (float64, error) {
 
 // minEigenSym returns the smallest eigenvalue of the symmetric matrix g
 // (float64 arithmetic, LAPACK's dsyev through gonum).
-func minEigenSym(g *linalg.Matrix) (float64, error) {
+func minEigenSym(g *matrix.Matrix) (float64, error) {
 	m := g.Rows
 	s := mat.NewSymDense(m, nil)
 	for i := 0; i < m; i++ {

@@ -22,7 +22,7 @@ import (
 	"github.com/svmbench/svmbench/cnn"
 	"github.com/svmbench/svmbench/dataset"
 	"github.com/svmbench/svmbench/features"
-	"github.com/svmbench/svmbench/internal/linalg"
+	"github.com/svmbench/svmbench/matrix"
 	"github.com/svmbench/svmbench/svm"
 )
 
@@ -344,13 +344,13 @@ func cellParams(c GridCell) map[string]float64 {
 
 // trainSVM trains model (svm-KERNEL) with cell's parameters and measures
 // it.
-func trainSVM(ctx context.Context, x *linalg.Matrix, y []int, c GridCell, tol float64, memBytes int64, progress func(done, total int64)) (*svm.Model, float64, uint64, error) {
+func trainSVM(ctx context.Context, x *matrix.Matrix, y []int, c GridCell, tol float64, memBytes int64, progress func(done, total int64)) (*svm.Model, float64, uint64, error) {
 	kern, err := CellKernel(c)
 	if err != nil {
 		return nil, 0, 0, err
 	}
 	n := x.Rows
-	cache := float64(min(memBytes, linalg.Bytes(n, n)+linalg.Bytes(n, n)/8)) / (1 << 20)
+	cache := float64(min(memBytes, matrix.Bytes(n, n)+matrix.Bytes(n, n)/8)) / (1 << 20)
 	var m *svm.Model
 	var secs float64
 	peak := peakHeap(func() {
@@ -361,7 +361,7 @@ func trainSVM(ctx context.Context, x *linalg.Matrix, y []int, c GridCell, tol fl
 	return m, secs, peak, err
 }
 
-func runSVM(ctx context.Context, d *dataset.Dataset, train, test *linalg.Matrix, model, fname string, cfg RunConfig) (ModelResult, error) {
+func runSVM(ctx context.Context, d *dataset.Dataset, train, test *matrix.Matrix, model, fname string, cfg RunConfig) (ModelResult, error) {
 	c, _, err := SVMParams(model, fname, train.Cols, cfg.ParamsDir)
 	if err != nil {
 		return ModelResult{}, err
@@ -628,7 +628,7 @@ func RunScaling(ctx context.Context, d *dataset.Dataset, cfg ScalingConfig) (*Sc
 		if err != nil {
 			return out, fmt.Errorf("bench: %w", err)
 		}
-		var train, test *linalg.Matrix
+		var train, test *matrix.Matrix
 		for _, m := range rc.Models {
 			if have[key(m, n)] {
 				continue

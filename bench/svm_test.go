@@ -16,7 +16,7 @@ import (
 
 	"github.com/svmbench/svmbench/dataset"
 	"github.com/svmbench/svmbench/features"
-	"github.com/svmbench/svmbench/internal/linalg"
+	"github.com/svmbench/svmbench/matrix"
 )
 
 // firstPerClass returns the first per samples of each class of s, in data
@@ -41,7 +41,7 @@ var (
 
 // smallData is CIFAR-10 (first per a class of each split) when CIFAR10_DIR
 // is set, else the synthetic data set; the features are pixels/255.
-func smallData(t *testing.T, perTrain, perTest int) (*dataset.Dataset, *linalg.Matrix, *linalg.Matrix) {
+func smallData(t *testing.T, perTrain, perTest int) (*dataset.Dataset, *matrix.Matrix, *matrix.Matrix) {
 	t.Helper()
 	var d *dataset.Dataset
 	if dir := os.Getenv("CIFAR10_DIR"); dir != "" {
@@ -114,7 +114,7 @@ func TestGridEndToEnd(t *testing.T) {
 
 // writeLIBSVM writes x, y in LIBSVM's text format with 1-based indices,
 // omitting zeros, values with float32 precision.
-func writeLIBSVM(t *testing.T, path string, x *linalg.Matrix, y []int) {
+func writeLIBSVM(t *testing.T, path string, x *matrix.Matrix, y []int) {
 	f, err := os.Create(path)
 	if err != nil {
 		t.Fatal(err)

@@ -5,8 +5,8 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/svmbench/svmbench/internal/linalg"
 	"github.com/svmbench/svmbench/kernels"
+	"github.com/svmbench/svmbench/matrix"
 	"github.com/svmbench/svmbench/svm"
 )
 
@@ -15,7 +15,7 @@ import (
 // For fitRows, k and val are instead the fold's training and validation
 // samples (rows).
 type fitArgs struct {
-	k, val  *linalg.Matrix
+	k, val  *matrix.Matrix
 	y, pred []int
 	kern    kernels.DotKernel
 	c, tol  float64
@@ -73,14 +73,14 @@ type retrained struct {
 // retrainBest trains cell c on all of x, y with the solver's default
 // iteration cap, saves the model to modelPath (when not ""), and scores
 // it on the test data.
-func retrainBest(ctx context.Context, c GridCell, x *linalg.Matrix, y []int, test *linalg.Matrix, ytest []int, tol float64, memBytes int64, modelPath string) (retrained, error) {
+func retrainBest(ctx context.Context, c GridCell, x *matrix.Matrix, y []int, test *matrix.Matrix, ytest []int, tol float64, memBytes int64, modelPath string) (retrained, error) {
 	kern, err := CellKernel(c)
 	if err != nil {
 		return retrained{}, err
 	}
 	n := x.Rows
 	// Let the solver hold the whole Gram matrix when the budget allows.
-	cache := float64(min(memBytes, linalg.Bytes(n, n)+linalg.Bytes(n, n)/8)) / (1 << 20)
+	cache := float64(min(memBytes, matrix.Bytes(n, n)+matrix.Bytes(n, n)/8)) / (1 << 20)
 	t0 := time.Now()
 	m, err := svm.Train(ctx, x, y, svm.Params{Kernel: kern, C: c.C, Tol: tol, CacheMB: max(cache, 1)})
 	if err != nil {

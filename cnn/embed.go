@@ -5,7 +5,7 @@ import (
 
 	"github.com/svmbench/svmbench/dataset"
 	"github.com/svmbench/svmbench/features"
-	"github.com/svmbench/svmbench/internal/linalg"
+	"github.com/svmbench/svmbench/matrix"
 )
 
 // Embedder is the "cnn" feature set: the activations that a trained
@@ -66,7 +66,7 @@ func (e *Embedder) Dim() int {
 
 // Extract returns one row of embeddings per sample of s, whose rows are raw
 // images of shape img (0–255, channel planes).
-func (e *Embedder) Extract(s *dataset.Split, img *dataset.ImageShape) (*linalg.Matrix, error) {
+func (e *Embedder) Extract(s *dataset.Split, img *dataset.ImageShape) (*matrix.Matrix, error) {
 	shapes, err := e.Net.Shapes()
 	if err != nil {
 		return nil, err
@@ -84,7 +84,7 @@ func (e *Embedder) Extract(s *dataset.Split, img *dataset.ImageShape) (*linalg.M
 		return nil, err
 	}
 	d := shapes[e.Layer].Size()
-	out := linalg.New(s.X.Rows, d)
+	out := matrix.New(s.X.Rows, d)
 	if s.X.Rows == 0 {
 		return out, nil
 	}

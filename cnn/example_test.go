@@ -7,7 +7,7 @@ import (
 
 	"github.com/svmbench/svmbench/cnn"
 	"github.com/svmbench/svmbench/dataset"
-	"github.com/svmbench/svmbench/internal/linalg"
+	"github.com/svmbench/svmbench/matrix"
 )
 
 // A small network learns to tell bright 4×4 images from dark ones.
@@ -19,7 +19,7 @@ func Example() {
 	}}
 	net.Init(rng)
 
-	x := linalg.New(40, 16)
+	x := matrix.New(40, 16)
 	y := make([]int, 40)
 	for i := range y {
 		y[i] = i % 2

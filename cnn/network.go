@@ -5,7 +5,7 @@ import (
 	"math/rand/v2"
 	"runtime"
 
-	"github.com/svmbench/svmbench/internal/linalg"
+	"github.com/svmbench/svmbench/matrix"
 )
 
 // Network is a feed-forward network: a list of layers applied in order to
@@ -139,7 +139,7 @@ func newWorkspace(n *Network, shapes []Shape, maxN int, train bool) *workspace {
 
 // load writes rows idx of x (raw samples in channel planes, 0–255) into the
 // input buffer as channel-last values scaled by 1/255.
-func (w *workspace) load(x *linalg.Matrix, idx []int, in Shape) {
+func (w *workspace) load(x *matrix.Matrix, idx []int, in Shape) {
 	hw := in.H * in.W
 	dst := w.acts[0]
 	const scale = 1.0 / 255
@@ -237,7 +237,7 @@ func workersFor(requested, m int) int {
 // per worker and hands each worker's outputs to emit.
 type evalTask struct {
 	net   *Network
-	x     *linalg.Matrix
+	x     *matrix.Matrix
 	upTo  int // layer whose output is wanted (len(Layers) for the scores)
 	emit  func(row int, out []float32)
 	rows  []int // scratch index list per worker
@@ -271,7 +271,7 @@ func (t *evalTask) run(i int, w *workspace) {
 // eval runs the first upTo layers over every row of x with the workers of
 // p, calling emit once per row (concurrently from different workers, each
 // with distinct rows).
-func (n *Network) eval(p *pool, x *linalg.Matrix, upTo int, emit func(row int, out []float32)) {
+func (n *Network) eval(p *pool, x *matrix.Matrix, upTo int, emit func(row int, out []float32)) {
 	maxN := p.ws[0].maxN
 	t := &evalTask{net: n, x: x, upTo: upTo, emit: emit,
 		rows: make([]int, maxN*len(p.ws)), per: maxN, total: x.Rows}
@@ -280,7 +280,7 @@ func (n *Network) eval(p *pool, x *linalg.Matrix, upTo int, emit func(row int, o
 	}
 }
 
-func (n *Network) checkInput(x *linalg.Matrix) error {
+func (n *Network) checkInput(x *matrix.Matrix) error {
 	if x == nil {
 		return fmt.Errorf("cnn: nil input matrix")
 	}
@@ -297,7 +297,7 @@ const evalBatch = 100
 // row of x. Rows hold raw samples as dataset.Split.X does: intensities
 // 0–255 in channel planes, scaled by 1/255 here. It uses GOMAXPROCS
 // workers.
-func (n *Network) Predict(dst []int, x *linalg.Matrix) error {
+func (n *Network) Predict(dst []int, x *matrix.Matrix) error {
 	shapes, err := n.Shapes()
 	if err != nil {
 		return err

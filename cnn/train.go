@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/svmbench/svmbench/dataset"
-	"github.com/svmbench/svmbench/internal/linalg"
+	"github.com/svmbench/svmbench/matrix"
 )
 
 // NoMomentum as TrainConfig.Momentum gives plain SGD.
@@ -112,7 +112,7 @@ type trainer struct {
 	params  [][]float32 // every parameter, layer by layer
 	grads   [][][]float32
 	vel     [][]float32
-	x       *linalg.Matrix
+	x       *matrix.Matrix
 	y       []int
 	batch   []int // rows of the current mini-batch
 	counts  []int // samples per worker in the current step
@@ -120,7 +120,7 @@ type trainer struct {
 	upd     update
 }
 
-func newTrainer(net *Network, x *linalg.Matrix, y []int, cfg TrainConfig) (*trainer, error) {
+func newTrainer(net *Network, x *matrix.Matrix, y []int, cfg TrainConfig) (*trainer, error) {
 	shapes, err := net.Shapes()
 	if err != nil {
 		return nil, err

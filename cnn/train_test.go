@@ -11,13 +11,13 @@ import (
 	"testing"
 
 	"github.com/svmbench/svmbench/dataset"
-	"github.com/svmbench/svmbench/internal/linalg"
+	"github.com/svmbench/svmbench/matrix"
 )
 
 // randImages returns n raw images (0–255, channel planes) of shape s with
 // labels in [0, classes).
 func randImages(rng *rand.Rand, n int, s Shape, classes int) *dataset.Split {
-	x := linalg.New(n, s.Size())
+	x := matrix.New(n, s.Size())
 	for i := range x.Data {
 		x.Data[i] = float32(rng.IntN(256))
 	}
@@ -287,12 +287,12 @@ func TestBadSettings(t *testing.T) {
 	labels.Y[3] = 7
 	_, err = Fit(ctx, net, labels, nil, img, TrainConfig{Epochs: 1})
 	bad("label out of range", err)
-	_, err = Fit(ctx, net, &dataset.Split{X: linalg.New(0, 192)}, nil, img, TrainConfig{})
+	_, err = Fit(ctx, net, &dataset.Split{X: matrix.New(0, 192)}, nil, img, TrainConfig{})
 	bad("empty training split", err)
-	_, err = Fit(ctx, net, data, &dataset.Split{X: linalg.New(2, 5), Y: []int{0, 1}}, img, TrainConfig{Epochs: 1})
+	_, err = Fit(ctx, net, data, &dataset.Split{X: matrix.New(2, 5), Y: []int{0, 1}}, img, TrainConfig{Epochs: 1})
 	bad("test split of the wrong width", err)
 	bad("Predict dst length", net.Predict(make([]int, 3), data.X))
-	bad("Predict wrong width", net.Predict(make([]int, 2), linalg.New(2, 5)))
+	bad("Predict wrong width", net.Predict(make([]int, 2), matrix.New(2, 5)))
 	bad("Predict nil", net.Predict(nil, nil))
 	_, err = NewSeed("sigmoid", rng)
 	bad("unknown variant", err)
@@ -313,7 +313,7 @@ func TestBadSettings(t *testing.T) {
 		bad(b.Name+" Shapes", err)
 		_, err = b.Marshal()
 		bad(b.Name+" Marshal", err)
-		bad(b.Name+" Predict", b.Predict(make([]int, 1), linalg.New(1, 192)))
+		bad(b.Name+" Predict", b.Predict(make([]int, 1), matrix.New(1, 192)))
 		_, err = NewEmbedder(b)
 		bad(b.Name+" NewEmbedder", err)
 	}

@@ -20,7 +20,7 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/svmbench/svmbench/internal/linalg"
+	"github.com/svmbench/svmbench/matrix"
 )
 
 // The CIFAR-10 binary format: each record is one label byte (0–9) followed
@@ -98,8 +98,8 @@ func decodeBatch(x []float32, y []int, raw []byte) {
 }
 
 // newImages returns a zeroed n×3072 matrix, advised to use huge pages.
-func newImages(n int) *linalg.Matrix {
-	m := linalg.New(n, cifarPixels)
+func newImages(n int) *matrix.Matrix {
+	m := matrix.New(n, cifarPixels)
 	adviseHuge(m.Data)
 	return m
 }
@@ -377,7 +377,7 @@ func readArchive(ctx context.Context, file, wantMD5 string, progress func(done, 
 	}
 	var wg sync.WaitGroup
 	defer wg.Wait()
-	var trainX *linalg.Matrix
+	var trainX *matrix.Matrix
 	var trainY []int
 	perBatch := -1 // records per training batch, guessed from the first
 	var testSplit Split

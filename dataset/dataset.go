@@ -3,7 +3,7 @@ package dataset
 import (
 	"fmt"
 
-	"github.com/svmbench/svmbench/internal/linalg"
+	"github.com/svmbench/svmbench/matrix"
 )
 
 // ImageShape is the shape of image samples. Pixels are stored in channel
@@ -28,7 +28,7 @@ type Split struct {
 	// X holds one sample per row. For images the values are raw
 	// intensities 0–255 (features.Pixels scales them to [0, 1]); for
 	// LIBSVM text data they are the values of the file.
-	X *linalg.Matrix
+	X *matrix.Matrix
 	// Y holds the integer class label of each row.
 	Y []int
 }

@@ -8,7 +8,7 @@ import (
 	"os"
 
 	"github.com/svmbench/svmbench/dataset"
-	"github.com/svmbench/svmbench/internal/linalg"
+	"github.com/svmbench/svmbench/matrix"
 )
 
 // Load a data set by spec, draw a balanced subset and split it into
@@ -51,7 +51,7 @@ func Example() {
 }
 
 func ExampleWriteLIBSVM() {
-	x := linalg.NewFrom(2, 3, []float32{0.5, 0, 0.1, 0, 0, 0})
+	x := matrix.NewFrom(2, 3, []float32{0.5, 0, 0.1, 0, 0, 0})
 	if err := dataset.WriteLIBSVM(os.Stdout, x, []int{1, -1}); err != nil {
 		log.Fatal(err)
 	}

@@ -19,7 +19,7 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/svmbench/svmbench/internal/linalg"
+	"github.com/svmbench/svmbench/matrix"
 )
 
 // imageFile is one image of an images:DIR data set.
@@ -161,7 +161,7 @@ func listImages(dir, split string, classes []string, label map[string]int) ([]im
 // readImages decodes files into a split, in parallel; firstName names the
 // image whose shape all must have.
 func readImages(ctx context.Context, dir, split string, files []imageFile, shape ImageShape, firstName string) (Split, FileSum, error) {
-	s := Split{X: linalg.New(len(files), shape.Size()), Y: make([]int, len(files))}
+	s := Split{X: matrix.New(len(files), shape.Size()), Y: make([]int, len(files))}
 	sums := make([][sha256.Size]byte, len(files))
 	sizes := make([]int64, len(files))
 	errs := make([]error, len(files))

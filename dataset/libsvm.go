@@ -14,7 +14,7 @@ import (
 	"strconv"
 
 	"github.com/svmbench/svmbench/internal/atomicfile"
-	"github.com/svmbench/svmbench/internal/linalg"
+	"github.com/svmbench/svmbench/matrix"
 )
 
 // MaxLIBSVMIndex is the largest feature index the LIBSVM reader accepts.
@@ -158,12 +158,12 @@ func parseLabel(f []byte) (int, string) {
 }
 
 // dense expands s into a len(labels)×cols matrix (cols ≥ s.maxIdx).
-func (s *sparseRows) dense(name string, cols int) (*linalg.Matrix, error) {
+func (s *sparseRows) dense(name string, cols int) (*matrix.Matrix, error) {
 	n := len(s.labels)
 	if int64(n)*int64(cols) > maxDense {
 		return nil, fmt.Errorf("dataset: %s: %d samples × %d features is too large to hold dense (at most %d values)", name, n, cols, maxDense)
 	}
-	x := linalg.New(n, cols)
+	x := matrix.New(n, cols)
 	for i := 0; i < n; i++ {
 		row := x.Row(i)
 		for k := s.start[i]; k < s.start[i+1]; k++ {
@@ -209,7 +209,7 @@ func (c *countingReader) Read(b []byte) (int, error) {
 // and lines holding only a comment are skipped. x has one row per sample
 // and as many columns as the largest index; absent features are 0. Any
 // other deviation is a *ParseError naming the file and line.
-func ReadLIBSVMFile(path string) (x *linalg.Matrix, y []int, err error) {
+func ReadLIBSVMFile(path string) (x *matrix.Matrix, y []int, err error) {
 	s, _, err := readSparse(path)
 	if err != nil {
 		return nil, nil, err
@@ -274,7 +274,7 @@ func absPath(p string) string {
 // with %.9g so that the float32 value reads back exactly (and svm-train,
 // which reads doubles, sees the float32 value to 9 digits). Values must be
 // finite.
-func WriteLIBSVM(w io.Writer, x *linalg.Matrix, y []int) error {
+func WriteLIBSVM(w io.Writer, x *matrix.Matrix, y []int) error {
 	if x.Rows != len(y) {
 		return fmt.Errorf("dataset: WriteLIBSVM: %d rows but %d labels", x.Rows, len(y))
 	}
@@ -308,7 +308,7 @@ func WriteLIBSVM(w io.Writer, x *linalg.Matrix, y []int) error {
 // WriteLIBSVMFile writes x and y to path with WriteLIBSVM, through a
 // temporary file in the same folder that is renamed into place only when
 // complete: path is never left half-written.
-func WriteLIBSVMFile(path string, x *linalg.Matrix, y []int) error {
+func WriteLIBSVMFile(path string, x *matrix.Matrix, y []int) error {
 	var werr error // WriteLIBSVM's own error, already prefixed
 	err := atomicfile.Write(path, func(w io.Writer) error {
 		werr = WriteLIBSVM(w, x, y)

@@ -12,7 +12,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/svmbench/svmbench/internal/linalg"
+	"github.com/svmbench/svmbench/matrix"
 )
 
 func writeText(t *testing.T, dir, name, text string) string {
@@ -100,8 +100,8 @@ func TestReadLIBSVMErrors(t *testing.T) {
 
 // randomSparse returns an r×c matrix, about half zeros, with awkward
 // float32 values, and labels 0..k-1; every column has a non-zero.
-func randomSparse(rng *rand.Rand, r, c, k int) (*linalg.Matrix, []int) {
-	x := linalg.New(r, c)
+func randomSparse(rng *rand.Rand, r, c, k int) (*matrix.Matrix, []int) {
+	x := matrix.New(r, c)
 	special := []float32{1, -1, 0.1, 1.0 / 3, math.MaxFloat32, -math.SmallestNonzeroFloat32, 1e-38, 123456789, 1.17549435e-38}
 	for i := range x.Data {
 		switch rng.IntN(4) {
@@ -141,7 +141,7 @@ func TestLIBSVMRoundTrip(t *testing.T) {
 	}
 	// Only non-zero values are written, in the documented form.
 	var buf bytes.Buffer
-	if err := WriteLIBSVM(&buf, linalg.NewFrom(2, 3, []float32{0, 0.1, 0, 0, 0, 0}), []int{7, -1}); err != nil {
+	if err := WriteLIBSVM(&buf, matrix.NewFrom(2, 3, []float32{0, 0.1, 0, 0, 0, 0}), []int{7, -1}); err != nil {
 		t.Fatal(err)
 	}
 	if got, want := buf.String(), "7 2:0.100000001\n-1\n"; got != want {

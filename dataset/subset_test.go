@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/svmbench/svmbench/internal/linalg"
+	"github.com/svmbench/svmbench/matrix"
 )
 
 // labelled returns a data set whose sample i has the single value i, with
@@ -21,7 +21,7 @@ func labelled(train, test []int) *Dataset {
 		}
 		// Interleave the classes, as real data are.
 		rand.New(rand.NewPCG(5, 5)).Shuffle(len(y), func(i, j int) { y[i], y[j] = y[j], y[i] })
-		x := linalg.New(len(y), 1)
+		x := matrix.New(len(y), 1)
 		for i := range y {
 			x.Data[i] = float32(i)
 		}

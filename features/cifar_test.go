@@ -8,12 +8,12 @@ import (
 	"testing"
 
 	"github.com/svmbench/svmbench/dataset"
-	"github.com/svmbench/svmbench/internal/linalg"
+	"github.com/svmbench/svmbench/matrix"
 )
 
 // nearestMeanAccuracy classifies each test row by the nearest class mean
 // of the training rows (Euclidean), a model with nothing to tune.
-func nearestMeanAccuracy(tr, te *linalg.Matrix, ytr, yte []int) float64 {
+func nearestMeanAccuracy(tr, te *matrix.Matrix, ytr, yte []int) float64 {
 	classes := 0
 	for _, y := range ytr {
 		classes = max(classes, y+1)

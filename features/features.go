@@ -2,7 +2,7 @@ package features
 
 import (
 	"github.com/svmbench/svmbench/dataset"
-	"github.com/svmbench/svmbench/internal/linalg"
+	"github.com/svmbench/svmbench/matrix"
 )
 
 // Extractor turns samples into feature vectors, one row per sample.
@@ -13,7 +13,7 @@ type Extractor interface {
 	// Extract returns the feature matrix of s, one row per sample of s.
 	// img is the shape of the samples when they are images, nil otherwise;
 	// extractors that need images return an error when it is nil.
-	Extract(s *dataset.Split, img *dataset.ImageShape) (*linalg.Matrix, error)
+	Extract(s *dataset.Split, img *dataset.ImageShape) (*matrix.Matrix, error)
 }
 
 // Fitter is implemented by extractors that learn parameters from data

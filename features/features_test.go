@@ -8,7 +8,7 @@ import (
 	"testing"
 
 	"github.com/svmbench/svmbench/dataset"
-	"github.com/svmbench/svmbench/internal/linalg"
+	"github.com/svmbench/svmbench/matrix"
 )
 
 var cifarShape = dataset.ImageShape{Height: 32, Width: 32, Channels: 3}
@@ -16,7 +16,7 @@ var cifarShape = dataset.ImageShape{Height: 32, Width: 32, Channels: 3}
 // randomImages returns n images of shape img with integer intensities.
 func randomImages(n int, img dataset.ImageShape, seed uint64) *dataset.Split {
 	r := rand.New(rand.NewPCG(seed, 1))
-	x := linalg.New(n, img.Size())
+	x := matrix.New(n, img.Size())
 	for i := range x.Data {
 		x.Data[i] = float32(r.IntN(256))
 	}
@@ -25,7 +25,7 @@ func randomImages(n int, img dataset.ImageShape, seed uint64) *dataset.Split {
 
 // imageOf makes a one-image split from f(c, y, x).
 func imageOf(img dataset.ImageShape, f func(c, y, x int) float64) *dataset.Split {
-	x := linalg.New(1, img.Size())
+	x := matrix.New(1, img.Size())
 	for c := 0; c < img.Channels; c++ {
 		for y := 0; y < img.Height; y++ {
 			for xx := 0; xx < img.Width; xx++ {
@@ -219,13 +219,13 @@ func TestStandardFitOnTrainAppliedToTest(t *testing.T) {
 	if _, err := st.Extract(test, nil); err == nil {
 		t.Error("Extract of non-image data after fitting on images: no error")
 	}
-	if err := (&Standard{}).Fit(&dataset.Split{X: linalg.New(0, 3)}, nil); err == nil {
+	if err := (&Standard{}).Fit(&dataset.Split{X: matrix.New(0, 3)}, nil); err == nil {
 		t.Error("Fit on an empty split: no error")
 	}
 }
 
 func TestStandardNonImage(t *testing.T) {
-	x := linalg.NewFrom(4, 2, []float32{1, 10, 2, 10, 3, 10, 4, 10})
+	x := matrix.NewFrom(4, 2, []float32{1, 10, 2, 10, 3, 10, 4, 10})
 	s := &dataset.Split{X: x, Y: make([]int, 4)}
 	st := &Standard{}
 	if err := st.Fit(s, nil); err != nil {

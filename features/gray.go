@@ -4,7 +4,7 @@ import (
 	"fmt"
 
 	"github.com/svmbench/svmbench/dataset"
-	"github.com/svmbench/svmbench/internal/linalg"
+	"github.com/svmbench/svmbench/matrix"
 )
 
 // Gray is the luminance of each pixel scaled to [0, 1]:
@@ -25,7 +25,7 @@ const (
 
 func (Gray) Name() string { return "gray" }
 
-func (Gray) Extract(s *dataset.Split, img *dataset.ImageShape) (*linalg.Matrix, error) {
+func (Gray) Extract(s *dataset.Split, img *dataset.ImageShape) (*matrix.Matrix, error) {
 	if err := needImages("gray", img); err != nil {
 		return nil, err
 	}
@@ -37,7 +37,7 @@ func (Gray) Extract(s *dataset.Split, img *dataset.ImageShape) (*linalg.Matrix, 
 	}
 	n := s.X.Rows
 	p := img.Height * img.Width
-	out := linalg.New(n, p)
+	out := matrix.New(n, p)
 	parallelRows(n, workerCount(n), func(_, lo, hi int) {
 		for i := lo; i < hi; i++ {
 			src, dst := s.X.Row(i), out.Row(i)

@@ -5,7 +5,7 @@ import (
 	"math"
 
 	"github.com/svmbench/svmbench/dataset"
-	"github.com/svmbench/svmbench/internal/linalg"
+	"github.com/svmbench/svmbench/matrix"
 )
 
 // HOG is the histogram of oriented gradients of Dalal & Triggs (2005) with
@@ -50,7 +50,7 @@ func hogGrid(img dataset.ImageShape) (ncy, ncx int, err error) {
 	return ncy, ncx, nil
 }
 
-func (h HOG) Extract(s *dataset.Split, img *dataset.ImageShape) (*linalg.Matrix, error) {
+func (h HOG) Extract(s *dataset.Split, img *dataset.ImageShape) (*matrix.Matrix, error) {
 	if err := needImages("hog", img); err != nil {
 		return nil, err
 	}
@@ -63,7 +63,7 @@ func (h HOG) Extract(s *dataset.Split, img *dataset.ImageShape) (*linalg.Matrix,
 	}
 	ncy, ncx, _ := hogGrid(*img)
 	n := s.X.Rows
-	out := linalg.New(n, dim)
+	out := matrix.New(n, dim)
 	parallelRows(n, workerCount(n), func(_, lo, hi int) {
 		sc := newHOGScratch(ncx, ncy) // reused for every image
 		for i := lo; i < hi; i++ {

@@ -5,7 +5,7 @@ import (
 	"strings"
 
 	"github.com/svmbench/svmbench/dataset"
-	"github.com/svmbench/svmbench/internal/linalg"
+	"github.com/svmbench/svmbench/matrix"
 )
 
 // Pixels is the default feature set: image intensities scaled to [0, 1]
@@ -17,12 +17,12 @@ var _ Extractor = Pixels{}
 
 func (Pixels) Name() string { return "pixels" }
 
-func (Pixels) Extract(s *dataset.Split, img *dataset.ImageShape) (*linalg.Matrix, error) {
+func (Pixels) Extract(s *dataset.Split, img *dataset.ImageShape) (*matrix.Matrix, error) {
 	if err := checkSplit("pixels", s, img); err != nil {
 		return nil, err
 	}
 	n, d := s.X.Dims()
-	out := linalg.New(n, d)
+	out := matrix.New(n, d)
 	parallelRows(n, workerCount(n), func(_, lo, hi int) {
 		for i := lo; i < hi; i++ {
 			src, dst := s.X.Row(i), out.Row(i)
@@ -66,7 +66,7 @@ func ByName(name string) (Extractor, error) {
 
 // Apply fits e on the training split when it is a Fitter, then extracts the
 // features of both splits of d.
-func Apply(e Extractor, d *dataset.Dataset) (train, test *linalg.Matrix, err error) {
+func Apply(e Extractor, d *dataset.Dataset) (train, test *matrix.Matrix, err error) {
 	if f, ok := e.(Fitter); ok {
 		if err := f.Fit(&d.Train, d.Image); err != nil {
 			return nil, nil, err

@@ -5,7 +5,7 @@ import (
 	"math"
 
 	"github.com/svmbench/svmbench/dataset"
-	"github.com/svmbench/svmbench/internal/linalg"
+	"github.com/svmbench/svmbench/matrix"
 )
 
 // Standard standardises every feature to zero mean and unit variance:
@@ -117,7 +117,7 @@ func (st *Standard) Fit(train *dataset.Split, img *dataset.ImageShape) error {
 
 // Extract returns (x·s − μ)/σ for every sample of s, s = 1/255 for images
 // and 1 otherwise.
-func (st *Standard) Extract(s *dataset.Split, img *dataset.ImageShape) (*linalg.Matrix, error) {
+func (st *Standard) Extract(s *dataset.Split, img *dataset.ImageShape) (*matrix.Matrix, error) {
 	if st.Mean == nil {
 		return nil, ErrNotFitted
 	}
@@ -141,7 +141,7 @@ func (st *Standard) Extract(s *dataset.Split, img *dataset.ImageShape) (*linalg.
 		a[j] = scale / st.Std[j]
 		b[j] = -st.Mean[j] / st.Std[j]
 	}
-	out := linalg.New(n, d)
+	out := matrix.New(n, d)
 	parallelRows(n, workerCount(n), func(_, lo, hi int) {
 		for i := lo; i < hi; i++ {
 			dst := out.Row(i)

@@ -11,6 +11,7 @@ import (
 	"gonum.org/v1/gonum/blas/blas32"
 
 	"github.com/svmbench/svmbench/internal/linalg"
+	"github.com/svmbench/svmbench/matrix"
 )
 
 // The benchmarks put the engine beside two baselines of the same shape, run
@@ -35,7 +36,7 @@ import (
 
 // prefault writes every page of m, so that the first timed call does not
 // pay the kernel's page faults for a fresh allocation.
-func prefault(m *linalg.Matrix) *linalg.Matrix {
+func prefault(m *matrix.Matrix) *matrix.Matrix {
 	for i := 0; i < len(m.Data); i += 1024 {
 		m.Data[i] = 0
 	}
@@ -49,10 +50,10 @@ func warmUp() {
 	tm, _ := linalg.TileShape()
 	x := benchMatrix(2*tm+1, 256)
 	e, _ := NewEngine(Linear{}, x)
-	e.Gram(linalg.New(x.Rows, x.Rows))
+	e.Gram(matrix.New(x.Rows, x.Rows))
 }
 
-func benchMatrix(n, d int) *linalg.Matrix {
+func benchMatrix(n, d int) *matrix.Matrix {
 	return cifarMatrix(rand.New(rand.NewPCG(uint64(n), uint64(d))), n, d)
 }
 
@@ -79,8 +80,8 @@ func reportGFLOPs(b *testing.B, m, n, d int, cpu0 time.Duration) {
 
 // benchSgemm times one NT Sgemm of rows a (m×d) against rows x (n×d), with
 // GOMAXPROCS and the OpenBLAS thread count set to procs.
-func benchSgemm(b *testing.B, a, x *linalg.Matrix, procs int) {
-	c := prefault(linalg.New(a.Rows, x.Rows))
+func benchSgemm(b *testing.B, a, x *matrix.Matrix, procs int) {
+	c := prefault(matrix.New(a.Rows, x.Rows))
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(procs))
 	defer linalg.SetThreads(linalg.SetThreads(procs))
 	impl := blas32.Implementation()
@@ -93,7 +94,7 @@ func benchSgemm(b *testing.B, a, x *linalg.Matrix, procs int) {
 
 // naiveBlock sets dst = K(x_rows, x) with float64 dot products, rows split
 // over GOMAXPROCS goroutines.
-func naiveBlock(dst *linalg.Matrix, k Kernel, x *linalg.Matrix, rows []int) {
+func naiveBlock(dst *matrix.Matrix, k Kernel, x *matrix.Matrix, rows []int) {
 	w := runtime.GOMAXPROCS(0)
 	done := make(chan struct{}, w)
 	for p := 0; p < w; p++ {
@@ -119,7 +120,7 @@ func benchGram(b *testing.B, n, d, naiveRows int) {
 	warmUp()
 	b.Run("engine", func(b *testing.B) {
 		e, _ := NewEngine(k, x)
-		g := prefault(linalg.New(n, n))
+		g := prefault(matrix.New(n, n))
 		cpu0 := cpuNow()
 		for b.Loop() {
 			e.Gram(g)
@@ -128,7 +129,7 @@ func benchGram(b *testing.B, n, d, naiveRows int) {
 	})
 	b.Run("engine-1worker", func(b *testing.B) {
 		e, _ := NewEngineOptions(k, x, Options{Workers: 1})
-		g := prefault(linalg.New(n, n))
+		g := prefault(matrix.New(n, n))
 		cpu0 := cpuNow()
 		for b.Loop() {
 			e.Gram(g)
@@ -142,7 +143,7 @@ func benchGram(b *testing.B, n, d, naiveRows int) {
 		for i := range rows {
 			rows[i] = i
 		}
-		g := prefault(linalg.New(naiveRows, n))
+		g := prefault(matrix.New(naiveRows, n))
 		cpu0 := cpuNow()
 		for b.Loop() {
 			naiveBlock(g, k, x, rows)
@@ -169,7 +170,7 @@ func BenchmarkColumns64x5000x3072(b *testing.B) {
 	warmUp()
 	b.Run("engine", func(b *testing.B) {
 		e, _ := NewEngine(k, x)
-		c := prefault(linalg.New(m, n))
+		c := prefault(matrix.New(m, n))
 		b.ReportAllocs()
 		cpu0 := cpuNow()
 		for b.Loop() {
@@ -179,7 +180,7 @@ func BenchmarkColumns64x5000x3072(b *testing.B) {
 	})
 	b.Run("engine-1worker", func(b *testing.B) {
 		e, _ := NewEngineOptions(k, x, Options{Workers: 1})
-		c := prefault(linalg.New(m, n))
+		c := prefault(matrix.New(m, n))
 		cpu0 := cpuNow()
 		for b.Loop() {
 			e.Columns(c, idx)
@@ -190,7 +191,7 @@ func BenchmarkColumns64x5000x3072(b *testing.B) {
 	b.Run("sgemm-1goroutine", func(b *testing.B) { benchSgemm(b, a, x, 1) })
 	b.Run("sgemm", func(b *testing.B) { benchSgemm(b, a, x, runtime.GOMAXPROCS(0)) })
 	b.Run("naive", func(b *testing.B) {
-		c := prefault(linalg.New(m, n))
+		c := prefault(matrix.New(m, n))
 		cpu0 := cpuNow()
 		for b.Loop() {
 			naiveBlock(c, k, x, idx)
@@ -205,7 +206,7 @@ func BenchmarkColumns64x5000x3072(b *testing.B) {
 func BenchmarkDotGramMap4096(b *testing.B) {
 	const n = 4096
 	g := NewDotGram(benchMatrix(n, 64))
-	dst := prefault(linalg.New(n, n))
+	dst := prefault(matrix.New(n, n))
 	for _, k := range []DotKernel{Sigmoid{Alpha: 3e-4, Coef0: -1}, RBF{Gamma: 0.005}, Linear{}} {
 		b.Run(k.Name(), func(b *testing.B) {
 			b.ReportAllocs()

@@ -7,13 +7,13 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/svmbench/svmbench/internal/linalg"
+	"github.com/svmbench/svmbench/matrix"
 )
 
 // loadCIFAR reads the first n images of data_batch_1.bin under CIFAR10_DIR as
 // rows of pixels/255 (3072 values, channel planes as stored). It skips the
 // test when CIFAR10_DIR is unset and fails it when the file cannot be read.
-func loadCIFAR(t *testing.T, n int) *linalg.Matrix {
+func loadCIFAR(t *testing.T, n int) *matrix.Matrix {
 	t.Helper()
 	dir := os.Getenv("CIFAR10_DIR")
 	if dir == "" {
@@ -30,7 +30,7 @@ func loadCIFAR(t *testing.T, n int) *linalg.Matrix {
 	if _, err := io.ReadFull(f, buf); err != nil {
 		t.Fatalf("%s: reading %d records of %d bytes: %v", name, n, rec, err)
 	}
-	x := linalg.New(n, 3072)
+	x := matrix.New(n, 3072)
 	for i := 0; i < n; i++ {
 		if l := buf[i*rec]; l > 9 {
 			t.Fatalf("%s: record %d has label %d, want 0..9", name, i, l)
@@ -54,12 +54,12 @@ func TestCIFARKernels(t *testing.T) {
 		Sigmoid{Alpha: 0.001, Coef0: -1},
 	} {
 		e := mustEngine(t, k, x)
-		g := linalg.New(x.Rows, x.Rows)
+		g := matrix.New(x.Rows, x.Rows)
 		e.Gram(g)
 		checkBlock(t, fmt.Sprintf("CIFAR-10 %d images Gram", x.Rows), k, g, x, x, nil, nil)
 		checkSymmetric(t, "CIFAR-10 Gram", g)
 		idx := []int{299, 0, 7, 7, 150}
-		c := linalg.New(len(idx), x.Rows)
+		c := matrix.New(len(idx), x.Rows)
 		e.Columns(c, idx)
 		checkBlock(t, "CIFAR-10 Columns", k, c, x, x, idx, nil)
 	}

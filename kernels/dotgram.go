@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"sync"
 
-	"github.com/svmbench/svmbench/internal/linalg"
+	"github.com/svmbench/svmbench/matrix"
 )
 
 // DotGram holds the inner products ⟨x_i, x_j⟩ of a sample set and the squared
@@ -20,7 +20,7 @@ import (
 type DotGram struct {
 	// Dot is the n×n symmetric matrix of inner products (both triangles);
 	// its diagonal is Norms rounded to float32.
-	Dot *linalg.Matrix
+	Dot *matrix.Matrix
 	// Norms holds ‖x_i‖², accumulated in float64.
 	Norms []float64
 	// Workers is the number of goroutines Gram uses; 0 means GOMAXPROCS.
@@ -30,7 +30,7 @@ type DotGram struct {
 // NewDotGram computes the inner products of the rows of x: one float32
 // matrix product over GOMAXPROCS goroutines, one triangle mirrored. Use
 // Engine.DotGram for a subset of rows or other Options.
-func NewDotGram(x *linalg.Matrix) *DotGram {
+func NewDotGram(x *matrix.Matrix) *DotGram {
 	e := &Engine{k: Linear{}, km: newKmap(Linear{}), x: x, norms: SquaredNorms(nil, x)}
 	return e.DotGram(nil)
 }
@@ -51,7 +51,7 @@ func (g *DotGram) N() int { return len(g.Norms) }
 // cols nil) they are bit for bit the same; for index sets the engine sums
 // gathered copies of the rows, which can change the last bit of an inner
 // product.
-func (g *DotGram) Gram(dst *linalg.Matrix, k DotKernel, rows, cols []int) {
+func (g *DotGram) Gram(dst *matrix.Matrix, k DotKernel, rows, cols []int) {
 	if err := Validate(k); err != nil {
 		panic(err.Error())
 	}
@@ -85,7 +85,7 @@ func (g *DotGram) Gram(dst *linalg.Matrix, k DotKernel, rows, cols []int) {
 // element is read and written by the same goroutine.
 type dotMap struct {
 	g          *DotGram
-	dst        *linalg.Matrix
+	dst        *matrix.Matrix
 	km         kmap
 	rows, cols []int
 	sym        bool

@@ -8,9 +8,8 @@ import (
 	"slices"
 	"sync"
 
+	"github.com/svmbench/svmbench/matrix"
 	"gonum.org/v1/gonum/mat"
-
-	"github.com/svmbench/svmbench/internal/linalg"
 )
 
 // DefaultEigenSample is the number of rows MinEigen samples when asked for
@@ -45,14 +44,14 @@ var ErrEigen = errors.New("kernels: eigenvalue decomposition did not converge")
 // value well below −1e-6·(largest eigenvalue) means k is not PSD on this
 // data; see Sigmoid for where that happens. Use Eigen for both ends of the
 // spectrum.
-func MinEigen(k Kernel, x *linalg.Matrix, sample int, rng *rand.Rand) (float64, error) {
+func MinEigen(k Kernel, x *matrix.Matrix, sample int, rng *rand.Rand) (float64, error) {
 	s, err := Eigen(k, x, sample, rng)
 	return s.Min, err
 }
 
 // Eigen is MinEigen returning the smallest and the largest eigenvalue, so
 // that callers can judge the smallest on the scale of the matrix.
-func Eigen(k Kernel, x *linalg.Matrix, sample int, rng *rand.Rand) (Spectrum, error) {
+func Eigen(k Kernel, x *matrix.Matrix, sample int, rng *rand.Rand) (Spectrum, error) {
 	if err := Validate(k); err != nil {
 		return Spectrum{}, err
 	}
@@ -93,7 +92,7 @@ func Eigen(k Kernel, x *linalg.Matrix, sample int, rng *rand.Rand) (Spectrum, er
 }
 
 // gram64 is the float64 Gram matrix of k on rows idx of x.
-func gram64(k Kernel, x *linalg.Matrix, idx []int) *mat.SymDense {
+func gram64(k Kernel, x *matrix.Matrix, idx []int) *mat.SymDense {
 	m, d := len(idx), x.Cols
 	out := make([]float64, m*m)
 	dk, isDot := k.(DotKernel)

@@ -6,11 +6,11 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/svmbench/svmbench/internal/linalg"
+	"github.com/svmbench/svmbench/matrix"
 )
 
 // naiveGram is the float64 Gram matrix of k on the rows of x, by Eval.
-func naiveGram(k Kernel, x *linalg.Matrix) [][]float64 {
+func naiveGram(k Kernel, x *matrix.Matrix) [][]float64 {
 	g := make([][]float64, x.Rows)
 	for i := range g {
 		g[i] = make([]float64, x.Rows)
@@ -39,7 +39,7 @@ func TestEigenPSDKernels(t *testing.T) {
 	low := normalMatrix(rng, 150, 10) // rank 10: the linear Gram is singular
 	for _, c := range []struct {
 		k Kernel
-		x *linalg.Matrix
+		x *matrix.Matrix
 	}{
 		{RBF{Gamma: 0.005}, cifar},
 		{RBF{Gamma: 0.5}, low},
@@ -91,7 +91,7 @@ func TestEigenSigmoidNotPSD(t *testing.T) {
 	checkNotPSD(t, Sigmoid{Alpha: 0.05, Coef0: 3}, "observed", normalMatrix(rng, 300, 20), rng)
 }
 
-func checkNotPSD(t *testing.T, k Kernel, reason string, x *linalg.Matrix, rng *rand.Rand) {
+func checkNotPSD(t *testing.T, k Kernel, reason string, x *matrix.Matrix, rng *rand.Rand) {
 	t.Helper()
 	ones := make([]float64, x.Rows)
 	for i := range ones {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/svmbench/svmbench/internal/linalg"
+	"github.com/svmbench/svmbench/matrix"
 )
 
 // Options tune an Engine. The zero value is the default.
@@ -32,19 +33,19 @@ func (o Options) Validate() error {
 type Engine struct {
 	k       Kernel
 	km      kmap
-	x       *linalg.Matrix
+	x       *matrix.Matrix
 	norms   []float64
 	workers int
 }
 
 // NewEngine validates k and returns an engine over the rows of x with the
 // default Options.
-func NewEngine(k Kernel, x *linalg.Matrix) (*Engine, error) {
+func NewEngine(k Kernel, x *matrix.Matrix) (*Engine, error) {
 	return NewEngineOptions(k, x, Options{})
 }
 
 // NewEngineOptions validates k and o and returns an engine over the rows of x.
-func NewEngineOptions(k Kernel, x *linalg.Matrix, o Options) (*Engine, error) {
+func NewEngineOptions(k Kernel, x *matrix.Matrix, o Options) (*Engine, error) {
 	if err := Validate(k); err != nil {
 		return nil, err
 	}
@@ -70,7 +71,7 @@ func (e *Engine) WithKernel(k Kernel) (*Engine, error) {
 func (e *Engine) Kernel() Kernel { return e.k }
 
 // X returns the engine's sample matrix.
-func (e *Engine) X() *linalg.Matrix { return e.x }
+func (e *Engine) X() *matrix.Matrix { return e.x }
 
 // N is the number of samples.
 func (e *Engine) N() int { return e.x.Rows }
@@ -98,7 +99,7 @@ func (e *Engine) ScratchBytes() int64 {
 // lower triangle is computed and then mirrored, so dst is exactly symmetric.
 // Wherever a row meets itself the value is K(x, x) computed from the float64
 // norm (an RBF diagonal is exactly 1).
-func (e *Engine) Block(dst *linalg.Matrix, rows, cols []int) {
+func (e *Engine) Block(dst *matrix.Matrix, rows, cols []int) {
 	n := e.x.Rows
 	checkIndex("Block rows", rows, n)
 	checkIndex("Block cols", cols, n)
@@ -109,7 +110,7 @@ func (e *Engine) Block(dst *linalg.Matrix, rows, cols []int) {
 	e.block(dst, e.km, rows, cols, e.norms)
 }
 
-func (e *Engine) block(dst *linalg.Matrix, km kmap, rows, cols []int, norms []float64) {
+func (e *Engine) block(dst *matrix.Matrix, km kmap, rows, cols []int, norms []float64) {
 	// An index set that selects every row in order needs no gathering.
 	if isIdentity(rows, e.x.Rows) {
 		rows = nil
@@ -139,11 +140,11 @@ func (e *Engine) block(dst *linalg.Matrix, km kmap, rows, cols []int, norms []fl
 // K(x_i, x_idx[j]) for every i: what an SMO column cache asks for (the Gram
 // matrix is symmetric, so a column is stored as a row). dst must be
 // len(idx)×n.
-func (e *Engine) Columns(dst *linalg.Matrix, idx []int) { e.Block(dst, idx, nil) }
+func (e *Engine) Columns(dst *matrix.Matrix, idx []int) { e.Block(dst, idx, nil) }
 
 // Gram sets dst (n×n) to the symmetric Gram matrix K(X, X), computing one
 // triangle and mirroring it.
-func (e *Engine) Gram(dst *linalg.Matrix) { e.Block(dst, nil, nil) }
+func (e *Engine) Gram(dst *matrix.Matrix) { e.Block(dst, nil, nil) }
 
 // DotGram computes the inner products of the rows selected by rows (nil: all
 // rows, in order) as a DotGram, whatever the engine's kernel, reusing the
@@ -152,7 +153,7 @@ func (e *Engine) DotGram(rows []int) *DotGram {
 	n := e.x.Rows
 	checkIndex("DotGram rows", rows, n)
 	m := count(rows, n)
-	g := &DotGram{Dot: linalg.New(m, m), Norms: make([]float64, m), Workers: e.workers}
+	g := &DotGram{Dot: matrix.New(m, m), Norms: make([]float64, m), Workers: e.workers}
 	for i := range g.Norms {
 		g.Norms[i] = e.norms[at(rows, i)]
 	}
@@ -164,7 +165,7 @@ func (e *Engine) DotGram(rows []int) *DotGram {
 // as prediction needs (support vectors × test samples). dst must be
 // a.Rows×b.Rows. The squared norms are computed on each call when the kernel
 // needs them (RBF, user DotKernels); CrossNorms takes them precomputed.
-func Cross(dst *linalg.Matrix, k Kernel, a, b *linalg.Matrix) error {
+func Cross(dst *matrix.Matrix, k Kernel, a, b *matrix.Matrix) error {
 	var an, bn []float64
 	if km := newKmap(k); km.needNorms() {
 		an, bn = SquaredNorms(nil, a), SquaredNorms(nil, b)
@@ -177,7 +178,7 @@ func Cross(dst *linalg.Matrix, k Kernel, a, b *linalg.Matrix) error {
 // (Sigmoid, Linear, Poly, kernels that are not DotKernels). It splits the
 // work over GOMAXPROCS goroutines like the engine and allocates nothing in
 // steady state.
-func CrossNorms(dst *linalg.Matrix, k Kernel, a, b *linalg.Matrix, an, bn []float64) error {
+func CrossNorms(dst *matrix.Matrix, k Kernel, a, b *matrix.Matrix, an, bn []float64) error {
 	if err := Validate(k); err != nil {
 		return err
 	}
@@ -209,7 +210,7 @@ func CrossNorms(dst *linalg.Matrix, k Kernel, a, b *linalg.Matrix, an, bn []floa
 
 // SquaredNorms sets dst[i] = ‖x_i‖² (accumulated in float64) and returns
 // it; dst is allocated when it is too short.
-func SquaredNorms(dst []float64, x *linalg.Matrix) []float64 {
+func SquaredNorms(dst []float64, x *matrix.Matrix) []float64 {
 	if cap(dst) < x.Rows {
 		dst = make([]float64, x.Rows)
 	}

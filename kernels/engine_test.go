@@ -10,14 +10,15 @@ import (
 	"testing"
 
 	"github.com/svmbench/svmbench/internal/linalg"
+	"github.com/svmbench/svmbench/matrix"
 )
 
 // u is the unit roundoff of float32.
 const u = 1.0 / (1 << 24)
 
 // normalMatrix returns n×d standard normal samples (mixed signs).
-func normalMatrix(rng *rand.Rand, n, d int) *linalg.Matrix {
-	m := linalg.New(n, d)
+func normalMatrix(rng *rand.Rand, n, d int) *matrix.Matrix {
+	m := matrix.New(n, d)
 	for i := range m.Data {
 		m.Data[i] = float32(rng.NormFloat64())
 	}
@@ -26,8 +27,8 @@ func normalMatrix(rng *rand.Rand, n, d int) *linalg.Matrix {
 
 // cifarMatrix returns n×d samples scaled like CIFAR pixels: k/255, k uniform
 // in 0..255.
-func cifarMatrix(rng *rand.Rand, n, d int) *linalg.Matrix {
-	m := linalg.New(n, d)
+func cifarMatrix(rng *rand.Rand, n, d int) *matrix.Matrix {
+	m := matrix.New(n, d)
 	for i := range m.Data {
 		m.Data[i] = float32(rng.IntN(256)) / 255
 	}
@@ -75,7 +76,7 @@ func tolerance(k Kernel, x, y []float32, naive float64) float64 {
 
 // checkBlock compares got (len(rows)×len(cols)) with the float64 definition
 // of k on rows of a and b, element by element.
-func checkBlock(t *testing.T, what string, k Kernel, got *linalg.Matrix, a, b *linalg.Matrix, rows, cols []int) {
+func checkBlock(t *testing.T, what string, k Kernel, got *matrix.Matrix, a, b *matrix.Matrix, rows, cols []int) {
 	t.Helper()
 	worst, bad := 0.0, 0
 	for i := 0; i < got.Rows; i++ {
@@ -116,7 +117,7 @@ func testKernels(s float64) []Kernel {
 
 type dataCase struct {
 	name string
-	x    *linalg.Matrix
+	x    *matrix.Matrix
 	s    float64 // typical |⟨x,y⟩| scale
 }
 
@@ -136,7 +137,7 @@ func TestGramAgainstNaive(t *testing.T) {
 				t.Fatal(err)
 			}
 			n := dc.x.Rows
-			g := linalg.New(n, n)
+			g := matrix.New(n, n)
 			e.Gram(g)
 			checkBlock(t, dc.name+" Gram", k, g, dc.x, dc.x, nil, nil)
 			checkSymmetric(t, dc.name+" Gram", g)
@@ -144,7 +145,7 @@ func TestGramAgainstNaive(t *testing.T) {
 	}
 }
 
-func checkSymmetric(t *testing.T, what string, g *linalg.Matrix) {
+func checkSymmetric(t *testing.T, what string, g *matrix.Matrix) {
 	t.Helper()
 	for i := 0; i < g.Rows; i++ {
 		for j := 0; j < i; j++ {
@@ -188,18 +189,18 @@ func TestBlockIndexSets(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		b := linalg.New(nr, nc)
+		b := matrix.New(nr, nc)
 		e.Block(b, rows, cols)
 		checkBlock(t, "Block rows×cols", k, b, x, x, rows, cols)
 		// nil on one side.
-		b2 := linalg.New(nr, n)
+		b2 := matrix.New(nr, n)
 		e.Block(b2, rows, nil)
 		checkBlock(t, "Block rows×all", k, b2, x, x, rows, nil)
-		b3 := linalg.New(n, nc)
+		b3 := matrix.New(n, nc)
 		e.Block(b3, nil, cols)
 		checkBlock(t, "Block all×cols", k, b3, x, x, nil, cols)
 		// The transposed block.
-		bt := linalg.New(nc, nr)
+		bt := matrix.New(nc, nr)
 		e.Block(bt, cols, rows)
 		worst := 0.0
 		for i := 0; i < nr; i++ {
@@ -215,7 +216,7 @@ func TestBlockIndexSets(t *testing.T) {
 		}
 		t.Logf("%v: block and transposed block differ by at most %.3f of tolerance", k, worst)
 		// A symmetric block over an index set with repeats.
-		s := linalg.New(nr, nr)
+		s := matrix.New(nr, nr)
 		e.Block(s, rows, rows)
 		checkBlock(t, "Block rows×rows", k, s, x, x, rows, rows)
 		checkSymmetric(t, fmt.Sprintf("%v Block rows×rows", k), s)
@@ -233,13 +234,13 @@ func TestColumns(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		c := linalg.New(len(idx), n)
+		c := matrix.New(len(idx), n)
 		e.Columns(c, idx)
 		// Row j of c is column idx[j] of the Gram matrix: K(x_i, x_idx[j]).
 		checkBlock(t, "Columns", k, c, x, x, idx, nil)
 		// And it is column idx[j] of the Gram matrix (row idx[j], by
 		// symmetry), up to the rounding of differently blocked products.
-		g := linalg.New(n, n)
+		g := matrix.New(n, n)
 		e.Gram(g)
 		same(t, fmt.Sprintf("%v Columns vs Gram", k), c, g.Gather(idx), k, x, idx, nil)
 	}
@@ -252,10 +253,10 @@ func TestExactDiagonal(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	g := linalg.New(70, 70)
+	g := matrix.New(70, 70)
 	e.Gram(g)
 	idx := []int{5, 5, 69, 0}
-	c := linalg.New(4, 70)
+	c := matrix.New(4, 70)
 	e.Columns(c, idx)
 	for i := 0; i < 70; i++ {
 		if g.At(i, i) != 1 {
@@ -275,7 +276,7 @@ func TestCross(t *testing.T) {
 	a := normalMatrix(rng, nr, 23)
 	b := normalMatrix(rng, nc, 23)
 	for _, k := range append(testKernels(23), laplacian{Gamma: 0.1}, cosine{}) {
-		dst := linalg.New(nr, nc)
+		dst := matrix.New(nr, nc)
 		if err := Cross(dst, k, a, b); err != nil {
 			t.Fatal(err)
 		}
@@ -283,13 +284,13 @@ func TestCross(t *testing.T) {
 	}
 	// A 3-row matrix against itself through Cross: no exact-diagonal rule,
 	// but still within tolerance.
-	dst := linalg.New(3, 3)
+	dst := matrix.New(3, 3)
 	if err := Cross(dst, RBF{Gamma: 1}, a.Slice(0, 3), a.Slice(0, 3)); err != nil {
 		t.Fatal(err)
 	}
 	checkBlock(t, "Cross self", RBF{Gamma: 1}, dst, a, a, nil, nil)
 
-	if err := Cross(linalg.New(nr, 2), Linear{}, a, linalg.New(2, 5)); err == nil || !strings.Contains(err.Error(), "23- and 5-dimensional") {
+	if err := Cross(matrix.New(nr, 2), Linear{}, a, matrix.New(2, 5)); err == nil || !strings.Contains(err.Error(), "23- and 5-dimensional") {
 		t.Errorf("Cross of mismatched dimensions: err = %v", err)
 	}
 	if err := CrossNorms(dst, RBF{Gamma: 1}, a.Slice(0, 3), a.Slice(0, 3), nil, nil); err == nil || !strings.Contains(err.Error(), "norms") {
@@ -333,14 +334,14 @@ func TestUserKernels(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		g := linalg.New(n, n)
+		g := matrix.New(n, n)
 		e.Gram(g)
 		checkBlock(t, "user Gram", k, g, x, x, nil, nil)
 		checkSymmetric(t, k.Name(), g)
-		b := linalg.New(nr, nc)
+		b := matrix.New(nr, nc)
 		e.Block(b, rows, cols)
 		checkBlock(t, "user Block", k, b, x, x, rows, cols)
-		c := linalg.New(len(cols), n)
+		c := matrix.New(len(cols), n)
 		e.Columns(c, cols)
 		checkBlock(t, "user Columns", k, c, x, x, cols, nil)
 	}
@@ -363,33 +364,33 @@ func TestDotGram(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		want := linalg.New(n, n)
+		want := matrix.New(n, n)
 		e.Gram(want)
-		got := linalg.New(n, n)
+		got := matrix.New(n, n)
 		g.Gram(got, dk, nil, nil)
 		same(t, fmt.Sprintf("%v DotGram.Gram vs Engine.Gram", k), got, want, k, x, nil, nil)
 
-		wb := linalg.New(nr, nc)
+		wb := matrix.New(nr, nc)
 		e.Block(wb, rows, cols)
-		gb := linalg.New(nr, nc)
+		gb := matrix.New(nr, nc)
 		g.Gram(gb, dk, rows, cols)
 		same(t, fmt.Sprintf("%v DotGram.Gram vs Engine.Block", k), gb, wb, k, x, rows, cols)
 
-		wr := linalg.New(nr, n)
+		wr := matrix.New(nr, n)
 		e.Block(wr, rows, nil)
-		gr := linalg.New(nr, n)
+		gr := matrix.New(nr, n)
 		g.Gram(gr, dk, rows, nil)
 		same(t, fmt.Sprintf("%v DotGram.Gram vs Engine.Block, rows×all", k), gr, wr, k, x, rows, nil)
 
-		wc := linalg.New(n, nc)
+		wc := matrix.New(n, nc)
 		e.Block(wc, nil, cols)
-		gc := linalg.New(n, nc)
+		gc := matrix.New(n, nc)
 		g.Gram(gc, dk, nil, cols)
 		same(t, fmt.Sprintf("%v DotGram.Gram vs Engine.Block, all×cols", k), gc, wc, k, x, nil, cols)
 
-		ws := linalg.New(nr, nr)
+		ws := matrix.New(nr, nr)
 		e.Block(ws, rows, rows)
-		gs := linalg.New(nr, nr)
+		gs := matrix.New(nr, nr)
 		g.Gram(gs, dk, rows, rows)
 		same(t, fmt.Sprintf("%v DotGram.Gram vs Engine.Block, symmetric", k), gs, ws, k, x, rows, rows)
 		checkSymmetric(t, "DotGram.Gram rows×rows", gs)
@@ -410,7 +411,7 @@ func TestDotGram(t *testing.T) {
 	}
 }
 
-func mustEngine(t *testing.T, k Kernel, x *linalg.Matrix) *Engine {
+func mustEngine(t *testing.T, k Kernel, x *matrix.Matrix) *Engine {
 	t.Helper()
 	en, err := NewEngine(k, x)
 	if err != nil {
@@ -422,7 +423,7 @@ func mustEngine(t *testing.T, k Kernel, x *linalg.Matrix) *Engine {
 // same checks that two computations of one block agree to within the
 // rounding tolerance of one of them (they use the same float32 inner
 // products in the default build, and are then equal).
-func same(t *testing.T, what string, got, want *linalg.Matrix, k Kernel, x *linalg.Matrix, rows, cols []int) {
+func same(t *testing.T, what string, got, want *matrix.Matrix, k Kernel, x *matrix.Matrix, rows, cols []int) {
 	t.Helper()
 	differ := 0
 	for i := 0; i < got.Rows; i++ {
@@ -447,7 +448,7 @@ func TestWorkersGiveSameResult(t *testing.T) {
 	rng := rand.New(rand.NewPCG(8, 8))
 	nr, _ := oddSizes()
 	x := normalMatrix(rng, nr, 33)
-	var ref *linalg.Matrix
+	var ref *matrix.Matrix
 	for _, w := range []int{1, 2, 3, 7} {
 		en, err := NewEngineOptions(Sigmoid{Alpha: 0.03, Coef0: -0.5}, x, Options{Workers: w})
 		if err != nil {
@@ -456,7 +457,7 @@ func TestWorkersGiveSameResult(t *testing.T) {
 		if en.Workers() != w {
 			t.Fatalf("Workers() = %d, want %d", en.Workers(), w)
 		}
-		g := linalg.New(nr, nr)
+		g := matrix.New(nr, nr)
 		en.Gram(g)
 		if ref == nil {
 			ref = g
@@ -477,10 +478,10 @@ func TestConcurrentCalls(t *testing.T) {
 	en := mustEngine(t, RBF{Gamma: 0.02}, x)
 	// References computed one call at a time.
 	idxs := make([][]int, 8)
-	wants := make([]*linalg.Matrix, 8)
+	wants := make([]*matrix.Matrix, 8)
 	for w := range idxs {
 		idxs[w] = randomIndex(rng, 50+w, n)
-		wants[w] = linalg.New(len(idxs[w]), n)
+		wants[w] = matrix.New(len(idxs[w]), n)
 		en.Columns(wants[w], idxs[w])
 	}
 	var wg sync.WaitGroup
@@ -489,7 +490,7 @@ func TestConcurrentCalls(t *testing.T) {
 		wg.Add(1)
 		go func(w int) {
 			defer wg.Done()
-			c := linalg.New(len(idxs[w]), n)
+			c := matrix.New(len(idxs[w]), n)
 			for rep := 0; rep < 5; rep++ {
 				en.Columns(c, idxs[w])
 				for i, v := range c.Data {
@@ -514,11 +515,11 @@ func TestNoAllocationInSteadyState(t *testing.T) {
 	x := cifarMatrix(rng, n, 64)
 	en := mustEngine(t, RBF{Gamma: 0.01}, x)
 	idx := randomIndex(rng, 64, n)
-	c := linalg.New(len(idx), n)
+	c := matrix.New(len(idx), n)
 	g := NewDotGram(x.Slice(0, 200))
-	gd := linalg.New(200, 200)
+	gd := matrix.New(200, 200)
 	sub := idx[:40]
-	gs := linalg.New(40, 40)
+	gs := matrix.New(40, 40)
 	for i := 0; i < 3; i++ { // warm the pools and start the helpers
 		en.Columns(c, idx)
 		g.Gram(gd, Sigmoid{Alpha: 0.01, Coef0: -1}, nil, nil)
@@ -537,13 +538,13 @@ func TestNoAllocationInSteadyState(t *testing.T) {
 
 func TestEmptyAndDegenerate(t *testing.T) {
 	// No samples.
-	x0 := linalg.New(0, 5)
+	x0 := matrix.New(0, 5)
 	en := mustEngine(t, RBF{Gamma: 1}, x0)
-	en.Gram(linalg.New(0, 0))
+	en.Gram(matrix.New(0, 0))
 	// Zero-dimensional samples: every inner product is 0.
-	xd := linalg.New(4, 0)
+	xd := matrix.New(4, 0)
 	en = mustEngine(t, Sigmoid{Alpha: 1, Coef0: 0.5}, xd)
-	g := linalg.New(4, 4)
+	g := matrix.New(4, 4)
 	en.Gram(g)
 	for i, v := range g.Data {
 		if want := float32(math.Tanh(0.5)); v != want {
@@ -553,8 +554,8 @@ func TestEmptyAndDegenerate(t *testing.T) {
 	// Empty index sets.
 	x := normalMatrix(rand.New(rand.NewPCG(11, 11)), 5, 3)
 	en = mustEngine(t, Linear{}, x)
-	en.Block(linalg.New(0, 5), []int{}, nil)
-	en.Columns(linalg.New(0, 5), []int{})
+	en.Block(matrix.New(0, 5), []int{}, nil)
+	en.Columns(matrix.New(0, 5), []int{})
 }
 
 func TestMisusePanics(t *testing.T) {
@@ -562,12 +563,12 @@ func TestMisusePanics(t *testing.T) {
 	en := mustEngine(t, Linear{}, x)
 	g := NewDotGram(x)
 	for name, f := range map[string]func(){
-		"Block shape":        func() { en.Block(linalg.New(2, 2), []int{0}, nil) },
-		"Block index":        func() { en.Block(linalg.New(1, 5), []int{5}, nil) },
-		"Columns negative":   func() { en.Columns(linalg.New(1, 5), []int{-1}) },
-		"DotGram.Gram shape": func() { g.Gram(linalg.New(4, 5), RBF{Gamma: 1}, nil, nil) },
-		"DotGram in place":   func() { g.Gram(&linalg.Matrix{General: g.Dot.General}, RBF{Gamma: 1}, []int{0, 1, 2, 3, 4}, nil) },
-		"DotGram invalid k":  func() { g.Gram(linalg.New(5, 5), RBF{}, nil, nil) },
+		"Block shape":        func() { en.Block(matrix.New(2, 2), []int{0}, nil) },
+		"Block index":        func() { en.Block(matrix.New(1, 5), []int{5}, nil) },
+		"Columns negative":   func() { en.Columns(matrix.New(1, 5), []int{-1}) },
+		"DotGram.Gram shape": func() { g.Gram(matrix.New(4, 5), RBF{Gamma: 1}, nil, nil) },
+		"DotGram in place":   func() { g.Gram(&matrix.Matrix{General: g.Dot.General}, RBF{Gamma: 1}, []int{0, 1, 2, 3, 4}, nil) },
+		"DotGram invalid k":  func() { g.Gram(matrix.New(5, 5), RBF{}, nil, nil) },
 	} {
 		func() {
 			defer func() {
@@ -605,7 +606,7 @@ func TestValidateNamesTheField(t *testing.T) {
 			t.Errorf("Validate(%#v) = %v, want a ParamError naming %s and the allowed range", c.k, err, c.field)
 			continue
 		}
-		if _, err := NewEngine(c.k, linalg.New(1, 1)); err == nil || err.Error() != Validate(c.k).Error() {
+		if _, err := NewEngine(c.k, matrix.New(1, 1)); err == nil || err.Error() != Validate(c.k).Error() {
 			t.Errorf("NewEngine(%#v) = %v, want the Validate error", c.k, err)
 		}
 	}
@@ -617,7 +618,7 @@ func TestValidateNamesTheField(t *testing.T) {
 	if err := Validate(nil); !errors.Is(err, ErrNoKernel) {
 		t.Errorf("Validate(nil) = %v, want ErrNoKernel", err)
 	}
-	if _, err := NewEngineOptions(Linear{}, linalg.New(1, 1), Options{Workers: -1}); err == nil || !strings.Contains(err.Error(), "Options.Workers") {
+	if _, err := NewEngineOptions(Linear{}, matrix.New(1, 1), Options{Workers: -1}); err == nil || !strings.Contains(err.Error(), "Options.Workers") {
 		t.Errorf("Workers -1: err = %v", err)
 	}
 }
@@ -647,7 +648,7 @@ func TestIdentityIndexIsAllRows(t *testing.T) {
 	for i := range all {
 		all[i] = i
 	}
-	g, b := linalg.New(n, n), linalg.New(n, n)
+	g, b := matrix.New(n, n), matrix.New(n, n)
 	en.Gram(g)
 	en.Block(b, all, all)
 	for i := range g.Data {
@@ -675,10 +676,10 @@ func TestConsecutiveIndexRuns(t *testing.T) {
 	cols[nc-2], cols[nc-1] = 0, 0 // ... broken at the end
 	for _, k := range []Kernel{RBF{Gamma: 0.05}, Sigmoid{Alpha: 0.05, Coef0: -0.2}} {
 		en := mustEngine(t, k, x)
-		b := linalg.New(nr, nc)
+		b := matrix.New(nr, nc)
 		en.Block(b, rows, cols)
 		checkBlock(t, "runs Block", k, b, x, x, rows, cols)
-		s := linalg.New(nr, nr)
+		s := matrix.New(nr, nr)
 		en.Block(s, rows, rows)
 		checkBlock(t, "runs Block sym", k, s, x, x, rows, rows)
 		checkSymmetric(t, "runs Block sym", s)
@@ -691,9 +692,9 @@ func TestDotGramConcurrentCalls(t *testing.T) {
 	x := cifarMatrix(rng, n, 50)
 	g := NewDotGram(x)
 	ks := []DotKernel{RBF{Gamma: 0.1}, Sigmoid{Alpha: 0.01, Coef0: -0.1}, Linear{}, Poly{Gamma: 0.1, Coef0: 1, Degree: 2}}
-	wants := make([]*linalg.Matrix, len(ks))
+	wants := make([]*matrix.Matrix, len(ks))
 	for i, k := range ks {
-		wants[i] = linalg.New(n, n)
+		wants[i] = matrix.New(n, n)
 		g.Gram(wants[i], k, nil, nil)
 	}
 	var wg sync.WaitGroup
@@ -702,7 +703,7 @@ func TestDotGramConcurrentCalls(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			dst := linalg.New(n, n)
+			dst := matrix.New(n, n)
 			for rep := 0; rep < 10; rep++ {
 				g.Gram(dst, k, nil, nil)
 				for e, v := range dst.Data {

@@ -3,8 +3,8 @@ package kernels_test
 import (
 	"fmt"
 
-	"github.com/svmbench/svmbench/internal/linalg"
 	"github.com/svmbench/svmbench/kernels"
+	"github.com/svmbench/svmbench/matrix"
 )
 
 // A grid search over the sigmoid's slope α and bias c costs one matrix
@@ -13,7 +13,7 @@ import (
 // sets into the same DotGram. (The eigenvalues agree with numpy's eigvalsh
 // of tanh(α·XXᵀ + c) to the digits shown: no sigmoid here is PSD.)
 func Example_dotGramGrid() {
-	x := linalg.NewFrom(6, 3, []float32{
+	x := matrix.NewFrom(6, 3, []float32{
 		1, 0, 0,
 		0, 1, 0,
 		1, 1, 0,
@@ -24,8 +24,8 @@ func Example_dotGramGrid() {
 	g := kernels.NewDotGram(x) // the one matrix product
 
 	train, val := []int{0, 1, 2, 3}, []int{4, 5}
-	kTrain := linalg.New(len(train), len(train))
-	kVal := linalg.New(len(val), len(train))
+	kTrain := matrix.New(len(train), len(train))
+	kVal := matrix.New(len(val), len(train))
 	for _, alpha := range []float64{0.5, 2} {
 		for _, c := range []float64{-1, 1} {
 			k := kernels.Sigmoid{Alpha: alpha, Coef0: c}
@@ -47,7 +47,7 @@ func Example_dotGramGrid() {
 // columns for a few indices, each stored as a row, computed as one blocked
 // matrix product on every core.
 func ExampleEngine_Columns() {
-	x := linalg.NewFrom(4, 2, []float32{
+	x := matrix.NewFrom(4, 2, []float32{
 		0, 0,
 		1, 0,
 		0, 1,
@@ -58,7 +58,7 @@ func ExampleEngine_Columns() {
 		fmt.Println(err)
 		return
 	}
-	cols := linalg.New(2, e.N())
+	cols := matrix.New(2, e.N())
 	e.Columns(cols, []int{3, 0}) // columns 3 and 0 of the 4×4 Gram matrix
 	for j := 0; j < cols.Rows; j++ {
 		fmt.Printf("%.4f\n", cols.Row(j))

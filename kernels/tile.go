@@ -3,16 +3,15 @@ package kernels
 import (
 	"sync"
 
+	"github.com/svmbench/svmbench/matrix"
 	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/blas/blas32"
-
-	"github.com/svmbench/svmbench/internal/linalg"
 )
 
 // operand is one side of a kernel block: the rows idx of m (all rows when
 // idx is nil), with the squared norms of m's rows.
 type operand struct {
-	m     *linalg.Matrix
+	m     *matrix.Matrix
 	idx   []int
 	norms []float64 // indexed by row of m; nil when not needed
 }
@@ -44,7 +43,7 @@ func (o *operand) row(i int) []float32 { return o.m.Row(o.at(i)) }
 // with Ssyrk (lower triangle only), so exactly the lower triangle is
 // computed; mirror copies it up afterwards.
 type tiles struct {
-	dst    *linalg.Matrix
+	dst    *matrix.Matrix
 	km     kmap
 	a, b   operand
 	same   bool // A and B are the same matrix: exact diagonal where rows meet
@@ -231,7 +230,7 @@ func consecutive(idx []int) (first int, ok bool) {
 }
 
 // gather copies rows idx of m into buf (compact, stride m.Cols).
-func gather(buf []float32, m *linalg.Matrix, idx []int) []float32 {
+func gather(buf []float32, m *matrix.Matrix, idx []int) []float32 {
 	d := m.Cols
 	buf = grow32(buf, len(idx)*d)
 	for k, i := range idx {
@@ -249,14 +248,14 @@ func gather(buf []float32, m *linalg.Matrix, idx []int) []float32 {
 // element. The copy therefore goes through 16×16 blocks held in a local
 // array: 16 source lines read once, 16 destination lines written whole.
 type mirror struct {
-	dst *linalg.Matrix
+	dst *matrix.Matrix
 }
 
 const mirrorBlock = 16
 
 var mirrorPool = sync.Pool{New: func() any { return new(mirror) }}
 
-func mirrorLower(dst *linalg.Matrix, workers int) {
+func mirrorLower(dst *matrix.Matrix, workers int) {
 	mr := mirrorPool.Get().(*mirror)
 	mr.dst = dst
 	runItems(mr, (dst.Rows+mirrorBlock-1)/mirrorBlock, workers, false)

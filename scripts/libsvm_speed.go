@@ -27,6 +27,7 @@ import (
 
 	"github.com/svmbench/svmbench/internal/linalg"
 	"github.com/svmbench/svmbench/kernels"
+	"github.com/svmbench/svmbench/matrix"
 	"github.com/svmbench/svmbench/svm"
 )
 
@@ -119,9 +120,9 @@ func fail(msg string) {
 	os.Exit(1)
 }
 
-func readCIFAR(dir string, files []string, n int) (*linalg.Matrix, []int) {
+func readCIFAR(dir string, files []string, n int) (*matrix.Matrix, []int) {
 	const rec = 1 + 3072
-	x := linalg.New(n, 3072)
+	x := matrix.New(n, 3072)
 	y := make([]int, n)
 	i := 0
 	for _, name := range files {
@@ -147,7 +148,7 @@ func readCIFAR(dir string, files []string, n int) (*linalg.Matrix, []int) {
 	return x, y
 }
 
-func writeLIBSVM(path string, x *linalg.Matrix, y []int) {
+func writeLIBSVM(path string, x *matrix.Matrix, y []int) {
 	f, err := os.Create(path)
 	if err != nil {
 		fail(err.Error())

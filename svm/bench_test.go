@@ -4,8 +4,8 @@ import (
 	"context"
 	"testing"
 
-	"github.com/svmbench/svmbench/internal/linalg"
 	"github.com/svmbench/svmbench/kernels"
+	"github.com/svmbench/svmbench/matrix"
 )
 
 // Benchmarks on CIFAR-like dense data (3072 features in [0, 1], see
@@ -66,4 +66,4 @@ func benchPredict(b *testing.B, n, m int) {
 // Test samples × features against a model of 2000 training samples.
 func BenchmarkPredict2000x3072(b *testing.B) { benchPredict(b, 2000, 2000) }
 
-var _ = linalg.New
+var _ = matrix.New

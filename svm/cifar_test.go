@@ -7,15 +7,15 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/svmbench/svmbench/internal/linalg"
 	"github.com/svmbench/svmbench/kernels"
+	"github.com/svmbench/svmbench/matrix"
 )
 
 // cifar reads the first n records of a CIFAR-10 binary batch file of
 // $CIFAR10_DIR as pixels/255 (the read is local so that these tests do not
 // depend on package dataset). It skips when CIFAR10_DIR is unset and fails
 // when it is set but unreadable.
-func cifar(t testing.TB, file string, n int) (*linalg.Matrix, []int) {
+func cifar(t testing.TB, file string, n int) (*matrix.Matrix, []int) {
 	t.Helper()
 	dir := os.Getenv("CIFAR10_DIR")
 	if dir == "" {
@@ -31,7 +31,7 @@ func cifar(t testing.TB, file string, n int) (*linalg.Matrix, []int) {
 	if _, err := f.ReadAt(buf, 0); err != nil {
 		t.Fatalf("CIFAR10_DIR: reading %d records of %s: %v", n, file, err)
 	}
-	x := linalg.New(n, 3072)
+	x := matrix.New(n, 3072)
 	y := make([]int, n)
 	for i := range n {
 		r := buf[i*rec : (i+1)*rec]
@@ -49,7 +49,7 @@ func cifar(t testing.TB, file string, n int) (*linalg.Matrix, []int) {
 
 // cifarLike makes n dense 3072-dimensional samples of k classes in [0, 1],
 // quantised to 1/255 like pixels: a random mean image per class plus noise.
-func cifarLike(n, k int, seed uint64) (*linalg.Matrix, []int) {
+func cifarLike(n, k int, seed uint64) (*matrix.Matrix, []int) {
 	r := rand.New(rand.NewPCG(seed, 3))
 	const d = 3072
 	means := make([][]float64, k)
@@ -60,7 +60,7 @@ func cifarLike(n, k int, seed uint64) (*linalg.Matrix, []int) {
 			means[c][j] = 0.5*base + 0.5*r.Float64()
 		}
 	}
-	x := linalg.New(n, d)
+	x := matrix.New(n, d)
 	y := make([]int, n)
 	for i := range n {
 		c := r.IntN(k)

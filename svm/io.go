@@ -16,8 +16,8 @@ import (
 	"strings"
 
 	"github.com/svmbench/svmbench/internal/atomicfile"
-	"github.com/svmbench/svmbench/internal/linalg"
 	"github.com/svmbench/svmbench/kernels"
+	"github.com/svmbench/svmbench/matrix"
 )
 
 // Meta is what a model file records beyond the model itself, for the tools
@@ -305,7 +305,7 @@ func (mj *modelJSON) model(file string) (*Model, error) {
 			return nil, &ParseError{File: file, Msg: fmt.Sprintf("%d support vectors for %d indices", len(mj.SV), nsv)}
 		}
 		d := len(mj.SV[0])
-		m.SV = linalg.New(nsv, d)
+		m.SV = matrix.New(nsv, d)
 		for i, r := range mj.SV {
 			if len(r) != d {
 				return nil, &ParseError{File: file, Msg: fmt.Sprintf("support vector %d has %d features, want %d", i, len(r), d)}
@@ -521,7 +521,7 @@ func parseLIBSVM(file string, data []byte) (*Model, error) {
 	n := len(m.SVIndex)
 	if !m.Gram {
 		n = len(start) - 1
-		m.SV = linalg.New(n, dim)
+		m.SV = matrix.New(n, dim)
 		m.SVIndex = make([]int, n)
 		for v := range n {
 			m.SVIndex[v] = -1

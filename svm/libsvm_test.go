@@ -17,8 +17,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/svmbench/svmbench/internal/linalg"
 	"github.com/svmbench/svmbench/kernels"
+	"github.com/svmbench/svmbench/matrix"
 )
 
 func needLIBSVM(t *testing.T) {
@@ -35,7 +35,7 @@ func needLIBSVM(t *testing.T) {
 // (which reads doubles) sees exactly our numbers. dataset.WriteLIBSVMFile
 // writes 9 digits, which round-trips float32 but differs from it as a
 // double in the last bits; the cross-check wants identical inputs.
-func writeLIBSVMData(t *testing.T, path string, x *linalg.Matrix, y []int) {
+func writeLIBSVMData(t *testing.T, path string, x *matrix.Matrix, y []int) {
 	t.Helper()
 	var b []byte
 	for i := range x.Rows {
@@ -132,7 +132,7 @@ func readLabels(t *testing.T, path string) []int {
 
 // blobs makes k Gaussian classes in d dimensions with overlap, labels
 // given by lab, deterministic for seed.
-func blobs(n, d int, lab []int, spread float64, seed uint64) (*linalg.Matrix, []int) {
+func blobs(n, d int, lab []int, spread float64, seed uint64) (*matrix.Matrix, []int) {
 	r := rand.New(rand.NewPCG(seed, 7))
 	centers := make([][]float64, len(lab))
 	for c := range centers {
@@ -141,7 +141,7 @@ func blobs(n, d int, lab []int, spread float64, seed uint64) (*linalg.Matrix, []
 			centers[c][j] = r.NormFloat64()
 		}
 	}
-	x := linalg.New(n, d)
+	x := matrix.New(n, d)
 	y := make([]int, n)
 	for i := range n {
 		c := r.IntN(len(lab))
@@ -164,7 +164,7 @@ type crossCase struct {
 
 // crossCheck trains both on (x, y), predicts (xt), and asserts the
 // agreement the issue asks for.
-func crossCheck(t *testing.T, dir string, x *linalg.Matrix, y []int, xt *linalg.Matrix, yt []int, cc crossCase) {
+func crossCheck(t *testing.T, dir string, x *matrix.Matrix, y []int, xt *matrix.Matrix, yt []int, cc crossCase) {
 	t.Helper()
 	train := filepath.Join(dir, "train.txt")
 	test := filepath.Join(dir, "test.txt")
@@ -344,7 +344,7 @@ func TestLIBSVMPrecomputed(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	kt := linalg.New(xt.Rows, x.Rows)
+	kt := matrix.New(xt.Rows, x.Rows)
 	if err := kernels.Cross(kt, k, xt, x); err != nil {
 		t.Fatal(err)
 	}

@@ -4,8 +4,8 @@ import (
 	"fmt"
 	"math"
 
-	"github.com/svmbench/svmbench/internal/linalg"
 	"github.com/svmbench/svmbench/kernels"
+	"github.com/svmbench/svmbench/matrix"
 )
 
 // Model is a trained C-SVC, laid out as LIBSVM lays it out.
@@ -22,7 +22,7 @@ type Model struct {
 	OneVsRest bool
 	// SV holds the support vectors, one a row, grouped by class in label
 	// order; nil for a TrainGram model.
-	SV *linalg.Matrix
+	SV *matrix.Matrix
 	// SVIndex is the training row of each support vector (0-based).
 	SVIndex []int
 	// NSVClass is the number of support vectors of each class.
@@ -88,7 +88,7 @@ func (m *Model) predictBlock() int {
 // decision values Σ_s coef_s K(sv_s, x) − ρ of every sample and returns
 // it; dst is allocated when too short. Kernel values are computed as
 // support-vector × test-block products (kernels.Cross).
-func (m *Model) DecisionValues(dst []float64, x *linalg.Matrix) ([]float64, error) {
+func (m *Model) DecisionValues(dst []float64, x *matrix.Matrix) ([]float64, error) {
 	if m.Kernel == nil || m.SV == nil {
 		return nil, ErrNoKernel
 	}
@@ -98,7 +98,7 @@ func (m *Model) DecisionValues(dst []float64, x *linalg.Matrix) ([]float64, erro
 			return nil, fmt.Errorf("svm: samples have %d features, the model's support vectors %d", x.Cols, sv.Cols)
 		}
 		// A LIBSVM file omits trailing zero features: widen.
-		w := linalg.New(sv.Rows, x.Cols)
+		w := matrix.New(sv.Rows, x.Cols)
 		for i := range sv.Rows {
 			copy(w.Row(i), sv.Row(i))
 		}
@@ -106,11 +106,11 @@ func (m *Model) DecisionValues(dst []float64, x *linalg.Matrix) ([]float64, erro
 	}
 	dst = grow(dst, x.Rows*m.NDecision())
 	bs := m.predictBlock()
-	kb := linalg.New(m.NSV(), min(bs, x.Rows))
+	kb := matrix.New(m.NSV(), min(bs, x.Rows))
 	for s := 0; s < x.Rows; s += bs {
 		e := min(s+bs, x.Rows)
 		blk := x.Slice(s, e)
-		kv := &linalg.Matrix{General: kb.General}
+		kv := &matrix.Matrix{General: kb.General}
 		kv.Cols, kv.Stride = e-s, e-s
 		kv.Data = kb.Data[:m.NSV()*(e-s)]
 		if m.NSV() > 0 {
@@ -125,7 +125,7 @@ func (m *Model) DecisionValues(dst []float64, x *linalg.Matrix) ([]float64, erro
 
 // DecisionValuesGram is DecisionValues for a kernel matrix k (m×n_train,
 // k[t][i] = K(x_t, training row i)), as TrainGram models need.
-func (m *Model) DecisionValuesGram(dst []float64, k *linalg.Matrix) ([]float64, error) {
+func (m *Model) DecisionValuesGram(dst []float64, k *matrix.Matrix) ([]float64, error) {
 	for _, g := range m.SVIndex {
 		if g < 0 || g >= k.Cols {
 			return nil, fmt.Errorf("svm: kernel matrix has %d columns; the model references training row %d", k.Cols, g)
@@ -133,11 +133,11 @@ func (m *Model) DecisionValuesGram(dst []float64, k *linalg.Matrix) ([]float64, 
 	}
 	dst = grow(dst, k.Rows*m.NDecision())
 	bs := m.predictBlock()
-	kb := linalg.New(m.NSV(), min(bs, k.Rows))
+	kb := matrix.New(m.NSV(), min(bs, k.Rows))
 	for s := 0; s < k.Rows; s += bs {
 		e := min(s+bs, k.Rows)
 		w := e - s
-		kv := &linalg.Matrix{General: kb.General}
+		kv := &matrix.Matrix{General: kb.General}
 		kv.Cols, kv.Stride = w, w
 		kv.Data = kb.Data[:m.NSV()*w]
 		for v, g := range m.SVIndex {
@@ -152,7 +152,7 @@ func (m *Model) DecisionValuesGram(dst []float64, k *linalg.Matrix) ([]float64, 
 }
 
 // decide computes decision values from kv (nSV×w kernel values).
-func (m *Model) decide(dst []float64, kv *linalg.Matrix, w int) {
+func (m *Model) decide(dst []float64, kv *matrix.Matrix, w int) {
 	nd := m.NDecision()
 	acc := make([]float64, w)
 	start := m.classStart()
@@ -206,7 +206,7 @@ func (m *Model) classStart() []int {
 // i when its decision value is > 0, else for j; most votes win, ties go to
 // the class first in label order (LIBSVM's rule). One-vs-rest: the largest
 // decision value wins, ties to the first.
-func (m *Model) Predict(dst []int, x *linalg.Matrix) ([]int, error) {
+func (m *Model) Predict(dst []int, x *matrix.Matrix) ([]int, error) {
 	dv, err := m.DecisionValues(nil, x)
 	if err != nil {
 		return nil, err
@@ -216,7 +216,7 @@ func (m *Model) Predict(dst []int, x *linalg.Matrix) ([]int, error) {
 
 // PredictGram is Predict for a kernel matrix k (m×n_train) against the
 // training rows, as TrainGram models need.
-func (m *Model) PredictGram(dst []int, k *linalg.Matrix) ([]int, error) {
+func (m *Model) PredictGram(dst []int, k *matrix.Matrix) ([]int, error) {
 	dv, err := m.DecisionValuesGram(nil, k)
 	if err != nil {
 		return nil, err

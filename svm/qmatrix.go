@@ -1,8 +1,8 @@
 package svm
 
 import (
-	"github.com/svmbench/svmbench/internal/linalg"
 	"github.com/svmbench/svmbench/kernels"
+	"github.com/svmbench/svmbench/matrix"
 )
 
 // QMatrix hands out columns of the symmetric l×l matrix
@@ -24,7 +24,7 @@ type QMatrix interface {
 // one-vs-one model share one k this way. The gather is O(l), the same
 // order as the gradient update that follows each column request.
 type gatherQ struct {
-	k    *linalg.Matrix
+	k    *matrix.Matrix
 	idx  []int
 	y    []int8
 	diag []float64
@@ -32,7 +32,7 @@ type gatherQ struct {
 	next int
 }
 
-func newGatherQ(k *linalg.Matrix, idx []int, y []int8) *gatherQ {
+func newGatherQ(k *matrix.Matrix, idx []int, y []int8) *gatherQ {
 	l := len(idx)
 	q := &gatherQ{k: k, idx: idx, y: y, diag: make([]float64, l)}
 	for t, g := range idx {
@@ -71,12 +71,12 @@ func (q *gatherQ) Column(i int) []float32 {
 
 // denseQ holds the whole Q (signs applied) of one sub-problem.
 type denseQ struct {
-	q    *linalg.Matrix
+	q    *matrix.Matrix
 	diag []float64
 }
 
 // newDenseQ turns k (l×l kernel values, overwritten) into Q.
-func newDenseQ(k *linalg.Matrix, y []int8) *denseQ {
+func newDenseQ(k *matrix.Matrix, y []int8) *denseQ {
 	l := k.Rows
 	d := &denseQ{q: k, diag: make([]float64, l)}
 	for i := range l {
@@ -97,7 +97,7 @@ func newDenseQ(k *linalg.Matrix, y []int8) *denseQ {
 }
 
 // newQFrom wraps q, which already holds Q (signs applied).
-func newQFrom(q *linalg.Matrix) *denseQ {
+func newQFrom(q *matrix.Matrix) *denseQ {
 	d := &denseQ{q: q, diag: make([]float64, q.Rows)}
 	for i := range q.Rows {
 		d.diag[i] = float64(q.Data[i*q.Stride+i])
@@ -146,7 +146,7 @@ type cachedQ struct {
 	pending []int // columns waiting to be computed (the miss first)
 	want    []int // prefetch hints
 	rows    []int // global rows of the batch
-	blk     *linalg.Matrix
+	blk     *matrix.Matrix
 
 	hits, misses int64
 }
@@ -174,7 +174,7 @@ func newCachedQ(eng *kernels.Engine, idx []int, y []int8, budget int64, batch in
 		pending:  make([]int, 0, batch),
 		want:     make([]int, 0, batch),
 		rows:     make([]int, 0, batch),
-		blk:      linalg.New(batch, l),
+		blk:      matrix.New(batch, l),
 	}
 	for s := range q.owner {
 		q.owner[s] = -1

@@ -9,16 +9,16 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/svmbench/svmbench/internal/linalg"
 	"github.com/svmbench/svmbench/kernels"
+	"github.com/svmbench/svmbench/matrix"
 )
 
-func gramOf(t testing.TB, k kernels.Kernel, x *linalg.Matrix) *linalg.Matrix {
+func gramOf(t testing.TB, k kernels.Kernel, x *matrix.Matrix) *matrix.Matrix {
 	eng, err := kernels.NewEngine(k, x)
 	if err != nil {
 		t.Fatal(err)
 	}
-	g := linalg.New(x.Rows, x.Rows)
+	g := matrix.New(x.Rows, x.Rows)
 	eng.Gram(g)
 	return g
 }
@@ -72,7 +72,7 @@ func TestColumnProvidersAgree(t *testing.T) {
 
 	// PredictGram on the test × train kernel equals Predict.
 	xt, _ := blobs(200, 16, []int{0, 1, 2}, 1.3, 6)
-	kt := linalg.New(xt.Rows, x.Rows)
+	kt := matrix.New(xt.Rows, x.Rows)
 	if err := kernels.Cross(kt, k, xt, x); err != nil {
 		t.Fatal(err)
 	}
@@ -142,7 +142,7 @@ func TestSolverIterationDoesNotAllocate(t *testing.T) {
 	}
 	g := gramOf(t, k, x)
 	eng, _ := kernels.NewEngine(k, x)
-	kk := linalg.New(x.Rows, x.Rows)
+	kk := matrix.New(x.Rows, x.Rows)
 	copy(kk.Data, g.Data)
 	for _, tc := range []struct {
 		name string
@@ -150,7 +150,7 @@ func TestSolverIterationDoesNotAllocate(t *testing.T) {
 	}{
 		{"gather", newGatherQ(g, idx, y)},
 		{"dense", newDenseQ(kk, y)},
-		{"cache-warm", newCachedQ(eng, idx, y, linalg.Bytes(400, 400), 64)},
+		{"cache-warm", newCachedQ(eng, idx, y, matrix.Bytes(400, 400), 64)},
 	} {
 		s := newSolver(tc.q, y, 1, 1, 1e-9, true, 1<<30)
 		for t := range s.l {

@@ -7,8 +7,8 @@ import (
 	"runtime"
 	"sync"
 
-	"github.com/svmbench/svmbench/internal/linalg"
 	"github.com/svmbench/svmbench/kernels"
+	"github.com/svmbench/svmbench/matrix"
 )
 
 // PairStats describes the binary sub-problem of classes I and J (labels;
@@ -28,7 +28,7 @@ type PairStats struct {
 }
 
 // Train fits a C-SVC on the rows of x with integer labels y.
-func Train(ctx context.Context, x *linalg.Matrix, y []int, p Params) (*Model, error) {
+func Train(ctx context.Context, x *matrix.Matrix, y []int, p Params) (*Model, error) {
 	p = p.defaults()
 	if err := p.validate(true); err != nil {
 		return nil, err
@@ -41,7 +41,7 @@ func Train(ctx context.Context, x *linalg.Matrix, y []int, p Params) (*Model, er
 	}
 	n := x.Rows
 	budget := int64(p.CacheMB * (1 << 20))
-	if linalg.Bytes(n, n) > budget {
+	if matrix.Bytes(n, n) > budget {
 		eng, err := kernels.NewEngine(p.Kernel, x)
 		if err != nil {
 			return nil, fmt.Errorf("svm: %w", err)
@@ -69,9 +69,9 @@ func Train(ctx context.Context, x *linalg.Matrix, y []int, p Params) (*Model, er
 	if err != nil {
 		return nil, fmt.Errorf("svm: %w", err)
 	}
-	k := linalg.New(n, n)
+	k := matrix.New(n, n)
 	eng.Block(k, perm, perm) // symmetric: one triangle computed
-	m, err := train(ctx, yg, p, &qSource{k: k, budget: budget - linalg.Bytes(n, n), workers: p.Workers})
+	m, err := train(ctx, yg, p, &qSource{k: k, budget: budget - matrix.Bytes(n, n), workers: p.Workers})
 	if err != nil {
 		return nil, err
 	}
@@ -83,13 +83,13 @@ func Train(ctx context.Context, x *linalg.Matrix, y []int, p Params) (*Model, er
 	// stored there instead of in a fresh allocation.
 	nsv, d := len(m.SVIndex), x.Cols
 	if sz := nsv * d; sz > 0 && sz <= len(k.Data) && 2*sz >= len(k.Data) {
-		m.SV = linalg.NewFrom(nsv, d, k.Data[:sz])
+		m.SV = matrix.NewFrom(nsv, d, k.Data[:sz])
 		for v, g := range m.SVIndex {
 			copy(m.SV.Row(v), x.Row(g))
 		}
 	} else {
 		m.SV = x.Gather(m.SVIndex)
-		if linalg.Bytes(n, n) >= 1<<30 {
+		if matrix.Bytes(n, n) >= 1<<30 {
 			// Collect the big Gram matrix now: left to the GC's pacing, the
 			// heap could grow to twice the training peak before it goes.
 			runtime.GC()
@@ -103,7 +103,7 @@ func Train(ctx context.Context, x *linalg.Matrix, y []int, p Params) (*Model, er
 // read. p.Kernel is recorded for reports and may be nil; the model
 // predicts with PredictGram, or with Predict when p.Kernel is set and the
 // caller sets Model.SV to the training rows of Model.SVIndex.
-func TrainGram(ctx context.Context, k *linalg.Matrix, y []int, p Params) (*Model, error) {
+func TrainGram(ctx context.Context, k *matrix.Matrix, y []int, p Params) (*Model, error) {
 	p = p.defaults()
 	if err := p.validate(false); err != nil {
 		return nil, err
@@ -129,7 +129,7 @@ func TrainGram(ctx context.Context, k *linalg.Matrix, y []int, p Params) (*Model
 // of memory and not a gather or a product; otherwise columns are gathered
 // from k on every request, or kept in an LRU column cache.
 type qSource struct {
-	k       *linalg.Matrix
+	k       *matrix.Matrix
 	eng     *kernels.Engine
 	budget  int64 // bytes left for per-sub-problem matrices or caches
 	workers int
@@ -143,7 +143,7 @@ const cacheBatch = 64
 func (s *qSource) q(idx []int, y []int8, buf *[]float32) QMatrix {
 	l := len(idx)
 	share := s.budget / int64(max(s.workers, 1))
-	fits := linalg.Bytes(l, l) <= share
+	fits := matrix.Bytes(l, l) <= share
 	if !fits {
 		if s.k != nil {
 			return newGatherQ(s.k, idx, y)
@@ -153,7 +153,7 @@ func (s *qSource) q(idx []int, y []int8, buf *[]float32) QMatrix {
 	if cap(*buf) < l*l {
 		*buf = make([]float32, l*l)
 	}
-	k := linalg.NewFrom(l, l, (*buf)[:l*l])
+	k := matrix.NewFrom(l, l, (*buf)[:l*l])
 	if s.k == nil {
 		s.eng.Block(k, idx, idx)
 		return newDenseQ(k, y)

@@ -23,8 +23,8 @@ import (
 	"github.com/svmbench/svmbench/cnn"
 	"github.com/svmbench/svmbench/dataset"
 	"github.com/svmbench/svmbench/features"
-	"github.com/svmbench/svmbench/internal/linalg"
 	"github.com/svmbench/svmbench/internal/progress"
+	"github.com/svmbench/svmbench/matrix"
 )
 
 // profile is a set of defaults for the main job; every field has a flag
@@ -344,7 +344,7 @@ func runAll(ctx context.Context, f *allFlags) error {
 			dg.Source = d.Source + fmt.Sprintf(", grid subset %d", f.gridTrain)
 		}
 		for _, fname := range feats {
-			var train, test *linalg.Matrix
+			var train, test *matrix.Matrix
 			for _, k := range kerns {
 				if err := ctx.Err(); err != nil {
 					return err
@@ -506,7 +506,7 @@ func allCellString(c bench.GridCell) string {
 // centres small grids on the scale of the training features x; "default"
 // keeps bench's defaults, with the sigmoid α range moved to the features'
 // scale for feature sets other than pixels.
-func allGridRanges(cfg *bench.GridConfig, kind string, x *linalg.Matrix, seed uint64) {
+func allGridRanges(cfg *bench.GridConfig, kind string, x *matrix.Matrix, seed uint64) {
 	k := math.Round(math.Log2(1 / allMeanSqNorm(x)))
 	p2 := func(es ...float64) bench.Range {
 		vs := make([]float64, len(es))
@@ -541,7 +541,7 @@ func allGridRanges(cfg *bench.GridConfig, kind string, x *linalg.Matrix, seed ui
 
 // allMeanSqNorm is the mean of ‖x_i‖² over the rows of x (1 when x is empty
 // or zero).
-func allMeanSqNorm(x *linalg.Matrix) float64 {
+func allMeanSqNorm(x *matrix.Matrix) float64 {
 	var s float64
 	for i := 0; i < x.Rows; i++ {
 		for _, v := range x.Row(i) {
@@ -556,7 +556,7 @@ func allMeanSqNorm(x *linalg.Matrix) float64 {
 
 // allMeanSqDist estimates the mean of ‖x_i − x_j‖² over 2000 seeded pairs of
 // rows.
-func allMeanSqDist(x *linalg.Matrix, seed uint64) float64 {
+func allMeanSqDist(x *matrix.Matrix, seed uint64) float64 {
 	if x.Rows < 2 {
 		return 1
 	}

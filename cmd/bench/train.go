@@ -17,6 +17,7 @@ import (
 	"github.com/svmbench/svmbench/internal/linalg"
 	"github.com/svmbench/svmbench/internal/progress"
 	"github.com/svmbench/svmbench/kernels"
+	"github.com/svmbench/svmbench/matrix"
 	"github.com/svmbench/svmbench/svm"
 )
 
@@ -269,7 +270,7 @@ func parseWeights(s string) (map[int]float64, error) {
 
 // trainFeatures fits the extractor on the training split when it learns
 // parameters, and returns the training features.
-func trainFeatures(ext features.Extractor, d *dataset.Dataset) (*linalg.Matrix, error) {
+func trainFeatures(ext features.Extractor, d *dataset.Dataset) (*matrix.Matrix, error) {
 	if f, ok := ext.(features.Fitter); ok {
 		if err := f.Fit(&d.Train, d.Image); err != nil {
 			return nil, err

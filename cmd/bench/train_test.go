@@ -11,7 +11,7 @@ import (
 	"testing"
 
 	"github.com/svmbench/svmbench/dataset"
-	"github.com/svmbench/svmbench/internal/linalg"
+	"github.com/svmbench/svmbench/matrix"
 )
 
 // accuracyOf returns the accuracy predict printed on its first line.
@@ -123,7 +123,7 @@ func libsvmPair(t *testing.T) (train, test string) {
 	r := rand.New(rand.NewPCG(7, 7))
 	centers := [][2]float64{{0, 0}, {3, 0}, {0, 3}}
 	write := func(name string, n int) string {
-		x := linalg.New(n, 2)
+		x := matrix.New(n, 2)
 		y := make([]int, n)
 		for i := 0; i < n; i++ {
 			c := i % 3

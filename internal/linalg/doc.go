@@ -1,13 +1,7 @@
-// Package linalg holds the dense float32 matrix that every numeric package of
-// svmbench shares, and the one place where the BLAS implementation is chosen.
-//
-// # Storage
-//
-// A Matrix is row-major over gonum's blas32.General: element (i, j) is
-// Data[i*Stride+j], with Stride ≥ Cols. gonum's mat package is float64 only,
-// which would double the memory of a Gram matrix (a 50000² float64 Gram needs
-// 20 GB); kernel values and CNN activations are stored as float32 and
-// accumulated in float64 where accuracy needs it.
+// Package linalg is the one place where the BLAS implementation is chosen.
+// The float32 matrix that every numeric package shares is the public package
+// matrix (github.com/svmbench/svmbench/matrix); this package only decides
+// which BLAS multiplies it.
 //
 // # The BLAS
 //

@@ -1,4 +1,4 @@
-package linalg
+package matrix
 
 import (
 	"fmt"
@@ -16,7 +16,7 @@ type Matrix struct {
 // New returns a zeroed r×c matrix with Stride c.
 func New(r, c int) *Matrix {
 	if r < 0 || c < 0 {
-		panic("linalg: negative dimension")
+		panic("matrix: negative dimension")
 	}
 	return &Matrix{blas32.General{Rows: r, Cols: c, Stride: c, Data: make([]float32, r*c)}}
 }
@@ -24,7 +24,7 @@ func New(r, c int) *Matrix {
 // NewFrom wraps data (len r*c, row-major) without copying.
 func NewFrom(r, c int, data []float32) *Matrix {
 	if r < 0 || c < 0 || len(data) != r*c {
-		panic("linalg: data length does not match dimensions")
+		panic("matrix: data length does not match dimensions")
 	}
 	return &Matrix{blas32.General{Rows: r, Cols: c, Stride: c, Data: data}}
 }
@@ -35,16 +35,15 @@ func (m *Matrix) Dims() (r, c int) { return m.Rows, m.Cols }
 // Row returns row i as a slice of length Cols that aliases the matrix.
 func (m *Matrix) Row(i int) []float32 {
 	if uint(i) >= uint(m.Rows) {
-		panic("linalg: row index out of range")
+		panic("matrix: row index out of range")
 	}
 	return m.Data[i*m.Stride : i*m.Stride+m.Cols]
 }
 
-// At returns element (i, j) as a float64, so that a Matrix satisfies
-// gonum's mat.Matrix together with T.
+// At returns element (i, j) as a float64.
 func (m *Matrix) At(i, j int) float64 {
 	if uint(i) >= uint(m.Rows) || uint(j) >= uint(m.Cols) {
-		panic("linalg: index out of range")
+		panic("matrix: index out of range")
 	}
 	return float64(m.Data[i*m.Stride+j])
 }
@@ -52,7 +51,7 @@ func (m *Matrix) At(i, j int) float64 {
 // Set sets element (i, j).
 func (m *Matrix) Set(i, j int, v float32) {
 	if uint(i) >= uint(m.Rows) || uint(j) >= uint(m.Cols) {
-		panic("linalg: index out of range")
+		panic("matrix: index out of range")
 	}
 	m.Data[i*m.Stride+j] = v
 }
@@ -60,7 +59,7 @@ func (m *Matrix) Set(i, j int, v float32) {
 // Slice returns rows [i, k) as a matrix that shares storage with m.
 func (m *Matrix) Slice(i, k int) *Matrix {
 	if i < 0 || k < i || k > m.Rows {
-		panic("linalg: slice out of range")
+		panic("matrix: slice out of range")
 	}
 	if i == k {
 		return &Matrix{blas32.General{Rows: 0, Cols: m.Cols, Stride: m.Stride}}
@@ -92,3 +91,20 @@ func Bytes(r, c int) int64 { return int64(r) * int64(c) * 4 }
 
 // String describes the shape, for error messages.
 func (m *Matrix) String() string { return fmt.Sprintf("%d×%d float32 matrix", m.Rows, m.Cols) }
+
+// FromRows copies rows into a new compact matrix. Every row must have the
+// same length; an empty slice gives a 0×0 matrix.
+func FromRows(rows [][]float32) (*Matrix, error) {
+	if len(rows) == 0 {
+		return New(0, 0), nil
+	}
+	c := len(rows[0])
+	out := New(len(rows), c)
+	for i, r := range rows {
+		if len(r) != c {
+			return nil, fmt.Errorf("matrix: row %d has %d values, want %d (the length of row 0)", i, len(r), c)
+		}
+		copy(out.Row(i), r)
+	}
+	return out, nil
+}
