@@ -18,7 +18,7 @@ func close(t *testing.T, what string, got, want, tol float64) {
 }
 
 var binomCases = []struct {
-	k, n                   int
+	k, n                 int
 	wLo, wHi, cpLo, cpHi float64
 }{
 	// r = scipy.stats.binomtest(k, n); r.proportion_ci(0.95, 'wilson'), r.proportion_ci(0.95, 'exact')
