@@ -10,19 +10,15 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"reflect"
-	"runtime"
 	"slices"
 	"strconv"
 	"strings"
 	"sync"
-	"time"
 
 	"github.com/svmbench/svmbench/dataset"
-	"github.com/svmbench/svmbench/kernels"
 	"github.com/svmbench/svmbench/matrix"
 )
 
@@ -145,29 +141,8 @@ func (cfg *GridConfig) Validate() error {
 	if cfg.Kernel != KernelPoly {
 		cfg.Degree = 0
 	}
-	used := map[string]bool{}
-	for _, n := range axes(cfg.Kernel) {
-		used[n] = true
-	}
-	for _, n := range []string{"alpha", "coef0", "gamma", "C"} {
-		r := cfg.rangeOf(n)
-		if !used[n] {
-			if !r.IsZero() {
-				return fmt.Errorf("bench: GridConfig: the %s kernel has no parameter %s", cfg.Kernel, n)
-			}
-			continue
-		}
-		if r.IsZero() {
-			*r = DefaultRange(cfg.Kernel, n)
-		}
-		for _, v := range r.Values {
-			if math.IsNaN(v) || math.IsInf(v, 0) {
-				return fmt.Errorf("bench: GridConfig.%s has %v: want finite values", rangeField(n), v)
-			}
-			if (n == "C" || n == "gamma") && !(v > 0) {
-				return fmt.Errorf("bench: GridConfig.%s has %g: want values > 0", rangeField(n), v)
-			}
-		}
+	if err := cfg.validateRanges(); err != nil {
+		return err
 	}
 	if cfg.Folds == 0 {
 		cfg.Folds = 5
@@ -175,20 +150,8 @@ func (cfg *GridConfig) Validate() error {
 	if cfg.Folds < 2 {
 		return fmt.Errorf("bench: GridConfig.Folds = %d: want at least 2", cfg.Folds)
 	}
-	switch cfg.Search {
-	case "":
-		cfg.Search = "grid"
-	case "grid", "random":
-	default:
-		return fmt.Errorf("bench: GridConfig.Search = %q: want grid or random", cfg.Search)
-	}
-	if cfg.Search == "random" {
-		if cfg.Trials == 0 {
-			cfg.Trials = 20
-		}
-		if cfg.Trials < 1 || cfg.Trials > 1e6 {
-			return fmt.Errorf("bench: GridConfig.Trials = %d: want 1 to 1000000", cfg.Trials)
-		}
+	if err := cfg.validateSearch(); err != nil {
+		return err
 	}
 	if cfg.MaxIter < -1 {
 		return fmt.Errorf("bench: GridConfig.MaxIter = %d: want ≥ 1, 0 (20·n) or -1 (solver default)", cfg.MaxIter)
@@ -216,6 +179,55 @@ func (cfg *GridConfig) Validate() error {
 	}
 	if cfg.Shards < 1 || cfg.Shard < 0 || cfg.Shard >= cfg.Shards {
 		return fmt.Errorf("bench: GridConfig shard %d/%d: want 0 ≤ Shard < Shards", cfg.Shard, cfg.Shards)
+	}
+	return nil
+}
+
+// validateRanges fills the kernel's default ranges and checks them.
+func (cfg *GridConfig) validateRanges() error {
+	used := map[string]bool{}
+	for _, n := range axes(cfg.Kernel) {
+		used[n] = true
+	}
+	for _, n := range []string{"alpha", "coef0", "gamma", "C"} {
+		r := cfg.rangeOf(n)
+		if !used[n] {
+			if !r.IsZero() {
+				return fmt.Errorf("bench: GridConfig: the %s kernel has no parameter %s", cfg.Kernel, n)
+			}
+			continue
+		}
+		if r.IsZero() {
+			*r = DefaultRange(cfg.Kernel, n)
+		}
+		for _, v := range r.Values {
+			if math.IsNaN(v) || math.IsInf(v, 0) {
+				return fmt.Errorf("bench: GridConfig.%s has %v: want finite values", rangeField(n), v)
+			}
+			if (n == "C" || n == "gamma") && !(v > 0) {
+				return fmt.Errorf("bench: GridConfig.%s has %g: want values > 0", rangeField(n), v)
+			}
+		}
+	}
+	return nil
+}
+
+// validateSearch fills and checks Search and Trials.
+func (cfg *GridConfig) validateSearch() error {
+	switch cfg.Search {
+	case "":
+		cfg.Search = "grid"
+	case "grid", "random":
+	default:
+		return fmt.Errorf("bench: GridConfig.Search = %q: want grid or random", cfg.Search)
+	}
+	if cfg.Search == "random" {
+		if cfg.Trials == 0 {
+			cfg.Trials = 20
+		}
+		if cfg.Trials < 1 || cfg.Trials > 1e6 {
+			return fmt.Errorf("bench: GridConfig.Trials = %d: want 1 to 1000000", cfg.Trials)
+		}
 	}
 	return nil
 }
@@ -340,13 +352,6 @@ func sameGrid(a, b GridSpec) string {
 	return strings.Join(diffs, "; ")
 }
 
-// fitResult is one fold of one cell.
-type fitResult struct {
-	correct int
-	nsv     int
-	capped  bool
-}
-
 // Grid runs the cross-validated grid search cfg on the training split of
 // d, with train and test the feature matrices of d's training and test
 // splits (rows in the order of d.Train and d.Test; test may be nil with
@@ -379,47 +384,11 @@ func Grid(ctx context.Context, d *dataset.Dataset, train, test *matrix.Matrix, c
 	spec := cfg.spec(train, y, len(all), manifest)
 
 	// Journal: what is done already, and where new cells go.
-	done := map[int]GridCell{}
-	var jr *journal
-	if cfg.Out != "" {
-		if err := os.MkdirAll(cfg.Out, 0o755); err != nil {
-			return nil, nil, fmt.Errorf("bench: %w", err)
-		}
-		jpath := filepath.Join(cfg.Out, GridFile(cfg.Kernel, cfg.Features))
-		spath := filepath.Join(cfg.Out, SpecFile(cfg.Kernel, cfg.Features))
-		old, torn, err := ReadCells(jpath)
-		if err != nil {
-			return nil, nil, err
-		}
-		if len(old) > 0 || torn >= 0 {
-			if !cfg.Resume {
-				return nil, nil, fmt.Errorf("bench: %s already holds %d cells: %w", jpath, len(old), ErrExists)
-			}
-			var prev GridSpec
-			if err := ReadJSON(spath, &prev); err != nil {
-				return nil, nil, fmt.Errorf("bench: resuming %s: %w", jpath, err)
-			}
-			if why := sameGrid(prev, spec); why != "" {
-				return nil, nil, fmt.Errorf("bench: cannot resume: %w", &MismatchError{File: spath, Why: why})
-			}
-			byIndex := map[int]GridCell{}
-			for _, c := range all {
-				byIndex[c.Index] = c
-			}
-			for _, c := range old {
-				want, ok := byIndex[c.Index]
-				if !ok || !sameParams(want, stripResult(c)) {
-					return nil, nil, fmt.Errorf("bench: cannot resume: %w", &MismatchError{File: jpath, Why: fmt.Sprintf("cell %d is not this grid's cell %d", c.Index, c.Index)})
-				}
-				done[c.Index] = c
-			}
-		}
-		if err := WriteJSON(spath, spec); err != nil {
-			return nil, nil, err
-		}
-		if jr, err = openJournal(jpath, torn); err != nil {
-			return nil, nil, err
-		}
+	done, jr, err := openGridJournal(&cfg, all, spec)
+	if err != nil {
+		return nil, nil, err
+	}
+	if jr != nil {
 		defer jr.close()
 	}
 	var todo []GridCell
@@ -456,10 +425,17 @@ func Grid(ctx context.Context, d *dataset.Dataset, train, test *matrix.Matrix, c
 		return nil, finished, nil
 	}
 	bc, _ := BestCell(finished)
-	best := &Best{Manifest: manifest, Cell: bc, GridCells: len(all)}
+	best, err := saveBest(ctx, &cfg, &Best{Manifest: manifest, Cell: bc, GridCells: len(all)}, train, y, test, d.Test.Y)
+	return best, finished, err
+}
+
+// saveBest retrains the best cell b.Cell on all of train, y (unless
+// cfg.NoRetrain), scores it on test, and writes the best file in cfg.Out.
+func saveBest(ctx context.Context, cfg *GridConfig, best *Best, train *matrix.Matrix, y []int, test *matrix.Matrix, ytest []int) (*Best, error) {
+	bc := best.Cell
 	if !cfg.NoRetrain {
 		if test == nil {
-			return nil, finished, errors.New("bench: Grid: no test matrix to score the retrained best cell (set NoRetrain)")
+			return nil, errors.New("bench: Grid: no test matrix to score the retrained best cell (set NoRetrain)")
 		}
 		var modelPath string
 		if cfg.Out != "" {
@@ -467,18 +443,69 @@ func Grid(ctx context.Context, d *dataset.Dataset, train, test *matrix.Matrix, c
 			best.Model = ModelFile(cfg.Kernel, cfg.Features)
 		}
 		cfg.logf("grid %s/%s: retraining the best cell %d on all %d training samples", cfg.Kernel, cfg.Features, bc.Index, len(y))
-		r, err := retrainBest(ctx, bc, train, y, test, d.Test.Y, cfg.Tol, cfg.MemBytes, modelPath)
+		r, err := retrainBest(ctx, bc, train, y, test, ytest, cfg.Tol, cfg.MemBytes, modelPath)
 		if err != nil {
-			return nil, finished, err
+			return nil, err
 		}
 		best.TestAccuracy, best.TrainSeconds, best.NSV, best.Retrained = r.accuracy, r.seconds, r.nsv, true
 	}
 	if cfg.Out != "" {
 		if err := WriteJSON(filepath.Join(cfg.Out, BestFile(cfg.Kernel, cfg.Features)), best); err != nil {
-			return nil, finished, err
+			return nil, err
 		}
 	}
-	return best, finished, nil
+	return best, nil
+}
+
+// openGridJournal reads the journal of cfg in cfg.Out (nothing when Out is
+// ""): the cells already done, checked against the grid's cells all and
+// spec, and the journal to append new cells to (nil without Out). Without
+// Resume a journal with cells is an error.
+func openGridJournal(cfg *GridConfig, all []GridCell, spec GridSpec) (map[int]GridCell, *journal, error) {
+	done := map[int]GridCell{}
+	if cfg.Out == "" {
+		return done, nil, nil
+	}
+	if err := os.MkdirAll(cfg.Out, 0o755); err != nil {
+		return nil, nil, fmt.Errorf("bench: %w", err)
+	}
+	jpath := filepath.Join(cfg.Out, GridFile(cfg.Kernel, cfg.Features))
+	spath := filepath.Join(cfg.Out, SpecFile(cfg.Kernel, cfg.Features))
+	old, torn, err := ReadCells(jpath)
+	if err != nil {
+		return nil, nil, err
+	}
+	if len(old) > 0 || torn >= 0 {
+		if !cfg.Resume {
+			return nil, nil, fmt.Errorf("bench: %s already holds %d cells: %w", jpath, len(old), ErrExists)
+		}
+		var prev GridSpec
+		if err := ReadJSON(spath, &prev); err != nil {
+			return nil, nil, fmt.Errorf("bench: resuming %s: %w", jpath, err)
+		}
+		if why := sameGrid(prev, spec); why != "" {
+			return nil, nil, fmt.Errorf("bench: cannot resume: %w", &MismatchError{File: spath, Why: why})
+		}
+		byIndex := map[int]GridCell{}
+		for _, c := range all {
+			byIndex[c.Index] = c
+		}
+		for _, c := range old {
+			want, ok := byIndex[c.Index]
+			if !ok || !sameParams(want, stripResult(c)) {
+				return nil, nil, fmt.Errorf("bench: cannot resume: %w", &MismatchError{File: jpath, Why: fmt.Sprintf("cell %d is not this grid's cell %d", c.Index, c.Index)})
+			}
+			done[c.Index] = c
+		}
+	}
+	if err := WriteJSON(spath, spec); err != nil {
+		return nil, nil, err
+	}
+	jr, err := openJournal(jpath, torn)
+	if err != nil {
+		return nil, nil, err
+	}
+	return done, jr, nil
 }
 
 func stripResult(c GridCell) GridCell {
@@ -502,327 +529,6 @@ func checkFoldable(y []int, k int) error {
 		}
 	}
 	return nil
-}
-
-// runCells cross-validates the cells todo on x, y and emits each finished
-// cell. Inner products are computed once; every fit takes its fold Gram
-// and validation block from them.
-func runCells(ctx context.Context, x *matrix.Matrix, y []int, todo []GridCell, cfg *GridConfig, resumed int64, emit func(GridCell) error) error {
-	k := cfg.Folds
-	total := (resumed + int64(len(todo))) * int64(k)
-	var doneFits int64 = resumed * int64(k)
-	if cfg.Progress != nil {
-		cfg.Progress(doneFits, total)
-	}
-	if len(todo) == 0 {
-		return nil
-	}
-	n := len(y)
-	folds, err := dataset.StratifiedFolds(y, k, rand.New(rand.NewPCG(cfg.Seed, 0x666f6c6473))) // "folds"
-	if err != nil {
-		return fmt.Errorf("bench: %w", err)
-	}
-	trains := make([][]int, k)
-	ytr := make([][]int, k)
-	maxTr, maxVal := 0, 0
-	for f := range folds {
-		// Training rows grouped by class (stably): every one-vs-one pair
-		// of the fit is then two runs of consecutive rows of the fold
-		// Gram, which the solver copies as blocks.
-		trains[f] = dataset.FoldTrain(folds, f)
-		slices.SortStableFunc(trains[f], func(a, b int) int { return y[a] - y[b] })
-		ytr[f] = make([]int, len(trains[f]))
-		for i, j := range trains[f] {
-			ytr[f][i] = y[j]
-		}
-		maxTr = max(maxTr, len(trains[f]))
-		maxVal = max(maxVal, len(folds[f]))
-	}
-
-	// Memory: the inner products, then per fit running a fold Gram and a
-	// validation block (float32). In group mode, each run of consecutive
-	// cells with the same kernel (the C values of one α, c) also holds that
-	// kernel's n×n Gram matrix, derived once and gathered from by all of
-	// the group's fits: (k−1)× fewer kernel evaluations. At most one group
-	// Gram per fit running is alive.
-	dotBytes := matrix.Bytes(n, n)
-	perFit := matrix.Bytes(maxTr, maxTr) + matrix.Bytes(maxVal, maxTr) + svmWorkBytes(maxTr)
-	want := cfg.Workers
-	if want == 0 {
-		want = runtime.GOMAXPROCS(0)
-	}
-	want = min(want, len(todo)*k)
-	fitting := func(per int64) int { return int(min(max((cfg.MemBytes-dotBytes)/per, 0), int64(want))) }
-	wFold, wGroup := fitting(perFit), fitting(perFit+dotBytes)
-	grouped := wGroup >= 1 && wGroup >= wFold/2
-	workers := wFold
-	if grouped {
-		workers = wGroup
-	}
-	// When the inner products do not fit, each fit holds its fold's rows
-	// and the solver computes kernel columns from them into an LRU cache
-	// (svm.Train), as LIBSVM does: slower, but bounded by the budget.
-	rowsMode := workers < 1
-	var cacheMB float64
-	if rowsMode {
-		// The cache: at least the fold's whole kernel matrix or 64 MiB,
-		// whichever is less.
-		minCache := min(64<<20, matrix.Bytes(maxTr, maxTr))
-		rows := matrix.Bytes(maxTr, x.Cols) + matrix.Bytes(maxVal, x.Cols) + svmWorkBytes(maxTr)
-		workers = int(min(cfg.MemBytes/(rows+minCache), int64(want)))
-		if workers < 1 {
-			return fmt.Errorf("bench: Grid: %d training samples need %s per fit (fold rows and a minimal kernel cache), more than the memory budget of %s: lower the training size or raise the budget",
-				n, FormatBytes(rows+minCache), FormatBytes(cfg.MemBytes))
-		}
-		cacheMB = float64((cfg.MemBytes-int64(workers)*rows)/int64(workers)) / (1 << 20)
-	}
-	mode := "fold Grams derived per fit"
-	switch {
-	case grouped:
-		mode = "one kernel matrix per α, c (or γ) shared by its C values and folds"
-	case rowsMode:
-		mode = fmt.Sprintf("the %s of inner products do not fit the budget: kernel columns computed per fit, %.0f MiB cache each", FormatBytes(dotBytes), cacheMB)
-	}
-	cfg.logf("grid %s/%s: %d cells × %d folds on %d samples; %d fits at once, %s",
-		cfg.Kernel, cfg.Features, len(todo), k, n, workers, mode)
-	// Sub-problems solved at once inside each fit: the cores the fits
-	// running side by side leave over.
-	inner := max(1, runtime.GOMAXPROCS(0)/workers)
-	var dg *kernels.DotGram
-	if !rowsMode {
-		dg = kernels.NewDotGram(x)
-	}
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-
-	// Groups: runs of consecutive cells with the same kernel.
-	type group struct {
-		once sync.Once
-		g    *matrix.Matrix
-		left int // fits not finished, guarded by mu
-	}
-	cellGroup := make([]*group, len(todo))
-	var prevKern kernels.DotKernel
-	for i, c := range todo {
-		kern, _ := CellKernel(c)
-		if i == 0 || kern != prevKern {
-			cellGroup[i] = &group{}
-		} else {
-			cellGroup[i] = cellGroup[i-1]
-		}
-		cellGroup[i].left += k
-		prevKern = kern
-	}
-	free := make(chan []float32, workers)
-	getBuf := func() []float32 {
-		select {
-		case b := <-free:
-			return b
-		default:
-			return make([]float32, n*n)
-		}
-	}
-
-	var psd *psdCache
-	if cfg.PSD {
-		psd = newPSDCache(x, cfg.PSDSample, cfg.Seed)
-	}
-
-	type task struct{ cell, fold int }
-	type cellState struct {
-		res   []fitResult
-		left  int
-		start time.Time
-		secs  float64
-	}
-	states := make([]cellState, len(todo))
-	for i := range states {
-		states[i] = cellState{res: make([]fitResult, k), left: k}
-	}
-	tasks := make(chan task)
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	var (
-		mu       sync.Mutex
-		firstErr error
-		wg       sync.WaitGroup
-		progMu   sync.Mutex
-		reported = doneFits
-	)
-	fail := func(err error) {
-		mu.Lock()
-		if firstErr == nil {
-			firstErr = err
-		}
-		mu.Unlock()
-		cancel()
-	}
-	for w := 0; w < workers; w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			var gbuf, vbuf []float32
-			if rowsMode {
-				gbuf = make([]float32, maxTr*x.Cols)
-				vbuf = make([]float32, maxVal*x.Cols)
-			} else {
-				gbuf = make([]float32, maxTr*maxTr)
-				vbuf = make([]float32, maxVal*maxTr)
-			}
-			pred := make([]int, maxVal)
-			for t := range tasks {
-				c := todo[t.cell]
-				kern, _ := CellKernel(c)
-				tr, val := trains[t.fold], folds[t.fold]
-				t0 := time.Now()
-				maxIter := cfg.MaxIter
-				if maxIter == 0 {
-					maxIter = 20 * len(tr)
-				} else if maxIter < 0 {
-					maxIter = 0
-				}
-				var g, vb *matrix.Matrix
-				grp := cellGroup[t.cell]
-				if rowsMode {
-					g = matrix.NewFrom(len(tr), x.Cols, gbuf[:len(tr)*x.Cols])
-					vb = matrix.NewFrom(len(val), x.Cols, vbuf[:len(val)*x.Cols])
-					gatherRows(g, x, tr)
-					gatherRows(vb, x, val)
-				} else {
-					g = matrix.NewFrom(len(tr), len(tr), gbuf[:len(tr)*len(tr)])
-					vb = matrix.NewFrom(len(val), len(tr), vbuf[:len(val)*len(tr)])
-				}
-				args := fitArgs{k: g, val: vb, y: ytr[t.fold], pred: pred[:len(val)],
-					kern: kern, c: c.C, tol: cfg.Tol, maxIter: maxIter, workers: inner, cacheMB: cacheMB}
-				switch {
-				case rowsMode:
-				case grouped:
-					grp.once.Do(func() {
-						grp.g = matrix.NewFrom(n, n, getBuf())
-						dg.Gram(grp.g, kern, nil, nil)
-					})
-					gather(g, grp.g, tr, tr)
-					gather(vb, grp.g, val, tr)
-				default:
-					dg.Gram(g, kern, tr, tr)
-					dg.Gram(vb, kern, val, tr)
-				}
-				var nsv int
-				var capped bool
-				var err error
-				if rowsMode {
-					nsv, capped, err = fitRows(ctx, args)
-				} else {
-					nsv, capped, err = fitGram(ctx, args)
-				}
-				if grouped {
-					mu.Lock()
-					grp.left--
-					if grp.left == 0 {
-						select {
-						case free <- grp.g.Data:
-						default:
-						}
-						grp.g = nil
-					}
-					mu.Unlock()
-				}
-				if err != nil {
-					if ctx.Err() == nil {
-						fail(fmt.Errorf("bench: cell %d fold %d: %w", c.Index, t.fold, err))
-					}
-					continue
-				}
-				r := fitResult{nsv: nsv, capped: capped}
-				for i, j := range val {
-					if pred[i] == y[j] {
-						r.correct++
-					}
-				}
-				secs := time.Since(t0).Seconds()
-
-				mu.Lock()
-				st := &states[t.cell]
-				st.res[t.fold] = r
-				st.secs += secs
-				st.left--
-				doneFits++
-				last := st.left == 0
-				d := doneFits
-				mu.Unlock()
-				if last {
-					out := c
-					var correct, sv int
-					out.FoldAccuracy = make([]float64, k)
-					for f, fr := range st.res {
-						out.FoldAccuracy[f] = float64(fr.correct) / float64(len(folds[f]))
-						correct += fr.correct
-						sv += fr.nsv
-						out.Capped = out.Capped || fr.capped
-					}
-					out.CVAccuracy = float64(correct) / float64(n)
-					out.NSV = float64(sv) / float64(k)
-					out.Seconds = st.secs
-					if psd != nil {
-						v, err := psd.minEigen(kern)
-						if err != nil {
-							fail(fmt.Errorf("bench: cell %d: %w", c.Index, err))
-							continue
-						}
-						out.MinEigen = &v
-					}
-					if err := emit(out); err != nil {
-						fail(err)
-						continue
-					}
-				}
-				if cfg.Progress != nil {
-					// Calls are serialised and their counts never go back.
-					progMu.Lock()
-					if d > reported {
-						reported = d
-						cfg.Progress(d, total)
-					}
-					progMu.Unlock()
-				}
-			}
-		}()
-	}
-feed:
-	for i := range todo {
-		for f := 0; f < k; f++ {
-			select {
-			case tasks <- task{i, f}:
-			case <-ctx.Done():
-				break feed
-			}
-		}
-	}
-	close(tasks)
-	wg.Wait()
-	if firstErr != nil {
-		return firstErr
-	}
-	return ctx.Err()
-}
-
-// gather sets dst[i][j] = src[rows[i]][cols[j]].
-func gather(dst, src *matrix.Matrix, rows, cols []int) {
-	for i, r := range rows {
-		s := src.Row(r)
-		d := dst.Row(i)
-		for j, c := range cols {
-			d[j] = s[c]
-		}
-	}
-}
-
-// gatherRows sets row i of dst to row rows[i] of src.
-func gatherRows(dst, src *matrix.Matrix, rows []int) {
-	for i, r := range rows {
-		copy(dst.Row(i), src.Row(r))
-	}
 }
 
 // FormatBytes writes a byte count with a binary unit, e.g. "1.5 GiB".

@@ -197,10 +197,10 @@ func blobs(k, n, d int, seed uint64) *dataset.Dataset {
 // predicts the class whose training samples have the largest mean kernel
 // value with the sample. It is deterministic, fast and depends on every
 // kernel parameter.
-func meanFit(_ context.Context, a fitArgs) (int, bool, error) {
-	k, y, val, pred, c := a.k, a.y, a.val, a.pred, a.c
+func meanFit(_ context.Context, a gramFit) (fitOut, error) {
+	k, y, val, pred, c := a.gram, a.y, a.val, a.pred, a.c
 	if k.Rows != len(y) || val.Cols != len(y) || len(pred) != val.Rows {
-		return 0, false, errors.New("shape")
+		return fitOut{}, errors.New("shape")
 	}
 	classes := map[int]int{}
 	for _, l := range y {
@@ -223,13 +223,13 @@ func meanFit(_ context.Context, a fitArgs) (int, bool, error) {
 		}
 		pred[i] = best
 	}
-	return len(y) / 2, c > 50, nil
+	return fitOut{nsv: len(y) / 2, capped: c > 50}, nil
 }
 
-func useFitter(t *testing.T, f gramFitter) {
-	old := fitGram
-	fitGram = f
-	t.Cleanup(func() { fitGram = old })
+func useFitter(t *testing.T, f func(context.Context, gramFit) (fitOut, error)) {
+	old := trainGram
+	trainGram = f
+	t.Cleanup(func() { trainGram = old })
 }
 
 func smallGrid(out string) GridConfig {
@@ -306,8 +306,8 @@ func TestShardsMergeEqualUnsharded(t *testing.T) {
 	}
 
 	// The merged folder resumes as a finished grid: nothing is recomputed.
-	useFitter(t, func(context.Context, fitArgs) (int, bool, error) {
-		return 0, false, errors.New("a merged grid recomputed a cell")
+	useFitter(t, func(context.Context, gramFit) (fitOut, error) {
+		return fitOut{}, errors.New("a merged grid recomputed a cell")
 	})
 	c := smallGrid(out)
 	c.Resume = true
@@ -390,7 +390,7 @@ func TestResumeAfterInterrupt(t *testing.T) {
 		t.Fatalf("a second run without Resume: %v, want ErrExists", err)
 	}
 	var fits int
-	useFitter(t, func(ctx context.Context, a fitArgs) (int, bool, error) {
+	useFitter(t, func(ctx context.Context, a gramFit) (fitOut, error) {
 		fits++
 		return meanFit(ctx, a)
 	})

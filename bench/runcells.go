@@ -1,0 +1,215 @@
+package bench
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/svmbench/svmbench/kernels"
+	"github.com/svmbench/svmbench/matrix"
+)
+
+// runCells cross-validates the cells todo on x, y and emits each finished
+// cell. Inner products are computed once; every fit takes its fold Gram
+// and validation block from them (see fitMode for the other modes).
+func runCells(ctx context.Context, x *matrix.Matrix, y []int, todo []GridCell, cfg *GridConfig, resumed int64, emit func(GridCell) error) error {
+	k := cfg.Folds
+	prog := newFitProgress(cfg.Progress, resumed*int64(k), (resumed+int64(len(todo)))*int64(k))
+	if len(todo) == 0 {
+		return nil
+	}
+	folds, err := makeFolds(y, k, cfg.Seed)
+	if err != nil {
+		return err
+	}
+	plan, err := planFits(cfg, len(y), x.Cols, folds, len(todo)*k)
+	if err != nil {
+		return err
+	}
+	cfg.logf("grid %s/%s: %d cells × %d folds on %d samples; %d fits at once, %s",
+		cfg.Kernel, cfg.Features, len(todo), k, len(y), plan.workers, plan)
+	kerns := make([]kernels.DotKernel, len(todo))
+	for i, c := range todo {
+		kerns[i], _ = CellKernel(c) // checked by Grid
+	}
+	fitters := newFitters(&fitEnv{x: x, folds: folds, cfg: cfg, plan: plan}, kerns)
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	tally := newCVTally(todo, folds, y)
+	var psd *psdCache
+	if cfg.PSD {
+		psd = newPSDCache(x, cfg.PSDSample, cfg.Seed)
+	}
+	// finish completes a cross-validated cell and emits it.
+	finish := func(i int, out GridCell) error {
+		if psd != nil {
+			v, err := psd.minEigen(kerns[i])
+			if err != nil {
+				return fmt.Errorf("bench: cell %d: %w", out.Index, err)
+			}
+			out.MinEigen = &v
+		}
+		return emit(out)
+	}
+	var jobs []fitJob
+	for i, c := range todo {
+		for f := range k {
+			jobs = append(jobs, fitJob{cell: i, index: c.Index, fold: f, nval: len(folds.val[f]), kern: kerns[i], c: c.C})
+		}
+	}
+	return runPool(ctx, fitters, jobs, folds.maxVal, func(j fitJob, r fitOut, pred []int, secs float64) error {
+		out, done := tally.add(j, r, pred, secs)
+		var err error
+		if done {
+			err = finish(j.cell, out)
+		}
+		prog.add(1)
+		return err
+	})
+}
+
+// runPool runs jobs on one goroutine per fitter and hands each finished
+// fit, with its predictions of the validation rows, to record (which must be safe for concurrent use). The first error
+// cancels the rest and is returned; else ctx's error, if any.
+func runPool(ctx context.Context, fitters []foldFitter, jobs []fitJob, maxVal int, record func(j fitJob, out fitOut, pred []int, secs float64) error) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var (
+		mu       sync.Mutex
+		firstErr error
+		wg       sync.WaitGroup
+	)
+	fail := func(err error) {
+		mu.Lock()
+		if firstErr == nil {
+			firstErr = err
+		}
+		mu.Unlock()
+		cancel()
+	}
+	tasks := make(chan fitJob)
+	for _, ft := range fitters {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			buf := make([]int, maxVal)
+			for j := range tasks {
+				t0 := time.Now()
+				pred := buf[:j.nval]
+				out, err := ft.fit(ctx, j, pred)
+				if err != nil {
+					err = fmt.Errorf("bench: cell %d fold %d: %w", j.index, j.fold, err)
+				} else {
+					err = record(j, out, pred, time.Since(t0).Seconds())
+				}
+				if err != nil && ctx.Err() == nil {
+					fail(err)
+				}
+			}
+		}()
+	}
+feed:
+	for _, j := range jobs {
+		select {
+		case tasks <- j:
+		case <-ctx.Done():
+			break feed
+		}
+	}
+	close(tasks)
+	wg.Wait()
+	if firstErr != nil {
+		return firstErr
+	}
+	return ctx.Err()
+}
+
+// cvTally gathers the folds of each cell into its cross-validated record.
+type cvTally struct {
+	mu    sync.Mutex
+	cells []GridCell
+	y     []int
+	folds *cvFolds
+	state []cellTally
+}
+
+type cellTally struct {
+	res  []fitResult
+	left int
+	secs float64
+}
+
+// fitResult is one fold of one cell.
+type fitResult struct {
+	correct int
+	fitOut
+}
+
+func newCVTally(cells []GridCell, folds *cvFolds, y []int) *cvTally {
+	t := &cvTally{cells: cells, y: y, folds: folds, state: make([]cellTally, len(cells))}
+	for i := range t.state {
+		t.state[i] = cellTally{res: make([]fitResult, len(folds.val)), left: len(folds.val)}
+	}
+	return t
+}
+
+// add records fit j (its predictions pred of the fold's validation rows)
+// and, when it was the cell's last fold, returns the finished cell.
+func (t *cvTally) add(j fitJob, out fitOut, pred []int, secs float64) (GridCell, bool) {
+	r := fitResult{fitOut: out}
+	for i, row := range t.folds.val[j.fold] {
+		if pred[i] == t.y[row] {
+			r.correct++
+		}
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	st := &t.state[j.cell]
+	st.res[j.fold] = r
+	st.secs += secs
+	st.left--
+	if st.left > 0 {
+		return GridCell{}, false
+	}
+	c := t.cells[j.cell]
+	k := len(st.res)
+	var correct, sv int
+	c.FoldAccuracy = make([]float64, k)
+	for f, fr := range st.res {
+		c.FoldAccuracy[f] = float64(fr.correct) / float64(len(t.folds.val[f]))
+		correct += fr.correct
+		sv += fr.nsv
+		c.Capped = c.Capped || fr.capped
+	}
+	c.CVAccuracy = float64(correct) / float64(len(t.y))
+	c.NSV = float64(sv) / float64(k)
+	c.Seconds = st.secs
+	return c, true
+}
+
+// fitProgress reports fits done to a Progress callback: calls are
+// serialised and their counts never go back.
+type fitProgress struct {
+	mu          sync.Mutex
+	fn          func(done, total int64)
+	done, total int64
+}
+
+func newFitProgress(fn func(done, total int64), done, total int64) *fitProgress {
+	p := &fitProgress{fn: fn, done: done, total: total}
+	if fn != nil {
+		fn(done, total)
+	}
+	return p
+}
+
+func (p *fitProgress) add(n int64) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.done += n
+	if p.fn != nil {
+		p.fn(p.done, p.total)
+	}
+}
