@@ -72,6 +72,7 @@ type allFlags struct {
 	scaling   string
 	skip      string
 	set       map[string]bool // flags given on the command line
+	fs        *flag.FlagSet
 }
 
 const allLong = `Without a command, bench runs the whole benchmark in its quick profile:
@@ -113,44 +114,46 @@ ranges, with the sigmoid α range shifted by k + 10 for feature sets other
 than pixels (the default is centred for pixels/255, where k ≈ -10).
 -alpha, -coef0, -gamma and -C override a range for every grid.`
 
-func init() {
-	register(&Command{
-		Name:      "all",
-		UsageLine: "all [-profile quick|full] [-out DIR] [-data SPEC] [-train N] [-test M] [-grid-train N] [-folds K] [-features LIST] [-kernels LIST] [-epochs E] [-scaling LIST] [-skip STAGES]",
-		Short:     "run the whole benchmark (the default command): data, CNN, grids, models, scaling, report",
-		Long:      allLong,
-		Flags: func(fs *flag.FlagSet) func(ctx context.Context, args []string) error {
-			f := &allFlags{}
-			fs.StringVar(&f.profile, "profile", "quick", "`quick` (minutes) or full (all images, default grids, hours)")
-			fs.StringVar(&f.out, "out", "svmbench-report", "report `DIR`; results go to DIR/results")
-			f.df = addDataFlags(fs)
-			fs.IntVar(&f.gridTrain, "grid-train", 0, "training images the grids cross-validate on, a balanced subset of -train (profile default)")
-			fs.IntVar(&f.folds, "folds", 0, "cross-validation folds (profile default)")
-			fs.StringVar(&f.feats, "features", "pixels,hog,cnn", "feature sets `LIST` of the grids and SVMs")
-			fs.StringVar(&f.kernels, "kernels", "sigmoid,rbf,linear", "SVM kernels `LIST`")
-			fs.StringVar(&f.alpha, "alpha", "", "sigmoid α `LIST` for every sigmoid grid (see bench help grid)")
-			fs.StringVar(&f.coef0, "coef0", "", "sigmoid c `LIST` for every sigmoid grid")
-			fs.StringVar(&f.gamma, "gamma", "", "rbf γ `LIST` for every rbf grid")
-			fs.StringVar(&f.cost, "C", "", "C `LIST` for every grid")
-			fs.IntVar(&f.psdSample, "psd-sample", 0, "rows of the sigmoid grids' PSD check (profile default)")
-			fs.IntVar(&f.maxIter, "max-iter", 0, "SMO iteration cap per fit in the grids; 0 = 20·n")
-			fs.StringVar(&f.mem, "mem", "", "memory budget `SIZE` of the grids and SVMs (default a quarter of physical memory)")
-			fs.IntVar(&f.epochs, "epochs", 0, "CNN epochs (profile default)")
-			fs.IntVar(&f.batch, "batch", 100, "CNN mini-batch size")
-			fs.Float64Var(&f.lr, "lr", 0.001, "CNN learning rate")
-			fs.StringVar(&f.scaling, "scaling", "", "training sizes `LIST` of the scaling run (profile default); \"none\" skips it")
-			fs.StringVar(&f.skip, "skip", "", "stages `LIST` to skip: cnn, grids, run, scaling, report")
-			return func(ctx context.Context, args []string) error {
-				if len(args) > 0 {
-					return usagef("unexpected arguments %q", args)
-				}
-				f.set = map[string]bool{}
-				fs.Visit(func(fl *flag.Flag) { f.set[fl.Name] = true })
-				return runAll(ctx, f)
-			}
-		},
-	})
+var cmdAll = &Command{
+	Name:      "all",
+	UsageLine: "all [-profile quick|full] [-out DIR] [-data SPEC] [-train N] [-test M] [-grid-train N] [-folds K] [-features LIST] [-kernels LIST] [-epochs E] [-scaling LIST] [-skip STAGES]",
+	Short:     "run the whole benchmark (the default command): data, CNN, grids, models, scaling, report",
+	Long:      allLong,
+	Flags: func(fs *flag.FlagSet) runner {
+		f := &allFlags{fs: fs}
+		fs.StringVar(&f.profile, "profile", "quick", "`quick` (minutes) or full (all images, default grids, hours)")
+		fs.StringVar(&f.out, "out", "svmbench-report", "report `DIR`; results go to DIR/results")
+		f.df = addDataFlags(fs)
+		fs.IntVar(&f.gridTrain, "grid-train", 0, "training images the grids cross-validate on, a balanced subset of -train (profile default)")
+		fs.IntVar(&f.folds, "folds", 0, "cross-validation folds (profile default)")
+		fs.StringVar(&f.feats, "features", "pixels,hog,cnn", "feature sets `LIST` of the grids and SVMs")
+		fs.StringVar(&f.kernels, "kernels", "sigmoid,rbf,linear", "SVM kernels `LIST`")
+		fs.StringVar(&f.alpha, "alpha", "", "sigmoid α `LIST` for every sigmoid grid (see bench help grid)")
+		fs.StringVar(&f.coef0, "coef0", "", "sigmoid c `LIST` for every sigmoid grid")
+		fs.StringVar(&f.gamma, "gamma", "", "rbf γ `LIST` for every rbf grid")
+		fs.StringVar(&f.cost, "C", "", "C `LIST` for every grid")
+		fs.IntVar(&f.psdSample, "psd-sample", 0, "rows of the sigmoid grids' PSD check (profile default)")
+		fs.IntVar(&f.maxIter, "max-iter", 0, "SMO iteration cap per fit in the grids; 0 = 20·n")
+		fs.StringVar(&f.mem, "mem", "", "memory budget `SIZE` of the grids and SVMs (default a quarter of physical memory)")
+		fs.IntVar(&f.epochs, "epochs", 0, "CNN epochs (profile default)")
+		fs.IntVar(&f.batch, "batch", 100, "CNN mini-batch size")
+		fs.Float64Var(&f.lr, "lr", 0.001, "CNN learning rate")
+		fs.StringVar(&f.scaling, "scaling", "", "training sizes `LIST` of the scaling run (profile default); \"none\" skips it")
+		fs.StringVar(&f.skip, "skip", "", "stages `LIST` to skip: cnn, grids, run, scaling, report")
+		return f
+	},
 }
+
+func (f *allFlags) check(args []string) error {
+	if len(args) > 0 {
+		return usagef("unexpected arguments %q", args)
+	}
+	f.set = map[string]bool{}
+	f.fs.Visit(func(fl *flag.Flag) { f.set[fl.Name] = true })
+	return nil
+}
+
+func (f *allFlags) run(ctx context.Context) error { return runAll(ctx, f) }
 
 // allStamp identifies a main job's results folder: a rerun with other
 // settings must not mix its results with these.

@@ -12,17 +12,14 @@ import (
 
 	"github.com/svmbench/svmbench/bench"
 	"github.com/svmbench/svmbench/cnn"
-	"github.com/svmbench/svmbench/features"
 	"github.com/svmbench/svmbench/internal/progress"
 )
 
-func init() {
-	loadCNNExtractor = func(p string) (features.Extractor, error) { return cnn.LoadEmbedder(p) }
-	register(&Command{
-		Name:      "cnn",
-		UsageLine: "cnn -variant seed|fixed -out DIR [-data SPEC] [-epochs 10] [-batch 100] [-lr 0.001] [-momentum 0.9] [-train N] [-test M] [-seed S] [-model FILE]",
-		Short:     "train the seed document's CNN (variant seed or fixed) and record test accuracy per epoch",
-		Long: `Cnn trains the seed document's CIFAR-10 network in pure Go: conv 3→32,
+var cmdCNN = &Command{
+	Name:      "cnn",
+	UsageLine: "cnn -variant seed|fixed -out DIR [-data SPEC] [-epochs 10] [-batch 100] [-lr 0.001] [-momentum 0.9] [-train N] [-test M] [-seed S] [-model FILE]",
+	Short:     "train the seed document's CNN (variant seed or fixed) and record test accuracy per epoch",
+	Long: `Cnn trains the seed document's CIFAR-10 network in pure Go: conv 3→32,
 ReLU, max-pool; conv 32→64, ReLU, max-pool; dense 4096→512, ReLU; dense
 512→10; softmax cross-entropy; SGD with momentum; inputs x/255. Variant
 "seed" keeps the seed's sigmoid on the outputs before the loss, variant
@@ -35,44 +32,59 @@ model (DIR/cnn-VARIANT.cnn unless -model is given) and a checkpoint
 after an interruption and it continues after the last finished epoch; the
 result is the one an uninterrupted run gives. The model file feeds the "cnn" feature set
 (-features cnn -cnn-model FILE).`,
-		Flags: func(fs *flag.FlagSet) func(ctx context.Context, args []string) error {
-			df := addDataFlags(fs)
-			variant := fs.String("variant", "", "network variant: seed (sigmoid before the loss, as written) or fixed")
-			epochs := fs.Int("epochs", 10, "training epochs")
-			batch := fs.Int("batch", 100, "mini-batch size")
-			lr := fs.Float64("lr", 0.001, "SGD learning rate")
-			momentum := fs.Float64("momentum", 0.9, "SGD momentum in [0, 1)")
-			wd := fs.Float64("wd", 0, "weight decay")
-			out := fs.String("out", "", "results `DIR`")
-			model := fs.String("model", "", "where to save the trained network (default DIR/cnn-VARIANT.cnn)")
-			return func(ctx context.Context, args []string) error {
-				if len(args) > 0 {
-					return usagef("unexpected arguments %q", args)
-				}
-				switch {
-				case *variant != cnn.VariantSeed && *variant != cnn.VariantFixed:
-					return usagef("-variant %q: want seed or fixed", *variant)
-				case *out == "":
-					return usagef("-out DIR is required")
-				case *epochs < 1:
-					return usagef("-epochs %d: want ≥ 1", *epochs)
-				case *batch < 1:
-					return usagef("-batch %d: want ≥ 1", *batch)
-				case !(*lr > 0):
-					return usagef("-lr %v: want > 0", *lr)
-				case !(*momentum >= 0 && *momentum < 1):
-					return usagef("-momentum %v: want a value in [0, 1)", *momentum)
-				case !(*wd >= 0):
-					return usagef("-wd %v: want ≥ 0", *wd)
-				}
-				cfg := cnn.TrainConfig{Epochs: *epochs, Batch: *batch, LR: *lr, Momentum: *momentum, WeightDecay: *wd, Seed: df.seed}
-				if *momentum == 0 {
-					cfg.Momentum = cnn.NoMomentum
-				}
-				return runCNN(ctx, cnnJob{df: df, variant: *variant, out: *out, model: *model, cfg: cfg, args: os.Args})
-			}
-		},
-	})
+	Flags: func(fs *flag.FlagSet) runner {
+		c := &cnnCmd{df: addDataFlags(fs)}
+		fs.StringVar(&c.variant, "variant", "", "network variant: seed (sigmoid before the loss, as written) or fixed")
+		fs.IntVar(&c.epochs, "epochs", 10, "training epochs")
+		fs.IntVar(&c.batch, "batch", 100, "mini-batch size")
+		fs.Float64Var(&c.lr, "lr", 0.001, "SGD learning rate")
+		fs.Float64Var(&c.momentum, "momentum", 0.9, "SGD momentum in [0, 1)")
+		fs.Float64Var(&c.wd, "wd", 0, "weight decay")
+		fs.StringVar(&c.out, "out", "", "results `DIR`")
+		fs.StringVar(&c.model, "model", "", "where to save the trained network (default DIR/cnn-VARIANT.cnn)")
+		return c
+	},
+}
+
+// cnnCmd is bench cnn's flags.
+type cnnCmd struct {
+	df                  *dataFlags
+	variant, out, model string
+	epochs, batch       int
+	lr, momentum, wd    float64
+}
+
+func (c *cnnCmd) check(args []string) error {
+	if len(args) > 0 {
+		return usagef("unexpected arguments %q", args)
+	}
+	switch {
+	case c.variant != cnn.VariantSeed && c.variant != cnn.VariantFixed:
+		return usagef("-variant %q: want seed or fixed", c.variant)
+	case c.out == "":
+		return usagef("-out DIR is required")
+	case c.epochs < 1:
+		return usagef("-epochs %d: want ≥ 1", c.epochs)
+	case c.batch < 1:
+		return usagef("-batch %d: want ≥ 1", c.batch)
+	case !(c.lr > 0):
+		return usagef("-lr %v: want > 0", c.lr)
+	case !(c.momentum >= 0 && c.momentum < 1):
+		return usagef("-momentum %v: want a value in [0, 1)", c.momentum)
+	case !(c.wd >= 0):
+		return usagef("-wd %v: want ≥ 0", c.wd)
+	}
+	return c.df.validate()
+}
+
+// run is bench cnn: train one variant with checkpoints, printing every
+// epoch.
+func (c *cnnCmd) run(ctx context.Context) error {
+	cfg := cnn.TrainConfig{Epochs: c.epochs, Batch: c.batch, LR: c.lr, Momentum: c.momentum, WeightDecay: c.wd, Seed: c.df.seed}
+	if c.momentum == 0 {
+		cfg.Momentum = cnn.NoMomentum
+	}
+	return runCNN(ctx, cnnJob{df: c.df, variant: c.variant, out: c.out, model: c.model, cfg: cfg, args: os.Args})
 }
 
 type cnnJob struct {

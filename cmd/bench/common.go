@@ -7,7 +7,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/svmbench/svmbench/features"
+	"github.com/svmbench/svmbench/internal/memory"
 	"github.com/svmbench/svmbench/internal/progress"
 )
 
@@ -39,10 +39,18 @@ func parseBytes(s string) (int64, error) {
 	return int64(v * mult), nil
 }
 
-// loadCNNExtractor makes the "cnn" feature set (the embeddings of a saved
-// CNN) from a model file. It is set by cnn.go, so that the feature flags
-// need not know the cnn package.
-var loadCNNExtractor func(modelPath string) (features.Extractor, error)
+// peakString labels both peaks of a measurement (see internal/memory):
+// "peak RSS 1.2 GiB, peak Go heap 800.0 MiB".
+func peakString(p memory.Peak) string {
+	rss := "unknown"
+	if p.RSSBytes > 0 {
+		rss = progress.Bytes(int64(p.RSSBytes))
+		if !p.RSSReset {
+			rss += " (whole process)"
+		}
+	}
+	return fmt.Sprintf("peak RSS %s, peak Go heap %s", rss, progress.Bytes(int64(p.HeapBytes)))
+}
 
 // Where commands write. Results (tables, counts, paths) go to stdout; errors,
 // messages and progress to stderr. Tests point them at buffers.

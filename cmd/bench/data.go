@@ -16,12 +16,11 @@ import (
 	"github.com/svmbench/svmbench/internal/progress"
 )
 
-func init() {
-	register(&Command{
-		Name:      "data",
-		UsageLine: "data [-data SPEC] [-download] [-train N] [-test M] [-seed S] [-cache-dir DIR]",
-		Short:     "resolve and verify the data set; print its source, class counts and checksums",
-		Long: `Data resolves -data SPEC as every command does, reads and verifies the data
+var cmdData = &Command{
+	Name:      "data",
+	UsageLine: "data [-data SPEC] [-download] [-train N] [-test M] [-seed S] [-cache-dir DIR]",
+	Short:     "resolve and verify the data set; print its source, class counts and checksums",
+	Long: `Data resolves -data SPEC as every command does, reads and verifies the data
 (whole records, labels in range, values finite and 0–255 for images), then
 prints the source, the sample shape, the number of training and test samples
 of each class, and the size and checksums of every file read.
@@ -32,45 +31,57 @@ or re-verifies the archive already there, then describes it.
 
 Bad input exits with status 1 and one line naming the file and the record or
 line at fault.`,
-		Flags: func(fs *flag.FlagSet) func(context.Context, []string) error {
-			df := addDataFlags(fs)
-			download := fs.Bool("download", false, "download the official archive into the cache (or re-verify the one there), then describe it")
-			fs.StringVar(&df.url, "url", "", "download cifar-10-binary.tar.gz from this mirror `URL` instead of the official one")
-			return func(ctx context.Context, args []string) error {
-				if len(args) > 0 {
-					return usagef("unexpected argument %q", args[0])
-				}
-				if err := df.validate(); err != nil {
-					return err
-				}
-				prog := newProgress()
-				defer prog.Wait()
-				var d *dataset.Dataset
-				var err error
-				if *download {
-					d, err = downloadData(ctx, df, prog)
-				} else {
-					d, err = df.load(ctx, prog)
-				}
-				if err != nil {
-					return err
-				}
-				if err := verifyData(d); err != nil {
-					return err
-				}
-				prog.Wait()
-				return describeData(stdout, d)
-			}
-		},
-	})
+	Flags: func(fs *flag.FlagSet) runner {
+		c := &dataCmd{df: addDataFlags(fs)}
+		fs.BoolVar(&c.download, "download", false, "download the official archive into the cache (or re-verify the one there), then describe it")
+		fs.StringVar(&c.df.url, "url", "", "download cifar-10-binary.tar.gz from this mirror `URL` instead of the official one")
+		return c
+	},
+}
+
+// dataCmd is bench data's flags.
+type dataCmd struct {
+	df       *dataFlags
+	download bool
+}
+
+func (c *dataCmd) check(args []string) error {
+	if len(args) > 0 {
+		return usagef("unexpected argument %q", args[0])
+	}
+	if c.download {
+		if s := strings.TrimSpace(c.df.spec); s != "" && s != "auto" {
+			return usagef("-download fetches the official archive into the cache; it does not combine with -data %s", c.df.spec)
+		}
+	}
+	return c.df.validate()
+}
+
+// run is bench data: load (or download) and verify the data, then
+// describe it.
+func (c *dataCmd) run(ctx context.Context) error {
+	prog := newProgress()
+	defer prog.Wait()
+	var d *dataset.Dataset
+	var err error
+	if c.download {
+		d, err = downloadData(ctx, c.df, prog)
+	} else {
+		d, err = c.df.load(ctx, prog)
+	}
+	if err != nil {
+		return err
+	}
+	if err := verifyData(d); err != nil {
+		return err
+	}
+	prog.Wait()
+	return describeData(stdout, d)
 }
 
 // downloadData implements -download: fetch the archive into the cache, or
 // re-verify the one there, and read it.
 func downloadData(ctx context.Context, df *dataFlags, prog *progress.Progress) (*dataset.Dataset, error) {
-	if s := strings.TrimSpace(df.spec); s != "" && s != "auto" {
-		return nil, usagef("-download fetches the official archive into the cache; it does not combine with -data %s", df.spec)
-	}
 	cache := df.cache
 	if cache == "" {
 		var err error

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -12,7 +13,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/svmbench/svmbench/features"
 	"github.com/svmbench/svmbench/internal/progress"
 )
 
@@ -281,31 +281,24 @@ func TestDataCIFAR10(t *testing.T) {
 }
 
 func TestFeatureFlags(t *testing.T) {
-	old := loadCNNExtractor
-	defer func() { loadCNNExtractor = old }()
 	f := &featureFlags{name: "hog"}
 	if e, err := f.extractor(); err != nil || e.Name() != "hog" {
 		t.Errorf("hog: %v, %v", e, err)
 	}
+	var ue *usageError
 	f.name = "sift"
 	_, err := f.extractor()
-	if _, ok := err.(usageError); !ok || !strings.Contains(err.Error(), "pixels, standard, gray, hog") {
+	if !errors.As(err, &ue) || !strings.Contains(err.Error(), "pixels, standard, gray, hog") {
 		t.Errorf("unknown feature set: %v", err)
 	}
 	f.name = "cnn"
 	_, err = f.extractor()
-	if _, ok := err.(usageError); !ok || !strings.Contains(err.Error(), "features cnn needs a trained CNN: -cnn-model FILE") {
+	if !errors.As(err, &ue) || !strings.Contains(err.Error(), "features cnn needs a trained CNN: -cnn-model FILE") {
 		t.Errorf("cnn without a model: %v", err)
 	}
-	f.cnnModel = "m.bin"
-	loadCNNExtractor = nil
-	if _, err = f.extractor(); err == nil || !strings.Contains(err.Error(), "features cnn needs a trained CNN: -cnn-model FILE") {
-		t.Errorf("cnn without the hook: %v", err)
-	}
-	var got string
-	loadCNNExtractor = func(p string) (features.Extractor, error) { got = p; return features.Pixels{}, nil }
-	if _, err = f.extractor(); err != nil || got != "m.bin" {
-		t.Errorf("cnn through the hook: %v, model %q", err, got)
+	f.cnnModel = filepath.Join(t.TempDir(), "m.cnn")
+	if _, err = f.extractor(); err == nil || errors.As(err, &ue) || !strings.Contains(err.Error(), "m.cnn") {
+		t.Errorf("cnn with a missing model file: %v, want an error naming the file (not a usage error)", err)
 	}
 	f.name = " pixels, hog ,"
 	if l := f.list(); strings.Join(l, "|") != "pixels|hog" {

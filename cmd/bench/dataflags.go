@@ -4,19 +4,20 @@ package main
 // them with addDataFlags and addFeatureFlags, so that -data, -train, -test,
 // -seed, -cache-dir, -features and -cnn-model mean the same everywhere.
 //
-//	func init() {
-//		register(&Command{Name: "train", ..., Flags: func(fs *flag.FlagSet) func(context.Context, []string) error {
-//			df := addDataFlags(fs)
-//			ff := addFeatureFlags(fs)
-//			return func(ctx context.Context, args []string) error {
-//				prog := newProgress()
-//				defer prog.Wait()
-//				d, err := df.load(ctx, prog)
-//				...
-//				ext, err := ff.extractor()
-//				...
-//			}
-//		}})
+//	var cmdTrain = &Command{Name: "train", ..., Flags: func(fs *flag.FlagSet) runner {
+//		return &trainCmd{df: addDataFlags(fs), ff: addFeatureFlags(fs)}
+//	}}
+//
+//	func (c *trainCmd) check(args []string) error {
+//		... // flags and arguments, before any work
+//		return c.df.validate()
+//	}
+//
+//	func (c *trainCmd) run(ctx context.Context) error {
+//		prog := newProgress()
+//		defer prog.Wait()
+//		d, err := c.df.load(ctx, prog)
+//		...
 //	}
 
 import (
@@ -29,6 +30,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/svmbench/svmbench/cnn"
 	"github.com/svmbench/svmbench/dataset"
 	"github.com/svmbench/svmbench/features"
 	"github.com/svmbench/svmbench/internal/progress"
@@ -191,14 +193,11 @@ func (f *featureFlags) extractorFor(name string) (features.Extractor, error) {
 		if f.cnnModel == "" {
 			return nil, usagef("features cnn needs a trained CNN: -cnn-model FILE (bench cnn writes one)")
 		}
-		if loadCNNExtractor == nil {
-			return nil, fmt.Errorf("features cnn needs a trained CNN: -cnn-model FILE, and this build of bench cannot load one")
-		}
-		return loadCNNExtractor(f.cnnModel)
+		return cnn.LoadEmbedder(f.cnnModel)
 	}
 	e, err := features.ByName(name)
 	if err != nil {
-		return nil, usagef("-features: %s, or cnn with -cnn-model FILE", strings.TrimPrefix(err.Error(), "features: "))
+		return nil, &usageError{msg: fmt.Sprintf("-features %q: want one of %s, or cnn with -cnn-model FILE", name, strings.Join(features.Names(), ", ")), err: err}
 	}
 	return e, nil
 }

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strings"
 	"sync"
 
 	"github.com/svmbench/svmbench/bench"
@@ -16,14 +15,13 @@ import (
 	"github.com/svmbench/svmbench/internal/progress"
 )
 
-func init() {
-	register(&Command{
-		Name: "grid",
-		UsageLine: "grid -out DIR [-data SPEC] [-train N] [-test M] [-seed S] [-features NAME] [-kernel sigmoid|rbf|linear|poly]\n" +
-			"       [-alpha LIST] [-coef0 LIST] [-gamma LIST] [-C LIST] [-degree D] [-folds 5] [-search grid|random] [-trials T]\n" +
-			"       [-max-iter N] [-eps E] [-mem SIZE] [-workers W] [-psd] [-psd-sample N] [-shard I/N] [-resume] [-no-retrain]",
-		Short: "cross-validated grid search over α × c × C (sigmoid), γ × C (rbf) or C (linear)",
-		Long: `Grid cross-validates every cell of a parameter grid for one kernel on one
+var cmdGrid = &Command{
+	Name: "grid",
+	UsageLine: "grid -out DIR [-data SPEC] [-train N] [-test M] [-seed S] [-features NAME] [-kernel sigmoid|rbf|linear|poly]\n" +
+		"       [-alpha LIST] [-coef0 LIST] [-gamma LIST] [-C LIST] [-degree D] [-folds 5] [-search grid|random] [-trials T]\n" +
+		"       [-max-iter N] [-eps E] [-mem SIZE] [-workers W] [-psd] [-psd-sample N] [-shard I/N] [-resume] [-no-retrain]",
+	Short: "cross-validated grid search over α × c × C (sigmoid), γ × C (rbf) or C (linear)",
+	Long: `Grid cross-validates every cell of a parameter grid for one kernel on one
 feature set (stratified k-fold on the training data only) and keeps the best.
 
 A LIST is comma-separated values (-coef0 -1,-0.5,0, powers as 2^-7 allowed),
@@ -49,84 +47,103 @@ shards 0/N … N-1/N cover the grid; a Kubernetes Indexed Job passes
 $JOB_COMPLETION_INDEX/N) and writes no best
 file; join shards with 'bench merge', then run this command again on the
 merged folder with -resume to retrain the best cell (no cell is recomputed).`,
-		Flags: func(fs *flag.FlagSet) func(context.Context, []string) error {
-			df := addDataFlags(fs)
-			ff := addFeatureFlags(fs)
-			var cfg bench.GridConfig
-			fs.StringVar(&cfg.Kernel, "kernel", "sigmoid", "kernel: sigmoid, rbf, linear or poly")
-			alpha := fs.String("alpha", "", "sigmoid slopes α: a `LIST` (default 2^-15:2^-5:2)")
-			coef0 := fs.String("coef0", "", "sigmoid/poly biases c: a `LIST` (default -2:0:0.5; poly 0)")
-			gamma := fs.String("gamma", "", "rbf/poly γ: a `LIST` (default 2^3:2^-15:-2)")
-			cs := fs.String("C", "", "penalties C: a `LIST` (default sigmoid 2^-1:2^7:2, others 2^-5:2^15:2)")
-			fs.IntVar(&cfg.Degree, "degree", 3, "poly degree")
-			fs.IntVar(&cfg.Folds, "folds", 5, "cross-validation folds")
-			fs.StringVar(&cfg.Search, "search", "grid", "grid (every cell) or random (-trials cells drawn from the ranges)")
-			fs.IntVar(&cfg.Trials, "trials", 20, "cells drawn by -search random")
-			fs.IntVar(&cfg.MaxIter, "max-iter", 0, "SMO iteration cap of each binary fit (0: 20·n with n the fold's training size; -1: the solver's 1e7)")
-			fs.Float64Var(&cfg.Tol, "eps", 1e-3, "stopping tolerance (LIBSVM's -e)")
-			mem := fs.String("mem", "", "memory `SIZE` for inner products and the fits running at once, e.g. 8GiB (default a quarter of physical memory)")
-			fs.IntVar(&cfg.Workers, "workers", 0, "fits run at once (0: GOMAXPROCS, fewer if -mem requires)")
-			fs.BoolVar(&cfg.PSD, "psd", false, "record the smallest eigenvalue of each cell's kernel on a seeded sample (min_eigen)")
-			fs.IntVar(&cfg.PSDSample, "psd-sample", 1000, "sample size for -psd")
-			shard := fs.String("shard", "", "run shard `I/N` of the cell order (cells I, I+N, ...; I from 0 to N-1)")
-			fs.StringVar(&cfg.Out, "out", "", "results `DIR` (required)")
-			fs.BoolVar(&cfg.Resume, "resume", false, "continue the grid journal in DIR, skipping finished cells")
-			fs.BoolVar(&cfg.NoRetrain, "no-retrain", false, "do not retrain the best cell on all training data")
-			export := fs.String("export-libsvm", "", "write the grid's training data (after -train and -features) to `FILE` in LIBSVM format and exit, to run svm-train -v on the same data")
-			return func(ctx context.Context, args []string) error {
-				if len(args) > 0 {
-					return usagef("unexpected argument %q", args[0])
-				}
-				if cfg.Out == "" && *export == "" {
-					return usagef("-out DIR is required")
-				}
-				for _, p := range []struct {
-					flag string
-					text string
-					dst  *bench.Range
-				}{{"alpha", *alpha, &cfg.Alpha}, {"coef0", *coef0, &cfg.Coef0}, {"gamma", *gamma, &cfg.Gamma}, {"C", *cs, &cfg.C}} {
-					if p.text == "" {
-						continue
-					}
-					r, err := bench.ParseRange(p.text)
-					if err != nil {
-						return usagef("-%s: %s", p.flag, strings.TrimPrefix(err.Error(), "bench: "))
-					}
-					*p.dst = r
-				}
-				if *mem != "" {
-					b, err := parseBytes(*mem)
-					if err != nil {
-						return usagef("-mem: %v", err)
-					}
-					cfg.MemBytes = b
-				}
-				if *shard != "" {
-					i, n, err := bench.ParseShard(*shard)
-					if err != nil {
-						return usagef("-shard: %s", strings.TrimPrefix(err.Error(), "bench: "))
-					}
-					cfg.Shard, cfg.Shards = i, n
-				}
-				if cfg.Kernel != bench.KernelPoly {
-					cfg.Degree = 0
-				}
-				cfg.Seed = df.seed
-				cfg.Features = ff.name
-				if err := cfg.Validate(); err != nil {
-					return usagef("%s", strings.TrimPrefix(err.Error(), "bench: "))
-				}
-				ext, err := ff.extractor()
-				if err != nil {
-					return err
-				}
-				if *export != "" {
-					return exportLIBSVM(ctx, df, ext, *export)
-				}
-				return runGrid(ctx, df, ext, cfg)
-			}
-		},
-	})
+	Flags: func(fs *flag.FlagSet) runner {
+		c := &gridCmd{df: addDataFlags(fs), ff: addFeatureFlags(fs)}
+		cfg := &c.cfg
+		fs.StringVar(&cfg.Kernel, "kernel", "sigmoid", "kernel: sigmoid, rbf, linear or poly")
+		fs.StringVar(&c.alpha, "alpha", "", "sigmoid slopes α: a `LIST` (default 2^-15:2^-5:2)")
+		fs.StringVar(&c.coef0, "coef0", "", "sigmoid/poly biases c: a `LIST` (default -2:0:0.5; poly 0)")
+		fs.StringVar(&c.gamma, "gamma", "", "rbf/poly γ: a `LIST` (default 2^3:2^-15:-2)")
+		fs.StringVar(&c.cost, "C", "", "penalties C: a `LIST` (default sigmoid 2^-1:2^7:2, others 2^-5:2^15:2)")
+		fs.IntVar(&cfg.Degree, "degree", 3, "poly degree")
+		fs.IntVar(&cfg.Folds, "folds", 5, "cross-validation folds")
+		fs.StringVar(&cfg.Search, "search", "grid", "grid (every cell) or random (-trials cells drawn from the ranges)")
+		fs.IntVar(&cfg.Trials, "trials", 20, "cells drawn by -search random")
+		fs.IntVar(&cfg.MaxIter, "max-iter", 0, "SMO iteration cap of each binary fit (0: 20·n with n the fold's training size; -1: the solver's 1e7)")
+		fs.Float64Var(&cfg.Tol, "eps", 1e-3, "stopping tolerance (LIBSVM's -e)")
+		fs.StringVar(&c.mem, "mem", "", "memory `SIZE` for inner products and the fits running at once, e.g. 8GiB (default a quarter of physical memory)")
+		fs.IntVar(&cfg.Workers, "workers", 0, "fits run at once (0: GOMAXPROCS, fewer if -mem requires)")
+		fs.BoolVar(&cfg.PSD, "psd", false, "record the smallest eigenvalue of each cell's kernel on a seeded sample (min_eigen)")
+		fs.IntVar(&cfg.PSDSample, "psd-sample", 1000, "sample size for -psd")
+		fs.StringVar(&c.shard, "shard", "", "run shard `I/N` of the cell order (cells I, I+N, ...; I from 0 to N-1)")
+		fs.StringVar(&cfg.Out, "out", "", "results `DIR` (required)")
+		fs.BoolVar(&cfg.Resume, "resume", false, "continue the grid journal in DIR, skipping finished cells")
+		fs.BoolVar(&cfg.NoRetrain, "no-retrain", false, "do not retrain the best cell on all training data")
+		fs.StringVar(&c.export, "export-libsvm", "", "write the grid's training data (after -train and -features) to `FILE` in LIBSVM format and exit, to run svm-train -v on the same data")
+		return c
+	},
+}
+
+// gridCmd is bench grid's flags; check fills cfg and ext from them.
+type gridCmd struct {
+	df                        *dataFlags
+	ff                        *featureFlags
+	cfg                       bench.GridConfig
+	alpha, coef0, gamma, cost string
+	mem, shard, export        string
+	ext                       features.Extractor
+}
+
+func (c *gridCmd) check(args []string) error {
+	cfg := &c.cfg
+	if len(args) > 0 {
+		return usagef("unexpected argument %q", args[0])
+	}
+	if cfg.Out == "" && c.export == "" {
+		return usagef("-out DIR is required")
+	}
+	for _, p := range []struct {
+		flag string
+		text string
+		dst  *bench.Range
+	}{{"alpha", c.alpha, &cfg.Alpha}, {"coef0", c.coef0, &cfg.Coef0}, {"gamma", c.gamma, &cfg.Gamma}, {"C", c.cost, &cfg.C}} {
+		if p.text == "" {
+			continue
+		}
+		r, err := bench.ParseRange(p.text)
+		if err != nil {
+			return usagef("-%s: %w", p.flag, err)
+		}
+		*p.dst = r
+	}
+	if c.mem != "" {
+		b, err := parseBytes(c.mem)
+		if err != nil {
+			return usagef("-mem: %w", err)
+		}
+		cfg.MemBytes = b
+	}
+	if c.shard != "" {
+		i, n, err := bench.ParseShard(c.shard)
+		if err != nil {
+			return usagef("-shard: %w", err)
+		}
+		cfg.Shard, cfg.Shards = i, n
+	}
+	if cfg.Kernel != bench.KernelPoly {
+		cfg.Degree = 0
+	}
+	cfg.Seed = c.df.seed
+	cfg.Features = c.ff.name
+	if err := cfg.Validate(); err != nil {
+		return usagef("%w", err)
+	}
+	if err := c.df.validate(); err != nil {
+		return err
+	}
+	var err error
+	c.ext, err = c.ff.extractor()
+	return err
+}
+
+// run is bench grid: bench.Grid on the features, the grid printed as a
+// table with its best cell; or, with -export-libsvm, the training data
+// written in LIBSVM format.
+func (c *gridCmd) run(ctx context.Context) error {
+	if c.export != "" {
+		return exportLIBSVM(ctx, c.df, c.ext, c.export)
+	}
+	return runGrid(ctx, c.df, c.ext, c.cfg)
 }
 
 func runGrid(ctx context.Context, df *dataFlags, ext features.Extractor, cfg bench.GridConfig) error {

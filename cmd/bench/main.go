@@ -2,6 +2,18 @@
 // grid searches, the CNN baseline, experiments and reports. Run it without
 // arguments for the quick profile of the whole benchmark; `bench help`
 // lists the subcommands.
+//
+// The layout is cmd/go's: main.go holds the explicit list of commands
+// (commands, below) and the driver; each command lives in its own file as
+// a *Command variable (cmdData in data.go, cmdTrain in train.go, ...)
+// whose Flags function defines the command's flags and returns a runner.
+// The driver parses the flags, calls the runner's check (flag and argument
+// validation, before any work: its errors are usage errors) and then its
+// run, which turns the flags into one library call and prints the result.
+//
+// Exit status: 0 on success, 2 on a usage error (a usageError: bad flags
+// or arguments), 130 when interrupted (ctx cancelled: finished work is
+// kept), 1 for any other error (data, I/O).
 package main
 
 import (
@@ -12,41 +24,75 @@ import (
 	"io"
 	"os"
 	"os/signal"
-	"sort"
 	"strings"
 	"syscall"
 )
 
-// A Command is one subcommand. Each lives in its own file and adds itself
-// to the table with register in an init function.
+// commands lists every subcommand, in the order `bench help` prints them.
+// To add one, write NAME.go with a cmdNAME variable and add it here.
+var commands = []*Command{
+	cmdAll,
+	cmdData,
+	cmdTrain,
+	cmdPredict,
+	cmdGrid,
+	cmdMerge,
+	cmdRun,
+	cmdCNN,
+	cmdReport,
+}
+
+// defaultCommand runs when bench is given no arguments, or flags first.
+var defaultCommand = cmdAll
+
+// A Command is one subcommand.
 type Command struct {
 	Name      string // "data"
 	UsageLine string // "data [-data SPEC] [-download]"
 	Short     string // one line for the command list
 	Long      string // paragraphs for `bench help NAME`
-	// Flags defines the command's flags on fs and returns the function that
-	// runs it once the flags are parsed; args are the arguments left.
-	Flags func(fs *flag.FlagSet) func(ctx context.Context, args []string) error
+	// Flags defines the command's flags on fs and returns the runner that
+	// holds their values; the driver parses fs and then calls its check
+	// and run.
+	Flags func(fs *flag.FlagSet) runner
 }
 
-var commands = map[string]*Command{}
+// A runner is one command's parsed flags and what it does with them.
+type runner interface {
+	// check validates the flags and the arguments left after them, and
+	// derives what run needs from them (parsed lists, sizes). It runs
+	// before any work, reads and writes nothing; every error it returns
+	// is a usage error (exit status 2).
+	check(args []string) error
+	// run does the command's work: one library call, its result printed.
+	run(ctx context.Context) error
+}
 
-func register(c *Command) {
-	if _, dup := commands[c.Name]; dup {
-		panic("bench: command registered twice: " + c.Name)
+// usageError is returned for bad flags or arguments: exit status 2. It
+// wraps the underlying error (a library's parse or validation error),
+// when there is one, so callers can still inspect it.
+type usageError struct {
+	msg string
+	err error
+}
+
+func (e *usageError) Error() string { return e.msg }
+func (e *usageError) Unwrap() error { return e.err }
+
+// usagef returns a usage error; a %w verb in format wraps its argument.
+func usagef(format string, a ...any) error {
+	err := fmt.Errorf(format, a...)
+	return &usageError{msg: err.Error(), err: errors.Unwrap(err)}
+}
+
+func lookup(name string) *Command {
+	for _, c := range commands {
+		if c.Name == name {
+			return c
+		}
 	}
-	commands[c.Name] = c
+	return nil
 }
-
-// usageError is returned for bad flags or arguments: exit status 2.
-type usageError struct{ msg string }
-
-func (e usageError) Error() string { return e.msg }
-
-func usagef(format string, a ...any) error { return usageError{fmt.Sprintf(format, a...)} }
-
-// defaultCommand runs when bench is given no arguments.
-const defaultCommand = "all"
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -58,34 +104,20 @@ func main() {
 func run(ctx context.Context, args []string, stderr io.Writer) int {
 	// No command, or flags first (bench -profile full): the default command.
 	if len(args) == 0 || (strings.HasPrefix(args[0], "-") && !isHelp(args[0])) {
-		if _, ok := commands[defaultCommand]; ok {
-			args = append([]string{defaultCommand}, args...)
-		} else {
-			printCommands(stderr)
-			return 2
-		}
+		args = append([]string{defaultCommand.Name}, args...)
 	}
 	name := args[0]
 	if name == "help" || isHelp(name) {
-		if len(args) > 1 {
-			if c, ok := commands[args[1]]; ok {
-				printUsage(stderr, c, true)
-				return 0
-			}
-			fmt.Fprintf(stderr, "bench help %s: unknown command\n", args[1])
-			return 2
-		}
-		printCommands(stderr)
-		return 0
+		return help(stderr, args[1:])
 	}
-	c, ok := commands[name]
-	if !ok {
+	c := lookup(name)
+	if c == nil {
 		fmt.Fprintf(stderr, "bench: unknown command %q\nRun 'bench help' for the list.\n", name)
 		return 2
 	}
 	fs := flag.NewFlagSet(c.Name, flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
-	runFn := c.Flags(fs)
+	r := c.Flags(fs)
 	if err := fs.Parse(args[1:]); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			printUsage(stderr, c, true)
@@ -95,8 +127,16 @@ func run(ctx context.Context, args []string, stderr io.Writer) int {
 		printUsage(stderr, c, false)
 		return 2
 	}
-	err := runFn(ctx, fs.Args())
-	var ue usageError
+	err := r.check(fs.Args())
+	if err == nil {
+		err = r.run(ctx)
+	}
+	return exitStatus(stderr, c, err)
+}
+
+// exitStatus prints err, if any, and returns the exit status it means.
+func exitStatus(stderr io.Writer, c *Command, err error) int {
+	var ue *usageError
 	switch {
 	case err == nil:
 		return 0
@@ -113,16 +153,26 @@ func run(ctx context.Context, args []string, stderr io.Writer) int {
 	}
 }
 
+// help prints the command list, or one command's usage.
+func help(w io.Writer, args []string) int {
+	if len(args) == 0 {
+		printCommands(w)
+		return 0
+	}
+	c := lookup(args[0])
+	if c == nil {
+		fmt.Fprintf(w, "bench help %s: unknown command\n", args[0])
+		return 2
+	}
+	printUsage(w, c, true)
+	return 0
+}
+
 func printCommands(w io.Writer) {
 	fmt.Fprintln(w, "Usage: bench [command] [flags]")
 	fmt.Fprintln(w, "\nWithout a command, bench runs the quick profile of the whole benchmark.\n\nCommands:")
-	names := make([]string, 0, len(commands))
-	for n := range commands {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	for _, n := range names {
-		fmt.Fprintf(w, "  %-8s %s\n", n, commands[n].Short)
+	for _, c := range commands {
+		fmt.Fprintf(w, "  %-8s %s\n", c.Name, c.Short)
 	}
 	fmt.Fprintln(w, "\nRun 'bench help COMMAND' for a command's flags.")
 }

@@ -10,12 +10,11 @@ import (
 	"github.com/svmbench/svmbench/bench"
 )
 
-func init() {
-	register(&Command{
-		Name:      "merge",
-		UsageLine: "merge -out DIR SHARD_DIR...",
-		Short:     "join the outputs of grid shards (bench grid -shard I/N) into one grid",
-		Long: `Merge reads the grid journals and specs (grid-KERNEL-FEATURES.jsonl and
+var cmdMerge = &Command{
+	Name:      "merge",
+	UsageLine: "merge -out DIR SHARD_DIR...",
+	Short:     "join the outputs of grid shards (bench grid -shard I/N) into one grid",
+	Long: `Merge reads the grid journals and specs (grid-KERNEL-FEATURES.jsonl and
 .spec.json) in each SHARD_DIR and writes, for each kernel and feature set, one
 journal with every distinct cell in cell order and one spec into DIR. It
 refuses grids whose specs differ (parameter lists, folds, seed, solver
@@ -28,58 +27,71 @@ same bench grid command on the merged folder with -out DIR -resume (and no
 -shard): every cell is found, none is recomputed, and the best cell is
 retrained and scored into DIR/best-KERNEL-FEATURES.json. -out may also be
 given after the folders.`,
-		Flags: func(fs *flag.FlagSet) func(context.Context, []string) error {
-			out := fs.String("out", "", "merged results `DIR` (required)")
-			return func(ctx context.Context, args []string) error {
-				var dirs []string
-				for i := 0; i < len(args); i++ {
-					a := args[i]
-					switch {
-					case a == "-out" || a == "--out":
-						if i+1 >= len(args) {
-							return usagef("-out needs a folder")
-						}
-						*out = args[i+1]
-						i++
-					case strings.HasPrefix(a, "-out=") || strings.HasPrefix(a, "--out="):
-						*out = a[strings.Index(a, "=")+1:]
-					case strings.HasPrefix(a, "-"):
-						return usagef("unknown flag %s after the folders", a)
-					default:
-						dirs = append(dirs, a)
-					}
-				}
-				if *out == "" {
-					return usagef("-out DIR is required")
-				}
-				if len(dirs) == 0 {
-					return usagef("no shard folders to merge")
-				}
-				sums, err := bench.Merge(dirs, *out)
-				if err != nil {
-					return err
-				}
-				for _, s := range sums {
-					cells, _, err := bench.ReadCells(filepath.Join(*out, bench.GridFile(s.Kernel, s.Features)))
-					if err != nil {
-						return err
-					}
-					fmt.Fprintf(stdout, "grid %s/%s: %d of %d cells from %d folders\n", s.Kernel, s.Features, s.Cells, s.Total, s.Sources)
-					if err := bench.WriteGridTable(stdout, cells, s.Best); err != nil {
-						return err
-					}
-					if len(s.Missing) > 0 {
-						fmt.Fprintf(stdout, "missing cells: %s\n", intList(s.Missing, 30))
-					}
-					if s.Best != nil {
-						fmt.Fprintf(stdout, "best: cell %d, %s, CV accuracy %.2f%%\n", s.Best.Index, cellString(*s.Best), 100*s.Best.CVAccuracy)
-					}
-					fmt.Fprintln(stdout)
-				}
-				return nil
+	Flags: func(fs *flag.FlagSet) runner {
+		c := &mergeCmd{}
+		fs.StringVar(&c.out, "out", "", "merged results `DIR` (required)")
+		return c
+	},
+}
+
+// mergeCmd is bench merge's flags and folders.
+type mergeCmd struct {
+	out  string
+	dirs []string
+}
+
+// check takes the shard folders from args, and -out given after them.
+func (c *mergeCmd) check(args []string) error {
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		switch {
+		case a == "-out" || a == "--out":
+			if i+1 >= len(args) {
+				return usagef("-out needs a folder")
 			}
-		},
-	})
+			c.out = args[i+1]
+			i++
+		case strings.HasPrefix(a, "-out=") || strings.HasPrefix(a, "--out="):
+			c.out = a[strings.Index(a, "=")+1:]
+		case strings.HasPrefix(a, "-"):
+			return usagef("unknown flag %s after the folders", a)
+		default:
+			c.dirs = append(c.dirs, a)
+		}
+	}
+	if c.out == "" {
+		return usagef("-out DIR is required")
+	}
+	if len(c.dirs) == 0 {
+		return usagef("no shard folders to merge")
+	}
+	return nil
+}
+
+// run is bench merge: bench.Merge, then each merged grid printed.
+func (c *mergeCmd) run(ctx context.Context) error {
+	sums, err := bench.Merge(c.dirs, c.out)
+	if err != nil {
+		return err
+	}
+	for _, s := range sums {
+		cells, _, err := bench.ReadCells(filepath.Join(c.out, bench.GridFile(s.Kernel, s.Features)))
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "grid %s/%s: %d of %d cells from %d folders\n", s.Kernel, s.Features, s.Cells, s.Total, s.Sources)
+		if err := bench.WriteGridTable(stdout, cells, s.Best); err != nil {
+			return err
+		}
+		if len(s.Missing) > 0 {
+			fmt.Fprintf(stdout, "missing cells: %s\n", intList(s.Missing, 30))
+		}
+		if s.Best != nil {
+			fmt.Fprintf(stdout, "best: cell %d, %s, CV accuracy %.2f%%\n", s.Best.Index, cellString(*s.Best), 100*s.Best.CVAccuracy)
+		}
+		fmt.Fprintln(stdout)
+	}
+	return nil
 }
 
 func intList(v []int, most int) string {

@@ -15,12 +15,11 @@ import (
 	"github.com/svmbench/svmbench/svm"
 )
 
-func init() {
-	register(&Command{
-		Name:      "predict",
-		UsageLine: "predict [-data SPEC] -model FILE [-out FILE] [-features NAME] [-test M]",
-		Short:     "predict the test split with a saved SVM model: accuracy, confusion matrix, seconds",
-		Long: `Predict reads a model written by bench train (or by LIBSVM's svm-train),
+var cmdPredict = &Command{
+	Name:      "predict",
+	UsageLine: "predict [-data SPEC] -model FILE [-out FILE] [-features NAME] [-test M]",
+	Short:     "predict the test split with a saved SVM model: accuracy, confusion matrix, seconds",
+	Long: `Predict reads a model written by bench train (or by LIBSVM's svm-train),
 predicts the test split of -data with the model's feature set (recorded in
 FILE.json; -features overrides it, and is needed for svm-train models of
 anything but raw values), and prints the accuracy, the confusion matrix
@@ -32,65 +31,79 @@ training split of -data: give the -data, -train and -seed of training.
 
 With -out FILE, the predicted labels are written one a line, as
 svm-predict writes them.`,
-		Flags: func(fs *flag.FlagSet) func(context.Context, []string) error {
-			df := addDataFlags(fs)
-			ff := addFeatureFlags(fs)
-			model := fs.String("model", "", "model `FILE` written by bench train or svm-train (required)")
-			out := fs.String("out", "", "write the predicted labels, one a line, to `FILE`")
-			return func(ctx context.Context, args []string) error {
-				if len(args) > 0 {
-					return usagef("unexpected argument %q", args[0])
-				}
-				if *model == "" {
-					return usagef("-model FILE is required")
-				}
-				m, err := svm.Load(*model)
-				if err != nil {
-					return err
-				}
-				featSet := false
-				fs.Visit(func(f *flag.Flag) { featSet = featSet || f.Name == "features" })
-				if !featSet && m.Meta.Features != "" {
-					ff.name = m.Meta.Features
-				}
-				ext, err := ff.extractor()
-				if err != nil {
-					return err
-				}
-				prog := newProgress()
-				defer prog.Wait()
-				d, err := df.load(ctx, prog)
-				if err != nil {
-					return err
-				}
-				if f, ok := ext.(features.Fitter); ok {
-					if err := f.Fit(&d.Train, d.Image); err != nil {
-						return err
-					}
-				}
-				x, err := ext.Extract(&d.Test, d.Image)
-				if err != nil {
-					return err
-				}
-				prog.Wait()
-				if m.Gram {
-					return fmt.Errorf("%s is a precomputed-kernel model: it predicts from kernel values, not samples", *model)
-				}
-				t0 := time.Now()
-				pred, err := m.Predict(nil, x)
-				if err != nil {
-					return err
-				}
-				secs := time.Since(t0).Seconds()
-				if *out != "" {
-					if err := writeLabels(*out, pred); err != nil {
-						return err
-					}
-				}
-				return printConfusion(d, m, pred, secs, *model, ext.Name())
-			}
-		},
-	})
+	Flags: func(fs *flag.FlagSet) runner {
+		c := &predictCmd{fs: fs, df: addDataFlags(fs), ff: addFeatureFlags(fs)}
+		fs.StringVar(&c.model, "model", "", "model `FILE` written by bench train or svm-train (required)")
+		fs.StringVar(&c.out, "out", "", "write the predicted labels, one a line, to `FILE`")
+		return c
+	},
+}
+
+// predictCmd is bench predict's flags.
+type predictCmd struct {
+	fs         *flag.FlagSet
+	df         *dataFlags
+	ff         *featureFlags
+	model, out string
+}
+
+func (c *predictCmd) check(args []string) error {
+	if len(args) > 0 {
+		return usagef("unexpected argument %q", args[0])
+	}
+	if c.model == "" {
+		return usagef("-model FILE is required")
+	}
+	return c.df.validate()
+}
+
+// run is bench predict: load the model, predict the test split, print the
+// accuracy and the confusion matrix.
+func (c *predictCmd) run(ctx context.Context) error {
+	m, err := svm.Load(c.model)
+	if err != nil {
+		return err
+	}
+	featSet := false
+	c.fs.Visit(func(f *flag.Flag) { featSet = featSet || f.Name == "features" })
+	if !featSet && m.Meta.Features != "" {
+		c.ff.name = m.Meta.Features
+	}
+	ext, err := c.ff.extractor()
+	if err != nil {
+		return err
+	}
+	if m.Gram {
+		return fmt.Errorf("%s is a precomputed-kernel model: it predicts from kernel values, not samples", c.model)
+	}
+	prog := newProgress()
+	defer prog.Wait()
+	d, err := c.df.load(ctx, prog)
+	if err != nil {
+		return err
+	}
+	if f, ok := ext.(features.Fitter); ok {
+		if err := f.Fit(&d.Train, d.Image); err != nil {
+			return err
+		}
+	}
+	x, err := ext.Extract(&d.Test, d.Image)
+	if err != nil {
+		return err
+	}
+	prog.Wait()
+	t0 := time.Now()
+	pred, err := m.Predict(nil, x)
+	if err != nil {
+		return err
+	}
+	secs := time.Since(t0).Seconds()
+	if c.out != "" {
+		if err := writeLabels(c.out, pred); err != nil {
+			return err
+		}
+	}
+	return printConfusion(d, m, pred, secs, c.model, ext.Name())
 }
 
 // writeLabels writes one predicted label a line, through a temporary file.

@@ -9,12 +9,11 @@ import (
 	"github.com/svmbench/svmbench/reports"
 )
 
-func init() {
-	register(&Command{
-		Name:      "report",
-		UsageLine: "report -in DIR [-out DIR]",
-		Short:     "rebuild the report (report.md, report.html, figures, CSV tables) from results on disk",
-		Long: `Report reads every results file under -in, in subfolders too
+var cmdReport = &Command{
+	Name:      "report",
+	UsageLine: "report -in DIR [-out DIR]",
+	Short:     "rebuild the report (report.md, report.html, figures, CSV tables) from results on disk",
+	Long: `Report reads every results file under -in, in subfolders too
 (results.json, grid-KERNEL-FEATURES.jsonl, best-KERNEL-FEATURES.json,
 scaling.json, cnn-VARIANT.json), and writes into -out:
 
@@ -28,25 +27,32 @@ without a best file are drawn from the cells they have.
 
 The default -out is the parent of -in when -in is a folder named
 "results" (as the main job writes: svmbench-report/results), else -in.`,
-		Flags: func(fs *flag.FlagSet) func(ctx context.Context, args []string) error {
-			in := fs.String("in", "", "results `DIR` to read (required)")
-			out := fs.String("out", "", "report `DIR` to write (default: see above)")
-			return func(ctx context.Context, args []string) error {
-				if len(args) > 0 {
-					return usagef("unexpected arguments %q", args)
-				}
-				if *in == "" {
-					return usagef("-in DIR is required")
-				}
-				dst := *out
-				if dst == "" {
-					dst = defaultReportDir(*in)
-				}
-				return buildReport(*in, dst)
-			}
-		},
-	})
+	Flags: func(fs *flag.FlagSet) runner {
+		c := &reportCmd{}
+		fs.StringVar(&c.in, "in", "", "results `DIR` to read (required)")
+		fs.StringVar(&c.out, "out", "", "report `DIR` to write (default: see above)")
+		return c
+	},
 }
+
+// reportCmd is bench report's flags.
+type reportCmd struct{ in, out string }
+
+func (c *reportCmd) check(args []string) error {
+	if len(args) > 0 {
+		return usagef("unexpected arguments %q", args)
+	}
+	if c.in == "" {
+		return usagef("-in DIR is required")
+	}
+	if c.out == "" {
+		c.out = defaultReportDir(c.in)
+	}
+	return nil
+}
+
+// run is bench report: reports.Load, reports.Write, the main table printed.
+func (c *reportCmd) run(ctx context.Context) error { return buildReport(c.in, c.out) }
 
 // defaultReportDir is the parent of a folder named "results", else the
 // folder itself.

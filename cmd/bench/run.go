@@ -18,13 +18,12 @@ import (
 	"github.com/svmbench/svmbench/internal/progress"
 )
 
-func init() {
-	register(&Command{
-		Name: "run",
-		UsageLine: "run -out DIR [-data SPEC] [-train N] [-test M] [-seed S] [-models LIST] [-features LIST] [-cnn-model FILE]\n" +
-			"       [-params DIR] [-epochs E] [-eps E] [-mem SIZE] [-scaling N1,N2,...] [-scaling-test M] [-resume]",
-		Short: "train and score models × feature sets on one split (results.json), or a scaling run (scaling.json)",
-		Long: `Run trains every model of -models on every feature set of -features, on the
+var cmdRun = &Command{
+	Name: "run",
+	UsageLine: "run -out DIR [-data SPEC] [-train N] [-test M] [-seed S] [-models LIST] [-features LIST] [-cnn-model FILE]\n" +
+		"       [-params DIR] [-epochs E] [-eps E] [-mem SIZE] [-scaling N1,N2,...] [-scaling-test M] [-resume]",
+	Short: "train and score models × feature sets on one split (results.json), or a scaling run (scaling.json)",
+	Long: `Run trains every model of -models on every feature set of -features, on the
 same training split, and scores each on the test split. SVM parameters come
 from DIR/best-KERNEL-FEATURES.json files in -params (bench grid writes them);
 without one an SVM takes LIBSVM's defaults (γ or α = 1/d, c = 0, C = 1).
@@ -43,78 +42,99 @@ them.
 -scaling N1,N2,... switches to a scaling run: the SVMs of -models on the first
 feature set, trained on balanced subsets of N1, N2, ... training samples and
 scored on one test subset of -scaling-test samples, into DIR/scaling.json.`,
-		Flags: func(fs *flag.FlagSet) func(context.Context, []string) error {
-			df := addDataFlags(fs)
-			ff := addFeatureFlags(fs)
-			models := fs.String("models", "svm-sigmoid,svm-rbf,svm-linear", "models `LIST`: svm-sigmoid, svm-rbf, svm-linear, svm-poly, cnn-seed, cnn-fixed, cnn")
-			params := fs.String("params", "", "folder `DIR` of best-KERNEL-FEATURES.json files from bench grid")
-			epochs := fs.Int("epochs", 10, "CNN training epochs")
-			eps := fs.Float64("eps", 1e-3, "SVM stopping tolerance (LIBSVM's -e)")
-			mem := fs.String("mem", "", "memory `SIZE` for the SVM's kernel cache, e.g. 8GiB (default a quarter of physical memory)")
-			scaling := fs.String("scaling", "", "scaling run over training sizes `N1,N2,...` instead (writes DIR/scaling.json)")
-			scalingTest := fs.Int("scaling-test", 1000, "test samples of the scaling run")
-			out := fs.String("out", "", "results `DIR` (required)")
-			resume := fs.Bool("resume", false, "keep the records already in DIR and train only the missing ones")
-			return func(ctx context.Context, args []string) error {
-				if len(args) > 0 {
-					return usagef("unexpected argument %q", args[0])
-				}
-				if *out == "" {
-					return usagef("-out DIR is required")
-				}
-				if *epochs < 1 {
-					return usagef("-epochs %d: want ≥ 1", *epochs)
-				}
-				var memBytes int64
-				if *mem != "" {
-					b, err := parseBytes(*mem)
-					if err != nil {
-						return usagef("-mem: %v", err)
-					}
-					memBytes = b
-				}
-				var sizes []int
-				if *scaling != "" {
-					for _, p := range strings.Split(*scaling, ",") {
-						n, err := strconv.Atoi(strings.TrimSpace(p))
-						if err != nil || n < 1 {
-							return usagef("-scaling %q: want training sizes such as 1000,2000,5000", *scaling)
-						}
-						sizes = append(sizes, n)
-					}
-				}
-				featList := ff.list()
-				for _, f := range featList {
-					if f != "cnn" {
-						if _, err := ff.extractorFor(f); err != nil {
-							return err
-						}
-					}
-				}
-				var cnnExt = ff.cnnModel
-				rc := bench.RunConfig{Models: splitList(*models), Features: featList, ParamsDir: *params,
-					CNN: cnn.TrainConfig{Epochs: *epochs}, Seed: df.seed, Tol: *eps, MemBytes: memBytes,
-					Out: *out, Resume: *resume, Args: os.Args}
-				if cnnExt != "" && slices.Contains(featList, "cnn") {
-					e, err := ff.extractorFor("cnn")
-					if err != nil {
-						return err
-					}
-					rc.CNNExtractor = e
-				}
-				prog := newProgress()
-				defer prog.Wait()
-				d, err := df.load(ctx, prog)
-				if err != nil {
-					return err
-				}
-				if sizes != nil {
-					return runScaling(ctx, prog, d, rc, sizes, *scalingTest)
-				}
-				return runExperiment(ctx, prog, d, rc)
+	Flags: func(fs *flag.FlagSet) runner {
+		c := &runCmd{df: addDataFlags(fs), ff: addFeatureFlags(fs)}
+		fs.StringVar(&c.models, "models", "svm-sigmoid,svm-rbf,svm-linear", "models `LIST`: svm-sigmoid, svm-rbf, svm-linear, svm-poly, cnn-seed, cnn-fixed, cnn")
+		fs.StringVar(&c.params, "params", "", "folder `DIR` of best-KERNEL-FEATURES.json files from bench grid")
+		fs.IntVar(&c.epochs, "epochs", 10, "CNN training epochs")
+		fs.Float64Var(&c.eps, "eps", 1e-3, "SVM stopping tolerance (LIBSVM's -e)")
+		fs.StringVar(&c.mem, "mem", "", "memory `SIZE` for the SVM's kernel cache, e.g. 8GiB (default a quarter of physical memory)")
+		fs.StringVar(&c.scaling, "scaling", "", "scaling run over training sizes `N1,N2,...` instead (writes DIR/scaling.json)")
+		fs.IntVar(&c.scalingTest, "scaling-test", 1000, "test samples of the scaling run")
+		fs.StringVar(&c.out, "out", "", "results `DIR` (required)")
+		fs.BoolVar(&c.resume, "resume", false, "keep the records already in DIR and train only the missing ones")
+		return c
+	},
+}
+
+// runCmd is bench run's flags; check fills rc and sizes from them.
+type runCmd struct {
+	df                       *dataFlags
+	ff                       *featureFlags
+	models, params, mem, out string
+	scaling                  string
+	epochs, scalingTest      int
+	eps                      float64
+	resume                   bool
+	rc                       bench.RunConfig
+	sizes                    []int
+}
+
+func (c *runCmd) check(args []string) error {
+	if len(args) > 0 {
+		return usagef("unexpected argument %q", args[0])
+	}
+	if c.out == "" {
+		return usagef("-out DIR is required")
+	}
+	if c.epochs < 1 {
+		return usagef("-epochs %d: want ≥ 1", c.epochs)
+	}
+	var memBytes int64
+	if c.mem != "" {
+		b, err := parseBytes(c.mem)
+		if err != nil {
+			return usagef("-mem: %w", err)
+		}
+		memBytes = b
+	}
+	if c.scaling != "" {
+		for _, p := range strings.Split(c.scaling, ",") {
+			n, err := strconv.Atoi(strings.TrimSpace(p))
+			if err != nil || n < 1 {
+				return usagef("-scaling %q: want training sizes such as 1000,2000,5000", c.scaling)
 			}
-		},
-	})
+			c.sizes = append(c.sizes, n)
+		}
+	}
+	featList := c.ff.list()
+	for _, f := range featList {
+		if f != "cnn" {
+			if _, err := c.ff.extractorFor(f); err != nil {
+				return err
+			}
+		}
+	}
+	if c.sizes != nil && len(featList) > 1 {
+		return usagef("-scaling runs on one feature set; -features has %d", len(featList))
+	}
+	c.rc = bench.RunConfig{Models: splitList(c.models), Features: featList, ParamsDir: c.params,
+		CNN: cnn.TrainConfig{Epochs: c.epochs}, Seed: c.df.seed, Tol: c.eps, MemBytes: memBytes,
+		Out: c.out, Resume: c.resume, Args: os.Args}
+	return c.df.validate()
+}
+
+// run is bench run: bench.Run (or bench.RunScaling with -scaling), the
+// records printed as a table.
+func (c *runCmd) run(ctx context.Context) error {
+	rc := c.rc
+	if c.ff.cnnModel != "" && slices.Contains(rc.Features, "cnn") {
+		e, err := c.ff.extractorFor("cnn")
+		if err != nil {
+			return err
+		}
+		rc.CNNExtractor = e
+	}
+	prog := newProgress()
+	defer prog.Wait()
+	d, err := c.df.load(ctx, prog)
+	if err != nil {
+		return err
+	}
+	if c.sizes != nil {
+		return runScaling(ctx, prog, d, rc, c.sizes, c.scalingTest)
+	}
+	return runExperiment(ctx, prog, d, rc)
 }
 
 func splitList(s string) []string {
@@ -182,9 +202,6 @@ func runExperiment(ctx context.Context, prog *progress.Progress, d *dataset.Data
 }
 
 func runScaling(ctx context.Context, prog *progress.Progress, d *dataset.Dataset, rc bench.RunConfig, sizes []int, testN int) error {
-	if len(rc.Features) > 1 {
-		return usagef("-scaling runs on one feature set; -features has %d", len(rc.Features))
-	}
 	sb := &stageBars{prog: prog}
 	sc := bench.ScalingConfig{Models: rc.Models, Features: rc.Features[0], CNNExtractor: rc.CNNExtractor, Sizes: sizes,
 		TestN: min(testN, d.Test.Len()), ParamsDir: rc.ParamsDir, Tol: rc.Tol, MemBytes: rc.MemBytes, Seed: rc.Seed,

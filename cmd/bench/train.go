@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"os"
@@ -15,18 +16,17 @@ import (
 	"github.com/svmbench/svmbench/dataset"
 	"github.com/svmbench/svmbench/features"
 	"github.com/svmbench/svmbench/internal/linalg"
-	"github.com/svmbench/svmbench/internal/progress"
+	"github.com/svmbench/svmbench/internal/memory"
 	"github.com/svmbench/svmbench/kernels"
 	"github.com/svmbench/svmbench/matrix"
 	"github.com/svmbench/svmbench/svm"
 )
 
-func init() {
-	register(&Command{
-		Name:      "train",
-		UsageLine: "train [-data SPEC] -kernel sigmoid|rbf|linear|poly [-alpha α] [-coef0 c] [-gamma γ] [-degree d] -C C [-eps 1e-3] [-mem SIZE | -cache MB] [-shrinking=true] [-features pixels] [-train N] -model FILE [-v]",
-		Short:     "train a C-SVC (LIBSVM's solver) and save it in LIBSVM's model format",
-		Long: `Train fits a C-SVC on the training split of -data with the features of
+var cmdTrain = &Command{
+	Name:      "train",
+	UsageLine: "train [-data SPEC] -kernel sigmoid|rbf|linear|poly [-alpha α] [-coef0 c] [-gamma γ] [-degree d] -C C [-eps 1e-3] [-mem SIZE | -cache MB] [-shrinking=true] [-features pixels] [-train N] -model FILE [-v]",
+	Short:     "train a C-SVC (LIBSVM's solver) and save it in LIBSVM's model format",
+	Long: `Train fits a C-SVC on the training split of -data with the features of
 -features, by SMO with LIBSVM's algorithm (second-order working sets,
 shrinking, stopping tolerance -eps), one-vs-one over the classes (or
 one-vs-rest with -ovr), pairs solved in parallel. The kernel matrix is
@@ -45,116 +45,141 @@ only. With -v, one line per binary sub-problem:
   pair I-J: obj = %g, rho = %g, nSV = %d, nBSV = %d, iter = %d
 Always a final summary: total support vectors, training seconds, peak
 memory of the process.`,
-		Flags: func(fs *flag.FlagSet) func(context.Context, []string) error {
-			df := addDataFlags(fs)
-			ff := addFeatureFlags(fs)
-			kf := addKernelFlags(fs)
-			c := fs.Float64("C", 1, "penalty `C` > 0")
-			eps := fs.Float64("eps", 1e-3, "stopping tolerance `ε` > 0 (LIBSVM's -e)")
-			mem := fs.String("mem", "", "kernel memory budget `SIZE` with a unit (512MiB, 12GiB); overrides -cache")
-			cacheMB := fs.Float64("cache", 200, "kernel memory budget in `MB` (MiB) of float32 values, as LIBSVM's -m")
-			shrinking := fs.Bool("shrinking", true, "use the shrinking heuristic (LIBSVM's -h)")
-			maxIter := fs.Int("max-iter", 0, "iteration cap `N` per sub-problem; 0 = max(1e7, 100·n)")
-			weights := fs.String("w", "", "class weights `LABEL:W,...` multiplying C (LIBSVM's -wLABEL W)")
-			ovr := fs.Bool("ovr", false, "one-vs-rest instead of one-vs-one")
-			model := fs.String("model", "", "write the model to `FILE` (required)")
-			verbose := fs.Bool("v", false, "print one line per binary sub-problem")
-			return func(ctx context.Context, args []string) error {
-				if len(args) > 0 {
-					return usagef("unexpected argument %q", args[0])
-				}
-				if *model == "" {
-					return usagef("-model FILE is required")
-				}
-				k, err := kf.kernel()
-				if err != nil {
-					return err
-				}
-				p := svm.Params{Kernel: k, C: *c, Tol: *eps, CacheMB: *cacheMB, NoShrinking: !*shrinking, MaxIter: *maxIter, OneVsRest: *ovr}
-				if *c <= 0 {
-					return usagef("-C %g: want a value > 0", *c)
-				}
-				if *eps <= 0 {
-					return usagef("-eps %g: want a value > 0", *eps)
-				}
-				if *mem != "" {
-					b, err := parseBytes(*mem)
-					if err != nil {
-						return usagef("-mem: %v", err)
-					}
-					if b <= 0 {
-						return usagef("-mem %s: want a size > 0", *mem)
-					}
-					p.CacheMB = float64(b) / (1 << 20)
-				} else if *cacheMB <= 0 {
-					return usagef("-cache %g: want a value > 0", *cacheMB)
-				}
-				if *maxIter < 0 {
-					return usagef("-max-iter %d: want ≥ 0", *maxIter)
-				}
-				if p.Weights, err = parseWeights(*weights); err != nil {
-					return err
-				}
-				ext, err := ff.extractor()
-				if err != nil {
-					return err
-				}
-				prog := newProgress()
-				defer prog.Wait()
-				d, err := df.load(ctx, prog)
-				if err != nil {
-					return err
-				}
-				x, err := trainFeatures(ext, d)
-				if err != nil {
-					return err
-				}
-				p.Kernel = withDefaultGamma(k, x.Cols)
-				k = p.Kernel
-				bar := prog.Bar("train "+k.Name(), 0)
-				p.Progress = bar.Func()
-				peak := startPeakMemory()
-				t0 := time.Now()
-				m, err := svm.Train(ctx, x, d.Train.Y, p)
-				secs := time.Since(t0).Seconds()
-				peakBytes := peak()
-				if err != nil {
-					bar.Done()
-					return err
-				}
-				bar.Done()
-				prog.Wait()
-				if *verbose {
-					for _, st := range m.Pairs {
-						if st.J == -1 && *ovr {
-							fmt.Fprintf(stdout, "class %d-rest: obj = %g, rho = %g, nSV = %d, nBSV = %d, iter = %d\n", st.I, st.Obj, st.Rho, st.NSV, st.NBSV, st.Iter)
-							continue
-						}
-						fmt.Fprintf(stdout, "pair %d-%d: obj = %g, rho = %g, nSV = %d, nBSV = %d, iter = %d\n", st.I, st.J, st.Obj, st.Rho, st.NSV, st.NBSV, st.Iter)
-					}
-				}
-				for _, w := range m.Warnings() {
-					fmt.Fprintf(stderr, "warning: %s\n", w)
-				}
-				man := bench.NewManifest(d, df.seed, os.Args)
-				raw, err := json.Marshal(man)
-				if err != nil {
-					return err
-				}
-				m.Meta = svm.Meta{Features: ext.Name(), Manifest: raw}
-				if _, ok := ext.(features.Fitter); ok {
-					m.Meta.Scaling = fmt.Sprintf("fitted on the training split of -data %s -train %d -seed %d", df.spec, df.train, df.seed)
-				}
-				if err := m.Save(*model); err != nil {
-					return err
-				}
-				fmt.Fprintf(stdout, "trained %s C-SVC (%s, C = %g) on %d samples × %d features, %d classes: total nSV = %d, %.2f s training, peak memory %s (%s BLAS, GOMAXPROCS %d); model %s\n",
-					kernelString(k), pairsName(*ovr), p.C, x.Rows, x.Cols, len(m.Labels), m.NSV(), secs, progress.Bytes(peakBytes),
-					linalg.Implementation(), runtime.GOMAXPROCS(0), *model)
-				return nil
-			}
-		},
+	Flags: func(fs *flag.FlagSet) runner {
+		c := &trainCmd{df: addDataFlags(fs), ff: addFeatureFlags(fs), kf: addKernelFlags(fs)}
+		fs.Float64Var(&c.c, "C", 1, "penalty `C` > 0")
+		fs.Float64Var(&c.eps, "eps", 1e-3, "stopping tolerance `ε` > 0 (LIBSVM's -e)")
+		fs.StringVar(&c.mem, "mem", "", "kernel memory budget `SIZE` with a unit (512MiB, 12GiB); overrides -cache")
+		fs.Float64Var(&c.cacheMB, "cache", 200, "kernel memory budget in `MB` (MiB) of float32 values, as LIBSVM's -m")
+		fs.BoolVar(&c.shrinking, "shrinking", true, "use the shrinking heuristic (LIBSVM's -h)")
+		fs.IntVar(&c.maxIter, "max-iter", 0, "iteration cap `N` per sub-problem; 0 = max(1e7, 100·n)")
+		fs.StringVar(&c.weights, "w", "", "class weights `LABEL:W,...` multiplying C (LIBSVM's -wLABEL W)")
+		fs.BoolVar(&c.ovr, "ovr", false, "one-vs-rest instead of one-vs-one")
+		fs.StringVar(&c.model, "model", "", "write the model to `FILE` (required)")
+		fs.BoolVar(&c.verbose, "v", false, "print one line per binary sub-problem")
+		return c
+	},
+}
+
+// trainCmd is bench train's flags; check fills p and ext from them.
+type trainCmd struct {
+	df                  *dataFlags
+	ff                  *featureFlags
+	kf                  *kernelFlags
+	c, eps, cacheMB     float64
+	mem, weights, model string
+	shrinking, ovr      bool
+	verbose             bool
+	maxIter             int
+	p                   svm.Params
+	ext                 features.Extractor
+}
+
+func (c *trainCmd) check(args []string) error {
+	if len(args) > 0 {
+		return usagef("unexpected argument %q", args[0])
+	}
+	if c.model == "" {
+		return usagef("-model FILE is required")
+	}
+	k, err := c.kf.kernel()
+	if err != nil {
+		return err
+	}
+	c.p = svm.Params{Kernel: k, C: c.c, Tol: c.eps, CacheMB: c.cacheMB, NoShrinking: !c.shrinking, MaxIter: c.maxIter, OneVsRest: c.ovr}
+	switch {
+	case c.c <= 0:
+		return usagef("-C %g: want a value > 0", c.c)
+	case c.eps <= 0:
+		return usagef("-eps %g: want a value > 0", c.eps)
+	case c.mem == "" && c.cacheMB <= 0:
+		return usagef("-cache %g: want a value > 0", c.cacheMB)
+	case c.maxIter < 0:
+		return usagef("-max-iter %d: want ≥ 0", c.maxIter)
+	}
+	if c.mem != "" {
+		b, err := parseBytes(c.mem)
+		if err != nil {
+			return usagef("-mem: %w", err)
+		}
+		if b <= 0 {
+			return usagef("-mem %s: want a size > 0", c.mem)
+		}
+		c.p.CacheMB = float64(b) / (1 << 20)
+	}
+	if c.p.Weights, err = parseWeights(c.weights); err != nil {
+		return err
+	}
+	if err := c.df.validate(); err != nil {
+		return err
+	}
+	c.ext, err = c.ff.extractor()
+	return err
+}
+
+// run is bench train: svm.Train on the training features, the model saved
+// with its manifest, a summary printed.
+func (c *trainCmd) run(ctx context.Context) error {
+	prog := newProgress()
+	defer prog.Wait()
+	d, err := c.df.load(ctx, prog)
+	if err != nil {
+		return err
+	}
+	x, err := trainFeatures(c.ext, d)
+	if err != nil {
+		return err
+	}
+	p := c.p
+	p.Kernel = withDefaultGamma(p.Kernel, x.Cols)
+	bar := prog.Bar("train "+p.Kernel.Name(), 0)
+	p.Progress = bar.Func()
+	var m *svm.Model
+	var secs float64
+	peak, err := memory.Measure(func() error {
+		t0 := time.Now()
+		m, err = svm.Train(ctx, x, d.Train.Y, p)
+		secs = time.Since(t0).Seconds()
+		return err
 	})
+	bar.Done()
+	if err != nil {
+		return err
+	}
+	prog.Wait()
+	if c.verbose {
+		printPairs(m, c.ovr)
+	}
+	for _, w := range m.Warnings() {
+		fmt.Fprintf(stderr, "warning: %s\n", w)
+	}
+	man := bench.NewManifest(d, c.df.seed, os.Args)
+	raw, err := json.Marshal(man)
+	if err != nil {
+		return err
+	}
+	m.Meta = svm.Meta{Features: c.ext.Name(), Manifest: raw}
+	if _, ok := c.ext.(features.Fitter); ok {
+		m.Meta.Scaling = fmt.Sprintf("fitted on the training split of -data %s -train %d -seed %d", c.df.spec, c.df.train, c.df.seed)
+	}
+	if err := m.Save(c.model); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "trained %s C-SVC (%s, C = %g) on %d samples × %d features, %d classes: total nSV = %d, %.2f s training, %s (%s BLAS, GOMAXPROCS %d); model %s\n",
+		kernelString(p.Kernel), pairsName(c.ovr), p.C, x.Rows, x.Cols, len(m.Labels), m.NSV(), secs, peakString(peak),
+		linalg.Implementation(), runtime.GOMAXPROCS(0), c.model)
+	return nil
+}
+
+// printPairs prints one line per binary sub-problem (-v).
+func printPairs(m *svm.Model, ovr bool) {
+	for _, st := range m.Pairs {
+		if st.J == -1 && ovr {
+			fmt.Fprintf(stdout, "class %d-rest: obj = %g, rho = %g, nSV = %d, nBSV = %d, iter = %d\n", st.I, st.Obj, st.Rho, st.NSV, st.NBSV, st.Iter)
+			continue
+		}
+		fmt.Fprintf(stdout, "pair %d-%d: obj = %g, rho = %g, nSV = %d, nBSV = %d, iter = %d\n", st.I, st.J, st.Obj, st.Rho, st.NSV, st.NBSV, st.Iter)
+	}
 }
 
 func pairsName(ovr bool) string {
@@ -221,7 +246,11 @@ func (f *kernelFlags) kernel() (kernels.Kernel, error) {
 		return k, nil // resolved by withDefaultGamma
 	}
 	if err := kernels.Validate(k); err != nil {
-		return nil, usagef("%s", strings.TrimPrefix(err.Error(), "kernels: "))
+		var pe *kernels.ParamError
+		if errors.As(err, &pe) {
+			return nil, &usageError{msg: fmt.Sprintf("-%s %v: want %s", strings.ToLower(pe.Field), pe.Value, pe.Want), err: err}
+		}
+		return nil, &usageError{msg: err.Error(), err: err}
 	}
 	return k, nil
 }
@@ -277,55 +306,4 @@ func trainFeatures(ext features.Extractor, d *dataset.Dataset) (*matrix.Matrix, 
 		}
 	}
 	return ext.Extract(&d.Train, d.Image)
-}
-
-// startPeakMemory returns a function that reports the peak resident memory
-// of the process since it was called: VmHWM from /proc when it can be
-// reset, else the largest Go heap seen by a sampler.
-func startPeakMemory() func() int64 {
-	// Reset the high-water mark (Linux ≥ 4.0); fall back to sampling.
-	if err := os.WriteFile("/proc/self/clear_refs", []byte("5"), 0); err == nil {
-		return func() int64 {
-			if v := procStatus("VmHWM:"); v > 0 {
-				return v
-			}
-			return 0
-		}
-	}
-	done := make(chan struct{})
-	peak := make(chan int64, 1)
-	go func() {
-		var ms runtime.MemStats
-		var hi int64
-		t := time.NewTicker(100 * time.Millisecond)
-		defer t.Stop()
-		for {
-			runtime.ReadMemStats(&ms)
-			hi = max(hi, int64(ms.HeapAlloc))
-			select {
-			case <-done:
-				peak <- hi
-				return
-			case <-t.C:
-			}
-		}
-	}()
-	return func() int64 { close(done); return <-peak }
-}
-
-func procStatus(key string) int64 {
-	b, err := os.ReadFile("/proc/self/status")
-	if err != nil {
-		return 0
-	}
-	for _, l := range strings.Split(string(b), "\n") {
-		if v, ok := strings.CutPrefix(l, key); ok {
-			f := strings.Fields(v)
-			if len(f) >= 1 {
-				n, _ := strconv.ParseInt(f[0], 10, 64)
-				return n << 10 // kB
-			}
-		}
-	}
-	return 0
 }

@@ -1,0 +1,98 @@
+// Package memory measures peak memory, one way for every command and
+// results file of svmbench: two figures, always labelled.
+//
+//   - Peak RSS: the process's peak resident set size, VmHWM from
+//     /proc/self/status. Before the measured work the high-water mark is
+//     reset (writing 5 to /proc/self/clear_refs, Linux ≥ 4.0), so the
+//     figure covers that work; where the reset is refused it covers the
+//     whole process so far (RSSReset is false), and off Linux it is 0.
+//     It counts everything the process holds: the data set, features, the
+//     Go heap's free spans not yet returned, C (BLAS) allocations.
+//   - Peak Go heap: the largest value of runtime/metrics'
+//     /memory/classes/heap/objects:bytes (heap memory occupied by objects,
+//     live or not yet swept), read after a garbage collection before the
+//     work, every 10 ms during it and once at its end. It too includes
+//     what the process held before the work (the data): compare figures
+//     of models run in one process on the same data.
+package memory
+
+import (
+	"os"
+	"runtime"
+	"runtime/metrics"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"time"
+)
+
+// Peak is the memory high-water marks of one piece of work.
+type Peak struct {
+	RSSBytes  uint64 // process peak resident set size (VmHWM); 0 when unknown
+	HeapBytes uint64 // Go heap peak (runtime/metrics heap objects, sampled)
+	RSSReset  bool   // the RSS high-water mark was reset before the work
+}
+
+// heapMetric is the bytes of heap memory occupied by objects, live or not
+// yet swept: what the Go heap holds.
+const heapMetric = "/memory/classes/heap/objects:bytes"
+
+// sampleEvery is the Go heap sampling period.
+const sampleEvery = 10 * time.Millisecond
+
+// Measure runs f and returns the peaks seen while it ran, with f's error.
+// One Measure at a time: the RSS high-water mark is per process.
+func Measure(f func() error) (Peak, error) {
+	runtime.GC()
+	p := Peak{RSSReset: os.WriteFile("/proc/self/clear_refs", []byte("5"), 0) == nil}
+	sample := []metrics.Sample{{Name: heapMetric}}
+	read := func() uint64 {
+		metrics.Read(sample)
+		if sample[0].Value.Kind() != metrics.KindUint64 {
+			return 0
+		}
+		return sample[0].Value.Uint64()
+	}
+	var peak atomic.Uint64
+	peak.Store(read())
+	stop, done := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(done)
+		t := time.NewTicker(sampleEvery)
+		defer t.Stop()
+		for {
+			select {
+			case <-stop:
+				return
+			case <-t.C:
+				if v := read(); v > peak.Load() {
+					peak.Store(v) // only this goroutine stores while f runs
+				}
+			}
+		}
+	}()
+	err := f()
+	close(stop)
+	<-done
+	p.HeapBytes = max(peak.Load(), read())
+	p.RSSBytes = vmHWM()
+	return p, err
+}
+
+// vmHWM returns the VmHWM line of /proc/self/status in bytes, 0 when it
+// cannot be read.
+func vmHWM() uint64 {
+	b, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0
+	}
+	for _, l := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(l, "VmHWM:"); ok {
+			if f := strings.Fields(v); len(f) >= 1 {
+				n, _ := strconv.ParseUint(f[0], 10, 64)
+				return n << 10 // kB
+			}
+		}
+	}
+	return 0
+}
