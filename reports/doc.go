@@ -25,4 +25,15 @@
 // The scaling figure fits log t = a + b·log n by least squares over the
 // measured points of each model; b, the empirical exponent (about 2 for a
 // kernel SVM's training), is printed in the legend.
+//
+// # Where things are
+//
+// One figure a file, as gonum/plot keeps one plotter a file: accuracy.go,
+// traintime.go, gridsigmoid.go, gridrbf.go, gridlinear.go (GridFigure in
+// grid.go picks one), psd.go, scaling.go, cnnepochs.go, confusion.go;
+// figures.go lists them in report order. The pieces they share are
+// bars.go (grouped bars), heatmap.go (heat-map panels and colour maps),
+// ticks.go and figure.go (the Figure type, fonts, colours). Tables are in
+// tables.go, the report's layout in write.go, where report.html is an
+// html/template (htmlReport) that escapes every string from the results.
 package reports

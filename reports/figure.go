@@ -198,3 +198,20 @@ func indexTicks(labels []string) plot.ConstantTicks {
 	}
 	return t
 }
+
+// withLegend draws p with its legend outside the data area, in a column
+// w wide on the right.
+func withLegend(p *plot.Plot, w vg.Length) func(dc draw.Canvas) {
+	return func(dc draw.Canvas) {
+		leg := p.Legend
+		p.Legend = plot.NewLegend()
+		defer func() { p.Legend = leg }()
+		p.Draw(draw.Crop(dc, 0, -w, 0, 0))
+		lc := draw.Crop(dc, dc.Size().X-w+vg.Points(8), 0, 0, 0)
+		data := p.DataCanvas(draw.Crop(dc, 0, -w, 0, 0))
+		lc.Max.Y = data.Max.Y
+		l := leg
+		l.Top, l.Left = true, true
+		l.Draw(lc)
+	}
+}

@@ -3,7 +3,6 @@ package reports
 import (
 	"encoding/csv"
 	"fmt"
-	"html"
 	"io"
 	"strings"
 
@@ -138,27 +137,8 @@ func (t *Table) WriteCSV(w io.Writer) error {
 
 // WriteHTML writes the table as an HTML table (no surrounding page).
 func (t *Table) WriteHTML(w io.Writer) error {
-	var b strings.Builder
-	b.WriteString("<table>\n<thead><tr>")
-	for i, h := range t.Header {
-		fmt.Fprintf(&b, "<th%s>%s</th>", t.htmlAlign(i), html.EscapeString(h))
-	}
-	b.WriteString("</tr></thead>\n<tbody>\n")
-	for _, r := range t.Rows {
-		b.WriteString("<tr>")
-		for j, c := range r {
-			fmt.Fprintf(&b, "<td%s>%s</td>", t.htmlAlign(j), html.EscapeString(c.Text))
-		}
-		b.WriteString("</tr>\n")
-	}
-	b.WriteString("</tbody>\n</table>\n")
-	_, err := io.WriteString(w, b.String())
-	return err
+	return htmlReport.ExecuteTemplate(w, "table", t)
 }
 
-func (t *Table) htmlAlign(col int) string {
-	if col < len(t.Right) && t.Right[col] {
-		return ` class="num"`
-	}
-	return ""
-}
+// RightAligned reports whether column col holds numbers, right-aligned.
+func (t *Table) RightAligned(col int) bool { return col < len(t.Right) && t.Right[col] }

@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"fmt"
 	"html"
+	"html/template"
 	"io"
 	"os"
 	"path/filepath"
@@ -190,7 +191,63 @@ func (d *doc) writeMarkdown(w io.Writer) error {
 	return err
 }
 
-const htmlHead = `<!DOCTYPE html>
+// htmlBlock is one block of the HTML report as the template sees it: a
+// heading, a paragraph (already escaped, with code spans), a table, a
+// figure, or a run of small figures shown side by side.
+type htmlBlock struct {
+	Heading string
+	Para    template.HTML
+	Table   *Table
+	Figure  *htmlFigure
+	Group   []*htmlFigure
+}
+
+// htmlFigure is a figure with its PNG as a data URI, so the page needs no
+// other file.
+type htmlFigure struct {
+	Name, Caption string
+	Src           template.URL
+}
+
+// htmlBlocks turns the report's blocks into the template's, grouping runs
+// of confusion matrices.
+func (d *doc) htmlBlocks(pngs map[string][]byte) []htmlBlock {
+	var out []htmlBlock
+	for _, bl := range d.blocks {
+		switch {
+		case bl.heading != "":
+			out = append(out, htmlBlock{Heading: bl.heading})
+		case bl.para != "":
+			out = append(out, htmlBlock{Para: template.HTML(codeSpans(html.EscapeString(bl.para)))})
+		case bl.table != nil:
+			out = append(out, htmlBlock{Table: bl.table})
+		case bl.figure != nil:
+			f := &htmlFigure{Name: bl.figure.Name, Caption: bl.figure.Caption,
+				Src: template.URL("data:image/png;base64," + base64.StdEncoding.EncodeToString(pngs[bl.figure.Name]))}
+			if !strings.HasPrefix(f.Name, "confusion-") {
+				out = append(out, htmlBlock{Figure: f})
+			} else if n := len(out); n > 0 && out[n-1].Group != nil {
+				out[n-1].Group = append(out[n-1].Group, f)
+			} else {
+				out = append(out, htmlBlock{Group: []*htmlFigure{f}})
+			}
+		}
+	}
+	return out
+}
+
+func (d *doc) writeHTML(w io.Writer, pngs map[string][]byte) error {
+	var b bytes.Buffer
+	if err := htmlReport.Execute(&b, d.htmlBlocks(pngs)); err != nil {
+		return fmt.Errorf("reports: rendering report.html: %w", err)
+	}
+	_, err := w.Write(b.Bytes())
+	return err
+}
+
+// htmlReport is report.html: a page with its style inline and every
+// figure embedded, so it opens from any folder without a network.
+var htmlReport = template.Must(template.New("report").Parse(`<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
@@ -215,51 +272,31 @@ figcaption { font-size: 14px; color: #444; max-width: 75em; }
 </head>
 <body>
 <h1>svmbench report</h1>
-`
-
-func (d *doc) writeHTML(w io.Writer, pngs map[string][]byte) error {
-	var b bytes.Buffer
-	b.WriteString(htmlHead)
-	inFigs := false
-	for i, bl := range d.blocks {
-		// Runs of confusion matrices sit side by side.
-		small := bl.figure != nil && strings.HasPrefix(bl.figure.Name, "confusion-")
-		if small && !inFigs {
-			b.WriteString("<div class=\"figs\">\n")
-			inFigs = true
-		}
-		if !small && inFigs {
-			b.WriteString("</div>\n")
-			inFigs = false
-		}
-		switch {
-		case bl.heading != "":
-			fmt.Fprintf(&b, "<h2>%s</h2>\n", html.EscapeString(bl.heading))
-		case bl.para != "":
-			fmt.Fprintf(&b, "<p>%s</p>\n", codeSpans(html.EscapeString(bl.para)))
-		case bl.table != nil:
-			t := bl.table
-			fmt.Fprintf(&b, "<h3 id=\"%s\">%s</h3>\n", html.EscapeString(t.Name), html.EscapeString(t.Title))
-			if err := t.WriteHTML(&b); err != nil {
-				return err
-			}
-			if t.Note != "" {
-				fmt.Fprintf(&b, "<p class=\"note\">%s</p>\n", html.EscapeString(t.Note))
-			}
-		case bl.figure != nil:
-			f := bl.figure
-			fmt.Fprintf(&b, "<figure id=\"%s\"><img alt=\"%s\" src=\"data:image/png;base64,%s\"><figcaption>%s</figcaption></figure>\n",
-				html.EscapeString(f.Name), html.EscapeString(f.Name), base64.StdEncoding.EncodeToString(pngs[f.Name]), html.EscapeString(f.Caption))
-		}
-		_ = i
-	}
-	if inFigs {
-		b.WriteString("</div>\n")
-	}
-	b.WriteString("</body>\n</html>\n")
-	_, err := w.Write(b.Bytes())
-	return err
-}
+{{range .}}
+{{- if .Heading}}<h2>{{.Heading}}</h2>
+{{else if .Para}}<p>{{.Para}}</p>
+{{else if .Table}}<h3 id="{{.Table.Name}}">{{.Table.Title}}</h3>
+{{template "table" .Table}}
+{{- if .Table.Note}}<p class="note">{{.Table.Note}}</p>
+{{end}}
+{{- else if .Figure}}{{template "figure" .Figure}}
+{{- else if .Group}}<div class="figs">
+{{range .Group}}{{template "figure" .}}{{end -}}
+</div>
+{{end}}
+{{- end -}}
+</body>
+</html>
+{{define "figure"}}<figure id="{{.Name}}"><img alt="{{.Name}}" src="{{.Src}}"><figcaption>{{.Caption}}</figcaption></figure>
+{{end}}
+{{- define "table"}}<table>
+<thead><tr>{{range $i, $h := .Header}}<th{{if $.RightAligned $i}} class="num"{{end}}>{{$h}}</th>{{end}}</tr></thead>
+<tbody>
+{{range .Rows}}<tr>{{range $j, $c := .}}<td{{if $.RightAligned $j}} class="num"{{end}}>{{$c.Text}}</td>{{end}}</tr>
+{{end -}}
+</tbody>
+</table>
+{{end}}`))
 
 // codeSpans turns `x` into <code>x</code> in already-escaped text.
 func codeSpans(s string) string {

@@ -38,3 +38,40 @@ func TestWrite(t *testing.T) {
 		t.Errorf("temporary files left: %v", tmp)
 	}
 }
+
+// TestHTMLGolden renders report.html for the fixture with each PNG
+// replaced by the bytes "png:NAME", so the page's markup is compared with
+// testdata/report.html.golden without megabytes of base64.
+func TestHTMLGolden(t *testing.T) {
+	d := buildDoc(loadFixture(t))
+	pngs := map[string][]byte{}
+	for _, f := range d.figures() {
+		pngs[f.Name] = []byte("png:" + f.Name)
+	}
+	var b strings.Builder
+	if err := d.writeHTML(&b, pngs); err != nil {
+		t.Fatal(err)
+	}
+	golden(t, "report.html.golden", []byte(b.String()))
+}
+
+// TestHTMLEscapes checks that text from the results files is escaped in
+// every place the template puts it.
+func TestHTMLEscapes(t *testing.T) {
+	d := &doc{}
+	d.h("<x1>")
+	d.p("a <x2> & `c<d>`")
+	d.t(&Table{Name: "x\"y", Title: "<x3>", Header: []string{"<x4>"}, Rows: [][]Cell{{{Text: "<x5>"}}}, Note: "<x6>"})
+	var b strings.Builder
+	if err := d.writeHTML(&b, nil); err != nil {
+		t.Fatal(err)
+	}
+	for _, raw := range []string{"<x1>", "<x2>", "<d>", "<x3>", "<x4>", "<x5>", "<x6>", `x"y`} {
+		if strings.Contains(b.String(), raw) {
+			t.Errorf("report.html contains unescaped %q", raw)
+		}
+	}
+	if !strings.Contains(b.String(), "<code>c&lt;d&gt;</code>") {
+		t.Errorf("code span not rendered: %s", b.String())
+	}
+}

@@ -1,0 +1,30 @@
+package reports
+
+import (
+	"fmt"
+	"math"
+	"strconv"
+
+	"gonum.org/v1/plot/vg"
+
+	"github.com/svmbench/svmbench/bench"
+)
+
+// AccuracyFigure is the test accuracy of each model × features as bars,
+// grouped by model (SVM kernels beside the CNN variants).
+func AccuracyFigure(in *Inputs) *Figure {
+	p := newPlot("Test accuracy by model and feature set", "model", "test accuracy (%)")
+	groupedBars(p, in.Models, func(m bench.ModelResult) float64 { return 100 * m.Accuracy }, func(v float64) string { return strconv.FormatFloat(v, 'f', 1, 64) })
+	if k := len(classNames(in)); k > 1 {
+		chanceLine(p, 100/float64(k), fmt.Sprintf("chance (%.0f%%)", 100/float64(k)))
+	}
+	p.Y.Max = math.Min(100, math.Max(p.Y.Max, 15))
+	p.Y.Tick.Marker = stepTicks(10)
+	p.Y.Padding, p.X.Padding = 0, 0
+	return &Figure{
+		Name:    "accuracy",
+		Caption: "Test accuracy of each model on each feature set (percent of the test images classified correctly).",
+		Width:   9 * vg.Inch, Height: 4.5 * vg.Inch,
+		draw: withLegend(p, 1.7*vg.Inch),
+	}
+}

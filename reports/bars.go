@@ -1,0 +1,130 @@
+package reports
+
+import (
+	"image/color"
+	"math"
+	"slices"
+	"sort"
+
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/text"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+
+	"github.com/svmbench/svmbench/bench"
+)
+
+// modelFeatureAxes returns the models in order of first appearance and the
+// feature sets in the order pixels, hog, cnn, then others.
+func modelFeatureAxes(ms []bench.ModelResult) (models, feats []string) {
+	for _, m := range ms {
+		if !slices.Contains(models, m.Model) {
+			models = append(models, m.Model)
+		}
+		if !slices.Contains(feats, m.Features) {
+			feats = append(feats, m.Features)
+		}
+	}
+	sort.SliceStable(feats, func(i, j int) bool { return orderOf(featureOrder, feats[i]) < orderOf(featureOrder, feats[j]) })
+	return models, feats
+}
+
+// groupedBars draws one bar per model × features, grouped by model along
+// x, coloured by feature set, each labelled with label(value).
+func groupedBars(p *plot.Plot, ms []bench.ModelResult, value func(bench.ModelResult) float64, label func(float64) string) {
+	models, feats := modelFeatureAxes(ms)
+	const group = 0.8 // share of each x unit filled by a group
+	barW := group / float64(len(feats))
+	var lx, ly []float64
+	var lt []string
+	top := 0.0
+	used := make([]bool, len(feats))
+	for mi, model := range models {
+		// The bars of one model, in feature order, centred on its tick.
+		var rows []bench.ModelResult
+		for _, f := range feats {
+			for _, m := range ms {
+				if m.Model == model && m.Features == f {
+					rows = append(rows, m)
+					break
+				}
+			}
+		}
+		for k, m := range rows {
+			fi := slices.Index(feats, m.Features)
+			used[fi] = true
+			v := value(m)
+			top = math.Max(top, v)
+			x := float64(mi) + barW*(float64(k)-float64(len(rows)-1)/2)
+			p.Add(&dataBar{x: x, w: barW, v: v, c: seriesColor(fi)})
+			lx, ly, lt = append(lx, x), append(ly, v), append(lt, label(v))
+		}
+	}
+	for fi, f := range feats {
+		if used[fi] {
+			p.Legend.Add(f+" features", &swatch{seriesColor(fi)})
+		}
+	}
+	p.Add(newLabelsAbove(lx, ly, lt))
+	p.NominalX(models...)
+	p.X.Min, p.X.Max = -0.5, float64(len(models))-0.5
+	p.Y.Min, p.Y.Max = 0, top*1.15
+	if top == 0 {
+		p.Y.Max = 1
+	}
+}
+
+// dataBar is one bar in data units: centred at x, w wide, from 0 to v.
+// (plotter.BarChart sizes bars in page units; a data-unit width keeps the
+// groups aligned with the model ticks at any figure size.)
+type dataBar struct {
+	x, w, v float64
+	c       color.Color
+}
+
+func (b *dataBar) Plot(c draw.Canvas, p *plot.Plot) {
+	trX, trY := p.Transforms(&c)
+	x0, x1 := trX(b.x-b.w/2), trX(b.x+b.w/2)
+	y0, y1 := trY(0), trY(b.v)
+	pts := []vg.Point{{X: x0, Y: y0}, {X: x1, Y: y0}, {X: x1, Y: y1}, {X: x0, Y: y1}}
+	c.FillPolygon(b.c, c.ClipPolygonXY(pts))
+	c.StrokeLines(draw.LineStyle{Color: color.Black, Width: vg.Points(0.5)}, c.ClipLinesXY(append(pts, pts[0]))...)
+}
+
+func (b *dataBar) DataRange() (xmin, xmax, ymin, ymax float64) {
+	return b.x - b.w/2, b.x + b.w/2, math.Min(0, b.v), math.Max(0, b.v)
+}
+
+// swatch is a legend thumbnail: a filled square.
+type swatch struct{ c color.Color }
+
+func (s *swatch) Thumbnail(c *draw.Canvas) {
+	pts := []vg.Point{{X: c.Min.X, Y: c.Min.Y}, {X: c.Max.X, Y: c.Min.Y}, {X: c.Max.X, Y: c.Max.Y}, {X: c.Min.X, Y: c.Max.Y}}
+	c.FillPolygon(s.c, pts)
+	c.StrokeLines(draw.LineStyle{Color: color.Black, Width: vg.Points(0.5)}, append(pts, pts[0]))
+}
+
+// newLabelsAbove puts value labels just above bar tops.
+func newLabelsAbove(xs, ys []float64, texts []string) *plotter.Labels {
+	l := newLabels(xs, ys, texts, func(int) text.Style {
+		s := textStyle(cellSize, color.Black)
+		s.YAlign = draw.YBottom
+		return s
+	})
+	l.Offset = vg.Point{Y: vg.Points(2)}
+	return l
+}
+
+// chanceLine draws a dashed horizontal line at y across the plot.
+func chanceLine(p *plot.Plot, y float64, label string) {
+	l, err := plotter.NewLine(plotter.XYs{{X: p.X.Min, Y: y}, {X: p.X.Max, Y: y}})
+	if err != nil {
+		return
+	}
+	l.Color = color.Gray{110}
+	l.Dashes = []vg.Length{vg.Points(4), vg.Points(3)}
+	l.Width = vg.Points(1)
+	p.Add(l)
+	p.Legend.Add(label, l)
+}
