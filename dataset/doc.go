@@ -7,9 +7,12 @@
 // # Invariants
 //
 // A Dataset holds a training and a test Split. Split.X has one sample per
-// row (float32); Split.Y the class label of each row. Labels are always
-// 0..K-1, and Classes[k] names label k: LIBSVM labels (such as -1/+1) are
-// renumbered in ascending order and keep their text as the class name.
+// row (float32); Split.Y the class label of each row. Labels are the
+// values the data writes: 0..9 for CIFAR-10 and image folders, and for
+// LIBSVM files the labels of the file (-1/+1, 1..K, 2 7 9), never
+// renumbered. Classes lists the labels in ascending order with a display
+// name ("cat" for CIFAR-10's 3, the decimal text for LIBSVM). A split may
+// be empty (0 samples): a LIBSVM data set read from one file.
 // Image samples are stored as raw 0–255 intensities in channel planes
 // (all of red, then green, then blue, each row-major), the layout of the
 // CIFAR-10 files, with Dataset.Image giving the shape; features.Pixels
@@ -24,6 +27,8 @@
 //	DIR                 a folder of CIFAR-10 binary batches
 //	FILE.tar.gz         cifar-10-binary.tar.gz (also .tgz)
 //	libsvm:TRAIN,TEST   two LIBSVM text files
+//	libsvm:FILE         one LIBSVM text file (training, or the test split
+//	                    when Options.PredictOnly)
 //	images:DIR          DIR/train/<class>/*.png|*.jpg, DIR/test/<class>/…
 //	synthetic[:N,M]     generated images (default 10000 training, 2000 test)
 //
@@ -52,7 +57,8 @@
 // comment; blank and comment-only lines are skipped, as scikit-learn's
 // reader does (svm-train 3.24 rejects them). Anything else is a
 // *ParseError naming file and line. The feature dimension is the largest
-// index over the training and the test file. WriteLIBSVM writes only
+// index of the training file (LIBSVM's num_features); a test file may be
+// narrower (zeros), but not wider with non-zero values there. WriteLIBSVM writes only
 // non-zero values, as %.9g, which reads back to the same float32.
 //
 // # Balanced subsets

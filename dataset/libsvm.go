@@ -5,13 +5,16 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"math"
 	"os"
 	"path/filepath"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/svmbench/svmbench/internal/atomicfile"
 	"github.com/svmbench/svmbench/matrix"
@@ -167,7 +170,9 @@ func (s *sparseRows) dense(name string, cols int) (*matrix.Matrix, error) {
 	for i := 0; i < n; i++ {
 		row := x.Row(i)
 		for k := s.start[i]; k < s.start[i+1]; k++ {
-			row[s.idx[k]-1] = s.val[k]
+			if int(s.idx[k]) <= cols {
+				row[s.idx[k]-1] = s.val[k]
+			}
 		}
 	}
 	return x, nil
@@ -222,44 +227,94 @@ func ReadLIBSVMFile(path string) (x *matrix.Matrix, y []int, err error) {
 }
 
 // LoadLIBSVM reads a training and a test file in LIBSVM text format into a
-// data set. The feature dimension is the largest index in either file.
-// Labels are renumbered 0..K-1 in ascending order of the labels of the
-// files (over both), and Classes[i].Name is the label as written, so that
-// "-1"/"+1" files and "1".."10" files work alike.
+// data set; either name may be "" (not both), leaving that split empty
+// (0 samples): `bench train -data libsvm:FILE` reads FILE as training data,
+// `bench predict` reads only the file it predicts.
+//
+// Labels are kept as the files write them (1, 2, 3 or -1, +1 or 2, 7, 9);
+// Classes lists every label of either file in ascending order, named by
+// its decimal text. The feature dimension is the training file's width
+// (the largest index in it, LIBSVM's num_features, which -gamma 0 uses),
+// or the test file's when there is no training file. A test file with
+// fewer features is padded with zeros; one whose samples have a non-zero
+// value beyond the training width is an error (a model trained on the
+// narrower data could not use it), zeros there are dropped.
 func LoadLIBSVM(train, test string) (*Dataset, error) {
-	tr, trSum, err := readSparse(train)
-	if err != nil {
-		return nil, err
+	if train == "" && test == "" {
+		return nil, errors.New("dataset: LoadLIBSVM: no file named")
 	}
-	te, teSum, err := readSparse(test)
-	if err != nil {
-		return nil, err
+	d := &Dataset{}
+	var tr, te *sparseRows
+	var names []string
+	for _, f := range []struct {
+		name string
+		dst  **sparseRows
+	}{{train, &tr}, {test, &te}} {
+		if f.name == "" {
+			continue
+		}
+		s, sum, err := readSparse(f.name)
+		if err != nil {
+			return nil, err
+		}
+		*f.dst = s
+		d.Files = append(d.Files, sum)
+		names = append(names, absPath(f.name))
 	}
-	cols := max(tr.maxIdx, te.maxIdx)
-	d := &Dataset{Source: fmt.Sprintf("libsvm %s,%s", absPath(train), absPath(test)), Files: []FileSum{trSum, teSum}}
-	if d.Train.X, err = tr.dense(train, cols); err != nil {
-		return nil, err
+	d.Source = "libsvm " + strings.Join(names, ",")
+	cols := 0
+	if tr != nil {
+		cols = tr.maxIdx
+	} else {
+		cols = te.maxIdx
 	}
-	if d.Test.X, err = te.dense(test, cols); err != nil {
-		return nil, err
+	labels := map[int]bool{}
+	var err error
+	if tr != nil {
+		if d.Train.X, err = tr.dense(train, cols); err != nil {
+			return nil, err
+		}
+		d.Train.Y = tr.labels
+		for _, l := range tr.labels {
+			labels[l] = true
+		}
+	} else {
+		d.Train.X = matrix.New(0, cols)
 	}
-	labels := slices.Concat(tr.labels, te.labels)
-	slices.Sort(labels)
-	labels = slices.Compact(labels)
-	index := make(map[int]int, len(labels))
-	for i, l := range labels {
-		index[l] = i
-		d.Classes = append(d.Classes, Class{Label: i, Name: strconv.Itoa(l)})
+	if te != nil {
+		if te.maxIdx > cols {
+			if err := te.checkZeroBeyond(test, cols, train); err != nil {
+				return nil, err
+			}
+		}
+		if d.Test.X, err = te.dense(test, cols); err != nil {
+			return nil, err
+		}
+		d.Test.Y = te.labels
+		for _, l := range te.labels {
+			labels[l] = true
+		}
+	} else {
+		d.Test.X = matrix.New(0, cols)
 	}
-	d.Train.Y = make([]int, len(tr.labels))
-	for i, l := range tr.labels {
-		d.Train.Y[i] = index[l]
-	}
-	d.Test.Y = make([]int, len(te.labels))
-	for i, l := range te.labels {
-		d.Test.Y[i] = index[l]
+	for _, l := range slices.Sorted(maps.Keys(labels)) {
+		d.Classes = append(d.Classes, Class{Label: l, Name: strconv.Itoa(l)})
 	}
 	return d, nil
+}
+
+// checkZeroBeyond requires every value at an index beyond cols to be zero,
+// and drops those entries (dense ignores them).
+func (s *sparseRows) checkZeroBeyond(name string, cols int, train string) error {
+	for i := range s.labels {
+		for k := s.start[i]; k < s.start[i+1]; k++ {
+			if int(s.idx[k]) > cols && s.val[k] != 0 {
+				return &ParseError{File: name, Msg: fmt.Sprintf("sample %d has %d:%g, beyond the %d features of the training file %s (a model of the training data cannot use it; LIBSVM's sparse convention allows only zeros there)",
+					i+1, s.idx[k], s.val[k], cols, train)}
+			}
+		}
+	}
+	return nil
 }
 
 func absPath(p string) string {

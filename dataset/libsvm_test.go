@@ -163,25 +163,26 @@ func TestLIBSVMRoundTrip(t *testing.T) {
 
 func TestLoadLIBSVM(t *testing.T) {
 	dir := t.TempDir()
-	tr := writeText(t, dir, "train", "+1 1:1\n-1 2:1\n1 1:2\n")
-	te := writeText(t, dir, "test", "-1 5:1\n3 1:1\n")
+	tr := writeText(t, dir, "train", "+1 1:1\n-1 2:1\n1 1:2 3:0\n")
+	te := writeText(t, dir, "test", "-1 2:1\n3 1:1\n")
 	d, err := LoadLIBSVM(tr, te)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if d.Train.X.Cols != 5 || d.Test.X.Cols != 5 {
-		t.Errorf("dimensions %d, %d; want 5 (the largest index of either file)", d.Train.X.Cols, d.Test.X.Cols)
+	if d.Train.X.Cols != 3 || d.Test.X.Cols != 3 {
+		t.Errorf("dimensions %d, %d; want 3 (the training file's largest index)", d.Train.X.Cols, d.Test.X.Cols)
 	}
-	if !slices.Equal(d.Train.Y, []int{1, 0, 1}) || !slices.Equal(d.Test.Y, []int{0, 2}) {
+	// Labels as the files write them, never renumbered.
+	if !slices.Equal(d.Train.Y, []int{1, -1, 1}) || !slices.Equal(d.Test.Y, []int{-1, 3}) {
 		t.Errorf("labels %v, %v", d.Train.Y, d.Test.Y)
 	}
-	if !slices.Equal(d.Classes, []Class{{0, "-1"}, {1, "1"}, {2, "3"}}) || d.Image != nil {
+	if !slices.Equal(d.Classes, []Class{{-1, "-1"}, {1, "1"}, {3, "3"}}) || d.Image != nil {
 		t.Errorf("Classes %v, Image %v", d.Classes, d.Image)
 	}
-	if len(d.Files) != 2 || d.Files[0].Name != tr || d.Files[0].Bytes != 20 || len(d.Files[0].SHA256) != 64 {
+	if len(d.Files) != 2 || d.Files[0].Name != tr || d.Files[0].Bytes != 24 || len(d.Files[0].SHA256) != 64 {
 		t.Errorf("Files %+v", d.Files)
 	}
-	if d.Test.X.At(0, 4) != 1 {
+	if d.Test.X.At(0, 1) != 1 {
 		t.Errorf("test x = %v", d.Test.X.Data)
 	}
 	d2, err := Load(t.Context(), Options{Spec: "libsvm:" + tr + "," + te})
@@ -191,6 +192,47 @@ func TestLoadLIBSVM(t *testing.T) {
 	bad := writeText(t, dir, "bad", "1 1:1\n1 3:0.5 2:0.1\n")
 	if _, err := LoadLIBSVM(tr, bad); err == nil || !strings.Contains(err.Error(), bad+":2: ") {
 		t.Errorf("error %v, want one naming %s line 2", err, bad)
+	}
+}
+
+func TestLoadLIBSVMOneFile(t *testing.T) {
+	dir := t.TempDir()
+	tr := writeText(t, dir, "train", "2 1:1\n7 2:1\n9 4:2\n")
+	d, err := Load(t.Context(), Options{Spec: "libsvm:" + tr})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.Train.Len() != 3 || d.Test.Len() != 0 || d.Train.X.Cols != 4 || d.Test.X.Cols != 4 || len(d.Files) != 1 {
+		t.Errorf("libsvm:FILE: train %d×%d, test %d×%d, files %d", d.Train.Len(), d.Train.X.Cols, d.Test.Len(), d.Test.X.Cols, len(d.Files))
+	}
+	if !slices.Equal(d.Train.Y, []int{2, 7, 9}) {
+		t.Errorf("labels %v, want 2 7 9", d.Train.Y)
+	}
+	// Predicting reads the file predicted alone, as the test split.
+	te := writeText(t, dir, "test", "7 1:1 2:3\n")
+	for _, spec := range []string{"libsvm:" + te, "libsvm:/no/such/train," + te} {
+		d, err := Load(t.Context(), Options{Spec: spec, PredictOnly: true})
+		if err != nil {
+			t.Fatalf("%s: %v", spec, err)
+		}
+		if d.Train.Len() != 0 || d.Test.Len() != 1 || d.Test.X.Cols != 2 || len(d.Files) != 1 || d.Files[0].Name != te {
+			t.Errorf("%s predict-only: train %d, test %d×%d, files %+v", spec, d.Train.Len(), d.Test.Len(), d.Test.X.Cols, d.Files)
+		}
+	}
+}
+
+func TestLoadLIBSVMWiderTest(t *testing.T) {
+	dir := t.TempDir()
+	tr := writeText(t, dir, "train", "1 1:1\n2 2:1\n")
+	zeros := writeText(t, dir, "zeros", "1 1:1 5:0\n")
+	d, err := LoadLIBSVM(tr, zeros)
+	if err != nil || d.Test.X.Cols != 2 {
+		t.Fatalf("zeros beyond the training width: %v (want them dropped)", err)
+	}
+	wide := writeText(t, dir, "wide", "1 1:1\n2 1:1 5:0.5\n")
+	_, err = LoadLIBSVM(tr, wide)
+	if err == nil || !strings.Contains(err.Error(), wide+": sample 2 has 5:0.5, beyond the 2 features") {
+		t.Errorf("non-zero beyond the training width: %v", err)
 	}
 }
 

@@ -16,9 +16,14 @@ import (
 type Options struct {
 	// Spec is "auto" (or ""): $CIFAR10_DIR, then the cache, then download;
 	// a folder of CIFAR-10 batches; a cifar-10-binary.tar.gz path;
-	// "libsvm:TRAIN,TEST"; "images:DIR"; or "synthetic" (optionally
-	// "synthetic:TRAIN,TEST" with the two sizes).
+	// "libsvm:TRAIN,TEST" or "libsvm:FILE"; "images:DIR"; or "synthetic"
+	// (optionally "synthetic:TRAIN,TEST" with the two sizes).
 	Spec string
+	// PredictOnly says the data will only be predicted (bench predict):
+	// "libsvm:FILE" is then read as the test split and
+	// "libsvm:TRAIN,TEST" reads TEST alone; the training split is empty.
+	// Other specs are read whole.
+	PredictOnly bool
 	// CacheDir is where downloads go; "" means os.UserCacheDir()/svmbench.
 	CacheDir string
 	// URL of the CIFAR-10 binary archive; "" means the official one.
@@ -43,7 +48,9 @@ type Options struct {
 //	                    that says how to point at a local copy
 //	DIR                 a folder of CIFAR-10 binary batches
 //	FILE.tar.gz, .tgz   a CIFAR-10 binary archive, read without extracting
-//	libsvm:TRAIN,TEST   two LIBSVM text files (a test file is required)
+//	libsvm:TRAIN,TEST   two LIBSVM text files
+//	libsvm:FILE         one LIBSVM text file: the training split, or with
+//	                    PredictOnly the test split (the other split empty)
 //	images:DIR          DIR/train/<class>/*.png|*.jpg and DIR/test/<class>/…
 //	synthetic[:N,M]     the generated data set (N train, M test images)
 func Load(ctx context.Context, opt Options) (*Dataset, error) {
@@ -58,12 +65,15 @@ func Load(ctx context.Context, opt Options) (*Dataset, error) {
 		}
 		return Synthetic(nTrain, nTest, opt.Seed), nil
 	case strings.HasPrefix(spec, "libsvm:"):
-		train, test, ok := strings.Cut(strings.TrimPrefix(spec, "libsvm:"), ",")
-		if train == "" {
-			return nil, fmt.Errorf("dataset: -data %s: want libsvm:TRAIN,TEST", spec)
+		train, test, two := strings.Cut(strings.TrimPrefix(spec, "libsvm:"), ",")
+		if train == "" || (two && test == "") {
+			return nil, fmt.Errorf("dataset: -data %s: want libsvm:FILE or libsvm:TRAIN,TEST", spec)
 		}
-		if !ok || test == "" {
-			return nil, fmt.Errorf("dataset: -data %s: a test file is required: libsvm:TRAIN,TEST (split one file beforehand if you have only one)", spec)
+		switch {
+		case opt.PredictOnly && two:
+			return LoadLIBSVM("", test)
+		case opt.PredictOnly:
+			return LoadLIBSVM("", train)
 		}
 		return LoadLIBSVM(train, test)
 	case strings.HasPrefix(spec, "images:"):
