@@ -44,6 +44,7 @@ type modelJSON struct {
 	OneVsRest    bool        `json:"one_vs_rest,omitempty"`
 	Gram         bool        `json:"gram,omitempty"`
 	Meta         Meta        `json:"meta"`
+	Dim          int         `json:"dim,omitempty"`
 	Pairs        []PairStats `json:"pairs,omitempty"`
 	Warnings     []string    `json:"warnings,omitempty"`
 	Capped       bool        `json:"capped,omitempty"`
@@ -54,6 +55,8 @@ type modelJSON struct {
 	SVIndex  []int       `json:"sv_index,omitempty"`
 	Coef     [][]float64 `json:"sv_coef,omitempty"`
 	Rho      []float64   `json:"rho,omitempty"`
+	ProbA    []float64   `json:"probA,omitempty"`
+	ProbB    []float64   `json:"probB,omitempty"`
 	SV       [][]float32 `json:"sv,omitempty"`
 }
 
@@ -115,53 +118,78 @@ func (m *Model) libsvmExpressible() bool {
 	return kj != nil && kj.Builtin && m.SV != nil
 }
 
+// sidecarMark starts the line a LIBSVM model file ends with when the model
+// cannot be used without its MODEL.json (svm-predict reads exactly
+// total_sv lines after SV, so it ignores the line).
+const sidecarMark = "#svmbench needs its sidecar"
+
+// sidecarNeed says why the model cannot be used without MODEL.json (its
+// features are not the raw values, or were scaled), or "".
+func (m *Model) sidecarNeed() string {
+	var why []string
+	if f := m.Meta.Features; f != "" && f != "pixels" {
+		why = append(why, "features "+f)
+	}
+	if m.Meta.Scaling != "" {
+		why = append(why, "scaling")
+	}
+	return strings.Join(why, ", ")
+}
+
 // Save writes the model. When LIBSVM's format can hold it, path is a LIBSVM
-// model file (svm-predict reads it; coefficients and rho with %.17g,
-// features as the exact decimal of each float32 value) and path+".json" records what LIBSVM
-// cannot (parameters, feature set, pair statistics, manifest). A
-// one-vs-rest model or one with a user kernel is written to path+".json"
-// alone. Each file is written to a temporary file in the same folder and
-// renamed, so a file is never half-written.
+// model file (svm-predict reads it; probA and probB when the model has a
+// probability model) and path+".json" records what LIBSVM cannot
+// (parameters, feature set, training width, pair statistics, manifest)
+// with the SHA-256 of the model file. A one-vs-rest model or one with a
+// user kernel is written to path+".json" alone. The files are written to
+// temporary files and renamed into place only when both are complete, so
+// a failure leaves neither (atomicfile.WriteAll). A model whose features
+// need the sidecar (Meta.Features other than pixels, or Meta.Scaling) ends
+// its LIBSVM file with a line Load checks for, so that a lost sidecar is
+// an error and not a silent switch to raw features.
 func (m *Model) Save(path string) error {
 	mj := modelJSON{Format: jsonFormat, Kernel: toKernelJSON(m.Kernel), C: m.C, OneVsRest: m.OneVsRest,
-		Gram: m.Gram, Meta: m.Meta, Pairs: m.Pairs, Warnings: m.warnings, Capped: m.capped}
+		Gram: m.Gram, Meta: m.Meta, Dim: m.Dim, Pairs: m.Pairs, Warnings: m.warnings, Capped: m.capped}
+	writeJSON := func(w io.Writer) error {
+		b, err := json.MarshalIndent(&mj, "", "  ")
+		if err != nil {
+			return err
+		}
+		_, err = w.Write(append(b, '\n'))
+		return err
+	}
+	var err error
 	if m.libsvmExpressible() {
 		// Streamed to the file, hashed on the way: a model of tens of
 		// thousands of 3072-dimensional support vectors is gigabytes of text.
 		h := sha256.New()
-		if err := writeAtomicFunc(path, func(w io.Writer) error {
-			return m.writeLIBSVM(io.MultiWriter(w, h))
-		}); err != nil {
-			return err
-		}
-		sum := h.Sum(nil)
 		mj.LIBSVMFile = filepath.Base(path)
-		mj.LIBSVMSHA256 = hex.EncodeToString(sum[:])
+		err = atomicfile.WriteAll(
+			atomicfile.File{Path: path, Write: func(w io.Writer) error {
+				if err := m.writeLIBSVM(io.MultiWriter(w, h)); err != nil {
+					return err
+				}
+				if need := m.sidecarNeed(); need != "" {
+					_, err := fmt.Fprintf(io.MultiWriter(w, h), "%s %s (%s)\n", sidecarMark, filepath.Base(path)+".json", need)
+					return err
+				}
+				return nil
+			}},
+			atomicfile.File{Path: path + ".json", Write: func(w io.Writer) error {
+				mj.LIBSVMSHA256 = hex.EncodeToString(h.Sum(nil))
+				return writeJSON(w)
+			}})
 	} else {
 		mj.Labels, mj.NSVClass, mj.SVIndex, mj.Coef, mj.Rho = m.Labels, m.NSVClass, m.SVIndex, m.Coef, m.Rho
+		mj.ProbA, mj.ProbB = m.ProbA, m.ProbB
 		if m.SV != nil {
 			for i := range m.SV.Rows {
 				mj.SV = append(mj.SV, m.SV.Row(i))
 			}
 		}
+		err = atomicfile.Write(path+".json", writeJSON)
 	}
-	b, err := json.MarshalIndent(&mj, "", "  ")
 	if err != nil {
-		return fmt.Errorf("svm: encoding %s.json: %w", path, err)
-	}
-	return writeAtomic(path+".json", append(b, '\n'))
-}
-
-func writeAtomic(path string, data []byte) error {
-	return writeAtomicFunc(path, func(w io.Writer) error {
-		_, err := w.Write(data)
-		return err
-	})
-}
-
-// writeAtomicFunc writes path through a temporary file (atomicfile.Write).
-func writeAtomicFunc(path string, write func(w io.Writer) error) error {
-	if err := atomicfile.Write(path, write); err != nil {
 		return fmt.Errorf("svm: saving model %s: %w", path, err)
 	}
 	return nil
@@ -213,7 +241,21 @@ func (m *Model) writeLIBSVM(w io.Writer) error {
 	for _, l := range m.Labels {
 		b = fmt.Appendf(b, " %d", l)
 	}
-	b = append(b, "\nnr_sv"...)
+	b = append(b, '\n')
+	if m.HasProbability() {
+		for _, pr := range []struct {
+			key string
+			v   []float64
+		}{{"probA", m.ProbA}, {"probB", m.ProbB}} {
+			b = append(b, pr.key...)
+			for _, v := range pr.v {
+				b = append(b, ' ')
+				b = fmtG(b, v)
+			}
+			b = append(b, '\n')
+		}
+	}
+	b = append(b, "nr_sv"...)
 	for _, n := range m.NSVClass {
 		b = fmt.Appendf(b, " %d", n)
 	}
@@ -249,15 +291,22 @@ func (m *Model) writeLIBSVM(w io.Writer) error {
 }
 
 // Load reads a model written by Save or by LIBSVM's svm-train. path is the
-// LIBSVM model file (path+".json" is read too when present and matches
-// it), or a MODEL.json written alone.
+// LIBSVM model file (path+".json" is read too when present), or a
+// MODEL.json written alone. probA/probB are kept. The sidecar is checked
+// against the model file's SHA-256: when they disagree, or the sidecar is
+// missing or unreadable, and the model needs it (a Save of a model with
+// features other than pixels or with scaling marks its file so), Load
+// returns an error rather than a model that would read its inputs wrongly;
+// a sidecar that does not match a model that does not need it is ignored
+// with a warning (Model.Warnings).
 func Load(path string) (*Model, error) {
 	jsonPath := path + ".json"
 	if strings.HasSuffix(path, ".json") {
 		jsonPath = path
 	}
 	var mj *modelJSON
-	if b, err := os.ReadFile(jsonPath); err == nil {
+	b, jerr := os.ReadFile(jsonPath)
+	if jerr == nil {
 		mj = new(modelJSON)
 		if err := json.Unmarshal(b, mj); err != nil {
 			return nil, &ParseError{File: jsonPath, Msg: "not a model JSON file: " + err.Error()}
@@ -265,8 +314,8 @@ func Load(path string) (*Model, error) {
 		if mj.Format != jsonFormat {
 			return nil, &ParseError{File: jsonPath, Msg: fmt.Sprintf("format %q: want %q", mj.Format, jsonFormat)}
 		}
-	} else if !errors.Is(err, fs.ErrNotExist) {
-		return nil, fmt.Errorf("svm: %w", err)
+	} else if jsonPath == path || !errors.Is(jerr, fs.ErrNotExist) {
+		return nil, fmt.Errorf("svm: model sidecar: %w", jerr)
 	}
 	if mj != nil && mj.LIBSVMFile == "" {
 		return mj.model(jsonPath)
@@ -279,18 +328,32 @@ func Load(path string) (*Model, error) {
 	if err != nil {
 		return nil, fmt.Errorf("svm: %w", err)
 	}
-	m, err := parseLIBSVM(lpath, data)
+	m, need, err := parseLIBSVM(lpath, data)
 	if err != nil {
 		return nil, err
 	}
-	if mj != nil {
-		sum := sha256.Sum256(data)
-		if hex.EncodeToString(sum[:]) == mj.LIBSVMSHA256 {
-			m.C, m.Meta, m.Pairs, m.warnings, m.capped = mj.C, mj.Meta, mj.Pairs, mj.Warnings, mj.Capped
-			if m.Gram && m.Kernel == nil {
-				m.Kernel = mj.Kernel.kernel()
-			}
+	if mj == nil {
+		if need != "" {
+			return nil, fmt.Errorf("svm: %s needs its sidecar %s (%s), which cannot be read: %v", lpath, jsonPath, need, jerr)
 		}
+		return m, nil
+	}
+	sum := sha256.Sum256(data)
+	if got := hex.EncodeToString(sum[:]); got != mj.LIBSVMSHA256 {
+		why := need
+		if why == "" {
+			why = (&Model{Meta: mj.Meta}).sidecarNeed()
+		}
+		if why != "" {
+			return nil, fmt.Errorf("svm: %s records SHA-256 %.12s… of %s, but the file's is %.12s…: the model was changed after training, and without a matching sidecar its inputs (%s) are unknown; retrain or restore the pair",
+				jsonPath, mj.LIBSVMSHA256, lpath, got, why)
+		}
+		m.warnings = append(m.warnings, fmt.Sprintf("%s does not match %s (SHA-256 differs): ignored", jsonPath, lpath))
+		return m, nil
+	}
+	m.C, m.Meta, m.Dim, m.Pairs, m.warnings, m.capped = mj.C, mj.Meta, mj.Dim, mj.Pairs, mj.Warnings, mj.Capped
+	if m.Gram && m.Kernel == nil {
+		m.Kernel = mj.Kernel.kernel()
 	}
 	return m, nil
 }
@@ -298,6 +361,7 @@ func Load(path string) (*Model, error) {
 func (mj *modelJSON) model(file string) (*Model, error) {
 	m := &Model{Kernel: mj.Kernel.kernel(), C: mj.C, Labels: mj.Labels, OneVsRest: mj.OneVsRest,
 		SVIndex: mj.SVIndex, NSVClass: mj.NSVClass, Coef: mj.Coef, Rho: mj.Rho, Pairs: mj.Pairs,
+		ProbA: mj.ProbA, ProbB: mj.ProbB, Dim: mj.Dim,
 		Gram: mj.Gram, Meta: mj.Meta, capped: mj.Capped, warnings: mj.Warnings}
 	nsv := len(m.SVIndex)
 	if len(mj.SV) > 0 {
@@ -332,32 +396,59 @@ func (mj *modelJSON) model(file string) (*Model, error) {
 	return m, nil
 }
 
-// parseLIBSVM reads LIBSVM's model format.
-func parseLIBSVM(file string, data []byte) (*Model, error) {
-	m := &Model{}
+// parseLIBSVM reads LIBSVM's model format. need is the reason given by a
+// sidecar mark at the end of the file (sidecarMark), or "". Header counts
+// are checked against each other, against the body and against the size
+// of the file before anything is allocated from them, and every
+// disagreement names the line at fault.
+func parseLIBSVM(file string, data []byte) (m *Model, need string, err error) {
+	m = &Model{}
 	sc := bufio.NewScanner(bytes.NewReader(data))
 	sc.Buffer(make([]byte, 1<<20), 1<<30)
 	line := 0
-	perr := func(format string, a ...any) error {
-		return &ParseError{File: file, Line: line, Msg: fmt.Sprintf(format, a...)}
+	perrAt := func(at int, format string, a ...any) error {
+		return &ParseError{File: file, Line: at, Msg: fmt.Sprintf(format, a...)}
 	}
+	perr := func(format string, a ...any) error { return perrAt(line, format, a...) }
 	kind := ""
 	var gamma, coef0 float64
 	degree := 3
 	nrClass, totalSV := -1, -1
+	at := map[string]int{} // line of each header key
 	sawSV := false
-	for sc.Scan() {
+	for !sawSV && sc.Scan() {
 		line++
 		f := strings.Fields(sc.Text())
 		if len(f) == 0 {
 			continue
 		}
 		key, vals := f[0], f[1:]
+		if at[key] > 0 {
+			return nil, "", perr("%s given again (first on line %d)", key, at[key])
+		}
+		at[key] = line
 		one := func() (string, error) {
 			if len(vals) != 1 {
 				return "", perr("%s: want one value, got %d", key, len(vals))
 			}
 			return vals[0], nil
+		}
+		count := func() (int, error) {
+			s, err := one()
+			if err != nil {
+				return 0, err
+			}
+			v, err := strconv.Atoi(s)
+			if err != nil || v < 0 {
+				return 0, perr("%s: %q is not a count (an integer ≥ 0)", key, s)
+			}
+			// Every class and support vector takes at least two bytes of
+			// the file: a larger count cannot be true (and must not be
+			// allocated).
+			if v > len(data)/2 {
+				return 0, perr("%s %d: the file (%d bytes) cannot hold that many", key, v, len(data))
+			}
+			return v, nil
 		}
 		num := func() (float64, error) {
 			s, err := one()
@@ -370,7 +461,30 @@ func parseLIBSVM(file string, data []byte) (*Model, error) {
 			}
 			return v, nil
 		}
+		floats := func(want int) ([]float64, error) {
+			if nrClass < 0 {
+				return nil, perr("%s before nr_class", key)
+			}
+			if len(vals) != want {
+				return nil, perr("%s has %d values, want %d for nr_class %d (line %d)", key, len(vals), want, nrClass, at["nr_class"])
+			}
+			out := make([]float64, len(vals))
+			for i, s := range vals {
+				v, err := strconv.ParseFloat(s, 64)
+				if err != nil {
+					return nil, perr("%s: %q is not a number", key, s)
+				}
+				out[i] = v
+			}
+			return out, nil
+		}
 		ints := func() ([]int, error) {
+			if nrClass < 0 {
+				return nil, perr("%s before nr_class", key)
+			}
+			if len(vals) != nrClass {
+				return nil, perr("%s has %d values, want nr_class = %d (line %d)", key, len(vals), nrClass, at["nr_class"])
+			}
 			out := make([]int, len(vals))
 			for i, s := range vals {
 				v, err := strconv.Atoi(s)
@@ -399,51 +513,56 @@ func parseLIBSVM(file string, data []byte) (*Model, error) {
 		case "coef0":
 			coef0, err = num()
 		case "nr_class":
-			var v float64
-			v, err = num()
-			nrClass = int(v)
-		case "total_sv":
-			var v float64
-			v, err = num()
-			totalSV = int(v)
-		case "rho":
-			for _, s := range vals {
-				v, e := strconv.ParseFloat(s, 64)
-				if e != nil {
-					err = perr("rho: %q is not a number", s)
-					break
-				}
-				m.Rho = append(m.Rho, v)
+			if nrClass, err = count(); err == nil && nrClass < 1 {
+				err = perr("nr_class 0: want at least 1")
 			}
+		case "total_sv":
+			totalSV, err = count()
+		case "rho":
+			m.Rho, err = floats(nrClass * (nrClass - 1) / 2)
+		case "probA":
+			m.ProbA, err = floats(nrClass * (nrClass - 1) / 2)
+		case "probB":
+			m.ProbB, err = floats(nrClass * (nrClass - 1) / 2)
 		case "label":
 			m.Labels, err = ints()
 		case "nr_sv":
 			m.NSVClass, err = ints()
-		case "probA", "probB":
-			// probability models: the decision values do not need them
 		case "SV":
 			sawSV = true
 		default:
 			err = perr("unknown header key %q", key)
 		}
 		if err != nil {
-			return nil, err
-		}
-		if sawSV {
-			break
+			return nil, "", err
 		}
 	}
 	if !sawSV {
-		return nil, &ParseError{File: file, Line: line, Msg: "no SV section"}
+		return nil, "", perr("no SV section (want a line SV after the header)")
 	}
-	if nrClass < 1 || totalSV < 0 || len(m.Labels) != nrClass {
-		return nil, &ParseError{File: file, Msg: fmt.Sprintf("nr_class %d, total_sv %d and %d labels do not agree", nrClass, totalSV, len(m.Labels))}
+	for _, k := range []string{"nr_class", "total_sv", "label"} {
+		if at[k] == 0 {
+			return nil, "", perr("the header has no %s", k)
+		}
 	}
-	if len(m.NSVClass) != nrClass && !(nrClass == 1 && len(m.NSVClass) == 0) {
-		return nil, &ParseError{File: file, Msg: fmt.Sprintf("nr_sv has %d counts for %d classes", len(m.NSVClass), nrClass)}
+	if nrClass > 1 && at["rho"] == 0 {
+		return nil, "", perr("the header has no rho")
 	}
-	if len(m.Rho) != nrClass*(nrClass-1)/2 {
-		return nil, &ParseError{File: file, Msg: fmt.Sprintf("rho has %d values, want %d", len(m.Rho), nrClass*(nrClass-1)/2)}
+	if (at["probA"] == 0) != (at["probB"] == 0) {
+		return nil, "", perr("the header has only one of probA and probB")
+	}
+	if len(m.NSVClass) == 0 && nrClass > 1 {
+		return nil, "", perr("the header has no nr_sv")
+	}
+	sum := 0
+	for _, c := range m.NSVClass {
+		if c < 0 {
+			return nil, "", perrAt(at["nr_sv"], "nr_sv: %d is negative", c)
+		}
+		sum += c
+	}
+	if len(m.NSVClass) > 0 && sum != totalSV {
+		return nil, "", perrAt(at["nr_sv"], "nr_sv sums to %d, total_sv (line %d) is %d", sum, at["total_sv"], totalSV)
 	}
 	switch kind {
 	case "linear":
@@ -457,7 +576,7 @@ func parseLIBSVM(file string, data []byte) (*Model, error) {
 	case "precomputed":
 		m.Gram = true
 	default:
-		return nil, &ParseError{File: file, Msg: fmt.Sprintf("kernel_type %q: want linear, polynomial, rbf, sigmoid or precomputed", kind)}
+		return nil, "", perrAt(at["kernel_type"], "kernel_type %q: want linear, polynomial, rbf, sigmoid or precomputed", kind)
 	}
 	nrow := nrClass - 1
 	m.Coef = make([][]float64, nrow)
@@ -471,56 +590,77 @@ func parseLIBSVM(file string, data []byte) (*Model, error) {
 		start = []int{0}
 	)
 	dim := 0
+	n := 0
 	for sc.Scan() {
 		line++
-		f := strings.Fields(sc.Text())
+		text := sc.Text()
+		if strings.HasPrefix(text, "#") {
+			if n == totalSV {
+				if rest, ok := strings.CutPrefix(text, sidecarMark); ok {
+					need = strings.TrimSpace(rest)
+				}
+				continue
+			}
+			return nil, "", perr("a comment among the support vectors (%d of total_sv %d read)", n, totalSV)
+		}
+		f := strings.Fields(text)
 		if len(f) == 0 {
 			continue
 		}
+		if n == totalSV {
+			return nil, "", perr("support vector %d, but total_sv (line %d) is %d", n+1, at["total_sv"], totalSV)
+		}
 		if len(f) < nrow {
-			return nil, perr("want %d coefficients, got %d fields", nrow, len(f))
+			return nil, "", perr("want %d coefficients, got %d fields", nrow, len(f))
 		}
 		for r := range nrow {
 			v, err := strconv.ParseFloat(f[r], 64)
 			if err != nil {
-				return nil, perr("coefficient %q is not a number", f[r])
+				return nil, "", perr("coefficient %q is not a number", f[r])
 			}
 			m.Coef[r] = append(m.Coef[r], v)
 		}
+		prev := 0
 		for _, s := range f[nrow:] {
 			is, vs, ok := strings.Cut(s, ":")
 			i, err1 := strconv.Atoi(is)
 			v, err2 := strconv.ParseFloat(vs, 64)
 			if !ok || err1 != nil || err2 != nil {
-				return nil, perr("feature %q: want INDEX:VALUE", s)
+				return nil, "", perr("feature %q: want INDEX:VALUE", s)
 			}
 			if m.Gram {
 				if i != 0 || v < 1 || v != float64(int(v)) {
-					return nil, perr("precomputed support vector %q: want 0:ROW with ROW ≥ 1", s)
+					return nil, "", perr("precomputed support vector %q: want 0:ROW with ROW ≥ 1", s)
 				}
 				m.SVIndex = append(m.SVIndex, int(v)-1)
 				continue
 			}
 			if i < 1 {
-				return nil, perr("feature index %d: want ≥ 1", i)
+				return nil, "", perr("feature index %d: want ≥ 1", i)
 			}
 			if i > 1<<24 {
-				return nil, perr("feature index %d: want ≤ %d", i, 1<<24)
+				return nil, "", perr("feature index %d: want ≤ %d", i, 1<<24)
 			}
+			if i <= prev {
+				return nil, "", perr("feature index %d follows %d: indices must be ascending", i, prev)
+			}
+			prev = i
 			fidx = append(fidx, int32(i-1))
 			fval = append(fval, float32(v))
 			dim = max(dim, i)
 		}
+		n++
 		if !m.Gram {
 			start = append(start, len(fidx))
 		}
 	}
 	if err := sc.Err(); err != nil {
-		return nil, &ParseError{File: file, Line: line, Msg: err.Error()}
+		return nil, "", perr("%v", err)
 	}
-	n := len(m.SVIndex)
+	if n != totalSV {
+		return nil, "", perrAt(at["total_sv"], "total_sv %d, but the file has %d support vectors", totalSV, n)
+	}
 	if !m.Gram {
-		n = len(start) - 1
 		m.SV = matrix.New(n, dim)
 		m.SVIndex = make([]int, n)
 		for v := range n {
@@ -531,15 +671,5 @@ func parseLIBSVM(file string, data []byte) (*Model, error) {
 			}
 		}
 	}
-	if n != totalSV {
-		return nil, &ParseError{File: file, Msg: fmt.Sprintf("total_sv %d but %d support vectors", totalSV, n)}
-	}
-	sum := 0
-	for _, c := range m.NSVClass {
-		sum += c
-	}
-	if sum != totalSV {
-		return nil, &ParseError{File: file, Msg: fmt.Sprintf("nr_sv sums to %d, total_sv is %d", sum, totalSV)}
-	}
-	return m, nil
+	return m, need, nil
 }

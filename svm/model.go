@@ -35,6 +35,14 @@ type Model struct {
 	// Rho are the biases, one per pair in the order (0,1), (0,2), …,
 	// (1,2), … of class indices; one per class for one-vs-rest.
 	Rho []float64
+	// ProbA and ProbB are the sigmoid parameters of each pair's probability
+	// model, in the order of Rho (LIBSVM's probA, probB); nil without one
+	// (Params.Probability).
+	ProbA, ProbB []float64
+	// Dim is the number of features of the training data (LIBSVM's
+	// num_features); 0 when unknown (a model file without its sidecar).
+	// Samples with more features are refused unless the extra ones are 0.
+	Dim int
 	// Pairs are the statistics of each binary sub-problem, in the order
 	// of Rho (empty for a loaded model).
 	Pairs []PairStats
@@ -92,11 +100,19 @@ func (m *Model) DecisionValues(dst []float64, x *matrix.Matrix) ([]float64, erro
 	if m.Kernel == nil || m.SV == nil {
 		return nil, ErrNoKernel
 	}
+	if err := m.checkWidth(x); err != nil {
+		return nil, err
+	}
 	sv := m.SV
-	if m.NSV() > 0 && x.Cols != sv.Cols {
-		if x.Cols < sv.Cols {
-			return nil, fmt.Errorf("svm: samples have %d features, the model's support vectors %d", x.Cols, sv.Cols)
+	if x.Cols < sv.Cols {
+		// Absent features are zeros (LIBSVM's sparse convention): pad.
+		w := matrix.New(x.Rows, sv.Cols)
+		for i := range x.Rows {
+			copy(w.Row(i), x.Row(i))
 		}
+		x = w
+	}
+	if x.Cols > sv.Cols {
 		// A LIBSVM file omits trailing zero features: widen.
 		w := matrix.New(sv.Rows, x.Cols)
 		for i := range sv.Rows {
@@ -121,6 +137,22 @@ func (m *Model) DecisionValues(dst []float64, x *matrix.Matrix) ([]float64, erro
 		m.decide(dst[s*m.NDecision():e*m.NDecision()], kv, e-s)
 	}
 	return dst, nil
+}
+
+// checkWidth refuses samples with non-zero features beyond the training
+// data's width, when the model knows it.
+func (m *Model) checkWidth(x *matrix.Matrix) error {
+	if m.Dim == 0 || x.Cols <= m.Dim {
+		return nil
+	}
+	for i := range x.Rows {
+		for j, v := range x.Row(i)[m.Dim:] {
+			if v != 0 {
+				return fmt.Errorf("svm: sample %d has feature %d = %g, but the model was trained on %d features (only zeros may follow them)", i+1, m.Dim+j+1, v, m.Dim)
+			}
+		}
+	}
+	return nil
 }
 
 // DecisionValuesGram is DecisionValues for a kernel matrix k (m×n_train,

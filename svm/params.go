@@ -38,6 +38,14 @@ type Params struct {
 	// one-vs-one pairs. Such a model is saved as MODEL.json only.
 	// Weights then scale the positive class of each sub-problem only.
 	OneVsRest bool
+	// Probability also fits LIBSVM's probability model (svm-train -b 1):
+	// for every pair, Platt's sigmoid on decision values from an internal
+	// 5-fold cross-validation (Model.ProbA, ProbB), for PredictProbability.
+	// About five more trainings of each pair. One-vs-one only.
+	Probability bool
+	// Seed drives the shuffles of that internal cross-validation (LIBSVM
+	// uses rand()): the same seed gives the same probability model.
+	Seed uint64
 	// Workers is the number of sub-problems solved at once; 0 means
 	// GOMAXPROCS.
 	Workers int
@@ -74,6 +82,8 @@ func (p Params) validate(needKernel bool) error {
 		return fmt.Errorf("svm: Params.CacheMB = %v: want a finite value > 0 (MiB)", p.CacheMB)
 	case p.MaxIter < 0:
 		return fmt.Errorf("svm: Params.MaxIter = %d: want ≥ 0 (0 means max(1e7, 100·n))", p.MaxIter)
+	case p.Probability && p.OneVsRest:
+		return fmt.Errorf("svm: Params.Probability: the probability model is one-vs-one only (Params.OneVsRest is set)")
 	case p.Workers < 0:
 		return fmt.Errorf("svm: Params.Workers = %d: want ≥ 0 (0 means GOMAXPROCS)", p.Workers)
 	}

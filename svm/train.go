@@ -5,6 +5,9 @@ import (
 	"fmt"
 	"math"
 	"runtime"
+	"slices"
+	"strconv"
+	"strings"
 	"sync"
 
 	"github.com/svmbench/svmbench/kernels"
@@ -51,6 +54,7 @@ func Train(ctx context.Context, x *matrix.Matrix, y []int, p Params) (*Model, er
 			return nil, err
 		}
 		m.SV = x.Gather(m.SVIndex)
+		m.Dim = x.Cols
 		return m, nil
 	}
 	// The whole Gram matrix fits: compute it once for all sub-problems,
@@ -78,6 +82,7 @@ func Train(ctx context.Context, x *matrix.Matrix, y []int, p Params) (*Model, er
 	for v, a := range m.SVIndex {
 		m.SVIndex[v] = perm[a]
 	}
+	m.Dim = x.Cols
 	// The Gram matrix is no longer needed: when the support vectors fill
 	// at least half of its memory, which is already paged in, they are
 	// stored there instead of in a fresh allocation.
@@ -235,6 +240,11 @@ type subproblem struct {
 func train(ctx context.Context, y []int, p Params, src *qSource) (*Model, error) {
 	labels, members := groupClasses(y)
 	nc := len(labels)
+	for l := range p.Weights {
+		if !slices.Contains(labels, l) {
+			return nil, fmt.Errorf("svm: Params.Weights[%d]: no training sample has label %d (labels: %s)", l, l, labelList(labels))
+		}
+	}
 	var subs []*subproblem
 	if p.OneVsRest && nc > 2 {
 		for c := range nc {
@@ -329,7 +339,23 @@ func train(ctx context.Context, y []int, p Params, src *qSource) (*Model, error)
 	if firstErr != nil {
 		return nil, fmt.Errorf("svm: training stopped: %w", firstErr)
 	}
-	return buildModel(labels, members, subs, p), nil
+	m := buildModel(labels, members, subs, p)
+	if p.Probability && !m.OneVsRest && nc > 1 {
+		var err error
+		if m.ProbA, m.ProbB, err = fitProbability(ctx, src, subs, p); err != nil {
+			return nil, err
+		}
+	}
+	return m, nil
+}
+
+// labelList is "1, 2, 3" for error messages.
+func labelList(labels []int) string {
+	s := make([]string, len(labels))
+	for i, l := range labels {
+		s[i] = strconv.Itoa(l)
+	}
+	return strings.Join(s, ", ")
 }
 
 func (s *solver) stats(sp *subproblem) PairStats {

@@ -86,7 +86,7 @@ func classRows(out string) map[string]string {
 	rows := map[string]string{}
 	for _, l := range strings.Split(out, "\n") {
 		f := strings.Fields(l)
-		if len(f) == 4 && regexp.MustCompile(`^\d+$`).MatchString(f[0]) {
+		if len(f) == 4 && regexp.MustCompile(`^-?\d+$`).MatchString(f[0]) {
 			rows[f[1]] = strings.Join(f, " ")
 		}
 	}
@@ -209,7 +209,7 @@ func TestDataLIBSVMDescendingIndices(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("good LIBSVM files: exit %d: %s", code, errs)
 	}
-	if !strings.Contains(out, "vectors of 3 features") || classRows(out)["-1"] != "0 -1 2 1" || classRows(out)["1"] != "1 1 1 1" {
+	if !strings.Contains(out, "vectors of 3 features") || classRows(out)["-1"] != "-1 -1 2 1" || classRows(out)["1"] != "1 1 1 1" {
 		t.Errorf("LIBSVM description:\n%s", out)
 	}
 }

@@ -15,35 +15,90 @@ import (
 // Write creates or replaces path with what write writes. The writer is
 // buffered; write need not flush it. The file gets mode 0644 (less the umask).
 // Errors are returned as they come, for the caller to prefix and name path.
-func Write(path string, write func(w io.Writer) error) (err error) {
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
+func Write(path string, write func(w io.Writer) error) error {
+	tmp, err := temp(path, write)
 	if err != nil {
 		return err
 	}
-	tmp := f.Name()
+	if err := rename(tmp, path); err != nil {
+		os.Remove(tmp)
+		return err
+	}
+	return nil
+}
+
+// File is one file of WriteAll.
+type File struct {
+	Path  string
+	Write func(w io.Writer) error
+}
+
+// WriteAll writes several files that belong together (a model and its
+// sidecar) so that a failure leaves none of them: each is written to a
+// temporary file first, and only when all are complete are they renamed
+// into place, in order; if a rename fails, the files already renamed are
+// removed (a previous version of them is then gone too: never a mixed pair).
+func WriteAll(files ...File) error {
+	tmps := make([]string, 0, len(files))
+	cleanup := func() {
+		for _, t := range tmps {
+			os.Remove(t)
+		}
+	}
+	for _, f := range files {
+		tmp, err := temp(f.Path, f.Write)
+		if err != nil {
+			cleanup()
+			return err
+		}
+		tmps = append(tmps, tmp)
+	}
+	for i, f := range files {
+		if err := rename(tmps[i], f.Path); err != nil {
+			for _, done := range files[:i] {
+				os.Remove(done.Path)
+			}
+			tmps = tmps[i:]
+			cleanup()
+			return err
+		}
+	}
+	return nil
+}
+
+// rename is os.Rename; tests replace it to make a rename fail.
+var rename = os.Rename
+
+// temp writes a synced, closed temporary file beside path and returns its name.
+func temp(path string, write func(w io.Writer) error) (tmp string, err error) {
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
+	if err != nil {
+		return "", err
+	}
+	name := f.Name()
 	defer func() {
 		if err != nil {
 			f.Close()
-			os.Remove(tmp)
+			os.Remove(name)
 		}
 	}()
 	bw := bufio.NewWriterSize(f, 1<<20)
 	if err = write(bw); err != nil {
-		return err
+		return "", err
 	}
 	if err = bw.Flush(); err != nil {
-		return err
+		return "", err
 	}
 	if err = f.Chmod(0o644); err != nil {
-		return err
+		return "", err
 	}
 	if err = f.Sync(); err != nil {
-		return err
+		return "", err
 	}
 	if err = f.Close(); err != nil {
-		return err
+		return "", err
 	}
-	return os.Rename(tmp, path)
+	return name, nil
 }
 
 // WriteBytes is Write of a byte slice.

@@ -5,6 +5,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 )
 
@@ -54,17 +55,49 @@ func TestMissingFolder(t *testing.T) {
 	}
 }
 
-func onlyFile(t *testing.T, dir, name string) {
+func onlyFile(t *testing.T, dir string, want ...string) {
 	t.Helper()
 	es, err := os.ReadDir(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(es) != 1 || es[0].Name() != name {
-		var names []string
-		for _, e := range es {
-			names = append(names, e.Name())
-		}
-		t.Errorf("folder holds %v, want only %s", names, name)
+	var names []string
+	for _, e := range es {
+		names = append(names, e.Name())
 	}
+	if !slices.Equal(names, want) {
+		t.Errorf("folder holds %v, want only %v", names, want)
+	}
+}
+
+func TestWriteAllLeavesNoneOnFailure(t *testing.T) {
+	dir := t.TempDir()
+	a, b := filepath.Join(dir, "model"), filepath.Join(dir, "model.json")
+	ok := func(s string) func(io.Writer) error {
+		return func(w io.Writer) error { _, err := io.WriteString(w, s); return err }
+	}
+	// The second file's content fails: neither is written.
+	err := WriteAll(File{a, ok("m")}, File{b, func(io.Writer) error { return errors.New("disk full") }})
+	if err == nil {
+		t.Fatal("no error")
+	}
+	onlyFile(t, dir)
+	// The second rename fails: the first file is removed again.
+	n := 0
+	rename = func(from, to string) error {
+		if n++; n == 2 {
+			return errors.New("rename failed")
+		}
+		return os.Rename(from, to)
+	}
+	defer func() { rename = os.Rename }()
+	if err := WriteAll(File{a, ok("m")}, File{b, ok("j")}); err == nil {
+		t.Fatal("no error from a failed rename")
+	}
+	onlyFile(t, dir)
+	rename = os.Rename
+	if err := WriteAll(File{a, ok("m")}, File{b, ok("j")}); err != nil {
+		t.Fatal(err)
+	}
+	onlyFile(t, dir, "model", "model.json")
 }

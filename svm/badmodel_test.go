@@ -1,0 +1,159 @@
+package svm
+
+import (
+	"context"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/svmbench/svmbench/kernels"
+	"github.com/svmbench/svmbench/matrix"
+)
+
+const goodHeader = "svm_type c_svc\nkernel_type rbf\ngamma 0.5\nnr_class 2\ntotal_sv 2\nrho 0.1\nlabel 1 -1\nnr_sv 1 1\nSV\n"
+
+// TestLoadBadHeaders: header counts that disagree with each other or with
+// the body, or promise more than the file can hold, are one-line errors
+// naming the line (never an allocation of total_sv rows).
+func TestLoadBadHeaders(t *testing.T) {
+	body := "1 1:0.5\n-1 2:0.5\n"
+	for _, c := range []struct {
+		name, text string
+		line       int
+		want       string
+	}{
+		{"huge total_sv", strings.Replace(goodHeader, "total_sv 2", "total_sv 100000000000", 1) + body, 5, "total_sv"},
+		{"huge nr_class", strings.Replace(goodHeader, "nr_class 2", "nr_class 2000000000", 1) + body, 4, "cannot hold"},
+		{"total_sv above the body", strings.Replace(strings.Replace(goodHeader, "total_sv 2", "total_sv 3", 1), "nr_sv 1 1", "nr_sv 2 1", 1) + body, 5, "total_sv 3, but the file has 2"},
+		{"total_sv below the body", strings.Replace(strings.Replace(goodHeader, "total_sv 2", "total_sv 1", 1), "nr_sv 1 1", "nr_sv 1 0", 1) + body, 11, "total_sv (line 5) is 1"},
+		{"nr_sv sum", strings.Replace(goodHeader, "nr_sv 1 1", "nr_sv 2 1", 1) + body, 8, "nr_sv sums to 3"},
+		{"rho count", strings.Replace(goodHeader, "rho 0.1", "rho 0.1 0.2", 1) + body, 6, "rho has 2 values, want 1"},
+		{"label count", strings.Replace(goodHeader, "label 1 -1", "label 1", 1) + body, 7, "label has 1 values"},
+		{"probA count", strings.Replace(goodHeader, "label 1 -1\n", "label 1 -1\nprobA 1 2\nprobB 1\n", 1) + body, 8, "probA has 2 values"},
+		{"descending indices", goodHeader + "1 2:0.5 1:0.5\n-1 2:0.5\n", 10, "must be ascending"},
+		{"no SV", "svm_type c_svc\nkernel_type rbf\n", 2, "no SV section"},
+	} {
+		p := filepath.Join(t.TempDir(), "m")
+		os.WriteFile(p, []byte(c.text), 0o644)
+		_, err := Load(p)
+		var pe *ParseError
+		if !errors.As(err, &pe) || pe.Line != c.line || !strings.Contains(err.Error(), c.want) || strings.Contains(err.Error(), "\n") {
+			t.Errorf("%s: %v; want a one-line ParseError at line %d saying %q", c.name, err, c.line, c.want)
+		}
+	}
+}
+
+func trainSmall(t *testing.T) (*Model, *matrix.Matrix, []int) {
+	t.Helper()
+	x, y := blobs(60, 4, []int{1, 2}, 1, 5)
+	m, err := Train(context.Background(), x, y, Params{Kernel: kernels.RBF{Gamma: 0.3}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m, x, y
+}
+
+// TestSidecarNeeded: a model whose features need its sidecar refuses to
+// load without it, or with one whose checksum does not match; a pixels
+// model without a sidecar loads (svm-train's models have none).
+func TestSidecarNeeded(t *testing.T) {
+	m, _, _ := trainSmall(t)
+	dir := t.TempDir()
+	p := filepath.Join(dir, "hog.model")
+	m.Meta.Features = "hog"
+	if err := m.Save(p); err != nil {
+		t.Fatal(err)
+	}
+	if back, err := Load(p); err != nil || back.Meta.Features != "hog" || back.Dim != 4 {
+		t.Fatalf("intact pair: %v", err)
+	}
+	// A one-space edit of the model file: the checksum no longer matches.
+	b, _ := os.ReadFile(p)
+	os.WriteFile(p, append([]byte(strings.Replace(string(b), "rho ", "rho  ", 1)), 0), 0o644)
+	os.WriteFile(p, []byte(strings.Replace(string(b), "rho ", "rho  ", 1)), 0o644)
+	if _, err := Load(p); err == nil || !strings.Contains(err.Error(), "features hog") {
+		t.Errorf("edited model: %v, want an error naming the features", err)
+	}
+	os.WriteFile(p, b, 0o644)
+	os.Remove(p + ".json")
+	if _, err := Load(p); err == nil || !strings.Contains(err.Error(), "needs its sidecar") {
+		t.Errorf("missing sidecar: %v", err)
+	}
+	// svm-predict ignores the mark after the support vectors.
+	if _, err := exec.LookPath("svm-predict"); err == nil {
+		_, x, y := trainSmall(t)
+		data := filepath.Join(dir, "data")
+		writeLIBSVMData(t, data, x, y)
+		run(t, "svm-predict", data, p, filepath.Join(dir, "out"))
+	}
+	os.Mkdir(p+".json", 0o755) // unreadable as a file
+	if _, err := Load(p); err == nil {
+		t.Errorf("unreadable sidecar: no error")
+	}
+
+	// Pixels: the sidecar is optional, and a stale one is ignored with a warning.
+	m.Meta.Features = "pixels"
+	q := filepath.Join(dir, "px.model")
+	if err := m.Save(q); err != nil {
+		t.Fatal(err)
+	}
+	b, _ = os.ReadFile(q)
+	if strings.Contains(string(b), sidecarMark) {
+		t.Errorf("a pixels model carries the sidecar mark")
+	}
+	os.WriteFile(q, []byte(strings.Replace(string(b), "rho ", "rho  ", 1)), 0o644)
+	if back, err := Load(q); err != nil || len(back.Warnings()) == 0 {
+		t.Errorf("pixels model with a stale sidecar: %v, warnings %v", err, back.Warnings())
+	}
+}
+
+// TestWiderSamples: samples with more features than the training data are
+// refused unless the extra ones are zero; narrower ones are padded.
+func TestWiderSamples(t *testing.T) {
+	m, x, _ := trainSmall(t)
+	want, err := m.Predict(nil, x)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wide := matrix.New(x.Rows, 6)
+	for i := range x.Rows {
+		copy(wide.Row(i), x.Row(i))
+	}
+	got, err := m.Predict(nil, wide)
+	if err != nil || !equalInts(got, want) {
+		t.Errorf("zero extra columns: %v", err)
+	}
+	wide.Set(3, 5, 1)
+	if _, err := m.Predict(nil, wide); err == nil || !strings.Contains(err.Error(), "sample 4 has feature 6") {
+		t.Errorf("non-zero extra column: %v", err)
+	}
+	// A model read without its sidecar does not know the width: LIBSVM's
+	// convention, the extra features take part in the kernel.
+	m.Dim = 0
+	if _, err := m.Predict(nil, wide); err != nil {
+		t.Errorf("unknown width: %v", err)
+	}
+}
+
+func equalInts(a, b []int) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+func TestWeightForUnknownLabel(t *testing.T) {
+	x, y := blobs(40, 3, []int{1, 2, 3}, 1, 2)
+	_, err := Train(context.Background(), x, y, Params{Kernel: kernels.Linear{}, Weights: map[int]float64{9: 3}})
+	if err == nil || !strings.Contains(err.Error(), "label 9") {
+		t.Errorf("weight for label 9: %v", err)
+	}
+}
