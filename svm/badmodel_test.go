@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -123,7 +124,7 @@ func TestWiderSamples(t *testing.T) {
 		copy(wide.Row(i), x.Row(i))
 	}
 	got, err := m.Predict(nil, wide)
-	if err != nil || !equalInts(got, want) {
+	if err != nil || !slices.Equal(got, want) {
 		t.Errorf("zero extra columns: %v", err)
 	}
 	wide.Set(3, 5, 1)
@@ -136,18 +137,6 @@ func TestWiderSamples(t *testing.T) {
 	if _, err := m.Predict(nil, wide); err != nil {
 		t.Errorf("unknown width: %v", err)
 	}
-}
-
-func equalInts(a, b []int) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 func TestWeightForUnknownLabel(t *testing.T) {
