@@ -4,61 +4,45 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"strconv"
 	"strings"
 
 	"github.com/svmbench/svmbench/kernels"
 )
 
-// Kernel names a grid accepts.
-const (
-	KernelSigmoid = "sigmoid"
-	KernelRBF     = "rbf"
-	KernelLinear  = "linear"
-	KernelPoly    = "poly"
-)
-
 // DefaultRange returns the default values of parameter name ("alpha",
-// "coef0", "gamma", "C") for kernel. See the GridConfig documentation for
-// the reasons behind them.
+// "coef0", "gamma", "C") for kernel, from the kernel's registered spec
+// (kernels.Lookup). See the GridConfig documentation for the reasons
+// behind them.
 func DefaultRange(kernel, name string) Range {
-	must := func(s string) Range {
-		r, err := ParseRange(s)
-		if err != nil {
-			panic(err)
-		}
-		return r
+	spec, err := kernels.Lookup(kernel)
+	if err != nil {
+		panic("bench: " + err.Error())
 	}
-	switch name {
-	case "alpha":
-		return must("2^-15:2^-5:2")
-	case "coef0":
-		if kernel == KernelPoly {
-			return must("0")
+	text := spec.C
+	if name != "C" {
+		p, ok := spec.Param(name)
+		if !ok {
+			panic("bench: no default range for " + name)
 		}
-		return must("-2:0:0.5")
-	case "gamma":
-		return must("2^3:2^-15:-2") // grid.py's -log2g 3,-15,-2
-	case "C":
-		if kernel == KernelSigmoid {
-			return must("2^-1:2^7:2")
-		}
-		return must("2^-5:2^15:2") // grid.py's -log2c -5,15,2
+		text = p.Range
 	}
-	panic("bench: no default range for " + name)
+	r, err := ParseRange(text)
+	if err != nil {
+		panic(err)
+	}
+	return r
 }
 
-// axes returns the parameter names a kernel's grid ranges over, outermost
-// first; C is always last (innermost).
-func axes(kernel string) []string {
-	switch kernel {
-	case KernelSigmoid:
-		return []string{"alpha", "coef0", "C"}
-	case KernelRBF:
-		return []string{"gamma", "C"}
-	case KernelPoly:
-		return []string{"gamma", "coef0", "C"}
+// axes returns the parameter names cfg's grid ranges over, outermost
+// first: the kernel's (kernels.Spec.GridParams), then C, always last
+// (innermost). cfg must have been through Validate.
+func (cfg *GridConfig) axes() []string {
+	spec, err := kernels.Lookup(cfg.Kernel)
+	if err != nil {
+		panic("bench: a GridConfig that was not validated: " + err.Error())
 	}
-	return []string{"C"}
+	return append(spec.GridParams(), "C")
 }
 
 func (cfg *GridConfig) rangeOf(name string) *Range {
@@ -73,19 +57,6 @@ func (cfg *GridConfig) rangeOf(name string) *Range {
 	return &cfg.C
 }
 
-func setParam(c *GridCell, name string, v float64) {
-	switch name {
-	case "alpha":
-		c.Alpha = v
-	case "coef0":
-		c.Coef0 = v
-	case "gamma":
-		c.Gamma = v
-	default:
-		c.C = v
-	}
-}
-
 // Cells returns the grid's cells in its deterministic order, with Index,
 // Kernel, Features, the parameters and Folds set. For a full grid the
 // order is the nested loop over the kernel's parameters in the order
@@ -94,11 +65,8 @@ func setParam(c *GridCell, name string, v float64) {
 // fastest. For random search, cell i is the i-th draw of a generator
 // seeded with cfg.Seed. cfg must have been through Validate.
 func (cfg *GridConfig) Cells() []GridCell {
-	names := axes(cfg.Kernel)
-	base := GridCell{Kernel: cfg.Kernel, Features: cfg.Features, Folds: cfg.Folds}
-	if cfg.Kernel == KernelPoly {
-		base.Degree = cfg.Degree
-	}
+	names := cfg.axes()
+	base := GridCell{Kernel: cfg.Kernel, Features: cfg.Features, Folds: cfg.Folds, Degree: cfg.Degree}
 	var cells []GridCell
 	if cfg.Search == "random" {
 		rng := rand.New(rand.NewPCG(cfg.Seed, 0x72616e646f6d)) // "random"
@@ -106,7 +74,7 @@ func (cfg *GridConfig) Cells() []GridCell {
 			c := base
 			c.Index = i
 			for _, n := range names {
-				setParam(&c, n, cfg.rangeOf(n).sample(rng))
+				c.SetParam(n, cfg.rangeOf(n).sample(rng))
 			}
 			cells = append(cells, c)
 		}
@@ -120,7 +88,7 @@ func (cfg *GridConfig) Cells() []GridCell {
 			return
 		}
 		for _, v := range cfg.rangeOf(names[d]).Values {
-			setParam(&c, names[d], v)
+			c.SetParam(names[d], v)
 			rec(d+1, c)
 		}
 	}
@@ -138,25 +106,35 @@ func ShardCells(cells []GridCell, i, n int) []GridCell {
 	return out
 }
 
-// CellKernel returns the kernel of cell c.
+// CellKernel returns the kernel of cell c, validated. The grid derives
+// Gram matrices from inner products, so the kernel must be a DotKernel.
 func CellKernel(c GridCell) (kernels.DotKernel, error) {
-	var k kernels.DotKernel
-	switch c.Kernel {
-	case KernelSigmoid:
-		k = kernels.Sigmoid{Alpha: c.Alpha, Coef0: c.Coef0}
-	case KernelRBF:
-		k = kernels.RBF{Gamma: c.Gamma}
-	case KernelLinear:
-		k = kernels.Linear{}
-	case KernelPoly:
-		k = kernels.Poly{Gamma: c.Gamma, Coef0: c.Coef0, Degree: c.Degree}
-	default:
-		return nil, fmt.Errorf("bench: unknown kernel %q: want sigmoid, rbf, linear or poly", c.Kernel)
+	spec, err := kernels.Lookup(c.Kernel)
+	if err != nil {
+		return nil, fmt.Errorf("bench: %w", err)
 	}
-	if err := kernels.Validate(k); err != nil {
+	k, err := spec.Build(c.Values())
+	if err != nil {
 		return nil, err
 	}
-	return k, nil
+	dk, ok := k.(kernels.DotKernel)
+	if !ok {
+		return nil, fmt.Errorf("bench: kernel %s is not a function of inner products (kernels.DotKernel), which a grid needs", c.Kernel)
+	}
+	return dk, nil
+}
+
+// ParamString writes a cell's parameters for people: "α=0.001 c=-1 C=8"
+// (the kernel's parameters as kernels.Spec.Format writes them, then C).
+func ParamString(c GridCell) string {
+	ps := ""
+	if spec, err := kernels.Lookup(c.Kernel); err == nil {
+		ps = spec.Format(c.Values(), nil)
+	}
+	if ps != "" {
+		ps += " "
+	}
+	return ps + "C=" + strconv.FormatFloat(c.C, 'g', -1, 64)
 }
 
 // sameParams reports whether two cells describe the same grid point.

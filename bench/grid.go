@@ -19,13 +19,15 @@ import (
 	"sync"
 
 	"github.com/svmbench/svmbench/dataset"
+	"github.com/svmbench/svmbench/kernels"
 	"github.com/svmbench/svmbench/matrix"
 )
 
 // GridConfig is a cross-validated grid search: one kernel on one feature
 // set. The zero value of every field is a documented default.
 type GridConfig struct {
-	// Kernel is "sigmoid" (the default), "rbf", "linear" or "poly".
+	// Kernel is a registered kernel's name (kernels.Lookup): "sigmoid" (the
+	// default), "rbf", "linear", "poly", ….
 	Kernel string
 	// Features names the feature set the training matrix holds, for the
 	// records and file names; "" means "pixels".
@@ -121,25 +123,11 @@ func (cfg *GridConfig) logf(format string, args ...any) {
 // Validate fills the defaults and checks the configuration; errors name
 // the field and the allowed range.
 func (cfg *GridConfig) Validate() error {
-	if cfg.Kernel == "" {
-		cfg.Kernel = KernelSigmoid
-	}
-	switch cfg.Kernel {
-	case KernelSigmoid, KernelRBF, KernelLinear, KernelPoly:
-	default:
-		return fmt.Errorf("bench: GridConfig.Kernel = %q: want sigmoid, rbf, linear or poly", cfg.Kernel)
+	if err := cfg.validateKernel(); err != nil {
+		return err
 	}
 	if cfg.Features == "" {
 		cfg.Features = "pixels"
-	}
-	if cfg.Kernel == KernelPoly && cfg.Degree == 0 {
-		cfg.Degree = 3
-	}
-	if cfg.Kernel == KernelPoly && cfg.Degree < 1 {
-		return fmt.Errorf("bench: GridConfig.Degree = %d: want an integer ≥ 1", cfg.Degree)
-	}
-	if cfg.Kernel != KernelPoly {
-		cfg.Degree = 0
 	}
 	if err := cfg.validateRanges(); err != nil {
 		return err
@@ -183,10 +171,34 @@ func (cfg *GridConfig) Validate() error {
 	return nil
 }
 
+// validateKernel fills the default kernel (sigmoid) and degree and checks
+// them against the kernel registry.
+func (cfg *GridConfig) validateKernel() error {
+	if cfg.Kernel == "" {
+		cfg.Kernel = kernels.Sigmoid{}.Name()
+	}
+	spec, err := kernels.Lookup(cfg.Kernel)
+	if err != nil {
+		return fmt.Errorf("bench: GridConfig.Kernel = %q: want %s", cfg.Kernel, kernels.NameList())
+	}
+	p, ok := spec.Param("degree")
+	if !ok {
+		cfg.Degree = 0
+		return nil
+	}
+	if cfg.Degree == 0 {
+		cfg.Degree = int(p.Default)
+	}
+	if cfg.Degree < 1 {
+		return fmt.Errorf("bench: GridConfig.Degree = %d: want an integer ≥ 1", cfg.Degree)
+	}
+	return nil
+}
+
 // validateRanges fills the kernel's default ranges and checks them.
 func (cfg *GridConfig) validateRanges() error {
 	used := map[string]bool{}
-	for _, n := range axes(cfg.Kernel) {
+	for _, n := range cfg.axes() {
 		used[n] = true
 	}
 	for _, n := range []string{"alpha", "coef0", "gamma", "C"} {
@@ -285,7 +297,7 @@ func (cfg *GridConfig) spec(x *matrix.Matrix, y []int, nCells int, m Manifest) G
 		return SpecRange{Text: r.Text, Kind: r.Kind.String(), Values: r.Values}
 	}
 	used := map[string]bool{}
-	for _, n := range axes(cfg.Kernel) {
+	for _, n := range cfg.axes() {
 		used[n] = true
 	}
 	s := GridSpec{

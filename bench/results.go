@@ -1,6 +1,9 @@
 package bench
 
-import "github.com/svmbench/svmbench/dataset"
+import (
+	"github.com/svmbench/svmbench/dataset"
+	"github.com/svmbench/svmbench/kernels"
+)
 
 // This file defines every results file svmbench writes. The reports
 // package reads them; their JSON field names are the documented format
@@ -44,6 +47,32 @@ type GridCell struct {
 	NSV          float64   `json:"n_sv"` // mean over folds
 	Capped       bool      `json:"capped"`
 	MinEigen     *float64  `json:"min_eigen,omitempty"` // with -psd
+}
+
+// Values returns the cell's kernel parameters.
+func (c GridCell) Values() kernels.Values {
+	return kernels.Values{Alpha: c.Alpha, Gamma: c.Gamma, Coef0: c.Coef0, Degree: c.Degree}
+}
+
+// Param returns the parameter called name: "C" or one of the kernel
+// parameters of kernels.Values.
+func (c GridCell) Param(name string) float64 {
+	if name == "C" {
+		return c.C
+	}
+	return c.Values().Get(name)
+}
+
+// SetParam sets the parameter called name: "C" or one of the kernel
+// parameters of kernels.Values.
+func (c *GridCell) SetParam(name string, v float64) {
+	if name == "C" {
+		c.C = v
+		return
+	}
+	kv := c.Values()
+	kv.Set(name, v)
+	c.Alpha, c.Gamma, c.Coef0, c.Degree = kv.Alpha, kv.Gamma, kv.Coef0, kv.Degree
 }
 
 // Best is DIR/best-KERNEL-FEATURES.json: the best cell of a grid, the

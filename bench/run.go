@@ -22,19 +22,31 @@ import (
 	"github.com/svmbench/svmbench/cnn"
 	"github.com/svmbench/svmbench/dataset"
 	"github.com/svmbench/svmbench/features"
+	"github.com/svmbench/svmbench/kernels"
 	"github.com/svmbench/svmbench/matrix"
 	"github.com/svmbench/svmbench/svm"
 )
 
-// Model names Run accepts.
+// Model names Run accepts: SVMModel(kernel) for every registered kernel,
+// and the two CNNs.
 const (
-	ModelSVMSigmoid = "svm-sigmoid"
-	ModelSVMRBF     = "svm-rbf"
-	ModelSVMLinear  = "svm-linear"
-	ModelSVMPoly    = "svm-poly"
-	ModelCNNSeed    = "cnn-seed"
-	ModelCNNFixed   = "cnn-fixed"
+	ModelCNNSeed  = "cnn-seed"
+	ModelCNNFixed = "cnn-fixed"
 )
+
+// SVMModel is the model name of an SVM with the named kernel: "svm-rbf".
+func SVMModel(kernel string) string { return "svm-" + kernel }
+
+// svmKernel returns the kernel of an SVM model name, and false when m is
+// not "svm-" followed by a registered kernel's name.
+func svmKernel(m string) (string, bool) {
+	k, ok := strings.CutPrefix(m, "svm-")
+	if !ok {
+		return "", false
+	}
+	_, err := kernels.Lookup(k)
+	return k, err == nil
+}
 
 // RunConfig is an experiment: every model trained on the same split and
 // every feature set, then scored on the test split. The zero value of
@@ -95,18 +107,19 @@ const (
 
 func (cfg *RunConfig) validate() error {
 	if len(cfg.Models) == 0 {
-		cfg.Models = []string{ModelSVMSigmoid, ModelSVMRBF, ModelSVMLinear}
+		cfg.Models = []string{SVMModel(kernels.Sigmoid{}.Name()), SVMModel(kernels.RBF{}.Name()), SVMModel(kernels.Linear{}.Name())}
 	}
 	var ms []string
 	for _, m := range cfg.Models {
 		m = strings.TrimSpace(m)
-		switch m {
-		case "cnn":
+		_, isSVM := svmKernel(m)
+		switch {
+		case m == "cnn":
 			ms = append(ms, ModelCNNSeed, ModelCNNFixed)
-		case ModelSVMSigmoid, ModelSVMRBF, ModelSVMLinear, ModelSVMPoly, ModelCNNSeed, ModelCNNFixed:
+		case isSVM, m == ModelCNNSeed, m == ModelCNNFixed:
 			ms = append(ms, m)
 		default:
-			return fmt.Errorf("bench: RunConfig.Models has %q: want svm-sigmoid, svm-rbf, svm-linear, svm-poly, cnn-seed, cnn-fixed or cnn", m)
+			return fmt.Errorf("bench: RunConfig.Models has %q: want svm-KERNEL (KERNEL %s), cnn-seed, cnn-fixed or cnn", m, kernels.NameList())
 		}
 	}
 	// CNNs first: the "cnn" feature set may need one of them.
@@ -317,27 +330,24 @@ func SVMParams(model, fname string, dim int, paramsDir string) (GridCell, bool, 
 			return GridCell{}, false, err
 		}
 	}
-	c := GridCell{Kernel: kernel, Features: fname, C: 1}
-	switch kernel {
-	case KernelSigmoid:
-		c.Alpha = 1 / float64(dim)
-	case KernelRBF:
-		c.Gamma = 1 / float64(dim)
-	case KernelPoly:
-		c.Gamma, c.Degree = 1/float64(dim), 3
+	spec, err := kernels.Lookup(kernel)
+	if err != nil {
+		return GridCell{}, false, fmt.Errorf("bench: model %s: %w", model, err)
 	}
+	c := GridCell{Kernel: kernel, Features: fname, C: 1}
+	v := spec.Defaults(dim)
+	c.Alpha, c.Gamma, c.Coef0, c.Degree = v.Alpha, v.Gamma, v.Coef0, v.Degree
 	return c, false, nil
 }
 
+// cellParams are a cell's parameters for ModelResult.Params: the kernel's
+// (by their names in kernels.Spec) and C.
 func cellParams(c GridCell) map[string]float64 {
 	p := map[string]float64{"C": c.C}
-	switch c.Kernel {
-	case KernelSigmoid:
-		p["alpha"], p["coef0"] = c.Alpha, c.Coef0
-	case KernelRBF:
-		p["gamma"] = c.Gamma
-	case KernelPoly:
-		p["gamma"], p["coef0"], p["degree"] = c.Gamma, c.Coef0, float64(c.Degree)
+	if spec, err := kernels.Lookup(c.Kernel); err == nil {
+		for _, name := range spec.ParamNames() {
+			p[name] = c.Param(name)
+		}
 	}
 	return p
 }

@@ -6,6 +6,8 @@ import (
 	"io"
 	"strconv"
 	"text/tabwriter"
+
+	"github.com/svmbench/svmbench/kernels"
 )
 
 func writeJSONTo(w io.Writer, v any) error {
@@ -22,20 +24,18 @@ func WriteGridTable(w io.Writer, cells []GridCell, best *GridCell) error {
 		_, err := fmt.Fprintln(w, "(no cells)")
 		return err
 	}
-	kernel := cells[0].Kernel
+	var params []kernels.Param
+	if spec, err := kernels.Lookup(cells[0].Kernel); err == nil {
+		params = spec.Params
+	}
 	psd := false
 	for _, c := range cells {
 		psd = psd || c.MinEigen != nil
 	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	head := "cell\t"
-	switch kernel {
-	case KernelSigmoid:
-		head += "alpha\tcoef0\t"
-	case KernelRBF:
-		head += "gamma\t"
-	case KernelPoly:
-		head += "gamma\tcoef0\tdegree\t"
+	for _, p := range params {
+		head += p.Name + "\t"
 	}
 	head += "C\tcv acc %\tfold min %\tfold max %\tn_sv\tseconds\tcapped\t"
 	if psd {
@@ -46,13 +46,12 @@ func WriteGridTable(w io.Writer, cells []GridCell, best *GridCell) error {
 	g := func(v float64) string { return strconv.FormatFloat(v, 'g', 4, 64) }
 	for _, c := range cells {
 		row := fmt.Sprintf("%d\t", c.Index)
-		switch kernel {
-		case KernelSigmoid:
-			row += g(c.Alpha) + "\t" + g(c.Coef0) + "\t"
-		case KernelRBF:
-			row += g(c.Gamma) + "\t"
-		case KernelPoly:
-			row += g(c.Gamma) + "\t" + g(c.Coef0) + "\t" + strconv.Itoa(c.Degree) + "\t"
+		for _, p := range params {
+			if p.Int {
+				row += strconv.Itoa(int(c.Param(p.Name))) + "\t"
+			} else {
+				row += g(c.Param(p.Name)) + "\t"
+			}
 		}
 		lo, hi := 1.0, 0.0
 		for _, a := range c.FoldAccuracy {

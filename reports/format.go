@@ -6,6 +6,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/svmbench/svmbench/kernels"
 )
 
 // pct formats a fraction as a percentage with one decimal: 0.4391 → "43.9".
@@ -62,11 +64,9 @@ func log2Exact(v float64) (int, bool) {
 // raw formats a number for CSV: shortest exact form.
 func raw(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }
 
-// paramOrder is the order parameters are listed in.
-var paramOrder = []string{"alpha", "coef0", "gamma", "degree", "C", "epochs", "lr", "momentum", "batch"}
-
-// paramSymbol is how a parameter is written for people.
-var paramSymbol = map[string]string{"alpha": "α", "coef0": "c", "gamma": "γ", "degree": "d"}
+// paramOrder is the order parameters are listed in: the kernels'
+// (kernels.ParamNames), C, then the CNN's.
+var paramOrder = append(kernels.ParamNames(), "C", "epochs", "lr", "momentum", "batch")
 
 // paramKeys returns p's keys in paramOrder, unknown ones after in name order.
 func paramKeys(p map[string]float64) []string {
@@ -92,11 +92,7 @@ func paramString(p map[string]float64) string {
 		if b.Len() > 0 {
 			b.WriteByte(' ')
 		}
-		name := k
-		if s, ok := paramSymbol[k]; ok {
-			name = s
-		}
-		b.WriteString(name + "=" + num(p[k]))
+		b.WriteString(kernels.Symbol(k) + "=" + num(p[k]))
 	}
 	return b.String()
 }

@@ -3,28 +3,50 @@ package reports
 import (
 	"math"
 	"strconv"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/svmbench/svmbench/bench"
+	"github.com/svmbench/svmbench/kernels"
 )
 
-// GridFigure draws a grid search: for a sigmoid grid the CV accuracy over
-// α × c for each C with the best cell outlined, and the PSD map beside
-// it; for an RBF grid the CV accuracy over γ × C; for a linear grid the CV
-// accuracy against C. It returns nil for a grid it cannot draw (no cells,
-// or a kernel with more parameters than two axes show).
+// GridFigure draws a grid search by the number of kernel parameters it
+// ranges over (kernels.Spec.GridParams): for two (sigmoid α × c) the CV
+// accuracy over them for each C with the best cell outlined, and the PSD
+// map beside it (gridpair.go); for one (rbf γ) the CV accuracy over it × C
+// (gridone.go); for none (linear) the CV accuracy against C
+// (gridlinear.go). It returns nil for a grid it cannot draw (no cells, a
+// kernel the registry does not know, or more parameters than two axes
+// show).
 func GridFigure(g *Grid) *Figure {
 	if len(g.Cells) == 0 {
 		return nil
 	}
-	switch g.Kernel {
-	case "sigmoid":
-		return sigmoidGridFigure(g)
-	case "rbf":
-		return rbfGridFigure(g)
-	case "linear":
-		return linearGridFigure(g)
+	spec, err := kernels.Lookup(g.Kernel)
+	if err != nil {
+		return nil
+	}
+	switch axes := spec.GridParams(); len(axes) {
+	case 2:
+		x, _ := spec.Param(axes[0])
+		y, _ := spec.Param(axes[1])
+		return pairGridFigure(g, spec, x, y)
+	case 1:
+		x, _ := spec.Param(axes[0])
+		return oneGridFigure(g, spec, x)
+	case 0:
+		return linearGridFigure(g, spec)
 	}
 	return nil
+}
+
+// axisLabel is "α (kernel slope)".
+func axisLabel(p kernels.Param) string { return p.Symbol + " (" + p.Label + ")" }
+
+// upperFirst is s with its first letter in upper case: "Sigmoid", "RBF".
+func upperFirst(s string) string {
+	r, n := utf8.DecodeRuneInString(s)
+	return string(unicode.ToUpper(r)) + s[n:]
 }
 
 func accRange(cells []bench.GridCell) (lo, hi float64) {

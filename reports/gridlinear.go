@@ -7,17 +7,18 @@ import (
 	"slices"
 	"sort"
 
+	"github.com/svmbench/svmbench/kernels"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 )
 
-func linearGridFigure(g *Grid) *Figure {
+func linearGridFigure(g *Grid, spec *kernels.Spec) *Figure {
 	cells := slices.Clone(g.Cells)
 	sort.SliceStable(cells, func(i, j int) bool { return cells[i].C < cells[j].C })
 	best := g.Cells[g.BestCell()]
-	p := newPlot(fmt.Sprintf("Linear kernel on %s features: %d-fold CV accuracy against C", g.Features, best.Folds), "C (box constraint, log scale)", "CV accuracy (%)")
+	p := newPlot(fmt.Sprintf("%s kernel on %s features: %d-fold CV accuracy against C", upperFirst(spec.Title), g.Features, best.Folds), "C (box constraint, log scale)", "CV accuracy (%)")
 	var xys plotter.XYs
 	var lo, hi plotter.XYs
 	for _, c := range cells {
@@ -59,7 +60,7 @@ func linearGridFigure(g *Grid) *Figure {
 	p.X.Min, p.X.Max = Cs[0]/1.5, Cs[len(Cs)-1]*1.5
 	return &Figure{
 		Name:    "grid-" + g.Kernel + "-" + g.Features,
-		Caption: fmt.Sprintf("Cross-validated accuracy of the linear kernel on %s features against C; the best cell (C=%s) is ringed.", g.Features, num(best.C)),
+		Caption: fmt.Sprintf("Cross-validated accuracy of the %s kernel on %s features against C; the best cell (C=%s) is ringed.", spec.Title, g.Features, num(best.C)),
 		Width:   8.5 * vg.Inch, Height: 4.5 * vg.Inch,
 		draw: withLegend(p, 1.6*vg.Inch),
 	}

@@ -15,6 +15,7 @@ import (
 	"strings"
 
 	"github.com/svmbench/svmbench/bench"
+	"github.com/svmbench/svmbench/kernels"
 )
 
 // Inputs is everything Load found under a folder, ready for Write.
@@ -231,7 +232,7 @@ func Load(dir string) (*Inputs, error) {
 	// Models in a fixed order (SVM kernels, then the CNNs; feature sets in
 	// order), whatever order the runs wrote them in.
 	slices.SortStableFunc(in.Models, func(a, b bench.ModelResult) int {
-		if c := orderOf(modelOrder, a.Model) - orderOf(modelOrder, b.Model); c != 0 {
+		if c := orderOf(modelOrder(), a.Model) - orderOf(modelOrder(), b.Model); c != 0 {
 			return c
 		}
 		return orderOf(featureOrder, a.Features) - orderOf(featureOrder, b.Features)
@@ -241,7 +242,7 @@ func Load(dir string) (*Inputs, error) {
 		in.Grids = append(in.Grids, g)
 	}
 	slices.SortStableFunc(in.Grids, func(a, b *Grid) int {
-		if c := orderOf(kernelOrder, a.Kernel) - orderOf(kernelOrder, b.Kernel); c != 0 {
+		if c := orderOf(kernels.Names(), a.Kernel) - orderOf(kernels.Names(), b.Kernel); c != 0 {
 			return c
 		}
 		if a.Kernel != b.Kernel {
@@ -262,11 +263,22 @@ func Load(dir string) (*Inputs, error) {
 }
 
 var (
-	kernelOrder  = []string{"sigmoid", "rbf", "linear", "poly"}
 	featureOrder = []string{"pixels", "hog", "cnn"}
 	variantOrder = []string{"seed", "fixed"}
-	modelOrder   = []string{"svm-sigmoid", "svm-rbf", "svm-linear", "svm-poly", "cnn-seed", "cnn-fixed"}
 )
+
+// modelOrder is the order models are listed in: the SVMs in the order of
+// the kernel registry, then the CNN variants.
+func modelOrder() []string {
+	var out []string
+	for _, k := range kernels.Names() {
+		out = append(out, "svm-"+k)
+	}
+	for _, v := range variantOrder {
+		out = append(out, "cnn-"+v)
+	}
+	return out
+}
 
 func orderOf(order []string, s string) int {
 	if i := slices.Index(order, s); i >= 0 {

@@ -13,11 +13,12 @@ import (
 
 const psdTitle = "PSD map: λmin of the Gram (red: not PSD)"
 
-// psdPanel draws λ_min over α × c. Its colour scale is linear on each side
+// psdPanel draws λ_min over the parameters px × py (α × c for the
+// sigmoid), whose values are alphas and coefs. Its colour scale is linear on each side
 // of zero separately (negative values over [λneg, 0], positive over
 // [0, λpos]) so that the sign, which decides convexity, shows at a glance
 // even when one side's values are orders of magnitude smaller.
-func psdPanel(g *Grid, alphas, coefs []float64, best bench.GridCell) *heatPanel {
+func psdPanel(g *Grid, px, py string, alphas, coefs []float64, best bench.GridCell) *heatPanel {
 	z := nanGrid(len(alphas), len(coefs))
 	have := false
 	neg, pos := 0.0, 0.0
@@ -42,14 +43,14 @@ func psdPanel(g *Grid, alphas, coefs []float64, best bench.GridCell) *heatPanel 
 	}
 	for _, c := range g.Cells {
 		if c.MinEigen != nil {
-			z[slices.Index(alphas, c.Alpha)][slices.Index(coefs, c.Coef0)] = scale(*c.MinEigen)
+			z[slices.Index(alphas, c.Param(px))][slices.Index(coefs, c.Param(py))] = scale(*c.MinEigen)
 		}
 	}
 	// Cell text shows λ itself, so keep the raw values beside.
 	rawZ := nanGrid(len(alphas), len(coefs))
 	for _, c := range g.Cells {
 		if c.MinEigen != nil {
-			rawZ[slices.Index(alphas, c.Alpha)][slices.Index(coefs, c.Coef0)] = *c.MinEigen
+			rawZ[slices.Index(alphas, c.Param(px))][slices.Index(coefs, c.Param(py))] = *c.MinEigen
 		}
 	}
 	// The diverging map spans [-1, 1]; the colour bar shows only the side
@@ -77,7 +78,7 @@ func psdPanel(g *Grid, alphas, coefs []float64, best bench.GridCell) *heatPanel 
 		xticks: labelsOf(alphas), yticks: labelsOf(coefs),
 		z: z, cm: palette.Reverse(cm), bar: bar,
 		barLabel: "smallest eigenvalue λmin", barTicks: ticks,
-		bestX: slices.Index(alphas, best.Alpha), bestY: slices.Index(coefs, best.Coef0),
+		bestX: slices.Index(alphas, best.Param(px)), bestY: slices.Index(coefs, best.Param(py)),
 	}
 	p.cellText = nil
 	p.rawText = func(i, j int) string { return sig3(rawZ[i][j]) }

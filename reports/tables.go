@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/svmbench/svmbench/bench"
+	"github.com/svmbench/svmbench/kernels"
 )
 
 // Tables returns every table of the report, the main table first.
@@ -172,41 +173,20 @@ func PerClassTable(in *Inputs) *Table {
 	return t
 }
 
-// gridParams lists the parameters a kernel's grid varies.
+// gridParams lists the parameters of a kernel's grid cells: the kernel's
+// (kernels.Spec.ParamNames) and C; for a kernel the registry does not
+// know, every kernel parameter and C.
 func gridParams(kernel string) []string {
-	switch kernel {
-	case "sigmoid":
-		return []string{"alpha", "coef0", "C"}
-	case "rbf":
-		return []string{"gamma", "C"}
-	case "linear":
-		return []string{"C"}
-	case "poly":
-		return []string{"gamma", "coef0", "degree", "C"}
+	if spec, err := kernels.Lookup(kernel); err == nil {
+		return append(spec.ParamNames(), "C")
 	}
-	return []string{"alpha", "coef0", "gamma", "degree", "C"}
-}
-
-func cellParam(c bench.GridCell, p string) float64 {
-	switch p {
-	case "alpha":
-		return c.Alpha
-	case "coef0":
-		return c.Coef0
-	case "gamma":
-		return c.Gamma
-	case "degree":
-		return float64(c.Degree)
-	case "C":
-		return c.C
-	}
-	return math.NaN()
+	return append(kernels.ParamNames(), "C")
 }
 
 func cellParams(c bench.GridCell) map[string]float64 {
 	m := map[string]float64{}
 	for _, p := range gridParams(c.Kernel) {
-		m[p] = cellParam(c, p)
+		m[p] = c.Param(p)
 	}
 	return m
 }
@@ -228,11 +208,7 @@ func GridTable(g *Grid) *Table {
 	t.Header = []string{"Best", "Cell"}
 	t.CSVHeader = []string{"best", "cell"}
 	for _, p := range params {
-		h := p
-		if s, ok := paramSymbol[p]; ok {
-			h = s
-		}
-		t.Header = append(t.Header, h)
+		t.Header = append(t.Header, kernels.Symbol(p))
 		t.CSVHeader = append(t.CSVHeader, p)
 	}
 	t.Header = append(t.Header, "CV acc (%)", "Fold range (%)", "SVs", "Time (s)", "Capped")
@@ -253,7 +229,7 @@ func GridTable(g *Grid) *Table {
 		}
 		row := []Cell{mark, txt(strconv.Itoa(c.Index))}
 		for _, p := range params {
-			v := cellParam(c, p)
+			v := c.Param(p)
 			row = append(row, Cell{Text: num(v), CSV: raw(v)})
 		}
 		lo, hi := math.Inf(1), math.Inf(-1)
@@ -441,17 +417,14 @@ func edgeCell(g *Grid, best bench.GridCell) Cell {
 	for _, p := range gridParams(g.Kernel) {
 		lo, hi := math.Inf(1), math.Inf(-1)
 		for _, c := range g.Cells {
-			v := cellParam(c, p)
+			v := c.Param(p)
 			lo, hi = math.Min(lo, v), math.Max(hi, v)
 		}
 		if !(lo < hi) {
 			continue
 		}
-		name := p
-		if s, ok := paramSymbol[p]; ok {
-			name = s
-		}
-		switch v := cellParam(best, p); v {
+		name := kernels.Symbol(p)
+		switch v := best.Param(p); v {
 		case lo:
 			parts, raw = append(parts, name+" low"), append(raw, p+"=low")
 		case hi:

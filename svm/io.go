@@ -66,44 +66,34 @@ type kernelJSON struct {
 	Gamma  float64 `json:"gamma,omitempty"`
 	Coef0  float64 `json:"coef0,omitempty"`
 	Degree int     `json:"degree,omitempty"`
-	// Builtin is false for a user kernel, which Load cannot rebuild.
+	// Builtin is true for a kernel of the registry (kernels.Lookup), which
+	// Load rebuilds from Name and the parameters; false for a user kernel
+	// that was not registered, which Load cannot rebuild.
 	Builtin bool `json:"builtin"`
 }
 
 const jsonFormat = "svmbench-svm 1"
 
 func toKernelJSON(k kernels.Kernel) *kernelJSON {
-	switch k := k.(type) {
-	case nil:
+	if k == nil {
 		return nil
-	case kernels.Sigmoid:
-		return &kernelJSON{Name: "sigmoid", Alpha: k.Alpha, Coef0: k.Coef0, Builtin: true}
-	case kernels.RBF:
-		return &kernelJSON{Name: "rbf", Gamma: k.Gamma, Builtin: true}
-	case kernels.Linear:
-		return &kernelJSON{Name: "linear", Builtin: true}
-	case kernels.Poly:
-		return &kernelJSON{Name: "poly", Gamma: k.Gamma, Coef0: k.Coef0, Degree: k.Degree, Builtin: true}
-	default:
+	}
+	s, v, ok := kernels.Of(k)
+	if !ok {
 		return &kernelJSON{Name: k.Name()}
 	}
+	return &kernelJSON{Name: s.Name, Alpha: v.Alpha, Gamma: v.Gamma, Coef0: v.Coef0, Degree: v.Degree, Builtin: true}
 }
 
 func (kj *kernelJSON) kernel() kernels.Kernel {
 	if kj == nil || !kj.Builtin {
 		return nil
 	}
-	switch kj.Name {
-	case "sigmoid":
-		return kernels.Sigmoid{Alpha: kj.Alpha, Coef0: kj.Coef0}
-	case "rbf":
-		return kernels.RBF{Gamma: kj.Gamma}
-	case "linear":
-		return kernels.Linear{}
-	case "poly":
-		return kernels.Poly{Gamma: kj.Gamma, Coef0: kj.Coef0, Degree: kj.Degree}
+	s, err := kernels.Lookup(kj.Name)
+	if err != nil {
+		return nil
 	}
-	return nil
+	return s.New(kernels.Values{Alpha: kj.Alpha, Gamma: kj.Gamma, Coef0: kj.Coef0, Degree: kj.Degree})
 }
 
 // libsvmExpressible reports whether LIBSVM's format holds the model.
@@ -114,8 +104,8 @@ func (m *Model) libsvmExpressible() bool {
 	if m.Gram {
 		return true // kernel_type precomputed, SVs as training row numbers
 	}
-	kj := toKernelJSON(m.Kernel)
-	return kj != nil && kj.Builtin && m.SV != nil
+	s, _, ok := kernels.Of(m.Kernel)
+	return ok && s.LIBSVMName != "" && m.SV != nil
 }
 
 // sidecarMark starts the line a LIBSVM model file ends with when the model
@@ -203,29 +193,13 @@ func (m *Model) writeLIBSVM(w io.Writer) error {
 	if m.Gram {
 		b = append(b, "kernel_type precomputed\n"...)
 	} else {
-		switch k := m.Kernel.(type) {
-		case kernels.Linear:
-			b = append(b, "kernel_type linear\n"...)
-		case kernels.Poly:
-			b = append(b, "kernel_type polynomial\ndegree "...)
-			b = strconv.AppendInt(b, int64(k.Degree), 10)
-			b = append(b, "\ngamma "...)
-			b = fmtG(b, k.Gamma)
-			b = append(b, "\ncoef0 "...)
-			b = fmtG(b, k.Coef0)
-			b = append(b, '\n')
-		case kernels.RBF:
-			b = append(b, "kernel_type rbf\ngamma "...)
-			b = fmtG(b, k.Gamma)
-			b = append(b, '\n')
-		case kernels.Sigmoid:
-			b = append(b, "kernel_type sigmoid\ngamma "...)
-			b = fmtG(b, k.Alpha)
-			b = append(b, "\ncoef0 "...)
-			b = fmtG(b, k.Coef0)
-			b = append(b, '\n')
-		default:
+		ks, v, ok := kernels.Of(m.Kernel)
+		if !ok || ks.LIBSVMName == "" {
 			return fmt.Errorf("svm: kernel %s cannot be written in LIBSVM's format", m.Kernel.Name())
+		}
+		var err error
+		if b, err = ks.AppendLIBSVM(b, v); err != nil {
+			return fmt.Errorf("svm: %w", err)
 		}
 	}
 	b = fmt.Appendf(b, "nr_class %d\ntotal_sv %d\n", len(m.Labels), m.NSV())
@@ -564,19 +538,13 @@ func parseLIBSVM(file string, data []byte) (m *Model, need string, err error) {
 	if len(m.NSVClass) > 0 && sum != totalSV {
 		return nil, "", perrAt(at["nr_sv"], "nr_sv sums to %d, total_sv (line %d) is %d", sum, at["total_sv"], totalSV)
 	}
-	switch kind {
-	case "linear":
-		m.Kernel = kernels.Linear{}
-	case "polynomial":
-		m.Kernel = kernels.Poly{Gamma: gamma, Coef0: coef0, Degree: degree}
-	case "rbf":
-		m.Kernel = kernels.RBF{Gamma: gamma}
-	case "sigmoid":
-		m.Kernel = kernels.Sigmoid{Alpha: gamma, Coef0: coef0}
-	case "precomputed":
+	if kind == "precomputed" {
 		m.Gram = true
-	default:
-		return nil, "", perrAt(at["kernel_type"], "kernel_type %q: want linear, polynomial, rbf, sigmoid or precomputed", kind)
+	} else if ks, ok := kernels.LookupLIBSVM(kind); ok {
+		hdr := map[string]float64{"gamma": gamma, "coef0": coef0, "degree": float64(degree)}
+		m.Kernel = ks.New(ks.FromLIBSVM(func(key string) float64 { return hdr[key] }))
+	} else {
+		return nil, "", perrAt(at["kernel_type"], "kernel_type %q: want %s or precomputed", kind, strings.Join(kernels.LIBSVMNames(), ", "))
 	}
 	nrow := nrClass - 1
 	m.Coef = make([][]float64, nrow)

@@ -24,6 +24,7 @@ import (
 	"github.com/svmbench/svmbench/dataset"
 	"github.com/svmbench/svmbench/features"
 	"github.com/svmbench/svmbench/internal/progress"
+	"github.com/svmbench/svmbench/kernels"
 	"github.com/svmbench/svmbench/matrix"
 )
 
@@ -227,8 +228,8 @@ func runAll(ctx context.Context, f *allFlags) error {
 	}
 	feats, kerns := allList(f.feats), allList(f.kernels)
 	for _, k := range kerns {
-		if k != bench.KernelSigmoid && k != bench.KernelRBF && k != bench.KernelLinear && k != bench.KernelPoly {
-			return usagef("-kernels: %q: want sigmoid, rbf, linear or poly", k)
+		if _, err := kernels.Lookup(k); err != nil {
+			return usagef("-kernels: %q: want %s", k, kernels.NameList())
 		}
 	}
 	for _, name := range feats {
@@ -366,7 +367,7 @@ func runAll(ctx context.Context, f *allFlags) error {
 					}
 				}
 				cfg := bench.GridConfig{Kernel: k, Features: fname, Folds: f.folds, Seed: f.df.seed,
-					MaxIter: f.maxIter, MemBytes: mem, PSD: k == bench.KernelSigmoid, PSDSample: min(f.psdSample, train.Rows),
+					MaxIter: f.maxIter, MemBytes: mem, PSD: allIndefinite(k), PSDSample: min(f.psdSample, train.Rows),
 					Out: resDir, Resume: true, Args: args}
 				allGridRanges(&cfg, prof.grids, train, f.df.seed)
 				if !ranges.alpha.IsZero() {
@@ -390,7 +391,7 @@ func runAll(ctx context.Context, f *allFlags) error {
 				}
 				if best != nil {
 					prog.Printf("grid %s/%s: %d cells; best %s: CV %.1f%%, test %.1f%% (retrained on %d images)",
-						k, fname, len(cells), allCellString(best.Cell), 100*best.Cell.CVAccuracy, 100*best.TestAccuracy, train.Rows)
+						k, fname, len(cells), bench.ParamString(best.Cell), 100*best.Cell.CVAccuracy, 100*best.TestAccuracy, train.Rows)
 				}
 			}
 		}
@@ -495,14 +496,12 @@ func allCheckStamp(path string, s allStamp) error {
 	return nil
 }
 
-func allCellString(c bench.GridCell) string {
-	switch c.Kernel {
-	case bench.KernelSigmoid:
-		return fmt.Sprintf("α=%g c=%g C=%g", c.Alpha, c.Coef0, c.C)
-	case bench.KernelRBF:
-		return fmt.Sprintf("γ=%g C=%g", c.Gamma, c.C)
-	}
-	return fmt.Sprintf("C=%g", c.C)
+// allIndefinite reports whether the grids of kernel record their smallest
+// eigenvalues: those whose Gram matrix can be indefinite over the default
+// grid (kernels.Spec.Indefinite).
+func allIndefinite(kernel string) bool {
+	spec, err := kernels.Lookup(kernel)
+	return err == nil && spec.Indefinite
 }
 
 // allGridRanges fills the parameter ranges of a grid for a profile: "quick"
@@ -522,22 +521,29 @@ func allGridRanges(cfg *bench.GridConfig, kind string, x *matrix.Matrix, seed ui
 		r.Text = strings.Join(parts, ",")
 		return r
 	}
+	// The profiles are known for the built-in kernel types; a kernel added
+	// to the registry gets its spec's default ranges.
+	spec, err := kernels.Lookup(cfg.Kernel)
+	if err != nil {
+		return
+	}
+	kern := spec.New(kernels.Values{})
 	if kind == "default" {
-		if cfg.Kernel == bench.KernelSigmoid && cfg.Features != "pixels" {
+		if _, ok := kern.(kernels.Sigmoid); ok && cfg.Features != "pixels" {
 			cfg.Alpha, _ = bench.ParseRange(fmt.Sprintf("2^%g:2^%g:2", k-5, k+5))
 		}
 		return
 	}
-	switch cfg.Kernel {
-	case bench.KernelSigmoid:
+	switch kern.(type) {
+	case kernels.Sigmoid:
 		cfg.Alpha = p2(k-5, k-3, k-1, k+1)
 		cfg.Coef0 = bench.Values(-1, -0.5, 0)
 		cfg.C = bench.Values(1, 8, 64)
-	case bench.KernelRBF:
+	case kernels.RBF:
 		g := math.Round(math.Log2(1 / allMeanSqDist(x, seed)))
 		cfg.Gamma = p2(g-2, g, g+2)
 		cfg.C = bench.Values(1, 8, 64)
-	case bench.KernelLinear:
+	case kernels.Linear:
 		cfg.C = p2(k-2, k+1, k+4, k+7)
 	}
 }

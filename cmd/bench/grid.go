@@ -13,6 +13,7 @@ import (
 	"github.com/svmbench/svmbench/dataset"
 	"github.com/svmbench/svmbench/features"
 	"github.com/svmbench/svmbench/internal/progress"
+	"github.com/svmbench/svmbench/kernels"
 )
 
 var cmdGrid = &Command{
@@ -50,7 +51,7 @@ merged folder with -resume to retrain the best cell (no cell is recomputed).`,
 	Flags: func(fs *flag.FlagSet) runner {
 		c := &gridCmd{df: addDataFlags(fs), ff: addFeatureFlags(fs)}
 		cfg := &c.cfg
-		fs.StringVar(&cfg.Kernel, "kernel", "sigmoid", "kernel: sigmoid, rbf, linear or poly")
+		fs.StringVar(&cfg.Kernel, "kernel", "sigmoid", "kernel: "+kernels.NameList())
 		fs.StringVar(&c.alpha, "alpha", "", "sigmoid slopes α: a `LIST` (default 2^-15:2^-5:2)")
 		fs.StringVar(&c.coef0, "coef0", "", "sigmoid/poly biases c: a `LIST` (default -2:0:0.5; poly 0)")
 		fs.StringVar(&c.gamma, "gamma", "", "rbf/poly γ: a `LIST` (default 2^3:2^-15:-2)")
@@ -120,9 +121,6 @@ func (c *gridCmd) check(args []string) error {
 		}
 		cfg.Shard, cfg.Shards = i, n
 	}
-	if cfg.Kernel != bench.KernelPoly {
-		cfg.Degree = 0
-	}
 	cfg.Seed = c.df.seed
 	cfg.Features = c.ff.name
 	if err := cfg.Validate(); err != nil {
@@ -187,7 +185,7 @@ func runGrid(ctx context.Context, df *dataFlags, ext features.Extractor, cfg ben
 	fmt.Fprintf(stdout, "\n%d cells in %s\n", len(cells), filepath.Join(cfg.Out, bench.GridFile(cfg.Kernel, cfg.Features)))
 	if best != nil {
 		c := best.Cell
-		fmt.Fprintf(stdout, "best: cell %d, %s, CV accuracy %.2f%%", c.Index, cellString(c), 100*c.CVAccuracy)
+		fmt.Fprintf(stdout, "best: cell %d, %s, CV accuracy %.2f%%", c.Index, bench.ParamString(c), 100*c.CVAccuracy)
 		if !cfg.NoRetrain {
 			fmt.Fprintf(stdout, "; retrained on %d samples in %.1f s (%d SVs): test accuracy %.2f%% on %d samples",
 				len(d.Train.Y), best.TrainSeconds, best.NSV, 100*best.TestAccuracy, len(d.Test.Y))
@@ -220,18 +218,6 @@ func gridProgress(prog *progress.Progress, name string) (update func(done, total
 		bar.Done() // a nil bar does nothing
 	}
 	return update, end
-}
-
-func cellString(c bench.GridCell) string {
-	switch c.Kernel {
-	case bench.KernelSigmoid:
-		return fmt.Sprintf("alpha=%g coef0=%g C=%g", c.Alpha, c.Coef0, c.C)
-	case bench.KernelRBF:
-		return fmt.Sprintf("gamma=%g C=%g", c.Gamma, c.C)
-	case bench.KernelPoly:
-		return fmt.Sprintf("gamma=%g coef0=%g degree=%d C=%g", c.Gamma, c.Coef0, c.Degree, c.C)
-	}
-	return fmt.Sprintf("C=%g", c.C)
 }
 
 // exportLIBSVM writes the training features a grid would use to file.

@@ -87,7 +87,7 @@ func (c *mergeCmd) run(ctx context.Context) error {
 			fmt.Fprintf(stdout, "missing cells: %s\n", intList(s.Missing, 30))
 		}
 		if s.Best != nil {
-			fmt.Fprintf(stdout, "best: cell %d, %s, CV accuracy %.2f%%\n", s.Best.Index, cellString(*s.Best), 100*s.Best.CVAccuracy)
+			fmt.Fprintf(stdout, "best: cell %d, %s, CV accuracy %.2f%%\n", s.Best.Index, bench.ParamString(*s.Best), 100*s.Best.CVAccuracy)
 		}
 		fmt.Fprintln(stdout)
 	}

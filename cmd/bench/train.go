@@ -199,7 +199,7 @@ type kernelFlags struct {
 
 func addKernelFlags(fs *flag.FlagSet) *kernelFlags {
 	f := &kernelFlags{fs: fs}
-	fs.StringVar(&f.name, "kernel", "", "kernel `NAME`: sigmoid, rbf, linear or poly (required)")
+	fs.StringVar(&f.name, "kernel", "", "kernel `NAME`: "+kernels.NameList()+" (required)")
 	fs.Float64Var(&f.alpha, "alpha", 0.001, "sigmoid slope `α` (LIBSVM's -g)")
 	fs.Float64Var(&f.coef0, "coef0", 0, "sigmoid and poly bias `c` (LIBSVM's -r)")
 	fs.Float64Var(&f.gamma, "gamma", 0, "rbf and poly `γ` > 0 (0 = 1/features, LIBSVM's default)")
@@ -209,36 +209,35 @@ func addKernelFlags(fs *flag.FlagSet) *kernelFlags {
 
 // kernel returns the kernel the flags describe; γ = 0 is resolved later
 // (it needs the number of features), so the returned kernel may carry 0.
+// The kernel and the flags it takes come from the registry (kernels.Lookup).
 func (f *kernelFlags) kernel() (kernels.Kernel, error) {
 	set := map[string]bool{}
 	f.fs.Visit(func(fl *flag.Flag) { set[fl.Name] = true })
-	var k kernels.Kernel
-	switch f.name {
-	case "":
-		return nil, usagef("-kernel is required: sigmoid, rbf, linear or poly")
-	case "sigmoid":
-		if set["gamma"] || set["degree"] {
-			return nil, usagef("-kernel sigmoid takes -alpha and -coef0 (not -gamma/-degree)")
-		}
-		k = kernels.Sigmoid{Alpha: f.alpha, Coef0: f.coef0}
-	case "rbf":
-		if set["alpha"] || set["coef0"] || set["degree"] {
-			return nil, usagef("-kernel rbf takes -gamma only")
-		}
-		k = kernels.RBF{Gamma: f.gamma}
-	case "linear":
-		if set["alpha"] || set["coef0"] || set["degree"] || set["gamma"] {
-			return nil, usagef("-kernel linear takes no parameters")
-		}
-		k = kernels.Linear{}
-	case "poly":
-		if set["alpha"] {
-			return nil, usagef("-kernel poly takes -gamma, -coef0 and -degree (not -alpha)")
-		}
-		k = kernels.Poly{Gamma: f.gamma, Coef0: f.coef0, Degree: f.degree}
-	default:
-		return nil, usagef("-kernel %q: want sigmoid, rbf, linear or poly", f.name)
+	if f.name == "" {
+		return nil, usagef("-kernel is required: %s", kernels.NameList())
 	}
+	spec, err := kernels.Lookup(f.name)
+	if err != nil {
+		return nil, usagef("-kernel %q: want %s", f.name, kernels.NameList())
+	}
+	flags := map[string]float64{"alpha": f.alpha, "coef0": f.coef0, "gamma": f.gamma, "degree": float64(f.degree)}
+	var v kernels.Values
+	var takes, not []string
+	for _, name := range kernels.ParamNames() {
+		if _, ok := spec.Param(name); ok {
+			v.Set(name, flags[name])
+			takes = append(takes, "-"+name)
+		} else if set[name] {
+			not = append(not, "-"+name)
+		}
+	}
+	if len(not) > 0 {
+		if len(takes) == 0 {
+			return nil, usagef("-kernel %s takes no parameters", f.name)
+		}
+		return nil, usagef("-kernel %s takes %s (not %s)", f.name, strings.Join(takes, ", "), strings.Join(not, ", "))
+	}
+	k := spec.New(v)
 	if f.gamma < 0 {
 		return nil, usagef("-gamma %g: want a value > 0", f.gamma)
 	}
@@ -255,21 +254,18 @@ func (f *kernelFlags) kernel() (kernels.Kernel, error) {
 	return k, nil
 }
 
-// withDefaultGamma replaces γ = 0 by 1/features, LIBSVM's default.
+// withDefaultGamma replaces γ = 0 by 1/features, LIBSVM's default, in a
+// kernel that has a γ.
 func withDefaultGamma(k kernels.Kernel, nfeat int) kernels.Kernel {
-	switch kk := k.(type) {
-	case kernels.RBF:
-		if kk.Gamma == 0 {
-			kk.Gamma = 1 / float64(nfeat)
-		}
-		return kk
-	case kernels.Poly:
-		if kk.Gamma == 0 {
-			kk.Gamma = 1 / float64(nfeat)
-		}
-		return kk
+	spec, v, ok := kernels.Of(k)
+	if !ok || v.Gamma != 0 {
+		return k
 	}
-	return k
+	if _, hasGamma := spec.Param("gamma"); !hasGamma {
+		return k
+	}
+	v.Gamma = 1 / float64(nfeat)
+	return spec.New(v)
 }
 
 func kernelString(k kernels.Kernel) string {

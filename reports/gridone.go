@@ -1,0 +1,33 @@
+package reports
+
+import (
+	"fmt"
+	"slices"
+
+	"github.com/svmbench/svmbench/bench"
+	"github.com/svmbench/svmbench/kernels"
+)
+
+// oneGridFigure draws a grid over one kernel parameter px and C as one
+// heat map.
+func oneGridFigure(g *Grid, spec *kernels.Spec, px kernels.Param) *Figure {
+	gammas := uniq(g.Cells, func(c bench.GridCell) float64 { return c.Param(px.Name) })
+	Cs := uniq(g.Cells, func(c bench.GridCell) float64 { return c.C })
+	lo, hi := accRange(g.Cells)
+	best := g.Cells[g.BestCell()]
+	z := nanGrid(len(gammas), len(Cs))
+	for _, c := range g.Cells {
+		z[slices.Index(gammas, c.Param(px.Name))][slices.Index(Cs, c.C)] = 100 * c.CVAccuracy
+	}
+	p := &heatPanel{
+		title:  "best cell outlined",
+		xlabel: axisLabel(px), ylabel: "C (box constraint)",
+		xticks: labelsOf(gammas), yticks: labelsOf(Cs),
+		z: z, cm: accuracyMap(lo, hi), cellText: pctText, barLabel: "CV accuracy (%)",
+		bestX: slices.Index(gammas, best.Param(px.Name)), bestY: slices.Index(Cs, best.C),
+	}
+	title := fmt.Sprintf("%s kernel %s on %s features: %d-fold CV accuracy", upperFirst(spec.Title), spec.Formula, g.Features, best.Folds)
+	f := tiledPanels("grid-"+g.Kernel+"-"+g.Features, title, []*heatPanel{p})
+	f.Caption = fmt.Sprintf("Cross-validated accuracy of the %s kernel on %s features over %s × C; the best cell (%s) is outlined; grey cells were not run.", spec.Title, g.Features, px.Symbol, paramString(cellParams(best)))
+	return f
+}
