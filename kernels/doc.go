@@ -25,6 +25,31 @@
 // then computes it through matrix products like the built-in ones; otherwise
 // the engine calls Eval once per value, in parallel.
 //
+// # The registry
+//
+// Every part of svmbench that handles kernels by name (grid cells and their
+// default ranges, the grid's table and spec file, model files in LIBSVM's
+// format and svmbench's JSON, the command line's -kernel flags, the report's
+// tables and figures) asks the registry instead of switching on names. A
+// Spec holds a kernel's Name; its Params (name, symbol, LIBSVM header key,
+// default grid range, log scale or not, integer or not, whether the grid
+// ranges over it, the default of a single fit: 1/features for γ); the grid's
+// default C range; LIBSVM's kernel_type number and name; whether its Gram
+// matrix can be indefinite; New, from Values to the kernel, and Values, back.
+// Lookup(name), Of(kernel), Specs and Names read the registry; Build
+// validates; Format prints "α=0.001 c=-1"; AppendLIBSVM and FromLIBSVM write
+// and read LIBSVM's header lines.
+//
+// Adding a kernel is one new file in this package (or in the user's own
+// package): the kernel type, its Spec, and
+//
+//	func init() { kernels.Register(&cauchySpec) }
+//
+// plus its tests. Its parameters are drawn from those Values holds
+// (alpha, gamma, coef0, degree), which the results files record. The
+// built-in kernels come first in the registry, in the order reports list
+// them; registered ones follow in the order of registration.
+//
 // # The engine
 //
 // An Engine over a sample matrix X (rows are samples) computes the squared

@@ -1,7 +1,6 @@
 package kernels_test
 
 import (
-	"math"
 	"strings"
 	"sync"
 	"testing"
@@ -91,53 +90,51 @@ func TestBuildValidates(t *testing.T) {
 	}
 }
 
-// cauchy is a kernel registered by a test, as a new kernel file would:
-// K(x, y) = 1/(1 + γ‖x−y‖²).
-type cauchy struct{ Gamma float64 }
+// scaled is a kernel registered by a test, as a new kernel file would:
+// K(x, y) = γ⟨x,y⟩.
+type scaled struct{ Gamma float64 }
 
-func (cauchy) Name() string { return "cauchy" }
+func (scaled) Name() string { return "scaled" }
 
-func (k cauchy) Eval(x, y []float32) float64 {
-	var s float64
-	for i := range x {
-		d := float64(x[i]) - float64(y[i])
-		s += d * d
-	}
-	return 1 / (1 + k.Gamma*s)
+func (k scaled) Eval(x, y []float32) float64 {
+	return k.Gamma * kernels.Linear{}.Eval(x, y)
 }
 
-var registerCauchy sync.Once
+var registerScaled sync.Once
 
 func TestRegister(t *testing.T) {
-	registerCauchy.Do(func() {
+	registerScaled.Do(func() {
 		kernels.Register(&kernels.Spec{
-			Name:   "cauchy",
+			Name:   "scaled",
 			Params: []kernels.Param{{Name: "gamma", Symbol: "γ", Log: true, Range: "2^-4:2^0:1"}},
 			C:      "1",
-			New:    func(v kernels.Values) kernels.Kernel { return cauchy{v.Gamma} },
+			New:    func(v kernels.Values) kernels.Kernel { return scaled{v.Gamma} },
 			Values: func(k kernels.Kernel) (kernels.Values, bool) {
-				c, ok := k.(cauchy)
+				c, ok := k.(scaled)
 				return kernels.Values{Gamma: c.Gamma}, ok
 			},
 		})
 	})
-	s, err := kernels.Lookup("cauchy")
+	s, err := kernels.Lookup("scaled")
 	if err != nil {
 		t.Fatal(err)
 	}
 	k := s.New(kernels.Values{Gamma: 2})
-	if got := k.Eval([]float32{0, 1}, []float32{1, 1}); math.Abs(got-1.0/3) > 1e-15 {
-		t.Errorf("Eval = %g", got)
+	if got := k.Eval([]float32{0, 1}, []float32{1, 3}); got != 6 {
+		t.Errorf("Eval = %g, want 6", got)
+	}
+	if _, v, ok := kernels.Of(k); !ok || v.Gamma != 2 {
+		t.Errorf("Of(%v) = %+v, %v", k, v, ok)
 	}
 	if _, err := s.AppendLIBSVM(nil, kernels.Values{}); err == nil {
 		t.Error("AppendLIBSVM of a kernel LIBSVM does not have: no error")
 	}
-	if !strings.HasSuffix(kernels.NameList(), "or cauchy") {
+	if !strings.HasSuffix(kernels.NameList(), "or scaled") {
 		t.Errorf("NameList() = %q", kernels.NameList())
 	}
 	defer func() {
 		if recover() == nil {
-			t.Error("registering cauchy twice did not panic")
+			t.Error("registering scaled twice did not panic")
 		}
 	}()
 	kernels.Register(s)
