@@ -305,3 +305,39 @@ func grow(dst []float64, n int) []float64 {
 	}
 	return dst[:n]
 }
+
+// PairAlpha calls set(row, α) for every support vector of the binary
+// sub-problem of labels i and j (j = −1: class i against the rest, in a
+// one-vs-rest model), with row its training row (as in SVIndex) and α > 0
+// its dual variable. It is how one solution seeds the next
+// (Params.Start). Labels the model does not have give no calls.
+func (m *Model) PairAlpha(i, j int, set func(row int, alpha float64)) {
+	ci, cj := -1, -1
+	for c, l := range m.Labels {
+		if l == i {
+			ci = c
+		}
+		if l == j {
+			cj = c
+		}
+	}
+	start := m.classStart()
+	emit := func(coef []float64, from, to int) {
+		for v := from; v < to; v++ {
+			if a := math.Abs(coef[v]); a > 0 {
+				set(m.SVIndex[v], a)
+			}
+		}
+	}
+	switch {
+	case ci < 0:
+	case m.OneVsRest:
+		if j == -1 {
+			emit(m.Coef[ci], 0, m.NSV())
+		}
+	case cj >= 0 && ci != cj:
+		ci, cj = min(ci, cj), max(ci, cj)
+		emit(m.Coef[cj-1], start[ci], start[ci+1])
+		emit(m.Coef[ci], start[cj], start[cj+1])
+	}
+}

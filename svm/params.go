@@ -49,6 +49,18 @@ type Params struct {
 	// Workers is the number of sub-problems solved at once; 0 means
 	// GOMAXPROCS.
 	Workers int
+	// Start, when not nil, seeds SMO with an initial point (alpha
+	// seeding, for example a neighbouring C's or fold's solution; see
+	// Model.PairAlpha). It is called, possibly concurrently, once per
+	// binary sub-problem with the class labels i and j (j = −1 for
+	// one-vs-rest), the sub-problem's training rows (indices of x or k)
+	// and a zeroed alpha of the same length to fill. The start is made
+	// feasible (clipped into [0, C_t], then the heavier side of yᵀα = 0
+	// scaled down) and the gradient rebuilt from it, so any start is
+	// accepted; the solver then stops on the same criterion (Tol), at an
+	// optimum within Tol of a cold start's, usually after fewer
+	// iterations. nil, the default, is LIBSVM's start from α = 0.
+	Start func(i, j int, rows []int, alpha []float64)
 	// Progress, when not nil, is called after each binary sub-problem
 	// with the number finished and the total.
 	Progress func(done, total int64)

@@ -564,3 +564,55 @@ func (s *solver) siftDown(k int) {
 		k = m
 	}
 }
+
+// warmStart sets the initial point α0 (alpha seeding) before solve, as
+// LIBSVM's Solver does when given an initial α: α0 is made feasible
+// (clipped into [0, C_t], then the heavier side of yᵀα = 0 scaled down to
+// the lighter), and G = p + Qα and Ḡ = Σ_{α_s = C_s} C_s Q_s are built
+// from the columns of the variables that are not at 0. α0 is not kept.
+func (s *solver) warmStart(alpha0 []float64) {
+	var sp, sn float64
+	for t, a := range alpha0 {
+		a = min(max(a, 0), s.c(t))
+		if math.IsNaN(a) {
+			a = 0
+		}
+		s.alpha[t] = a
+		if s.y[t] > 0 {
+			sp += a
+		} else {
+			sn += a
+		}
+	}
+	if sp == 0 || sn == 0 {
+		clear(s.alpha) // no feasible point but 0 keeps both classes' mass
+		return
+	}
+	fp, fn := 1.0, 1.0
+	if sp > sn {
+		fp = sn / sp
+	} else {
+		fn = sp / sn
+	}
+	for t := range s.alpha {
+		if s.y[t] > 0 {
+			s.alpha[t] *= fp
+		} else {
+			s.alpha[t] *= fn
+		}
+		s.updateStatus(t)
+	}
+	for t := range s.l {
+		if s.isLower(t) {
+			continue
+		}
+		qt := s.q.Column(t)
+		at := s.alpha[t]
+		for k := range s.g {
+			s.g[k] += at * float64(qt[k])
+		}
+		if s.isUpper(t) {
+			s.addGbar(qt, s.c(t), false)
+		}
+	}
+}

@@ -75,7 +75,7 @@ func Train(ctx context.Context, x *matrix.Matrix, y []int, p Params) (*Model, er
 	}
 	k := matrix.New(n, n)
 	eng.Block(k, perm, perm) // symmetric: one triangle computed
-	m, err := train(ctx, yg, p, &qSource{k: k, budget: budget - matrix.Bytes(n, n), workers: p.Workers})
+	m, err := train(ctx, yg, p, &qSource{k: k, budget: budget - matrix.Bytes(n, n), workers: p.Workers, perm: perm})
 	if err != nil {
 		return nil, err
 	}
@@ -138,6 +138,7 @@ type qSource struct {
 	eng     *kernels.Engine
 	budget  int64 // bytes left for per-sub-problem matrices or caches
 	workers int
+	perm    []int // the caller's row of each training index (nil: the same)
 }
 
 // cacheBatch is the most Q columns a cache miss computes in one product.
@@ -186,6 +187,24 @@ func (s *qSource) q(idx []int, y []int8, buf *[]float32) QMatrix {
 		}
 	}
 	return newQFrom(k)
+}
+
+// start asks f for the initial α of sub-problem sp, in the caller's rows.
+func (s *qSource) start(f func(i, j int, rows []int, alpha []float64), labels []int, sp *subproblem) []float64 {
+	rows := sp.idx
+	if s.perm != nil {
+		rows = make([]int, len(sp.idx))
+		for t, a := range sp.idx {
+			rows[t] = s.perm[a]
+		}
+	}
+	j := -1
+	if sp.j >= 0 {
+		j = labels[sp.j]
+	}
+	alpha := make([]float64, len(rows))
+	f(labels[sp.i], j, rows, alpha)
+	return alpha
 }
 
 type indexRun struct{ at, from, n int }
@@ -239,49 +258,13 @@ type subproblem struct {
 
 func train(ctx context.Context, y []int, p Params, src *qSource) (*Model, error) {
 	labels, members := groupClasses(y)
-	nc := len(labels)
 	for l := range p.Weights {
 		if !slices.Contains(labels, l) {
 			return nil, fmt.Errorf("svm: Params.Weights[%d]: no training sample has label %d (labels: %s)", l, l, labelList(labels))
 		}
 	}
-	var subs []*subproblem
-	if p.OneVsRest && nc > 2 {
-		for c := range nc {
-			sp := &subproblem{i: c, j: -1, cp: p.C * p.weight(labels[c]), cn: p.C}
-			sp.idx = append(sp.idx, members[c]...)
-			for d := range nc {
-				if d != c {
-					sp.idx = append(sp.idx, members[d]...)
-				}
-			}
-			sp.y = make([]int8, len(sp.idx))
-			for t := range sp.y {
-				sp.y[t] = -1
-				if t < len(members[c]) {
-					sp.y[t] = 1
-				}
-			}
-			subs = append(subs, sp)
-		}
-	} else {
-		p.OneVsRest = false
-		for i := range nc {
-			for j := i + 1; j < nc; j++ {
-				sp := &subproblem{i: i, j: j, cp: p.C * p.weight(labels[i]), cn: p.C * p.weight(labels[j])}
-				sp.idx = append(append(sp.idx, members[i]...), members[j]...)
-				sp.y = make([]int8, len(sp.idx))
-				for t := range sp.y {
-					sp.y[t] = -1
-					if t < len(members[i]) {
-						sp.y[t] = 1
-					}
-				}
-				subs = append(subs, sp)
-			}
-		}
-	}
-
+	subs, ovr := makeSubproblems(labels, members, p)
+	p.OneVsRest = ovr
 	// Solve the sub-problems in parallel, largest first so that the
 	// workers finish together.
 	order := make([]int, len(subs))
@@ -308,6 +291,9 @@ func train(ctx context.Context, y []int, p Params, src *qSource) (*Model, error)
 				}
 				q := src.q(sp.idx, sp.y, &buf)
 				s := newSolver(q, sp.y, sp.cp, sp.cn, p.Tol, !p.NoShrinking, p.maxIter(len(sp.idx)))
+				if p.Start != nil {
+					s.warmStart(src.start(p.Start, labels, sp))
+				}
 				s.solve(ctx)
 				mu.Lock()
 				if s.ctxErr != nil {
@@ -340,7 +326,7 @@ func train(ctx context.Context, y []int, p Params, src *qSource) (*Model, error)
 		return nil, fmt.Errorf("svm: training stopped: %w", firstErr)
 	}
 	m := buildModel(labels, members, subs, p)
-	if p.Probability && !m.OneVsRest && nc > 1 {
+	if p.Probability && !m.OneVsRest && len(labels) > 1 {
 		var err error
 		if m.ProbA, m.ProbB, err = fitProbability(ctx, src, subs, p); err != nil {
 			return nil, err
@@ -356,6 +342,49 @@ func labelList(labels []int) string {
 		s[i] = strconv.Itoa(l)
 	}
 	return strings.Join(s, ", ")
+}
+
+// makeSubproblems returns the binary sub-problems: one-vs-rest when
+// p.OneVsRest and there are more than two classes (ovr), else the
+// one-vs-one pairs in label order.
+func makeSubproblems(labels []int, members [][]int, p Params) (subs []*subproblem, ovr bool) {
+	nc := len(labels)
+	if p.OneVsRest && nc > 2 {
+		for c := range nc {
+			sp := &subproblem{i: c, j: -1, cp: p.C * p.weight(labels[c]), cn: p.C}
+			sp.idx = append(sp.idx, members[c]...)
+			for d := range nc {
+				if d != c {
+					sp.idx = append(sp.idx, members[d]...)
+				}
+			}
+			sp.y = make([]int8, len(sp.idx))
+			for t := range sp.y {
+				sp.y[t] = -1
+				if t < len(members[c]) {
+					sp.y[t] = 1
+				}
+			}
+			subs = append(subs, sp)
+		}
+	} else {
+		for i := range nc {
+			for j := i + 1; j < nc; j++ {
+				sp := &subproblem{i: i, j: j, cp: p.C * p.weight(labels[i]), cn: p.C * p.weight(labels[j])}
+				sp.idx = append(append(sp.idx, members[i]...), members[j]...)
+				sp.y = make([]int8, len(sp.idx))
+				for t := range sp.y {
+					sp.y[t] = -1
+					if t < len(members[i]) {
+						sp.y[t] = 1
+					}
+				}
+				subs = append(subs, sp)
+			}
+		}
+	}
+
+	return subs, p.OneVsRest && nc > 2
 }
 
 func (s *solver) stats(sp *subproblem) PairStats {
