@@ -15,8 +15,11 @@ type cvFolds struct {
 	val              [][]int // validation rows of each fold
 	train            [][]int // training rows of each fold, grouped by class (stably)
 	ytrain           [][]int // labels of train
+	y                []int   // labels of all rows
 	maxTrain, maxVal int
 }
+
+func (f *cvFolds) label(row int) int { return f.y[row] }
 
 // makeFolds splits the labels y into k stratified folds seeded by seed.
 // Training rows are grouped by class: every one-vs-one pair of a fit is
@@ -27,7 +30,7 @@ func makeFolds(y []int, k int, seed uint64) (*cvFolds, error) {
 	if err != nil {
 		return nil, fmt.Errorf("bench: %w", err)
 	}
-	f := &cvFolds{val: folds, train: make([][]int, k), ytrain: make([][]int, k)}
+	f := &cvFolds{y: y, val: folds, train: make([][]int, k), ytrain: make([][]int, k)}
 	for i := range folds {
 		tr := dataset.FoldTrain(folds, i)
 		slices.SortStableFunc(tr, func(a, b int) int { return y[a] - y[b] })

@@ -17,12 +17,26 @@ type fitJob struct {
 	fold, nval  int
 	kern        kernels.DotKernel
 	c           float64
+	// from is the position in the job's chain of the fit whose solution
+	// seeds this one (alpha seeding), or -1 for a cold start; start is
+	// that seed, set when the job runs.
+	from  int
+	start func(i, j int, rows []int, alpha []float64)
 }
 
 // fitOut is what a fit returns.
 type fitOut struct {
 	nsv    int  // support vectors
 	capped bool // a sub-problem reached the iteration cap
+	iter   int  // SMO iterations, all sub-problems
+	// nonPSD: some step met a quadratic coefficient ≤ 0, so the kernel is
+	// not PSD on the fold and the problem not convex.
+	nonPSD bool
+	// model is the fitted model and dv its decision values on the
+	// validation rows (row-major, one column per pair), kept to seed the
+	// next fit of a chain (nil when the fitter has none, as in tests).
+	model *svm.Model
+	dv    []float64
 }
 
 // foldFitter runs fits, predicting a fold's validation rows into pred.
@@ -40,6 +54,8 @@ type fitArgs struct {
 	c, tol  float64
 	maxIter int // 0: the solver's default
 	workers int // sub-problems solved at once inside the fit
+	// start seeds the solver (svm.Params.Start); nil for a cold start.
+	start func(i, j int, rows []int, alpha []float64)
 }
 
 // gramFit is a fit on a precomputed fold Gram (n×n, labels y) with the
@@ -70,10 +86,23 @@ func svmFitGram(ctx context.Context, a gramFit) (fitOut, error) {
 	if err != nil {
 		return fitOut{}, err
 	}
-	if _, err := m.PredictGram(a.pred, a.val); err != nil {
+	dv, err := m.DecisionValuesGram(nil, a.val)
+	if err != nil {
 		return fitOut{}, err
 	}
-	return fitOut{nsv: m.NSV(), capped: m.Capped()}, nil
+	return modelOut(m, dv, a.pred), nil
+}
+
+// modelOut votes the decision values dv of the validation rows into pred
+// and describes the fit.
+func modelOut(m *svm.Model, dv []float64, pred []int) fitOut {
+	m.Vote(pred, dv)
+	out := fitOut{nsv: m.NSV(), capped: m.Capped(), model: m, dv: dv}
+	for _, p := range m.Pairs {
+		out.iter += p.Iter
+		out.nonPSD = out.nonPSD || p.NonPSDSteps > 0
+	}
+	return out
 }
 
 func svmFitRows(ctx context.Context, a rowsFit) (fitOut, error) {
@@ -83,14 +112,15 @@ func svmFitRows(ctx context.Context, a rowsFit) (fitOut, error) {
 	if err != nil {
 		return fitOut{}, err
 	}
-	if _, err := m.Predict(a.pred, a.val); err != nil {
+	dv, err := m.DecisionValues(nil, a.val)
+	if err != nil {
 		return fitOut{}, err
 	}
-	return fitOut{nsv: m.NSV(), capped: m.Capped()}, nil
+	return modelOut(m, dv, a.pred), nil
 }
 
 func (a fitArgs) params() svm.Params {
-	return svm.Params{Kernel: a.kern, C: a.c, Tol: a.tol, MaxIter: a.maxIter, Workers: a.workers}
+	return svm.Params{Kernel: a.kern, C: a.c, Tol: a.tol, MaxIter: a.maxIter, Workers: a.workers, Start: a.start}
 }
 
 // svmWorkBytes estimates the solver's own memory for a fit on n samples
@@ -114,7 +144,7 @@ func (e *fitEnv) args(j fitJob, pred []int) fitArgs {
 		maxIter = 0
 	}
 	return fitArgs{y: e.folds.ytrain[j.fold], pred: pred, kern: j.kern, c: j.c, tol: e.cfg.Tol,
-		maxIter: maxIter, workers: e.plan.inner}
+		maxIter: maxIter, workers: e.plan.inner, start: j.start}
 }
 
 // newFitters returns one foldFitter per worker for the plan's mode; cells

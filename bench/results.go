@@ -47,6 +47,11 @@ type GridCell struct {
 	NSV          float64   `json:"n_sv"` // mean over folds
 	Capped       bool      `json:"capped"`
 	MinEigen     *float64  `json:"min_eigen,omitempty"` // with -psd
+	// SMOIter is the SMO iterations of all the cell's fits (every binary
+	// sub-problem of every fold); WarmStart says they were seeded from
+	// neighbouring fits (alpha seeding) rather than started from α = 0.
+	SMOIter   int  `json:"smo_iter,omitempty"`
+	WarmStart bool `json:"warm_start,omitempty"`
 }
 
 // Values returns the cell's kernel parameters.

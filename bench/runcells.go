@@ -38,6 +38,7 @@ func runCells(ctx context.Context, x *matrix.Matrix, y []int, todo []GridCell, c
 		return err
 	}
 	tally := newCVTally(todo, folds, y)
+	tally.warm = cfg.WarmStart
 	var psd *psdCache
 	if cfg.PSD {
 		psd = newPSDCache(x, cfg.PSDSample, cfg.Seed)
@@ -53,13 +54,8 @@ func runCells(ctx context.Context, x *matrix.Matrix, y []int, todo []GridCell, c
 		}
 		return emit(out)
 	}
-	var jobs []fitJob
-	for i, c := range todo {
-		for f := range k {
-			jobs = append(jobs, fitJob{cell: i, index: c.Index, fold: f, nval: len(folds.val[f]), kern: kerns[i], c: c.C})
-		}
-	}
-	return runPool(ctx, fitters, jobs, folds.maxVal, func(j fitJob, r fitOut, pred []int, secs float64) error {
+	chains := makeChains(todo, kerns, folds, cfg.WarmStart, plan.workers)
+	return runPool(ctx, fitters, chains, folds, len(y), func(j fitJob, r fitOut, pred []int, secs float64) error {
 		out, done := tally.add(j, r, pred, secs)
 		var err error
 		if done {
@@ -70,10 +66,12 @@ func runCells(ctx context.Context, x *matrix.Matrix, y []int, todo []GridCell, c
 	})
 }
 
-// runPool runs jobs on one goroutine per fitter and hands each finished
-// fit, with its predictions of the validation rows, to record (which must be safe for concurrent use). The first error
+// runPool runs the chains of fits on one goroutine per fitter, each
+// chain in order (a fit seeded from an earlier one of its chain), and
+// hands each finished fit, with its predictions of the validation rows,
+// to record (which must be safe for concurrent use). The first error
 // cancels the rest and is returned; else ctx's error, if any.
-func runPool(ctx context.Context, fitters []foldFitter, jobs []fitJob, maxVal int, record func(j fitJob, out fitOut, pred []int, secs float64) error) error {
+func runPool(ctx context.Context, fitters []foldFitter, chains [][]fitJob, folds *cvFolds, n int, record func(j fitJob, out fitOut, pred []int, secs float64) error) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	var (
@@ -89,31 +87,23 @@ func runPool(ctx context.Context, fitters []foldFitter, jobs []fitJob, maxVal in
 		mu.Unlock()
 		cancel()
 	}
-	tasks := make(chan fitJob)
+	tasks := make(chan []fitJob)
 	for _, ft := range fitters {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			buf := make([]int, maxVal)
-			for j := range tasks {
-				t0 := time.Now()
-				pred := buf[:j.nval]
-				out, err := ft.fit(ctx, j, pred)
-				if err != nil {
-					err = fmt.Errorf("bench: cell %d fold %d: %w", j.index, j.fold, err)
-				} else {
-					err = record(j, out, pred, time.Since(t0).Seconds())
-				}
-				if err != nil && ctx.Err() == nil {
+			buf := make([]int, folds.maxVal)
+			for ch := range tasks {
+				if err := runChain(ctx, ft, ch, folds, n, buf, record); err != nil && ctx.Err() == nil {
 					fail(err)
 				}
 			}
 		}()
 	}
 feed:
-	for _, j := range jobs {
+	for _, ch := range chains {
 		select {
-		case tasks <- j:
+		case tasks <- ch:
 		case <-ctx.Done():
 			break feed
 		}
@@ -126,12 +116,50 @@ feed:
 	return ctx.Err()
 }
 
+// runChain runs the fits of one chain in order, each seeded from the
+// model of the fit its from names, until a fit shows the kernel is not
+// PSD: the rest of the chain (the same kernel) then starts cold, and that
+// fit is redone cold, so that the CV accuracies are those of cold starts.
+func runChain(ctx context.Context, ft foldFitter, ch []fitJob, folds *cvFolds, n int, buf []int, record func(fitJob, fitOut, []int, float64) error) error {
+	outs := make([]fitOut, len(ch))
+	convex := true
+	for pos, j := range ch {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		if j.from >= 0 && outs[j.from].model != nil && convex {
+			j.start = seedFrom(outs[j.from], ch[j.from], j, folds, n)
+		}
+		t0 := time.Now()
+		pred := buf[:j.nval]
+		out, err := ft.fit(ctx, j, pred)
+		if err == nil && out.nonPSD {
+			// Not convex: a seeded fit can stop at another stationary
+			// point than a cold one. Redo it cold, and the rest too.
+			convex = false
+			if j.start != nil {
+				j.start = nil
+				out, err = ft.fit(ctx, j, pred)
+			}
+		}
+		if err != nil {
+			return fmt.Errorf("bench: cell %d fold %d: %w", j.index, j.fold, err)
+		}
+		outs[pos] = out
+		if err := record(j, out, pred, time.Since(t0).Seconds()); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // cvTally gathers the folds of each cell into its cross-validated record.
 type cvTally struct {
 	mu    sync.Mutex
 	cells []GridCell
 	y     []int
 	folds *cvFolds
+	warm  bool // alpha seeding on: recorded in each cell
 	state []cellTally
 }
 
@@ -181,11 +209,13 @@ func (t *cvTally) add(j fitJob, out fitOut, pred []int, secs float64) (GridCell,
 		c.FoldAccuracy[f] = float64(fr.correct) / float64(len(t.folds.val[f]))
 		correct += fr.correct
 		sv += fr.nsv
+		c.SMOIter += fr.iter
 		c.Capped = c.Capped || fr.capped
 	}
 	c.CVAccuracy = float64(correct) / float64(len(t.y))
 	c.NSV = float64(sv) / float64(k)
 	c.Seconds = st.secs
+	c.WarmStart = t.warm
 	return c, true
 }
 

@@ -256,6 +256,13 @@ func (m *Model) PredictGram(dst []int, k *matrix.Matrix) ([]int, error) {
 	return m.vote(dst, dv, k.Rows), nil
 }
 
+// Vote sets dst[t] to the label that decision values dv (n×NDecision, as
+// DecisionValues returns them) predict for sample t, by Predict's rule,
+// and returns dst (allocated when too short).
+func (m *Model) Vote(dst []int, dv []float64) []int {
+	return m.vote(dst, dv, len(dv)/max(m.NDecision(), 1))
+}
+
 func (m *Model) vote(dst []int, dv []float64, n int) []int {
 	if cap(dst) < n {
 		dst = make([]int, n)
