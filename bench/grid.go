@@ -405,6 +405,12 @@ func Grid(ctx context.Context, d *dataset.Dataset, train, test *matrix.Matrix, c
 	spec := cfg.spec(train, y, len(all), manifest)
 
 	// Journal: what is done already, and where new cells go.
+	// The folder is this run's until Grid returns (LockOut).
+	unlock, err := LockOut(cfg.Out)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer unlock()
 	done, jr, err := openGridJournal(&cfg, all, spec)
 	if err != nil {
 		return nil, nil, err

@@ -16,6 +16,9 @@ type MergeSummary struct {
 	Total            int // cells in the whole grid
 	Missing          []int
 	Best             *GridCell // best of the merged cells, nil when none
+	// Removed lists the best file and model that out held for this grid
+	// and that no longer belonged to the merged journal (file names).
+	Removed []string
 }
 
 // Merge joins the grid outputs (journals and specs) found in dirs, for
@@ -26,6 +29,12 @@ type MergeSummary struct {
 // data) and cells that do not match the grid's cell order; a cell found
 // in two folders is taken once. Merge does not retrain the best cell: run
 // the grid again on out with Resume to do that (no cell is recomputed).
+//
+// The folder out is left complete and consistent, or untouched: Merge holds
+// its lock (LockOut), refuses an out that holds a merged grid's journal,
+// spec, best file or model unless out is itself one of dirs, and when it
+// is, removes a best file and model that are not the merged journal's
+// best (CheckBest) before writing the journal.
 func Merge(dirs []string, out string) ([]MergeSummary, error) {
 	if len(dirs) == 0 {
 		return nil, fmt.Errorf("bench: merge: no input folders")
@@ -88,8 +97,27 @@ func Merge(dirs []string, out string) ([]MergeSummary, error) {
 			}
 		}
 	}
-	if err := os.MkdirAll(out, 0o755); err != nil {
+	unlock, err := LockOut(out)
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
+	outIsInput, err := sameFolderAsAny(out, dirs)
+	if err != nil {
 		return nil, fmt.Errorf("bench: merge: %w", err)
+	}
+	// Refuse before writing anything: a folder that is not an input but
+	// holds files of a merged grid would end with a journal of one grid
+	// beside the spec, best file or model of another (or lose its cells).
+	if !outIsInput {
+		for _, tag := range order {
+			s := groups[tag].spec
+			for _, name := range gridFiles(s.Kernel, s.Features) {
+				if _, err := os.Lstat(filepath.Join(out, name)); err == nil {
+					return nil, fmt.Errorf("bench: merge: %s already holds %s from another run: merge into a new folder, or list %s among the folders to merge", out, name, out)
+				}
+			}
+		}
 	}
 	var sums []MergeSummary
 	for _, tag := range order {
@@ -99,6 +127,10 @@ func Merge(dirs []string, out string) ([]MergeSummary, error) {
 			cells = append(cells, c)
 		}
 		slices.SortFunc(cells, func(a, b GridCell) int { return a.Index - b.Index })
+		removed, err := dropStaleBest(out, g.spec, cells)
+		if err != nil {
+			return nil, err
+		}
 		var sb strings.Builder
 		for _, c := range cells {
 			if err := writeJSONTo(&sb, c); err != nil {
@@ -113,7 +145,7 @@ func Merge(dirs []string, out string) ([]MergeSummary, error) {
 		if err := WriteJSON(filepath.Join(out, SpecFile(spec.Kernel, spec.Features)), spec); err != nil {
 			return nil, err
 		}
-		s := MergeSummary{Kernel: spec.Kernel, Features: spec.Features, Sources: g.n, Cells: len(cells), Total: spec.Cells}
+		s := MergeSummary{Kernel: spec.Kernel, Features: spec.Features, Sources: g.n, Cells: len(cells), Total: spec.Cells, Removed: removed}
 		for i := 0; i < spec.Cells; i++ {
 			if _, ok := g.cells[i]; !ok {
 				s.Missing = append(s.Missing, i)
@@ -152,4 +184,52 @@ func configFromSpec(s GridSpec) (GridConfig, error) {
 		return cfg, err
 	}
 	return cfg, nil
+}
+
+// gridFiles names every file a grid writes in its folder.
+func gridFiles(kernel, features string) []string {
+	return []string{GridFile(kernel, features), SpecFile(kernel, features), BestFile(kernel, features), ModelFile(kernel, features)}
+}
+
+// sameFolderAsAny reports whether folder out is one of dirs (an out that
+// does not exist yet is none of them).
+func sameFolderAsAny(out string, dirs []string) (bool, error) {
+	st, err := os.Stat(out)
+	if err != nil {
+		if os.IsNotExist(err) {
+			return false, nil
+		}
+		return false, err
+	}
+	for _, d := range dirs {
+		if ds, err := os.Stat(d); err == nil && os.SameFile(st, ds) {
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
+// dropStaleBest removes the best file and model of spec's grid from out
+// unless the best file is the best of cells, the merged journal (see
+// CheckBest): a best file and model always belong to the journal beside
+// them. The best file goes first, so that an interruption never leaves a
+// best file without its model. It returns the names removed.
+func dropStaleBest(out string, spec GridSpec, cells []GridCell) ([]string, error) {
+	bpath := filepath.Join(out, BestFile(spec.Kernel, spec.Features))
+	var b Best
+	err := ReadJSON(bpath, &b)
+	if err == nil && CheckBest(b, cells) == nil {
+		return nil, nil
+	}
+	var removed []string
+	for _, name := range []string{BestFile(spec.Kernel, spec.Features), ModelFile(spec.Kernel, spec.Features)} {
+		err := os.Remove(filepath.Join(out, name))
+		switch {
+		case err == nil:
+			removed = append(removed, name)
+		case !os.IsNotExist(err):
+			return removed, fmt.Errorf("bench: merge: removing the stale %s: %w", name, err)
+		}
+	}
+	return removed, nil
 }

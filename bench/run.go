@@ -195,8 +195,12 @@ func Run(ctx context.Context, d *dataset.Dataset, cfg RunConfig) (*Results, erro
 	var path string
 	have := map[[2]string]bool{}
 	if cfg.Out != "" {
+		unlock, err := LockOut(cfg.Out)
+		if err != nil {
+			return nil, err
+		}
+		defer unlock()
 		var old *Results
-		var err error
 		path, old, err = openResumable(cfg.Out, ResultsFile, cfg.Resume, func(old *Results) string {
 			if old.DataSHA256 == res.DataSHA256 {
 				return ""
@@ -613,8 +617,12 @@ func RunScaling(ctx context.Context, d *dataset.Dataset, cfg ScalingConfig) (*Sc
 	have := map[string]bool{}
 	key := func(m string, n int) string { return fmt.Sprintf("%s/%d", m, n) }
 	if cfg.Out != "" {
+		unlock, err := LockOut(cfg.Out)
+		if err != nil {
+			return nil, err
+		}
+		defer unlock()
 		var old *Scaling
-		var err error
 		path, old, err = openResumable(cfg.Out, ScalingFile, cfg.Resume, func(old *Scaling) string {
 			if old.DataSHA256 == out.DataSHA256 {
 				return ""

@@ -100,6 +100,8 @@ func Load(dir string) (*Inputs, error) {
 	}
 	in := &Inputs{Dir: dir}
 	grids := map[string]*Grid{}
+	journals := map[string][]bench.GridCell{} // grid file path → its cells
+	bests := map[string]bench.Best{}          // best file path → contents
 	var primary *bench.Manifest
 	err = filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
@@ -128,10 +130,16 @@ func Load(dir string) (*Inputs, error) {
 			}
 			in.Files = append(in.Files, Source{Path: rel, Kind: "results", Manifest: &man})
 		case strings.HasPrefix(name, "grid-") && strings.HasSuffix(name, ".jsonl"):
-			cells, warn, err := readGridFile(path)
+			cells, lines, warn, err := readGridFile(path)
 			if err != nil {
 				return err
 			}
+			if warn, err := checkGridFile(path, cells, lines); err != nil {
+				return err
+			} else if warn != "" {
+				in.Warnings = append(in.Warnings, warn)
+			}
+			journals[path] = cells
 			if warn != "" {
 				in.Warnings = append(in.Warnings, warn)
 			}
@@ -180,6 +188,7 @@ func Load(dir string) (*Inputs, error) {
 				bb := b
 				g.Best = &bb
 			}
+			bests[path] = b
 			in.Files = append(in.Files, Source{Path: rel, Kind: "best", Manifest: &b.Manifest})
 		case name == "scaling.json":
 			var s bench.Scaling
@@ -215,6 +224,9 @@ func Load(dir string) (*Inputs, error) {
 		return nil
 	})
 	if err != nil {
+		return nil, err
+	}
+	if err := checkBestFiles(bests, journals); err != nil {
 		return nil, err
 	}
 	if len(in.Files) == 0 {
@@ -376,10 +388,10 @@ func jsonKind(goKind string) string {
 // readGridFile reads the cells of one grid-*.jsonl file. A last line that
 // does not parse (a write torn by an interruption) is dropped and reported
 // in warn; a bad line before it is an error.
-func readGridFile(path string) (cells []bench.GridCell, warn string, err error) {
+func readGridFile(path string) (cells []bench.GridCell, lines []int, warn string, err error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, "", fmt.Errorf("reports: %w", err)
+		return nil, nil, "", fmt.Errorf("reports: %w", err)
 	}
 	defer f.Close()
 	r := bufio.NewReader(f)
@@ -395,7 +407,7 @@ func readGridFile(path string) (cells []bench.GridCell, warn string, err error) 
 			line++
 			if bad != nil {
 				// A bad line followed by more data is not a torn tail.
-				return nil, "", &FileError{Path: path, Line: bad.line, Err: bad.err}
+				return nil, nil, "", &FileError{Path: path, Line: bad.line, Err: bad.err}
 			}
 			t := bytes.TrimSpace(text)
 			if len(t) > 0 {
@@ -403,9 +415,10 @@ func readGridFile(path string) (cells []bench.GridCell, warn string, err error) 
 				if err := json.Unmarshal(t, &c); err != nil {
 					bad = &pending{line, describeJSONError(err)}
 				} else if err := checkCell(c); err != nil {
-					return nil, "", &FileError{Path: path, Line: line, Err: err}
+					return nil, nil, "", &FileError{Path: path, Line: line, Err: err}
 				} else {
 					cells = append(cells, c)
+					lines = append(lines, line)
 				}
 			}
 		}
@@ -413,13 +426,13 @@ func readGridFile(path string) (cells []bench.GridCell, warn string, err error) 
 			break
 		}
 		if rerr != nil {
-			return nil, "", fmt.Errorf("reports: %w", rerr)
+			return nil, nil, "", fmt.Errorf("reports: %w", rerr)
 		}
 	}
 	if bad != nil {
 		warn = fmt.Sprintf("%s:%d: dropped a torn last line (%v)", path, bad.line, bad.err)
 	}
-	return cells, warn, nil
+	return cells, lines, warn, nil
 }
 
 func checkCell(c bench.GridCell) error {

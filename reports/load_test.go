@@ -45,8 +45,12 @@ func writeFile(t *testing.T, dir, name, content string) string {
 const cell0 = `{"cell":0,"kernel":"rbf","features":"pixels","gamma":0.01,"C":1,"folds":2,"fold_accuracy":[0.4,0.5],"cv_accuracy":0.45,"seconds":1,"n_sv":10,"capped":false}`
 const cell1 = `{"cell":1,"kernel":"rbf","features":"pixels","gamma":0.02,"C":1,"folds":2,"fold_accuracy":[0.5,0.5],"cv_accuracy":0.5,"seconds":1,"n_sv":10,"capped":false}`
 
+// spec01 is the spec of the grid cell0 and cell1 belong to.
+const spec01 = `{"kernel":"rbf","features":"pixels","search":"grid","gamma":{"text":"0.01,0.02","kind":"list","values":[0.01,0.02]},"C":{"text":"1","kind":"list","values":[1]},"folds":2,"cells":2,"shard":0,"shards":1}`
+
 func TestLoadTornLastLine(t *testing.T) {
 	dir := t.TempDir()
+	writeFile(t, dir, "grid-rbf-pixels.spec.json", spec01)
 	writeFile(t, dir, "grid-rbf-pixels.jsonl", cell0+"\n"+cell1+"\n"+`{"cell":2,"kernel":"rbf","feat`)
 	in, err := Load(dir)
 	if err != nil {
@@ -110,6 +114,8 @@ func TestLoadShardsDedupe(t *testing.T) {
 	dir := t.TempDir()
 	writeFile(t, dir, "shard0/grid-rbf-pixels.jsonl", cell0+"\n"+cell1+"\n")
 	writeFile(t, dir, "shard1/grid-rbf-pixels.jsonl", cell1+"\n")
+	writeFile(t, dir, "shard0/grid-rbf-pixels.spec.json", spec01)
+	writeFile(t, dir, "shard1/grid-rbf-pixels.spec.json", spec01)
 	in, err := Load(dir)
 	if err != nil {
 		t.Fatal(err)
@@ -134,5 +140,36 @@ func TestBestCellTies(t *testing.T) {
 	b := g.Cells[g.BestCell()]
 	if b.C != 0.5 || b.Alpha != 1.0/32768 || b.Coef0 != 0 {
 		t.Errorf("best of a tied grid: C=%g α=%g c=%g; want C=0.5 α=2^-15 c=0", b.C, b.Alpha, b.Coef0)
+	}
+}
+
+// Issue 13, defect 1: a journal holding the lines of two grids was drawn
+// as one grid with a duplicates warning; defect 2: a best file of another
+// grid was reported beside the journal. Both are errors now.
+func TestLoadRefusesMixedGrids(t *testing.T) {
+	foreign := strings.Replace(cell1, `"C":1,`, `"C":8,`, 1)
+	dir := t.TempDir()
+	writeFile(t, dir, "grid-rbf-pixels.spec.json", spec01)
+	writeFile(t, dir, "grid-rbf-pixels.jsonl", cell0+"\n"+foreign+"\n")
+	_, err := Load(dir)
+	if err == nil || !strings.Contains(err.Error(), "grid-rbf-pixels.jsonl:2: not a cell of the grid") || !strings.Contains(err.Error(), "C=8") {
+		t.Errorf("Load of a journal with another grid's line 2: %v", err)
+	}
+
+	dir = t.TempDir()
+	writeFile(t, dir, "grid-rbf-pixels.spec.json", spec01)
+	writeFile(t, dir, "grid-rbf-pixels.jsonl", cell0+"\n"+cell1+"\n")
+	best := `{"cell":` + strings.Replace(cell1, `"C":1,`, `"C":8,`, 1) + `,"grid_cells":2,"test_accuracy":0.56}`
+	writeFile(t, dir, "best-rbf-pixels.json", best)
+	if _, err := Load(dir); err == nil || !strings.Contains(err.Error(), "best-rbf-pixels.json") {
+		t.Errorf("Load of a best file of another grid: %v", err)
+	}
+	writeFile(t, dir, "best-rbf-pixels.json", `{"cell":`+cell1+`,"grid_cells":2,"test_accuracy":0.56,"retrained":true,"model":"svm-rbf-pixels.model"}`)
+	if _, err := Load(dir); err == nil || !strings.Contains(err.Error(), "svm-rbf-pixels.model") {
+		t.Errorf("Load of a best file whose model is missing: %v", err)
+	}
+	writeFile(t, dir, "svm-rbf-pixels.model", "svm_type c_svc\n")
+	if _, err := Load(dir); err != nil {
+		t.Errorf("Load of a consistent grid: %v", err)
 	}
 }

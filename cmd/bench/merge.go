@@ -86,6 +86,9 @@ func (c *mergeCmd) run(ctx context.Context) error {
 		if len(s.Missing) > 0 {
 			fmt.Fprintf(stdout, "missing cells: %s\n", intList(s.Missing, 30))
 		}
+		if len(s.Removed) > 0 {
+			fmt.Fprintf(stdout, "removed %s: not the merged grid's best (run bench grid -resume on %s to retrain it)\n", strings.Join(s.Removed, " and "), c.out)
+		}
 		if s.Best != nil {
 			fmt.Fprintf(stdout, "best: cell %d, %s, CV accuracy %.2f%%\n", s.Best.Index, bench.ParamString(*s.Best), 100*s.Best.CVAccuracy)
 		}

@@ -10,7 +10,51 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 )
+
+// tempPattern is the os.CreateTemp pattern of the temporary file of path:
+// ".NAME.DIGITS.tmp" beside it (CreateTemp puts decimal digits at the *).
+func tempPattern(path string) string { return "." + filepath.Base(path) + ".*.tmp" }
+
+// IsTemp reports whether a file name has the form of Write's temporary
+// files, ".NAME.DIGITS.tmp".
+func IsTemp(name string) bool {
+	rest, ok := strings.CutSuffix(name, ".tmp")
+	if !ok || !strings.HasPrefix(rest, ".") {
+		return false
+	}
+	dot := strings.LastIndexByte(rest, '.')
+	digits := rest[dot+1:]
+	if dot < 2 || digits == "" {
+		return false
+	}
+	for _, r := range digits {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// RemoveStale removes from dir (not its subfolders) the temporary files
+// that a writer killed during Write left behind. Call it only while no other
+// process can be writing to dir (internal/folderlock does, once it holds
+// the folder's lock): a live writer's temporary file would go too.
+func RemoveStale(dir string) error {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return err
+	}
+	for _, e := range entries {
+		if e.Type().IsRegular() && IsTemp(e.Name()) {
+			if err := os.Remove(filepath.Join(dir, e.Name())); err != nil && !os.IsNotExist(err) {
+				return err
+			}
+		}
+	}
+	return nil
+}
 
 // Write creates or replaces path with what write writes. The writer is
 // buffered; write need not flush it. The file gets mode 0644 (less the umask).
@@ -71,7 +115,7 @@ var rename = os.Rename
 
 // temp writes a synced, closed temporary file beside path and returns its name.
 func temp(path string, write func(w io.Writer) error) (tmp string, err error) {
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
+	f, err := os.CreateTemp(filepath.Dir(path), tempPattern(path))
 	if err != nil {
 		return "", err
 	}

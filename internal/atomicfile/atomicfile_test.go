@@ -101,3 +101,38 @@ func TestWriteAllLeavesNoneOnFailure(t *testing.T) {
 	}
 	onlyFile(t, dir, "model", "model.json")
 }
+
+// A write interrupted before the rename leaves a temporary file that
+// IsTemp recognises and RemoveStale removes, and nothing else.
+func TestRemoveStale(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "svm-rbf-pixels.model")
+	f, err := os.CreateTemp(dir, tempPattern(p)) // what a killed Write leaves
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	keep := []string{"svm-rbf-pixels.model", ".hidden.tmp", ".x.12a.tmp", "a.1.tmp", ".svmbench.lock", "..1.tmp"}
+	for _, n := range keep {
+		if err := os.WriteFile(filepath.Join(dir, n), nil, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if !IsTemp(filepath.Base(f.Name())) {
+		t.Fatalf("IsTemp(%q) = false for Write's own temporary name", filepath.Base(f.Name()))
+	}
+	if err := RemoveStale(dir); err != nil {
+		t.Fatal(err)
+	}
+	entries, _ := os.ReadDir(dir)
+	var got []string
+	for _, e := range entries {
+		got = append(got, e.Name())
+	}
+	if len(got) != len(keep) {
+		t.Errorf("after RemoveStale: %q; want exactly %q", got, keep)
+	}
+	if _, err := os.Stat(f.Name()); !os.IsNotExist(err) {
+		t.Errorf("%s survived RemoveStale", f.Name())
+	}
+}

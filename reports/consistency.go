@@ -1,0 +1,66 @@
+package reports
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/svmbench/svmbench/bench"
+)
+
+// checkGridFile refuses a grid journal whose cells do not all belong to
+// the grid its spec (grid-KERNEL-FEATURES.spec.json, beside it) describes:
+// lines of two runs mixed in one file would be drawn as one grid. lines
+// holds the line number of each cell. bench writes the spec before the
+// journal; a journal without one (written by hand, or its spec deleted)
+// cannot be checked, and warn says so.
+func checkGridFile(path string, cells []bench.GridCell, lines []int) (warn string, err error) {
+	spath := strings.TrimSuffix(path, ".jsonl") + ".spec.json"
+	var spec bench.GridSpec
+	if err := readJSON(spath, &spec); err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return fmt.Sprintf("%s: no grid spec %s beside it: its cells were not checked to belong to one grid", path, filepath.Base(spath)), nil
+		}
+		return "", err
+	}
+	i, why, err := bench.ForeignCell(spec, cells)
+	if err != nil {
+		return "", &FileError{Path: spath, Err: errors.New(strings.TrimPrefix(err.Error(), "bench: "))}
+	}
+	if i >= 0 {
+		return "", &FileError{Path: path, Line: lines[i], Err: fmt.Errorf("not a cell of the grid %s describes (%s): the file mixes runs", filepath.Base(spath), why)}
+	}
+	return "", nil
+}
+
+// checkBestFiles refuses a best file that is not the best of the grid
+// journal beside it (bench.CheckBest), or that names a model file that is
+// not there: its figures would not be the grid's.
+func checkBestFiles(bests map[string]bench.Best, journals map[string][]bench.GridCell) error {
+	paths := make([]string, 0, len(bests))
+	for p := range bests {
+		paths = append(paths, p)
+	}
+	slices.Sort(paths)
+	for _, p := range paths {
+		b := bests[p]
+		jpath := filepath.Join(filepath.Dir(p), "grid-"+strings.TrimPrefix(filepath.Base(strings.TrimSuffix(p, ".json")), "best-")+".jsonl")
+		cells, ok := journals[jpath]
+		if !ok {
+			return &FileError{Path: p, Err: fmt.Errorf("no grid journal %s beside it to check it against", filepath.Base(jpath))}
+		}
+		if err := bench.CheckBest(b, cells); err != nil {
+			return &FileError{Path: p, Err: fmt.Errorf("%s (against %s): the best file is not this grid's", strings.TrimPrefix(err.Error(), "bench: "), filepath.Base(jpath))}
+		}
+		if b.Retrained && b.Model != "" {
+			if _, err := os.Stat(filepath.Join(filepath.Dir(p), b.Model)); err != nil {
+				return &FileError{Path: p, Err: fmt.Errorf("its model %s: %v", b.Model, err)}
+			}
+		}
+	}
+	return nil
+}
