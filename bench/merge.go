@@ -31,10 +31,11 @@ type MergeSummary struct {
 // the grid again on out with Resume to do that (no cell is recomputed).
 //
 // The folder out is left complete and consistent, or untouched: Merge holds
-// its lock (LockOut), refuses an out that holds a merged grid's journal,
-// spec, best file or model unless out is itself one of dirs, and when it
-// is, removes a best file and model that are not the merged journal's
-// best (CheckBest) before writing the journal.
+// its lock (LockOut); an out holding grid specs is merged as one more
+// input (its cells are kept; another grid there is a MismatchError); an
+// out holding a merged grid's journal, best file or model without its spec
+// is refused; a best file and model that are not the merged journal's best
+// (CheckBest) are removed before the journal is written.
 func Merge(dirs []string, out string) ([]MergeSummary, error) {
 	if len(dirs) == 0 {
 		return nil, fmt.Errorf("bench: merge: no input folders")
@@ -44,6 +45,17 @@ func Merge(dirs []string, out string) ([]MergeSummary, error) {
 		from  string
 		cells map[int]GridCell
 		n     int
+	}
+	// An out that already holds grids takes part in the merge, so that
+	// merging again (a re-run job) keeps its cells and another grid there
+	// is refused as a mismatch rather than replaced.
+	outIsInput, err := sameFolderAsAny(out, dirs)
+	if err != nil {
+		return nil, fmt.Errorf("bench: merge: %w", err)
+	}
+	if held, _ := filepath.Glob(filepath.Join(out, "grid-*.spec.json")); !outIsInput && len(held) > 0 {
+		dirs = append(slices.Clip(dirs), out)
+		outIsInput = true
 	}
 	groups := map[string]*group{}
 	var order []string
@@ -102,13 +114,9 @@ func Merge(dirs []string, out string) ([]MergeSummary, error) {
 		return nil, err
 	}
 	defer unlock()
-	outIsInput, err := sameFolderAsAny(out, dirs)
-	if err != nil {
-		return nil, fmt.Errorf("bench: merge: %w", err)
-	}
 	// Refuse before writing anything: a folder that is not an input but
-	// holds files of a merged grid would end with a journal of one grid
-	// beside the spec, best file or model of another (or lose its cells).
+	// holds files of a merged grid (without its spec) would end with a
+	// journal of one grid beside a best file or model of another.
 	if !outIsInput {
 		for _, tag := range order {
 			s := groups[tag].spec

@@ -115,11 +115,31 @@ func TestMergeIntoDirtyFolder(t *testing.T) {
 		dirs = append(dirs, c.Out)
 	}
 	_, err := Merge(dirs, dirty)
-	if err == nil || !strings.Contains(err.Error(), "already holds") {
-		t.Fatalf("merge into a folder holding another grid: %v; want refused", err)
+	var me *MismatchError
+	if !errors.As(err, &me) {
+		t.Fatalf("merge into a folder holding another grid: %v; want a MismatchError", err)
 	}
 	if after := snapshot(t, dirty); after != before {
 		t.Errorf("a refused merge changed %s:\n%s\nwant\n%s", dirty, after, before)
+	}
+	// Its best file and model alone (journal and spec deleted): refused.
+	os.Remove(filepath.Join(dirty, GridFile("sigmoid", "pixels")))
+	os.Remove(filepath.Join(dirty, SpecFile("sigmoid", "pixels")))
+	before = snapshot(t, dirty)
+	if _, err := Merge(dirs, dirty); err == nil || !strings.Contains(err.Error(), "already holds best-sigmoid-pixels.json") {
+		t.Fatalf("merge into a folder holding another grid's best file: %v; want refused", err)
+	}
+	if after := snapshot(t, dirty); after != before {
+		t.Errorf("a refused merge changed %s:\n%s\nwant\n%s", dirty, after, before)
+	}
+	// Merging again into a merged folder (a re-run job) keeps its cells.
+	merged := filepath.Join(tmp, "merged")
+	if _, err := Merge(dirs[:1], merged); err != nil {
+		t.Fatal(err)
+	}
+	sums, err := Merge(dirs[1:], merged)
+	if err != nil || sums[0].Cells != sums[0].Total {
+		t.Fatalf("second merge into the merged folder: %v, %+v; want every cell", err, sums)
 	}
 
 	// Out among the inputs, with a best file that is not the merged best:
@@ -131,7 +151,7 @@ func TestMergeIntoDirtyFolder(t *testing.T) {
 		t.Fatal(err)
 	}
 	bpath := filepath.Join(full.Out, BestFile("sigmoid", "pixels"))
-	sums, err := Merge([]string{full.Out, full.Out}, full.Out)
+	sums, err = Merge([]string{full.Out, full.Out}, full.Out)
 	if err != nil || len(sums[0].Removed) != 0 {
 		t.Fatalf("merge of a finished grid into itself: %v, removed %v; want its best file kept", err, sums[0].Removed)
 	}
