@@ -134,10 +134,8 @@ func Load(dir string) (*Inputs, error) {
 			if err != nil {
 				return err
 			}
-			if warn, err := checkGridFile(path, cells, lines); err != nil {
+			if err := checkGridFile(path, cells, lines); err != nil {
 				return err
-			} else if warn != "" {
-				in.Warnings = append(in.Warnings, warn)
 			}
 			journals[path] = cells
 			if warn != "" {
