@@ -57,15 +57,14 @@ func outsideRanges(cfg GridConfig, c GridCell) string {
 		return fmt.Sprintf("cell %d is a %s/%s cell with %d folds, degree %d; the grid is %s/%s with %d folds, degree %d",
 			c.Index, c.Kernel, c.Features, c.Folds, c.Degree, cfg.Kernel, cfg.Features, cfg.Folds, cfg.Degree)
 	}
-	vals := map[string]float64{"alpha": c.Alpha, "coef0": c.Coef0, "gamma": c.Gamma, "C": c.C}
-	for _, n := range axes(cfg.Kernel) {
+	for _, n := range cfg.axes() {
 		r := cfg.rangeOf(n).Values
 		if len(r) == 0 {
 			continue
 		}
 		lo, hi := slices.Min(r), slices.Max(r)
 		eps := 1e-9 * max(math.Abs(lo), math.Abs(hi), 1)
-		if v := vals[n]; v < lo-eps || v > hi+eps {
+		if v := c.Param(n); v < lo-eps || v > hi+eps {
 			return fmt.Sprintf("cell %d has %s=%g outside the grid's range %g…%g", c.Index, n, v, lo, hi)
 		}
 	}
@@ -73,15 +72,7 @@ func outsideRanges(cfg GridConfig, c GridCell) string {
 }
 
 func cellParamsText(c GridCell) string {
-	s := fmt.Sprintf("%s/%s", c.Kernel, c.Features)
-	for _, n := range axes(c.Kernel) {
-		v := map[string]float64{"alpha": c.Alpha, "coef0": c.Coef0, "gamma": c.Gamma, "C": c.C}[n]
-		s += fmt.Sprintf(" %s=%g", n, v)
-	}
-	if c.Kernel == KernelPoly {
-		s += fmt.Sprintf(" degree=%d", c.Degree)
-	}
-	return s + fmt.Sprintf(" folds=%d", c.Folds)
+	return fmt.Sprintf("%s/%s %s folds=%d", c.Kernel, c.Features, ParamString(c), c.Folds)
 }
 
 // CheckBest returns an error unless b, the contents of a best file, is the

@@ -69,11 +69,11 @@ func TestWritersRefuseAHeldFolder(t *testing.T) {
 	for name, write := range map[string]func() error{
 		"Grid": func() error { _, _, err := Grid(context.Background(), d, d.Train.X, nil, smallGrid(out)); return err },
 		"Run": func() error {
-			_, err := Run(context.Background(), syn, RunConfig{Models: []string{ModelSVMLinear}, Out: out})
+			_, err := Run(context.Background(), syn, RunConfig{Models: []string{"svm-linear"}, Out: out})
 			return err
 		},
 		"RunScaling": func() error {
-			_, err := RunScaling(context.Background(), syn, ScalingConfig{Sizes: []int{50}, Models: []string{ModelSVMLinear}, Out: out})
+			_, err := RunScaling(context.Background(), syn, ScalingConfig{Sizes: []int{50}, Models: []string{"svm-linear"}, Out: out})
 			return err
 		},
 		"Merge": func() error { _, err := Merge([]string{shard.Out}, out); return err },
