@@ -1,0 +1,158 @@
+package bench
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"time"
+
+	"github.com/svmbench/svmbench/dataset"
+	"github.com/svmbench/svmbench/features"
+	"github.com/svmbench/svmbench/kernels"
+	"github.com/svmbench/svmbench/matrix"
+)
+
+// CostFile is the results file of RunCost.
+const CostFile = "cost.json"
+
+// KernelCost is what one kernel costs in the Gram engine and in training.
+type KernelCost struct {
+	Model  string             `json:"model"`
+	Params map[string]float64 `json:"params"`
+	// MapNsPerValue is the elementwise map alone (tanh, exp, identity) per
+	// kernel value, from stored inner products (kernels.DotGram.Gram):
+	// the fastest of the repeats, in nanoseconds of wall time.
+	MapNsPerValue float64 `json:"map_ns_per_value"`
+	// GramNsPerValue is the whole n×n Gram matrix through the engine
+	// (inner products and map fused, kernels.Engine.Gram) per value.
+	GramNsPerValue float64 `json:"gram_ns_per_value"`
+	// MapShareOfGram is MapNsPerValue / GramNsPerValue.
+	MapShareOfGram float64 `json:"map_share_of_gram"`
+	// TrainSeconds is the SVM trained on the same n images with these
+	// parameters; MapShareOfTrain is the map of all n² values over it: the
+	// map's share of training if the solver computed every value once.
+	TrainSeconds    float64 `json:"train_seconds"`
+	MapShareOfTrain float64 `json:"map_share_of_train"`
+}
+
+// Cost is DIR/cost.json.
+type Cost struct {
+	Manifest Manifest `json:"manifest"`
+	N        int      `json:"n"`
+	Dim      int      `json:"dim"`
+	Repeats  int      `json:"repeats"`
+	// DotNsPerValue is the n×n inner products alone (kernels.NewDotGram)
+	// per value, the fastest of the repeats.
+	DotNsPerValue float64      `json:"dot_ns_per_value"`
+	Kernels       []KernelCost `json:"kernels"`
+}
+
+// CostConfig measures the seed's cost claim: tanh against exp and the
+// identity in the Gram engine, on N balanced training images' pixels.
+type CostConfig struct {
+	// Models are SVMs at the parameters Run would use; nil means
+	// svm-sigmoid, svm-rbf, svm-linear.
+	Models []string
+	// N is the number of training images; 0 means 2000 (or all when fewer).
+	N int
+	// Repeats of each timing, the fastest kept; 0 means 3.
+	Repeats int
+	// ParamsDir, Tol, MemBytes, Seed, Out (DIR/cost.json) and Args as in
+	// RunConfig.
+	ParamsDir string
+	Tol       float64
+	MemBytes  int64
+	Seed      uint64
+	Out       string
+	Args      []string
+}
+
+// fastest runs f reps times and returns its fastest wall time in seconds.
+func fastest(reps int, f func()) float64 {
+	best := math.Inf(1)
+	for range reps {
+		t0 := time.Now()
+		f()
+		best = min(best, time.Since(t0).Seconds())
+	}
+	return best
+}
+
+// RunCost times the kernel map against the inner products (see Cost).
+func RunCost(ctx context.Context, d *dataset.Dataset, cfg CostConfig) (*Cost, error) {
+	models := cfg.Models
+	if len(models) == 0 {
+		models = []string{"svm-" + KernelSigmoid, "svm-" + KernelRBF, "svm-" + KernelLinear}
+	}
+	n, reps := cmp0(cfg.N, min(2000, d.Train.Len())), cmp0(cfg.Repeats, 3)
+	if n < 2 || n > d.Train.Len() {
+		return nil, fmt.Errorf("bench: CostConfig.N is %d: want 2 to %d", n, d.Train.Len())
+	}
+	sub, err := d.Balanced(n, len(d.Classes), rand.New(rand.NewPCG(cfg.Seed, 0x636f7374))) // "cost"
+	if err != nil {
+		return nil, fmt.Errorf("bench: %w", err)
+	}
+	ext, err := features.ByName("pixels")
+	if err != nil {
+		return nil, err
+	}
+	x, _, err := features.Apply(ext, sub)
+	if err != nil {
+		return nil, err
+	}
+	out := &Cost{Manifest: NewManifest(sub, cfg.Seed, cfg.Args), N: n, Dim: x.Cols, Repeats: reps}
+	values := float64(n) * float64(n)
+	var dg *kernels.DotGram
+	out.DotNsPerValue = 1e9 * fastest(reps, func() { dg = kernels.NewDotGram(x) }) / values
+	dst := matrix.New(n, n)
+	for _, m := range models {
+		if err := ctx.Err(); err != nil {
+			return out, err
+		}
+		kc, err := kernelCost(ctx, m, x, sub.Train.Y, dg, dst, cfg, reps)
+		if err != nil {
+			return out, err
+		}
+		out.Kernels = append(out.Kernels, kc)
+	}
+	if cfg.Out != "" {
+		path, _, err := openResumable[Cost](cfg.Out, CostFile, true, func(*Cost) string { return "" })
+		if err != nil {
+			return out, err
+		}
+		return out, WriteJSON(path, out)
+	}
+	return out, nil
+}
+
+func kernelCost(ctx context.Context, model string, x *matrix.Matrix, y []int, dg *kernels.DotGram, dst *matrix.Matrix, cfg CostConfig, reps int) (KernelCost, error) {
+	c, _, err := SVMParams(model, "pixels", x.Cols, cfg.ParamsDir)
+	if err != nil {
+		return KernelCost{}, err
+	}
+	k, err := CellKernel(c)
+	if err != nil {
+		return KernelCost{}, err
+	}
+	dk, ok := k.(kernels.DotKernel)
+	if !ok {
+		return KernelCost{}, fmt.Errorf("bench: %s is not a dot-product kernel", model)
+	}
+	values := float64(x.Rows) * float64(x.Rows)
+	kc := KernelCost{Model: model, Params: cellParams(c)}
+	mapSec := fastest(reps, func() { dg.Gram(dst, dk, nil, nil) })
+	e, err := kernels.NewEngine(k, x)
+	if err != nil {
+		return kc, err
+	}
+	gramSec := fastest(reps, func() { e.Gram(dst) })
+	kc.MapNsPerValue, kc.GramNsPerValue = 1e9*mapSec/values, 1e9*gramSec/values
+	kc.MapShareOfGram = mapSec / gramSec
+	_, secs, _, err := trainSVM(ctx, x, y, c, cfg.Tol, cfg.MemBytes, nil)
+	if err != nil {
+		return kc, fmt.Errorf("bench: cost of %s: %w", model, err)
+	}
+	kc.TrainSeconds, kc.MapShareOfTrain = secs, mapSec/secs
+	return kc, nil
+}

@@ -1,0 +1,315 @@
+package bench
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"strings"
+	"time"
+
+	"github.com/svmbench/svmbench/dataset"
+	"github.com/svmbench/svmbench/features"
+)
+
+// TrialsFile is the results file of RunTrials.
+const TrialsFile = "trials.json"
+
+// TrialsVersion is the version of trials.json's format; reports refuses
+// other versions.
+const TrialsVersion = 1
+
+// Studies of a trial.
+const (
+	StudyCurve  = "curve"  // learning curve and repeats: clean data, n and repeat vary
+	StudyLabels = "labels" // training labels flipped with probability Noise
+	StudyPixels = "pixels" // Gaussian noise of σ = Noise (on [0, 1]) added to every pixel
+)
+
+// Trial is one SVM trained on one training subset and scored on the
+// fixed test subset of its Trials file.
+type Trial struct {
+	Study    string             `json:"study"`
+	Model    string             `json:"model"`
+	Features string             `json:"features"`
+	Params   map[string]float64 `json:"params"`
+	N        int                `json:"n"`      // training images
+	Repeat   int                `json:"repeat"` // 0-based; other subsets (and noise draws) per repeat
+	Noise    float64            `json:"noise"`  // flip probability (labels) or σ (pixels); 0 for curve
+	Accuracy float64            `json:"accuracy"`
+	// Correct has one byte per test image, '1' where the model was right:
+	// the paired tests compare two models image by image.
+	Correct      string  `json:"correct"`
+	TrainSeconds float64 `json:"train_seconds"`
+	NSV          int     `json:"n_sv"`
+	Capped       bool    `json:"capped,omitempty"`
+}
+
+// Key identifies a trial within its file.
+func (t Trial) Key() string {
+	return fmt.Sprintf("%s/%s/%s/%d/%d/%g", t.Study, t.Model, t.Features, t.N, t.Repeat, t.Noise)
+}
+
+// Trials is DIR/trials.json.
+type Trials struct {
+	Version  int      `json:"version"`
+	Manifest Manifest `json:"manifest"`
+	// TestN and TestSHA256 identify the test subset every trial is
+	// scored on (DataDigest of it).
+	TestN      int     `json:"test_n"`
+	TestSHA256 string  `json:"test_sha256"`
+	Trials     []Trial `json:"trials"`
+}
+
+// TrialsConfig is a set of SVM trials on balanced training subsets of d,
+// scored on one fixed balanced test subset: repeats and a learning curve
+// on clean data, and the seed's noise claim.
+type TrialsConfig struct {
+	// Models are SVMs (svm-KERNEL), at the parameters Run would use (best
+	// files in ParamsDir, else LIBSVM's defaults); nil means svm-sigmoid,
+	// svm-rbf, svm-linear.
+	Models []string
+	// Features of the learning curve; nil means pixels. "cnn" needs
+	// CNNExtractor.
+	Features     []string
+	CNNExtractor features.Extractor
+	// Sizes are the learning curve's training sizes, each trained Repeats
+	// times (0 means 1) on other balanced subsets.
+	Sizes   []int
+	Repeats int
+	// NoiseN is the training size of the noise studies on pixels (0: no
+	// noise study); LabelNoise the flip probabilities, PixelNoise the σ of
+	// the pixel noise on [0, 1] (0 is the clean curve's trial and is not
+	// run again), each NoiseRepeats times (0 means 1).
+	NoiseN       int
+	LabelNoise   []float64
+	PixelNoise   []float64
+	NoiseRepeats int
+	// TestN is the test subset size; 0 means 1000 (or all when fewer).
+	TestN int
+	// ParamsDir, Tol, MemBytes, Seed, Out, Resume, Args and Progress as in
+	// RunConfig; Out receives DIR/trials.json, rewritten after every
+	// trial. Stage is called before each trial with its key.
+	ParamsDir string
+	Tol       float64
+	MemBytes  int64
+	Seed      uint64
+	Out       string
+	Resume    bool
+	Args      []string
+	Stage     func(t Trial)
+	Progress  func(done, total int64)
+}
+
+// plan lists the trials of cfg, without results, in run order.
+func (cfg *TrialsConfig) plan(models, feats []string) []Trial {
+	var ts []Trial
+	for r := range max(cfg.Repeats, 1) {
+		for _, n := range cfg.Sizes {
+			for _, f := range feats {
+				for _, m := range models {
+					ts = append(ts, Trial{Study: StudyCurve, Model: m, Features: f, N: n, Repeat: r})
+				}
+			}
+		}
+	}
+	for r := range max(cfg.NoiseRepeats, 1) {
+		for _, s := range []struct {
+			study  string
+			levels []float64
+		}{{StudyLabels, cfg.LabelNoise}, {StudyPixels, cfg.PixelNoise}} {
+			for _, v := range s.levels {
+				if v == 0 || cfg.NoiseN == 0 {
+					continue
+				}
+				for _, m := range models {
+					ts = append(ts, Trial{Study: s.study, Model: m, Features: "pixels", N: cfg.NoiseN, Repeat: r, Noise: v})
+				}
+			}
+		}
+	}
+	return ts
+}
+
+func (cfg *TrialsConfig) validate(d *dataset.Dataset) error {
+	for _, m := range cfg.Models {
+		if !strings.HasPrefix(m, "svm-") {
+			return fmt.Errorf("bench: TrialsConfig.Models has %q: trials run SVMs only", m)
+		}
+	}
+	for _, n := range append(append([]int(nil), cfg.Sizes...), cfg.NoiseN) {
+		if n != 0 && (n < 2*len(d.Classes) || n > d.Train.Len()) {
+			return fmt.Errorf("bench: TrialsConfig has %d training images: want %d to %d", n, 2*len(d.Classes), d.Train.Len())
+		}
+	}
+	for _, v := range cfg.LabelNoise {
+		if v < 0 || v > 1 {
+			return fmt.Errorf("bench: TrialsConfig.LabelNoise has %g: want a probability in [0, 1]", v)
+		}
+	}
+	for _, v := range cfg.PixelNoise {
+		if v < 0 || math.IsNaN(v) || math.IsInf(v, 0) {
+			return fmt.Errorf("bench: TrialsConfig.PixelNoise has %g: want σ ≥ 0", v)
+		}
+	}
+	if d.Image == nil && cfg.NoiseN > 0 && len(cfg.PixelNoise) > 0 {
+		return fmt.Errorf("bench: pixel noise needs images")
+	}
+	return nil
+}
+
+// RunTrials runs the trials of cfg that trials.json does not hold yet.
+func RunTrials(ctx context.Context, d *dataset.Dataset, cfg TrialsConfig) (*Trials, error) {
+	models := cfg.Models
+	if len(models) == 0 {
+		models = []string{"svm-" + KernelSigmoid, "svm-" + KernelRBF, "svm-" + KernelLinear}
+	}
+	feats := cfg.Features
+	if len(feats) == 0 {
+		feats = []string{"pixels"}
+	}
+	if err := cfg.validate(d); err != nil {
+		return nil, err
+	}
+	testN := cfg.TestN
+	if testN == 0 {
+		testN = min(1000, d.Test.Len())
+	}
+	base, err := d.Balanced(0, testN, rand.New(rand.NewPCG(cfg.Seed, 0x7465737473))) // "tests", as RunScaling
+	if err != nil {
+		return nil, fmt.Errorf("bench: %w", err)
+	}
+	out := &Trials{Version: TrialsVersion, Manifest: NewManifest(base, cfg.Seed, cfg.Args), TestN: testN, TestSHA256: testDigest(base)}
+	path, have, err := openTrials(cfg, out)
+	if err != nil {
+		return nil, err
+	}
+	for _, t := range cfg.plan(models, feats) {
+		if have[t.Key()] {
+			continue
+		}
+		if err := ctx.Err(); err != nil {
+			return out, err
+		}
+		if cfg.Stage != nil {
+			cfg.Stage(t)
+		}
+		if err := runTrial(ctx, base, &t, cfg); err != nil {
+			return out, err
+		}
+		out.Trials = append(out.Trials, t)
+		if path != "" {
+			if err := WriteJSON(path, out); err != nil {
+				return out, err
+			}
+		}
+	}
+	return out, nil
+}
+
+// openTrials reads the trials a previous run left in cfg.Out, refusing a
+// file of another version or test set.
+func openTrials(cfg TrialsConfig, out *Trials) (string, map[string]bool, error) {
+	have := map[string]bool{}
+	if cfg.Out == "" {
+		return "", have, nil
+	}
+	path, old, err := openResumable(cfg.Out, TrialsFile, cfg.Resume, func(old *Trials) string {
+		switch {
+		case old.Version != TrialsVersion:
+			return fmt.Sprintf("format version %d, this program writes %d", old.Version, TrialsVersion)
+		case old.TestSHA256 != out.TestSHA256:
+			return "scored on another test set"
+		}
+		return ""
+	})
+	if err != nil {
+		return "", nil, err
+	}
+	if old != nil {
+		out.Trials = old.Trials
+		for _, t := range old.Trials {
+			have[t.Key()] = true
+		}
+	}
+	return path, have, nil
+}
+
+// testDigest identifies the test split of d alone.
+func testDigest(d *dataset.Dataset) string {
+	return DataDigest(&dataset.Dataset{Test: d.Test, Train: dataset.Split{X: d.Test.X.Slice(0, 0)}})
+}
+
+// trialData draws t's training subset from base (other subsets for other
+// n and repeats), applies its noise, and keeps base's test subset (with
+// the same pixel noise for the pixels study, drawn once per repeat).
+func trialData(base *dataset.Dataset, t *Trial, seed uint64) (*dataset.Dataset, error) {
+	rng := rand.New(rand.NewPCG(seed, uint64(t.N)<<16|uint64(t.Repeat)))
+	sub, err := base.Balanced(t.N, len(base.Classes), rng)
+	if err != nil {
+		return nil, fmt.Errorf("bench: %w", err)
+	}
+	sub.Test = base.Test
+	noise := rand.New(rand.NewPCG(seed^0x6e6f697365, uint64(t.Repeat))) // "noise"
+	switch t.Study {
+	case StudyLabels:
+		labels := make([]int, len(base.Classes))
+		for i, c := range base.Classes {
+			labels[i] = c.Label
+		}
+		sub.Train.Y = FlipLabels(sub.Train.Y, t.Noise, labels, noise)
+	case StudyPixels:
+		sub.Train.X = AddPixelNoise(sub.Train.X, t.Noise, noise)
+		sub.Test.X = AddPixelNoise(base.Test.X, t.Noise, noise)
+	}
+	return sub, nil
+}
+
+// runTrial trains and scores one trial, filling its results.
+func runTrial(ctx context.Context, base *dataset.Dataset, t *Trial, cfg TrialsConfig) error {
+	sub, err := trialData(base, t, cfg.Seed)
+	if err != nil {
+		return err
+	}
+	var ext features.Extractor
+	if t.Features == "cnn" {
+		if cfg.CNNExtractor == nil {
+			return fmt.Errorf("bench: trials on the cnn feature set need TrialsConfig.CNNExtractor")
+		}
+		ext = cfg.CNNExtractor
+	} else if ext, err = features.ByName(t.Features); err != nil {
+		return err
+	}
+	train, test, err := features.Apply(ext, sub)
+	if err != nil {
+		return err
+	}
+	c, _, err := SVMParams(t.Model, t.Features, train.Cols, cfg.ParamsDir)
+	if err != nil {
+		return err
+	}
+	t0 := time.Now()
+	model, _, _, err := trainSVM(ctx, train, sub.Train.Y, c, cfg.Tol, cfg.MemBytes, cfg.Progress)
+	if err != nil {
+		return fmt.Errorf("bench: trial %s: %w", t.Key(), err)
+	}
+	t.TrainSeconds = time.Since(t0).Seconds()
+	pred, err := model.Predict(nil, test)
+	if err != nil {
+		return err
+	}
+	var b strings.Builder
+	for i, p := range pred {
+		b.WriteByte('0' + boolByte(p == sub.Test.Y[i]))
+	}
+	t.Params, t.Correct, t.NSV = cellParams(c), b.String(), model.NSV()
+	t.Accuracy = accuracy(pred, sub.Test.Y)
+	return nil
+}
+
+func boolByte(b bool) byte {
+	if b {
+		return 1
+	}
+	return 0
+}
