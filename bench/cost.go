@@ -83,7 +83,7 @@ func fastest(reps int, f func()) float64 {
 func RunCost(ctx context.Context, d *dataset.Dataset, cfg CostConfig) (*Cost, error) {
 	models := cfg.Models
 	if len(models) == 0 {
-		models = []string{"svm-" + KernelSigmoid, "svm-" + KernelRBF, "svm-" + KernelLinear}
+		models = []string{"svm-sigmoid", "svm-rbf", "svm-linear"}
 	}
 	n, reps := cmp0(cfg.N, min(2000, d.Train.Len())), cmp0(cfg.Repeats, 3)
 	if n < 2 || n > d.Train.Len() {

@@ -162,7 +162,7 @@ func (cfg *TrialsConfig) validate(d *dataset.Dataset) error {
 func RunTrials(ctx context.Context, d *dataset.Dataset, cfg TrialsConfig) (*Trials, error) {
 	models := cfg.Models
 	if len(models) == 0 {
-		models = []string{"svm-" + KernelSigmoid, "svm-" + KernelRBF, "svm-" + KernelLinear}
+		models = []string{"svm-sigmoid", "svm-rbf", "svm-linear"}
 	}
 	feats := cfg.Features
 	if len(feats) == 0 {
