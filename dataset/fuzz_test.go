@@ -80,20 +80,25 @@ func FuzzLIBSVM(f *testing.F) {
 			}
 			return
 		}
-		if len(s.start) != len(s.labels)+1 || len(s.idx) != len(s.val) || s.start[len(s.labels)] != len(s.idx) {
-			t.Fatalf("inconsistent rows for %q", text)
-		}
-		for i := range s.labels {
+		rows := 0
+		s.each(func(i int, idx []int32, val []float32) {
+			if i != rows || len(idx) != len(val) {
+				t.Fatalf("inconsistent rows for %q", text)
+			}
+			rows++
 			prev := int32(0)
-			for k := s.start[i]; k < s.start[i+1]; k++ {
-				if s.idx[k] <= prev || int(s.idx[k]) > s.maxIdx || s.maxIdx > MaxLIBSVMIndex {
-					t.Fatalf("row %d: index %d after %d (max %d)", i, s.idx[k], prev, s.maxIdx)
+			for k := range idx {
+				if idx[k] <= prev || int(idx[k]) > s.maxIdx || s.maxIdx > MaxLIBSVMIndex {
+					t.Fatalf("row %d: index %d after %d (max %d)", i, idx[k], prev, s.maxIdx)
 				}
-				if v := float64(s.val[k]); math.IsNaN(v) || math.IsInf(v, 0) {
+				if v := float64(val[k]); math.IsNaN(v) || math.IsInf(v, 0) {
 					t.Fatalf("row %d: value %v", i, v)
 				}
-				prev = s.idx[k]
+				prev = idx[k]
 			}
+		})
+		if rows != len(s.labels) {
+			t.Fatalf("%d rows for %d labels in %q", rows, len(s.labels), text)
 		}
 		if int64(len(s.labels))*int64(s.maxIdx) > 1<<20 {
 			return

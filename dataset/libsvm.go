@@ -12,11 +12,14 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/svmbench/svmbench/internal/atomicfile"
+	"github.com/svmbench/svmbench/internal/textnum"
 	"github.com/svmbench/svmbench/matrix"
 )
 
@@ -28,13 +31,34 @@ const MaxLIBSVMIndex = 1 << 24
 // is expanded to: past it, an error rather than running out of memory.
 var maxDense = int64(1) << 30
 
-// sparseRows is a parsed LIBSVM file before it is made dense.
+// sparseRows is a parsed LIBSVM file before it is made dense: its rows in
+// parts, one part per chunk of text parsed on its own core, in file order.
 type sparseRows struct {
 	labels []int
+	parts  []*sparsePart
+	maxIdx int // largest index seen (the dimension), 0 for none
+}
+
+// sparsePart is the rows of one chunk of a LIBSVM file.
+type sparsePart struct {
+	rows   int
 	start  []int // row i has features start[i]:start[i+1] of idx, val
 	idx    []int32
 	val    []float32
-	maxIdx int // largest index seen (the dimension), 0 for none
+	labels []int
+	maxIdx int
+}
+
+// each calls f with every row of s in order.
+func (s *sparseRows) each(f func(i int, idx []int32, val []float32)) {
+	i := 0
+	for _, p := range s.parts {
+		for r := range p.rows {
+			a, b := p.start[r], p.start[r+1]
+			f(i, p.idx[a:b], p.val[a:b])
+			i++
+		}
+	}
 }
 
 // parseLIBSVM parses LIBSVM text from r; name is used in errors.
@@ -42,54 +66,64 @@ type sparseRows struct {
 // A line is `label idx:val idx:val ...` with an integer label, 1-based
 // strictly ascending indices and finite values, separated by spaces or
 // tabs; anything from '#' to the end of the line is a comment; blank and
-// comment-only lines are skipped.
+// comment-only lines are skipped. The text is parsed in chunks of whole
+// lines on all cores (textnum.Lines); an error names the first bad line.
 func parseLIBSVM(name string, r io.Reader) (*sparseRows, error) {
-	br := bufio.NewReaderSize(r, 1<<16)
-	s := &sparseRows{start: []int{0}}
-	var long []byte // a line longer than br's buffer
-	for line := 1; ; line++ {
-		b, err := br.ReadSlice('\n')
-		if err == bufio.ErrBufferFull {
-			long = append(long[:0], b...)
-			for err == bufio.ErrBufferFull {
-				b, err = br.ReadSlice('\n')
-				long = append(long, b...)
-			}
-			b = long
-		}
-		if err != nil && err != io.EOF {
-			return nil, &ParseError{File: name, Line: line, Msg: err.Error()}
-		}
-		if len(b) > 0 {
-			if perr := s.parseLine(b); perr != "" {
-				return nil, &ParseError{File: name, Line: line, Msg: perr}
+	var (
+		mu    sync.Mutex
+		parts []*sparsePart
+	)
+	err := textnum.Lines(r, func(c textnum.Chunk) error {
+		p := &sparsePart{start: []int{0}}
+		n := len(c.Data)/10 + 1 // about one value per 10 bytes of text
+		p.idx, p.val = make([]int32, 0, n), make([]float32, 0, n)
+		line := c.Line
+		for i := 0; i < len(c.Data); line++ {
+			var b []byte
+			b, i = textnum.NextLine(c.Data, i)
+			if msg := p.parseLine(b); msg != "" {
+				return &ParseError{File: name, Line: line, Msg: msg}
 			}
 		}
-		if err == io.EOF {
-			break
+		mu.Lock()
+		defer mu.Unlock()
+		if len(parts) <= c.Seq {
+			parts = append(parts, make([]*sparsePart, c.Seq+1-len(parts))...)
 		}
+		parts[c.Seq] = p
+		return nil
+	})
+	if re := (*textnum.ReadError)(nil); errors.As(err, &re) {
+		return nil, &ParseError{File: name, Line: re.Line, Msg: re.Err.Error()}
+	}
+	if err != nil {
+		return nil, err
+	}
+	s := &sparseRows{parts: parts}
+	for _, p := range parts {
+		s.labels = append(s.labels, p.labels...)
+		s.maxIdx = max(s.maxIdx, p.maxIdx)
 	}
 	return s, nil
 }
 
-func isSpace(c byte) bool {
-	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f'
-}
+// space marks the bytes that separate fields.
+var space = [256]bool{' ': true, '\t': true, '\n': true, '\r': true, '\v': true, '\f': true}
 
 // nextField returns the next field of b from i and the position after it.
 func nextField(b []byte, i int) (field []byte, next int) {
-	for i < len(b) && isSpace(b[i]) {
+	for i < len(b) && space[b[i]] {
 		i++
 	}
 	j := i
-	for j < len(b) && !isSpace(b[j]) {
+	for j < len(b) && !space[b[j]] {
 		j++
 	}
 	return b[i:j], j
 }
 
 // parseLine adds the sample of one line; it returns "" or what was wrong.
-func (s *sparseRows) parseLine(b []byte) string {
+func (s *sparsePart) parseLine(b []byte) string {
 	if k := bytes.IndexByte(b, '#'); k >= 0 {
 		b = b[:k]
 	}
@@ -101,53 +135,90 @@ func (s *sparseRows) parseLine(b []byte) string {
 	if msg != "" {
 		return msg
 	}
-	prev := 0
 	n0 := len(s.idx)
+	prev, i := s.fastFeatures(b, i)
 	for {
 		f, i = nextField(b, i)
 		if len(f) == 0 {
 			break
 		}
-		c := bytes.IndexByte(f, ':')
-		if c < 0 {
+		if msg := s.parseFeature(f, prev); msg != "" {
 			s.idx, s.val = s.idx[:n0], s.val[:n0]
-			return fmt.Sprintf("feature %q: want index:value", f)
+			return msg
 		}
-		idx, err := strconv.ParseInt(string(f[:c]), 10, 64)
-		if err != nil || idx < 1 {
-			s.idx, s.val = s.idx[:n0], s.val[:n0]
-			return fmt.Sprintf("feature %q: index %q is not a positive integer", f, f[:c])
-		}
-		if idx > MaxLIBSVMIndex {
-			s.idx, s.val = s.idx[:n0], s.val[:n0]
-			return fmt.Sprintf("feature %q: index %d is larger than %d", f, idx, MaxLIBSVMIndex)
-		}
-		if int(idx) <= prev {
-			s.idx, s.val = s.idx[:n0], s.val[:n0]
-			return fmt.Sprintf("feature %q: index %d follows %d; indices must be strictly ascending", f, idx, prev)
-		}
-		v, err := strconv.ParseFloat(string(f[c+1:]), 32)
-		if err != nil || math.IsInf(v, 0) || math.IsNaN(v) {
-			s.idx, s.val = s.idx[:n0], s.val[:n0]
-			if len(f) == c+1 {
-				return fmt.Sprintf("feature %q: no value after ':'", f)
-			}
-			return fmt.Sprintf("feature %q: value %q is not a finite float32 number", f, f[c+1:])
-		}
-		prev = int(idx)
-		s.idx = append(s.idx, int32(idx))
-		s.val = append(s.val, float32(v))
+		prev = int(s.idx[len(s.idx)-1])
 	}
 	s.maxIdx = max(s.maxIdx, prev)
 	s.labels = append(s.labels, label)
 	s.start = append(s.start, len(s.idx))
+	s.rows++
+	return ""
+}
+
+// fastFeatures appends the features of b from i for as long as they are
+// plain `digits:value` with ascending indices and finite values, and
+// returns the last index and where it stopped (at the first field that
+// parseFeature must look at, to accept it or say what is wrong).
+func (s *sparsePart) fastFeatures(b []byte, i int) (prev, next int) {
+	n := len(b)
+	for {
+		for i < n && space[b[i]] {
+			i++
+		}
+		j, idx := i, 0
+		for j < n && j-i < 9 && b[j]-'0' <= 9 {
+			idx = idx*10 + int(b[j]-'0')
+			j++
+		}
+		if j == n || b[j] != ':' || idx <= prev || idx > MaxLIBSVMIndex {
+			return prev, i
+		}
+		k := j + 1
+		for k < n && !space[b[k]] {
+			k++
+		}
+		v, ok := textnum.ParseFloat32(b[j+1 : k])
+		if !ok || math.IsInf(float64(v), 0) || math.IsNaN(float64(v)) {
+			return prev, i
+		}
+		s.idx = append(s.idx, int32(idx))
+		s.val = append(s.val, v)
+		prev, i = idx, k
+	}
+}
+
+// parseFeature appends the feature f (index:value, the index above prev).
+func (s *sparsePart) parseFeature(f []byte, prev int) string {
+	c := bytes.IndexByte(f, ':')
+	if c < 0 {
+		return fmt.Sprintf("feature %q: want index:value", f)
+	}
+	idx, ok := textnum.ParseInt(f[:c])
+	if !ok || idx < 1 {
+		return fmt.Sprintf("feature %q: index %q is not a positive integer", f, f[:c])
+	}
+	if idx > MaxLIBSVMIndex {
+		return fmt.Sprintf("feature %q: index %d is larger than %d", f, idx, MaxLIBSVMIndex)
+	}
+	if int(idx) <= prev {
+		return fmt.Sprintf("feature %q: index %d follows %d; indices must be strictly ascending", f, idx, prev)
+	}
+	v, ok := textnum.ParseFloat32(f[c+1:])
+	if !ok || math.IsInf(float64(v), 0) || math.IsNaN(float64(v)) {
+		if len(f) == c+1 {
+			return fmt.Sprintf("feature %q: no value after ':'", f)
+		}
+		return fmt.Sprintf("feature %q: value %q is not a finite float32 number", f, f[c+1:])
+	}
+	s.idx = append(s.idx, int32(idx))
+	s.val = append(s.val, v)
 	return ""
 }
 
 // parseLabel parses an integer class label; "1", "+1", "-1" and "2.0"
 // are accepted, "1.5" and "abc" are not.
 func parseLabel(f []byte) (int, string) {
-	if v, err := strconv.ParseInt(string(f), 10, 32); err == nil {
+	if v, ok := textnum.ParseInt(f); ok && v >= math.MinInt32 && v <= math.MaxInt32 {
 		return int(v), ""
 	}
 	v, err := strconv.ParseFloat(string(f), 64)
@@ -160,21 +231,34 @@ func parseLabel(f []byte) (int, string) {
 	return int(v), ""
 }
 
-// dense expands s into a len(labels)×cols matrix (cols ≥ s.maxIdx).
+// dense expands s into a len(labels)×cols matrix, its parts on all cores;
+// features beyond cols are left out.
 func (s *sparseRows) dense(name string, cols int) (*matrix.Matrix, error) {
 	n := len(s.labels)
 	if int64(n)*int64(cols) > maxDense {
 		return nil, fmt.Errorf("dataset: %s: %d samples × %d features is too large to hold dense (at most %d values)", name, n, cols, maxDense)
 	}
 	x := matrix.New(n, cols)
-	for i := 0; i < n; i++ {
-		row := x.Row(i)
-		for k := s.start[i]; k < s.start[i+1]; k++ {
-			if int(s.idx[k]) <= cols {
-				row[s.idx[k]-1] = s.val[k]
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
+	row := 0
+	for _, p := range s.parts {
+		base := row
+		sem <- struct{}{}
+		wg.Go(func() {
+			defer func() { <-sem }()
+			for r := range p.rows {
+				dst := x.Row(base + r)
+				for k := p.start[r]; k < p.start[r+1]; k++ {
+					if int(p.idx[k]) <= cols {
+						dst[p.idx[k]-1] = p.val[k]
+					}
+				}
 			}
-		}
+		})
+		row += p.rows
 	}
+	wg.Wait()
 	return x, nil
 }
 
@@ -306,15 +390,16 @@ func LoadLIBSVM(train, test string) (*Dataset, error) {
 // checkZeroBeyond requires every value at an index beyond cols to be zero,
 // and drops those entries (dense ignores them).
 func (s *sparseRows) checkZeroBeyond(name string, cols int, train string) error {
-	for i := range s.labels {
-		for k := s.start[i]; k < s.start[i+1]; k++ {
-			if int(s.idx[k]) > cols && s.val[k] != 0 {
-				return &ParseError{File: name, Msg: fmt.Sprintf("sample %d has %d:%g, beyond the %d features of the training file %s (a model of the training data cannot use it; LIBSVM's sparse convention allows only zeros there)",
-					i+1, s.idx[k], s.val[k], cols, train)}
+	var err error
+	s.each(func(i int, idx []int32, val []float32) {
+		for k := range idx {
+			if int(idx[k]) > cols && val[k] != 0 && err == nil {
+				err = &ParseError{File: name, Msg: fmt.Sprintf("sample %d has %d:%g, beyond the %d features of the training file %s (a model of the training data cannot use it; LIBSVM's sparse convention allows only zeros there)",
+					i+1, idx[k], val[k], cols, train)}
 			}
 		}
-	}
-	return nil
+	})
+	return err
 }
 
 func absPath(p string) string {

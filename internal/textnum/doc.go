@@ -1,0 +1,34 @@
+// Package textnum reads and writes the numbers of LIBSVM text (data files
+// and model files) fast and exactly, and splits a text into chunks of whole
+// lines that can be parsed on all cores.
+//
+// # Parsing
+//
+// ParseFloat32 and ParseFloat64 return exactly what strconv.ParseFloat
+// returns for the same text (bit for bit, and failing on the same inputs),
+// without strconv's per-call overhead for the common forms
+// [+-]digits[.digits][(e|E)[+-]digits]. A decimal with mantissa m
+// (m < 2^53, at most 19 digits read) and exponent e (|e| ≤ 22) is m·10^e
+// with m and 10^|e| exact float64 values, so one IEEE multiplication or
+// division gives the correctly rounded float64 (Clinger's fast path). For
+// float32 that result is rounded once more; the double rounding can differ
+// from a single correct rounding only when the float64 lands exactly on a
+// midpoint between two float32 values (every float32 value and midpoint is
+// a float64 value and rounding is monotone, so the float64 cannot cross
+// one), so that case, float32 subnormals, and every other form go to
+// strconv.
+//
+// # Formatting
+//
+// AppendFloat32 writes the shortest decimal that reads back as the same
+// float32 (strconv's shortest digits): at most 9 significant digits and never
+// longer than C's %.9g; LIBSVM's %.8g is not always enough to read back the
+// same float32, and for most values it is longer.
+//
+// # Chunks
+//
+// Lines reads a text in blocks cut after a newline and hands each block,
+// with the number of its first line, to parse on GOMAXPROCS goroutines. An
+// error is reported for the earliest failing block, so the line it names is
+// the first bad line of the text.
+package textnum

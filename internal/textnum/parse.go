@@ -1,0 +1,163 @@
+package textnum
+
+import (
+	"bytes"
+	"math"
+	"strconv"
+)
+
+// pow10 holds the powers of ten that are exact float64 values.
+var pow10 = [23]float64{1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10,
+	1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22}
+
+// decimal reads b as [+-]digits[.digits][(e|E)[+-]digits] and returns its
+// value when the fast path computes it exactly as a float64; ok is false
+// for any other form or range (the caller then asks strconv), and for more
+// than 19 digits (leading zeros included).
+func decimal(b []byte) (v float64, ok bool) {
+	i, n := 0, len(b)
+	if n == 0 {
+		return 0, false
+	}
+	neg := b[0] == '-'
+	if neg || b[0] == '+' {
+		i++
+	}
+	var m uint64
+	start := i
+	for i < n && b[i]-'0' <= 9 {
+		m = m*10 + uint64(b[i]-'0')
+		i++
+	}
+	digits, exp := i-start, 0 // m·10^exp
+	if i < n && b[i] == '.' {
+		i++
+		frac := i
+		for i < n && b[i]-'0' <= 9 {
+			m = m*10 + uint64(b[i]-'0')
+			i++
+		}
+		exp = frac - i
+		digits += i - frac
+	}
+	if digits == 0 || digits > 19 {
+		return 0, false
+	}
+	if i < n && (b[i] == 'e' || b[i] == 'E') {
+		i++
+		eneg := false
+		if i < n && (b[i] == '-' || b[i] == '+') {
+			eneg = b[i] == '-'
+			i++
+		}
+		if i == n {
+			return 0, false
+		}
+		e := 0
+		for ; i < n; i++ {
+			c := b[i] - '0'
+			if c > 9 || e > 10000 {
+				return 0, false
+			}
+			e = e*10 + int(c)
+		}
+		if eneg {
+			e = -e
+		}
+		exp += e
+	}
+	if i != n || m >= 1<<53 {
+		return 0, false
+	}
+	v = float64(m)
+	switch {
+	case m == 0:
+	case exp < 0 && exp >= -22:
+		v /= pow10[-exp]
+	case exp > 0 && exp <= 22:
+		v *= pow10[exp]
+	case exp != 0:
+		return 0, false
+	}
+	if neg {
+		v = -v
+	}
+	return v, true
+}
+
+// ParseFloat64 returns strconv.ParseFloat(string(b), 64) without its error
+// value: ok is false exactly when strconv fails.
+func ParseFloat64(b []byte) (float64, bool) {
+	if v, ok := decimal(b); ok {
+		return v, true
+	}
+	v, err := strconv.ParseFloat(string(b), 64)
+	return v, err == nil
+}
+
+// ParseFloat32 returns strconv.ParseFloat(string(b), 32) as a float32
+// without its error value: ok is false exactly when strconv fails.
+func ParseFloat32(b []byte) (float32, bool) {
+	if d, ok := decimal(b); ok {
+		f := float32(d)
+		a := math.Abs(d)
+		// A float64 on a float32 midpoint has its low 29 mantissa bits
+		// equal to 1<<28 (in the float32 normal range).
+		if a == 0 || (a >= 0x1p-126 && a <= math.MaxFloat32 && math.Float64bits(d)&(1<<29-1) != 1<<28) {
+			return f, true
+		}
+	}
+	v, err := strconv.ParseFloat(string(b), 32)
+	return float32(v), err == nil
+}
+
+// ParseInt reads b as a decimal integer [+-]digits that fits an int64, as
+// strconv.ParseInt(string(b), 10, 64) does; ok is false otherwise.
+func ParseInt(b []byte) (int64, bool) {
+	if len(b) == 0 || len(b) > 18 {
+		v, err := strconv.ParseInt(string(b), 10, 64)
+		return v, err == nil
+	}
+	i, neg := 0, false
+	if b[0] == '-' || b[0] == '+' {
+		neg = b[0] == '-'
+		i++
+		if len(b) == 1 {
+			return 0, false
+		}
+	}
+	var v int64
+	for ; i < len(b); i++ {
+		c := b[i] - '0'
+		if c > 9 {
+			return 0, false
+		}
+		v = v*10 + int64(c)
+	}
+	if neg {
+		v = -v
+	}
+	return v, true
+}
+
+// AppendFloat32 appends the shortest decimal that reads back as v:
+// strconv's shortest digits ('g', -1, 32), in plain notation when that is
+// shorter than the exponent notation 'g' picks for values of 1e6 and more
+// (7473306 rather than 7.473306e+06).
+func AppendFloat32(b []byte, v float32) []byte {
+	n := len(b)
+	b = strconv.AppendFloat(b, float64(v), 'g', -1, 32)
+	if bytes.Contains(b[n:], []byte("e+")) {
+		var tmp [48]byte
+		if f := strconv.AppendFloat(tmp[:0], float64(v), 'f', -1, 32); len(f) < len(b)-n {
+			b = append(b[:n], f...)
+		}
+	}
+	return b
+}
+
+// AppendFloat64 appends the shortest decimal that reads back as v
+// (strconv's 'g', -1, 64; LIBSVM writes %.17g, never shorter).
+func AppendFloat64(b []byte, v float64) []byte {
+	return strconv.AppendFloat(b, v, 'g', -1, 64)
+}

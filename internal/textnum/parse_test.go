@@ -1,0 +1,193 @@
+package textnum
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"testing/iotest"
+)
+
+// same reports whether ParseFloat32 and ParseFloat64 agree with strconv
+// on s, bit for bit, and fail on the same inputs.
+func checkSame(t *testing.T, s string) {
+	t.Helper()
+	w32, err32 := strconv.ParseFloat(s, 32)
+	g32, ok32 := ParseFloat32([]byte(s))
+	if ok32 != (err32 == nil) || (ok32 && math.Float32bits(g32) != math.Float32bits(float32(w32))) {
+		t.Fatalf("ParseFloat32(%q) = %v (%x), %v; strconv: %v (%x), %v", s, g32, math.Float32bits(g32), ok32, float32(w32), math.Float32bits(float32(w32)), err32)
+	}
+	w64, err64 := strconv.ParseFloat(s, 64)
+	g64, ok64 := ParseFloat64([]byte(s))
+	if ok64 != (err64 == nil) || (ok64 && math.Float64bits(g64) != math.Float64bits(w64)) {
+		t.Fatalf("ParseFloat64(%q) = %v, %v; strconv: %v, %v", s, g64, ok64, w64, err64)
+	}
+	wi, erri := strconv.ParseInt(s, 10, 64)
+	gi, oki := ParseInt([]byte(s))
+	if oki != (erri == nil) || (oki && gi != wi) {
+		t.Fatalf("ParseInt(%q) = %v, %v; strconv: %v, %v", s, gi, oki, wi, erri)
+	}
+}
+
+var cases = []string{
+	"0", "-0", "+0", "0.0", ".5", "5.", ".", "-", "+", "", "e5", "1e", "1e+", "1e-5", "1E5", "-1.5E-3",
+	"0.0039215689", "0.003921569", "0.0039215686", "1", "255", "0.99607843", "1e-45", "1.4e-45",
+	"3.4028235e38", "3.4028236e38", "3.5e38", "1e39", "1e-39", "1.1754944e-38", "1.1754942e-38",
+	"inf", "-Inf", "NaN", "infinity", "0x1p-2", "1_0", "1__0", " 1", "1 ", "1..2", "1e5.5", "--1",
+	"9007199254740993", "9007199254740992", "123456789012345678901234567890", "0.000000000000000000000001",
+	"1e22", "1e23", "1e-22", "1e-23", "16777217", "16777216", "33554431", "33554433",
+	"8.589973e9", "8.589974e9", "0.1", "0.30000000000000004", "2.5", "1.00000005960464477539062",
+	"1.0000000596046448", "1.00000017881393432617187", "9223372036854775807", "-9223372036854775808",
+	"9223372036854775808", "000000000000000000000000001", "1e0000000000000000000001",
+}
+
+func TestParseCases(t *testing.T) {
+	for _, s := range cases {
+		checkSame(t, s)
+	}
+}
+
+// TestParseFloat32Round checks every form a float32 is written in by
+// LIBSVM (%.8g) and by us (shortest) for random values, and the midpoints
+// between neighbouring float32 values (the double-rounding cases).
+func TestParseFloat32Round(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	for range 200000 {
+		v := math.Float32frombits(rng.Uint32())
+		if math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) {
+			continue
+		}
+		for _, s := range []string{
+			strconv.FormatFloat(float64(v), 'g', -1, 32),
+			strconv.FormatFloat(float64(v), 'g', 8, 64),
+			strconv.FormatFloat(float64(v), 'g', 9, 64),
+			strconv.FormatFloat(float64(v), 'e', -1, 64),
+			fmt.Sprintf("%.17g", float64(v)),
+		} {
+			checkSame(t, s)
+		}
+		// Halfway to the next float32, written exactly and nearly.
+		next := math.Nextafter32(v, float32(math.Inf(1)))
+		mid := (float64(v) + float64(next)) / 2
+		for _, s := range []string{
+			strconv.FormatFloat(mid, 'g', -1, 64),
+			strconv.FormatFloat(mid, 'g', 16, 64),
+			strconv.FormatFloat(mid, 'g', 10, 64),
+		} {
+			checkSame(t, s)
+		}
+	}
+	for k := range 256 { // pixels/255, the values of CIFAR-10 text files
+		v := float32(k) / 255
+		checkSame(t, strconv.FormatFloat(float64(v), 'g', -1, 32))
+		checkSame(t, strconv.FormatFloat(float64(v), 'g', 8, 64))
+	}
+}
+
+func FuzzParse(f *testing.F) {
+	for _, s := range cases {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) { checkSame(t, s) })
+}
+
+func TestAppendFloat32(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	for range 100000 {
+		v := math.Float32frombits(rng.Uint32())
+		if math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) {
+			continue
+		}
+		s := AppendFloat32(nil, v)
+		if g, ok := ParseFloat32(s); !ok || math.Float32bits(g) != math.Float32bits(v) {
+			t.Fatalf("%x written as %s reads back as %x", math.Float32bits(v), s, math.Float32bits(g))
+		}
+		if c := fmt.Sprintf("%.9g", float64(v)); len(s) > len(c) {
+			t.Fatalf("%s is longer than %%.9g's %s", s, c)
+		}
+	}
+}
+
+// TestLines checks that Lines hands every line exactly once with its
+// number, for block sizes that cut lines everywhere, and reports the
+// earliest failing line.
+func TestLines(t *testing.T) {
+	defer func(b int) { blockSize = b }(blockSize)
+	var text strings.Builder
+	for i := 1; i <= 500; i++ {
+		fmt.Fprintf(&text, "line %d %s\n", i, strings.Repeat("x", i%37))
+	}
+	text.WriteString("last 501") // no final newline
+	for _, bs := range []int{1, 7, 64, 1000, 1 << 20} {
+		blockSize = bs
+		var mu sync.Mutex
+		seen := map[int]string{}
+		err := Lines(iotest.HalfReader(strings.NewReader(text.String())), func(c Chunk) error {
+			for i, n := 0, c.Line; i < len(c.Data); n++ {
+				var l []byte
+				l, i = NextLine(c.Data, i)
+				mu.Lock()
+				seen[n] = string(l)
+				mu.Unlock()
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(seen) != 501 {
+			t.Fatalf("block %d: %d lines", bs, len(seen))
+		}
+		for n, l := range seen {
+			if f := strings.Fields(l); len(f) < 2 || f[1] != strconv.Itoa(n) {
+				t.Fatalf("block %d: line %d is %q", bs, n, l)
+			}
+		}
+		err = Lines(strings.NewReader(text.String()), func(c Chunk) error {
+			for i, n := 0, c.Line; i < len(c.Data); n++ {
+				var l []byte
+				l, i = NextLine(c.Data, i)
+				if bytes.HasSuffix(l, []byte("x")) && n%100 == 99 {
+					return fmt.Errorf("line %d", n)
+				}
+			}
+			return nil
+		})
+		if err == nil || err.Error() != "line 99" {
+			t.Fatalf("block %d: error %v, want line 99", bs, err)
+		}
+	}
+	rerr := errors.New("disk gone")
+	err := Lines(iotest.ErrReader(rerr), func(Chunk) error { return nil })
+	var re *ReadError
+	if !errors.As(err, &re) || !errors.Is(err, rerr) || re.Line != 1 {
+		t.Fatalf("read error: %v", err)
+	}
+}
+
+func BenchmarkParseFloat32Pixels(b *testing.B) {
+	var vals [][]byte
+	for k := range 256 {
+		vals = append(vals, AppendFloat32(nil, float32(k)/255))
+	}
+	b.ResetTimer()
+	for i := 0; b.Loop(); i++ {
+		ParseFloat32(vals[i&255])
+	}
+}
+
+func BenchmarkStrconvFloat32Pixels(b *testing.B) {
+	var vals []string
+	for k := range 256 {
+		vals = append(vals, string(AppendFloat32(nil, float32(k)/255)))
+	}
+	b.ResetTimer()
+	for i := 0; b.Loop(); i++ {
+		strconv.ParseFloat(vals[i&255], 32)
+	}
+}
