@@ -2,7 +2,6 @@ package svm
 
 import (
 	"bufio"
-	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -16,6 +15,7 @@ import (
 	"strings"
 
 	"github.com/svmbench/svmbench/internal/atomicfile"
+	"github.com/svmbench/svmbench/internal/textnum"
 	"github.com/svmbench/svmbench/kernels"
 	"github.com/svmbench/svmbench/matrix"
 )
@@ -185,7 +185,9 @@ func (m *Model) Save(path string) error {
 	return nil
 }
 
-func fmtG(b []byte, v float64) []byte { return strconv.AppendFloat(b, v, 'g', 17, 64) }
+// fmtG writes v in the shortest text that reads back as v (LIBSVM's
+// %.17g, shorter).
+func fmtG(b []byte, v float64) []byte { return textnum.AppendFloat64(b, v) }
 
 func (m *Model) writeLIBSVM(w io.Writer) error {
 	var b []byte
@@ -234,34 +236,14 @@ func (m *Model) writeLIBSVM(w io.Writer) error {
 		b = fmt.Appendf(b, " %d", n)
 	}
 	b = append(b, "\nSV\n"...)
-	if _, err := w.Write(b); err != nil {
+	bw := bufio.NewWriterSize(w, 1<<20)
+	if _, err := bw.Write(b); err != nil {
 		return err
 	}
-	for v := range m.NSV() {
-		b = b[:0]
-		for r := range m.Coef {
-			b = fmtG(b, m.Coef[r][v])
-			b = append(b, ' ')
-		}
-		if m.Gram {
-			b = fmt.Appendf(b, "0:%d ", m.SVIndex[v]+1)
-		} else {
-			for f, x := range m.SV.Row(v) {
-				if x == 0 {
-					continue
-				}
-				b = strconv.AppendInt(b, int64(f+1), 10)
-				b = append(b, ':')
-				b = strconv.AppendFloat(b, float64(x), 'g', -1, 64)
-				b = append(b, ' ')
-			}
-		}
-		b = append(b, '\n')
-		if _, err := w.Write(b); err != nil {
-			return err
-		}
+	if err := m.writeSVs(bw); err != nil {
+		return err
 	}
-	return nil
+	return bw.Flush()
 }
 
 // Load reads a model written by Save or by LIBSVM's svm-train. path is the
@@ -298,11 +280,17 @@ func Load(path string) (*Model, error) {
 	if jsonPath == path {
 		lpath = filepath.Join(filepath.Dir(path), mj.LIBSVMFile)
 	}
-	data, err := os.ReadFile(lpath)
+	f, err := os.Open(lpath)
 	if err != nil {
 		return nil, fmt.Errorf("svm: %w", err)
 	}
-	m, need, err := parseLIBSVM(lpath, data)
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return nil, fmt.Errorf("svm: %w", err)
+	}
+	h := sha256.New()
+	m, need, err := parseLIBSVM(lpath, io.TeeReader(f, h), st.Size())
 	if err != nil {
 		return nil, err
 	}
@@ -312,8 +300,7 @@ func Load(path string) (*Model, error) {
 		}
 		return m, nil
 	}
-	sum := sha256.Sum256(data)
-	if got := hex.EncodeToString(sum[:]); got != mj.LIBSVMSHA256 {
+	if got := hex.EncodeToString(h.Sum(nil)); got != mj.LIBSVMSHA256 {
 		why := need
 		if why == "" {
 			why = (&Model{Meta: mj.Meta}).sidecarNeed()
@@ -375,10 +362,18 @@ func (mj *modelJSON) model(file string) (*Model, error) {
 // are checked against each other, against the body and against the size
 // of the file before anything is allocated from them, and every
 // disagreement names the line at fault.
-func parseLIBSVM(file string, data []byte) (m *Model, need string, err error) {
+func parseLIBSVM(file string, r io.Reader, size int64) (m *Model, need string, err error) {
 	m = &Model{}
-	sc := bufio.NewScanner(bytes.NewReader(data))
-	sc.Buffer(make([]byte, 1<<20), 1<<30)
+	br := bufio.NewReaderSize(r, 4<<20)
+	var rerr error
+	next := func() (string, bool) {
+		s, err := br.ReadString('\n')
+		if err != nil && err != io.EOF {
+			rerr = err
+			return "", false
+		}
+		return s, s != ""
+	}
 	line := 0
 	perrAt := func(at int, format string, a ...any) error {
 		return &ParseError{File: file, Line: at, Msg: fmt.Sprintf(format, a...)}
@@ -390,9 +385,13 @@ func parseLIBSVM(file string, data []byte) (m *Model, need string, err error) {
 	nrClass, totalSV := -1, -1
 	at := map[string]int{} // line of each header key
 	sawSV := false
-	for !sawSV && sc.Scan() {
+	for !sawSV {
+		text, ok := next()
+		if !ok {
+			break
+		}
 		line++
-		f := strings.Fields(sc.Text())
+		f := strings.Fields(text)
 		if len(f) == 0 {
 			continue
 		}
@@ -419,8 +418,8 @@ func parseLIBSVM(file string, data []byte) (m *Model, need string, err error) {
 			// Every class and support vector takes at least two bytes of
 			// the file: a larger count cannot be true (and must not be
 			// allocated).
-			if v > len(data)/2 {
-				return 0, perr("%s %d: the file (%d bytes) cannot hold that many", key, v, len(data))
+			if int64(v) > size/2 {
+				return 0, perr("%s %d: the file (%d bytes) cannot hold that many", key, v, size)
 			}
 			return v, nil
 		}
@@ -511,6 +510,9 @@ func parseLIBSVM(file string, data []byte) (m *Model, need string, err error) {
 			return nil, "", err
 		}
 	}
+	if rerr != nil {
+		return nil, "", perrAt(line+1, "%v", rerr)
+	}
 	if !sawSV {
 		return nil, "", perr("no SV section (want a line SV after the header)")
 	}
@@ -546,98 +548,9 @@ func parseLIBSVM(file string, data []byte) (m *Model, need string, err error) {
 	} else {
 		return nil, "", perrAt(at["kernel_type"], "kernel_type %q: want %s or precomputed", kind, strings.Join(kernels.LIBSVMNames(), ", "))
 	}
-	nrow := nrClass - 1
-	m.Coef = make([][]float64, nrow)
-	for r := range m.Coef {
-		m.Coef[r] = make([]float64, 0, totalSV)
-	}
-	// Sparse rows in flat slices (8 bytes a value), made dense at the end.
-	var (
-		fidx  []int32
-		fval  []float32
-		start = []int{0}
-	)
-	dim := 0
-	n := 0
-	for sc.Scan() {
-		line++
-		text := sc.Text()
-		if strings.HasPrefix(text, "#") {
-			if n == totalSV {
-				if rest, ok := strings.CutPrefix(text, sidecarMark); ok {
-					need = strings.TrimSpace(rest)
-				}
-				continue
-			}
-			return nil, "", perr("a comment among the support vectors (%d of total_sv %d read)", n, totalSV)
-		}
-		f := strings.Fields(text)
-		if len(f) == 0 {
-			continue
-		}
-		if n == totalSV {
-			return nil, "", perr("support vector %d, but total_sv (line %d) is %d", n+1, at["total_sv"], totalSV)
-		}
-		if len(f) < nrow {
-			return nil, "", perr("want %d coefficients, got %d fields", nrow, len(f))
-		}
-		for r := range nrow {
-			v, err := strconv.ParseFloat(f[r], 64)
-			if err != nil {
-				return nil, "", perr("coefficient %q is not a number", f[r])
-			}
-			m.Coef[r] = append(m.Coef[r], v)
-		}
-		prev := 0
-		for _, s := range f[nrow:] {
-			is, vs, ok := strings.Cut(s, ":")
-			i, err1 := strconv.Atoi(is)
-			v, err2 := strconv.ParseFloat(vs, 64)
-			if !ok || err1 != nil || err2 != nil {
-				return nil, "", perr("feature %q: want INDEX:VALUE", s)
-			}
-			if m.Gram {
-				if i != 0 || v < 1 || v != float64(int(v)) {
-					return nil, "", perr("precomputed support vector %q: want 0:ROW with ROW ≥ 1", s)
-				}
-				m.SVIndex = append(m.SVIndex, int(v)-1)
-				continue
-			}
-			if i < 1 {
-				return nil, "", perr("feature index %d: want ≥ 1", i)
-			}
-			if i > 1<<24 {
-				return nil, "", perr("feature index %d: want ≤ %d", i, 1<<24)
-			}
-			if i <= prev {
-				return nil, "", perr("feature index %d follows %d: indices must be ascending", i, prev)
-			}
-			prev = i
-			fidx = append(fidx, int32(i-1))
-			fval = append(fval, float32(v))
-			dim = max(dim, i)
-		}
-		n++
-		if !m.Gram {
-			start = append(start, len(fidx))
-		}
-	}
-	if err := sc.Err(); err != nil {
-		return nil, "", perr("%v", err)
-	}
-	if n != totalSV {
-		return nil, "", perrAt(at["total_sv"], "total_sv %d, but the file has %d support vectors", totalSV, n)
-	}
-	if !m.Gram {
-		m.SV = matrix.New(n, dim)
-		m.SVIndex = make([]int, n)
-		for v := range n {
-			m.SVIndex[v] = -1
-			row := m.SV.Row(v)
-			for k := start[v]; k < start[v+1]; k++ {
-				row[fidx[k]] = fval[k]
-			}
-		}
+	need, err = m.readSVs(file, br, line+1, totalSV, at["total_sv"])
+	if err != nil {
+		return nil, "", err
 	}
 	return m, need, nil
 }

@@ -33,6 +33,12 @@ type chunkError struct {
 // error of the earliest failing chunk; a read error is returned as it
 // comes, with the number of the line being read (errors.As *ReadError).
 func Lines(r io.Reader, parse func(c Chunk) error) error {
+	return LinesFrom(r, 1, parse)
+}
+
+// LinesFrom is Lines for a text whose first line is line number line (the
+// rest of a file whose start was read otherwise).
+func LinesFrom(r io.Reader, line int, parse func(c Chunk) error) error {
 	workers := runtime.GOMAXPROCS(0)
 	work := make(chan Chunk, workers)
 	free := make(chan []byte, 2*workers+1)
@@ -65,7 +71,7 @@ func Lines(r io.Reader, parse func(c Chunk) error) error {
 			}
 		})
 	}
-	rerr := split(r, work, free, failed)
+	rerr := split(r, line, work, free, failed)
 	close(work)
 	wg.Wait()
 	if first != nil {
@@ -84,9 +90,9 @@ func (e *ReadError) Error() string { return e.Err.Error() }
 func (e *ReadError) Unwrap() error { return e.Err }
 
 // split reads r into chunks sent on work; buffers come back on free.
-func split(r io.Reader, work chan<- Chunk, free chan []byte, failed func() bool) error {
+func split(r io.Reader, line int, work chan<- Chunk, free chan []byte, failed func() bool) error {
 	var carry []byte // the start of a line not yet complete
-	seq, line := 0, 1
+	seq := 0
 	for !failed() {
 		var buf []byte
 		select {

@@ -1,7 +1,6 @@
 package textnum
 
 import (
-	"bytes"
 	"math"
 	"strconv"
 )
@@ -147,7 +146,7 @@ func ParseInt(b []byte) (int64, bool) {
 func AppendFloat32(b []byte, v float32) []byte {
 	n := len(b)
 	b = strconv.AppendFloat(b, float64(v), 'g', -1, 32)
-	if bytes.Contains(b[n:], []byte("e+")) {
+	if v >= 1e6 || v <= -1e6 {
 		var tmp [48]byte
 		if f := strconv.AppendFloat(tmp[:0], float64(v), 'f', -1, 32); len(f) < len(b)-n {
 			b = append(b[:n], f...)
@@ -160,4 +159,33 @@ func AppendFloat32(b []byte, v float32) []byte {
 // (strconv's 'g', -1, 64; LIBSVM writes %.17g, never shorter).
 func AppendFloat64(b []byte, v float64) []byte {
 	return strconv.AppendFloat(b, v, 'g', -1, 64)
+}
+
+// Float32Text is AppendFloat32 with a memory of the values it wrote last:
+// data such as images (pixel/255) has a few hundred distinct values, each
+// then formatted once. The zero value is ready; it is not safe for use by
+// several goroutines at once.
+type Float32Text struct {
+	memo [1 << 12]memoEntry
+}
+
+type memoEntry struct {
+	bits uint32
+	n    uint8 // text length; 0: empty entry
+	text [15]byte
+}
+
+// Append appends AppendFloat32's text of v.
+func (f *Float32Text) Append(b []byte, v float32) []byte {
+	bits := math.Float32bits(v)
+	e := &f.memo[(bits*0x9E3779B1)>>20]
+	if e.n > 0 && e.bits == bits {
+		return append(b, e.text[:e.n]...)
+	}
+	n := len(b)
+	b = AppendFloat32(b, v)
+	if t := b[n:]; len(t) <= len(e.text) {
+		e.bits, e.n = bits, uint8(copy(e.text[:], t))
+	}
+	return b
 }

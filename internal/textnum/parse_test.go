@@ -98,12 +98,19 @@ func FuzzParse(f *testing.F) {
 
 func TestAppendFloat32(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 4))
-	for range 100000 {
+	var memo Float32Text
+	for i := range 200000 {
 		v := math.Float32frombits(rng.Uint32())
+		if i%2 == 1 {
+			v = float32(rng.IntN(256)) / 255 // values seen again
+		}
 		if math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) {
 			continue
 		}
 		s := AppendFloat32(nil, v)
+		if m := memo.Append([]byte("x"), v); string(m[1:]) != string(s) {
+			t.Fatalf("Float32Text wrote %s for %s", m[1:], s)
+		}
 		if g, ok := ParseFloat32(s); !ok || math.Float32bits(g) != math.Float32bits(v) {
 			t.Fatalf("%x written as %s reads back as %x", math.Float32bits(v), s, math.Float32bits(g))
 		}
@@ -189,5 +196,20 @@ func BenchmarkStrconvFloat32Pixels(b *testing.B) {
 	b.ResetTimer()
 	for i := 0; b.Loop(); i++ {
 		strconv.ParseFloat(vals[i&255], 32)
+	}
+}
+
+func BenchmarkAppendFloat32Pixels(b *testing.B) {
+	var buf []byte
+	for i := 0; b.Loop(); i++ {
+		buf = AppendFloat32(buf[:0], float32(i&255)/255)
+	}
+}
+
+func BenchmarkFloat32TextPixels(b *testing.B) {
+	var buf []byte
+	var f Float32Text
+	for i := 0; b.Loop(); i++ {
+		buf = f.Append(buf[:0], float32(i&255)/255)
 	}
 }
