@@ -32,14 +32,20 @@ func randomModel(n, d int, seed uint64) *Model {
 	for i := range m.SVIndex {
 		m.SVIndex[i] = -1
 	}
-	m.Coef = make([][]float64, 2)
-	for r := range m.Coef {
-		m.Coef[r] = make([]float64, n)
+	m.Coef = randomCoef(rng, 2, n)
+	return m
+}
+
+// randomCoef returns rows×n random coefficients.
+func randomCoef(rng *rand.Rand, rows, n int) [][]float64 {
+	c := make([][]float64, rows)
+	for r := range c {
+		c[r] = make([]float64, n)
 		for v := range n {
-			m.Coef[r][v] = rng.NormFloat64() * 10
+			c[r][v] = rng.NormFloat64() * 10
 		}
 	}
-	return m
+	return c
 }
 
 func sameModelText(t *testing.T, what string, got, want *Model) {
@@ -278,12 +284,6 @@ func pixelModel(n, d int) *Model {
 	for i := range m.SV.Data {
 		m.SV.Data[i] = float32(rng.IntN(256)) / 255
 	}
-	m.Coef = make([][]float64, 9)
-	for r := range m.Coef {
-		m.Coef[r] = make([]float64, n)
-		for v := range n {
-			m.Coef[r][v] = rng.Float64() * 10
-		}
-	}
+	m.Coef = randomCoef(rng, 9, n)
 	return m
 }
