@@ -23,9 +23,12 @@ import (
 type Standard struct {
 	// Mean and Std are μ and σ per feature, set by Fit (Std is 1 for
 	// constant features).
-	Mean, Std []float64
-
-	images bool // fitted on images (values scaled by 1/255)
+	Mean []float64 `json:"mean"`
+	Std  []float64 `json:"std"`
+	// Images is true when fitted on images (values scaled by 1/255).
+	// The three fields are what a saved model records (encoding/json), so
+	// that prediction applies them without the training data.
+	Images bool `json:"images"`
 }
 
 var (
@@ -111,7 +114,7 @@ func (st *Standard) Fit(train *dataset.Split, img *dataset.ImageShape) error {
 			std[j] = 1
 		}
 	}
-	st.Mean, st.Std, st.images = mean, std, img != nil
+	st.Mean, st.Std, st.Images = mean, std, img != nil
 	return nil
 }
 
@@ -128,11 +131,11 @@ func (st *Standard) Extract(s *dataset.Split, img *dataset.ImageShape) (*matrix.
 	if d != len(st.Mean) {
 		return nil, fmt.Errorf("features: standard: fitted on %d features, data has %d", len(st.Mean), d)
 	}
-	if (img != nil) != st.images {
-		return nil, fmt.Errorf("features: standard: fitted on %s, applied to %s", kind(st.images), kind(img != nil))
+	if (img != nil) != st.Images {
+		return nil, fmt.Errorf("features: standard: fitted on %s, applied to %s", kind(st.Images), kind(img != nil))
 	}
 	scale := 1.0
-	if st.images {
+	if st.Images {
 		scale = 1.0 / 255
 	}
 	// z = x·a + b with a = s/σ, b = −μ/σ, per feature.

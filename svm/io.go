@@ -28,6 +28,10 @@ type Meta struct {
 	Features string `json:"features,omitempty"`
 	// Scaling describes the scaling applied to the features, if any.
 	Scaling string `json:"scaling,omitempty"`
+	// Fitted holds the fitted parameters of the feature extractor
+	// (features.Standard's mean and std, as JSON), so that prediction
+	// applies them without reading the training data.
+	Fitted json.RawMessage `json:"fitted,omitempty"`
 	// Manifest is the training manifest (bench.Manifest), kept verbatim.
 	Manifest json.RawMessage `json:"manifest,omitempty"`
 }

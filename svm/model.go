@@ -100,25 +100,18 @@ func (m *Model) DecisionValues(dst []float64, x *matrix.Matrix) ([]float64, erro
 	if m.Kernel == nil || m.SV == nil {
 		return nil, ErrNoKernel
 	}
-	if err := m.checkWidth(x); err != nil {
+	x, err := m.Conform(x)
+	if err != nil {
 		return nil, err
 	}
 	sv := m.SV
 	if x.Cols < sv.Cols {
 		// Absent features are zeros (LIBSVM's sparse convention): pad.
-		w := matrix.New(x.Rows, sv.Cols)
-		for i := range x.Rows {
-			copy(w.Row(i), x.Row(i))
-		}
-		x = w
+		x = resize(x, sv.Cols)
 	}
 	if x.Cols > sv.Cols {
 		// A LIBSVM file omits trailing zero features: widen.
-		w := matrix.New(sv.Rows, x.Cols)
-		for i := range sv.Rows {
-			copy(w.Row(i), sv.Row(i))
-		}
-		sv = w
+		sv = resize(sv, x.Cols)
 	}
 	dst = grow(dst, x.Rows*m.NDecision())
 	bs := m.predictBlock()
@@ -139,20 +132,34 @@ func (m *Model) DecisionValues(dst []float64, x *matrix.Matrix) ([]float64, erro
 	return dst, nil
 }
 
-// checkWidth refuses samples with non-zero features beyond the training
-// data's width, when the model knows it.
-func (m *Model) checkWidth(x *matrix.Matrix) error {
-	if m.Dim == 0 || x.Cols <= m.Dim {
-		return nil
+// Conform returns x with the training data's width m.Dim: narrower
+// samples are padded with zeros (absent features are 0, LIBSVM's sparse
+// convention), wider ones lose their extra features, which must all be 0
+// (an error naming the first sample that has one otherwise). x itself is
+// returned when it has the width already or m.Dim is unknown (0).
+func (m *Model) Conform(x *matrix.Matrix) (*matrix.Matrix, error) {
+	if m.Dim == 0 || x.Cols == m.Dim {
+		return x, nil
 	}
-	for i := range x.Rows {
-		for j, v := range x.Row(i)[m.Dim:] {
-			if v != 0 {
-				return fmt.Errorf("svm: sample %d has feature %d = %g, but the model was trained on %d features (only zeros may follow them)", i+1, m.Dim+j+1, v, m.Dim)
+	if x.Cols > m.Dim {
+		for i := range x.Rows {
+			for j, v := range x.Row(i)[m.Dim:] {
+				if v != 0 {
+					return nil, fmt.Errorf("svm: sample %d has feature %d = %g, but the model was trained on %d features (only zeros may follow them)", i+1, m.Dim+j+1, v, m.Dim)
+				}
 			}
 		}
 	}
-	return nil
+	return resize(x, m.Dim), nil
+}
+
+// resize returns a copy of x with cols columns, cut or padded with zeros.
+func resize(x *matrix.Matrix, cols int) *matrix.Matrix {
+	w := matrix.New(x.Rows, cols)
+	for i := range x.Rows {
+		copy(w.Row(i), x.Row(i))
+	}
+	return w
 }
 
 // DecisionValuesGram is DecisionValues for a kernel matrix k (m×n_train,

@@ -44,12 +44,15 @@ type dataFlags struct {
 	seed  uint64 // -seed: subsets and synthetic data
 	cache string // -cache-dir: download folder, "" = user cache
 	url   string // archive URL for downloads, "" = official (bench data -url)
+	// predictOnly reads only the data predicted (bench predict): the
+	// single file of libsvm:FILE, or TEST of libsvm:TRAIN,TEST.
+	predictOnly bool
 }
 
 // addDataFlags defines -data, -train, -test, -seed and -cache-dir on fs.
 func addDataFlags(fs *flag.FlagSet) *dataFlags {
 	f := &dataFlags{}
-	fs.StringVar(&f.spec, "data", "auto", "data `SPEC`: auto ($CIFAR10_DIR, then the cache, then download), a CIFAR-10 folder, a .tar.gz,\nlibsvm:TRAIN,TEST, images:DIR, or synthetic[:N,M]")
+	fs.StringVar(&f.spec, "data", "auto", "data `SPEC`: auto ($CIFAR10_DIR, then the cache, then download), a CIFAR-10 folder, a .tar.gz,\nlibsvm:FILE or libsvm:TRAIN,TEST, images:DIR, or synthetic[:N,M]")
 	fs.IntVar(&f.train, "train", 0, "use a balanced, seeded subset of `N` training samples (N/10 a class where possible); 0 = all")
 	fs.IntVar(&f.test, "test", 0, "use a balanced, seeded subset of `M` test samples; 0 = all")
 	fs.Uint64Var(&f.seed, "seed", 1, "`S` seeds the subsets and the synthetic data")
@@ -59,7 +62,7 @@ func addDataFlags(fs *flag.FlagSet) *dataFlags {
 
 // options returns the dataset options of the flags, without progress.
 func (f *dataFlags) options() dataset.Options {
-	return dataset.Options{Spec: f.spec, CacheDir: f.cache, URL: f.url, Seed: f.seed}
+	return dataset.Options{Spec: f.spec, CacheDir: f.cache, URL: f.url, Seed: f.seed, PredictOnly: f.predictOnly}
 }
 
 // validate reports flag values out of range as usage errors.

@@ -152,7 +152,10 @@ func runGrid(ctx context.Context, df *dataFlags, ext features.Extractor, cfg ben
 		return err
 	}
 	if d.Test.Len() == 0 && !cfg.NoRetrain {
-		return usagef("the data has no test split to score the best cell on: use -no-retrain")
+		// One file (libsvm:FILE): as LIBSVM's grid.py, the grid reports
+		// the best setting; bench train makes its model.
+		cfg.NoRetrain = true
+		prog.Printf("no test split: the best cell is not retrained (train its model with bench train)")
 	}
 	prog.Printf("features %s on %d training and %d test samples…", ext.Name(), d.Train.Len(), d.Test.Len())
 	train, test, err := features.Apply(ext, d)

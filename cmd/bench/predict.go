@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
@@ -12,12 +13,13 @@ import (
 	"github.com/svmbench/svmbench/dataset"
 	"github.com/svmbench/svmbench/features"
 	"github.com/svmbench/svmbench/internal/atomicfile"
+	"github.com/svmbench/svmbench/matrix"
 	"github.com/svmbench/svmbench/svm"
 )
 
 var cmdPredict = &Command{
 	Name:      "predict",
-	UsageLine: "predict [-data SPEC] -model FILE [-out FILE] [-features NAME] [-test M]",
+	UsageLine: "predict [-data SPEC] -model FILE [-b 1] [-out FILE] [-features NAME] [-test M]",
 	Short:     "predict the test split with a saved SVM model: accuracy, confusion matrix, seconds",
 	Long: `Predict reads a model written by bench train (or by LIBSVM's svm-train),
 predicts the test split of -data with the model's feature set (recorded in
@@ -26,15 +28,26 @@ anything but raw values), and prints the accuracy, the confusion matrix
 (rows: true class, columns: predicted) and the prediction seconds. Kernel
 values are computed as support-vector × test-block matrix products.
 
-Features with fitted parameters (standard) are fitted again on the
-training split of -data: give the -data, -train and -seed of training.
+-data libsvm:FILE predicts FILE, and libsvm:TRAIN,TEST reads TEST alone:
+prediction never reads training data. Labels are the file's; a test label
+the model never saw is predicted as usual, counted wrong, and shown as its
+own row of the confusion matrix. Features with fitted parameters
+(standard) apply the values recorded in FILE.json; a model that needs
+FILE.json (features other than pixels, scaling) refuses to run without a
+matching one. Samples with more features than the training data are an
+error unless the extra ones are 0.
 
 With -out FILE, the predicted labels are written one a line, as
-svm-predict writes them.`,
+svm-predict writes them; with -b 1 (a model trained with -b 1, here or by
+svm-train), the predictions are the most probable labels and -out holds
+svm-predict -b 1's format: a line "labels L1 L2 …", then per sample the
+label and the probability of each class.`,
 	Flags: func(fs *flag.FlagSet) runner {
 		c := &predictCmd{fs: fs, df: addDataFlags(fs), ff: addFeatureFlags(fs)}
 		fs.StringVar(&c.model, "model", "", "model `FILE` written by bench train or svm-train (required)")
 		fs.StringVar(&c.out, "out", "", "write the predicted labels, one a line, to `FILE`")
+		fs.IntVar(&c.prob, "b", 0, "1: predict probabilities, as svm-predict -b 1 (`0|1`)")
+		c.df.predictOnly = true
 		return c
 	},
 }
@@ -45,6 +58,7 @@ type predictCmd struct {
 	df         *dataFlags
 	ff         *featureFlags
 	model, out string
+	prob       int
 }
 
 func (c *predictCmd) check(args []string) error {
@@ -53,6 +67,9 @@ func (c *predictCmd) check(args []string) error {
 	}
 	if c.model == "" {
 		return usagef("-model FILE is required")
+	}
+	if c.prob != 0 && c.prob != 1 {
+		return usagef("-b %d: want 0 or 1", c.prob)
 	}
 	return c.df.validate()
 }
@@ -76,46 +93,98 @@ func (c *predictCmd) run(ctx context.Context) error {
 	if m.Gram {
 		return fmt.Errorf("%s is a precomputed-kernel model: it predicts from kernel values, not samples", c.model)
 	}
+	if c.prob == 1 && !m.HasProbability() {
+		return fmt.Errorf("-b 1: %s has no probability model (train it with -b 1)", c.model)
+	}
 	prog := newProgress()
 	defer prog.Wait()
 	d, err := c.df.load(ctx, prog)
 	if err != nil {
 		return err
 	}
-	if f, ok := ext.(features.Fitter); ok {
-		if err := f.Fit(&d.Train, d.Image); err != nil {
-			return err
-		}
-	}
-	x, err := ext.Extract(&d.Test, d.Image)
+	x, err := predictFeatures(m, ext, d)
 	if err != nil {
 		return err
 	}
 	prog.Wait()
 	t0 := time.Now()
-	pred, err := m.Predict(nil, x)
+	var pred []int
+	var prob []float64
+	if c.prob == 1 {
+		pred, prob, err = m.PredictProbability(x)
+	} else {
+		pred, err = m.Predict(nil, x)
+	}
 	if err != nil {
 		return err
 	}
 	secs := time.Since(t0).Seconds()
 	if c.out != "" {
-		if err := writeLabels(c.out, pred); err != nil {
+		if err := writePredictions(c.out, m.Labels, pred, prob); err != nil {
 			return err
 		}
 	}
 	return printConfusion(d, m, pred, secs, c.model, ext.Name())
 }
 
-// writeLabels writes one predicted label a line, through a temporary file.
-func writeLabels(path string, pred []int) error {
+// predictFeatures extracts the features of the test split as the model
+// was trained: non-image samples are brought to the training width
+// (Model.Conform), fitted parameters come from the model's sidecar (or,
+// for an older model without them, are fitted on the training split when
+// the data has one).
+func predictFeatures(m *svm.Model, ext features.Extractor, d *dataset.Dataset) (*matrix.Matrix, error) {
+	test := d.Test
+	if d.Image == nil {
+		var err error
+		if test.X, err = m.Conform(test.X); err != nil {
+			return nil, err
+		}
+	}
+	if f, ok := ext.(features.Fitter); ok {
+		switch {
+		case len(m.Meta.Fitted) > 0:
+			if err := json.Unmarshal(m.Meta.Fitted, ext); err != nil {
+				return nil, fmt.Errorf("the model's fitted %s features: %w", ext.Name(), err)
+			}
+		case d.Train.Len() > 0:
+			if err := f.Fit(&d.Train, d.Image); err != nil {
+				return nil, err
+			}
+		default:
+			return nil, fmt.Errorf("features %s need fitted parameters, which the model does not record and the data (no training split) cannot give: retrain the model", ext.Name())
+		}
+	}
+	return ext.Extract(&test, d.Image)
+}
+
+// writePredictions writes svm-predict's output: one label a line, or with
+// probabilities (prob, len(pred)×len(labels)) a "labels …" line and then
+// the label and the class probabilities of each sample, as -b 1 does.
+func writePredictions(path string, labels, pred []int, prob []float64) error {
 	err := atomicfile.Write(path, func(w io.Writer) error {
 		var line []byte
-		for _, p := range pred {
-			line = strconv.AppendInt(line[:0], int64(p), 10)
+		if prob != nil {
+			line = append(line, "labels"...)
+			for _, l := range labels {
+				line = append(line, ' ')
+				line = strconv.AppendInt(line, int64(l), 10)
+			}
+			line = append(line, '\n')
+		}
+		nc := len(labels)
+		for i, p := range pred {
+			line = strconv.AppendInt(line, int64(p), 10)
+			if prob != nil {
+				for _, v := range prob[i*nc : (i+1)*nc] {
+					line = append(line, ' ')
+					line = strconv.AppendFloat(line, v, 'g', 6, 64)
+				}
+			}
 			line = append(line, '\n')
 			if _, err := w.Write(line); err != nil {
 				return err
 			}
+			line = line[:0]
 		}
 		return nil
 	})

@@ -17,6 +17,7 @@ import (
 	"github.com/svmbench/svmbench/features"
 	"github.com/svmbench/svmbench/internal/linalg"
 	"github.com/svmbench/svmbench/internal/memory"
+	"github.com/svmbench/svmbench/internal/progress"
 	"github.com/svmbench/svmbench/kernels"
 	"github.com/svmbench/svmbench/matrix"
 	"github.com/svmbench/svmbench/svm"
@@ -24,7 +25,7 @@ import (
 
 var cmdTrain = &Command{
 	Name:      "train",
-	UsageLine: "train [-data SPEC] -kernel sigmoid|rbf|linear|poly [-alpha α] [-coef0 c] [-gamma γ] [-degree d] -C C [-eps 1e-3] [-mem SIZE | -cache MB] [-shrinking=true] [-features pixels] [-train N] -model FILE [-v]",
+	UsageLine: "train [-data SPEC] -kernel sigmoid|rbf|linear|poly [-alpha α] [-coef0 c] [-gamma γ] [-degree d] -C C [-w LABEL:W,...] [-b 1] [-eps 1e-3] [-mem SIZE | -cache MB] [-shrinking=true] [-features pixels] [-train N] (-model FILE | -cv K) [-v]",
 	Short:     "train a C-SVC (LIBSVM's solver) and save it in LIBSVM's model format",
 	Long: `Train fits a C-SVC on the training split of -data with the features of
 -features, by SMO with LIBSVM's algorithm (second-order working sets,
@@ -38,10 +39,20 @@ Kernels: sigmoid tanh(α⟨x,y⟩+c) with -alpha α and -coef0 c (LIBSVM's -g an
 exp(−γ‖x−y‖²) with -gamma; linear ⟨x,y⟩; poly (γ⟨x,y⟩+c)^d with -gamma,
 -coef0, -degree.
 
+-data libsvm:FILE trains on FILE (libsvm:TRAIN,TEST on TRAIN). Labels are
+the file's (-1/+1, 1..K, 2 7 9), kept in LIBSVM's order; -w LABEL:W
+multiplies C for that label (an absent label is an error); -gamma 0 is
+1/(features of the training data), LIBSVM's default. -b 1 also fits
+LIBSVM's probability model (probA/probB; bench predict -b 1, svm-predict
+-b 1). -cv K prints the K-fold cross-validation accuracy as svm-train -v K
+does (Cross Validation Accuracy = X%) and writes no model.
+
 The model is written to -model FILE in LIBSVM's format (svm-predict reads
-it), with FILE.json beside it for what LIBSVM cannot hold (features,
-manifest, pair statistics); a one-vs-rest model is written to FILE.json
-only. With -v, one line per binary sub-problem:
+it), with FILE.json beside it for what LIBSVM cannot hold (features and
+their fitted scaling, training width, manifest, pair statistics); both or
+neither are written. A one-vs-rest model is written to FILE.json only.
+See docs/libsvm.md for svm-train's flags side by side. With -v, one line
+per binary sub-problem:
   pair I-J: obj = %g, rho = %g, nSV = %d, nBSV = %d, iter = %d
 Always a final summary: total support vectors, training seconds, peak
 memory of the process.`,
@@ -55,6 +66,8 @@ memory of the process.`,
 		fs.IntVar(&c.maxIter, "max-iter", 0, "iteration cap `N` per sub-problem; 0 = max(1e7, 100·n)")
 		fs.StringVar(&c.weights, "w", "", "class weights `LABEL:W,...` multiplying C (LIBSVM's -wLABEL W)")
 		fs.BoolVar(&c.ovr, "ovr", false, "one-vs-rest instead of one-vs-one")
+		fs.IntVar(&c.prob, "b", 0, "1: also fit the probability model, as svm-train -b 1 (`0|1`)")
+		fs.IntVar(&c.cv, "cv", 0, "print the `K`-fold cross-validation accuracy (svm-train -v K); no model is written")
 		fs.StringVar(&c.model, "model", "", "write the model to `FILE` (required)")
 		fs.BoolVar(&c.verbose, "v", false, "print one line per binary sub-problem")
 		return c
@@ -70,7 +83,7 @@ type trainCmd struct {
 	mem, weights, model string
 	shrinking, ovr      bool
 	verbose             bool
-	maxIter             int
+	maxIter, prob, cv   int
 	p                   svm.Params
 	ext                 features.Extractor
 }
@@ -79,14 +92,26 @@ func (c *trainCmd) check(args []string) error {
 	if len(args) > 0 {
 		return usagef("unexpected argument %q", args[0])
 	}
-	if c.model == "" {
-		return usagef("-model FILE is required")
+	switch {
+	case c.cv == 0 && c.model == "":
+		return usagef("-model FILE is required (or -cv K)")
+	case c.cv != 0 && c.model != "":
+		return usagef("-cv %d writes no model: drop -model", c.cv)
+	case c.cv < 0 || c.cv == 1:
+		return usagef("-cv %d: want a number of folds ≥ 2", c.cv)
+	case c.cv > 0 && (c.weights != "" || c.ovr || c.prob != 0):
+		return usagef("-cv runs one-vs-one without -w and -b")
+	case c.prob != 0 && c.prob != 1:
+		return usagef("-b %d: want 0 or 1", c.prob)
+	case c.prob == 1 && c.ovr:
+		return usagef("-b 1: the probability model is one-vs-one (drop -ovr)")
 	}
 	k, err := c.kf.kernel()
 	if err != nil {
 		return err
 	}
-	c.p = svm.Params{Kernel: k, C: c.c, Tol: c.eps, CacheMB: c.cacheMB, NoShrinking: !c.shrinking, MaxIter: c.maxIter, OneVsRest: c.ovr}
+	c.p = svm.Params{Kernel: k, C: c.c, Tol: c.eps, CacheMB: c.cacheMB, NoShrinking: !c.shrinking, MaxIter: c.maxIter, OneVsRest: c.ovr,
+		Probability: c.prob == 1, Seed: c.df.seed}
 	switch {
 	case c.c <= 0:
 		return usagef("-C %g: want a value > 0", c.c)
@@ -132,6 +157,9 @@ func (c *trainCmd) run(ctx context.Context) error {
 	}
 	p := c.p
 	p.Kernel = withDefaultGamma(p.Kernel, x.Cols)
+	if c.cv > 0 {
+		return c.crossValidate(ctx, prog, x, d.Train.Y, p)
+	}
 	bar := prog.Bar("train "+p.Kernel.Name(), 0)
 	p.Progress = bar.Func()
 	var m *svm.Model
@@ -161,6 +189,9 @@ func (c *trainCmd) run(ctx context.Context) error {
 	m.Meta = svm.Meta{Features: c.ext.Name(), Manifest: raw}
 	if _, ok := c.ext.(features.Fitter); ok {
 		m.Meta.Scaling = fmt.Sprintf("fitted on the training split of -data %s -train %d -seed %d", c.df.spec, c.df.train, c.df.seed)
+		if m.Meta.Fitted, err = json.Marshal(c.ext); err != nil {
+			return err
+		}
 	}
 	if err := m.Save(c.model); err != nil {
 		return err
@@ -168,6 +199,29 @@ func (c *trainCmd) run(ctx context.Context) error {
 	fmt.Fprintf(stdout, "trained %s C-SVC (%s, C = %g) on %d samples × %d features, %d classes: total nSV = %d, %.2f s training, %s (%s BLAS, GOMAXPROCS %d); model %s\n",
 		kernelString(p.Kernel), pairsName(c.ovr), p.C, x.Rows, x.Cols, len(m.Labels), m.NSV(), secs, peakString(peak),
 		linalg.Implementation(), runtime.GOMAXPROCS(0), c.model)
+	return nil
+}
+
+// crossValidate is bench train -cv K: bench.CrossValidate, printed as
+// svm-train -v K prints it.
+func (c *trainCmd) crossValidate(ctx context.Context, prog *progress.Progress, x *matrix.Matrix, y []int, p svm.Params) error {
+	dk, ok := p.Kernel.(kernels.DotKernel)
+	if !ok {
+		return fmt.Errorf("-cv: kernel %s is not a function of inner products", p.Kernel.Name())
+	}
+	bar := prog.Bar(fmt.Sprintf("cv %d folds", c.cv), int64(c.cv))
+	var mem int64 // the grid's default budget, unless -mem says otherwise
+	if c.mem != "" {
+		mem = int64(p.CacheMB * (1 << 20))
+	}
+	acc, _, err := bench.CrossValidate(ctx, x, y, bench.CVConfig{Kernel: dk, C: p.C, Folds: c.cv, Tol: p.Tol,
+		Seed: c.df.seed, MemBytes: mem, Progress: bar.Func()})
+	bar.Done()
+	prog.Wait()
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "Cross Validation Accuracy = %g%%\n", 100*acc)
 	return nil
 }
 

@@ -1,0 +1,147 @@
+package main
+
+import (
+	"math"
+	"math/rand/v2"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/svmbench/svmbench/dataset"
+	"github.com/svmbench/svmbench/matrix"
+)
+
+// blobFile writes n samples of well-separated 2-feature blobs with the
+// given labels (in turn) as a LIBSVM file.
+func blobFile(t *testing.T, path string, n int, labels []int, seed uint64) {
+	t.Helper()
+	r := rand.New(rand.NewPCG(seed, 3))
+	x := matrix.New(n, 2)
+	y := make([]int, n)
+	for i := range n {
+		c := i % len(labels)
+		y[i] = labels[c]
+		x.Set(i, 0, float32(2*float64(c%2)+0.7*r.NormFloat64()))
+		x.Set(i, 1, float32(2*float64(c/2)+0.7*r.NormFloat64()))
+	}
+	if err := dataset.WriteLIBSVMFile(path, x, y); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func mustRun(t *testing.T, args ...string) string {
+	t.Helper()
+	code, out, errs, _ := runBench(t, args...)
+	if code != 0 {
+		t.Fatalf("bench %s: exit %d: %s", strings.Join(args, " "), code, errs)
+	}
+	return out
+}
+
+// TestLIBSVMDropIn is the svm-train/svm-predict workflow on one file each,
+// labels 2 7 9 kept as written: train, predict (-out), -w, -b 1 (our
+// probabilities read back by svm-predict -b 1), -cv, and an unseen test
+// label shown as its own confusion row.
+func TestLIBSVMDropIn(t *testing.T) {
+	dir := t.TempDir()
+	train, test := filepath.Join(dir, "train.txt"), filepath.Join(dir, "test.txt")
+	blobFile(t, train, 150, []int{2, 7, 9}, 1)
+	blobFile(t, test, 60, []int{2, 7, 9}, 2)
+	model := filepath.Join(dir, "m")
+	out := mustRun(t, "train", "-data", "libsvm:"+train, "-kernel", "rbf", "-C", "2", "-w", "7:2", "-b", "1", "-model", model)
+	if !strings.Contains(out, "150 samples × 2 features, 3 classes") {
+		t.Errorf("train summary: %s", out)
+	}
+	b, _ := os.ReadFile(model)
+	if !strings.Contains(string(b), "\nlabel 2 7 9\n") || !strings.Contains(string(b), "\nprobA ") || !strings.Contains(string(b), "gamma 0.5\n") {
+		t.Errorf("model header (want label 2 7 9, probA, gamma 1/2):\n%.400s", b)
+	}
+	plain, probOut := filepath.Join(dir, "plain.out"), filepath.Join(dir, "prob.out")
+	out = mustRun(t, "predict", "-data", "libsvm:"+test, "-model", model, "-out", plain)
+	if a := accuracyOf(t, out); a < 0.8 {
+		t.Errorf("accuracy %.3f", a)
+	}
+	for _, l := range readLabels(t, plain) {
+		if l != "2" && l != "7" && l != "9" {
+			t.Fatalf("-out label %s: want the file's labels", l)
+		}
+	}
+	mustRun(t, "predict", "-data", "libsvm:"+train+","+test, "-model", model, "-b", "1", "-out", probOut)
+	ours, _ := os.ReadFile(probOut)
+	if !strings.HasPrefix(string(ours), "labels 2 7 9\n") {
+		t.Errorf("-b 1 output starts %q", ours[:min(len(ours), 40)])
+	}
+	if _, err := exec.LookPath("svm-predict"); err == nil {
+		theirs := filepath.Join(dir, "theirs.out")
+		if o, err := exec.Command("svm-predict", "-b", "1", test, model, theirs).CombinedOutput(); err != nil {
+			t.Fatalf("svm-predict -b 1: %v\n%s", err, o)
+		}
+		tb, _ := os.ReadFile(theirs)
+		ol, tl := strings.Split(string(ours), "\n"), strings.Split(string(tb), "\n")
+		if len(ol) != len(tl) || ol[0] != tl[0] {
+			t.Fatalf("svm-predict -b 1 wrote %d lines headed %q, we %d headed %q", len(tl), tl[0], len(ol), ol[0])
+		}
+		for i := 1; i < len(ol); i++ {
+			of, tf := strings.Fields(ol[i]), strings.Fields(tl[i])
+			for j := range of {
+				a, _ := strconv.ParseFloat(of[j], 64)
+				c, _ := strconv.ParseFloat(tf[j], 64)
+				if math.Abs(a-c) > 1e-4 {
+					t.Fatalf("line %d: ours %q, svm-predict %q", i+1, ol[i], tl[i])
+				}
+			}
+		}
+	}
+
+	// Standardised features: their mean and σ travel in the sidecar, so
+	// predicting reads no training data; without the sidecar, an error.
+	std := filepath.Join(dir, "std")
+	mustRun(t, "train", "-data", "libsvm:"+train, "-kernel", "rbf", "-features", "standard", "-model", std)
+	if a := accuracyOf(t, mustRun(t, "predict", "-data", "libsvm:"+test, "-model", std)); a < 0.8 {
+		t.Errorf("standard features: accuracy %.3f", a)
+	}
+	os.Remove(std + ".json")
+	if code, _, errs, _ := runBench(t, "predict", "-data", "libsvm:"+test, "-model", std); code != 1 || !strings.Contains(errs, "needs its sidecar") {
+		t.Errorf("standard model without its sidecar: exit %d, %s", code, errs)
+	}
+
+	// -cv K: svm-train -v K's line, no model.
+	out = mustRun(t, "train", "-data", "libsvm:"+train, "-kernel", "rbf", "-C", "2", "-cv", "5")
+	if !regexp.MustCompile(`^Cross Validation Accuracy = [0-9.]+%\n$`).MatchString(out) {
+		t.Errorf("-cv output %q", out)
+	}
+
+	// A weight for a label the data lacks is refused.
+	code, _, errs, _ := runBench(t, "train", "-data", "libsvm:"+train, "-kernel", "rbf", "-w", "3:2", "-model", filepath.Join(dir, "w"))
+	if code == 0 || !strings.Contains(errs, "label 3") {
+		t.Errorf("-w 3:2: exit %d, %s", code, errs)
+	}
+
+	// A test label the model never saw: predicted as usual, counted
+	// wrong, its own confusion row.
+	unseen := filepath.Join(dir, "unseen.txt")
+	os.WriteFile(unseen, []byte("5 1:0 2:0\n2 1:0 2:0\n"), 0o644)
+	out = mustRun(t, "predict", "-data", "libsvm:"+unseen, "-model", model)
+	if !strings.Contains(out, "/2)") || !regexp.MustCompile(`(?m)^\s+5\s+1\s+0\s+0\s+0\s+5$`).MatchString(out) {
+		t.Errorf("unseen label 5:\n%s", out)
+	}
+}
+
+// TestPredictBadModel: a model promising 1e11 support vectors is a
+// one-line error naming the line, exit 1, without running out of memory.
+func TestPredictBadModel(t *testing.T) {
+	dir := t.TempDir()
+	test := filepath.Join(dir, "t")
+	os.WriteFile(test, []byte("1 1:1\n"), 0o644)
+	model := filepath.Join(dir, "m")
+	os.WriteFile(model, []byte("svm_type c_svc\nkernel_type linear\nnr_class 2\ntotal_sv 100000000000\nrho 0\nlabel 1 -1\nnr_sv 1 1\nSV\n1 1:1\n-1 1:2\n"), 0o644)
+	code, _, errs, _ := runBench(t, "predict", "-data", "libsvm:"+test, "-model", model)
+	if code != 1 {
+		t.Errorf("exit %d, want 1", code)
+	}
+	oneLine(t, errs, regexp.QuoteMeta(model)+`:4:`, `total_sv`)
+}
