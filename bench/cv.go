@@ -11,7 +11,7 @@ import (
 // CVConfig is one setting to cross-validate (svm-train -v K). The zero
 // value of every field but Kernel is a documented default.
 type CVConfig struct {
-	// Kernel is required: sigmoid, rbf, linear or poly.
+	// Kernel is required: a registered kernel (sigmoid, rbf, linear, poly).
 	Kernel kernels.DotKernel
 	// C is the penalty; 0 means 1 (LIBSVM's -c).
 	C float64
@@ -39,27 +39,21 @@ type CVConfig struct {
 // stratified (dataset.StratifiedFolds): every class needs at least Folds
 // samples. The solver runs to its own iteration cap, as svm-train does.
 func CrossValidate(ctx context.Context, x *matrix.Matrix, y []int, cfg CVConfig) (float64, GridCell, error) {
-	cell, err := cellOf(cfg.Kernel)
-	if err != nil {
-		return 0, GridCell{}, err
-	}
-	cell.C = cfg.C
-	if cell.C == 0 {
-		cell.C = 1
+	spec, v, ok := kernels.Of(cfg.Kernel)
+	if !ok {
+		return 0, GridCell{}, fmt.Errorf("bench: CVConfig.Kernel %v: want a registered kernel (kernels.Register)", cfg.Kernel)
 	}
 	if x == nil || x.Rows != len(y) {
 		return 0, GridCell{}, fmt.Errorf("bench: CrossValidate: %d labels for %v: want one a row", len(y), x)
 	}
-	g := GridConfig{Kernel: cell.Kernel, Degree: cell.Degree, Folds: cfg.Folds, Tol: cfg.Tol, Seed: cfg.Seed,
-		MemBytes: cfg.MemBytes, Workers: cfg.Workers, MaxIter: -1, Progress: cfg.Progress,
-		C: Values(cell.C)}
-	switch cell.Kernel {
-	case KernelSigmoid:
-		g.Alpha, g.Coef0 = Values(cell.Alpha), Values(cell.Coef0)
-	case KernelRBF:
-		g.Gamma = Values(cell.Gamma)
-	case KernelPoly:
-		g.Gamma, g.Coef0 = Values(cell.Gamma), Values(cell.Coef0)
+	cell := GridCell{Kernel: spec.Name, C: cmpf(cfg.C, 1)}
+	g := GridConfig{Kernel: spec.Name, Degree: v.Degree, Folds: cfg.Folds, Tol: cfg.Tol, Seed: cfg.Seed,
+		MemBytes: cfg.MemBytes, Workers: cfg.Workers, MaxIter: -1, Progress: cfg.Progress, C: Values(cell.C)}
+	for _, name := range spec.ParamNames() {
+		cell.SetParam(name, v.Get(name))
+	}
+	for _, name := range spec.GridParams() {
+		*g.rangeOf(name) = Values(v.Get(name))
 	}
 	if err := g.Validate(); err != nil {
 		return 0, GridCell{}, err
@@ -69,7 +63,7 @@ func CrossValidate(ctx context.Context, x *matrix.Matrix, y []int, cfg CVConfig)
 	}
 	cell.Folds, cell.Features = g.Folds, g.Features
 	var out GridCell
-	err = runCells(ctx, x, y, []GridCell{cell}, &g, 0, func(c GridCell) error {
+	err := runCells(ctx, x, y, []GridCell{cell}, &g, 0, func(c GridCell) error {
 		out = c
 		return nil
 	})
@@ -79,19 +73,3 @@ func CrossValidate(ctx context.Context, x *matrix.Matrix, y []int, cfg CVConfig)
 	return out.CVAccuracy, out, nil
 }
 
-// cellOf is the grid cell of kernel k (C left 0).
-func cellOf(k kernels.DotKernel) (GridCell, error) {
-	switch k := k.(type) {
-	case kernels.Sigmoid:
-		return GridCell{Kernel: KernelSigmoid, Alpha: k.Alpha, Coef0: k.Coef0}, nil
-	case kernels.RBF:
-		return GridCell{Kernel: KernelRBF, Gamma: k.Gamma}, nil
-	case kernels.Linear:
-		return GridCell{Kernel: KernelLinear}, nil
-	case kernels.Poly:
-		return GridCell{Kernel: KernelPoly, Gamma: k.Gamma, Coef0: k.Coef0, Degree: k.Degree}, nil
-	case nil:
-		return GridCell{}, fmt.Errorf("bench: CVConfig.Kernel is required")
-	}
-	return GridCell{}, fmt.Errorf("bench: CVConfig.Kernel %s: cross-validation runs the built-in kernels (sigmoid, rbf, linear, poly)", k.Name())
-}
