@@ -72,4 +72,3 @@ func CrossValidate(ctx context.Context, x *matrix.Matrix, y []int, cfg CVConfig)
 	}
 	return out.CVAccuracy, out, nil
 }
-
