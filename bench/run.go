@@ -105,6 +105,10 @@ const (
 	ScalingFile = "scaling.json"
 )
 
+// Check reports what validate would refuse in cfg (unknown models or
+// feature sets, values out of range), without changing cfg.
+func (cfg RunConfig) Check() error { return cfg.validate() }
+
 func (cfg *RunConfig) validate() error {
 	if len(cfg.Models) == 0 {
 		cfg.Models = []string{SVMModel(kernels.Sigmoid{}.Name()), SVMModel(kernels.RBF{}.Name()), SVMModel(kernels.Linear{}.Name())}

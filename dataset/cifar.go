@@ -133,16 +133,21 @@ func defaultCIFARClasses() []Class {
 
 // parseSums reads a sha256sum listing ("HEX  NAME" lines) into a map from
 // base name to lower-case hex digest.
-func parseSums(raw []byte) map[string]string {
+func parseSums(file string, raw []byte) (map[string]string, error) {
 	sums := map[string]string{}
-	for _, l := range strings.Split(string(raw), "\n") {
+	for i, l := range strings.Split(string(raw), "\n") {
 		f := strings.Fields(l)
-		if len(f) != 2 || len(f[0]) != 64 {
+		if len(f) == 0 {
 			continue
+		}
+		if len(f) != 2 || len(f[0]) != 64 || strings.Trim(strings.ToLower(f[0]), "0123456789abcdef") != "" {
+			// A listing that cannot be read would check nothing: refuse it
+			// rather than trust the batches unchecked.
+			return nil, fmt.Errorf("dataset: %s:%d: want \"SHA256  FILE\" (sha256sum's format: 64 hex digits, spaces, a file name), got %.60q", file, i+1, l)
 		}
 		sums[path.Base(strings.TrimPrefix(f[1], "*"))] = strings.ToLower(f[0])
 	}
-	return sums
+	return sums, nil
 }
 
 // progressReader counts bytes read and reports them.
@@ -209,7 +214,9 @@ func readFolder(ctx context.Context, dir string, progress func(done, total int64
 
 	var sums map[string]string
 	if raw, err := os.ReadFile(filepath.Join(dir, cifarSums)); err == nil {
-		sums = parseSums(raw)
+		if sums, err = parseSums(filepath.Join(dir, cifarSums), raw); err != nil {
+			return nil, err
+		}
 		d.Files = append(d.Files, fileSum(filepath.Join(dir, cifarSums), raw))
 	}
 	if raw, err := os.ReadFile(filepath.Join(dir, cifarMeta)); err == nil {
@@ -485,11 +492,15 @@ func readArchive(ctx context.Context, file, wantMD5 string, progress func(done, 
 		d.Classes = defaultCIFARClasses()
 	}
 	var sums map[string]string
+	var sumsErr error
 	if raw, ok := members[cifarSums]; ok {
-		sums = parseSums(raw)
+		sums, sumsErr = parseSums(file+": "+memberPath[cifarSums], raw)
 		d.Files = append(d.Files, fileSum(memberPath[cifarSums], raw))
 	}
 	wg.Wait()
+	if sumsErr != nil {
+		return nil, sumsErr
+	}
 	counts := map[string]int{}
 	for _, n := range append(append([]string(nil), cifarTrain...), cifarTest) {
 		r := results[n]

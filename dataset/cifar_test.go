@@ -171,6 +171,9 @@ func TestCIFARErrors(t *testing.T) {
 		{"blank name", replace(ms, cifarMeta, []byte("a\nb\n\nc\nd\ne\nf\ng\nh\ni\n")), "batches.meta.txt:3: empty class name"},
 		{"sums", append(replace(ms, "x", nil), member{cifarSums, []byte(strings.Repeat("0", 64) + "  data_batch_1.bin\n")}),
 			"data_batch_1.bin: SHA-256 "},
+		// Issue 13: a SHA256SUMS of garbage was ignored, checking nothing.
+		{"garbage sums", append(replace(ms, "x", nil), member{cifarSums, []byte("these are not checksums\n")}),
+			"SHA256SUMS:1: want \"SHA256  FILE\""},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

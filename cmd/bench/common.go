@@ -3,7 +3,9 @@ package main
 import (
 	"fmt"
 	"io"
+	"math"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 
@@ -50,6 +52,30 @@ func peakString(p memory.Peak) string {
 		}
 	}
 	return fmt.Sprintf("peak RSS %s, peak Go heap %s", rss, progress.Bytes(int64(p.HeapBytes)))
+}
+
+// positive reports a flag value that is not a finite number > 0 as a usage
+// error: NaN, ±Inf, 0 and negative values are all refused, and an explicit
+// 0 never means "the default".
+func positive(flag string, v float64) error {
+	if !(v > 0) || math.IsInf(v, 1) {
+		return usagef("-%s %g: want a finite value > 0", flag, v)
+	}
+	return nil
+}
+
+// writableDir checks, before any work, that the folder a file is to be
+// written in exists, so that a run does not fail only when it saves.
+func writableDir(flag, file string) error {
+	dir := filepath.Dir(file)
+	st, err := os.Stat(dir)
+	if err != nil {
+		return usagef("-%s %s: the folder %s does not exist", flag, file, dir)
+	}
+	if !st.IsDir() {
+		return usagef("-%s %s: %s is not a folder", flag, file, dir)
+	}
+	return nil
 }
 
 // Where commands write. Results (tables, counts, paths) go to stdout; errors,

@@ -21,7 +21,8 @@ var cmdGrid = &Command{
 	UsageLine: "grid -out DIR [-data SPEC] [-train N] [-test M] [-seed S] [-features NAME] [-kernel sigmoid|rbf|linear|poly]\n" +
 		"       [-alpha LIST] [-coef0 LIST] [-gamma LIST] [-C LIST] [-degree D] [-folds 5] [-search grid|random] [-trials T]\n" +
 		"       [-max-iter N] [-eps E] [-mem SIZE] [-workers W] [-psd] [-psd-sample N] [-shard I/N] [-resume] [-no-retrain]",
-	Short: "cross-validated grid search over α × c × C (sigmoid), γ × C (rbf) or C (linear)",
+	Resume: "finished cells are kept in the journal; run the same command with -resume to continue",
+	Short:  "cross-validated grid search over α × c × C (sigmoid), γ × C (rbf) or C (linear)",
 	Long: `Grid cross-validates every cell of a parameter grid for one kernel on one
 feature set (stratified k-fold on the training data only) and keeps the best.
 
@@ -120,6 +121,23 @@ func (c *gridCmd) check(args []string) error {
 			return usagef("-shard: %w", err)
 		}
 		cfg.Shard, cfg.Shards = i, n
+	}
+	// The flags' defaults are not GridConfig's zero values: an explicit 0
+	// (or NaN) is the user's and is refused, never taken as a default.
+	if cfg.Folds < 2 {
+		return usagef("-folds %d: want at least 2", cfg.Folds)
+	}
+	if cfg.Search == "random" && cfg.Trials < 1 {
+		return usagef("-trials %d: want at least 1", cfg.Trials)
+	}
+	if err := positive("eps", cfg.Tol); err != nil {
+		return err
+	}
+	if cfg.Kernel == "poly" && cfg.Degree < 1 {
+		return usagef("-degree %d: want an integer ≥ 1", cfg.Degree)
+	}
+	if cfg.PSD && cfg.PSDSample < 2 {
+		return usagef("-psd-sample %d: want at least 2", cfg.PSDSample)
 	}
 	cfg.Seed = c.df.seed
 	cfg.Features = c.ff.name

@@ -11,8 +11,9 @@
 // validation, before any work: its errors are usage errors) and then its
 // run, which turns the flags into one library call and prints the result.
 //
-// Exit status: 0 on success, 2 on a usage error (a usageError: bad flags
-// or arguments), 130 when interrupted (ctx cancelled: finished work is
+// Exit status (exitStatusHelp, printed by bench help): 0 on success, 2 on
+// a usage error (a usageError: bad flags or arguments, found by check
+// before any work), 130 when interrupted (ctx cancelled: finished work is
 // kept), 1 for any other error (data, I/O).
 package main
 
@@ -51,6 +52,10 @@ type Command struct {
 	UsageLine string // "data [-data SPEC] [-download]"
 	Short     string // one line for the command list
 	Long      string // paragraphs for `bench help NAME`
+	// Resume tells the user, after an interruption, what was kept and how
+	// to continue; "" for a command that has no resume (its output is
+	// written whole or not at all).
+	Resume string
 	// Flags defines the command's flags on fs and returns the runner that
 	// holds their values; the driver parses fs and then calls its check
 	// and run.
@@ -145,7 +150,11 @@ func exitStatus(stderr io.Writer, c *Command, err error) int {
 		printUsage(stderr, c, false)
 		return 2
 	case errors.Is(err, context.Canceled):
-		fmt.Fprintf(stderr, "bench %s: interrupted; finished work is kept, run again to resume\n", c.Name)
+		if c.Resume == "" {
+			fmt.Fprintf(stderr, "bench %s: interrupted; nothing was written (%s has no resume)\n", c.Name, c.Name)
+		} else {
+			fmt.Fprintf(stderr, "bench %s: interrupted; %s\n", c.Name, c.Resume)
+		}
 		return 130
 	default:
 		fmt.Fprintf(stderr, "bench %s: %v\n", c.Name, err)
@@ -175,7 +184,16 @@ func printCommands(w io.Writer) {
 		fmt.Fprintf(w, "  %-8s %s\n", c.Name, c.Short)
 	}
 	fmt.Fprintln(w, "\nRun 'bench help COMMAND' for a command's flags.")
+	fmt.Fprint(w, exitStatusHelp)
 }
+
+// exitStatusHelp is the exit-status paragraph of bench help.
+const exitStatusHelp = `
+Exit status: 0 success; 2 usage error (a bad flag or argument, reported
+before any work starts); 1 data or I/O error (bad input, a full disk, an
+output folder another run holds); 130 interrupted (Ctrl-C or SIGTERM:
+finished work is kept where the command can resume).
+`
 
 func printUsage(w io.Writer, c *Command, long bool) {
 	fmt.Fprintf(w, "Usage: bench %s\n", c.UsageLine)

@@ -22,7 +22,8 @@ var cmdRun = &Command{
 	Name: "run",
 	UsageLine: "run -out DIR [-data SPEC] [-train N] [-test M] [-seed S] [-models LIST] [-features LIST] [-cnn-model FILE]\n" +
 		"       [-params DIR] [-epochs E] [-eps E] [-mem SIZE] [-scaling N1,N2,...] [-scaling-test M] [-resume]",
-	Short: "train and score models × feature sets on one split (results.json), or a scaling run (scaling.json)",
+	Resume: "finished records are kept; run the same command with -resume to continue",
+	Short:  "train and score models × feature sets on one split (results.json), or a scaling run (scaling.json)",
 	Long: `Run trains every model of -models on every feature set of -features, on the
 same training split, and scores each on the test split. SVM parameters come
 from DIR/best-KERNEL-FEATURES.json files in -params (bench grid writes them);
@@ -80,6 +81,16 @@ func (c *runCmd) check(args []string) error {
 	if c.epochs < 1 {
 		return usagef("-epochs %d: want ≥ 1", c.epochs)
 	}
+	if err := positive("eps", c.eps); err != nil {
+		return err
+	}
+	if c.params != "" {
+		// A -params folder that is not there would silently give every
+		// SVM LIBSVM's default parameters.
+		if st, err := os.Stat(c.params); err != nil || !st.IsDir() {
+			return usagef("-params %s: not a folder (want the -out folder of bench grid, holding best-KERNEL-FEATURES.json)", c.params)
+		}
+	}
 	var memBytes int64
 	if c.mem != "" {
 		b, err := parseBytes(c.mem)
@@ -93,6 +104,9 @@ func (c *runCmd) check(args []string) error {
 			n, err := strconv.Atoi(strings.TrimSpace(p))
 			if err != nil || n < 1 {
 				return usagef("-scaling %q: want training sizes such as 1000,2000,5000", c.scaling)
+			}
+			if c.df.train > 0 && n > c.df.train {
+				return usagef("-scaling size %d is larger than -train %d", n, c.df.train)
 			}
 			c.sizes = append(c.sizes, n)
 		}
@@ -111,6 +125,9 @@ func (c *runCmd) check(args []string) error {
 	c.rc = bench.RunConfig{Models: splitList(c.models), Features: featList, ParamsDir: c.params,
 		CNN: cnn.TrainConfig{Epochs: c.epochs}, Seed: c.df.seed, Tol: c.eps, MemBytes: memBytes,
 		Out: c.out, Resume: c.resume, Args: os.Args}
+	if err := c.rc.Check(); err != nil {
+		return usagef("%w", err)
+	}
 	return c.df.validate()
 }
 

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"math"
 	"os"
 	"runtime"
 	"strconv"
@@ -112,12 +113,17 @@ func (c *trainCmd) check(args []string) error {
 	}
 	c.p = svm.Params{Kernel: k, C: c.c, Tol: c.eps, CacheMB: c.cacheMB, NoShrinking: !c.shrinking, MaxIter: c.maxIter, OneVsRest: c.ovr,
 		Probability: c.prob == 1, Seed: c.df.seed}
+	if err := positive("C", c.c); err != nil {
+		return err
+	}
+	if err := positive("eps", c.eps); err != nil {
+		return err
+	}
+	if err := writableDir("model", c.model); err != nil {
+		return err
+	}
 	switch {
-	case c.c <= 0:
-		return usagef("-C %g: want a value > 0", c.c)
-	case c.eps <= 0:
-		return usagef("-eps %g: want a value > 0", c.eps)
-	case c.mem == "" && c.cacheMB <= 0:
+	case c.mem == "" && !(c.cacheMB > 0):
 		return usagef("-cache %g: want a value > 0", c.cacheMB)
 	case c.maxIter < 0:
 		return usagef("-max-iter %d: want ≥ 0", c.maxIter)
@@ -292,13 +298,12 @@ func (f *kernelFlags) kernel() (kernels.Kernel, error) {
 		return nil, usagef("-kernel %s takes %s (not %s)", f.name, strings.Join(takes, ", "), strings.Join(not, ", "))
 	}
 	k := spec.New(v)
-	if f.gamma < 0 {
+	if f.gamma < 0 || math.IsNaN(f.gamma) {
 		return nil, usagef("-gamma %g: want a value > 0", f.gamma)
 	}
-	if f.gamma == 0 {
-		return k, nil // resolved by withDefaultGamma
-	}
-	if err := kernels.Validate(k); err != nil {
+	// γ = 0 is resolved by withDefaultGamma once the features are known;
+	// the other parameters are checked now, with γ = 1 standing in.
+	if err := kernels.Validate(withDefaultGamma(k, 1)); err != nil {
 		var pe *kernels.ParamError
 		if errors.As(err, &pe) {
 			return nil, &usageError{msg: fmt.Sprintf("-%s %v: want %s", strings.ToLower(pe.Field), pe.Value, pe.Want), err: err}

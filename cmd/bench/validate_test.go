@@ -1,0 +1,77 @@
+package main
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// Issue 13, defects 5 and 6: every flag is checked before any work, an
+// explicit zero is never a silent default, and a bad value is a usage
+// error (exit 2) whatever it is (NaN, Inf, 0). Each case would have
+// started work (loaded data, trained, written DIR) or exited 1 before.
+func TestFlagsCheckedBeforeAnyWork(t *testing.T) {
+	dir := t.TempDir()
+	out := filepath.Join(dir, "out")
+	data := []string{"-data", "synthetic:200,50"}
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"grid", "-out", out, "-kernel", "linear", "-C", "1", "-search", "random", "-trials", "0"}, "-trials 0"},
+		{[]string{"grid", "-out", out, "-kernel", "linear", "-C", "1", "-folds", "0"}, "-folds 0"},
+		{[]string{"grid", "-out", out, "-kernel", "linear", "-C", "1", "-eps", "0"}, "-eps 0"},
+		{[]string{"grid", "-out", out, "-kernel", "linear", "-C", "1", "-eps", "NaN"}, "-eps NaN"},
+		{[]string{"grid", "-out", out, "-kernel", "poly", "-gamma", "1", "-C", "1", "-degree", "0"}, "-degree 0"},
+		{[]string{"grid", "-out", out, "-kernel", "linear", "-C", "NaN"}, "-C"},
+		{[]string{"run", "-out", out, "-models", "svm-foo"}, "svm-foo"},
+		{[]string{"run", "-out", out, "-models", "svm-linear", "-params", filepath.Join(dir, "nofile")}, "-params"},
+		{[]string{"run", "-out", out, "-models", "svm-linear", "-eps", "0"}, "-eps 0"},
+		{[]string{"run", "-out", out, "-models", "svm-linear", "-train", "100", "-scaling", "50,150"}, "-scaling size 150 is larger than -train 100"},
+		{[]string{"train", "-model", filepath.Join(dir, "nodir", "m"), "-kernel", "linear"}, "does not exist"},
+		{[]string{"train", "-model", filepath.Join(dir, "m"), "-kernel", "linear", "-C", "NaN"}, "-C NaN"},
+		{[]string{"train", "-model", filepath.Join(dir, "m"), "-kernel", "linear", "-C", "Inf"}, "-C +Inf"},
+		{[]string{"train", "-model", filepath.Join(dir, "m"), "-kernel", "linear", "-C", "0"}, "-C 0"},
+		{[]string{"train", "-model", filepath.Join(dir, "m"), "-kernel", "sigmoid", "-alpha", "NaN"}, "-alpha NaN"},
+		{[]string{"train", "-model", filepath.Join(dir, "m"), "-kernel", "poly", "-degree", "0"}, "-degree 0"},
+		{[]string{"train", "-model", filepath.Join(dir, "m"), "-kernel", "rbf", "-gamma", "NaN"}, "-gamma NaN"},
+	} {
+		args := append(append([]string(nil), tc.args...), data...)
+		code, _, errs, prog := runBench(t, args...)
+		first, _, _ := strings.Cut(errs, "\n")
+		if code != 2 || !strings.Contains(first, tc.want) {
+			t.Errorf("bench %s: exit %d, %q; want exit 2 naming %q", strings.Join(args, " "), code, first, tc.want)
+		}
+		if prog != "" {
+			t.Errorf("bench %s: work started before the error: %q", strings.Join(args, " "), prog)
+		}
+		if _, err := os.Stat(out); err == nil {
+			t.Fatalf("bench %s: %s was made", strings.Join(args, " "), out)
+		}
+	}
+}
+
+// bench help states the exit statuses.
+func TestHelpStatesExitStatus(t *testing.T) {
+	_, _, errs, _ := runBench(t, "help")
+	for _, want := range []string{"Exit status", "2 usage error", "1 data or I/O error", "130 interrupted"} {
+		if !strings.Contains(errs, want) {
+			t.Errorf("bench help lacks %q:\n%s", want, errs)
+		}
+	}
+}
+
+// Issue 13, defect 6: after Ctrl-C, bench train said "run again to
+// resume", but train has no resume.
+func TestInterruptedMessage(t *testing.T) {
+	var b strings.Builder
+	if code := exitStatus(&b, cmdTrain, context.Canceled); code != 130 || strings.Contains(b.String(), "resume") && !strings.Contains(b.String(), "no resume") {
+		t.Errorf("train interrupted: exit %d, %q; want 130 and no promise of a resume", code, b.String())
+	}
+	b.Reset()
+	if code := exitStatus(&b, cmdGrid, context.Canceled); code != 130 || !strings.Contains(b.String(), "-resume") {
+		t.Errorf("grid interrupted: exit %d, %q; want 130 and how to resume (-resume)", code, b.String())
+	}
+}
