@@ -39,6 +39,38 @@
 // refusing grids whose specs (ranges, folds, seed, training data digest)
 // differ.
 //
+// # Searches
+//
+// Random search draws Trials points from the ranges. Bayesian search
+// (Search "bayes", bayes.go) chooses Trials cells of the grid's lattice
+// one batch at a time: a seeded Latin hypercube design of max(Batch,
+// 2(D+1)) cells over the D axes with more than one value, then batches
+// of Batch cells maximising expected improvement
+//
+//	EI(x) = (μ − f* − ξ) Φ(z) + σ φ(z),  z = (μ − f* − ξ)/σ,  ξ = 0.001
+//
+// under a Gaussian-process posterior N(μ, σ²) of the CV accuracy, each
+// batch filled by the kriging believer (a chosen cell enters the model at
+// its mean before the next is chosen). The process has a Matérn 5/2
+// kernel with one length scale per axis, fitted with the signal and noise
+// variances by maximising the log marginal likelihood (Nelder–Mead, gp.go).
+// Axes are log2 of the value for ranges written 2^a:2^b:k, the value
+// otherwise, scaled to [0, 1].
+//
+// Why a GP and not TPE (Optuna's default): the budgets here are small
+// (a quarter of a 150-cell grid is 37 trials) and the accuracy surface
+// over α × c × C is smooth with one or two ridges; a GP models that
+// correlation between neighbouring cells from a handful of points, and
+// its posterior variance directs the search, while TPE needs tens of
+// trials before its two densities separate and treats the axes
+// independently. The cost of a GP — a Cholesky of the trials' n×n
+// covariance per step — is nothing beside one SVM fit at n ≤ a few
+// hundred. Restricting proposals to the lattice keeps the trials
+// comparable with the grid's cells (same values, same journal, merge and
+// report work unchanged) and lets cells of one α, c share their kernel
+// matrix. The trials depend only on the seed, Batch and the results, so a
+// resumed search replays its journal and continues where it stopped.
+//
 // The best cell has the highest cv_accuracy; ties go to the smaller C,
 // then the smaller α or γ, then the c closer to 0, then the earlier cell.
 //

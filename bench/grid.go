@@ -2,6 +2,7 @@ package bench
 
 import (
 	"bufio"
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/binary"
@@ -13,6 +14,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -55,12 +57,19 @@ type GridConfig struct {
 
 	// Folds is the number of stratified cross-validation folds; 0 means 5.
 	Folds int
-	// Search is "grid" (every cell, the default) or "random": Trials cells
+	// Search is "grid" (every cell, the default), "random": Trials cells
 	// drawn from the same ranges (log-uniform over 2^a:2^b:k ranges,
-	// uniform over start:stop:step ranges, uniform among listed values).
+	// uniform over start:stop:step ranges, uniform among listed values),
+	// or "bayes": Trials cells of the grid chosen by Bayesian optimisation
+	// (bayes.go; the package documentation argues the method).
 	Search string
-	// Trials is the number of random-search cells; 0 means 20.
+	// Trials is the number of cells random and bayes search evaluate;
+	// 0 means 20 (random) or a quarter of the grid's cells (bayes).
 	Trials int
+	// Batch is how many cells a bayes search proposes at once (from the
+	// same results, so that they run side by side); 0 means Workers, or
+	// GOMAXPROCS. It is recorded in the spec: the trials depend on it.
+	Batch int
 	// WarmStart turns alpha seeding on: each fit is seeded from the
 	// previous fold's or the neighbouring C's solution (see warm.go),
 	// which reaches the same optimum within Tol for a PSD kernel in fewer
@@ -238,17 +247,38 @@ func (cfg *GridConfig) validateSearch() error {
 	switch cfg.Search {
 	case "":
 		cfg.Search = "grid"
-	case "grid", "random":
+	case "grid", "random", "bayes":
 	default:
-		return fmt.Errorf("bench: GridConfig.Search = %q: want grid or random", cfg.Search)
+		return fmt.Errorf("bench: GridConfig.Search = %q: want grid, random or bayes", cfg.Search)
 	}
-	if cfg.Search == "random" {
+	switch cfg.Search {
+	case "random":
 		if cfg.Trials == 0 {
 			cfg.Trials = 20
 		}
-		if cfg.Trials < 1 || cfg.Trials > 1e6 {
-			return fmt.Errorf("bench: GridConfig.Trials = %d: want 1 to 1000000", cfg.Trials)
+	case "bayes":
+		lattice := 1
+		for _, n := range cfg.axes() {
+			lattice *= len(cfg.rangeOf(n).Values)
 		}
+		if cfg.Trials == 0 {
+			cfg.Trials = (lattice + 3) / 4
+		}
+		if cfg.Trials > lattice {
+			return fmt.Errorf("bench: GridConfig.Trials = %d: the bayes search's lattice has %d cells: want at most %d (or -search grid)", cfg.Trials, lattice, lattice)
+		}
+		if cfg.Shards > 1 {
+			return fmt.Errorf("bench: GridConfig.Shards = %d: a bayes search chooses each batch from the results before it and cannot be sharded", cfg.Shards)
+		}
+		if cfg.Batch == 0 {
+			cfg.Batch = cmp.Or(cfg.Workers, runtime.GOMAXPROCS(0))
+		}
+	}
+	if cfg.Trials < 0 || cfg.Trials > 1e6 {
+		return fmt.Errorf("bench: GridConfig.Trials = %d: want 1 to 1000000", cfg.Trials)
+	}
+	if cfg.Batch < 0 {
+		return fmt.Errorf("bench: GridConfig.Batch = %d: want ≥ 1, or 0 for the number of workers", cfg.Batch)
 	}
 	return nil
 }
@@ -317,8 +347,11 @@ func (cfg *GridConfig) spec(x *matrix.Matrix, y []int, nCells int, m Manifest) G
 		PSD: cfg.PSD, Cells: nCells, Shard: cfg.Shard, Shards: cfg.Shards,
 		TrainN: len(y), TrainSHA256: TrainDigest(x, y), Manifest: m,
 	}
-	if cfg.Search == "random" {
+	if cfg.Search != "grid" {
 		s.Trials = cfg.Trials
+	}
+	if cfg.Search == "bayes" {
+		s.Batch = cfg.Batch
 	}
 	if cfg.PSD {
 		s.PSDSample = cfg.PSDSample
@@ -401,8 +434,12 @@ func Grid(ctx context.Context, d *dataset.Dataset, train, test *matrix.Matrix, c
 			return nil, nil, fmt.Errorf("bench: cell %d: %w", c.Index, err)
 		}
 	}
+	nCells, checkAll := len(all), all
+	if cfg.Search == "bayes" {
+		nCells, checkAll = cfg.Trials, nil // trials are checked as they are replayed
+	}
 	manifest := NewManifest(d, cfg.Seed, cfg.Args)
-	spec := cfg.spec(train, y, len(all), manifest)
+	spec := cfg.spec(train, y, nCells, manifest)
 
 	// Journal: what is done already, and where new cells go.
 	// The folder is this run's until Grid returns (LockOut).
@@ -411,27 +448,15 @@ func Grid(ctx context.Context, d *dataset.Dataset, train, test *matrix.Matrix, c
 		return nil, nil, err
 	}
 	defer unlock()
-	done, jr, err := openGridJournal(&cfg, all, spec)
+	done, jr, err := openGridJournal(&cfg, checkAll, spec)
 	if err != nil {
 		return nil, nil, err
 	}
 	if jr != nil {
 		defer jr.close()
 	}
-	var todo []GridCell
-	var finished []GridCell
-	for _, c := range mine {
-		if dc, ok := done[c.Index]; ok {
-			finished = append(finished, dc)
-		} else {
-			todo = append(todo, c)
-		}
-	}
-	if len(finished) > 0 {
-		cfg.logf("grid %s/%s: %d of %d cells found in the journal, %d to run", cfg.Kernel, cfg.Features, len(finished), len(mine), len(todo))
-	}
-
 	var mu sync.Mutex
+	var finished []GridCell
 	emit := func(c GridCell) error {
 		if jr != nil {
 			if err := jr.append(c); err != nil {
@@ -443,7 +468,28 @@ func Grid(ctx context.Context, d *dataset.Dataset, train, test *matrix.Matrix, c
 		mu.Unlock()
 		return nil
 	}
-	runErr := runCells(ctx, train, y, todo, &cfg, int64(len(finished)), emit)
+	prog := newFitProgress(cfg.Progress, 0, int64(nCells)*int64(cfg.Folds))
+	var runErr error
+	if cfg.Search == "bayes" {
+		var resumed []GridCell
+		resumed, runErr = runBayes(ctx, train, y, &cfg, done, prog, emit)
+		finished = append(finished, resumed...)
+	} else {
+		var todo []GridCell
+		for _, c := range mine {
+			if dc, ok := done[c.Index]; ok {
+				finished = append(finished, dc)
+			} else {
+				todo = append(todo, c)
+			}
+		}
+		if len(finished) > 0 {
+			cfg.logf("grid %s/%s: %d of %d cells found in the journal, %d to run", cfg.Kernel, cfg.Features, len(finished), len(mine), len(todo))
+		}
+		prog.total = int64(len(mine)) * int64(cfg.Folds)
+		prog.add(int64(len(finished)) * int64(cfg.Folds))
+		runErr = runCells(ctx, train, y, todo, &cfg, prog, emit)
+	}
 	slices.SortFunc(finished, func(a, b GridCell) int { return a.Index - b.Index })
 	if runErr != nil {
 		return nil, finished, runErr
@@ -452,7 +498,7 @@ func Grid(ctx context.Context, d *dataset.Dataset, train, test *matrix.Matrix, c
 		return nil, finished, nil
 	}
 	bc, _ := BestCell(finished)
-	best, err := saveBest(ctx, &cfg, &Best{Manifest: manifest, Cell: bc, GridCells: len(all)}, train, y, test, d.Test.Y)
+	best, err := saveBest(ctx, &cfg, &Best{Manifest: manifest, Cell: bc, GridCells: nCells}, train, y, test, d.Test.Y)
 	return best, finished, err
 }
 
@@ -485,8 +531,8 @@ func saveBest(ctx context.Context, cfg *GridConfig, best *Best, train *matrix.Ma
 }
 
 // openGridJournal reads the journal of cfg in cfg.Out (nothing when Out is
-// ""): the cells already done, checked against the grid's cells all and
-// spec, and the journal to append new cells to (nil without Out). Without
+// ""): the cells already done, checked against spec and the grid's cells
+// all (unless all is nil), and the journal to append new cells to (nil without Out). Without
 // Resume a journal with cells is an error.
 func openGridJournal(cfg *GridConfig, all []GridCell, spec GridSpec) (map[int]GridCell, *journal, error) {
 	done := map[int]GridCell{}
@@ -510,6 +556,10 @@ func openGridJournal(cfg *GridConfig, all []GridCell, spec GridSpec) (map[int]Gr
 		if err := ReadJSON(spath, &prev); err != nil {
 			return nil, nil, fmt.Errorf("bench: resuming %s: %w", jpath, err)
 		}
+		if prev.Search != spec.Search {
+			return nil, nil, fmt.Errorf("bench: cannot resume: %w", &MismatchError{File: spath,
+				Why: fmt.Sprintf("the journal was written by -search %s; this run is -search %s", prev.Search, spec.Search)})
+		}
 		if why := sameGrid(prev, spec); why != "" {
 			return nil, nil, fmt.Errorf("bench: cannot resume: %w", &MismatchError{File: spath, Why: why})
 		}
@@ -519,7 +569,7 @@ func openGridJournal(cfg *GridConfig, all []GridCell, spec GridSpec) (map[int]Gr
 		}
 		for _, c := range old {
 			want, ok := byIndex[c.Index]
-			if !ok || !sameParams(want, stripResult(c)) {
+			if all != nil && (!ok || !sameParams(want, stripResult(c))) {
 				return nil, nil, fmt.Errorf("bench: cannot resume: %w", &MismatchError{File: jpath, Why: fmt.Sprintf("cell %d is not this grid's cell %d", c.Index, c.Index)})
 			}
 			done[c.Index] = c

@@ -92,7 +92,7 @@ func Merge(dirs []string, out string) ([]MergeSummary, error) {
 				return nil, fmt.Errorf("bench: merge: %s: %w", sp, err)
 			}
 			all := cfg.Cells()
-			if len(all) != s.Cells {
+			if len(all) != s.Cells && s.Search != "bayes" {
 				return nil, fmt.Errorf("bench: merge: %s: the spec's ranges give %d cells, it says %d", sp, len(all), s.Cells)
 			}
 			cells, _, err := ReadCells(jpath)
@@ -100,7 +100,7 @@ func Merge(dirs []string, out string) ([]MergeSummary, error) {
 				return nil, err
 			}
 			for _, c := range cells {
-				if c.Index < 0 || c.Index >= len(all) || !sameParams(all[c.Index], stripResult(c)) {
+				if !specAdmits(s, all, c) {
 					return nil, fmt.Errorf("bench: merge: %w", &MismatchError{File: jpath, Why: fmt.Sprintf("cell %d is not the grid's cell %d", c.Index, c.Index)})
 				}
 				if _, dup := g.cells[c.Index]; !dup {
@@ -240,4 +240,24 @@ func dropStaleBest(out string, spec GridSpec, cells []GridCell) ([]string, error
 		}
 	}
 	return removed, nil
+}
+
+// specAdmits reports whether cell c belongs to the search of spec s whose
+// cells (grid, random) or lattice (bayes) are all: the cell at c's index,
+// or for bayes any lattice cell, with c's index below the trials.
+func specAdmits(s GridSpec, all []GridCell, c GridCell) bool {
+	if c.Index < 0 || c.Index >= s.Cells {
+		return false
+	}
+	p := stripResult(c)
+	if s.Search != "bayes" {
+		return c.Index < len(all) && sameParams(all[c.Index], p)
+	}
+	for _, a := range all {
+		a.Index = c.Index
+		if sameParams(a, p) {
+			return true
+		}
+	}
+	return false
 }

@@ -52,6 +52,9 @@ type GridCell struct {
 	// neighbouring fits (alpha seeding) rather than started from α = 0.
 	SMOIter   int  `json:"smo_iter,omitempty"`
 	WarmStart bool `json:"warm_start,omitempty"`
+	// Why says why an adaptive search (bayes) chose the cell, e.g.
+	// "initial design: …" or "expected improvement …".
+	Why string `json:"why,omitempty"`
 }
 
 // Values returns the cell's kernel parameters.
@@ -168,8 +171,9 @@ type CNNRun struct {
 type GridSpec struct {
 	Kernel    string    `json:"kernel"`
 	Features  string    `json:"features"`
-	Search    string    `json:"search"`           // "grid" or "random"
-	Trials    int       `json:"trials,omitempty"` // random search
+	Search    string    `json:"search"`           // "grid", "random" or "bayes"
+	Trials    int       `json:"trials,omitempty"` // random and bayes search
+	Batch     int       `json:"batch,omitempty"`  // bayes search: cells proposed at once
 	Alpha     SpecRange `json:"alpha"`
 	Coef0     SpecRange `json:"coef0"`
 	Gamma     SpecRange `json:"gamma"`

@@ -13,9 +13,8 @@ import (
 // runCells cross-validates the cells todo on x, y and emits each finished
 // cell. Inner products are computed once; every fit takes its fold Gram
 // and validation block from them (see fitMode for the other modes).
-func runCells(ctx context.Context, x *matrix.Matrix, y []int, todo []GridCell, cfg *GridConfig, resumed int64, emit func(GridCell) error) error {
+func runCells(ctx context.Context, x *matrix.Matrix, y []int, todo []GridCell, cfg *GridConfig, prog *fitProgress, emit func(GridCell) error) error {
 	k := cfg.Folds
-	prog := newFitProgress(cfg.Progress, resumed*int64(k), (resumed+int64(len(todo)))*int64(k))
 	if len(todo) == 0 {
 		return nil
 	}

@@ -1,0 +1,246 @@
+package bench
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/svmbench/svmbench/matrix"
+)
+
+// searchSpace is the lattice of a grid's ranges mapped into the unit
+// cube: each axis with more than one value is a coordinate, log2 of the
+// value for ranges written 2^a:2^b:k, the value itself otherwise, scaled
+// to [0, 1]. Axes with one value are held fixed.
+type searchSpace struct {
+	cells  []GridCell  // the lattice, in the grid's cell order
+	coord  [][]float64 // each cell's coordinates
+	active []string    // the axes searched
+	fixed  []string    // axes of one value
+}
+
+func newSearchSpace(cfg *GridConfig) *searchSpace {
+	lat := *cfg
+	lat.Search = "grid"
+	sp := &searchSpace{cells: lat.Cells()}
+	type axis struct {
+		name   string
+		lo, hi float64
+		log    bool
+	}
+	var ax []axis
+	for _, n := range cfg.axes() {
+		r := cfg.rangeOf(n)
+		if len(r.Values) < 2 {
+			sp.fixed = append(sp.fixed, n)
+			continue
+		}
+		a := axis{name: n, lo: math.Inf(1), hi: math.Inf(-1), log: r.Kind == Pow2}
+		for _, v := range r.Values {
+			t := v
+			if a.log {
+				t = math.Log2(v)
+			}
+			a.lo, a.hi = min(a.lo, t), max(a.hi, t)
+		}
+		ax = append(ax, a)
+		sp.active = append(sp.active, n)
+	}
+	for _, c := range sp.cells {
+		x := make([]float64, len(ax))
+		for d, a := range ax {
+			t := c.Param(a.name)
+			if a.log {
+				t = math.Log2(t)
+			}
+			x[d] = (t - a.lo) / (a.hi - a.lo)
+		}
+		sp.coord = append(sp.coord, x)
+	}
+	return sp
+}
+
+// proposal is a lattice cell chosen as the next trial, and why.
+type proposal struct {
+	lattice int
+	why     string
+}
+
+// bayesOpt proposes trials: first a seeded Latin hypercube design of n0
+// lattice cells, then batches chosen by expected improvement under a
+// Gaussian-process surrogate (gp) of the CV accuracy, the batch filled by
+// the kriging believer (each chosen cell is added to the model at its
+// predicted mean before the next is chosen), so that a batch keeps every
+// worker busy and the trials depend only on the seed and the results.
+type bayesOpt struct {
+	sp     *searchSpace
+	rng    *rand.Rand
+	tried  []bool
+	design []proposal
+	obsX   [][]float64
+	obsY   []float64
+}
+
+func newBayesOpt(sp *searchSpace, seed uint64, n0 int) *bayesOpt {
+	b := &bayesOpt{sp: sp, rng: rand.New(rand.NewPCG(seed, 0x6261796573)), tried: make([]bool, len(sp.cells))} // "bayes"
+	n0 = min(n0, len(sp.cells))
+	b.design = b.latinHypercube(n0)
+	return b
+}
+
+// latinHypercube picks n lattice cells: per active axis, n strata of the
+// unit interval in a seeded random order, a point drawn in each; each
+// point is taken to its nearest lattice cell not taken yet.
+func (b *bayesOpt) latinHypercube(n int) []proposal {
+	dims := len(b.sp.active)
+	perms := make([][]int, dims)
+	for d := range perms {
+		perms[d] = b.rng.Perm(n)
+	}
+	taken := make([]bool, len(b.sp.cells))
+	var out []proposal
+	for i := range n {
+		p := make([]float64, dims)
+		for d := range p {
+			p[d] = (float64(perms[d][i]) + b.rng.Float64()) / float64(n)
+		}
+		best, bd := -1, math.Inf(1)
+		for c, x := range b.sp.coord {
+			if taken[c] {
+				continue
+			}
+			if dd := dist2(p, x); dd < bd {
+				best, bd = c, dd
+			}
+		}
+		taken[best] = true
+		out = append(out, proposal{best, fmt.Sprintf("initial design: Latin hypercube point %d of %d", i+1, n)})
+	}
+	return out
+}
+
+func dist2(a, b []float64) float64 {
+	var s float64
+	for i := range a {
+		s += (a[i] - b[i]) * (a[i] - b[i])
+	}
+	return s
+}
+
+// observe records the CV accuracy of lattice cell c.
+func (b *bayesOpt) observe(c int, acc float64) {
+	b.tried[c] = true
+	b.obsX = append(b.obsX, b.sp.coord[c])
+	b.obsY = append(b.obsY, acc)
+}
+
+// next proposes the trials t, t+1, …, t+k−1 (t trials done so far).
+func (b *bayesOpt) next(t, k int) []proposal {
+	var out []proposal
+	for ; t < len(b.design) && len(out) < k; t++ {
+		out = append(out, b.design[t])
+	}
+	if len(out) == k || len(b.obsY) == 0 {
+		return out
+	}
+	xs := slices.Clone(b.obsX)
+	ys := slices.Clone(b.obsY)
+	chosen := slices.Clone(b.tried)
+	for _, p := range out {
+		chosen[p.lattice] = true
+	}
+	for len(out) < k {
+		g := fitGP(xs, ys)
+		best := slices.Max(b.obsY)
+		bi, bei, bmu := -1, -1.0, 0.0
+		for c, x := range b.sp.coord {
+			if chosen[c] {
+				continue
+			}
+			mu, sd := g.predict(x)
+			if ei := expectedImprovement(mu, sd, best, 0.001); ei > bei {
+				bi, bei, bmu = c, ei, mu
+			}
+		}
+		if bi < 0 {
+			break // every lattice cell tried
+		}
+		chosen[bi] = true
+		out = append(out, proposal{bi, fmt.Sprintf("expected improvement %.3g (GP mean %.4f) over best %.4f", bei, bmu, best)})
+		xs, ys = append(xs, b.sp.coord[bi]), append(ys, bmu) // kriging believer
+	}
+	return out
+}
+
+// describeFixed says which axes a search holds fixed, for the log.
+func (sp *searchSpace) describeFixed(cfg *GridConfig) string {
+	if len(sp.fixed) == 0 {
+		return ""
+	}
+	var parts []string
+	for _, n := range sp.fixed {
+		parts = append(parts, n+" = "+strconv.FormatFloat(cfg.rangeOf(n).Values[0], 'g', -1, 64))
+	}
+	return fmt.Sprintf("%s has one value: searching %s only", strings.Join(parts, ", "), strings.Join(sp.active, ", "))
+}
+
+// runBayes runs cfg's bayes search on x, y: batches of cfg.Batch trials
+// proposed by bayesOpt from the results before them. Trials found in done
+// (a resumed journal) are replayed: each must be the cell the search
+// proposes at its index, else the journal is another search's. It
+// returns the replayed cells; new ones go to emit.
+func runBayes(ctx context.Context, x *matrix.Matrix, y []int, cfg *GridConfig, done map[int]GridCell, prog *fitProgress, emit func(GridCell) error) ([]GridCell, error) {
+	sp := newSearchSpace(cfg)
+	if msg := sp.describeFixed(cfg); msg != "" {
+		cfg.logf("grid %s/%s: bayes: %s", cfg.Kernel, cfg.Features, msg)
+	}
+	n0 := min(cfg.Trials, max(cfg.Batch, 2*(len(sp.active)+1)))
+	bo := newBayesOpt(sp, cfg.Seed, n0)
+	var replayed []GridCell
+	for t := 0; t < cfg.Trials; {
+		props := bo.next(t, min(cfg.Batch, cfg.Trials-t))
+		if len(props) == 0 {
+			break
+		}
+		var todo []GridCell
+		lat := map[int]int{} // trial index → lattice cell
+		for i, p := range props {
+			c := sp.cells[p.lattice]
+			c.Index, c.Why = t+i, p.why
+			lat[c.Index] = p.lattice
+			if dc, ok := done[c.Index]; ok {
+				if !sameParams(c, stripResult(dc)) {
+					return replayed, &MismatchError{File: GridFile(cfg.Kernel, cfg.Features),
+						Why: fmt.Sprintf("trial %d is %s in the journal, but this search proposes %s there (another seed, batch or data?)", c.Index, ParamString(dc), ParamString(c))}
+				}
+				replayed = append(replayed, dc)
+				bo.observe(p.lattice, dc.CVAccuracy)
+				prog.add(int64(cfg.Folds))
+				continue
+			}
+			todo = append(todo, c)
+		}
+		var mu sync.Mutex
+		var results []GridCell
+		err := runCells(ctx, x, y, todo, cfg, prog, func(c GridCell) error {
+			mu.Lock()
+			results = append(results, c)
+			mu.Unlock()
+			return emit(c)
+		})
+		if err != nil {
+			return replayed, err
+		}
+		slices.SortFunc(results, func(a, b GridCell) int { return a.Index - b.Index })
+		for _, c := range results {
+			bo.observe(lat[c.Index], c.CVAccuracy)
+		}
+		t += len(props)
+	}
+	return replayed, nil
+}

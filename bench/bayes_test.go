@@ -1,0 +1,157 @@
+package bench
+
+import (
+	"context"
+	"errors"
+	"math"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func bayesGrid(out string) GridConfig {
+	cfg := smallGrid(out)
+	cfg.Search = "bayes"
+	cfg.Alpha = Values(0.003, 0.01, 0.03, 0.1, 0.3, 1)
+	cfg.Coef0 = Values(-2, -1, -0.5, 0)
+	cfg.C = Values(1, 100)
+	cfg.Trials, cfg.Batch, cfg.Workers = 12, 2, 2
+	return cfg
+}
+
+// The same seed gives the same trials, another seed others; every trial
+// is a lattice cell with its reason recorded.
+func TestBayesDeterministic(t *testing.T) {
+	useFitter(t, meanFit)
+	d := blobs(3, 30, 6, 3)
+	run := func(seed uint64) []GridCell {
+		cfg := bayesGrid("")
+		cfg.Seed = seed
+		_, cells, err := Grid(context.Background(), d, d.Train.X, nil, cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(cells) != 12 {
+			t.Fatalf("%d trials, want 12", len(cells))
+		}
+		return cells
+	}
+	a, b, c := run(7), run(7), run(8)
+	equalCells(t, "same seed", b, a)
+	same := 0
+	seen := map[[3]float64]bool{}
+	for i := range a {
+		if sameParams(stripResult(a[i]), stripResult(c[i])) {
+			same++
+		}
+		k := [3]float64{a[i].Alpha, a[i].Coef0, a[i].C}
+		if seen[k] {
+			t.Errorf("trial %d repeats a cell: %+v", i, k)
+		}
+		seen[k] = true
+		if a[i].Why == "" {
+			t.Errorf("trial %d has no reason", i)
+		}
+	}
+	if same == len(a) {
+		t.Error("seeds 7 and 8 gave the same trials")
+	}
+	if !strings.HasPrefix(a[len(a)-1].Why, "expected improvement") {
+		t.Errorf("last trial chosen for %q", a[len(a)-1].Why)
+	}
+}
+
+// A bayes search interrupted mid-way and resumed ends with the trials of
+// an uninterrupted one; resuming it as a grid is refused naming both.
+func TestBayesResume(t *testing.T) {
+	useFitter(t, meanFit)
+	d := blobs(3, 30, 6, 3)
+	tmp := t.TempDir()
+	_, want, err := Grid(context.Background(), d, d.Train.X, nil, bayesGrid(filepath.Join(tmp, "full")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := bayesGrid(filepath.Join(tmp, "cut"))
+	ctx, cancel := context.WithCancel(context.Background())
+	cfg.Progress = func(done, total int64) {
+		if done >= 20 {
+			cancel()
+		}
+	}
+	_, part, err := Grid(ctx, d, d.Train.X, nil, cfg)
+	if !errors.Is(err, context.Canceled) || len(part) == 0 || len(part) >= 12 {
+		t.Fatalf("interrupted search: %d trials, %v", len(part), err)
+	}
+	cfg.Progress, cfg.Resume = nil, true
+	_, got, err := Grid(context.Background(), d, d.Train.X, nil, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	equalCells(t, "resumed bayes", got, want)
+
+	g := smallGrid(cfg.Out)
+	g.Alpha, g.Coef0, g.C, g.Resume = cfg.Alpha, cfg.Coef0, cfg.C, true
+	var me *MismatchError
+	if _, _, err := Grid(context.Background(), d, d.Train.X, nil, g); !errors.As(err, &me) ||
+		!strings.Contains(me.Why, "-search bayes") || !strings.Contains(me.Why, "-search grid") {
+		t.Errorf("a bayes journal resumed as a grid: %v", err)
+	}
+	if _, err := Merge([]string{cfg.Out}, filepath.Join(tmp, "merged")); err != nil {
+		t.Errorf("merging a bayes journal: %v", err)
+	}
+}
+
+// A range of one value is held fixed and said so; the search covers the
+// others.
+func TestBayesSingleValueRange(t *testing.T) {
+	useFitter(t, meanFit)
+	d := blobs(3, 30, 6, 3)
+	cfg := bayesGrid("")
+	cfg.Coef0 = Values(-1)
+	cfg.Trials = 6
+	var logs []string
+	cfg.Log = func(f string, a ...any) { logs = append(logs, f) }
+	_, cells, err := Grid(context.Background(), d, d.Train.X, nil, cfg)
+	if err != nil || len(cells) != 6 {
+		t.Fatalf("%d trials, %v", len(cells), err)
+	}
+	if !strings.Contains(strings.Join(logs, "\n"), "bayes: %s") {
+		t.Errorf("no message about the fixed range: %q", logs)
+	}
+	for _, c := range cells {
+		if c.Coef0 != -1 {
+			t.Errorf("trial %d moved the fixed c to %g", c.Index, c.Coef0)
+		}
+	}
+}
+
+// On a smooth surface the GP finds the maximum well inside the budget.
+func TestBayesFindsMaximum(t *testing.T) {
+	sp := &searchSpace{}
+	for i := range 15 {
+		for j := range 10 {
+			sp.cells = append(sp.cells, GridCell{Index: len(sp.cells)})
+			sp.coord = append(sp.coord, []float64{float64(i) / 14, float64(j) / 9})
+		}
+	}
+	sp.active = []string{"a", "b"}
+	f := func(x []float64) float64 { return -math.Pow(x[0]-0.7, 2) - 2*math.Pow(x[1]-0.3, 2) }
+	bo := newBayesOpt(sp, 1, 6)
+	best := math.Inf(-1)
+	for t := 0; t < 30; {
+		ps := bo.next(t, 3)
+		for _, p := range ps {
+			v := f(sp.coord[p.lattice])
+			best = max(best, v)
+			bo.observe(p.lattice, v)
+		}
+		t += len(ps)
+	}
+	top := math.Inf(-1)
+	for _, x := range sp.coord {
+		top = max(top, f(x))
+	}
+	if best < top-1e-3 {
+		t.Errorf("30 of 150 trials found %.4f, the maximum is %.4f", best, top)
+	}
+}
