@@ -63,7 +63,8 @@ func CrossValidate(ctx context.Context, x *matrix.Matrix, y []int, cfg CVConfig)
 	}
 	cell.Folds, cell.Features = g.Folds, g.Features
 	var out GridCell
-	err := runCells(ctx, x, y, []GridCell{cell}, &g, 0, func(c GridCell) error {
+	prog := newFitProgress(g.Progress, 0, int64(g.Folds))
+	err := runCells(ctx, x, y, []GridCell{cell}, &g, prog, func(c GridCell) error {
 		out = c
 		return nil
 	})
