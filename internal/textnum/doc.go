@@ -8,15 +8,16 @@
 // returns for the same text (bit for bit, and failing on the same inputs),
 // without strconv's per-call overhead for the common forms
 // [+-]digits[.digits][(e|E)[+-]digits]. A decimal with mantissa m
-// (m < 2^53, at most 19 digits read) and exponent e (|e| ≤ 22) is m·10^e
-// with m and 10^|e| exact float64 values, so one IEEE multiplication or
-// division gives the correctly rounded float64 (Clinger's fast path). For
-// float32 that result is rounded once more; the double rounding can differ
-// from a single correct rounding only when the float64 lands exactly on a
-// midpoint between two float32 values (every float32 value and midpoint is
-// a float64 value and rounding is monotone, so the float64 cannot cross
-// one), so that case, float32 subnormals, and every other form go to
-// strconv.
+// (m < 2^53) and exponent e (|e| ≤ 22) is m·10^e with m and 10^|e| exact
+// float64 values, so one IEEE multiplication or division gives the
+// correctly rounded float64 (Clinger's fast path). For float32, m may have
+// up to 19 significant digits (the 17 of a float64's shortest text, as
+// files written from doubles hold): the float64 computed is then within 2
+// ulps of the exact value, and rounding it to float32 gives the correctly
+// rounded float32 unless it lies within 4 ulps of a midpoint between two
+// float32 values (every float32 value and midpoint is a float64 value, and
+// rounding is monotone, so it cannot cross one). Those cases, float32
+// subnormals, and every other form go to strconv.
 //
 // # Formatting
 //

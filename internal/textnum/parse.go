@@ -9,38 +9,49 @@ import (
 var pow10 = [23]float64{1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10,
 	1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22}
 
-// decimal reads b as [+-]digits[.digits][(e|E)[+-]digits] and returns its
-// value when the fast path computes it exactly as a float64; ok is false
-// for any other form or range (the caller then asks strconv), and for more
-// than 19 digits (leading zeros included).
-func decimal(b []byte) (v float64, ok bool) {
+// decimal reads b as [+-]digits[.digits][(e|E)[+-]digits], the value
+// m·10^exp, and reports ok when m has at most 19 significant digits (so
+// m < 10^19 < 2^64) and the form is exactly that; ok is false for every
+// other text (the caller then asks strconv).
+func decimal(b []byte) (m uint64, exp int, neg, ok bool) {
 	i, n := 0, len(b)
 	if n == 0 {
-		return 0, false
+		return 0, 0, false, false
 	}
-	neg := b[0] == '-'
+	neg = b[0] == '-'
 	if neg || b[0] == '+' {
 		i++
 	}
-	var m uint64
+	z := i
+	for i < n && b[i] == '0' { // leading zeros are not significant
+		i++
+	}
+	zeros := i - z
 	start := i
 	for i < n && b[i]-'0' <= 9 {
 		m = m*10 + uint64(b[i]-'0')
 		i++
 	}
-	digits, exp := i-start, 0 // m·10^exp
+	digits := i - start
 	if i < n && b[i] == '.' {
 		i++
 		frac := i
+		if digits == 0 {
+			for i < n && b[i] == '0' {
+				i++
+			}
+			zeros += i - frac
+		}
+		start = i
 		for i < n && b[i]-'0' <= 9 {
 			m = m*10 + uint64(b[i]-'0')
 			i++
 		}
+		digits += i - start
 		exp = frac - i
-		digits += i - frac
 	}
-	if digits == 0 || digits > 19 {
-		return 0, false
+	if digits+zeros == 0 || digits > 19 {
+		return 0, 0, false, false
 	}
 	if i < n && (b[i] == 'e' || b[i] == 'E') {
 		i++
@@ -50,13 +61,13 @@ func decimal(b []byte) (v float64, ok bool) {
 			i++
 		}
 		if i == n {
-			return 0, false
+			return 0, 0, false, false
 		}
 		e := 0
 		for ; i < n; i++ {
 			c := b[i] - '0'
 			if c > 9 || e > 10000 {
-				return 0, false
+				return 0, 0, false, false
 			}
 			e = e*10 + int(c)
 		}
@@ -65,9 +76,13 @@ func decimal(b []byte) (v float64, ok bool) {
 		}
 		exp += e
 	}
-	if i != n || m >= 1<<53 {
-		return 0, false
-	}
+	return m, exp, neg, i == n
+}
+
+// scale returns m·10^exp rounded to float64 by one multiplication or
+// division, or ok false when 10^|exp| is not an exact float64. It is the
+// correctly rounded value when m < 2^53 (then exact as a float64).
+func scale(m uint64, exp int, neg bool) (v float64, ok bool) {
 	v = float64(m)
 	switch {
 	case m == 0:
@@ -87,8 +102,10 @@ func decimal(b []byte) (v float64, ok bool) {
 // ParseFloat64 returns strconv.ParseFloat(string(b), 64) without its error
 // value: ok is false exactly when strconv fails.
 func ParseFloat64(b []byte) (float64, bool) {
-	if v, ok := decimal(b); ok {
-		return v, true
+	if m, exp, neg, ok := decimal(b); ok && m < 1<<53 {
+		if v, ok := scale(m, exp, neg); ok {
+			return v, true
+		}
 	}
 	v, err := strconv.ParseFloat(string(b), 64)
 	return v, err == nil
@@ -96,14 +113,22 @@ func ParseFloat64(b []byte) (float64, bool) {
 
 // ParseFloat32 returns strconv.ParseFloat(string(b), 32) as a float32
 // without its error value: ok is false exactly when strconv fails.
+//
+// The float64 d computed by scale is within 2 float64 ulps of the exact
+// value x (m rounded once when m ≥ 2^53, then one rounded operation), so
+// when d is more than 4 ulps from every float32 midpoint (its low 29
+// mantissa bits, in the float32 normal range, are 1<<28 at a midpoint), no
+// midpoint lies between x and d and float32(d) is x correctly rounded.
 func ParseFloat32(b []byte) (float32, bool) {
-	if d, ok := decimal(b); ok {
-		f := float32(d)
-		a := math.Abs(d)
-		// A float64 on a float32 midpoint has its low 29 mantissa bits
-		// equal to 1<<28 (in the float32 normal range).
-		if a == 0 || (a >= 0x1p-126 && a <= math.MaxFloat32 && math.Float64bits(d)&(1<<29-1) != 1<<28) {
-			return f, true
+	if m, exp, neg, ok := decimal(b); ok {
+		if d, ok := scale(m, exp, neg); ok {
+			a := math.Abs(d)
+			if a == 0 {
+				return float32(d), true
+			}
+			if low := int64(math.Float64bits(d) & (1<<29 - 1)); a >= 0x1p-126 && a < math.MaxFloat32 && (low < 1<<28-4 || low > 1<<28+4) {
+				return float32(d), true
+			}
 		}
 	}
 	v, err := strconv.ParseFloat(string(b), 32)
