@@ -1,6 +1,7 @@
 package bench
 
 import (
+	"fmt"
 	"slices"
 
 	"github.com/svmbench/svmbench/kernels"
@@ -130,4 +131,27 @@ func pairIndex(labels []int, i, j int) int {
 	}
 	nc := len(labels)
 	return ci*(2*nc-ci-1)/2 + (cj - ci - 1)
+}
+
+// SolveSummary is the grid summary line about its solves: the SMO
+// iterations and fit seconds of cells, and how many were seeded (alpha
+// seeding) or cold.
+func SolveSummary(cells []GridCell) string {
+	var it, warm int
+	var secs float64
+	for _, c := range cells {
+		it += c.SMOIter
+		secs += c.Seconds
+		if c.WarmStart {
+			warm++
+		}
+	}
+	how := "cold starts"
+	switch {
+	case warm == len(cells) && warm > 0:
+		how = "alpha seeding (-warm-start)"
+	case warm > 0:
+		how = fmt.Sprintf("alpha seeding in %d of %d cells", warm, len(cells))
+	}
+	return fmt.Sprintf("solves: %d SMO iterations, %.1f s of fits (summed over workers), %s", it, secs, how)
 }

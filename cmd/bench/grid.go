@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"sync"
 
 	"github.com/svmbench/svmbench/bench"
@@ -19,8 +20,8 @@ import (
 var cmdGrid = &Command{
 	Name: "grid",
 	UsageLine: "grid -out DIR [-data SPEC] [-train N] [-test M] [-seed S] [-features NAME] [-kernel sigmoid|rbf|linear|poly]\n" +
-		"       [-alpha LIST] [-coef0 LIST] [-gamma LIST] [-C LIST] [-degree D] [-folds 5] [-search grid|random] [-trials T]\n" +
-		"       [-max-iter N] [-eps E] [-mem SIZE] [-workers W] [-psd] [-psd-sample N] [-shard I/N] [-resume] [-no-retrain]",
+		"       [-alpha LIST] [-coef0 LIST] [-gamma LIST] [-C LIST] [-degree D] [-folds 5] [-search grid|random|bayes] [-trials T]\n" +
+		"       [-batch B] [-warm-start] [-max-iter N] [-eps E] [-mem SIZE] [-workers W] [-psd] [-psd-sample N] [-shard I/N] [-resume] [-no-retrain]",
 	Resume: "finished cells are kept in the journal; run the same command with -resume to continue",
 	Short:  "cross-validated grid search over α × c × C (sigmoid), γ × C (rbf) or C (linear)",
 	Long: `Grid cross-validates every cell of a parameter grid for one kernel on one
@@ -33,6 +34,13 @@ Defaults: sigmoid α 2^-15:2^-5:2, c -2:0:0.5, C 2^-1:2^7:2 (150 cells);
 rbf γ 2^3:2^-15:-2 and C 2^-5:2^15:2 (grid.py's); linear C 2^-5:2^15:2.
 -search random -trials T draws T cells from the same ranges instead
 (log-uniform over 2^a:2^b:k, uniform over start:stop:step), seeded by -seed.
+-search bayes -trials T evaluates T cells of the grid (default a quarter)
+chosen by Bayesian optimisation: a seeded Latin hypercube start, then
+batches of -batch cells (default the workers) of highest expected
+improvement under a Gaussian process; each trial's reason is journalled
+("why") and the same seed gives the same trials (docs/search.md).
+-warm-start seeds each fit from the previous fold's solution (alpha
+seeding); the SMO iterations are printed and journalled (smo_iter).
 
 The inner products of all training samples are computed once; every cell and
 fold derives its Gram matrix from them. Each finished cell is appended to
@@ -59,8 +67,10 @@ merged folder with -resume to retrain the best cell (no cell is recomputed).`,
 		fs.StringVar(&c.cost, "C", "", "penalties C: a `LIST` (default sigmoid 2^-1:2^7:2, others 2^-5:2^15:2)")
 		fs.IntVar(&cfg.Degree, "degree", 3, "poly degree")
 		fs.IntVar(&cfg.Folds, "folds", 5, "cross-validation folds")
-		fs.StringVar(&cfg.Search, "search", "grid", "grid (every cell) or random (-trials cells drawn from the ranges)")
-		fs.IntVar(&cfg.Trials, "trials", 20, "cells drawn by -search random")
+		fs.StringVar(&cfg.Search, "search", "grid", "grid (every cell), random (-trials cells drawn from the ranges) or bayes (-trials cells chosen by Bayesian optimisation)")
+		fs.Var(&c.trials, "trials", "cells evaluated by -search random (default 20) or bayes (default a quarter of the grid)")
+		fs.IntVar(&cfg.Batch, "batch", 0, "cells -search bayes proposes at once (0: the number of workers)")
+		fs.BoolVar(&cfg.WarmStart, "warm-start", false, "seed each fit from the previous fold's or C's solution (alpha seeding)")
 		fs.IntVar(&cfg.MaxIter, "max-iter", 0, "SMO iteration cap of each binary fit (0: 20·n with n the fold's training size; -1: the solver's 1e7)")
 		fs.Float64Var(&cfg.Tol, "eps", 1e-3, "stopping tolerance (LIBSVM's -e)")
 		fs.StringVar(&c.mem, "mem", "", "memory `SIZE` for inner products and the fits running at once, e.g. 8GiB (default a quarter of physical memory)")
@@ -83,7 +93,25 @@ type gridCmd struct {
 	cfg                       bench.GridConfig
 	alpha, coef0, gamma, cost string
 	mem, shard, export        string
+	trials                    setInt
 	ext                       features.Extractor
+}
+
+// setInt is an int flag that knows whether it was given.
+type setInt struct {
+	v   int
+	set bool
+}
+
+func (s *setInt) String() string { return strconv.Itoa(s.v) }
+
+func (s *setInt) Set(x string) error {
+	n, err := strconv.Atoi(x)
+	if err != nil {
+		return errors.New("want an integer")
+	}
+	s.v, s.set = n, true
+	return nil
 }
 
 func (c *gridCmd) check(args []string) error {
@@ -127,9 +155,15 @@ func (c *gridCmd) check(args []string) error {
 	if cfg.Folds < 2 {
 		return usagef("-folds %d: want at least 2", cfg.Folds)
 	}
-	if cfg.Search == "random" && cfg.Trials < 1 {
-		return usagef("-trials %d: want at least 1", cfg.Trials)
+	switch {
+	case cfg.Search != "random" && cfg.Search != "bayes" && c.trials.set:
+		return usagef("-trials: only with -search random or bayes")
+	case c.trials.set && c.trials.v < 1:
+		return usagef("-trials %d: want at least 1", c.trials.v)
+	case cfg.Batch < 0:
+		return usagef("-batch %d: want at least 1 (or 0: the number of workers)", cfg.Batch)
 	}
+	cfg.Trials = c.trials.v
 	if err := positive("eps", cfg.Tol); err != nil {
 		return err
 	}
@@ -203,7 +237,7 @@ func runGrid(ctx context.Context, df *dataFlags, ext features.Extractor, cfg ben
 		}
 		return err
 	}
-	fmt.Fprintf(stdout, "\n%d cells in %s\n", len(cells), filepath.Join(cfg.Out, bench.GridFile(cfg.Kernel, cfg.Features)))
+	fmt.Fprintf(stdout, "\n%d cells in %s\n%s\n", len(cells), filepath.Join(cfg.Out, bench.GridFile(cfg.Kernel, cfg.Features)), bench.SolveSummary(cells))
 	if best != nil {
 		c := best.Cell
 		fmt.Fprintf(stdout, "best: cell %d, %s, CV accuracy %.2f%%", c.Index, bench.ParamString(c), 100*c.CVAccuracy)
