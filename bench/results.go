@@ -102,18 +102,19 @@ type Best struct {
 
 // ModelResult is one model × features record of DIR/results.json.
 type ModelResult struct {
-	Model            string             `json:"model"`    // "svm-sigmoid", "svm-rbf", "svm-linear", "cnn-seed", "cnn-fixed"
+	Model            string             `json:"model"`    // "svm-sigmoid", "svm-rbf", "svm-linear", "cnn-sigmoid-loss" ("cnn-seed" in older files), "cnn-fixed"
 	Features         string             `json:"features"` // "pixels", "hog", "cnn", ...
 	Params           map[string]float64 `json:"params"`   // alpha, coef0, gamma, degree, C, epochs, ...
 	Accuracy         float64            `json:"accuracy"`
 	PerClassAccuracy []float64          `json:"per_class_accuracy"`
 	Classes          []string           `json:"classes"`
-	Confusion        [][]int            `json:"confusion"` // [true][predicted] counts
+	Confusion        [][]int            `json:"confusion"` // [true][predicted] counts, classes in Classes order (see Confusion)
 	TrainSeconds     float64            `json:"train_seconds"`
 	PredictSeconds   float64            `json:"predict_seconds"`
 	NSV              int                `json:"n_sv"`
-	PeakHeapBytes    uint64             `json:"peak_heap_bytes"`  // Go heap peak while training, from runtime/metrics
-	Capped           bool               `json:"capped,omitempty"` // an SVM sub-problem stopped at the iteration cap
+	PeakHeapBytes    uint64             `json:"peak_heap_bytes"`          // Go heap peak while training (internal/memory)
+	PeakRSSBytes     uint64             `json:"peak_rss_bytes,omitempty"` // process peak RSS while training (VmHWM; internal/memory)
+	Capped           bool               `json:"capped,omitempty"`         // an SVM sub-problem stopped at the iteration cap
 }
 
 // Results is DIR/results.json.
@@ -134,6 +135,9 @@ type ScalingPoint struct {
 	PredictSeconds float64 `json:"predict_seconds"`
 	Accuracy       float64 `json:"accuracy"`
 	NSV            int     `json:"n_sv"`
+	// Memory peaks while the model trained, as in ModelResult.
+	PeakHeapBytes uint64 `json:"peak_heap_bytes,omitempty"`
+	PeakRSSBytes  uint64 `json:"peak_rss_bytes,omitempty"`
 	// Params are the model's parameters, as in ModelResult.
 	Params map[string]float64 `json:"params,omitempty"`
 }
@@ -157,12 +161,16 @@ type CNNEpoch struct {
 // CNNRun is DIR/cnn-VARIANT.json.
 type CNNRun struct {
 	Manifest  Manifest           `json:"manifest"`
-	Variant   string             `json:"variant"` // "seed" or "fixed"
+	Variant   string             `json:"variant"` // "sigmoid-loss" ("seed" in older files) or "fixed"
 	Params    map[string]float64 `json:"params"`  // lr, momentum, batch, epochs
 	Epochs    []CNNEpoch         `json:"epochs"`
 	Model     string             `json:"model,omitempty"` // saved network, if any
 	Confusion [][]int            `json:"confusion,omitempty"`
 	Classes   []string           `json:"classes,omitempty"`
+	// Memory peaks of the training (internal/memory), the largest over
+	// the runs that trained its epochs.
+	PeakHeapBytes uint64 `json:"peak_heap_bytes,omitempty"`
+	PeakRSSBytes  uint64 `json:"peak_rss_bytes,omitempty"`
 }
 
 // GridSpec is DIR/grid-KERNEL-FEATURES.spec.json, written when a grid

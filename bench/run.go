@@ -12,16 +12,14 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
-	"runtime"
-	"runtime/metrics"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/svmbench/svmbench/cnn"
 	"github.com/svmbench/svmbench/dataset"
 	"github.com/svmbench/svmbench/features"
+	"github.com/svmbench/svmbench/internal/memory"
 	"github.com/svmbench/svmbench/kernels"
 	"github.com/svmbench/svmbench/matrix"
 	"github.com/svmbench/svmbench/svm"
@@ -30,8 +28,11 @@ import (
 // Model names Run accepts: SVMModel(kernel) for every registered kernel,
 // and the two CNNs.
 const (
-	ModelCNNSeed  = "cnn-seed"
-	ModelCNNFixed = "cnn-fixed"
+	ModelCNNSigmoidLoss = "cnn-sigmoid-loss"
+	ModelCNNFixed       = "cnn-fixed"
+	// OldModelCNNSigmoidLoss is ModelCNNSigmoidLoss's name until November
+	// 2026 (the variant was called "seed"); Run accepts it.
+	OldModelCNNSigmoidLoss = "cnn-seed"
 )
 
 // SVMModel is the model name of an SVM with the named kernel: "svm-rbf".
@@ -53,7 +54,8 @@ func svmKernel(m string) (string, bool) {
 // every field is a documented default.
 type RunConfig struct {
 	// Models to train: svm-sigmoid, svm-rbf, svm-linear, svm-poly,
-	// cnn-seed, cnn-fixed, or cnn for both CNN variants. nil means
+	// cnn-sigmoid-loss (old name cnn-seed), cnn-fixed, or cnn for both CNN
+	// variants. nil means
 	// svm-sigmoid, svm-rbf, svm-linear.
 	Models []string
 	// Features are the feature sets the SVMs train on (names as
@@ -72,7 +74,10 @@ type RunConfig struct {
 	ParamsDir string
 	// CNN is the CNN training recipe; its zero value is the seed's (10
 	// epochs, batch 100, SGD lr 0.001, momentum 0.9). Seed, when 0, is
-	// taken from RunConfig.Seed.
+	// taken from RunConfig.Seed. The CNNs are trained by TrainCNN, with
+	// their run files and checkpoints in Out: a CNN whose run is finished
+	// there (by the main job's cnn stage, or an interrupted Run) is
+	// scored, not trained again.
 	CNN cnn.TrainConfig
 	// Seed seeds the CNN's initial weights and shuffling; recorded in the
 	// manifest.
@@ -119,11 +124,13 @@ func (cfg *RunConfig) validate() error {
 		_, isSVM := svmKernel(m)
 		switch {
 		case m == "cnn":
-			ms = append(ms, ModelCNNSeed, ModelCNNFixed)
-		case isSVM, m == ModelCNNSeed, m == ModelCNNFixed:
+			ms = append(ms, ModelCNNSigmoidLoss, ModelCNNFixed)
+		case m == OldModelCNNSigmoidLoss:
+			ms = append(ms, ModelCNNSigmoidLoss)
+		case isSVM, m == ModelCNNSigmoidLoss, m == ModelCNNFixed:
 			ms = append(ms, m)
 		default:
-			return fmt.Errorf("bench: RunConfig.Models has %q: want svm-KERNEL (KERNEL %s), cnn-seed, cnn-fixed or cnn", m, kernels.NameList())
+			return fmt.Errorf("bench: RunConfig.Models has %q: want svm-KERNEL (KERNEL %s), cnn-sigmoid-loss (or cnn-seed), cnn-fixed or cnn", m, kernels.NameList())
 		}
 	}
 	// CNNs first: the "cnn" feature set may need one of them.
@@ -241,12 +248,8 @@ func Run(ctx context.Context, d *dataset.Dataset, cfg RunConfig) (*Results, erro
 			continue
 		}
 		variant := strings.TrimPrefix(m, "cnn-")
-		netPath := ""
-		if cfg.Out != "" {
-			netPath = filepath.Join(cfg.Out, "cnn-"+variant+".cnn")
-		}
-		if have[[2]string{m, "pixels"}] && netPath != "" {
-			net, err := cnn.Load(netPath)
+		if have[[2]string{m, "pixels"}] && cfg.Out != "" {
+			net, err := cnn.Load(filepath.Join(cfg.Out, "cnn-"+variant+".cnn"))
 			if err == nil {
 				if trainedNet == nil || variant == cnn.VariantFixed {
 					trainedNet = net
@@ -257,14 +260,15 @@ func Run(ctx context.Context, d *dataset.Dataset, cfg RunConfig) (*Results, erro
 			res.Results = slices.DeleteFunc(res.Results, func(r ModelResult) bool { return r.Model == m })
 		}
 		stage(m, "pixels")
-		r, net, err := runCNN(ctx, d, variant, cfg, netPath)
+		cr, err := TrainCNN(ctx, d, CNNConfig{Variant: variant, Recipe: cfg.CNN, Out: cfg.Out, NoEpochTest: true,
+			Args: cfg.Args, Progress: cfg.Progress})
 		if err != nil {
 			return res, err
 		}
 		if trainedNet == nil || variant == cnn.VariantFixed {
-			trainedNet = net
+			trainedNet = cr.Net
 		}
-		res.Results = append(res.Results, r)
+		res.Results = append(res.Results, cr.Record)
 		if err := save(); err != nil {
 			return res, err
 		}
@@ -362,19 +366,21 @@ func cellParams(c GridCell) map[string]float64 {
 
 // trainSVM trains model (svm-KERNEL) with cell's parameters and measures
 // it.
-func trainSVM(ctx context.Context, x *matrix.Matrix, y []int, c GridCell, tol float64, memBytes int64, progress func(done, total int64)) (*svm.Model, float64, uint64, error) {
+func trainSVM(ctx context.Context, x *matrix.Matrix, y []int, c GridCell, tol float64, memBytes int64, progress func(done, total int64)) (*svm.Model, float64, memory.Peak, error) {
 	kern, err := CellKernel(c)
 	if err != nil {
-		return nil, 0, 0, err
+		return nil, 0, memory.Peak{}, err
 	}
 	n := x.Rows
 	cache := float64(min(memBytes, matrix.Bytes(n, n)+matrix.Bytes(n, n)/8)) / (1 << 20)
 	var m *svm.Model
 	var secs float64
-	peak := peakHeap(func() {
+	peak, err := memory.Measure(func() error {
 		t0 := time.Now()
+		var err error
 		m, err = svm.Train(ctx, x, y, svm.Params{Kernel: kern, C: c.C, Tol: tol, CacheMB: max(cache, 1), Progress: progress})
 		secs = time.Since(t0).Seconds()
+		return err
 	})
 	return m, secs, peak, err
 }
@@ -394,102 +400,23 @@ func runSVM(ctx context.Context, d *dataset.Dataset, train, test *matrix.Matrix,
 		return ModelResult{}, fmt.Errorf("bench: %s on %s: %w", model, fname, err)
 	}
 	r := ModelResult{Model: model, Features: fname, Params: cellParams(c), TrainSeconds: secs,
-		PredictSeconds: time.Since(t0).Seconds(), NSV: m.NSV(), PeakHeapBytes: peak, Capped: m.Capped()}
+		PredictSeconds: time.Since(t0).Seconds(), NSV: m.NSV(), PeakHeapBytes: peak.HeapBytes, PeakRSSBytes: peak.RSSBytes, Capped: m.Capped()}
 	score(&r, d, pred)
 	return r, nil
 }
 
-func runCNN(ctx context.Context, d *dataset.Dataset, variant string, cfg RunConfig, netPath string) (ModelResult, *cnn.Network, error) {
-	if d.Image == nil {
-		return ModelResult{}, nil, fmt.Errorf("bench: the CNN needs images; data %s has none", d.Source)
-	}
-	net, err := cnn.NewSeed(variant, rand.New(rand.NewPCG(cfg.CNN.Seed, 1)))
-	if err != nil {
-		return ModelResult{}, nil, err
-	}
-	tc := cfg.CNN
-	tc.Progress = cfg.Progress
-	var stats []cnn.EpochStats
-	var secs float64
-	peak := peakHeap(func() {
-		t0 := time.Now()
-		stats, err = cnn.Fit(ctx, net, &d.Train, nil, *d.Image, tc)
-		secs = time.Since(t0).Seconds()
-	})
-	if err != nil {
-		return ModelResult{}, nil, err
-	}
-	if netPath != "" {
-		if err := net.Save(netPath); err != nil {
-			return ModelResult{}, nil, err
-		}
-	}
-	t0 := time.Now()
-	pred := make([]int, d.Test.Len())
-	if err := net.Predict(pred, d.Test.X); err != nil {
-		return ModelResult{}, nil, err
-	}
-	// The network's outputs are class indices 0…K-1 in label order.
-	for i, p := range pred {
-		if p < len(d.Classes) {
-			pred[i] = d.Classes[p].Label
-		}
-	}
-	mom := tc.Momentum
-	if mom == 0 {
-		mom = 0.9
-	}
-	r := ModelResult{Model: "cnn-" + variant, Features: "pixels", TrainSeconds: secs,
-		PredictSeconds: time.Since(t0).Seconds(), PeakHeapBytes: peak,
-		Params: map[string]float64{"epochs": float64(len(stats)), "batch": float64(cmp0(tc.Batch, 100)),
-			"lr": cmpf(tc.LR, 0.001), "momentum": max(mom, 0), "weight_decay": tc.WeightDecay}}
-	score(&r, d, pred)
-	return r, net, nil
-}
-
-func cmp0(v, def int) int {
-	if v == 0 {
-		return def
-	}
-	return v
-}
-
-func cmpf(v, def float64) float64 {
-	if v == 0 {
-		return def
-	}
-	return v
-}
-
 // score fills accuracy, per-class accuracy, class names and the confusion
-// matrix of r from the predictions of d's test split, in d.Classes order.
+// matrix of r from the predictions (labels) of d's test split, in
+// d.Classes order (see Confusion).
 func score(r *ModelResult, d *dataset.Dataset, pred []int) {
-	k := len(d.Classes)
-	index := make(map[int]int, k)
-	r.Classes = make([]string, k)
+	labels := make([]int, len(d.Classes))
+	r.Classes = make([]string, len(d.Classes))
 	for i, c := range d.Classes {
-		index[c.Label] = i
-		r.Classes[i] = c.Name
+		labels[i], r.Classes[i] = c.Label, c.Name
 	}
-	r.Confusion = make([][]int, k)
-	for i := range r.Confusion {
-		r.Confusion[i] = make([]int, k)
-	}
-	correct := 0
-	for i, p := range pred {
-		t, ok1 := index[d.Test.Y[i]]
-		q, ok2 := index[p]
-		if ok1 && ok2 {
-			r.Confusion[t][q]++
-		}
-		if p == d.Test.Y[i] {
-			correct++
-		}
-	}
-	if len(pred) > 0 {
-		r.Accuracy = float64(correct) / float64(len(pred))
-	}
-	r.PerClassAccuracy = make([]float64, k)
+	r.Confusion = Confusion(labels, d.Test.Y, pred)
+	r.Accuracy = accuracy(pred, d.Test.Y)
+	r.PerClassAccuracy = make([]float64, len(labels))
 	for i, row := range r.Confusion {
 		n := 0
 		for _, v := range row {
@@ -501,52 +428,29 @@ func score(r *ModelResult, d *dataset.Dataset, pred []int) {
 	}
 }
 
-// heapMetric is the bytes of heap memory occupied by objects, live or not
-// yet swept: what the Go heap holds.
-const heapMetric = "/memory/classes/heap/objects:bytes"
-
-// peakHeap runs f after a garbage collection and returns the largest Go
-// heap size (runtime/metrics heapMetric) seen while it ran, sampled every
-// 10 ms and at its end. The figure includes everything the process holds
-// (the data set, features), not just f's allocations: compare models run
-// in one process on the same data.
-func peakHeap(f func()) uint64 {
-	runtime.GC()
-	sample := []metrics.Sample{{Name: heapMetric}}
-	read := func() uint64 {
-		metrics.Read(sample)
-		if sample[0].Value.Kind() != metrics.KindUint64 {
-			return 0
-		}
-		return sample[0].Value.Uint64()
+// Confusion is the one confusion-matrix convention of svmbench: m[i][j]
+// counts the samples whose true label is labels[i] and whose predicted
+// label is labels[j]. Rows are true classes, columns predicted ones, both
+// in the order of labels (for results files, d.Classes order); samples
+// whose true or predicted label is not in labels are not counted. truth
+// and pred are labels (not class indices).
+func Confusion(labels, truth, pred []int) [][]int {
+	index := make(map[int]int, len(labels))
+	for i, l := range labels {
+		index[l] = i
 	}
-	var mu sync.Mutex
-	peak := read()
-	stop := make(chan struct{})
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		t := time.NewTicker(10 * time.Millisecond)
-		defer t.Stop()
-		for {
-			select {
-			case <-stop:
-				return
-			case <-t.C:
-				v := read()
-				mu.Lock()
-				peak = max(peak, v)
-				mu.Unlock()
-			}
+	m := make([][]int, len(labels))
+	for i := range m {
+		m[i] = make([]int, len(labels))
+	}
+	for i, p := range pred {
+		t, ok1 := index[truth[i]]
+		q, ok2 := index[p]
+		if ok1 && ok2 {
+			m[t][q]++
 		}
-	}()
-	f()
-	v := read()
-	close(stop)
-	<-done
-	mu.Lock()
-	defer mu.Unlock()
-	return max(peak, v)
+	}
+	return m
 }
 
 // ScalingConfig is a scaling run: SVMs trained on balanced training
@@ -670,7 +574,7 @@ func RunScaling(ctx context.Context, d *dataset.Dataset, cfg ScalingConfig) (*Sc
 			if err != nil {
 				return out, err
 			}
-			model, secs, _, err := trainSVM(ctx, train, sub.Train.Y, c, rc.Tol, rc.MemBytes, cfg.Progress)
+			model, secs, peak, err := trainSVM(ctx, train, sub.Train.Y, c, rc.Tol, rc.MemBytes, cfg.Progress)
 			if err != nil {
 				return out, fmt.Errorf("bench: %s on %d samples: %w", m, n, err)
 			}
@@ -681,7 +585,7 @@ func RunScaling(ctx context.Context, d *dataset.Dataset, cfg ScalingConfig) (*Sc
 			}
 			out.Points = append(out.Points, ScalingPoint{Model: m, Features: fname, N: n, TestN: len(pred),
 				TrainSeconds: secs, PredictSeconds: time.Since(t0).Seconds(), Accuracy: accuracy(pred, sub.Test.Y),
-				NSV: model.NSV(), Params: cellParams(c)})
+				NSV: model.NSV(), Params: cellParams(c), PeakHeapBytes: peak.HeapBytes, PeakRSSBytes: peak.RSSBytes})
 			if path != "" {
 				if err := WriteJSON(path, out); err != nil {
 					return out, err

@@ -30,7 +30,7 @@ func loop(b *testing.B, f func()) {
 // CIFAR-sized images with mini-batches of 100.
 func benchTrainer(b *testing.B) (*Network, *trainer) {
 	rng := rand.New(rand.NewPCG(1, 1))
-	net, _ := NewSeed(VariantFixed, rng)
+	net, _ := NewBaseline(VariantFixed, rng)
 	data := randImages(rng, 200, net.Input, 10)
 	cfg, _ := TrainConfig{}.withDefaults()
 	tr, err := newTrainer(net, data.X, data.Y, cfg)

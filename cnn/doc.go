@@ -5,17 +5,20 @@
 // # Network
 //
 // A Network is data: an input Shape and a list of layers (Conv2D, MaxPool,
-// ReLU, Sigmoid, Flatten, Dense). NewSeed builds the seed's network,
+// ReLU, Sigmoid, Flatten, Dense). NewBaseline builds the seed's network,
 //
 //	conv 3→32 (3×3, pad 1) → ReLU → max-pool 2 → conv 32→64 (3×3, pad 1)
 //	→ ReLU → max-pool 2 → flatten → dense 4096→512 → ReLU → dense 512→10
 //	[→ sigmoid]
 //
-// in two variants: "seed", with the seed's sigmoid on the outputs before
-// the cross-entropy loss (exactly as written), and "fixed", without it.
-// The sigmoid squashes the scores into (0, 1), so the softmax of them can
-// never be confident and its gradient is scaled by σ'(z) ≤ 1/4: the seed
-// variant learns more slowly.
+// in two variants: "sigmoid-loss" (VariantSigmoidLoss), with the seed's
+// sigmoid on the outputs before the cross-entropy loss (exactly as
+// written), and "fixed" (VariantFixed), without it. The sigmoid squashes
+// the scores into (0, 1), so the softmax of them can never be confident
+// and its gradient is scaled by σ'(z) ≤ 1/4: the sigmoid-loss variant
+// learns more slowly. The sigmoid-loss variant was called "seed" until
+// November 2026; CanonicalVariant and NewBaseline still accept that name,
+// so "seed" in svmbench means a random seed only.
 //
 // Activations are float32 and channel-last: sample s, row y, column x,
 // channel c is at ((s·H + y)·W + x)·C + c. Inputs are the raw 0–255

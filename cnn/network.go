@@ -9,11 +9,11 @@ import (
 )
 
 // Network is a feed-forward network: a list of layers applied in order to
-// samples of shape Input. It is plain data: build one with NewSeed or by
+// samples of shape Input. It is plain data: build one with NewBaseline or by
 // listing layers, then call Init (or set the parameters) before use.
 type Network struct {
-	// Name describes the network in saved files and reports ("seed",
-	// "fixed").
+	// Name describes the network in saved files and reports
+	// ("sigmoid-loss", "fixed"; "seed" in files saved before the rename).
 	Name  string
 	Input Shape
 	// Layers are applied in order. The last layer's outputs are the
@@ -21,23 +21,42 @@ type Network struct {
 	Layers []Layer
 }
 
-// Variants of the seed network accepted by NewSeed.
+// Variants of the baseline network accepted by NewBaseline.
 const (
-	// VariantSeed is the seed document's network exactly as written: a
-	// sigmoid on the outputs before CrossEntropyLoss.
-	VariantSeed = "seed"
+	// VariantSigmoidLoss is the seed document's network exactly as
+	// written: a sigmoid on the outputs before CrossEntropyLoss. Its old
+	// name, "seed", is still accepted (OldVariantSigmoidLoss).
+	VariantSigmoidLoss = "sigmoid-loss"
 	// VariantFixed is the same network without that sigmoid.
 	VariantFixed = "fixed"
+	// OldVariantSigmoidLoss is the name VariantSigmoidLoss had until
+	// November 2026, found in older command lines, results files and
+	// saved networks.
+	OldVariantSigmoidLoss = "seed"
 )
 
-// NewSeed returns the seed document's CIFAR-10 network, initialised from
-// rng as PyTorch initialises it: conv 3→32 (3×3, padding 1), ReLU,
-// max-pool 2; conv 32→64 (3×3, padding 1), ReLU, max-pool 2; flatten;
-// dense 4096→512, ReLU; dense 512→10; and for variant "seed" a sigmoid on
-// the 10 outputs.
-func NewSeed(variant string, rng *rand.Rand) (*Network, error) {
-	if variant != VariantSeed && variant != VariantFixed {
-		return nil, fmt.Errorf("cnn: unknown variant %q: want %q or %q", variant, VariantSeed, VariantFixed)
+// CanonicalVariant returns the name of a baseline variant, mapping the
+// old name "seed" to VariantSigmoidLoss; ok is false for any other name.
+func CanonicalVariant(name string) (variant string, ok bool) {
+	switch name {
+	case VariantSigmoidLoss, OldVariantSigmoidLoss:
+		return VariantSigmoidLoss, true
+	case VariantFixed:
+		return VariantFixed, true
+	}
+	return name, false
+}
+
+// NewBaseline returns the seed document's CIFAR-10 network (the baseline
+// the SVMs are compared with), initialised from rng as PyTorch
+// initialises it: conv 3→32 (3×3, padding 1), ReLU, max-pool 2; conv
+// 32→64 (3×3, padding 1), ReLU, max-pool 2; flatten; dense 4096→512,
+// ReLU; dense 512→10; and for VariantSigmoidLoss a sigmoid on the 10
+// outputs. The variant may be given by its old name ("seed").
+func NewBaseline(variant string, rng *rand.Rand) (*Network, error) {
+	variant, ok := CanonicalVariant(variant)
+	if !ok {
+		return nil, fmt.Errorf("cnn: unknown variant %q: want %q or %q (old name %q)", variant, VariantSigmoidLoss, VariantFixed, OldVariantSigmoidLoss)
 	}
 	n := &Network{Name: variant, Input: Shape{32, 32, 3}, Layers: []Layer{
 		NewConv2D(3, 32, 3, 1, 1), ReLU{}, &MaxPool{2},
@@ -46,7 +65,7 @@ func NewSeed(variant string, rng *rand.Rand) (*Network, error) {
 		NewDense(64*8*8, 512), ReLU{},
 		NewDense(512, 10),
 	}}
-	if variant == VariantSeed {
+	if variant == VariantSigmoidLoss {
 		n.Layers = append(n.Layers, Sigmoid{})
 	}
 	n.Init(rng)

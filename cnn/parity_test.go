@@ -33,8 +33,8 @@ func TestTorchParity(t *testing.T) {
 	if err := os.MkdirAll(out, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	for _, variant := range []string{VariantFixed, VariantSeed} {
-		net, _ := NewSeed(variant, rand.New(rand.NewPCG(1, 1)))
+	for _, variant := range []string{VariantFixed, VariantSigmoidLoss} {
+		net, _ := NewBaseline(variant, rand.New(rand.NewPCG(1, 1)))
 		if err := os.WriteFile(filepath.Join(out, variant+"-params.bin"), torchLayout(net), 0o644); err != nil {
 			t.Fatal(err)
 		}

@@ -68,6 +68,14 @@ type EpochStats struct {
 	EvalSeconds  float64 // wall time of the test-set evaluation
 }
 
+// WithDefaults returns c with every zero field replaced by its default
+// (and NoMomentum by 0): the recipe Fit follows. Invalid values are left
+// as they are; Fit reports them.
+func (c TrainConfig) WithDefaults() TrainConfig {
+	d, _ := c.withDefaults()
+	return d
+}
+
 func (c TrainConfig) withDefaults() (TrainConfig, error) {
 	if c.Epochs == 0 {
 		c.Epochs = 10

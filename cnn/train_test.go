@@ -181,8 +181,8 @@ func near(a, b float32) bool {
 
 func TestSaveLoadRoundTrip(t *testing.T) {
 	rng := rand.New(rand.NewPCG(17, 18))
-	for _, variant := range []string{VariantSeed, VariantFixed} {
-		net, err := NewSeed(variant, rng)
+	for _, variant := range []string{VariantSigmoidLoss, VariantFixed} {
+		net, err := NewBaseline(variant, rng)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -294,7 +294,7 @@ func TestBadSettings(t *testing.T) {
 	bad("Predict dst length", net.Predict(make([]int, 3), data.X))
 	bad("Predict wrong width", net.Predict(make([]int, 2), matrix.New(2, 5)))
 	bad("Predict nil", net.Predict(nil, nil))
-	_, err = NewSeed("sigmoid", rng)
+	_, err = NewBaseline("sigmoid", rng)
 	bad("unknown variant", err)
 
 	broken := []*Network{
@@ -367,7 +367,7 @@ func TestProgress(t *testing.T) {
 // nothing once the trainer is built.
 func TestStepAllocs(t *testing.T) {
 	rng := rand.New(rand.NewPCG(27, 28))
-	net, _ := NewSeed(VariantSeed, rng)
+	net, _ := NewBaseline(VariantSigmoidLoss, rng)
 	data := randImages(rng, 16, net.Input, 10)
 	cfg, _ := TrainConfig{Batch: 8, Workers: 2}.withDefaults()
 	tr, err := newTrainer(net, data.X, data.Y, cfg)

@@ -274,7 +274,7 @@ func Load(dir string) (*Inputs, error) {
 
 var (
 	featureOrder = []string{"pixels", "hog", "cnn"}
-	variantOrder = []string{"seed", "fixed"}
+	variantOrder = []string{"sigmoid-loss", "seed", "fixed"}
 )
 
 // modelOrder is the order models are listed in: the SVMs in the order of

@@ -9,7 +9,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/svmbench/svmbench/internal/memory"
 	"github.com/svmbench/svmbench/internal/progress"
 )
 
@@ -41,17 +40,14 @@ func parseBytes(s string) (int64, error) {
 	return int64(v * mult), nil
 }
 
-// peakString labels both peaks of a measurement (see internal/memory):
+// peakString labels both memory peaks of a measurement (internal/memory):
 // "peak RSS 1.2 GiB, peak Go heap 800.0 MiB".
-func peakString(p memory.Peak) string {
-	rss := "unknown"
-	if p.RSSBytes > 0 {
-		rss = progress.Bytes(int64(p.RSSBytes))
-		if !p.RSSReset {
-			rss += " (whole process)"
-		}
+func peakString(rss, heap uint64) string {
+	r := "unknown"
+	if rss > 0 {
+		r = progress.Bytes(int64(rss))
 	}
-	return fmt.Sprintf("peak RSS %s, peak Go heap %s", rss, progress.Bytes(int64(p.HeapBytes)))
+	return fmt.Sprintf("peak RSS %s, peak Go heap %s", r, progress.Bytes(int64(heap)))
 }
 
 // positive reports a flag value that is not a finite number > 0 as a usage
@@ -89,3 +85,6 @@ var (
 // on a terminal, a plain line every few seconds otherwise (see
 // internal/progress). Call Wait on it before the command returns.
 func newProgress() *progress.Progress { return progress.New(stderr) }
+
+// commandLine is the command line recorded in the main job's manifests.
+func commandLine() []string { return append([]string{"bench"}, os.Args[1:]...) }

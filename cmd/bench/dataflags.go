@@ -25,11 +25,11 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strings"
 
+	"github.com/svmbench/svmbench/bench"
 	"github.com/svmbench/svmbench/cnn"
 	"github.com/svmbench/svmbench/dataset"
 	"github.com/svmbench/svmbench/features"
@@ -86,19 +86,9 @@ func (f *dataFlags) load(ctx context.Context, prog *progress.Progress) (*dataset
 	opt := f.options()
 	pb := newPhaseBars(prog, f.phases())
 	opt.Progress = pb.report
-	d, err := dataset.Load(ctx, opt)
+	d, err := bench.LoadBalanced(ctx, opt, f.train, f.test)
 	pb.done()
-	if err != nil {
-		return nil, err
-	}
-	if f.train > 0 || f.test > 0 {
-		r := rand.New(rand.NewPCG(f.seed, 0x5eed))
-		if d, err = d.Balanced(f.train, f.test, r); err != nil {
-			return nil, err
-		}
-		d.Source += fmt.Sprintf(", balanced subset -train %d -test %d -seed %d", f.train, f.test, f.seed)
-	}
-	return d, nil
+	return d, err
 }
 
 // phases names the byte counts dataset.Load reports, in order: a download
@@ -154,6 +144,7 @@ func (p *phaseBars) report(done, total int64) {
 func (p *phaseBars) done() {
 	if p.active {
 		p.bar.Done()
+		p.active = false
 	}
 }
 

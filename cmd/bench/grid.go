@@ -218,7 +218,7 @@ func runGrid(ctx context.Context, df *dataFlags, ext features.Extractor, cfg ben
 	cfg.Args = os.Args
 	cfg.Log = prog.Printf
 	var endBar func()
-	cfg.Progress, endBar = gridProgress(prog, fmt.Sprintf("grid %s/%s", cfg.Kernel, cfg.Features))
+	cfg.Progress, endBar = taskBar(prog, fmt.Sprintf("grid %s/%s (fits)", cfg.Kernel, cfg.Features))
 	best, cells, err := bench.Grid(ctx, d, train, test, cfg)
 	endBar()
 	prog.Wait()
@@ -250,17 +250,17 @@ func runGrid(ctx context.Context, df *dataFlags, ext features.Extractor, cfg ben
 	return nil
 }
 
-// gridProgress returns a grid Progress callback drawing a bar on prog; the
-// first call's count (cells resumed from the journal) is skipped so that
-// it does not distort the ETA.
-func gridProgress(prog *progress.Progress, name string) (update func(done, total int64), end func()) {
+// taskBar returns a Progress callback drawing a bar called name on prog;
+// the first call's count (a grid's cells resumed from its journal) is
+// skipped so that it does not distort the ETA.
+func taskBar(prog *progress.Progress, name string) (update func(done, total int64), end func()) {
 	var mu sync.Mutex
 	var bar *progress.Bar
 	update = func(done, total int64) {
 		mu.Lock()
 		defer mu.Unlock()
 		if bar == nil {
-			bar = prog.Bar(name+" (fits)", total)
+			bar = prog.Bar(name, total)
 			if done > 0 {
 				bar.Skip(done)
 			}

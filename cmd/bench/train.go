@@ -203,7 +203,7 @@ func (c *trainCmd) run(ctx context.Context) error {
 		return err
 	}
 	fmt.Fprintf(stdout, "trained %s C-SVC (%s, C = %g) on %d samples × %d features, %d classes: total nSV = %d, %.2f s training, %s (%s BLAS, GOMAXPROCS %d); model %s\n",
-		kernelString(p.Kernel), pairsName(c.ovr), p.C, x.Rows, x.Cols, len(m.Labels), m.NSV(), secs, peakString(peak),
+		kernelString(p.Kernel), pairsName(c.ovr), p.C, x.Rows, x.Cols, len(m.Labels), m.NSV(), secs, peakString(peak.RSSBytes, peak.HeapBytes),
 		linalg.Implementation(), runtime.GOMAXPROCS(0), c.model)
 	return nil
 }

@@ -4,8 +4,8 @@
 //   - Peak RSS: the process's peak resident set size, VmHWM from
 //     /proc/self/status. Before the measured work the high-water mark is
 //     reset (writing 5 to /proc/self/clear_refs, Linux ≥ 4.0), so the
-//     figure covers that work; where the reset is refused it covers the
-//     whole process so far (RSSReset is false), and off Linux it is 0.
+//     figure covers that work; where the reset is refused (or off Linux)
+//     it is 0, unknown, rather than a figure of the whole process.
 //     It counts everything the process holds: the data set, features, the
 //     Go heap's free spans not yet returned, C (BLAS) allocations.
 //   - Peak Go heap: the largest value of runtime/metrics'
@@ -30,7 +30,6 @@ import (
 type Peak struct {
 	RSSBytes  uint64 // process peak resident set size (VmHWM); 0 when unknown
 	HeapBytes uint64 // Go heap peak (runtime/metrics heap objects, sampled)
-	RSSReset  bool   // the RSS high-water mark was reset before the work
 }
 
 // heapMetric is the bytes of heap memory occupied by objects, live or not
@@ -44,7 +43,7 @@ const sampleEvery = 10 * time.Millisecond
 // One Measure at a time: the RSS high-water mark is per process.
 func Measure(f func() error) (Peak, error) {
 	runtime.GC()
-	p := Peak{RSSReset: os.WriteFile("/proc/self/clear_refs", []byte("5"), 0) == nil}
+	reset := os.WriteFile("/proc/self/clear_refs", []byte("5"), 0) == nil
 	sample := []metrics.Sample{{Name: heapMetric}}
 	read := func() uint64 {
 		metrics.Read(sample)
@@ -74,8 +73,10 @@ func Measure(f func() error) (Peak, error) {
 	err := f()
 	close(stop)
 	<-done
-	p.HeapBytes = max(peak.Load(), read())
-	p.RSSBytes = vmHWM()
+	p := Peak{HeapBytes: max(peak.Load(), read())}
+	if reset {
+		p.RSSBytes = vmHWM()
+	}
 	return p, err
 }
 

@@ -1,0 +1,207 @@
+package bench
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"slices"
+
+	"github.com/svmbench/svmbench/dataset"
+	"github.com/svmbench/svmbench/features"
+	"github.com/svmbench/svmbench/kernels"
+)
+
+// AllSamples, as MainConfig.Train, Test or GridTrain, means every sample
+// (0 means the profile's value).
+const AllSamples = -1
+
+// Grid range kinds of MainConfig.Grids.
+const (
+	// GridsQuick centres small grids on the scale of each feature set
+	// (see MainGridRanges).
+	GridsQuick = "quick"
+	// GridsDefault keeps GridConfig's default ranges, with the sigmoid α
+	// range moved to the features' scale for feature sets other than
+	// pixels.
+	GridsDefault = "default"
+)
+
+// MainConfig is the main job (MainJob): data, CNN, grids, models, scaling,
+// report. The zero value of every field is a documented default; most
+// take their default from the profile.
+type MainConfig struct {
+	// Profile names the defaults of the fields left zero: "quick" (or "")
+	// or "full"; the values are QuickProfile and FullProfile.
+	Profile string
+	// Out is the report folder; results go to Out/results. "" means
+	// "svmbench-report".
+	Out string
+	// Data says where the data comes from (Spec "" means auto); its
+	// Progress reports the bytes read or downloaded. Seed seeds the
+	// subsets, the grids' folds and the CNN, and the synthetic data
+	// (Data.Seed is set from it).
+	Data dataset.Options
+	Seed uint64
+	// Train and Test are the sizes of the balanced, seeded subsets the job
+	// runs on; 0 means the profile's, AllSamples every sample.
+	Train, Test int
+	// GridTrain is the number of training images the grids cross-validate
+	// on (a balanced subset of the training subset); 0 means the
+	// profile's, AllSamples all of them.
+	GridTrain int
+	// Folds is the number of cross-validation folds; 0 means the
+	// profile's.
+	Folds int
+	// Features are the feature sets of the grids and SVMs; nil means
+	// pixels, hog and cnn (the fixed CNN's embeddings).
+	Features []string
+	// Kernels are the SVM kernels; nil means sigmoid, rbf and linear.
+	Kernels []string
+	// Grids is GridsQuick or GridsDefault; "" means the profile's.
+	Grids string
+	// Alpha, Coef0, Gamma and C, when not zero, replace that range in
+	// every grid that has it.
+	Alpha, Coef0, Gamma, C Range
+	// PSDSample is the number of rows of the sigmoid grids' PSD check; 0
+	// means the profile's.
+	PSDSample int
+	// MaxIter is the SMO iteration cap per fit in the grids; 0 means 20·n.
+	MaxIter int
+	// MemBytes is the memory budget of the grids and SVMs; 0 means a
+	// quarter of physical memory.
+	MemBytes int64
+	// Epochs, Batch and LR are the CNN's recipe (SGD, momentum 0.9); 0
+	// means the profile's epochs, batch 100 and learning rate 0.001.
+	Epochs int
+	Batch  int
+	LR     float64
+	// Scaling are the training sizes of the scaling run; nil means the
+	// profile's. Skip "scaling" to run none.
+	Scaling []int
+	// Skip names stages not to run (see MainStages).
+	Skip []string
+	// Report, when not nil, is the report stage: it reads the results
+	// folder and writes the report into the report folder. (bench does
+	// not import reports; the caller passes its builder.)
+	Report func(resultsDir, reportDir string) error
+	// Args is the command line, for the manifests.
+	Args []string
+}
+
+// QuickProfile and FullProfile are the values of MainConfig's profiles.
+var (
+	// QuickProfile: the seed's CNN recipe (10 epochs) and small grids on
+	// a 5000/1000-image subset; minutes on 2 cores with the pure-Go build.
+	// With 3 epochs (150 SGD steps at lr 0.001) neither CNN variant left
+	// chance level.
+	QuickProfile = MainConfig{Profile: "quick", Train: 5000, Test: 1000, GridTrain: 1000, Folds: 3, Epochs: 10,
+		Scaling: []int{500, 1000, 2000}, PSDSample: 500, Grids: GridsQuick}
+	// FullProfile: all of CIFAR-10, the default grids (on 10000 training
+	// images: the n×n inner products of all 50000 would need 10 GB), 10
+	// epochs.
+	FullProfile = MainConfig{Profile: "full", Train: AllSamples, Test: AllSamples, GridTrain: 10000, Folds: 5, Epochs: 10,
+		Scaling: []int{1000, 2000, 5000, 10000}, PSDSample: 1000, Grids: GridsDefault}
+)
+
+// withDefaults returns a copy of cfg with every zero field set from its
+// profile and the fixed defaults.
+func (cfg MainConfig) withDefaults() (MainConfig, error) {
+	var p MainConfig
+	switch cfg.Profile {
+	case "", "quick":
+		p = QuickProfile
+	case "full":
+		p = FullProfile
+	default:
+		return cfg, fmt.Errorf("bench: MainConfig.Profile = %q: want quick or full", cfg.Profile)
+	}
+	cfg.Profile = p.Profile
+	cfg.Out = cmpString(cfg.Out, "svmbench-report")
+	for _, f := range []struct{ v, def *int }{{&cfg.Train, &p.Train}, {&cfg.Test, &p.Test},
+		{&cfg.GridTrain, &p.GridTrain}, {&cfg.Folds, &p.Folds}, {&cfg.Epochs, &p.Epochs}, {&cfg.PSDSample, &p.PSDSample}} {
+		if *f.v == 0 {
+			*f.v = *f.def
+		}
+	}
+	cfg.Grids = cmpString(cfg.Grids, p.Grids)
+	if cfg.Scaling == nil {
+		cfg.Scaling = slices.Clone(p.Scaling)
+	}
+	if cfg.Features == nil {
+		cfg.Features = []string{"pixels", "hog", "cnn"}
+	}
+	if cfg.Kernels == nil {
+		cfg.Kernels = []string{"sigmoid", "rbf", "linear"}
+	}
+	if cfg.Batch == 0 {
+		cfg.Batch = 100
+	}
+	if cfg.LR == 0 {
+		cfg.LR = 0.001
+	}
+	cfg.Data.Seed = cfg.Seed
+	return cfg, cfg.validate()
+}
+
+// Validate reports the first field of cfg (after defaults) out of range.
+func (cfg MainConfig) Validate() error {
+	_, err := cfg.withDefaults()
+	return err
+}
+
+func (cfg *MainConfig) validate() error {
+	for _, s := range cfg.Skip {
+		if !slices.Contains(MainStages(), s) {
+			return fmt.Errorf("bench: MainConfig.Skip has %q: want stages of %v", s, MainStages())
+		}
+	}
+	for _, k := range cfg.Kernels {
+		if _, err := kernels.Lookup(k); err != nil {
+			return fmt.Errorf("bench: MainConfig.Kernels has %q: want %s", k, kernels.NameList())
+		}
+	}
+	for _, name := range cfg.Features {
+		if _, err := features.ByName(name); err != nil && name != "cnn" {
+			return fmt.Errorf("bench: MainConfig.Features: %w", err)
+		}
+	}
+	if cfg.Grids != GridsQuick && cfg.Grids != GridsDefault {
+		return fmt.Errorf("bench: MainConfig.Grids = %q: want quick or default", cfg.Grids)
+	}
+	for _, n := range cfg.Scaling {
+		if n <= 0 {
+			return fmt.Errorf("bench: MainConfig.Scaling has %d: want training sizes > 0", n)
+		}
+	}
+	switch {
+	case cfg.Train < AllSamples || cfg.Test < AllSamples || cfg.GridTrain < AllSamples:
+		return fmt.Errorf("bench: MainConfig.Train, Test, GridTrain = %d, %d, %d: want sizes ≥ 0 or AllSamples", cfg.Train, cfg.Test, cfg.GridTrain)
+	case cfg.Folds < 2 || cfg.Epochs < 1:
+		return fmt.Errorf("bench: MainConfig.Folds = %d, Epochs = %d: want folds ≥ 2 and epochs ≥ 1", cfg.Folds, cfg.Epochs)
+	case cfg.Batch < 1 || !(cfg.LR > 0) || cfg.MemBytes < 0 || cfg.PSDSample < 2:
+		return fmt.Errorf("bench: MainConfig.Batch = %d, LR = %g, MemBytes = %d, PSDSample = %d: want ≥ 1, > 0, ≥ 0, ≥ 2", cfg.Batch, cfg.LR, cfg.MemBytes, cfg.PSDSample)
+	}
+	return nil
+}
+
+// size turns a subset size of MainConfig into LoadBalanced's (0 = all).
+func size(n int) int { return max(n, 0) }
+
+// LoadBalanced loads the data of opt and, when train or test is > 0,
+// keeps a balanced subset of that size seeded by opt.Seed (the other
+// split whole when its size is 0); the source then says so. Every command
+// takes its data this way.
+func LoadBalanced(ctx context.Context, opt dataset.Options, train, test int) (*dataset.Dataset, error) {
+	d, err := dataset.Load(ctx, opt)
+	if err != nil {
+		return nil, err
+	}
+	if train > 0 || test > 0 {
+		r := rand.New(rand.NewPCG(opt.Seed, 0x5eed))
+		if d, err = d.Balanced(train, test, r); err != nil {
+			return nil, err
+		}
+		d.Source += fmt.Sprintf(", balanced subset -train %d -test %d -seed %d", train, test, opt.Seed)
+	}
+	return d, nil
+}
