@@ -1,6 +1,7 @@
 package bench
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"math"
@@ -85,7 +86,7 @@ func RunCost(ctx context.Context, d *dataset.Dataset, cfg CostConfig) (*Cost, er
 	if len(models) == 0 {
 		models = []string{"svm-sigmoid", "svm-rbf", "svm-linear"}
 	}
-	n, reps := cmp0(cfg.N, min(2000, d.Train.Len())), cmp0(cfg.Repeats, 3)
+	n, reps := cmp.Or(cfg.N, min(2000, d.Train.Len())), cmp.Or(cfg.Repeats, 3)
 	if n < 2 || n > d.Train.Len() {
 		return nil, fmt.Errorf("bench: CostConfig.N is %d: want 2 to %d", n, d.Train.Len())
 	}
