@@ -1,6 +1,7 @@
 package bench
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -99,7 +100,7 @@ func recipeParams(r cnn.TrainConfig) map[string]float64 {
 // recipe or on other data). On cancellation it returns ctx's error; the
 // finished epochs are in the files.
 func TrainCNN(ctx context.Context, d *dataset.Dataset, cfg CNNConfig) (*CNNResult, error) {
-	variant, ok := cnn.CanonicalVariant(cmpString(cfg.Variant, cnn.VariantFixed))
+	variant, ok := cnn.CanonicalVariant(cmp.Or(cfg.Variant, cnn.VariantFixed))
 	if !ok {
 		return nil, fmt.Errorf("bench: CNNConfig.Variant = %q: want %s or %s", cfg.Variant, cnn.VariantSigmoidLoss, cnn.VariantFixed)
 	}

@@ -1,6 +1,7 @@
 package bench
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 
@@ -46,7 +47,7 @@ func CrossValidate(ctx context.Context, x *matrix.Matrix, y []int, cfg CVConfig)
 	if x == nil || x.Rows != len(y) {
 		return 0, GridCell{}, fmt.Errorf("bench: CrossValidate: %d labels for %v: want one a row", len(y), x)
 	}
-	cell := GridCell{Kernel: spec.Name, C: cmpf(cfg.C, 1)}
+	cell := GridCell{Kernel: spec.Name, C: cmp.Or(cfg.C, 1)}
 	g := GridConfig{Kernel: spec.Name, Degree: v.Degree, Folds: cfg.Folds, Tol: cfg.Tol, Seed: cfg.Seed,
 		MemBytes: cfg.MemBytes, Workers: cfg.Workers, MaxIter: -1, Progress: cfg.Progress, C: Values(cell.C)}
 	for _, name := range spec.ParamNames() {

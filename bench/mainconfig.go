@@ -1,6 +1,7 @@
 package bench
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"math/rand/v2"
@@ -116,14 +117,14 @@ func (cfg MainConfig) withDefaults() (MainConfig, error) {
 		return cfg, fmt.Errorf("bench: MainConfig.Profile = %q: want quick or full", cfg.Profile)
 	}
 	cfg.Profile = p.Profile
-	cfg.Out = cmpString(cfg.Out, "svmbench-report")
+	cfg.Out = cmp.Or(cfg.Out, "svmbench-report")
 	for _, f := range []struct{ v, def *int }{{&cfg.Train, &p.Train}, {&cfg.Test, &p.Test},
 		{&cfg.GridTrain, &p.GridTrain}, {&cfg.Folds, &p.Folds}, {&cfg.Epochs, &p.Epochs}, {&cfg.PSDSample, &p.PSDSample}} {
 		if *f.v == 0 {
 			*f.v = *f.def
 		}
 	}
-	cfg.Grids = cmpString(cfg.Grids, p.Grids)
+	cfg.Grids = cmp.Or(cfg.Grids, p.Grids)
 	if cfg.Scaling == nil {
 		cfg.Scaling = slices.Clone(p.Scaling)
 	}

@@ -1,6 +1,7 @@
 package bench
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -408,7 +409,7 @@ type mainStamp struct {
 }
 
 func (c *MainConfig) stamp() mainStamp {
-	s := mainStamp{Profile: c.Profile, Data: cmpString(c.Data.Spec, "auto"), Train: size(c.Train), Test: size(c.Test), Seed: c.Seed,
+	s := mainStamp{Profile: c.Profile, Data: cmp.Or(c.Data.Spec, "auto"), Train: size(c.Train), Test: size(c.Test), Seed: c.Seed,
 		GridTrain: size(c.GridTrain), Folds: c.Folds, Epochs: c.Epochs,
 		Features: strings.Join(c.Features, ","), Kernels: strings.Join(c.Kernels, ","), PSDSample: c.PSDSample, MaxIter: c.MaxIter,
 		Batch: c.Batch, LR: c.LR}

@@ -1,6 +1,7 @@
 package bench
 
 import (
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/binary"
@@ -485,7 +486,7 @@ type ScalingConfig struct {
 // The parameters of each model are those Run would use (best files in
 // ParamsDir, else LIBSVM's defaults) at every n.
 func RunScaling(ctx context.Context, d *dataset.Dataset, cfg ScalingConfig) (*Scaling, error) {
-	rc := RunConfig{Models: cfg.Models, Features: []string{cmpString(cfg.Features, "pixels")}, Tol: cfg.Tol, MemBytes: cfg.MemBytes}
+	rc := RunConfig{Models: cfg.Models, Features: []string{cmp.Or(cfg.Features, "pixels")}, Tol: cfg.Tol, MemBytes: cfg.MemBytes}
 	if err := rc.validate(); err != nil {
 		return nil, err
 	}
@@ -594,13 +595,6 @@ func RunScaling(ctx context.Context, d *dataset.Dataset, cfg ScalingConfig) (*Sc
 		}
 	}
 	return out, nil
-}
-
-func cmpString(v, def string) string {
-	if v == "" {
-		return def
-	}
-	return v
 }
 
 // openResumable returns the path of the results file name in dir (made if
