@@ -11,9 +11,13 @@ func Figures(in *Inputs) []*Figure {
 			fs = append(fs, f)
 		}
 	}
+	if f := LearningCurveFigure(in); f != nil {
+		fs = append(fs, f)
+	}
 	if f := ScalingFigure(in); f != nil {
 		fs = append(fs, f)
 	}
+	fs = append(fs, NoiseFigures(in)...)
 	if f := CNNFigure(in); f != nil {
 		fs = append(fs, f)
 	}

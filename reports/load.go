@@ -35,6 +35,10 @@ type Inputs struct {
 	Scaling []bench.ScalingPoint
 	// CNN holds the CNN runs, seed before fixed.
 	CNN []bench.CNNRun
+	// Trials is trials.json (repeats, learning curve, noise studies) and
+	// Cost is cost.json, when the folder has them.
+	Trials *bench.Trials
+	Cost   *bench.Cost
 	// Files lists the files read, relative to Dir, in the order read.
 	Files []Source
 	// Warnings lists what Load tolerated: a torn last line of a grid
@@ -200,6 +204,10 @@ func Load(dir string) (*Inputs, error) {
 			}
 			in.Scaling = append(in.Scaling, s.Points...)
 			in.Files = append(in.Files, Source{Path: rel, Kind: "scaling", Manifest: &s.Manifest})
+		case name == bench.TrialsFile || name == bench.CostFile:
+			if err := loadStudy(in, path, rel, name); err != nil {
+				return err
+			}
 		case strings.HasPrefix(name, "cnn-") && strings.HasSuffix(name, ".json"):
 			var r bench.CNNRun
 			if err := readJSON(path, &r); err != nil {

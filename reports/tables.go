@@ -9,11 +9,17 @@ import (
 
 	"github.com/svmbench/svmbench/bench"
 	"github.com/svmbench/svmbench/kernels"
+	"github.com/svmbench/svmbench/stats"
 )
 
 // Tables returns every table of the report, the main table first.
 func Tables(in *Inputs) []*Table {
 	var ts []*Table
+	for _, t := range []*Table{RepeatsTable(in), PairsTable(in)} {
+		if t != nil {
+			ts = append(ts, t)
+		}
+	}
 	if len(in.Models) > 0 {
 		ts = append(ts, ModelsTable(in))
 		if pc := PerClassTable(in); pc != nil {
@@ -31,6 +37,11 @@ func Tables(in *Inputs) []*Table {
 	if len(in.Scaling) > 0 {
 		ts = append(ts, ScalingTable(in))
 	}
+	for _, t := range []*Table{NoiseTable(in), CostTable(in)} {
+		if t != nil {
+			ts = append(ts, t)
+		}
+	}
 	if len(in.CNN) > 0 {
 		ts = append(ts, CNNTable(in))
 	}
@@ -43,9 +54,13 @@ func Tables(in *Inputs) []*Table {
 	return ts
 }
 
-// MainTable is the table PrintMain prints: the models × features table
-// when there are model results, else the grid summary, else nil.
+// MainTable is the table PrintMain prints: the models at one training
+// size with intervals when there are trials, else the models × features
+// table when there are model results, else the grid summary, else nil.
 func MainTable(in *Inputs) *Table {
+	if t := RepeatsTable(in); t != nil {
+		return t
+	}
 	switch {
 	case len(in.Models) > 0:
 		return ModelsTable(in)
@@ -81,10 +96,10 @@ func ModelsTable(in *Inputs) *Table {
 	t := &Table{
 		Name:      "models",
 		Title:     "Models × features on the test set",
-		Note:      "Accuracy on the test split. Train and predict are wall-clock seconds; peak heap is the Go heap's peak while the model trained (runtime/metrics), not the process RSS.",
-		Header:    []string{"Model", "Features", "Parameters", "Accuracy (%)", "Train (s)", "Predict (s)", "SVs", "Peak heap (MiB)"},
-		CSVHeader: []string{"model", "features", "params", "accuracy", "train_seconds", "predict_seconds", "n_sv", "peak_heap_bytes"},
-		Right:     []bool{false, false, false, true, true, true, true, true},
+		Note:      "Accuracy on the test split with Wilson's 95% interval over its test images (from the confusion matrix). Train and predict are wall-clock seconds; peak heap is the Go heap's peak while the model trained (runtime/metrics), not the process RSS.",
+		Header:    []string{"Model", "Features", "Parameters", "Accuracy (%)", "95% interval", "Train (s)", "Predict (s)", "SVs", "Peak heap (MiB)"},
+		CSVHeader: []string{"model", "features", "params", "accuracy", "interval", "train_seconds", "predict_seconds", "n_sv", "peak_heap_bytes"},
+		Right:     []bool{false, false, false, true, true, true, true, true, true},
 	}
 	capped := false
 	for _, m := range in.Models {
@@ -105,6 +120,7 @@ func ModelsTable(in *Inputs) *Table {
 			txt(m.Model), txt(m.Features),
 			{Text: paramString(m.Params), CSV: paramRaw(m.Params)},
 			{Text: pct(m.Accuracy), CSV: raw(m.Accuracy)},
+			wilsonCell(m.Confusion),
 			{Text: secs(m.TrainSeconds), CSV: raw(m.TrainSeconds)},
 			{Text: secs(m.PredictSeconds), CSV: raw(m.PredictSeconds)},
 			nsv,
@@ -435,4 +451,15 @@ func edgeCell(g *Grid, best bench.GridCell) Cell {
 		return Cell{Text: "–", CSV: ""}
 	}
 	return Cell{Text: strings.Join(parts, ", "), CSV: strings.Join(raw, ";")}
+}
+
+// wilsonCell is Wilson's 95% interval of a confusion matrix's accuracy,
+// "–" without one.
+func wilsonCell(conf [][]int) Cell {
+	n, k := confusionCounts(conf)
+	if n == 0 {
+		return Cell{Text: "–"}
+	}
+	iv := stats.Wilson(k, n, confidence)
+	return Cell{Text: ivText(iv), CSV: ivCSV(iv)}
 }

@@ -119,11 +119,7 @@ func buildDoc(in *Inputs) *doc {
 	if len(in.Warnings) > 0 {
 		d.p("Warnings: " + strings.Join(in.Warnings, "; ") + ".")
 	}
-	if len(in.Models) > 0 {
-		d.h("Results")
-		d.t(ModelsTable(in))
-		d.fig(AccuracyFigure(in), TrainTimeFigure(in))
-	}
+	d.results(in)
 	if len(in.Grids) > 0 {
 		d.h("Grid searches")
 		d.t(GridSummaryTable(in))
@@ -136,11 +132,8 @@ func buildDoc(in *Inputs) *doc {
 			}
 		}
 	}
-	if len(in.Scaling) > 0 {
-		d.h("Scaling with the number of training images")
-		d.fig(ScalingFigure(in))
-		d.t(ScalingTable(in))
-	}
+	d.curves(in)
+	d.claims(in)
 	if len(in.CNN) > 0 {
 		d.h("CNN training")
 		d.fig(CNNFigure(in))
@@ -162,6 +155,68 @@ func buildDoc(in *Inputs) *doc {
 	d.t(FilesTable(in))
 	d.p("Every table is also in `tables/NAME.csv` (full precision, accuracies as fractions, times in seconds, memory in bytes); every figure in `figures/NAME.png` and `figures/NAME.svg`.")
 	return d
+}
+
+// results lays out the comparison of the models: with trials, the models
+// at one training size with intervals, the generated reading and the
+// paired tests first; then the models of results.json.
+func (d *doc) results(in *Inputs) {
+	rt := RepeatsTable(in)
+	if rt == nil && len(in.Models) == 0 {
+		return
+	}
+	d.h("Results")
+	if rt != nil {
+		d.t(rt)
+		d.p(ReadItAs(in))
+		if pt := PairsTable(in); pt != nil {
+			d.t(pt)
+		}
+	}
+	if len(in.Models) > 0 {
+		d.t(ModelsTable(in))
+		d.fig(AccuracyFigure(in), TrainTimeFigure(in))
+	}
+}
+
+// curves lays out the learning curves beside the time against n.
+func (d *doc) curves(in *Inputs) {
+	lc := LearningCurveFigure(in)
+	switch {
+	case lc != nil:
+		d.h("Learning curves and scaling with the number of training images")
+		d.fig(lc)
+	case len(in.Scaling) > 0:
+		d.h("Scaling with the number of training images")
+	default:
+		return
+	}
+	if len(in.Scaling) > 0 {
+		d.fig(ScalingFigure(in))
+		d.t(ScalingTable(in))
+	}
+}
+
+// claims lays out the seed document's two claims, each with its verdict.
+func (d *doc) claims(in *Inputs) {
+	nt, ct := NoiseTable(in), CostTable(in)
+	if nt == nil && ct == nil {
+		return
+	}
+	d.h("The seed's claims, tested")
+	if nt != nil {
+		if v := NoiseVerdict(in); v != "" {
+			d.p(v)
+		}
+		d.t(nt)
+		d.fig(NoiseFigures(in)...)
+	}
+	if ct != nil {
+		if v := CostVerdict(in); v != "" {
+			d.p(v)
+		}
+		d.t(ct)
+	}
 }
 
 func (d *doc) writeMarkdown(w io.Writer) error {

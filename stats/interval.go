@@ -148,3 +148,35 @@ func Quantile(sorted []float64, q float64) float64 {
 	}
 	return sorted[i] + (h-float64(i))*(sorted[i+1]-sorted[i])
 }
+
+// Bootstrap returns the percentile bootstrap interval of a statistic of n
+// paired observations (images): stat is called with reps resamples, each
+// a list of n indices drawn with replacement by rng, and once with 0..n−1
+// for the estimate. Use it for statistics of several classifiers' answers
+// on the same images (a ratio of accuracies, a difference of ratios).
+func Bootstrap(n, reps int, level float64, rng *rand.Rand, stat func(idx []int) float64) Interval {
+	checkLevel(level)
+	if n == 0 || reps < 1 {
+		panic("stats: Bootstrap needs observations and reps ≥ 1")
+	}
+	idx := make([]int, n)
+	for i := range idx {
+		idx[i] = i
+	}
+	iv := Interval{Est: stat(idx), Level: level}
+	vals := make([]float64, 0, reps)
+	for range reps {
+		for i := range idx {
+			idx[i] = rng.IntN(n)
+		}
+		if v := stat(idx); !math.IsNaN(v) {
+			vals = append(vals, v)
+		}
+	}
+	if len(vals) == 0 {
+		iv.Lo, iv.Hi = math.NaN(), math.NaN()
+		return iv
+	}
+	iv.Lo, iv.Hi = percentiles(vals, level)
+	return iv
+}

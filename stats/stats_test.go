@@ -172,3 +172,21 @@ func TestMisusePanics(t *testing.T) {
 		}()
 	}
 }
+
+func TestBootstrapGeneric(t *testing.T) {
+	// The generic bootstrap of the mean is BootstrapAccuracy's interval
+	// (scipy's (0.469, 0.531) above), to Monte Carlo error.
+	a, _ := bootVectors()
+	iv := Bootstrap(len(a), 20000, 0.95, rand.New(rand.NewPCG(5, 6)), func(idx []int) float64 {
+		k := 0
+		for _, i := range idx {
+			if a[i] {
+				k++
+			}
+		}
+		return float64(k) / float64(len(idx))
+	})
+	close(t, "estimate", iv.Est, 0.5, 0)
+	close(t, "lo", iv.Lo, 0.469, 0.004)
+	close(t, "hi", iv.Hi, 0.531, 0.004)
+}

@@ -1,0 +1,435 @@
+package reports
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/svmbench/svmbench/bench"
+	"github.com/svmbench/svmbench/stats"
+)
+
+// This file turns trials.json into the report's statistics: intervals
+// over repeats and over test images, and paired tests between models.
+
+// confidence is the level of every interval and test in the report.
+const confidence = 0.95
+
+// bootReps is the number of bootstrap resamples of every bootstrap
+// interval; bootSeed seeds them, so a report is the same every time it is
+// built from the same files.
+const (
+	bootReps = 2000
+	bootSeed = 0x626f6f74 // "boot"
+)
+
+func bootRNG() *rand.Rand { return rand.New(rand.NewPCG(bootSeed, 0)) }
+
+// trialGroup is one model × features × n × noise over its repeats.
+type trialGroup struct {
+	Study, Model, Features string
+	N                      int
+	Noise                  float64
+	Params                 map[string]float64
+	Trials                 []bench.Trial // in repeat order
+	correct                [][]bool      // per repeat, per test image
+}
+
+func (g *trialGroup) label() string { return g.Model + "/" + g.Features }
+
+// accuracies returns the accuracy of each repeat.
+func (g *trialGroup) accuracies() []float64 {
+	a := make([]float64, len(g.Trials))
+	for i, t := range g.Trials {
+		a[i] = t.Accuracy
+	}
+	return a
+}
+
+// meanTrainSeconds is the mean training time over the repeats.
+func (g *trialGroup) meanTrainSeconds() float64 {
+	var s float64
+	for _, t := range g.Trials {
+		s += t.TrainSeconds
+	}
+	return s / float64(len(g.Trials))
+}
+
+// repeatInterval is the mean accuracy with its t interval across repeats;
+// with one repeat it is Wilson's interval over the test images.
+func (g *trialGroup) repeatInterval() stats.Interval {
+	if len(g.Trials) >= 2 {
+		return stats.MeanT(g.accuracies(), confidence)
+	}
+	c := g.correct[0]
+	return stats.Wilson(countTrue(c), len(c), confidence)
+}
+
+// imageScore is, for test image i, the share of repeats that got it right.
+func (g *trialGroup) imageScore(i int) float64 {
+	k := 0
+	for _, c := range g.correct {
+		if c[i] {
+			k++
+		}
+	}
+	return float64(k) / float64(len(g.correct))
+}
+
+// meanOver is the mean of imageScore over the images idx.
+func (g *trialGroup) meanOver(idx []int) float64 {
+	var s float64
+	for _, i := range idx {
+		s += g.imageScore(i)
+	}
+	return s / float64(len(idx))
+}
+
+// imageInterval is the bootstrap over test images of the accuracy
+// averaged over repeats.
+func (g *trialGroup) imageInterval(rng *rand.Rand) stats.Interval {
+	return stats.Bootstrap(len(g.correct[0]), bootReps, confidence, rng, g.meanOver)
+}
+
+func countTrue(c []bool) int {
+	k := 0
+	for _, v := range c {
+		if v {
+			k++
+		}
+	}
+	return k
+}
+
+func parseCorrect(s string) []bool {
+	c := make([]bool, len(s))
+	for i := range s {
+		c[i] = s[i] == '1'
+	}
+	return c
+}
+
+// groupTrials groups the trials of one study by model, features, n and
+// noise, in order of first appearance, each with its repeats in order.
+func groupTrials(tr *bench.Trials, study string) []*trialGroup {
+	if tr == nil {
+		return nil
+	}
+	var gs []*trialGroup
+	byKey := map[string]*trialGroup{}
+	for _, t := range tr.Trials {
+		if t.Study != study {
+			continue
+		}
+		k := fmt.Sprintf("%s/%s/%d/%g", t.Model, t.Features, t.N, t.Noise)
+		g := byKey[k]
+		if g == nil {
+			g = &trialGroup{Study: study, Model: t.Model, Features: t.Features, N: t.N, Noise: t.Noise, Params: t.Params}
+			byKey[k] = g
+			gs = append(gs, g)
+		}
+		g.Trials = append(g.Trials, t)
+	}
+	for _, g := range gs {
+		sort.SliceStable(g.Trials, func(i, j int) bool { return g.Trials[i].Repeat < g.Trials[j].Repeat })
+		for _, t := range g.Trials {
+			g.correct = append(g.correct, parseCorrect(t.Correct))
+		}
+	}
+	return gs
+}
+
+// mainN is the largest training size of the learning curve: where the
+// models are compared.
+func mainN(in *Inputs) int {
+	n := 0
+	for _, g := range groupTrials(in.Trials, bench.StudyCurve) {
+		n = max(n, g.N)
+	}
+	return n
+}
+
+// mainGroups are the curve's groups at mainN, ordered by features then
+// model as in the models table.
+func mainGroups(in *Inputs) []*trialGroup {
+	n := mainN(in)
+	var gs []*trialGroup
+	for _, g := range groupTrials(in.Trials, bench.StudyCurve) {
+		if g.N == n {
+			gs = append(gs, g)
+		}
+	}
+	sort.SliceStable(gs, func(i, j int) bool {
+		return orderOf(featureOrder, gs[i].Features) < orderOf(featureOrder, gs[j].Features)
+	})
+	return gs
+}
+
+// ivText prints an interval of fractions as percentages: "[41.2, 45.0]".
+func ivText(iv stats.Interval) string { return "[" + pct(iv.Lo) + ", " + pct(iv.Hi) + "]" }
+
+func ivCSV(iv stats.Interval) string { return raw(iv.Lo) + ";" + raw(iv.Hi) }
+
+// RepeatsTable is the models at the same training size, each trained on
+// other balanced subsets: the mean over repeats with its t interval, and
+// the bootstrap over test images; then the CNNs of results.json with
+// Wilson's interval. Nil without trials.
+func RepeatsTable(in *Inputs) *Table {
+	gs := mainGroups(in)
+	if len(gs) == 0 {
+		return nil
+	}
+	t := &Table{
+		Name:      "repeats",
+		Title:     fmt.Sprintf("Models at n = %d training images: mean ± 95%% interval", gs[0].N),
+		Header:    []string{"Model", "Features", "Parameters", "n", "Repeats", "Accuracy (%)", "95% interval (repeats)", "95% interval (test images)", "Train (s)"},
+		CSVHeader: []string{"model", "features", "params", "n", "repeats", "accuracy", "interval_repeats", "interval_test_images", "train_seconds"},
+		Right:     []bool{false, false, false, true, true, true, true, true, true},
+	}
+	rng := bootRNG()
+	for _, g := range gs {
+		r, b := g.repeatInterval(), g.imageInterval(rng)
+		t.Rows = append(t.Rows, []Cell{txt(g.Model), txt(g.Features),
+			{Text: paramString(g.Params), CSV: paramRaw(g.Params)},
+			txt(strconv.Itoa(g.N)), txt(strconv.Itoa(len(g.Trials))),
+			{Text: pct(r.Est) + " ± " + pct(r.HalfWidth()), CSV: raw(r.Est)},
+			{Text: ivText(r), CSV: ivCSV(r)}, {Text: ivText(b), CSV: ivCSV(b)},
+			{Text: secs(g.meanTrainSeconds()), CSV: raw(g.meanTrainSeconds())}})
+	}
+	for _, m := range in.Models {
+		if !strings.HasPrefix(m.Model, "cnn-") {
+			continue
+		}
+		n, k := confusionCounts(m.Confusion)
+		if n == 0 {
+			continue
+		}
+		w := stats.Wilson(k, n, confidence)
+		trainN := "–"
+		if in.Manifest != nil && in.Manifest.TrainN > 0 {
+			trainN = strconv.Itoa(in.Manifest.TrainN)
+		}
+		t.Rows = append(t.Rows, []Cell{txt(m.Model), txt(m.Features),
+			{Text: paramString(m.Params), CSV: paramRaw(m.Params)}, txt(trainN), txt("1"),
+			{Text: pct(w.Est) + " ± " + pct(w.HalfWidth()), CSV: raw(w.Est)},
+			{Text: "–", CSV: ""}, {Text: ivText(w), CSV: ivCSV(w)},
+			{Text: secs(m.TrainSeconds), CSV: raw(m.TrainSeconds)}})
+	}
+	t.Note = fmt.Sprintf("Each SVM is trained %d time(s) on different balanced subsets of n training images at its grid's best parameters and scored on the same %d test images. Accuracy is the mean over repeats ± the half-width of its 95%% Student-t interval (with one repeat: Wilson's interval over the test images); the test-image interval is a percentile bootstrap (%d resamples) over the test images of the accuracy averaged over repeats. CNN rows: one training run, Wilson's interval over its test images.",
+		len(gs[0].Trials), len(gs[0].correct[0]), bootReps)
+	return t
+}
+
+// confusionCounts returns the images and the right answers of a
+// confusion matrix.
+func confusionCounts(conf [][]int) (n, right int) {
+	for i, row := range conf {
+		for j, v := range row {
+			n += v
+			if i == j {
+				right += v
+			}
+		}
+	}
+	return n, right
+}
+
+// pairTest is one paired comparison of two groups on the same images.
+type pairTest struct {
+	A, B       *trialGroup
+	Diff       float64 // mean accuracy A − B over repeats
+	OnlyA      int     // images only A got right (repeat 0)
+	OnlyB      int
+	P, Holm    float64
+	Significant bool
+}
+
+// pairTests compares every two groups at mainN with McNemar's exact test
+// on the first repeat (same training draw, same test images),
+// Holm-corrected over all the pairs.
+func pairTests(in *Inputs) []pairTest { return pairTestsOf(mainGroups(in)) }
+
+// pairTestsOf compares every two of gs.
+func pairTestsOf(gs []*trialGroup) []pairTest {
+	var ps []pairTest
+	var raw []float64
+	for i := range gs {
+		for j := i + 1; j < len(gs); j++ {
+			a, b := gs[i], gs[j]
+			ma, _ := stats.MeanStd(a.accuracies())
+			mb, _ := stats.MeanStd(b.accuracies())
+			p := pairTest{A: a, B: b, Diff: ma - mb}
+			p.OnlyA, p.OnlyB = stats.Discordant(a.correct[0], b.correct[0])
+			p.P = stats.McNemarExact(p.OnlyA, p.OnlyB)
+			ps = append(ps, p)
+			raw = append(raw, p.P)
+		}
+	}
+	for i, h := range stats.Holm(raw) {
+		ps[i].Holm = h
+		ps[i].Significant = h < 1-confidence
+	}
+	return ps
+}
+
+func (p pairTest) verdict() string {
+	switch {
+	case !p.Significant:
+		return "not significant"
+	case p.OnlyA > p.OnlyB:
+		return p.A.label() + " better"
+	}
+	return p.B.label() + " better"
+}
+
+// pText prints a p-value: "0.003", "< 0.0001".
+func pText(p float64) string {
+	if p < 1e-4 {
+		return "< 0.0001"
+	}
+	return strconv.FormatFloat(p, 'g', 2, 64)
+}
+
+// PairsTable is every paired test between the models of RepeatsTable.
+func PairsTable(in *Inputs) *Table {
+	ps := pairTests(in)
+	if len(ps) == 0 {
+		return nil
+	}
+	t := &Table{
+		Name:      "pairs",
+		Title:     fmt.Sprintf("Paired tests between the models at n = %d (McNemar, Holm-corrected)", ps[0].A.N),
+		Header:    []string{"A", "B", "A − B (points)", "Only A right", "Only B right", "p", "Holm p", "Verdict"},
+		CSVHeader: []string{"a", "b", "diff", "only_a", "only_b", "p", "holm_p", "verdict"},
+		Right:     []bool{false, false, true, true, true, true, true, false},
+		Note: fmt.Sprintf("A − B is the difference of the mean accuracies over repeats. The test is McNemar's exact test on the test images of the first repeat (both models trained on the same subset): only the images one model got right and the other did not count. Holm's correction is over the %d pairs shown; a difference is significant when its Holm p is below %.2g.",
+			len(ps), 1-confidence),
+	}
+	for _, p := range ps {
+		t.Rows = append(t.Rows, []Cell{txt(p.A.label()), txt(p.B.label()),
+			{Text: strconv.FormatFloat(100*p.Diff, 'f', 1, 64), CSV: raw(p.Diff)},
+			txt(strconv.Itoa(p.OnlyA)), txt(strconv.Itoa(p.OnlyB)),
+			{Text: pText(p.P), CSV: raw(p.P)}, {Text: pText(p.Holm), CSV: raw(p.Holm)}, txt(p.verdict())})
+	}
+	return t
+}
+
+// ReadItAs is the paragraph under the main tables, written from the
+// numbers: per feature set the models ranked with their intervals, each
+// neighbour in the ranking tested; and the same model across feature
+// sets. "" without trials.
+func ReadItAs(in *Inputs) string {
+	gs := mainGroups(in)
+	if len(gs) == 0 {
+		return ""
+	}
+	ps := pairTestsOf(gs)
+	find := func(a, b *trialGroup) pairTest {
+		for _, p := range ps {
+			if (p.A == a && p.B == b) || (p.A == b && p.B == a) {
+				return p
+			}
+		}
+		panic("reports: ReadItAs compares a pair it did not test")
+	}
+	var feats, models []string
+	for _, g := range gs {
+		if !slices.Contains(feats, g.Features) {
+			feats = append(feats, g.Features)
+		}
+		if !slices.Contains(models, g.Model) {
+			models = append(models, g.Model)
+		}
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "Read it as (generated from the numbers above; n = %d, %d repeat(s), tests Holm-corrected over %d pairs): ", gs[0].N, len(gs[0].Trials), len(ps))
+	for _, f := range feats {
+		var row []*trialGroup
+		for _, g := range gs {
+			if g.Features == f {
+				row = append(row, g)
+			}
+		}
+		sort.SliceStable(row, func(i, j int) bool { return row[i].repeatInterval().Est > row[j].repeatInterval().Est })
+		fmt.Fprintf(&b, "on %s, ", f)
+		for i, g := range row {
+			if i > 0 {
+				p := find(row[i-1], g)
+				fmt.Fprintf(&b, " %s ", compareWord(p))
+			}
+			iv := g.repeatInterval()
+			fmt.Fprintf(&b, "%s %s%% %s", g.Model, pct(iv.Est), ivText(iv))
+		}
+		b.WriteString("; ")
+	}
+	for _, m := range models {
+		var row []*trialGroup
+		for _, g := range gs {
+			if g.Model == m {
+				row = append(row, g)
+			}
+		}
+		for i := 1; i < len(row); i++ {
+			p := find(row[0], row[i])
+			d := row[i].repeatInterval().Est - row[0].repeatInterval().Est
+			fmt.Fprintf(&b, "%s on %s against %s: %+.1f points (%s); ", m, row[i].Features, row[0].Features, 100*d, sigWord(p))
+		}
+	}
+	s := strings.TrimSuffix(b.String(), "; ") + "."
+	return s
+}
+
+// compareWord joins two neighbours of a ranking: ">" when the first is
+// significantly better, "≈" when the difference is not significant.
+func compareWord(p pairTest) string {
+	if p.Significant {
+		return fmt.Sprintf("> (Holm p %s)", pText(p.Holm))
+	}
+	return fmt.Sprintf("≈ (not significant, Holm p %s)", pText(p.Holm))
+}
+
+func sigWord(p pairTest) string {
+	if p.Significant {
+		return "significant, Holm p " + pText(p.Holm)
+	}
+	return "not significant, Holm p " + pText(p.Holm)
+}
+
+// loadStudy reads trials.json or cost.json into in, refusing a trials
+// file of another format version or whose answers do not match its test
+// set.
+func loadStudy(in *Inputs, path, rel, name string) error {
+	if name == bench.CostFile {
+		var c bench.Cost
+		if err := readJSON(path, &c); err != nil {
+			return err
+		}
+		in.Cost = &c
+		in.Files = append(in.Files, Source{Path: rel, Kind: "cost", Manifest: &c.Manifest})
+		return nil
+	}
+	var t bench.Trials
+	if err := readJSON(path, &t); err != nil {
+		return err
+	}
+	if t.Version != bench.TrialsVersion {
+		return &FileError{Path: path, Err: fmt.Errorf("format version %d: this program reads version %d (rerun the trials stage)", t.Version, bench.TrialsVersion)}
+	}
+	for i, tr := range t.Trials {
+		if len(tr.Correct) != t.TestN || strings.Trim(tr.Correct, "01") != "" {
+			return &FileError{Path: path, Err: fmt.Errorf("trial %d (trials[%d]): correct must be %d characters 0 or 1, got %d", i+1, i, t.TestN, len(tr.Correct))}
+		}
+		if err := checkFraction("accuracy", tr.Accuracy); err != nil {
+			return &FileError{Path: path, Err: fmt.Errorf("trial %d (trials[%d]): %v", i+1, i, err)}
+		}
+	}
+	if in.Trials != nil {
+		return &FileError{Path: path, Err: fmt.Errorf("a second trials.json under %s: one run's folder has one", in.Dir)}
+	}
+	in.Trials = &t
+	in.Files = append(in.Files, Source{Path: rel, Kind: "trials", Manifest: &t.Manifest})
+	return nil
+}

@@ -1,0 +1,99 @@
+package reports
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// The trials fixture (testdata/trials, written by its gen.py) has three
+// repeats of six models at three sizes on 200 test images, noise studies
+// and a cost file; its accuracies are made so that some pairs differ
+// clearly and some do not.
+func loadTrialsFixture(t *testing.T) *Inputs {
+	t.Helper()
+	in, err := Load(filepath.Join("testdata", "trials"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if in.Trials == nil || in.Cost == nil {
+		t.Fatal("fixture without trials or cost")
+	}
+	return in
+}
+
+func TestTrialsTablesGolden(t *testing.T) {
+	in := loadTrialsFixture(t)
+	for _, tb := range []*Table{RepeatsTable(in), PairsTable(in), NoiseTable(in), CostTable(in)} {
+		if tb == nil {
+			t.Fatal("a table is missing")
+		}
+		var b strings.Builder
+		if err := tb.WriteMarkdown(&b); err != nil {
+			t.Fatal(err)
+		}
+		golden(t, "trials-"+tb.Name+".md.golden", []byte(tb.Title+"\n\n"+b.String()+"\n"+tb.Note+"\n"))
+	}
+	text := ReadItAs(in) + "\n\n" + NoiseVerdict(in) + "\n\n" + CostVerdict(in) + "\n"
+	golden(t, "trials-verdicts.golden", []byte(text))
+}
+
+func TestReadItAsSaysNotSignificant(t *testing.T) {
+	in := loadTrialsFixture(t)
+	s := ReadItAs(in)
+	if !strings.Contains(s, "not significant") {
+		t.Errorf("no \"not significant\" in: %s", s)
+	}
+	sig := 0
+	for _, p := range pairTests(in) {
+		if p.Significant {
+			sig++
+		}
+		if p.Holm < p.P {
+			t.Errorf("%s vs %s: Holm p %g below raw p %g", p.A.label(), p.B.label(), p.Holm, p.P)
+		}
+	}
+	if sig == 0 || sig == len(pairTests(in)) {
+		t.Errorf("%d of %d pairs significant: the fixture should have both kinds", sig, len(pairTests(in)))
+	}
+	// The sigmoid was made to lose less to label noise: supported.
+	if v := NoiseVerdict(in); !strings.Contains(v, "Verdict: supported") {
+		t.Errorf("noise verdict: %s", v)
+	}
+	if v := CostVerdict(in); !strings.Contains(v, "Verdict: refuted in practice") {
+		t.Errorf("cost verdict: %s", v)
+	}
+}
+
+func TestTrialsVersionChecked(t *testing.T) {
+	dir := t.TempDir()
+	raw, err := os.ReadFile(filepath.Join("testdata", "trials", "trials.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	bad := strings.Replace(string(raw), `"version": 1`, `"version": 99`, 1)
+	if err := os.WriteFile(filepath.Join(dir, "trials.json"), []byte(bad), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Load(dir); err == nil || !strings.Contains(err.Error(), "format version 99") {
+		t.Errorf("Load: %v, want a version error", err)
+	}
+}
+
+func TestTrialsReportWrites(t *testing.T) {
+	in := loadTrialsFixture(t)
+	out := t.TempDir()
+	if d := os.Getenv("REPORTS_KEEP_TRIALS"); d != "" {
+		out = d
+	}
+	if err := Write(in, out); err != nil {
+		t.Fatal(err)
+	}
+	md, _ := os.ReadFile(filepath.Join(out, "report.md"))
+	for _, want := range []string{"learning-curves.png", "noise-labels.png", "noise-pixels.png", "The seed's claims, tested", "Read it as", "Paired tests"} {
+		if !strings.Contains(string(md), want) {
+			t.Errorf("report.md lacks %q", want)
+		}
+	}
+}
