@@ -239,11 +239,11 @@ func confusionCounts(conf [][]int) (n, right int) {
 
 // pairTest is one paired comparison of two groups on the same images.
 type pairTest struct {
-	A, B       *trialGroup
-	Diff       float64 // mean accuracy A − B over repeats
-	OnlyA      int     // images only A got right (repeat 0)
-	OnlyB      int
-	P, Holm    float64
+	A, B        *trialGroup
+	Diff        float64 // mean accuracy A − B over repeats
+	OnlyA       int     // images only A got right (repeat 0)
+	OnlyB       int
+	P, Holm     float64
 	Significant bool
 }
 
