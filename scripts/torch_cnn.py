@@ -20,12 +20,16 @@ Usage:
     /usr/bin/python3 scripts/torch_cnn.py -data $CIFAR10_DIR -variant fixed \
         [-epochs 10] [-train N] [-test M] [-threads 2] [-seed 1] [-json FILE]
 
-Parity check against package cnn, step by step from the same initial weights:
-    CNN_PARITY_DIR=/tmp/parity CIFAR10_DIR=... go test -run TorchParity ./cnn/
-    /usr/bin/python3 scripts/torch_cnn.py -data $CIFAR10_DIR -parity /tmp/parity
-loads DIR/VARIANT-params.bin (the Go network's initial weights in PyTorch's
-layout), runs the same 20 SGD steps (mini-batches of 100 in file order) and
-prints PyTorch's loss beside the Go loss of DIR/VARIANT-losses.json.
+Parity fixture for package cnn (cnn/testdata/torch_parity*, checked by
+TestTorchParity without PyTorch):
+    /usr/bin/python3 scripts/torch_cnn.py -data $CIFAR10_DIR -fixture cnn/testdata \
+        -steps 5 -batch 10
+takes the first steps*batch images of data_batch_1.bin, initialises both
+variants with the same deterministic weights (splitmix64, see init_params; no
+weights need storing), runs that many SGD steps (lr 0.001, momentum 0.9,
+mini-batches in file order) and writes PyTorch's per-step losses and the
+change of every parameter tensor (a strided sample of it and the sum over
+each output unit), float32 little-endian.
 """
 import argparse
 import json
@@ -80,12 +84,13 @@ def main():
     ap.add_argument("-threads", type=int, default=2)
     ap.add_argument("-seed", type=int, default=1)
     ap.add_argument("-json", default="", help="also write the epochs to this JSON file")
-    ap.add_argument("-parity", default="", help="compare with the Go losses in this folder (see above)")
+    ap.add_argument("-fixture", default="", help="write the parity fixture of package cnn into this folder (see above)")
+    ap.add_argument("-steps", type=int, default=5, help="SGD steps of the parity fixture")
     a = ap.parse_args()
     if not a.data:
         sys.exit("no data: give -data DIR or set CIFAR10_DIR")
-    if a.parity:
-        return parity(a)
+    if a.fixture:
+        return fixture(a)
 
     torch.set_num_threads(a.threads)
     torch.manual_seed(a.seed)
@@ -140,41 +145,79 @@ def main():
             os.replace(tmp, a.json)
 
 
-def parity(a):
+def splitmix64(n):
+    """The first n outputs of splitmix64 seeded with 0 (Vigna), as uint64."""
+    z = (np.arange(1, n + 1, dtype=np.uint64) * np.uint64(0x9E3779B97F4A7C15))
+    z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+    z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+    return z ^ (z >> np.uint64(31))
+
+
+def init_params(net):
+    """Sets every parameter, in named_parameters order (PyTorch's layout),
+    to bound*(k - 2^23)/2^23 with k the top 24 bits of the next splitmix64
+    output and bound = 1/sqrt(fan_in) of the tensor's layer (PyTorch's
+    default range). The product is taken in float64 and rounded to float32
+    once, so cnn's TestTorchParity builds bit-identical weights."""
+    sizes = [p.numel() for p in net.parameters()]
+    k = (splitmix64(sum(sizes)) >> np.uint64(40)).astype(np.int64)
+    u = (k - (1 << 23)).astype(np.float64) / float(1 << 23)
+    off = 0
+    with torch.no_grad():
+        for name, p in net.named_parameters():
+            layer = name.rsplit(".", 1)[0]
+            w = dict(net.named_parameters())[layer + ".weight"]
+            bound = 1 / np.sqrt(float(w[0].numel()))
+            v = (u[off:off + p.numel()] * bound).astype(np.float32)
+            p.copy_(torch.from_numpy(v).reshape(p.shape))
+            off += p.numel()
+
+
+def fixture(a):
     torch.set_num_threads(a.threads)
-    xtr, ytr = read_batches(a.data, ["data_batch_1.bin"])
-    x = torch.from_numpy(xtr[:2000].astype(np.float32) / 255)
-    y = torch.from_numpy(ytr[:2000])
-    worst = 0.0
-    for variant in ["fixed", "seed"]:
-        with open(os.path.join(a.parity, variant + "-losses.json")) as f:
-            ref = json.load(f)
-        raw = np.fromfile(os.path.join(a.parity, variant + "-params.bin"), dtype="<f4")
-        net = Net(variant == "seed")
-        off = 0
-        with torch.no_grad():
-            for name, p in net.named_parameters():
-                n = p.numel()
-                if off + n > raw.size:
-                    sys.exit(f"{variant}-params.bin too short at {name}")
-                p.copy_(torch.from_numpy(raw[off:off + n].copy()).reshape(p.shape))
-                off += n
-        if off != raw.size:
-            sys.exit(f"{variant}-params.bin has {raw.size - off} values too many")
-        opt = torch.optim.SGD(net.parameters(), lr=ref["lr"], momentum=ref["momentum"])
+    n = a.steps * a.batch
+    raw = np.fromfile(os.path.join(a.data, "data_batch_1.bin"), dtype=np.uint8)[:n * 3073]
+    if raw.size != n * 3073:
+        sys.exit(f"data_batch_1.bin holds fewer than {n} records")
+    recs = raw.reshape(n, 3073)
+    # The same float32 inputs as cnn: x * float32(1/255), not x / 255.
+    x = torch.from_numpy(recs[:, 1:].reshape(n, 3, 32, 32).astype(np.float32) * np.float32(1 / 255))
+    y = torch.from_numpy(recs[:, 0].astype(np.int64))
+    os.makedirs(a.fixture, exist_ok=True)
+    recs.tofile(os.path.join(a.fixture, "torch_parity_images.bin"))
+    meta = {"source": "scripts/torch_cnn.py -fixture", "torch": torch.__version__,
+            "threads": torch.get_num_threads(), "images": "first %d records of data_batch_1.bin" % n,
+            "steps": a.steps, "batch": a.batch, "lr": a.lr, "momentum": a.momentum, "variants": {}}
+    for variant in ["fixed", "sigmoid-loss"]:  # cnn's names for the variants
+        net = Net(variant == "sigmoid-loss")
+        init_params(net)
+        init = [p.detach().numpy().copy() for p in net.parameters()]
+        opt = torch.optim.SGD(net.parameters(), lr=a.lr, momentum=a.momentum)
         loss_fn = nn.CrossEntropyLoss()
-        print(f"{variant}: step  go_loss    torch_loss  rel_diff")
-        for s, go in enumerate(ref["losses"]):
-            b = slice(s * ref["batch"], (s + 1) * ref["batch"])
+        losses = []
+        for s in range(a.steps):
+            b = slice(s * a.batch, (s + 1) * a.batch)
             opt.zero_grad()
             loss = loss_fn(net(x[b]), y[b])
             loss.backward()
             opt.step()
-            t = loss.item()
-            rel = abs(go - t) / abs(t)
-            worst = max(worst, rel)
-            print(f"{variant}: {s + 1:4d}  {go:.6f}  {t:.6f}    {rel:.1e}")
-    print(f"largest relative difference {worst:.1e}")
+            losses.append(loss.item())
+        tensors, out = [], []
+        for (name, p), p0 in zip(net.named_parameters(), init):
+            d = p.detach().numpy() - p0  # float32, as cnn's test subtracts
+            flat = d.reshape(-1)
+            stride = max(1, flat.size // 4096)
+            sample = flat[::stride]
+            units = d.reshape(d.shape[0], -1).astype(np.float64).sum(axis=1).astype(np.float32)
+            tensors.append({"name": name, "shape": list(d.shape), "stride": stride,
+                            "sample": int(sample.size), "units": int(units.size)})
+            out += [sample, units]
+        np.concatenate(out).astype("<f4").tofile(os.path.join(a.fixture, f"torch_parity_{variant}.f32"))
+        meta["variants"][variant] = {"losses": losses, "tensors": tensors}
+        print(f"{variant}: losses " + " ".join(f"{v:.6f}" for v in losses))
+    with open(os.path.join(a.fixture, "torch_parity.json"), "w") as f:
+        json.dump(meta, f, indent=1)
+        f.write("\n")
 
 
 if __name__ == "__main__":
