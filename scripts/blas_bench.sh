@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # blas_bench.sh: the Gram engine's benchmarks in both builds, side by side,
-# with the ratios the kernels README section reports.
+# with the ratios docs/measurements.md (Gram engine) reports.
 #
 #   scripts/blas_bench.sh [OUTDIR] [BENCHTIME] [COUNT]
 #
@@ -12,9 +12,12 @@
 # (default a new temporary directory) and prints, per benchmark and build,
 # the median of each sub-benchmark and the ratios engine/sgemm-1goroutine
 # (the single-goroutine baseline) and engine/sgemm (the BLAS's own
-# multi-threaded rate), once for GFLOP/s of wall time and once for GFLOP per
-# CPU-second of the process (efficiency per core, less sensitive to other
-# work on the machine). GFLOP counts 2·m·n·d per product, computed or not.
+# multi-threaded rate), for three rates: effective GFLOP/s of wall time and
+# effective GFLOP per CPU-second of the process, both crediting 2·m·n·d per
+# m×n product whether computed or mirrored (the engine computes a symmetric
+# Gram's lower triangle only, about half of that), and GFLOP actually done
+# per CPU-second (the work per core; less sensitive to other work on the
+# machine). Only the last compares what each core does.
 # Needs libopenblas-dev for the second build; about 5 minutes on 2 idle cores.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -74,7 +77,7 @@ summarise() { # build-name, unit
 }
 
 echo "raw output in $out"
-for unit in GFLOP/s GFLOP/cpu-s; do
+for unit in eff-GFLOP/s eff-GFLOP/cpu-s done-GFLOP/cpu-s; do
 	echo
 	echo "| benchmark | build | median $unit over $count rounds | engine / sgemm-1goroutine | engine / sgemm |"
 	echo "|---|---|---|---|---|"
