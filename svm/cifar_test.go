@@ -75,20 +75,24 @@ func cifarLike(n, k int, seed uint64) (*matrix.Matrix, []int) {
 	return x, y
 }
 
-// TestLIBSVMCIFAR cross-checks on real images: 300 training and 150 test
+// TestLIBSVMCIFAR cross-checks on real images: 500 training and 200 test
 // images of data_batch_1 / test_batch (LIBSVM takes a few seconds a
-// kernel on these).
+// kernel on these). The sigmoid cases run from near PSD (α=0.0003 c=0) to
+// far from it (α=2^-9 c=−1.5, the grid cell where CV accuracies once
+// differed; α=1 c=−768, where tanh saturates to a sign matrix).
 func TestLIBSVMCIFAR(t *testing.T) {
 	needLIBSVM(t)
-	x, y := cifar(t, "data_batch_1.bin", 300)
-	xt, yt := cifar(t, "test_batch.bin", 150)
+	x, y := cifar(t, "data_batch_1.bin", 500)
+	xt, yt := cifar(t, "test_batch.bin", 200)
 	dir := t.TempDir()
 	for _, cc := range []crossCase{
-		{name: "rbf-g0.005-C10", k: kernels.RBF{Gamma: 0.005}, c: 10, psd: true, shrink: true},
-		{name: "linear-C0.01", k: kernels.Linear{}, c: 0.01, psd: true, shrink: true},
+		{name: "rbf-g0.005-C10", k: kernels.RBF{Gamma: 0.005}, c: 10, shrink: true},
+		{name: "linear-C0.01", k: kernels.Linear{}, c: 0.01, shrink: true},
 		{name: "sigmoid-a0.0003-c0-C10", k: kernels.Sigmoid{Alpha: 0.0003, Coef0: 0}, c: 10, shrink: true},
 		{name: "sigmoid-a0.001-c-1-C10", k: kernels.Sigmoid{Alpha: 0.001, Coef0: -1}, c: 10, shrink: true},
 		{name: "sigmoid-a0.01-c1-C1-nonpsd", k: kernels.Sigmoid{Alpha: 0.01, Coef0: 1}, c: 1, shrink: true},
+		{name: "sigmoid-a2^-9-c-1.5-C8-nonpsd", k: kernels.Sigmoid{Alpha: 0.001953125, Coef0: -1.5}, c: 8, shrink: true},
+		{name: "sigmoid-a1-c-768-C1-sign", k: kernels.Sigmoid{Alpha: 1, Coef0: -768}, c: 1, shrink: true},
 	} {
 		t.Run(cc.name, func(t *testing.T) { crossCheck(t, dir, x, y, xt, yt, cc) })
 	}

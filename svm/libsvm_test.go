@@ -60,24 +60,30 @@ type libsvmPair struct {
 	iter      int
 	obj, rho  float64
 	nSV, nBSV int
+	capped    bool // svm-train warned "reaching max number of iterations"
 }
 
 var (
 	reIter = regexp.MustCompile(`optimization finished, #iter = (\d+)`)
 	reObj  = regexp.MustCompile(`obj = (\S+), rho = (\S+)`)
 	reNSV  = regexp.MustCompile(`nSV = (\d+), nBSV = (\d+)`)
+	reCap  = regexp.MustCompile(`WARNING: reaching max number of iterations`)
 )
 
 // parseSVMTrain reads svm-train's per-pair report (FACTS.md): one block per
 // pair in label order.
 func parseSVMTrain(out string) []libsvmPair {
 	var ps []libsvmPair
+	capped := false // the warning precedes its pair's "optimization finished"
 	sc := bufio.NewScanner(strings.NewReader(out))
 	for sc.Scan() {
 		l := sc.Text()
-		if m := reIter.FindStringSubmatch(l); m != nil {
+		if reCap.MatchString(l) {
+			capped = true
+		} else if m := reIter.FindStringSubmatch(l); m != nil {
 			it, _ := strconv.Atoi(m[1])
-			ps = append(ps, libsvmPair{iter: it})
+			ps = append(ps, libsvmPair{iter: it, capped: capped})
+			capped = false
 		} else if m := reObj.FindStringSubmatch(l); m != nil && len(ps) > 0 {
 			ps[len(ps)-1].obj, _ = strconv.ParseFloat(m[1], 64)
 			ps[len(ps)-1].rho, _ = strconv.ParseFloat(strings.TrimSuffix(m[2], ","), 64)
@@ -157,13 +163,27 @@ type crossCase struct {
 	name   string
 	k      kernels.Kernel
 	c      float64
-	psd    bool
 	w      map[int]float64
 	shrink bool
 }
 
-// crossCheck trains both on (x, y), predicts (xt), and asserts the
-// agreement the issue asks for.
+// crossCheck trains both on (x, y), predicts (xt), and asserts that they
+// agree: for every one-vs-one pair where both solvers reached the stopping
+// tolerance (neither hit its iteration cap), the objective within 1e-4
+// relative (plus svm-train's %f rounding), ρ within 1e-3 and nSV within
+// max(2, 1%); always, at least 99% identical predictions, svm-predict on our
+// model giving our labels and our prediction with svm-train's model giving
+// svm-predict's.
+//
+// With a kernel that is not PSD (most sigmoid settings) the dual is not
+// convex: two solvers whose kernel values differ in the last bits (ours
+// float32, LIBSVM's double) could stop at different stationary points, and
+// then only the predictions would be comparable. In every case below they
+// do not: the objectives agree to 3e-6, ρ to 2e-4 and nSV exactly (measured
+// 2026-11-28), including the far-from-PSD sigmoids on CIFAR-10 (α=2^-9
+// c=−1.5, smallest eigenvalue −342 on 1000 images; α=1 c=−768, a sign
+// matrix). A pair where either solver stops at its iteration cap is logged
+// and only its predictions are checked.
 func crossCheck(t *testing.T, dir string, x *matrix.Matrix, y []int, xt *matrix.Matrix, yt []int, cc crossCase) {
 	t.Helper()
 	train := filepath.Join(dir, "train.txt")
@@ -202,7 +222,8 @@ func crossCheck(t *testing.T, dir string, x *matrix.Matrix, y []int, xt *matrix.
 		rho := refModel.Rho[p] // full precision from the model file
 		t.Logf("%s pair %d-%d: obj %.9g / %.9g, rho %.9g / %.9g, nSV %d / %d, nBSV %d / %d, iter %d / %d",
 			cc.name, st.I, st.J, st.Obj, r.obj, st.Rho, rho, st.NSV, r.nSV, st.NBSV, r.nBSV, st.Iter, r.iter)
-		if !cc.psd {
+		if st.Status == IterationCap || r.capped {
+			t.Logf("%s pair %d-%d: iteration cap reached (ours %v, svm-train %v): the solutions are not compared", cc.name, st.I, st.J, st.Status == IterationCap, r.capped)
 			continue
 		}
 		// obj is printed with %f: allow its rounding too.
@@ -272,10 +293,10 @@ func TestLIBSVMSynthetic(t *testing.T) {
 	xt, yt = xt2.Slice(400, 700), yt2[400:]
 	// Linear and sigmoid need scaled inputs: ⟨x,y⟩ is about 20 here.
 	cases := []crossCase{
-		{name: "rbf", k: kernels.RBF{Gamma: 0.05}, c: 10, psd: true, shrink: true},
-		{name: "rbf-noshrink", k: kernels.RBF{Gamma: 0.05}, c: 10, psd: true},
-		{name: "linear", k: kernels.Linear{}, c: 0.1, psd: true, shrink: true},
-		{name: "rbf-weights", k: kernels.RBF{Gamma: 0.02}, c: 2, psd: true, shrink: true, w: map[int]float64{1: 3, 7: 0.5}},
+		{name: "rbf", k: kernels.RBF{Gamma: 0.05}, c: 10, shrink: true},
+		{name: "rbf-noshrink", k: kernels.RBF{Gamma: 0.05}, c: 10},
+		{name: "linear", k: kernels.Linear{}, c: 0.1, shrink: true},
+		{name: "rbf-weights", k: kernels.RBF{Gamma: 0.02}, c: 2, shrink: true, w: map[int]float64{1: 3, 7: 0.5}},
 		{name: "sigmoid-a0.001-c0", k: kernels.Sigmoid{Alpha: 0.001, Coef0: 0}, c: 10, shrink: true},
 		{name: "sigmoid-a0.01-c-1", k: kernels.Sigmoid{Alpha: 0.01, Coef0: -1}, c: 10, shrink: true},
 		{name: "sigmoid-a0.1-c1-nonpsd", k: kernels.Sigmoid{Alpha: 0.1, Coef0: 1}, c: 1, shrink: true},
@@ -294,7 +315,7 @@ func TestLIBSVMBinaryMinusOneFirst(t *testing.T) {
 	}
 	xt, yt := x.Slice(200, x.Rows), y[200:]
 	x, y = x.Slice(0, 200), y[:200]
-	crossCheck(t, t.TempDir(), x, y, xt, yt, crossCase{name: "rbf-pm1", k: kernels.RBF{Gamma: 0.1}, c: 1, psd: true, shrink: true})
+	crossCheck(t, t.TempDir(), x, y, xt, yt, crossCase{name: "rbf-pm1", k: kernels.RBF{Gamma: 0.1}, c: 1, shrink: true})
 }
 
 // svm-train refuses α < 0, but svm-predict must still read our model of
