@@ -80,7 +80,60 @@
 // LIBSVM's defaults; the seed's CNN) on each feature set of one split and
 // scores it on the test split: accuracy = correct / m, per-class accuracy
 // (recall) = confusion[c][c] / Σ_j confusion[c][j], train and predict wall
-// seconds, support vectors, and the Go heap's peak while training (sampled
-// from runtime/metrics). RunScaling records train and predict time against
-// the training size n on balanced subsets and one fixed test subset.
+// seconds, support vectors, and two memory peaks while training, both
+// labelled: the process's peak RSS (VmHWM, reset before the model) and the
+// Go heap's peak (runtime/metrics, sampled), measured by internal/memory as
+// in every command. RunScaling records train and predict time against the
+// training size n on balanced subsets and one fixed test subset.
+//
+// Every confusion matrix in svmbench follows Confusion: m[i][j] counts the
+// test samples of true class i predicted as class j, rows and columns in
+// d.Classes order (class indices, not raw labels; for CIFAR-10 the two
+// coincide), samples with a label outside the classes not counted.
+//
+// # The CNN trainer
+//
+// TrainCNN is the one CNN trainer: bench cnn, Run and the main job call
+// it. Its recipe is a cnn.TrainConfig (the seed document's when zero); with
+// an output folder it rewrites DIR/cnn-VARIANT.json (CNNRun) and saves the
+// network and a checkpoint (network and momentum) after every epoch, and
+// resumes from the checkpoint: the shuffle of epoch e depends only on the
+// seed and e, so a resumed run repeats an uninterrupted one. A finished run
+// found in the folder is scored, not trained again. The two variants are
+// cnn.VariantSigmoidLoss (the seed's sigmoid before the loss; called "seed"
+// before November 2026, a name still accepted) and cnn.VariantFixed.
+//
+// # The main job
+//
+// MainJob is what `bench` (bench all) runs, callable from Go:
+//
+//	res, err := bench.MainJob(ctx, bench.MainConfig{Profile: "quick", Out: "svmbench-report",
+//		Data: dataset.Options{Spec: "auto"}, Seed: 1}, bench.MainProgress{Log: log.Printf})
+//
+// MainConfig's zero fields take the profile's values (QuickProfile,
+// FullProfile) or documented defaults. The job loads the data (a balanced
+// seeded subset) and runs a plan of stages, each writing its own files
+// into Out/results and only reading the others':
+//
+//	cnn      TrainCNN for both variants        cnn-VARIANT.json, .cnn, .ckpt
+//	grids    Grid per kernel × feature set     grid-K-F.jsonl, .spec.json, best-K-F.json, svm-K-F.model
+//	run      Run: SVMs at their best cells,    results.json
+//	         CNNs scored from the cnn stage
+//	scaling  RunScaling on pixels              scaling.json
+//	report   MainConfig.Report (the caller     Out/report.md, report.html, figures/, tables/
+//	         passes reports' builder)
+//
+// Out/results/all.json records the settings; a folder made with others is
+// refused. Run again with the same configuration, the job skips finished
+// work (a grid's best file, a CNN's finished run, results.json's records)
+// and resumes interrupted work (grid journals, CNN checkpoints). Progress
+// comes through MainProgress: Log lines and Task counters.
+//
+// To add a stage: write a method func (j *mainJob) NAMEStage(ctx) error in
+// a file of its own that writes only its own files into j.results (reading
+// others' is fine, rewriting them is not), add it to mainPlan in
+// mainjob.go at its place (its name is then valid in MainConfig.Skip),
+// add the fields it needs to MainConfig with documented zero defaults (and
+// to QuickProfile/FullProfile when profiles differ), add those that change
+// its results to mainStamp, and list its files above and in FORMATS.md.
 package bench

@@ -1,9 +1,13 @@
 package bench_test
 
 import (
+	"context"
 	"fmt"
+	"os"
+	"path/filepath"
 
 	"github.com/svmbench/svmbench/bench"
+	"github.com/svmbench/svmbench/dataset"
 )
 
 // A grid's ranges are written as lists, linear ranges or power-of-two
@@ -50,4 +54,55 @@ func ExampleBestCell() {
 	best, _ := bench.BestCell(cells)
 	fmt.Println("best cell", best.Index)
 	// Output: best cell 3
+}
+
+// The main job from Go: here on synthetic images, only the data and run
+// stages, the SVM with LIBSVM's default parameters (no grid has run).
+// Progress comes through MainProgress; results go to Out/results.
+func ExampleMainJob() {
+	out, err := os.MkdirTemp("", "svmbench-example")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer os.RemoveAll(out)
+	cfg := bench.MainConfig{
+		Out:      out,
+		Data:     dataset.Options{Spec: "synthetic:100,50"},
+		Seed:     1,
+		Train:    100,
+		Test:     50,
+		Features: []string{"pixels"},
+		Kernels:  []string{"linear"},
+		Skip:     []string{"cnn", "grids", "scaling", "report"},
+	}
+	res, err := bench.MainJob(context.Background(), cfg, bench.MainProgress{})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, s := range res.Stages {
+		fmt.Println("stage", s.Name)
+	}
+	var rs bench.Results
+	if err := bench.ReadJSON(filepath.Join(res.ResultsDir, bench.ResultsFile), &rs); err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, r := range rs.Results {
+		fmt.Printf("%s on %s: %d test samples in a %d×%d confusion matrix\n", r.Model, r.Features, sum(r.Confusion), len(r.Confusion), len(r.Confusion))
+	}
+	// Output:
+	// stage run
+	// svm-linear on pixels: 50 test samples in a 10×10 confusion matrix
+}
+
+func sum(m [][]int) int {
+	n := 0
+	for _, row := range m {
+		for _, v := range row {
+			n += v
+		}
+	}
+	return n
 }

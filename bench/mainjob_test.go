@@ -1,0 +1,195 @@
+package bench_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/svmbench/svmbench/bench"
+	"github.com/svmbench/svmbench/cnn"
+	"github.com/svmbench/svmbench/dataset"
+)
+
+func syntheticImages(t *testing.T, spec string) *dataset.Dataset {
+	t.Helper()
+	d, err := dataset.Load(context.Background(), dataset.Options{Spec: spec, Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
+
+// TrainCNN interrupted in its second epoch and run again gives the run an
+// uninterrupted TrainCNN gives: same epoch records, same confusion.
+func TestTrainCNNResume(t *testing.T) {
+	d := syntheticImages(t, "synthetic:100,50")
+	recipe := cnn.TrainConfig{Epochs: 2, Batch: 25, LR: 0.01, Seed: 3, Workers: 2}
+	whole, err := bench.TrainCNN(context.Background(), d, bench.CNNConfig{Variant: "fixed", Recipe: recipe, Out: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if whole.Trained != 2 || whole.Resumed != 0 || len(whole.Run.Epochs) != 2 {
+		t.Fatalf("uninterrupted run: trained %d, resumed %d, %d records", whole.Trained, whole.Resumed, len(whole.Run.Epochs))
+	}
+
+	dir := t.TempDir()
+	ctx, cancel := context.WithCancel(context.Background())
+	epochs := 0
+	cfg := bench.CNNConfig{Variant: "fixed", Recipe: recipe, Out: dir,
+		OnEpoch: func(bench.CNNEpoch, float64, bool) { epochs++ },
+		Progress: func(done, total int64) {
+			if epochs == 1 && done >= total/2 {
+				cancel()
+			}
+		}}
+	if _, err := bench.TrainCNN(ctx, d, cfg); !errors.Is(err, context.Canceled) {
+		t.Fatalf("interrupted run: %v, want context.Canceled", err)
+	}
+	cfg.Progress = nil
+	again, err := bench.TrainCNN(context.Background(), d, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if again.Resumed != 1 || again.Trained != 1 {
+		t.Errorf("resumed run: resumed %d, trained %d; want 1 and 1", again.Resumed, again.Trained)
+	}
+	for i, e := range whole.Run.Epochs {
+		g := again.Run.Epochs[i]
+		if g.Epoch != e.Epoch || g.TrainLoss != e.TrainLoss || g.TestAccuracy != e.TestAccuracy {
+			t.Errorf("epoch %d: resumed %+v, uninterrupted %+v", i+1, g, e)
+		}
+	}
+	if !slices.EqualFunc(again.Run.Confusion, whole.Run.Confusion, slices.Equal) {
+		t.Errorf("confusion: resumed %v, uninterrupted %v", again.Run.Confusion, whole.Run.Confusion)
+	}
+	if again.Record.Accuracy != whole.Record.Accuracy || again.Record.Model != "cnn-fixed" {
+		t.Errorf("record: resumed %s %.4f, uninterrupted %.4f", again.Record.Model, again.Record.Accuracy, whole.Record.Accuracy)
+	}
+
+	// Another recipe in the same folder is refused, not mixed.
+	other := cfg
+	other.Recipe.LR = 0.02
+	var me *bench.MismatchError
+	if _, err := bench.TrainCNN(context.Background(), d, other); !errors.As(err, &me) {
+		t.Errorf("other learning rate: %v, want a MismatchError", err)
+	}
+}
+
+// The old name of the sigmoid-loss variant is accepted, and the run is
+// recorded under the new one.
+func TestTrainCNNOldVariantName(t *testing.T) {
+	d := syntheticImages(t, "synthetic:100,50")
+	res, err := bench.TrainCNN(context.Background(), d, bench.CNNConfig{Variant: "seed", Recipe: cnn.TrainConfig{Epochs: 1}, NoEpochTest: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Run.Variant != cnn.VariantSigmoidLoss || res.Record.Model != bench.ModelCNNSigmoidLoss || res.RunFile != "" {
+		t.Errorf("variant %q, model %q, run file %q", res.Run.Variant, res.Record.Model, res.RunFile)
+	}
+}
+
+func TestConfusionConvention(t *testing.T) {
+	// Labels 5, 7, 9: rows true, columns predicted, in the order given;
+	// label 8 (not a class) is not counted.
+	m := bench.Confusion([]int{5, 7, 9}, []int{5, 5, 7, 9, 9, 8}, []int{5, 7, 7, 5, 8, 9})
+	want := [][]int{{1, 1, 0}, {0, 1, 0}, {1, 0, 0}}
+	if !slices.EqualFunc(m, want, slices.Equal) {
+		t.Errorf("Confusion = %v, want %v", m, want)
+	}
+}
+
+// The main job on small synthetic images: every stage writes its own
+// files, the CNN rows of results.json are the CNN runs' scores, and a
+// second run with the same configuration trains nothing and rewrites no
+// CNN file.
+func TestMainJobSynthetic(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the main job")
+	}
+	out := t.TempDir()
+	var reported [2]string
+	cfg := bench.MainConfig{Out: out, Data: dataset.Options{Spec: "synthetic:200,100"}, Seed: 1,
+		Train: 100, Test: 50, GridTrain: 60, Folds: 2, Epochs: 1, Features: []string{"pixels"},
+		Kernels: []string{"linear"}, Scaling: []int{40, 60},
+		Report: func(results, report string) error { reported = [2]string{results, report}; return nil }}
+	var log strings.Builder
+	p := bench.MainProgress{Log: func(f string, a ...any) { log.WriteString(strings.TrimSpace(fmt.Sprintf(f, a...)) + "\n") }}
+	res, err := bench.MainJob(context.Background(), cfg, p)
+	if err != nil {
+		t.Fatalf("%v\n%s", err, log.String())
+	}
+	results := filepath.Join(out, "results")
+	if reported != [2]string{results, out} || res.ResultsDir != results {
+		t.Errorf("report stage called with %q, result dir %q", reported, res.ResultsDir)
+	}
+	var names []string
+	for _, s := range res.Stages {
+		names = append(names, s.Name)
+	}
+	if !slices.Equal(names, bench.MainStages()) {
+		t.Errorf("stages run %v, want %v", names, bench.MainStages())
+	}
+	var rs bench.Results
+	if err := bench.ReadJSON(filepath.Join(results, bench.ResultsFile), &rs); err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range []string{cnn.VariantSigmoidLoss, cnn.VariantFixed} {
+		var run bench.CNNRun
+		if err := bench.ReadJSON(filepath.Join(results, "cnn-"+v+".json"), &run); err != nil {
+			t.Fatal(err)
+		}
+		i := slices.IndexFunc(rs.Results, func(r bench.ModelResult) bool { return r.Model == "cnn-"+v })
+		if i < 0 || len(run.Epochs) != 1 || !slices.EqualFunc(rs.Results[i].Confusion, run.Confusion, slices.Equal) {
+			t.Errorf("cnn-%s: record %d, %d epochs, confusion of results.json and the run file differ", v, i, len(run.Epochs))
+		}
+		if i >= 0 && (rs.Results[i].PeakHeapBytes == 0 || rs.Results[i].TrainSeconds != run.Epochs[0].Seconds) {
+			t.Errorf("cnn-%s record: peak heap %d, train %g s (epoch %g s)", v, rs.Results[i].PeakHeapBytes, rs.Results[i].TrainSeconds, run.Epochs[0].Seconds)
+		}
+	}
+	if !slices.ContainsFunc(rs.Results, func(r bench.ModelResult) bool { return r.Model == "svm-linear" && r.PeakHeapBytes > 0 }) {
+		t.Errorf("results.json has no svm-linear record with its peaks: %+v", rs.Results)
+	}
+	for _, f := range []string{"best-linear-pixels.json", "scaling.json", bench.MainStampFile, "cnn-fixed.ckpt"} {
+		if _, err := os.Stat(filepath.Join(results, f)); err != nil {
+			t.Errorf("no %s: %v", f, err)
+		}
+	}
+
+	before := readAll(t, results, "cnn-fixed.json", "cnn-sigmoid-loss.json", "cnn-fixed.cnn")
+	log.Reset()
+	if _, err := bench.MainJob(context.Background(), cfg, p); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"cnn fixed: done already", "cnn sigmoid-loss: done already", "grid linear/pixels: done already"} {
+		if !strings.Contains(log.String(), want) {
+			t.Errorf("second run: no %q in\n%s", want, log.String())
+		}
+	}
+	if after := readAll(t, results, "cnn-fixed.json", "cnn-sigmoid-loss.json", "cnn-fixed.cnn"); !slices.EqualFunc(before, after, bytes.Equal) {
+		t.Errorf("the second run rewrote a CNN file")
+	}
+
+	other := cfg
+	other.Train = 120
+	if _, err := bench.MainJob(context.Background(), other, bench.MainProgress{}); err == nil || !strings.Contains(err.Error(), "other settings") {
+		t.Errorf("other -train in the same folder: %v, want a refusal", err)
+	}
+}
+
+func readAll(t *testing.T, dir string, names ...string) [][]byte {
+	var out [][]byte
+	for _, n := range names {
+		b, err := os.ReadFile(filepath.Join(dir, n))
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, b)
+	}
+	return out
+}
