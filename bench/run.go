@@ -203,113 +203,146 @@ func Run(ctx context.Context, d *dataset.Dataset, cfg RunConfig) (*Results, erro
 	if err := cfg.validate(); err != nil {
 		return nil, err
 	}
-	res := &Results{Manifest: NewManifest(d, cfg.Seed, cfg.Args), DataSHA256: DataDigest(d)}
-	var path string
-	have := map[[2]string]bool{}
+	r := &runner{d: d, cfg: cfg, have: map[[2]string]bool{},
+		res: &Results{Manifest: NewManifest(d, cfg.Seed, cfg.Args), DataSHA256: DataDigest(d)}}
 	if cfg.Out != "" {
 		unlock, err := LockOut(cfg.Out)
 		if err != nil {
 			return nil, err
 		}
 		defer unlock()
-		var old *Results
-		path, old, err = openResumable(cfg.Out, ResultsFile, cfg.Resume, func(old *Results) string {
-			if old.DataSHA256 == res.DataSHA256 {
-				return ""
-			}
-			return fmt.Sprintf("made on other data (%d/%d samples, sha256 %.12s…; now %d/%d, %.12s…)",
-				old.Manifest.TrainN, old.Manifest.TestN, old.DataSHA256, res.Manifest.TrainN, res.Manifest.TestN, res.DataSHA256)
-		})
-		if err != nil {
+		if err := r.open(); err != nil {
 			return nil, err
 		}
-		if old != nil {
-			res.Results = old.Results
-			for _, r := range old.Results {
-				have[[2]string{r.Model, r.Features}] = true
-			}
-		}
 	}
-	save := func() error {
-		if path == "" {
-			return nil
-		}
-		return WriteJSON(path, res)
+	if err := r.cnns(ctx); err != nil {
+		return r.res, err
 	}
-	stage := func(m, f string) {
-		if cfg.Stage != nil {
-			cfg.Stage(m, f)
-		}
-	}
+	return r.res, r.svms(ctx)
+}
 
-	// CNNs.
-	var trainedNet *cnn.Network
+// runner is one Run: its records, the file they go to and what is done.
+type runner struct {
+	d    *dataset.Dataset
+	cfg  RunConfig
+	res  *Results
+	path string             // DIR/results.json, "" without Out
+	have map[[2]string]bool // model, features of the records resumed
+	net  *cnn.Network       // the CNN the "cnn" feature set uses
+}
+
+// open finds DIR/results.json and, with Resume, keeps its records.
+func (r *runner) open() error {
+	path, old, err := openResumable(r.cfg.Out, ResultsFile, r.cfg.Resume, func(old *Results) string {
+		if old.DataSHA256 == r.res.DataSHA256 {
+			return ""
+		}
+		return fmt.Sprintf("made on other data (%d/%d samples, sha256 %.12s…; now %d/%d, %.12s…)",
+			old.Manifest.TrainN, old.Manifest.TestN, old.DataSHA256, r.res.Manifest.TrainN, r.res.Manifest.TestN, r.res.DataSHA256)
+	})
+	if err != nil {
+		return err
+	}
+	r.path = path
+	if old != nil {
+		r.res.Results = old.Results
+		for _, m := range old.Results {
+			r.have[[2]string{m.Model, m.Features}] = true
+		}
+	}
+	return nil
+}
+
+// add appends a record and rewrites the results file.
+func (r *runner) add(m ModelResult) error {
+	r.res.Results = append(r.res.Results, m)
+	if r.path == "" {
+		return nil
+	}
+	return WriteJSON(r.path, r.res)
+}
+
+func (r *runner) stage(m, f string) {
+	if r.cfg.Stage != nil {
+		r.cfg.Stage(m, f)
+	}
+}
+
+// useNet keeps the network the "cnn" feature set uses: the fixed
+// variant's when both are there.
+func (r *runner) useNet(variant string, net *cnn.Network) {
+	if r.net == nil || variant == cnn.VariantFixed {
+		r.net = net
+	}
+}
+
+// cnns trains (or scores a finished training of) every CNN model, with
+// TrainCNN.
+func (r *runner) cnns(ctx context.Context) error {
+	cfg := r.cfg
 	for _, m := range cfg.Models {
-		if !strings.HasPrefix(m, "cnn-") {
+		variant, ok := strings.CutPrefix(m, "cnn-")
+		if !ok {
 			continue
 		}
-		variant := strings.TrimPrefix(m, "cnn-")
-		if have[[2]string{m, "pixels"}] && cfg.Out != "" {
+		if r.have[[2]string{m, "pixels"}] && cfg.Out != "" {
 			net, err := cnn.Load(filepath.Join(cfg.Out, "cnn-"+variant+".cnn"))
 			if err == nil {
-				if trainedNet == nil || variant == cnn.VariantFixed {
-					trainedNet = net
-				}
+				r.useNet(variant, net)
 				continue
 			}
 			// The record is there but the network is not: train again.
-			res.Results = slices.DeleteFunc(res.Results, func(r ModelResult) bool { return r.Model == m })
+			r.res.Results = slices.DeleteFunc(r.res.Results, func(x ModelResult) bool { return x.Model == m })
 		}
-		stage(m, "pixels")
-		cr, err := TrainCNN(ctx, d, CNNConfig{Variant: variant, Recipe: cfg.CNN, Out: cfg.Out, NoEpochTest: true,
+		r.stage(m, "pixels")
+		cr, err := TrainCNN(ctx, r.d, CNNConfig{Variant: variant, Recipe: cfg.CNN, Out: cfg.Out, NoEpochTest: true,
 			Args: cfg.Args, Progress: cfg.Progress})
 		if err != nil {
-			return res, err
+			return err
 		}
-		if trainedNet == nil || variant == cnn.VariantFixed {
-			trainedNet = cr.Net
-		}
-		res.Results = append(res.Results, cr.Record)
-		if err := save(); err != nil {
-			return res, err
+		r.useNet(variant, cr.Net)
+		if err := r.add(cr.Record); err != nil {
+			return err
 		}
 	}
+	return nil
+}
 
-	// SVMs, feature set by feature set.
-	for _, fname := range cfg.Features {
+// svms trains and scores the SVM models, feature set by feature set.
+func (r *runner) svms(ctx context.Context) error {
+	for _, fname := range r.cfg.Features {
 		var todo []string
-		for _, m := range cfg.Models {
-			if strings.HasPrefix(m, "svm-") && !have[[2]string{m, fname}] {
+		for _, m := range r.cfg.Models {
+			if strings.HasPrefix(m, "svm-") && !r.have[[2]string{m, fname}] {
 				todo = append(todo, m)
 			}
 		}
 		if len(todo) == 0 {
 			continue
 		}
-		ext, err := cfg.extractor(fname, trainedNet)
+		ext, err := r.cfg.extractor(fname, r.net)
 		if err != nil {
-			return res, err
+			return err
 		}
-		train, test, err := features.Apply(ext, d)
+		train, test, err := features.Apply(ext, r.d)
 		if err != nil {
-			return res, err
+			return err
 		}
 		for _, m := range todo {
 			if err := ctx.Err(); err != nil {
-				return res, err
+				return err
 			}
-			stage(m, fname)
-			r, err := runSVM(ctx, d, train, test, m, fname, cfg)
+			r.stage(m, fname)
+			rec, err := runSVM(ctx, r.d, train, test, m, fname, r.cfg)
 			if err != nil {
-				return res, err
+				return err
 			}
-			res.Results = append(res.Results, r)
-			if err := save(); err != nil {
-				return res, err
+			if err := r.add(rec); err != nil {
+				return err
 			}
 		}
 	}
-	return res, nil
+	return nil
 }
 
 func (cfg *RunConfig) extractor(name string, net *cnn.Network) (features.Extractor, error) {
@@ -486,23 +519,11 @@ type ScalingConfig struct {
 // The parameters of each model are those Run would use (best files in
 // ParamsDir, else LIBSVM's defaults) at every n.
 func RunScaling(ctx context.Context, d *dataset.Dataset, cfg ScalingConfig) (*Scaling, error) {
-	rc := RunConfig{Models: cfg.Models, Features: []string{cmp.Or(cfg.Features, "pixels")}, Tol: cfg.Tol, MemBytes: cfg.MemBytes}
-	if err := rc.validate(); err != nil {
+	rc, ext, err := cfg.check(d)
+	if err != nil {
 		return nil, err
 	}
-	for _, m := range rc.Models {
-		if !strings.HasPrefix(m, "svm-") {
-			return nil, fmt.Errorf("bench: ScalingConfig.Models has %q: scaling runs SVMs only", m)
-		}
-	}
-	if len(cfg.Sizes) == 0 {
-		return nil, fmt.Errorf("bench: ScalingConfig.Sizes is empty: want training sizes such as 1000,2000,5000")
-	}
-	for _, n := range cfg.Sizes {
-		if n < 2*len(d.Classes) || n > d.Train.Len() {
-			return nil, fmt.Errorf("bench: ScalingConfig.Sizes has %d: want %d to %d (two a class up to the training split)", n, 2*len(d.Classes), d.Train.Len())
-		}
-	}
+	rc.Progress = cfg.Progress
 	testN := cfg.TestN
 	if testN == 0 {
 		testN = min(1000, d.Test.Len())
@@ -512,15 +533,6 @@ func RunScaling(ctx context.Context, d *dataset.Dataset, cfg ScalingConfig) (*Sc
 		return nil, fmt.Errorf("bench: %w", err)
 	}
 	fname := rc.Features[0]
-	var ext features.Extractor
-	if fname == "cnn" {
-		if cfg.CNNExtractor == nil {
-			return nil, fmt.Errorf("bench: scaling on the cnn feature set needs ScalingConfig.CNNExtractor (-cnn-model FILE)")
-		}
-		ext = cfg.CNNExtractor
-	} else if ext, err = features.ByName(fname); err != nil {
-		return nil, err
-	}
 	out := &Scaling{Manifest: NewManifest(base, cfg.Seed, cfg.Args), DataSHA256: DataDigest(base)}
 	var path string
 	have := map[string]bool{}
@@ -571,22 +583,11 @@ func RunScaling(ctx context.Context, d *dataset.Dataset, cfg ScalingConfig) (*Sc
 			if cfg.Stage != nil {
 				cfg.Stage(m, n)
 			}
-			c, _, err := SVMParams(m, fname, train.Cols, cfg.ParamsDir)
+			p, err := scalingPoint(ctx, sub, train, test, m, fname, cfg.ParamsDir, rc)
 			if err != nil {
 				return out, err
 			}
-			model, secs, peak, err := trainSVM(ctx, train, sub.Train.Y, c, rc.Tol, rc.MemBytes, cfg.Progress)
-			if err != nil {
-				return out, fmt.Errorf("bench: %s on %d samples: %w", m, n, err)
-			}
-			t0 := time.Now()
-			pred, err := model.Predict(nil, test)
-			if err != nil {
-				return out, err
-			}
-			out.Points = append(out.Points, ScalingPoint{Model: m, Features: fname, N: n, TestN: len(pred),
-				TrainSeconds: secs, PredictSeconds: time.Since(t0).Seconds(), Accuracy: accuracy(pred, sub.Test.Y),
-				NSV: model.NSV(), Params: cellParams(c), PeakHeapBytes: peak.HeapBytes, PeakRSSBytes: peak.RSSBytes})
+			out.Points = append(out.Points, p)
 			if path != "" {
 				if err := WriteJSON(path, out); err != nil {
 					return out, err
@@ -620,4 +621,56 @@ func openResumable[T any](dir, name string, resume bool, mismatch func(old *T) s
 		return "", nil, fmt.Errorf("bench: cannot resume: %w", &MismatchError{File: path, Why: why})
 	}
 	return path, old, nil
+}
+
+// check validates a scaling run on d and returns it as the RunConfig whose
+// defaults it shares, with the extractor of its feature set.
+func (cfg *ScalingConfig) check(d *dataset.Dataset) (RunConfig, features.Extractor, error) {
+	rc := RunConfig{Models: cfg.Models, Features: []string{cmp.Or(cfg.Features, "pixels")}, Tol: cfg.Tol, MemBytes: cfg.MemBytes}
+	if err := rc.validate(); err != nil {
+		return rc, nil, err
+	}
+	for _, m := range rc.Models {
+		if !strings.HasPrefix(m, "svm-") {
+			return rc, nil, fmt.Errorf("bench: ScalingConfig.Models has %q: scaling runs SVMs only", m)
+		}
+	}
+	if len(cfg.Sizes) == 0 {
+		return rc, nil, fmt.Errorf("bench: ScalingConfig.Sizes is empty: want training sizes such as 1000,2000,5000")
+	}
+	for _, n := range cfg.Sizes {
+		if n < 2*len(d.Classes) || n > d.Train.Len() {
+			return rc, nil, fmt.Errorf("bench: ScalingConfig.Sizes has %d: want %d to %d (two a class up to the training split)", n, 2*len(d.Classes), d.Train.Len())
+		}
+	}
+	if rc.Features[0] != "cnn" {
+		ext, err := features.ByName(rc.Features[0])
+		return rc, ext, err
+	}
+	if cfg.CNNExtractor == nil {
+		return rc, nil, fmt.Errorf("bench: scaling on the cnn feature set needs ScalingConfig.CNNExtractor (-cnn-model FILE)")
+	}
+	return rc, cfg.CNNExtractor, nil
+}
+
+// scalingPoint trains model m on sub's training features and scores it on
+// its test features.
+func scalingPoint(ctx context.Context, sub *dataset.Dataset, train, test *matrix.Matrix, m, fname, paramsDir string, rc RunConfig) (ScalingPoint, error) {
+	n := sub.Train.Len()
+	c, _, err := SVMParams(m, fname, train.Cols, paramsDir)
+	if err != nil {
+		return ScalingPoint{}, err
+	}
+	model, secs, peak, err := trainSVM(ctx, train, sub.Train.Y, c, rc.Tol, rc.MemBytes, rc.Progress)
+	if err != nil {
+		return ScalingPoint{}, fmt.Errorf("bench: %s on %d samples: %w", m, n, err)
+	}
+	t0 := time.Now()
+	pred, err := model.Predict(nil, test)
+	if err != nil {
+		return ScalingPoint{}, err
+	}
+	return ScalingPoint{Model: m, Features: fname, N: n, TestN: len(pred),
+		TrainSeconds: secs, PredictSeconds: time.Since(t0).Seconds(), Accuracy: accuracy(pred, sub.Test.Y),
+		NSV: model.NSV(), Params: cellParams(c), PeakHeapBytes: peak.HeapBytes, PeakRSSBytes: peak.RSSBytes}, nil
 }

@@ -317,11 +317,7 @@ func Fit(ctx context.Context, net *Network, train, test *dataset.Split, img data
 	}
 	defer t.close()
 
-	n := train.Len()
-	order := make([]int, n)
-	for i := range order {
-		order[i] = i
-	}
+	order := make([]int, train.Len())
 	state := cfg.State
 	if state == nil {
 		state = &TrainState{}
@@ -335,35 +331,15 @@ func Fit(ctx context.Context, net *Network, train, test *dataset.Split, img data
 	}
 	var stats []EpochStats
 	for e := state.Epoch + 1; e <= cfg.Epochs; e++ {
-		for i := range order {
-			order[i] = i
+		es, err := t.epoch(ctx, e, order)
+		if err != nil {
+			return stats, err
 		}
-		rng := rand.New(rand.NewPCG(cfg.Seed, 0x636e6e2d73687566^uint64(e)))
-		rng.Shuffle(n, func(i, j int) { order[i], order[j] = order[j], order[i] })
-		start := time.Now()
-		var lossSum float64
-		batches := 0
-		for b := 0; b < n; b += cfg.Batch {
-			if err := ctx.Err(); err != nil {
-				return stats, err
-			}
-			rows := order[b:min(b+cfg.Batch, n)]
-			l := t.step(rows)
-			if math.IsNaN(l) || math.IsInf(l, 0) {
-				return stats, fmt.Errorf("cnn: training diverged in epoch %d, mini-batch %d (loss %v): lower LR", e, batches+1, l)
-			}
-			lossSum += l
-			batches++
-			if cfg.Progress != nil {
-				cfg.Progress(int64(b+len(rows)), int64(n))
-			}
-		}
-		es := EpochStats{Epoch: e, TrainLoss: lossSum / float64(batches), Seconds: time.Since(start).Seconds()}
 		if test != nil && test.Len() > 0 {
 			if err := ctx.Err(); err != nil {
 				return stats, err
 			}
-			start = time.Now()
+			start := time.Now()
 			net.eval(t.pool, test.X, len(net.Layers), func(r int, out []float32) { pred[r] = argmax(out) })
 			correct := 0
 			for i, p := range pred {
@@ -381,4 +357,35 @@ func Fit(ctx context.Context, net *Network, train, test *dataset.Split, img data
 		}
 	}
 	return stats, nil
+}
+
+// epoch trains epoch e (1-based) over the training samples in the order of
+// a shuffle that depends only on the seed and e, and returns its
+// statistics without the test accuracy.
+func (t *trainer) epoch(ctx context.Context, e int, order []int) (EpochStats, error) {
+	cfg, n := t.cfg, len(order)
+	for i := range order {
+		order[i] = i
+	}
+	rng := rand.New(rand.NewPCG(cfg.Seed, 0x636e6e2d73687566^uint64(e)))
+	rng.Shuffle(n, func(i, j int) { order[i], order[j] = order[j], order[i] })
+	start := time.Now()
+	var lossSum float64
+	batches := 0
+	for b := 0; b < n; b += cfg.Batch {
+		if err := ctx.Err(); err != nil {
+			return EpochStats{}, err
+		}
+		rows := order[b:min(b+cfg.Batch, n)]
+		l := t.step(rows)
+		if math.IsNaN(l) || math.IsInf(l, 0) {
+			return EpochStats{}, fmt.Errorf("cnn: training diverged in epoch %d, mini-batch %d (loss %v): lower LR", e, batches+1, l)
+		}
+		lossSum += l
+		batches++
+		if cfg.Progress != nil {
+			cfg.Progress(int64(b+len(rows)), int64(n))
+		}
+	}
+	return EpochStats{Epoch: e, TrainLoss: lossSum / float64(batches), Seconds: time.Since(start).Seconds()}, nil
 }
