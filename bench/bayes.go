@@ -40,7 +40,7 @@ func newSearchSpace(cfg *GridConfig) *searchSpace {
 			sp.fixed = append(sp.fixed, n)
 			continue
 		}
-		a := axis{name: n, lo: math.Inf(1), hi: math.Inf(-1), log: r.Kind == Pow2}
+		a := axis{name: n, lo: math.Inf(1), hi: math.Inf(-1), log: logScaled(r)}
 		for _, v := range r.Values {
 			t := v
 			if a.log {
@@ -63,6 +63,34 @@ func newSearchSpace(cfg *GridConfig) *searchSpace {
 		sp.coord = append(sp.coord, x)
 	}
 	return sp
+}
+
+// logScaled reports whether a search treats r on a log2 scale: a range
+// written 2^a:2^b:k, or a list of positive values written in powers of
+// two (2^-3,2^-1,2^1) or in geometric progression with a ratio of at
+// least 2 (1,8,64, the main job's C values).
+func logScaled(r *Range) bool {
+	for _, v := range r.Values {
+		if !(v > 0) {
+			return false
+		}
+	}
+	switch {
+	case r.Kind == Pow2:
+		return true
+	case r.Kind != List || len(r.Values) < 2:
+		return false
+	case strings.Contains(r.Text, "^"):
+		return true
+	}
+	ratio := r.Values[1] / r.Values[0]
+	for i := 1; i < len(r.Values); i++ {
+		q := r.Values[i] / r.Values[i-1]
+		if math.Abs(math.Log2(q)-math.Log2(ratio)) > 1e-9 {
+			return false
+		}
+	}
+	return math.Abs(math.Log2(ratio)) >= 1
 }
 
 // proposal is a lattice cell chosen as the next trial, and why.
@@ -199,48 +227,62 @@ func runBayes(ctx context.Context, x *matrix.Matrix, y []int, cfg *GridConfig, d
 	if msg := sp.describeFixed(cfg); msg != "" {
 		cfg.logf("grid %s/%s: bayes: %s", cfg.Kernel, cfg.Features, msg)
 	}
-	n0 := min(cfg.Trials, max(cfg.Batch, 2*(len(sp.active)+1)))
-	bo := newBayesOpt(sp, cfg.Seed, n0)
 	var replayed []GridCell
-	for t := 0; t < cfg.Trials; {
-		props := bo.next(t, min(cfg.Batch, cfg.Trials-t))
-		if len(props) == 0 {
-			break
-		}
-		var todo []GridCell
-		lat := map[int]int{} // trial index → lattice cell
-		for i, p := range props {
-			c := sp.cells[p.lattice]
-			c.Index, c.Why = t+i, p.why
-			lat[c.Index] = p.lattice
-			if dc, ok := done[c.Index]; ok {
-				if !sameParams(c, stripResult(dc)) {
-					return replayed, &MismatchError{File: GridFile(cfg.Kernel, cfg.Features),
-						Why: fmt.Sprintf("trial %d is %s in the journal, but this search proposes %s there (another seed, batch or data?)", c.Index, ParamString(dc), ParamString(c))}
-				}
-				replayed = append(replayed, dc)
-				bo.observe(p.lattice, dc.CVAccuracy)
-				prog.add(int64(cfg.Folds))
+	err := bayesLoop(sp, cfg, func(batch []GridCell) ([]GridCell, error) {
+		var todo, out []GridCell
+		for _, c := range batch {
+			dc, ok := done[c.Index]
+			if !ok {
+				todo = append(todo, c)
 				continue
 			}
-			todo = append(todo, c)
+			if !sameParams(c, stripResult(dc)) {
+				return nil, &MismatchError{File: GridFile(cfg.Kernel, cfg.Features),
+					Why: fmt.Sprintf("trial %d is %s in the journal, but this search proposes %s there (another seed, batch or data?)", c.Index, ParamString(dc), ParamString(c))}
+			}
+			replayed = append(replayed, dc)
+			out = append(out, dc)
+			prog.add(int64(cfg.Folds))
 		}
 		var mu sync.Mutex
-		var results []GridCell
 		err := runCells(ctx, x, y, todo, cfg, prog, func(c GridCell) error {
 			mu.Lock()
-			results = append(results, c)
+			out = append(out, c)
 			mu.Unlock()
 			return emit(c)
 		})
+		return out, err
+	})
+	return replayed, err
+}
+
+// bayesLoop runs cfg's bayes search over the lattice sp: it proposes
+// batches of cfg.Batch trials (Index the trial number, Why the reason)
+// and learns from the cells eval returns for them (in any order).
+func bayesLoop(sp *searchSpace, cfg *GridConfig, eval func([]GridCell) ([]GridCell, error)) error {
+	// The initial design: 2(D+1) cells, but at most a third of the budget
+	// (and at least one batch), so that small budgets are mostly guided.
+	n0 := min(cfg.Trials, max(cfg.Batch, min(2*(len(sp.active)+1), (cfg.Trials+2)/3)))
+	bo := newBayesOpt(sp, cfg.searchSeed(), n0)
+	for t := 0; t < cfg.Trials; {
+		props := bo.next(t, min(cfg.Batch, cfg.Trials-t))
+		if len(props) == 0 {
+			return nil
+		}
+		batch := make([]GridCell, len(props))
+		for i, p := range props {
+			batch[i] = sp.cells[p.lattice]
+			batch[i].Index, batch[i].Why = t+i, p.why
+		}
+		results, err := eval(batch)
 		if err != nil {
-			return replayed, err
+			return err
 		}
 		slices.SortFunc(results, func(a, b GridCell) int { return a.Index - b.Index })
 		for _, c := range results {
-			bo.observe(lat[c.Index], c.CVAccuracy)
+			bo.observe(props[c.Index-t].lattice, c.CVAccuracy)
 		}
 		t += len(props)
 	}
-	return replayed, nil
+	return nil
 }

@@ -155,3 +155,42 @@ func TestBayesFindsMaximum(t *testing.T) {
 		t.Errorf("30 of 150 trials found %.4f, the maximum is %.4f", best, top)
 	}
 }
+
+// The comparison's replayed bayes trials are those a bayes run fits: the
+// same cells, the same CV accuracies.
+func TestCompareSearchesReplayIsTheRun(t *testing.T) {
+	useFitter(t, meanFit)
+	d := blobs(3, 30, 6, 3)
+	cfg := bayesGrid("")
+	cfg.Search, cfg.Trials = "grid", 0
+	cmp, err := CompareSearches(context.Background(), d, d.Train.X, cfg, []uint64{7, 8})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cmp.GridCells != 48 || cmp.Budget != 12 || len(cmp.Traces) != 5 {
+		t.Fatalf("grid %d cells, budget %d, %d traces", cmp.GridCells, cmp.Budget, len(cmp.Traces))
+	}
+	for _, tr := range cmp.Traces {
+		if tr.Search == "grid" && tr.BestCV[len(tr.BestCV)-1] != cmp.GridBest {
+			t.Errorf("grid trace ends at %v, best %v", tr.BestCV[len(tr.BestCV)-1], cmp.GridBest)
+		}
+		if tr.Search != "bayes" {
+			continue
+		}
+		b := bayesGrid("")
+		b.SearchSeed = tr.Seed
+		_, cells, err := Grid(context.Background(), d, d.Train.X, nil, b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		run := trace("bayes", tr.Seed, cells)
+		for i := range run.BestCV {
+			if run.BestCV[i] != tr.BestCV[i] {
+				t.Fatalf("seed %d: replayed best after %d cells %v, run %v", tr.Seed, i+1, tr.BestCV[i], run.BestCV[i])
+			}
+		}
+	}
+	if s := cmp.Summary(); len(s) != 3 || s[0].Search != "grid" || s[0].Behind != 0 {
+		t.Errorf("summary %+v", s)
+	}
+}

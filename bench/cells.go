@@ -69,7 +69,7 @@ func (cfg *GridConfig) Cells() []GridCell {
 	base := GridCell{Kernel: cfg.Kernel, Features: cfg.Features, Folds: cfg.Folds, Degree: cfg.Degree}
 	var cells []GridCell
 	if cfg.Search == "random" {
-		rng := rand.New(rand.NewPCG(cfg.Seed, 0x72616e646f6d)) // "random"
+		rng := rand.New(rand.NewPCG(cfg.searchSeed(), 0x72616e646f6d)) // "random"
 		for i := 0; i < cfg.Trials; i++ {
 			c := base
 			c.Index = i

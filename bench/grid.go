@@ -79,8 +79,13 @@ type GridConfig struct {
 	// solver meeting a negative curvature that would reveal it) a seeded
 	// fit can stop at another stationary point (docs/search.md).
 	WarmStart bool
-	// Seed drives the folds, random search and the PSD sample.
+	// Seed drives the folds, the PSD sample and, unless SearchSeed is
+	// set, the random and bayes proposals.
 	Seed uint64
+	// SearchSeed, when not 0, drives the random and bayes proposals
+	// instead of Seed, so that searches can be repeated over the same
+	// folds (CompareSearches does).
+	SearchSeed uint64
 
 	// MaxIter caps the SMO iterations of every binary fit in the grid, so
 	// that a non-PSD sigmoid cell that stalls does not eat the grid; a
@@ -130,6 +135,13 @@ type GridConfig struct {
 	Log func(format string, args ...any)
 	// Args is the command line, for the manifest.
 	Args []string
+}
+
+func (cfg *GridConfig) searchSeed() uint64 {
+	if cfg.SearchSeed != 0 {
+		return cfg.SearchSeed
+	}
+	return cfg.Seed
 }
 
 func (cfg *GridConfig) logf(format string, args ...any) {
@@ -352,6 +364,9 @@ func (cfg *GridConfig) spec(x *matrix.Matrix, y []int, nCells int, m Manifest) G
 	}
 	if cfg.Search == "bayes" {
 		s.Batch = cfg.Batch
+	}
+	if cfg.Search != "grid" {
+		s.SearchSeed = cfg.SearchSeed
 	}
 	if cfg.PSD {
 		s.PSDSample = cfg.PSDSample

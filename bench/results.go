@@ -177,26 +177,28 @@ type CNNRun struct {
 // starts: what the grid is and which data it runs on. Resume and merge
 // compare specs and refuse cells of a different grid or data.
 type GridSpec struct {
-	Kernel    string    `json:"kernel"`
-	Features  string    `json:"features"`
-	Search    string    `json:"search"`           // "grid", "random" or "bayes"
-	Trials    int       `json:"trials,omitempty"` // random and bayes search
-	Batch     int       `json:"batch,omitempty"`  // bayes search: cells proposed at once
-	Alpha     SpecRange `json:"alpha"`
-	Coef0     SpecRange `json:"coef0"`
-	Gamma     SpecRange `json:"gamma"`
-	C         SpecRange `json:"C"`
-	Degree    int       `json:"degree"`
-	Folds     int       `json:"folds"`
-	Seed      uint64    `json:"seed"`
-	MaxIter   int       `json:"max_iter"` // per binary fit; 0 = solver default
-	Tol       float64   `json:"tol"`
-	PSD       bool      `json:"psd"`
-	PSDSample int       `json:"psd_sample,omitempty"`
-	Cells     int       `json:"cells"`  // cells in the whole grid (all shards)
-	Shard     int       `json:"shard"`  // this file's shard, 0-based
-	Shards    int       `json:"shards"` // 1 for an unsharded or merged grid
-	TrainN    int       `json:"train_n"`
+	Kernel   string `json:"kernel"`
+	Features string `json:"features"`
+	Search   string `json:"search"`           // "grid", "random" or "bayes"
+	Trials   int    `json:"trials,omitempty"` // random and bayes search
+	Batch    int    `json:"batch,omitempty"`  // bayes search: cells proposed at once
+	// SearchSeed seeds the random and bayes proposals when not 0 (else Seed).
+	SearchSeed uint64    `json:"search_seed,omitempty"`
+	Alpha      SpecRange `json:"alpha"`
+	Coef0      SpecRange `json:"coef0"`
+	Gamma      SpecRange `json:"gamma"`
+	C          SpecRange `json:"C"`
+	Degree     int       `json:"degree"`
+	Folds      int       `json:"folds"`
+	Seed       uint64    `json:"seed"`
+	MaxIter    int       `json:"max_iter"` // per binary fit; 0 = solver default
+	Tol        float64   `json:"tol"`
+	PSD        bool      `json:"psd"`
+	PSDSample  int       `json:"psd_sample,omitempty"`
+	Cells      int       `json:"cells"`  // cells in the whole grid (all shards)
+	Shard      int       `json:"shard"`  // this file's shard, 0-based
+	Shards     int       `json:"shards"` // 1 for an unsharded or merged grid
+	TrainN     int       `json:"train_n"`
 	// TrainSHA256 is the SHA-256 of the training feature matrix (float32
 	// little-endian, row-major) followed by the labels (int64
 	// little-endian): the same data and features give the same digest on

@@ -71,6 +71,7 @@ merged folder with -resume to retrain the best cell (no cell is recomputed).`,
 		fs.Var(&c.trials, "trials", "cells evaluated by -search random (default 20) or bayes (default a quarter of the grid)")
 		fs.IntVar(&cfg.Batch, "batch", 0, "cells -search bayes proposes at once (0: the number of workers)")
 		fs.BoolVar(&cfg.WarmStart, "warm-start", false, "seed each fit from the previous fold's or C's solution (alpha seeding)")
+		fs.IntVar(&c.compare, "compare", 0, "compare searches instead: the whole grid, then random and bayes search with -trials cells for seeds 1..`N`, into DIR/search-KERNEL-FEATURES.json")
 		fs.IntVar(&cfg.MaxIter, "max-iter", 0, "SMO iteration cap of each binary fit (0: 20·n with n the fold's training size; -1: the solver's 1e7)")
 		fs.Float64Var(&cfg.Tol, "eps", 1e-3, "stopping tolerance (LIBSVM's -e)")
 		fs.StringVar(&c.mem, "mem", "", "memory `SIZE` for inner products and the fits running at once, e.g. 8GiB (default a quarter of physical memory)")
@@ -94,6 +95,7 @@ type gridCmd struct {
 	alpha, coef0, gamma, cost string
 	mem, shard, export        string
 	trials                    setInt
+	compare                   int
 	ext                       features.Extractor
 }
 
@@ -156,7 +158,11 @@ func (c *gridCmd) check(args []string) error {
 		return usagef("-folds %d: want at least 2", cfg.Folds)
 	}
 	switch {
-	case cfg.Search != "random" && cfg.Search != "bayes" && c.trials.set:
+	case c.compare < 0:
+		return usagef("-compare %d: want a number of seeds ≥ 1", c.compare)
+	case c.compare > 0 && cfg.Search != "grid":
+		return usagef("-compare: runs every search itself; drop -search %s", cfg.Search)
+	case cfg.Search != "random" && cfg.Search != "bayes" && c.trials.set && c.compare == 0:
 		return usagef("-trials: only with -search random or bayes")
 	case c.trials.set && c.trials.v < 1:
 		return usagef("-trials %d: want at least 1", c.trials.v)
@@ -192,6 +198,9 @@ func (c *gridCmd) check(args []string) error {
 func (c *gridCmd) run(ctx context.Context) error {
 	if c.export != "" {
 		return exportLIBSVM(ctx, c.df, c.ext, c.export)
+	}
+	if c.compare > 0 {
+		return runCompare(ctx, c.df, c.ext, c.cfg, c.compare)
 	}
 	return runGrid(ctx, c.df, c.ext, c.cfg)
 }
@@ -292,5 +301,42 @@ func exportLIBSVM(ctx context.Context, df *dataFlags, ext features.Extractor, fi
 	}
 	prog.Wait()
 	fmt.Fprintf(stdout, "%s: %d training samples, %d %s features\n", file, train.Rows, train.Cols, ext.Name())
+	return nil
+}
+
+// runCompare is bench grid -compare N: bench.CompareSearches, its summary
+// printed as a table.
+func runCompare(ctx context.Context, df *dataFlags, ext features.Extractor, cfg bench.GridConfig, n int) error {
+	prog := newProgress()
+	defer prog.Wait()
+	d, err := df.load(ctx, prog)
+	if err != nil {
+		return err
+	}
+	train, _, err := features.Apply(ext, d)
+	if err != nil {
+		return err
+	}
+	cfg.Features, cfg.Args, cfg.Log = ext.Name(), os.Args, prog.Printf
+	if err := os.MkdirAll(cfg.Out, 0o755); err != nil {
+		return err
+	}
+	seeds := make([]uint64, n)
+	for i := range seeds {
+		seeds[i] = uint64(i + 1)
+	}
+	cmp, err := bench.CompareSearches(ctx, d, train, cfg, seeds)
+	prog.Wait()
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "%s/%s on %d samples: grid best CV %.2f%% over %d cells; random and bayes %d cells each, %d seeds\n",
+		cmp.Kernel, cmp.Features, len(d.Train.Y), 100*cmp.GridBest, cmp.GridCells, cmp.Budget, n)
+	fmt.Fprintf(stdout, "%-7s %5s %7s %9s %14s %8s %10s %9s\n", "search", "runs", "cells", "best CV", "points behind", "found", "to ≤0.5pt", "fit s")
+	for _, s := range cmp.Summary() {
+		fmt.Fprintf(stdout, "%-7s %5d %7.1f %8.2f%% %14.2f %5d/%-2d %10.1f %9.1f\n",
+			s.Search, s.Runs, s.Cells, 100*s.BestCV, s.Behind, s.FoundBest, s.Runs, s.ToHalfPoint, s.Seconds)
+	}
+	fmt.Fprintf(stdout, "%s\n", filepath.Join(cfg.Out, bench.SearchFile(cmp.Kernel, cmp.Features)))
 	return nil
 }

@@ -1,0 +1,192 @@
+package bench
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+
+	"github.com/svmbench/svmbench/dataset"
+	"github.com/svmbench/svmbench/matrix"
+)
+
+// SearchTrace is one search's progress on one grid: after each cell it
+// evaluated (in its order), the best CV accuracy so far and the fit
+// seconds so far (summed over workers).
+type SearchTrace struct {
+	Search  string    `json:"search"` // "grid", "random" or "bayes"
+	Seed    uint64    `json:"seed"`
+	BestCV  []float64 `json:"best_cv"`
+	Seconds []float64 `json:"seconds"`
+	// Replayed: the bayes trials were not fitted again but read from the
+	// grid's cells, which are the cells it would fit (same folds, same
+	// fits; see CompareSearches).
+	Replayed bool `json:"replayed,omitempty"`
+}
+
+// SearchComparison is DIR/search-KERNEL-FEATURES.json: grid, random and
+// bayes search on one grid's ranges and data.
+type SearchComparison struct {
+	Manifest  Manifest      `json:"manifest"`
+	Kernel    string        `json:"kernel"`
+	Features  string        `json:"features"`
+	GridCells int           `json:"grid_cells"`
+	Budget    int           `json:"budget"` // cells of each random and bayes run
+	GridBest  float64       `json:"grid_best_cv"`
+	Traces    []SearchTrace `json:"traces"`
+}
+
+// SearchFile names a comparison's file in a results folder.
+func SearchFile(kernel, features string) string {
+	return "search-" + fileTag(kernel, features) + ".json"
+}
+
+// CompareSearches runs the grid cfg (every cell), then for each seed (as
+// SearchSeed: the folds stay cfg.Seed's) a random search and a bayes search of cfg.Trials cells (0: a quarter of
+// the grid) on the same ranges, and records each one's best CV accuracy
+// against cells evaluated and seconds. Random search is run. Bayes search
+// proposes lattice cells, whose CV accuracy with cfg.Seed's folds is the
+// grid's cell's, so its trials are replayed on the grid's cells through
+// the same loop a bayes run uses (bayesLoop) and charged the seconds the
+// grid measured for them. The comparison is written to cfg.Out when set.
+func CompareSearches(ctx context.Context, d *dataset.Dataset, train *matrix.Matrix, cfg GridConfig, seeds []uint64) (*SearchComparison, error) {
+	cfg.Search, cfg.NoRetrain, cfg.Resume, cfg.Shards, cfg.Shard = "grid", true, false, 0, 0
+	out := cfg.Out
+	cfg.Out = ""
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	_, cells, err := Grid(ctx, d, train, nil, cfg)
+	if err != nil {
+		return nil, err
+	}
+	best, _ := BestCell(cells)
+	cmpn := &SearchComparison{Manifest: NewManifest(d, cfg.Seed, cfg.Args), Kernel: cfg.Kernel, Features: cfg.Features,
+		GridCells: len(cells), GridBest: best.CVAccuracy, Traces: []SearchTrace{trace("grid", cfg.Seed, cells)}}
+	for _, seed := range seeds {
+		b := cfg
+		b.Search, b.SearchSeed = "bayes", seed
+		if err := b.Validate(); err != nil {
+			return nil, err
+		}
+		cmpn.Budget = b.Trials
+		tr, err := replayBayes(&b, cells)
+		if err != nil {
+			return nil, err
+		}
+		tr.Seed = seed
+		cmpn.Traces = append(cmpn.Traces, tr)
+
+		r := cfg
+		r.Search, r.SearchSeed, r.Trials = "random", seed, b.Trials
+		_, rc, err := Grid(ctx, d, train, nil, r)
+		if err != nil {
+			return nil, err
+		}
+		cmpn.Traces = append(cmpn.Traces, trace("random", seed, rc))
+	}
+	if out != "" {
+		if err := WriteJSON(filepath.Join(out, SearchFile(cfg.Kernel, cfg.Features)), cmpn); err != nil {
+			return nil, err
+		}
+	}
+	return cmpn, nil
+}
+
+// replayBayes runs the bayes search b (whose folds are those of the grid
+// that produced cells, in the grid's order) on the grid's results.
+func replayBayes(b *GridConfig, cells []GridCell) (SearchTrace, error) {
+	sp := newSearchSpace(b)
+	if len(sp.cells) != len(cells) {
+		return SearchTrace{}, fmt.Errorf("bench: CompareSearches: %d grid cells for a lattice of %d", len(cells), len(sp.cells))
+	}
+	var trials []GridCell
+	err := bayesLoop(sp, b, func(batch []GridCell) ([]GridCell, error) {
+		var out []GridCell
+		for _, c := range batch {
+			for _, g := range cells {
+				g2 := g
+				g2.Index = c.Index
+				if sameParams(g2, stripResult(c)) {
+					g2.Why = c.Why
+					out = append(out, g2)
+					break
+				}
+			}
+		}
+		if len(out) != len(batch) {
+			return nil, fmt.Errorf("bench: CompareSearches: a bayes trial is not a grid cell")
+		}
+		trials = append(trials, out...)
+		return out, nil
+	})
+	tr := trace("bayes", b.SearchSeed, trials)
+	tr.Replayed = true
+	return tr, err
+}
+
+// trace is the best-so-far curve of cells in their index order.
+func trace(search string, seed uint64, cells []GridCell) SearchTrace {
+	tr := SearchTrace{Search: search, Seed: seed}
+	best, secs := 0.0, 0.0
+	for _, c := range cells {
+		best = max(best, c.CVAccuracy)
+		secs += c.Seconds
+		tr.BestCV = append(tr.BestCV, best)
+		tr.Seconds = append(tr.Seconds, secs)
+	}
+	return tr
+}
+
+// SearchSummary is one search's row of a comparison, averaged over seeds.
+type SearchSummary struct {
+	Search string
+	Runs   int
+	Cells  float64 // cells evaluated
+	BestCV float64 // best CV accuracy at the end
+	Behind float64 // grid's best minus BestCV (points, ×100)
+	// ToHalfPoint is the mean number of cells before the best is within
+	// 0.5 points of the grid's best (runs that never get there count
+	// their whole budget), and Reached how many runs got there.
+	ToHalfPoint float64
+	Reached     int
+	FoundBest   int     // runs whose best equals the grid's best
+	Seconds     float64 // fit seconds at the end
+}
+
+// Summary averages the traces of each search.
+func (c *SearchComparison) Summary() []SearchSummary {
+	var out []SearchSummary
+	for _, name := range []string{"grid", "random", "bayes"} {
+		s := SearchSummary{Search: name}
+		for _, tr := range c.Traces {
+			if tr.Search != name || len(tr.BestCV) == 0 {
+				continue
+			}
+			n := len(tr.BestCV)
+			s.Runs++
+			s.Cells += float64(n)
+			s.BestCV += tr.BestCV[n-1]
+			s.Seconds += tr.Seconds[n-1]
+			if tr.BestCV[n-1] >= c.GridBest {
+				s.FoundBest++
+			}
+			at := n
+			for i, v := range tr.BestCV {
+				if v >= c.GridBest-0.005 {
+					at = i + 1
+					s.Reached++
+					break
+				}
+			}
+			s.ToHalfPoint += float64(at)
+		}
+		if s.Runs == 0 {
+			continue
+		}
+		r := float64(s.Runs)
+		s.Cells, s.BestCV, s.Seconds, s.ToHalfPoint = s.Cells/r, s.BestCV/r, s.Seconds/r, s.ToHalfPoint/r
+		s.Behind = 100 * (c.GridBest - s.BestCV)
+		out = append(out, s)
+	}
+	return out
+}
