@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/svmbench/svmbench/bench"
 	"github.com/svmbench/svmbench/dataset"
 	"github.com/svmbench/svmbench/features"
 	"github.com/svmbench/svmbench/internal/atomicfile"
@@ -203,20 +204,11 @@ func printConfusion(d *dataset.Dataset, m *svm.Model, pred []int, secs float64, 
 		}
 	}
 	slices.Sort(labels)
-	pos := map[int]int{}
-	for i, l := range labels {
-		pos[l] = i
-	}
-	conf := make([][]int, len(labels))
-	for i := range conf {
-		conf[i] = make([]int, len(labels))
-	}
+	// Every label seen is a row and a column, so every sample counts.
+	conf := bench.Confusion(labels, y, pred)
 	ok := 0
-	for i, p := range pred {
-		conf[pos[y[i]]][pos[p]]++
-		if p == y[i] {
-			ok++
-		}
+	for i := range labels {
+		ok += conf[i][i]
 	}
 	acc := float64(ok) / float64(max(len(y), 1))
 	fmt.Fprintf(stdout, "accuracy %.4f (%d/%d) on %s, model %s (%d SVs, %s features), %.2f s prediction\n",

@@ -207,10 +207,14 @@ func runExperiment(ctx context.Context, prog *progress.Progress, d *dataset.Data
 	prog.Wait()
 	if res != nil && len(res.Results) > 0 {
 		tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
-		fmt.Fprintln(tw, "model\tfeatures\taccuracy %\ttrain s\tpredict s\tn_sv\tpeak heap\t")
+		fmt.Fprintln(tw, "model\tfeatures\taccuracy %\ttrain s\tpredict s\tn_sv\tpeak RSS\tpeak Go heap\t")
 		for _, r := range res.Results {
-			fmt.Fprintf(tw, "%s\t%s\t%.2f\t%.2f\t%.2f\t%d\t%s\t\n", r.Model, r.Features, 100*r.Accuracy,
-				r.TrainSeconds, r.PredictSeconds, r.NSV, bench.FormatBytes(int64(r.PeakHeapBytes)))
+			rss := "unknown"
+			if r.PeakRSSBytes > 0 {
+				rss = bench.FormatBytes(int64(r.PeakRSSBytes))
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%.2f\t%.2f\t%.2f\t%d\t%s\t%s\t\n", r.Model, r.Features, 100*r.Accuracy,
+				r.TrainSeconds, r.PredictSeconds, r.NSV, rss, bench.FormatBytes(int64(r.PeakHeapBytes)))
 		}
 		tw.Flush()
 		fmt.Fprintf(stdout, "\n%s (%d training, %d test samples)\n", filepath.Join(rc.Out, bench.ResultsFile), d.Train.Len(), d.Test.Len())
