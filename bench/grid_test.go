@@ -525,8 +525,13 @@ func TestGroupAndFoldModesAgree(t *testing.T) {
 
 // TestRowsModeAgrees runs a grid whose inner products do not fit the
 // budget (each fit then computes kernel columns from its rows with
-// svm.Train) and compares it with the default mode: the kernel values
-// differ only by float32 rounding, so the accuracies agree closely.
+// svm.Train) and compares it with the default mode. The two compute the
+// same inner products by other products (the fold's rows against the
+// DotGram of all rows), so a kernel value may differ in its last bit; that
+// moves a decision value by about 1e-7 relative, which can change a
+// validation prediction only when the value lies that close to a class
+// boundary. So each cell's CV accuracy may differ by at most one
+// validation sample (1/n; measured: none, in both builds).
 func TestRowsModeAgrees(t *testing.T) {
 	d := blobs(3, 30, 6, 9)
 	n := int64(len(d.Train.Y))
@@ -546,9 +551,10 @@ func TestRowsModeAgrees(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	tol := 1/float64(n) + 1e-12
 	for i := range rows {
-		if math.Abs(rows[i].CVAccuracy-dense[i].CVAccuracy) > 0.03 {
-			t.Errorf("cell %d: rows mode %.3f, dense %.3f", i, rows[i].CVAccuracy, dense[i].CVAccuracy)
+		if math.Abs(rows[i].CVAccuracy-dense[i].CVAccuracy) > tol {
+			t.Errorf("cell %d: rows mode %.4f, dense %.4f: more than one of %d validation samples apart", i, rows[i].CVAccuracy, dense[i].CVAccuracy, n)
 		}
 	}
 }
