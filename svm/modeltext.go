@@ -339,6 +339,9 @@ func (r *svReader) parseLine(l *svLine, b []byte) (empty bool, err error) {
 		l.coef = append(l.coef, v)
 	}
 	if r.nrow > 0 {
+		if !r.gram {
+			i = fastFeatures(l, b, i)
+		}
 		f, i = field(b, i)
 	}
 	for ; len(f) > 0; f, i = field(b, i) {
@@ -383,6 +386,42 @@ func (r *svReader) parseLine(l *svLine, b []byte) (empty bool, err error) {
 		return false, perr("precomputed support vector: want 0:ROW after the coefficients")
 	}
 	return false, nil
+}
+
+// fastFeatures appends the features of b from i for as long as they are
+// plain `digits:value` with ascending indices, and returns where it
+// stopped: at the first field the general loop must look at, to accept it
+// or say what is wrong.
+func fastFeatures(l *svLine, b []byte, i int) int {
+	n := len(b)
+	prev := int32(0)
+	if k := len(l.idx); k > 0 {
+		prev = l.idx[k-1]
+	}
+	for {
+		for i < n && (b[i] == ' ' || b[i] == '\t') {
+			i++
+		}
+		j, idx := i, int32(0)
+		for j < n && j-i < 8 && b[j]-'0' <= 9 {
+			idx = idx*10 + int32(b[j]-'0')
+			j++
+		}
+		if j == n || b[j] != ':' || idx <= prev || idx > maxModelIndex {
+			return i
+		}
+		k := j + 1
+		for k < n && b[k] != ' ' && b[k] != '\t' && b[k] != '\r' {
+			k++
+		}
+		v, ok := textnum.ParseFloat32(b[j+1 : k])
+		if !ok {
+			return i
+		}
+		l.idx = append(l.idx, idx)
+		l.val = append(l.val, v)
+		prev, i = idx, k
+	}
 }
 
 // field returns the next space-separated field of b from i and the
