@@ -536,6 +536,7 @@ func saveBest(ctx context.Context, cfg *GridConfig, best *Best, train *matrix.Ma
 			return nil, err
 		}
 		best.TestAccuracy, best.TrainSeconds, best.NSV, best.Retrained = r.accuracy, r.seconds, r.nsv, true
+		best.PeakHeapBytes, best.PeakRSSBytes = r.peak.HeapBytes, r.peak.RSSBytes
 	}
 	if cfg.Out != "" {
 		if err := WriteJSON(filepath.Join(cfg.Out, BestFile(cfg.Kernel, cfg.Features)), best); err != nil {

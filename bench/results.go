@@ -94,6 +94,9 @@ type Best struct {
 	TestAccuracy float64  `json:"test_accuracy"`
 	TrainSeconds float64  `json:"train_seconds"`
 	NSV          int      `json:"n_sv"`
+	// Memory peaks while the best cell was retrained, as in ModelResult.
+	PeakHeapBytes uint64 `json:"peak_heap_bytes,omitempty"`
+	PeakRSSBytes  uint64 `json:"peak_rss_bytes,omitempty"`
 	// Retrained is false when the best cell was not retrained (a grid run
 	// with NoRetrain): Model, TestAccuracy, TrainSeconds and NSV are then
 	// empty.

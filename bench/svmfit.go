@@ -3,34 +3,26 @@ package bench
 import (
 	"context"
 	"fmt"
-	"time"
 
+	"github.com/svmbench/svmbench/internal/memory"
 	"github.com/svmbench/svmbench/matrix"
-	"github.com/svmbench/svmbench/svm"
 )
 
 type retrained struct {
 	accuracy, seconds float64
 	nsv               int
+	peak              memory.Peak
 }
 
 // retrainBest trains cell c on all of x, y with the solver's default
 // iteration cap, saves the model to modelPath (when not ""), and scores
 // it on the test data.
 func retrainBest(ctx context.Context, c GridCell, x *matrix.Matrix, y []int, test *matrix.Matrix, ytest []int, tol float64, memBytes int64, modelPath string) (retrained, error) {
-	kern, err := CellKernel(c)
-	if err != nil {
-		return retrained{}, err
-	}
-	n := x.Rows
-	// Let the solver hold the whole Gram matrix when the budget allows.
-	cache := float64(min(memBytes, matrix.Bytes(n, n)+matrix.Bytes(n, n)/8)) / (1 << 20)
-	t0 := time.Now()
-	m, err := svm.Train(ctx, x, y, svm.Params{Kernel: kern, C: c.C, Tol: tol, CacheMB: max(cache, 1)})
+	m, secs, peak, err := trainSVM(ctx, x, y, c, tol, memBytes, nil)
 	if err != nil {
 		return retrained{}, fmt.Errorf("bench: retraining the best cell %d: %w", c.Index, err)
 	}
-	r := retrained{seconds: time.Since(t0).Seconds(), nsv: m.NSV()}
+	r := retrained{seconds: secs, nsv: m.NSV(), peak: peak}
 	if modelPath != "" {
 		m.Meta.Features = c.Features
 		if err := m.Save(modelPath); err != nil {

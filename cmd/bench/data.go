@@ -5,7 +5,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"math"
 	"os"
 	"path/filepath"
 	"slices"
@@ -72,7 +71,7 @@ func (c *dataCmd) run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := verifyData(d); err != nil {
+	if err := d.Verify(); err != nil {
 		return err
 	}
 	prog.Wait()
@@ -116,51 +115,6 @@ func downloadData(ctx context.Context, df *dataFlags, prog *progress.Progress) (
 		return nil, fmt.Errorf("%s: MD5 %s is not the official %s; delete the file and run bench data -download again", file, got, dataset.OfficialMD5)
 	}
 	return d, nil
-}
-
-// verifyData checks what every model relies on: matrices and labels agree,
-// labels are classes of the data set, values are finite (0–255 for
-// images).
-func verifyData(d *dataset.Dataset) error {
-	known := map[int]bool{}
-	for _, c := range d.Classes {
-		known[c.Label] = true
-	}
-	cols := -1
-	for _, sp := range []struct {
-		name string
-		s    *dataset.Split
-	}{{"train", &d.Train}, {"test", &d.Test}} {
-		s := sp.s
-		if s.X == nil {
-			return fmt.Errorf("data: %s split has no samples", sp.name)
-		}
-		if s.X.Rows != len(s.Y) {
-			return fmt.Errorf("data: %s split has %d samples but %d labels", sp.name, s.X.Rows, len(s.Y))
-		}
-		if cols >= 0 && s.X.Cols != cols {
-			return fmt.Errorf("data: train samples have %d values, test samples %d", cols, s.X.Cols)
-		}
-		cols = s.X.Cols
-		if d.Image != nil && cols != d.Image.Size() {
-			return fmt.Errorf("data: %s samples have %d values, images of %d×%d×%d need %d", sp.name, cols, d.Image.Height, d.Image.Width, d.Image.Channels, d.Image.Size())
-		}
-		for i, y := range s.Y {
-			if len(known) > 0 && !known[y] {
-				return fmt.Errorf("data: %s sample %d: label %d is not a class of the data set", sp.name, i+1, y)
-			}
-			for j, v := range s.X.Row(i) {
-				f := float64(v)
-				if math.IsNaN(f) || math.IsInf(f, 0) {
-					return fmt.Errorf("data: %s sample %d, value %d is %v", sp.name, i+1, j+1, v)
-				}
-				if d.Image != nil && (f < 0 || f > 255) {
-					return fmt.Errorf("data: %s sample %d, value %d is %v, outside 0–255", sp.name, i+1, j+1, v)
-				}
-			}
-		}
-	}
-	return nil
 }
 
 // describeData prints the source, shape, per-class counts and checksums.

@@ -251,8 +251,8 @@ func runGrid(ctx context.Context, df *dataFlags, ext features.Extractor, cfg ben
 		c := best.Cell
 		fmt.Fprintf(stdout, "best: cell %d, %s, CV accuracy %.2f%%", c.Index, bench.ParamString(c), 100*c.CVAccuracy)
 		if !cfg.NoRetrain {
-			fmt.Fprintf(stdout, "; retrained on %d samples in %.1f s (%d SVs): test accuracy %.2f%% on %d samples",
-				len(d.Train.Y), best.TrainSeconds, best.NSV, 100*best.TestAccuracy, len(d.Test.Y))
+			fmt.Fprintf(stdout, "; retrained on %d samples in %.1f s (%d SVs, %s): test accuracy %.2f%% on %d samples",
+				len(d.Train.Y), best.TrainSeconds, best.NSV, peakString(best.PeakRSSBytes, best.PeakHeapBytes), 100*best.TestAccuracy, len(d.Test.Y))
 		}
 		fmt.Fprintf(stdout, "\n      %s\n", filepath.Join(cfg.Out, bench.BestFile(cfg.Kernel, cfg.Features)))
 	}
