@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/svmbench/svmbench/dataset"
@@ -83,5 +84,22 @@ func TestCrossValidateAgainstSVMTrain(t *testing.T) {
 	t.Logf("mean cross-validation accuracy over %d partitions: ours %.2f%%, svm-train -v 5 %.2f%%", runs, ours, theirs)
 	if math.Abs(ours-theirs) > 1.5 {
 		t.Errorf("ours %.2f%%, svm-train -v 5 %.2f%%: want within 1.5 points", ours, theirs)
+	}
+}
+
+// TestRunNeedsTestSplit: a data set read from one LIBSVM file has no test
+// split, and Run refuses it instead of scoring 0 of 0.
+func TestRunNeedsTestSplit(t *testing.T) {
+	x, y := blobData(30, 2, 1)
+	file := filepath.Join(t.TempDir(), "one")
+	if err := dataset.WriteLIBSVMFile(file, x, y); err != nil {
+		t.Fatal(err)
+	}
+	d, err := dataset.LoadLIBSVM(file, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Run(t.Context(), d, RunConfig{}); err == nil || !strings.Contains(err.Error(), "0 test samples") {
+		t.Errorf("Run on one file: %v", err)
 	}
 }

@@ -8,6 +8,8 @@ import (
 
 	"github.com/svmbench/svmbench/bench"
 	"github.com/svmbench/svmbench/dataset"
+	"github.com/svmbench/svmbench/kernels"
+	"github.com/svmbench/svmbench/matrix"
 )
 
 // A grid's ranges are written as lists, linear ranges or power-of-two
@@ -105,4 +107,29 @@ func sum(m [][]int) int {
 		}
 	}
 	return n
+}
+
+// CrossValidate is svm-train -v K: one setting's K-fold accuracy.
+func ExampleCrossValidate() {
+	// Two classes, labelled -1 and +1, apart on the line: -1 on 0…9,
+	// +1 on 20…29.
+	rows := make([][]float32, 20)
+	y := make([]int, 20)
+	for i := range rows {
+		rows[i] = []float32{float32(i)}
+		y[i] = -1
+		if i >= 10 {
+			rows[i][0] += 10
+			y[i] = 1
+		}
+	}
+	x, _ := matrix.FromRows(rows)
+	acc, cell, err := bench.CrossValidate(context.Background(), x, y, bench.CVConfig{Kernel: kernels.Linear{}, C: 1, Folds: 5, Seed: 1})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Printf("Cross Validation Accuracy = %g%% over %d folds\n", 100*acc, len(cell.FoldAccuracy))
+	// Output:
+	// Cross Validation Accuracy = 100% over 5 folds
 }

@@ -203,6 +203,9 @@ func Run(ctx context.Context, d *dataset.Dataset, cfg RunConfig) (*Results, erro
 	if err := cfg.validate(); err != nil {
 		return nil, err
 	}
+	if err := needSplits(d, "Run"); err != nil {
+		return nil, err
+	}
 	r := &runner{d: d, cfg: cfg, have: map[[2]string]bool{},
 		res: &Results{Manifest: NewManifest(d, cfg.Seed, cfg.Args), DataSHA256: DataDigest(d)}}
 	if cfg.Out != "" {
@@ -439,6 +442,16 @@ func runSVM(ctx context.Context, d *dataset.Dataset, train, test *matrix.Matrix,
 	return r, nil
 }
 
+// needSplits refuses a data set without training or test samples (a
+// LIBSVM data set read from one file has no test split): its scores would
+// be 0 of 0.
+func needSplits(d *dataset.Dataset, what string) error {
+	if d.Train.Len() == 0 || d.Test.Len() == 0 {
+		return fmt.Errorf("bench: %s: the data has %d training and %d test samples; it scores models on a test split (for LIBSVM files: libsvm:TRAIN,TEST)", what, d.Train.Len(), d.Test.Len())
+	}
+	return nil
+}
+
 // score fills accuracy, per-class accuracy, class names and the confusion
 // matrix of r from the predictions (labels) of d's test split, in
 // d.Classes order (see Confusion).
@@ -521,6 +534,9 @@ type ScalingConfig struct {
 func RunScaling(ctx context.Context, d *dataset.Dataset, cfg ScalingConfig) (*Scaling, error) {
 	rc, ext, err := cfg.check(d)
 	if err != nil {
+		return nil, err
+	}
+	if err := needSplits(d, "RunScaling"); err != nil {
 		return nil, err
 	}
 	rc.Progress = cfg.Progress

@@ -146,3 +146,23 @@ func TestWeightForUnknownLabel(t *testing.T) {
 		t.Errorf("weight for label 9: %v", err)
 	}
 }
+
+// TestSaveLeavesNeitherOnFailure: when the sidecar cannot be written, the
+// model file is not left behind without it.
+func TestSaveLeavesNeitherOnFailure(t *testing.T) {
+	m, _, _ := trainSmall(t)
+	dir := t.TempDir()
+	p := filepath.Join(dir, "m")
+	if err := os.MkdirAll(filepath.Join(p+".json", "x"), 0o755); err != nil { // a folder in the sidecar's place
+		t.Fatal(err)
+	}
+	if err := m.Save(p); err == nil {
+		t.Fatal("Save over a folder: no error")
+	}
+	es, _ := os.ReadDir(dir)
+	for _, e := range es {
+		if e.Name() != "m.json" {
+			t.Errorf("a failed Save left %s", e.Name())
+		}
+	}
+}

@@ -26,3 +26,23 @@ func ExampleTrain() {
 	// pair 1-2: nSV = 2, rho = 0.000
 	// [1 2 2]
 }
+
+func ExampleModel_PredictProbability() {
+	// Labels 2 and 7, kept as given; -b 1's probability model.
+	x := matrix.NewFrom(12, 1, []float32{-3, -2.5, -2, -1.5, -1, -0.5, 0.5, 1, 1.5, 2, 2.5, 3})
+	y := []int{2, 2, 2, 2, 2, 7, 2, 7, 7, 7, 7, 7}
+	m, err := svm.Train(context.Background(), x, y, svm.Params{Kernel: kernels.RBF{Gamma: 0.5}, Probability: true, Seed: 1})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	pred, prob, _ := m.PredictProbability(matrix.NewFrom(2, 1, []float32{-3, 3}))
+	fmt.Println("labels", m.Labels)
+	for i, p := range pred {
+		fmt.Printf("%d: P(2) > P(7): %v\n", p, prob[2*i] > prob[2*i+1])
+	}
+	// Output:
+	// labels [2 7]
+	// 2: P(2) > P(7): true
+	// 7: P(2) > P(7): false
+}
