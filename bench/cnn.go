@@ -116,6 +116,11 @@ func TrainCNN(ctx context.Context, d *dataset.Dataset, cfg CNNConfig) (*CNNResul
 		if err := os.MkdirAll(cfg.Out, 0o755); err != nil {
 			return nil, fmt.Errorf("bench: %w", err)
 		}
+		unlock, err := LockOut(cfg.Out)
+		if err != nil {
+			return nil, err
+		}
+		defer unlock()
 	}
 	state, err := startCNN(d, variant, &cfg, res)
 	if err != nil {

@@ -116,6 +116,13 @@ func MainJob(ctx context.Context, cfg MainConfig, p MainProgress) (*MainResult, 
 	if err := os.MkdirAll(j.results, 0o755); err != nil {
 		return nil, fmt.Errorf("bench: %w", err)
 	}
+	// The job holds its results folder; the stages lock it again (the
+	// lock counts references within a process).
+	unlock, err := LockOut(j.results)
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
 	if err := checkStamp(filepath.Join(j.results, MainStampFile), cfg.stamp()); err != nil {
 		return nil, err
 	}
