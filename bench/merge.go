@@ -1,11 +1,15 @@
 package bench
 
 import (
+	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
+
+	"github.com/svmbench/svmbench/internal/atomicfile"
 )
 
 // MergeSummary describes one merged grid.
@@ -147,11 +151,17 @@ func Merge(dirs []string, out string) ([]MergeSummary, error) {
 		}
 		spec := g.spec
 		spec.Shard, spec.Shards = 0, 1
-		if err := writeAtomic(filepath.Join(out, GridFile(spec.Kernel, spec.Features)), []byte(sb.String())); err != nil {
-			return nil, err
+		specJSON, err := json.MarshalIndent(spec, "", "  ")
+		if err != nil {
+			return nil, fmt.Errorf("bench: merge: %w", err)
 		}
-		if err := WriteJSON(filepath.Join(out, SpecFile(spec.Kernel, spec.Features)), spec); err != nil {
-			return nil, err
+		// The journal and its spec are written all or none.
+		jpath, spath := filepath.Join(out, GridFile(spec.Kernel, spec.Features)), filepath.Join(out, SpecFile(spec.Kernel, spec.Features))
+		if err := atomicfile.WriteAll(
+			atomicfile.File{Path: jpath, Write: func(w io.Writer) error { _, err := io.WriteString(w, sb.String()); return err }},
+			atomicfile.File{Path: spath, Write: func(w io.Writer) error { _, err := w.Write(append(specJSON, '\n')); return err }},
+		); err != nil {
+			return nil, fmt.Errorf("bench: merge: writing %s and %s: %w", jpath, spath, err)
 		}
 		s := MergeSummary{Kernel: spec.Kernel, Features: spec.Features, Sources: g.n, Cells: len(cells), Total: spec.Cells, Removed: removed}
 		for i := 0; i < spec.Cells; i++ {

@@ -1,0 +1,412 @@
+package main
+
+// Fault tests (issue 13): the bench command run as a separate process,
+// killed with SIGKILL at points a seeded generator chooses, run against a
+// folder another process holds, merged into a dirty folder, and run on a
+// full disk (a size-limited tmpfs, when the tests run as root). Each
+// compares the outcome with an uninterrupted run, byte for byte where the
+// output is deterministic. docs/reliability.md tables what is covered.
+//
+// The child process is this test binary: TestMain runs bench's main when
+// SVMBENCH_FAULT_MAIN is set, so no separate build is needed.
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/svmbench/svmbench/bench"
+	"github.com/svmbench/svmbench/internal/atomicfile"
+	"github.com/svmbench/svmbench/internal/folderlock"
+)
+
+func TestMain(m *testing.M) {
+	if os.Getenv("SVMBENCH_FAULT_MAIN") == "1" {
+		os.Args = append([]string{"bench"}, os.Args[1:]...)
+		main()
+		os.Exit(0)
+	}
+	os.Exit(m.Run())
+}
+
+// benchProc returns the bench command line args as a child process.
+func benchProc(args ...string) *exec.Cmd {
+	cmd := exec.Command(os.Args[0], args...)
+	cmd.Env = append(os.Environ(), "SVMBENCH_FAULT_MAIN=1", "CIFAR10_DIR=")
+	return cmd
+}
+
+// runProc runs bench to the end and returns its exit status and stderr.
+func runProc(t *testing.T, args ...string) (int, string) {
+	t.Helper()
+	cmd := benchProc(args...)
+	var errb bytes.Buffer
+	cmd.Stderr = &errb
+	err := cmd.Run()
+	if err != nil {
+		if _, ok := err.(*exec.ExitError); !ok {
+			t.Fatal(err)
+		}
+	}
+	return cmd.ProcessState.ExitCode(), errb.String()
+}
+
+// killWhen starts bench, waits until ready() holds (or bench ends), waits
+// delay more, and kills it with SIGKILL. It reports whether the kill came
+// before bench ended on its own.
+func killWhen(t *testing.T, ready func() bool, delay time.Duration, args ...string) bool {
+	t.Helper()
+	cmd := benchProc(args...)
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan struct{})
+	go func() { cmd.Wait(); close(done) }()
+	for !ready() {
+		select {
+		case <-done:
+			return false
+		case <-time.After(time.Millisecond):
+		}
+	}
+	select {
+	case <-done:
+		return false
+	case <-time.After(delay):
+	}
+	cmd.Process.Signal(syscall.SIGKILL)
+	<-done
+	return true
+}
+
+// journalLines counts the complete lines of a file (0 when missing).
+func journalLines(path string) int {
+	b, _ := os.ReadFile(path)
+	return bytes.Count(b, []byte("\n"))
+}
+
+// tempFiles lists atomicfile's temporary files in dir.
+func tempFiles(dir string) []string {
+	entries, _ := os.ReadDir(dir)
+	var out []string
+	for _, e := range entries {
+		if atomicfile.IsTemp(e.Name()) {
+			out = append(out, e.Name())
+		}
+	}
+	return out
+}
+
+// gridOutcome is what a grid folder holds, with the fields that are
+// measured times (not deterministic) zeroed: the journal's cells in cell
+// order, the best file's cell and scores, and the model file's bytes.
+func gridOutcome(t *testing.T, dir, kernel string) string {
+	t.Helper()
+	cells, torn, err := bench.ReadCells(filepath.Join(dir, bench.GridFile(kernel, "pixels")))
+	if err != nil || torn >= 0 {
+		t.Fatalf("%s: journal: %v (torn at %d)", dir, err, torn)
+	}
+	for i := range cells {
+		cells[i].Seconds = 0
+	}
+	slices.SortFunc(cells, func(a, b bench.GridCell) int { return a.Index - b.Index })
+	var b bytes.Buffer
+	for _, c := range cells {
+		j, _ := json.Marshal(c)
+		b.Write(j)
+		b.WriteByte('\n')
+	}
+	var best bench.Best
+	if err := bench.ReadJSON(filepath.Join(dir, bench.BestFile(kernel, "pixels")), &best); err == nil {
+		best.Cell.Seconds, best.TrainSeconds, best.Manifest = 0, 0, bench.Manifest{}
+		j, _ := json.Marshal(best)
+		b.Write(j)
+		b.WriteByte('\n')
+	}
+	if m, err := os.ReadFile(filepath.Join(dir, bench.ModelFile(kernel, "pixels"))); err == nil {
+		fmt.Fprintf(&b, "model %d bytes\n", len(m))
+		b.Write(m)
+	}
+	return b.String()
+}
+
+// faultGrid is a small grid on synthetic data: 12 cells, 3 folds, a
+// retrained best cell and its model, about a second.
+func faultGrid(out string, extra ...string) []string {
+	return append([]string{"grid", "-data", "synthetic:200,60", "-seed", "3", "-kernel", "rbf",
+		"-gamma", "2^-9:2^-3:2", "-C", "2^-1:2^3:2", "-folds", "3", "-out", out}, extra...)
+}
+
+// SIGKILL a grid at seeded points (after k journal lines, then a seeded
+// delay; and once during the model's save), resume it until it finishes,
+// and compare with an uninterrupted run.
+func TestFaultGridSIGKILL(t *testing.T) {
+	tmp := t.TempDir()
+	ref := filepath.Join(tmp, "ref")
+	if code, errs := runProc(t, faultGrid(ref)...); code != 0 {
+		t.Fatalf("reference grid: exit %d: %s", code, errs)
+	}
+	want := gridOutcome(t, ref, "rbf")
+	cells := journalLines(filepath.Join(ref, bench.GridFile("rbf", "pixels")))
+	rng := rand.New(rand.NewPCG(13, 0x6b696c6c)) // "kill"
+	const kills = 4
+	for i := 0; i <= kills; i++ {
+		dir := filepath.Join(tmp, fmt.Sprint("run", i))
+		jpath := filepath.Join(dir, bench.GridFile("rbf", "pixels"))
+		var ready func() bool
+		var delay time.Duration
+		what := ""
+		if i < kills {
+			k := rng.IntN(cells + 1)
+			delay = time.Duration(rng.IntN(200)) * time.Millisecond
+			ready = func() bool { return journalLines(jpath) >= k }
+			what = fmt.Sprintf("after %d journal lines and %v", k, delay)
+		} else {
+			// During the model's save: a temporary file exists.
+			ready = func() bool { return len(tempFiles(dir)) > 0 }
+			what = "during the model's save"
+		}
+		killed := killWhen(t, ready, delay, faultGrid(dir)...)
+		if i == kills {
+			what += fmt.Sprintf(", leaving %d temporary files", len(tempFiles(dir)))
+		}
+		code, errs := runProc(t, faultGrid(dir, "-resume")...)
+		if code != 0 {
+			t.Fatalf("kill %s (killed: %v): resume exit %d: %s", what, killed, code, errs)
+		}
+		if got := gridOutcome(t, dir, "rbf"); got != want {
+			t.Errorf("kill %s, resumed: the outcome differs from the uninterrupted run's", what)
+		}
+		if left := tempFiles(dir); len(left) > 0 {
+			t.Errorf("kill %s: temporary files left after the resume: %v", what, left)
+		}
+		t.Logf("kill %s (killed: %v): resumed to the uninterrupted outcome", what, killed)
+	}
+}
+
+// Two writers on one folder: while one process holds it (stopped with
+// SIGSTOP, so the test does not race it), every other writer is refused
+// with one line naming the folder and the holder's process ID, and the
+// holder then finishes a grid that is wholly its own.
+func TestFaultConcurrentWriters(t *testing.T) {
+	tmp := t.TempDir()
+	dir := filepath.Join(tmp, "out")
+	shard := filepath.Join(tmp, "shard")
+	if code, errs := runProc(t, faultGrid(shard, "-C", "8", "-no-retrain")...); code != 0 {
+		t.Fatalf("shard: %d %s", code, errs)
+	}
+	first := benchProc(faultGrid(dir)...)
+	if err := first.Start(); err != nil {
+		t.Fatal(err)
+	}
+	pid := first.Process.Pid
+	lock := filepath.Join(dir, folderlock.FileName)
+	for {
+		if b, _ := os.ReadFile(lock); strings.TrimSpace(string(b)) == strconv.Itoa(pid) {
+			break
+		}
+		time.Sleep(time.Millisecond)
+	}
+	first.Process.Signal(syscall.SIGSTOP)
+	for _, args := range [][]string{
+		faultGrid(dir),                    // the same grid
+		faultGrid(dir, "-C", "8"),         // another grid
+		faultGrid(dir, "-resume"),         // a resume
+		{"merge", "-out", dir, shard},     // a merge
+		{"run", "-data", "synthetic:200,60", "-models", "svm-linear", "-out", dir},
+	} {
+		code, errs := runProc(t, args...)
+		line := strings.TrimSpace(errs)
+		if i := strings.LastIndex(line, "\n"); i >= 0 {
+			line = line[i+1:]
+		}
+		if code != 1 || !strings.Contains(line, dir) || !strings.Contains(line, "process "+strconv.Itoa(pid)) {
+			t.Errorf("bench %s while process %d holds %s: exit %d, %q; want exit 1 and a line naming both", strings.Join(args[:1], " "), pid, dir, code, errs)
+		}
+	}
+	first.Process.Signal(syscall.SIGCONT)
+	if err := first.Wait(); err != nil {
+		t.Fatalf("the holder: %v", err)
+	}
+	if code, errs := runProc(t, "report", "-in", dir, "-out", filepath.Join(tmp, "report")); code != 0 {
+		t.Errorf("report on the holder's folder: exit %d: %s", code, errs)
+	}
+}
+
+// Merge into a dirty folder: one holding a finished grid of other
+// parameters (journal, spec, best file, model) is left untouched and the
+// merge refused; merging into a fresh folder and again into it works.
+func TestFaultMergeDirty(t *testing.T) {
+	tmp := t.TempDir()
+	dirty := filepath.Join(tmp, "dirty")
+	if code, errs := runProc(t, faultGrid(dirty, "-C", "8")...); code != 0 {
+		t.Fatalf("C=8 grid: %d %s", code, errs)
+	}
+	before := gridOutcome(t, dirty, "rbf")
+	var shards []string
+	for i := 0; i < 2; i++ {
+		s := filepath.Join(tmp, fmt.Sprint("shard", i))
+		if code, errs := runProc(t, faultGrid(s, "-C", "0.05,0.1", "-shard", fmt.Sprintf("%d/2", i))...); code != 0 {
+			t.Fatalf("shard %d: %d %s", i, code, errs)
+		}
+		shards = append(shards, s)
+	}
+	code, errs := runProc(t, append([]string{"merge", "-out", dirty}, shards...)...)
+	if code != 1 || !strings.Contains(errs, "not the same grid") {
+		t.Errorf("merge into a folder holding another grid: exit %d, %q; want exit 1, a mismatch", code, errs)
+	}
+	if after := gridOutcome(t, dirty, "rbf"); after != before {
+		t.Error("the refused merge changed the folder")
+	}
+	merged := filepath.Join(tmp, "merged")
+	for _, from := range [][]string{shards[:1], shards} {
+		if code, errs := runProc(t, append([]string{"merge", "-out", merged}, from...)...); code != 0 {
+			t.Fatalf("merge into %s: exit %d: %s", merged, code, errs)
+		}
+	}
+	if code, errs := runProc(t, "report", "-in", merged, "-out", filepath.Join(tmp, "report")); code != 0 {
+		t.Errorf("report on the merged folder: exit %d: %s", code, errs)
+	}
+}
+
+// smallDisk mounts a 64 MiB tmpfs at a new folder and fills it so that only
+// free bytes (whole 4 KiB pages) are left; release frees the space again.
+// It skips the test, with a message, unless it runs as root and mount works.
+func smallDisk(t *testing.T, free int64) (dir string, release func()) {
+	t.Helper()
+	if os.Geteuid() != 0 {
+		t.Skip("full-disk tests mount a size-limited tmpfs: run them as root (CI does)")
+	}
+	dir = filepath.Join(t.TempDir(), "disk")
+	if err := os.Mkdir(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if out, err := exec.Command("mount", "-t", "tmpfs", "-o", "size=64m", "tmpfs", dir).CombinedOutput(); err != nil {
+		t.Skipf("full-disk tests: mount -t tmpfs failed (%v: %s)", err, bytes.TrimSpace(out))
+	}
+	t.Cleanup(func() { exec.Command("umount", dir).Run() })
+	var st syscall.Statfs_t
+	if err := syscall.Statfs(dir, &st); err != nil {
+		t.Fatal(err)
+	}
+	filler := filepath.Join(dir, "filler")
+	fill := int64(st.Bavail)*int64(st.Bsize) - free
+	if err := os.WriteFile(filler, make([]byte, fill), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return dir, func() { os.Remove(filler) }
+}
+
+// noPartialFiles fails when dir holds temporary files.
+func noPartialFiles(t *testing.T, what, dir string) {
+	t.Helper()
+	if left := tempFiles(dir); len(left) > 0 {
+		t.Errorf("%s: temporary files left: %v", what, left)
+	}
+}
+
+// A full disk under each writer: the error surfaces at once (exit 1, the
+// file and ENOSPC named), nothing half-written stays, and after space is
+// freed the run resumes to the outcome of an uninterrupted one.
+func TestFaultFullDisk(t *testing.T) {
+	tmp := t.TempDir()
+	ref := filepath.Join(tmp, "ref")
+	if code, errs := runProc(t, faultGrid(ref)...); code != 0 {
+		t.Fatalf("reference grid: exit %d: %s", code, errs)
+	}
+	want := gridOutcome(t, ref, "rbf")
+	const page = 4096
+	full := func(errs string) bool { return strings.Contains(errs, "no space left on device") }
+
+	t.Run("grid journal", func(t *testing.T) {
+		// Pages for the lock file and the spec; none for the journal.
+		disk, release := smallDisk(t, 2*page)
+		out := filepath.Join(disk, "g")
+		code, errs := runProc(t, faultGrid(out)...)
+		if code != 1 || !full(errs) || !strings.Contains(errs, bench.GridFile("rbf", "pixels")) {
+			t.Fatalf("exit %d, %q: want exit 1 naming the journal and ENOSPC", code, errs)
+		}
+		noPartialFiles(t, "grid journal", out)
+		release()
+		if code, errs := runProc(t, faultGrid(out, "-resume")...); code != 0 {
+			t.Fatalf("resume after freeing space: exit %d: %s", code, errs)
+		}
+		if gridOutcome(t, out, "rbf") != want {
+			t.Error("resumed after a full disk: the outcome differs from the uninterrupted run's")
+		}
+	})
+	t.Run("grid model", func(t *testing.T) {
+		// Room for the journal, not for the model (megabytes).
+		disk, release := smallDisk(t, 16*page)
+		out := filepath.Join(disk, "g")
+		code, errs := runProc(t, faultGrid(out)...)
+		if code != 1 || !full(errs) || !strings.Contains(errs, bench.ModelFile("rbf", "pixels")) {
+			t.Fatalf("exit %d, %q: want exit 1 naming the model and ENOSPC", code, errs)
+		}
+		noPartialFiles(t, "grid model", out)
+		for _, name := range []string{bench.BestFile("rbf", "pixels"), bench.ModelFile("rbf", "pixels")} {
+			if _, err := os.Stat(filepath.Join(out, name)); err == nil {
+				t.Errorf("%s written though the model could not be", name)
+			}
+		}
+		release()
+		if code, errs := runProc(t, faultGrid(out, "-resume")...); code != 0 {
+			t.Fatalf("resume after freeing space: exit %d: %s", code, errs)
+		}
+		if gridOutcome(t, out, "rbf") != want {
+			t.Error("resumed after a full disk: the outcome differs from the uninterrupted run's")
+		}
+	})
+	t.Run("run results", func(t *testing.T) {
+		disk, release := smallDisk(t, 1*page)
+		out := filepath.Join(disk, "r")
+		args := []string{"run", "-data", "synthetic:200,60", "-models", "svm-linear,svm-rbf", "-out", out}
+		code, errs := runProc(t, args...)
+		if code != 1 || !full(errs) || !strings.Contains(errs, bench.ResultsFile) || strings.Contains(errs, "svm-rbf on") {
+			t.Fatalf("exit %d, %q: want exit 1 naming results.json and ENOSPC, before the second model", code, errs)
+		}
+		noPartialFiles(t, "run results", out)
+		release()
+		if code, errs := runProc(t, append(args, "-resume")...); code != 0 {
+			t.Fatalf("resume after freeing space: exit %d: %s", code, errs)
+		}
+	})
+	t.Run("train model", func(t *testing.T) {
+		disk, _ := smallDisk(t, 4*page)
+		model := filepath.Join(disk, "m.model")
+		code, errs := runProc(t, "train", "-data", "synthetic:200,60", "-kernel", "rbf", "-model", model)
+		if code != 1 || !full(errs) {
+			t.Fatalf("exit %d, %q: want exit 1 and ENOSPC", code, errs)
+		}
+		noPartialFiles(t, "train model", disk)
+		for _, name := range []string{"m.model", "m.model.json"} {
+			if _, err := os.Stat(filepath.Join(disk, name)); err == nil {
+				t.Errorf("%s written on a full disk", name)
+			}
+		}
+	})
+	t.Run("merge", func(t *testing.T) {
+		disk, _ := smallDisk(t, 2*page)
+		out := filepath.Join(disk, "m")
+		code, errs := runProc(t, "merge", "-out", out, ref)
+		if code != 1 || !full(errs) {
+			t.Fatalf("exit %d, %q: want exit 1 and ENOSPC", code, errs)
+		}
+		noPartialFiles(t, "merge", out)
+		for _, name := range []string{bench.GridFile("rbf", "pixels"), bench.SpecFile("rbf", "pixels")} {
+			if _, err := os.Stat(filepath.Join(out, name)); err == nil {
+				t.Errorf("%s written though the merge failed: a journal and spec are written all or none", name)
+			}
+		}
+	})
+}
