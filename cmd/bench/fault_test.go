@@ -219,10 +219,10 @@ func TestFaultConcurrentWriters(t *testing.T) {
 	}
 	first.Process.Signal(syscall.SIGSTOP)
 	for _, args := range [][]string{
-		faultGrid(dir),                    // the same grid
-		faultGrid(dir, "-C", "8"),         // another grid
-		faultGrid(dir, "-resume"),         // a resume
-		{"merge", "-out", dir, shard},     // a merge
+		faultGrid(dir),                // the same grid
+		faultGrid(dir, "-C", "8"),     // another grid
+		faultGrid(dir, "-resume"),     // a resume
+		{"merge", "-out", dir, shard}, // a merge
 		{"run", "-data", "synthetic:200,60", "-models", "svm-linear", "-out", dir},
 	} {
 		code, errs := runProc(t, args...)
