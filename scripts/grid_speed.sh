@@ -45,10 +45,16 @@ RUNS=${RUNS:-3}
 LIBSVM_RUNS=${LIBSVM_RUNS:-$RUNS}
 DATA=${DATA:-auto}
 TAGS=${TAGS:-}
-ALPHA="2^-15:2^-9:2"   # 4 values: 2^-15, 2^-13, 2^-11, 2^-9
-COEF0="-1.5:0:0.5"     # 4 values: -1.5, -1, -0.5, 0
-CS="2,8"               # 2 values
-CELLS=32
+ALPHA=${ALPHA:-"2^-15:2^-9:2"}   # 4 values: 2^-15, 2^-13, 2^-11, 2^-9
+COEF0=${COEF0:-"-1.5:0:0.5"}     # 4 values: -1.5, -1, -0.5, 0
+CS=${CS:-"2,8"}                  # 2 values
+CELLS=${CELLS:-32}               # the product of the three (set it with them)
+# FROM_LIBSVM=1 runs ours on the exported LIBSVM file too (-data libsvm:FILE),
+# so that both sides parse the same text; GRID_FLAGS adds flags to ours
+# (e.g. -warm-start). docs/search.md's 8-cell goal:
+#   N=1500 ALPHA=2^-13,2^-11 COEF0=-1,0 CS=1,8 CELLS=8 LIBSVM_CELLS=8 FROM_LIBSVM=1 scripts/grid_speed.sh
+FROM_LIBSVM=${FROM_LIBSVM:-}
+GRID_FLAGS=${GRID_FLAGS:-}
 
 command -v svm-train >/dev/null || { echo "grid_speed: svm-train not found (apt-get install libsvm-tools)" >&2; exit 1; }
 work=$(mktemp -d "${TMPDIR:-/tmp}/grid_speed.XXXXXX")
@@ -62,6 +68,11 @@ common=(-data "$DATA" -train "$N" -test 1000 -seed 1 -features pixels)
 grid=(-kernel sigmoid -alpha "$ALPHA" -coef0 "$COEF0" -C "$CS" -folds 5 -max-iter -1 -no-retrain)
 
 "$work/bench" grid "${common[@]}" -export-libsvm "$work/train.libsvm" >/dev/null
+if [ -n "$FROM_LIBSVM" ]; then
+	common=(-data "libsvm:$work/train.libsvm" -seed 1)
+fi
+# shellcheck disable=SC2206
+grid+=($GRID_FLAGS)
 
 # timed runs a command and sets wall and cpu (user+sys, children included) in seconds.
 timed() {

@@ -15,6 +15,7 @@ import (
 	"github.com/svmbench/svmbench/features"
 	"github.com/svmbench/svmbench/internal/progress"
 	"github.com/svmbench/svmbench/kernels"
+	"github.com/svmbench/svmbench/matrix"
 )
 
 var cmdGrid = &Command{
@@ -284,15 +285,22 @@ func taskBar(prog *progress.Progress, name string) (update func(done, total int6
 	return update, end
 }
 
+// loadTrainFeatures loads the data of df and extracts ext's features of
+// its training split.
+func loadTrainFeatures(ctx context.Context, df *dataFlags, ext features.Extractor, prog *progress.Progress) (*dataset.Dataset, *matrix.Matrix, error) {
+	d, err := df.load(ctx, prog)
+	if err != nil {
+		return nil, nil, err
+	}
+	train, _, err := features.Apply(ext, d)
+	return d, train, err
+}
+
 // exportLIBSVM writes the training features a grid would use to file.
 func exportLIBSVM(ctx context.Context, df *dataFlags, ext features.Extractor, file string) error {
 	prog := newProgress()
 	defer prog.Wait()
-	d, err := df.load(ctx, prog)
-	if err != nil {
-		return err
-	}
-	train, _, err := features.Apply(ext, d)
+	d, train, err := loadTrainFeatures(ctx, df, ext, prog)
 	if err != nil {
 		return err
 	}
@@ -309,11 +317,7 @@ func exportLIBSVM(ctx context.Context, df *dataFlags, ext features.Extractor, fi
 func runCompare(ctx context.Context, df *dataFlags, ext features.Extractor, cfg bench.GridConfig, n int) error {
 	prog := newProgress()
 	defer prog.Wait()
-	d, err := df.load(ctx, prog)
-	if err != nil {
-		return err
-	}
-	train, _, err := features.Apply(ext, d)
+	d, train, err := loadTrainFeatures(ctx, df, ext, prog)
 	if err != nil {
 		return err
 	}
