@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"slices"
 
+	"github.com/svmbench/svmbench/cnn"
 	"github.com/svmbench/svmbench/dataset"
 	"github.com/svmbench/svmbench/features"
 	"github.com/svmbench/svmbench/kernels"
@@ -71,11 +72,12 @@ type MainConfig struct {
 	// MemBytes is the memory budget of the grids and SVMs; 0 means a
 	// quarter of physical memory.
 	MemBytes int64
-	// Epochs, Batch and LR are the CNN's recipe (SGD, momentum 0.9); 0
-	// means the profile's epochs, batch 100 and learning rate 0.001.
-	Epochs int
-	Batch  int
-	LR     float64
+	// CNN is the recipe of both CNNs (cnn.TrainConfig, the one parameter
+	// struct of CNN training): a zero Epochs takes the profile's, a zero
+	// Seed MainConfig.Seed, and the other zero fields the seed document's
+	// recipe (batch 100, SGD lr 0.001, momentum 0.9). Its Progress,
+	// OnEpoch and State must be nil.
+	CNN cnn.TrainConfig
 	// Scaling are the training sizes of the scaling run; nil means the
 	// profile's. Skip "scaling" to run none.
 	Scaling []int
@@ -95,12 +97,12 @@ var (
 	// a 5000/1000-image subset; minutes on 2 cores with the pure-Go build.
 	// With 3 epochs (150 SGD steps at lr 0.001) neither CNN variant left
 	// chance level.
-	QuickProfile = MainConfig{Profile: "quick", Train: 5000, Test: 1000, GridTrain: 1000, Folds: 3, Epochs: 10,
+	QuickProfile = MainConfig{Profile: "quick", Train: 5000, Test: 1000, GridTrain: 1000, Folds: 3, CNN: cnn.TrainConfig{Epochs: 10},
 		Scaling: []int{500, 1000, 2000}, PSDSample: 500, Grids: GridsQuick}
 	// FullProfile: all of CIFAR-10, the default grids (on 10000 training
 	// images: the n×n inner products of all 50000 would need 10 GB), 10
 	// epochs.
-	FullProfile = MainConfig{Profile: "full", Train: AllSamples, Test: AllSamples, GridTrain: 10000, Folds: 5, Epochs: 10,
+	FullProfile = MainConfig{Profile: "full", Train: AllSamples, Test: AllSamples, GridTrain: 10000, Folds: 5, CNN: cnn.TrainConfig{Epochs: 10},
 		Scaling: []int{1000, 2000, 5000, 10000}, PSDSample: 1000, Grids: GridsDefault}
 )
 
@@ -119,7 +121,7 @@ func (cfg MainConfig) withDefaults() (MainConfig, error) {
 	cfg.Profile = p.Profile
 	cfg.Out = cmp.Or(cfg.Out, "svmbench-report")
 	for _, f := range []struct{ v, def *int }{{&cfg.Train, &p.Train}, {&cfg.Test, &p.Test},
-		{&cfg.GridTrain, &p.GridTrain}, {&cfg.Folds, &p.Folds}, {&cfg.Epochs, &p.Epochs}, {&cfg.PSDSample, &p.PSDSample}} {
+		{&cfg.GridTrain, &p.GridTrain}, {&cfg.Folds, &p.Folds}, {&cfg.CNN.Epochs, &p.CNN.Epochs}, {&cfg.PSDSample, &p.PSDSample}} {
 		if *f.v == 0 {
 			*f.v = *f.def
 		}
@@ -134,11 +136,8 @@ func (cfg MainConfig) withDefaults() (MainConfig, error) {
 	if cfg.Kernels == nil {
 		cfg.Kernels = []string{"sigmoid", "rbf", "linear"}
 	}
-	if cfg.Batch == 0 {
-		cfg.Batch = 100
-	}
-	if cfg.LR == 0 {
-		cfg.LR = 0.001
+	if cfg.CNN.Seed == 0 {
+		cfg.CNN.Seed = cfg.Seed
 	}
 	cfg.Data.Seed = cfg.Seed
 	return cfg, cfg.validate()
@@ -177,10 +176,15 @@ func (cfg *MainConfig) validate() error {
 	switch {
 	case cfg.Train < AllSamples || cfg.Test < AllSamples || cfg.GridTrain < AllSamples:
 		return fmt.Errorf("bench: MainConfig.Train, Test, GridTrain = %d, %d, %d: want sizes ≥ 0 or AllSamples", cfg.Train, cfg.Test, cfg.GridTrain)
-	case cfg.Folds < 2 || cfg.Epochs < 1:
-		return fmt.Errorf("bench: MainConfig.Folds = %d, Epochs = %d: want folds ≥ 2 and epochs ≥ 1", cfg.Folds, cfg.Epochs)
-	case cfg.Batch < 1 || !(cfg.LR > 0) || cfg.MemBytes < 0 || cfg.PSDSample < 2:
-		return fmt.Errorf("bench: MainConfig.Batch = %d, LR = %g, MemBytes = %d, PSDSample = %d: want ≥ 1, > 0, ≥ 0, ≥ 2", cfg.Batch, cfg.LR, cfg.MemBytes, cfg.PSDSample)
+	case cfg.Folds < 2 || cfg.CNN.Epochs < 1:
+		return fmt.Errorf("bench: MainConfig.Folds = %d, CNN.Epochs = %d: want folds ≥ 2 and epochs ≥ 1", cfg.Folds, cfg.CNN.Epochs)
+	case cfg.MemBytes < 0 || cfg.PSDSample < 2:
+		return fmt.Errorf("bench: MainConfig.MemBytes = %d, PSDSample = %d: want ≥ 0 and ≥ 2", cfg.MemBytes, cfg.PSDSample)
+	case cfg.CNN.Progress != nil || cfg.CNN.OnEpoch != nil || cfg.CNN.State != nil:
+		return fmt.Errorf("bench: MainConfig.CNN: Progress, OnEpoch and State must be nil (the job sets them)")
+	}
+	if err := cfg.CNN.Validate(); err != nil {
+		return fmt.Errorf("bench: MainConfig.CNN: %w", err)
 	}
 	return nil
 }

@@ -162,7 +162,7 @@ func (j *mainJob) loadData(ctx context.Context) error {
 var cnnVariants = []string{cnn.VariantSigmoidLoss, cnn.VariantFixed}
 
 func (j *mainJob) recipe() cnn.TrainConfig {
-	return cnn.TrainConfig{Epochs: j.cfg.Epochs, Batch: j.cfg.Batch, LR: j.cfg.LR, Seed: j.cfg.Seed}
+	return j.cfg.CNN
 }
 
 // cnnStage trains both CNN variants with TrainCNN (checkpointed, so an
@@ -186,7 +186,7 @@ func (j *mainJob) trainCNN(ctx context.Context, variant string) error {
 	end := func() {}
 	cfg.Progress = func(done, total int64) {
 		if update == nil {
-			if update, end = j.task(fmt.Sprintf("cnn %s epoch %d/%d", variant, epoch, c.Epochs)); update == nil {
+			if update, end = j.task(fmt.Sprintf("cnn %s epoch %d/%d", variant, epoch, c.CNN.Epochs)); update == nil {
 				update = func(int64, int64) {}
 			}
 		}
@@ -207,8 +207,8 @@ func (j *mainJob) trainCNN(ctx context.Context, variant string) error {
 	if res.Trained == 0 {
 		j.log("cnn %s: done already (%s)", variant, res.RunFile)
 	} else {
-		j.log("cnn %s: %d training, %d test images, %d epochs, batch %d, lr %g: test accuracy %.2f%%",
-			variant, j.d.Train.Len(), j.d.Test.Len(), c.Epochs, c.Batch, c.LR, 100*res.Record.Accuracy)
+		j.log("cnn %s: %d training, %d test images, %g epochs, batch %g, lr %g: test accuracy %.2f%%",
+			variant, j.d.Train.Len(), j.d.Test.Len(), res.Run.Params["epochs"], res.Run.Params["batch"], res.Run.Params["lr"], 100*res.Record.Accuracy)
 	}
 	return nil
 }
@@ -416,10 +416,11 @@ type mainStamp struct {
 }
 
 func (c *MainConfig) stamp() mainStamp {
+	r := c.CNN.WithDefaults()
 	s := mainStamp{Profile: c.Profile, Data: cmp.Or(c.Data.Spec, "auto"), Train: size(c.Train), Test: size(c.Test), Seed: c.Seed,
-		GridTrain: size(c.GridTrain), Folds: c.Folds, Epochs: c.Epochs,
+		GridTrain: size(c.GridTrain), Folds: c.Folds, Epochs: r.Epochs,
 		Features: strings.Join(c.Features, ","), Kernels: strings.Join(c.Kernels, ","), PSDSample: c.PSDSample, MaxIter: c.MaxIter,
-		Batch: c.Batch, LR: c.LR}
+		Batch: r.Batch, LR: r.LR}
 	if r := c.Alpha.Text + c.Coef0.Text + c.Gamma.Text + c.C.Text; r != "" {
 		s.Ranges = fmt.Sprintf("alpha=%s coef0=%s gamma=%s C=%s", c.Alpha.Text, c.Coef0.Text, c.Gamma.Text, c.C.Text)
 	}

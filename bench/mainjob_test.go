@@ -115,7 +115,7 @@ func TestMainJobSynthetic(t *testing.T) {
 	out := t.TempDir()
 	var reported [2]string
 	cfg := bench.MainConfig{Out: out, Data: dataset.Options{Spec: "synthetic:200,100"}, Seed: 1,
-		Train: 100, Test: 50, GridTrain: 60, Folds: 2, Epochs: 1, Features: []string{"pixels"},
+		Train: 100, Test: 50, GridTrain: 60, Folds: 2, CNN: cnn.TrainConfig{Epochs: 1}, Features: []string{"pixels"},
 		Kernels: []string{"linear"}, Scaling: []int{40, 60},
 		Report: func(results, report string) error { reported = [2]string{results, report}; return nil }}
 	var log strings.Builder

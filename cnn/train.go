@@ -76,6 +76,13 @@ func (c TrainConfig) WithDefaults() TrainConfig {
 	return d
 }
 
+// Validate reports the first field of c out of range (a *ConfigError), as
+// Fit would.
+func (c TrainConfig) Validate() error {
+	_, err := c.withDefaults()
+	return err
+}
+
 func (c TrainConfig) withDefaults() (TrainConfig, error) {
 	if c.Epochs == 0 {
 		c.Epochs = 10

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/svmbench/svmbench/bench"
+	"github.com/svmbench/svmbench/cnn"
 	"github.com/svmbench/svmbench/dataset"
 )
 
@@ -124,7 +125,7 @@ func (f *allFlags) check(args []string) error {
 	c := bench.MainConfig{Profile: f.profile, Out: f.out, Seed: f.df.seed,
 		Data:  dataset.Options{Spec: f.df.spec, CacheDir: f.df.cache},
 		Folds: f.folds, Features: splitList(f.feats), Kernels: splitList(f.kernels),
-		PSDSample: f.psdSample, MaxIter: f.maxIter, Epochs: f.epochs, Batch: f.batch, LR: f.lr,
+		PSDSample: f.psdSample, MaxIter: f.maxIter, CNN: cnn.TrainConfig{Epochs: f.epochs, Batch: f.batch, LR: f.lr},
 		Skip: splitList(f.skip)}
 	for _, n := range []struct {
 		flag string
