@@ -559,22 +559,12 @@ func RunScaling(ctx context.Context, d *dataset.Dataset, cfg ScalingConfig) (*Sc
 			return nil, err
 		}
 		defer unlock()
-		var old *Scaling
-		path, old, err = openResumable(cfg.Out, ScalingFile, cfg.Resume, func(old *Scaling) string {
-			if old.DataSHA256 == out.DataSHA256 {
-				return ""
-			}
-			return "made on other data"
-		})
-		if err != nil {
+		if path, err = openScaling(cfg, out); err != nil {
 			return nil, err
 		}
-		if old != nil {
-			out.Points = old.Points
-			for _, p := range old.Points {
-				if p.Features == fname {
-					have[key(p.Model, p.N)] = true
-				}
+		for _, p := range out.Points {
+			if p.Features == fname {
+				have[key(p.Model, p.N)] = true
 			}
 		}
 	}
@@ -689,4 +679,19 @@ func scalingPoint(ctx context.Context, sub *dataset.Dataset, train, test *matrix
 	return ScalingPoint{Model: m, Features: fname, N: n, TestN: len(pred),
 		TrainSeconds: secs, PredictSeconds: time.Since(t0).Seconds(), Accuracy: accuracy(pred, sub.Test.Y),
 		NSV: model.NSV(), Params: cellParams(c), PeakHeapBytes: peak.HeapBytes, PeakRSSBytes: peak.RSSBytes}, nil
+}
+
+// openScaling finds DIR/scaling.json and, with Resume, keeps its points in
+// out (when made on the same data).
+func openScaling(cfg ScalingConfig, out *Scaling) (string, error) {
+	path, old, err := openResumable(cfg.Out, ScalingFile, cfg.Resume, func(old *Scaling) string {
+		if old.DataSHA256 == out.DataSHA256 {
+			return ""
+		}
+		return "made on other data"
+	})
+	if err == nil && old != nil {
+		out.Points = old.Points
+	}
+	return path, err
 }

@@ -28,15 +28,17 @@ var cmdRun = &Command{
 same training split, and scores each on the test split. SVM parameters come
 from DIR/best-KERNEL-FEATURES.json files in -params (bench grid writes them);
 without one an SVM takes LIBSVM's defaults (γ or α = 1/d, c = 0, C = 1).
-Models: svm-sigmoid, svm-rbf, svm-linear, svm-poly, cnn-seed, cnn-fixed, or
-cnn for both CNN variants (trained on the images, -epochs epochs, saved as
-DIR/cnn-VARIANT.cnn). Feature set cnn uses -cnn-model, or else the CNN this
-run trains.
+Models: svm-sigmoid, svm-rbf, svm-linear, svm-poly, cnn-sigmoid-loss (old
+name cnn-seed), cnn-fixed, or cnn for both CNN variants (trained on the
+images by bench.TrainCNN, -epochs epochs, saved as DIR/cnn-VARIANT.cnn with
+its run file and checkpoint; a finished run there is scored, not trained
+again). Feature set cnn uses -cnn-model, or else the CNN this run trains.
 
 DIR/results.json holds one record per model and feature set: accuracy,
 per-class accuracy, the confusion matrix, train and predict seconds, support
-vectors, and the Go heap's peak while the model trained (runtime/metrics;
-it includes the data the process holds), with a run manifest. It is
+vectors, and two memory peaks while the model trained, labelled: the
+process's peak RSS and the Go heap's peak (both include the data the
+process holds), with a run manifest. It is
 rewritten after every model; Ctrl-C keeps the finished ones and -resume skips
 them.
 
@@ -45,7 +47,7 @@ feature set, trained on balanced subsets of N1, N2, ... training samples and
 scored on one test subset of -scaling-test samples, into DIR/scaling.json.`,
 	Flags: func(fs *flag.FlagSet) runner {
 		c := &runCmd{df: addDataFlags(fs), ff: addFeatureFlags(fs)}
-		fs.StringVar(&c.models, "models", "svm-sigmoid,svm-rbf,svm-linear", "models `LIST`: svm-sigmoid, svm-rbf, svm-linear, svm-poly, cnn-seed, cnn-fixed, cnn")
+		fs.StringVar(&c.models, "models", "svm-sigmoid,svm-rbf,svm-linear", "models `LIST`: svm-sigmoid, svm-rbf, svm-linear, svm-poly, cnn-sigmoid-loss (old name cnn-seed), cnn-fixed, cnn")
 		fs.StringVar(&c.params, "params", "", "folder `DIR` of best-KERNEL-FEATURES.json files from bench grid")
 		fs.IntVar(&c.epochs, "epochs", 10, "CNN training epochs")
 		fs.Float64Var(&c.eps, "eps", 1e-3, "SVM stopping tolerance (LIBSVM's -e)")
