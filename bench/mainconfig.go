@@ -69,6 +69,13 @@ type MainConfig struct {
 	PSDSample int
 	// MaxIter is the SMO iteration cap per fit in the grids; 0 means 20·n.
 	MaxIter int
+	// Search, Trials and WarmStart are the grids' GridConfig fields: ""
+	// means every cell (both profiles: their measured search comparison
+	// is in docs/search.md), "bayes" Trials cells (0: a quarter) chosen
+	// by Bayesian optimisation, "random" Trials drawn cells.
+	Search    string
+	Trials    int
+	WarmStart bool
 	// MemBytes is the memory budget of the grids and SVMs; 0 means a
 	// quarter of physical memory.
 	MemBytes int64

@@ -273,7 +273,8 @@ func (j *mainJob) gridStage(ctx context.Context) error {
 func (j *mainJob) grid(ctx context.Context, dg *dataset.Dataset, train, test *matrix.Matrix, k, fname string) error {
 	c := j.cfg
 	cfg := GridConfig{Kernel: k, Features: fname, Folds: c.Folds, Seed: c.Seed, MaxIter: c.MaxIter, MemBytes: c.MemBytes,
-		PSD: indefinite(k), PSDSample: min(c.PSDSample, train.Rows), Out: j.results, Resume: true, Args: c.Args}
+		PSD: indefinite(k), PSDSample: min(c.PSDSample, train.Rows), Out: j.results, Resume: true, Args: c.Args,
+		Search: c.Search, Trials: c.Trials, WarmStart: c.WarmStart}
 	MainGridRanges(&cfg, c.Grids, train, c.Seed)
 	for _, r := range []struct{ src, dst *Range }{{&c.Alpha, &cfg.Alpha}, {&c.Coef0, &cfg.Coef0}, {&c.Gamma, &cfg.Gamma}, {&c.C, &cfg.C}} {
 		if !r.src.IsZero() {
@@ -411,6 +412,8 @@ type mainStamp struct {
 	Ranges    string  `json:"ranges,omitempty"` // Alpha/Coef0/Gamma/C as given
 	PSDSample int     `json:"psd_sample"`
 	MaxIter   int     `json:"max_iter,omitempty"`
+	Search    string  `json:"search,omitempty"` // "" for every cell
+	Trials    int     `json:"trials,omitempty"`
 	Batch     int     `json:"batch"`
 	LR        float64 `json:"lr"`
 }
@@ -420,7 +423,10 @@ func (c *MainConfig) stamp() mainStamp {
 	s := mainStamp{Profile: c.Profile, Data: cmp.Or(c.Data.Spec, "auto"), Train: size(c.Train), Test: size(c.Test), Seed: c.Seed,
 		GridTrain: size(c.GridTrain), Folds: c.Folds, Epochs: r.Epochs,
 		Features: strings.Join(c.Features, ","), Kernels: strings.Join(c.Kernels, ","), PSDSample: c.PSDSample, MaxIter: c.MaxIter,
-		Batch: r.Batch, LR: r.LR}
+		Batch: r.Batch, LR: r.LR, Trials: c.Trials}
+	if c.Search != "grid" {
+		s.Search = c.Search
+	}
 	if r := c.Alpha.Text + c.Coef0.Text + c.Gamma.Text + c.C.Text; r != "" {
 		s.Ranges = fmt.Sprintf("alpha=%s coef0=%s gamma=%s C=%s", c.Alpha.Text, c.Coef0.Text, c.Gamma.Text, c.C.Text)
 	}

@@ -28,6 +28,9 @@ type allFlags struct {
 	cost      string
 	psdSample int
 	maxIter   int
+	search    string
+	trials    int
+	warmStart bool
 	mem       string
 	epochs    int
 	batch     int
@@ -100,6 +103,9 @@ var cmdAll = &Command{
 		fs.StringVar(&f.cost, "C", "", "C `LIST` for every grid")
 		fs.IntVar(&f.psdSample, "psd-sample", 0, "rows of the sigmoid grids' PSD check (profile default)")
 		fs.IntVar(&f.maxIter, "max-iter", 0, "SMO iteration cap per fit in the grids; 0 = 20·n")
+		fs.StringVar(&f.search, "search", "grid", "the grids' search: grid (every cell), bayes or random (see bench help grid)")
+		fs.IntVar(&f.trials, "trials", 0, "cells of each bayes or random search (0: a quarter of the grid for bayes, 20 for random)")
+		fs.BoolVar(&f.warmStart, "warm-start", false, "alpha seeding in the grids (see bench help grid)")
 		fs.StringVar(&f.mem, "mem", "", "memory budget `SIZE` of the grids and SVMs (default a quarter of physical memory)")
 		fs.IntVar(&f.epochs, "epochs", 0, "CNN epochs (profile default)")
 		fs.IntVar(&f.batch, "batch", 100, "CNN mini-batch size")
@@ -126,7 +132,15 @@ func (f *allFlags) check(args []string) error {
 		Data:  dataset.Options{Spec: f.df.spec, CacheDir: f.df.cache},
 		Folds: f.folds, Features: splitList(f.feats), Kernels: splitList(f.kernels),
 		PSDSample: f.psdSample, MaxIter: f.maxIter, CNN: cnn.TrainConfig{Epochs: f.epochs, Batch: f.batch, LR: f.lr},
-		Skip: splitList(f.skip)}
+		Skip: splitList(f.skip), Search: f.search, Trials: f.trials, WarmStart: f.warmStart}
+	switch {
+	case f.search != "grid" && f.search != "bayes" && f.search != "random":
+		return usagef("-search %q: want grid, bayes or random", f.search)
+	case set["trials"] && f.trials < 1:
+		return usagef("-trials %d: want at least 1", f.trials)
+	case set["trials"] && f.search == "grid":
+		return usagef("-trials: only with -search bayes or random")
+	}
 	for _, n := range []struct {
 		flag string
 		v    int
