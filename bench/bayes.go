@@ -11,6 +11,7 @@ import (
 	"sync"
 
 	"github.com/svmbench/svmbench/matrix"
+	"github.com/svmbench/svmbench/results"
 )
 
 // searchSpace is the lattice of a grid's ranges mapped into the unit
@@ -236,7 +237,7 @@ func runBayes(ctx context.Context, x *matrix.Matrix, y []int, cfg *GridConfig, d
 				todo = append(todo, c)
 				continue
 			}
-			if !sameParams(c, stripResult(dc)) {
+			if !results.SameSetting(c, dc) {
 				return nil, &MismatchError{File: GridFile(cfg.Kernel, cfg.Features),
 					Why: fmt.Sprintf("trial %d is %s in the journal, but this search proposes %s there (another seed, batch or data?)", c.Index, ParamString(dc), ParamString(c))}
 			}

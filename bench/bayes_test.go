@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/svmbench/svmbench/results"
 )
 
 func bayesGrid(out string) GridConfig {
@@ -41,7 +43,7 @@ func TestBayesDeterministic(t *testing.T) {
 	same := 0
 	seen := map[[3]float64]bool{}
 	for i := range a {
-		if sameParams(stripResult(a[i]), stripResult(c[i])) {
+		if results.SameSetting(a[i], c[i]) {
 			same++
 		}
 		k := [3]float64{a[i].Alpha, a[i].Coef0, a[i].C}

@@ -2,10 +2,7 @@ package bench
 
 import (
 	"fmt"
-	"math"
 	"math/rand/v2"
-	"strconv"
-	"strings"
 
 	"github.com/svmbench/svmbench/kernels"
 )
@@ -122,97 +119,4 @@ func CellKernel(c GridCell) (kernels.DotKernel, error) {
 		return nil, fmt.Errorf("bench: kernel %s is not a function of inner products (kernels.DotKernel), which a grid needs", c.Kernel)
 	}
 	return dk, nil
-}
-
-// ParamString writes a cell's parameters for people: "α=0.001 c=-1 C=8"
-// (the kernel's parameters as kernels.Spec.Format writes them, then C).
-func ParamString(c GridCell) string {
-	ps := ""
-	if spec, err := kernels.Lookup(c.Kernel); err == nil {
-		ps = spec.Format(c.Values(), nil)
-	}
-	if ps != "" {
-		ps += " "
-	}
-	return ps + "C=" + strconv.FormatFloat(c.C, 'g', -1, 64)
-}
-
-// sameParams reports whether two cells describe the same grid point.
-func sameParams(a, b GridCell) bool {
-	return a.Index == b.Index && a.Kernel == b.Kernel && a.Features == b.Features &&
-		a.Alpha == b.Alpha && a.Coef0 == b.Coef0 && a.Gamma == b.Gamma &&
-		a.Degree == b.Degree && a.C == b.C && a.Folds == b.Folds
-}
-
-// Better reports whether cell a ranks above cell b: higher cv_accuracy;
-// on a tie smaller C, then smaller α (sigmoid) or γ (rbf, poly), then c
-// closer to 0, then earlier in the cell order.
-func Better(a, b GridCell) bool {
-	if a.CVAccuracy != b.CVAccuracy {
-		return a.CVAccuracy > b.CVAccuracy
-	}
-	if a.C != b.C {
-		return a.C < b.C
-	}
-	if a.Alpha != b.Alpha {
-		return a.Alpha < b.Alpha
-	}
-	if a.Gamma != b.Gamma {
-		return a.Gamma < b.Gamma
-	}
-	if ac, bc := math.Abs(a.Coef0), math.Abs(b.Coef0); ac != bc {
-		return ac < bc
-	}
-	return a.Index < b.Index
-}
-
-// BestCell returns the best of cells by Better, and false when there are
-// none.
-func BestCell(cells []GridCell) (GridCell, bool) {
-	if len(cells) == 0 {
-		return GridCell{}, false
-	}
-	best := cells[0]
-	for _, c := range cells[1:] {
-		if Better(c, best) {
-			best = c
-		}
-	}
-	return best, true
-}
-
-// fileTag is the KERNEL-FEATURES part of the grid's file names.
-func fileTag(kernel, features string) string {
-	clean := func(s string) string {
-		return strings.Map(func(r rune) rune {
-			switch {
-			case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9', r == '_', r == '.':
-				return r
-			}
-			return '_'
-		}, s)
-	}
-	return clean(kernel) + "-" + clean(features)
-}
-
-// GridFile, SpecFile and BestFile name the files of the grid
-// of kernel on features in a results folder (base names).
-func GridFile(kernel, features string) string {
-	return "grid-" + fileTag(kernel, features) + ".jsonl"
-}
-
-func SpecFile(kernel, features string) string {
-	return "grid-" + fileTag(kernel, features) + ".spec.json"
-}
-
-func BestFile(kernel, features string) string {
-	return "best-" + fileTag(kernel, features) + ".json"
-}
-
-// ModelFile is the best cell's retrained model, svm-KERNEL-FEATURES.model
-// (LIBSVM's format) with svm's MODEL.json beside it. It does not start with
-// "best-", so that readers of best-*.json never take the model's JSON for
-// a Best.
-func ModelFile(kernel, features string) string {
-	return "svm-" + fileTag(kernel, features) + ".model"
 }

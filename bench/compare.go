@@ -7,38 +7,8 @@ import (
 
 	"github.com/svmbench/svmbench/dataset"
 	"github.com/svmbench/svmbench/matrix"
+	"github.com/svmbench/svmbench/results"
 )
-
-// SearchTrace is one search's progress on one grid: after each cell it
-// evaluated (in its order), the best CV accuracy so far and the fit
-// seconds so far (summed over workers).
-type SearchTrace struct {
-	Search  string    `json:"search"` // "grid", "random" or "bayes"
-	Seed    uint64    `json:"seed"`
-	BestCV  []float64 `json:"best_cv"`
-	Seconds []float64 `json:"seconds"`
-	// Replayed: the bayes trials were not fitted again but read from the
-	// grid's cells, which are the cells it would fit (same folds, same
-	// fits; see CompareSearches).
-	Replayed bool `json:"replayed,omitempty"`
-}
-
-// SearchComparison is DIR/search-KERNEL-FEATURES.json: grid, random and
-// bayes search on one grid's ranges and data.
-type SearchComparison struct {
-	Manifest  Manifest      `json:"manifest"`
-	Kernel    string        `json:"kernel"`
-	Features  string        `json:"features"`
-	GridCells int           `json:"grid_cells"`
-	Budget    int           `json:"budget"` // cells of each random and bayes run
-	GridBest  float64       `json:"grid_best_cv"`
-	Traces    []SearchTrace `json:"traces"`
-}
-
-// SearchFile names a comparison's file in a results folder.
-func SearchFile(kernel, features string) string {
-	return "search-" + fileTag(kernel, features) + ".json"
-}
 
 // CompareSearches runs the grid cfg (every cell), then for each seed (as
 // SearchSeed: the folds stay cfg.Seed's) a random search and a bayes search of cfg.Trials cells (0: a quarter of
@@ -106,7 +76,7 @@ func replayBayes(b *GridConfig, cells []GridCell) (SearchTrace, error) {
 			for _, g := range cells {
 				g2 := g
 				g2.Index = c.Index
-				if sameParams(g2, stripResult(c)) {
+				if results.SameSetting(g2, c) {
 					g2.Why = c.Why
 					out = append(out, g2)
 					break
@@ -135,58 +105,4 @@ func trace(search string, seed uint64, cells []GridCell) SearchTrace {
 		tr.Seconds = append(tr.Seconds, secs)
 	}
 	return tr
-}
-
-// SearchSummary is one search's row of a comparison, averaged over seeds.
-type SearchSummary struct {
-	Search string
-	Runs   int
-	Cells  float64 // cells evaluated
-	BestCV float64 // best CV accuracy at the end
-	Behind float64 // grid's best minus BestCV (points, ×100)
-	// ToHalfPoint is the mean number of cells before the best is within
-	// 0.5 points of the grid's best (runs that never get there count
-	// their whole budget), and Reached how many runs got there.
-	ToHalfPoint float64
-	Reached     int
-	FoundBest   int     // runs whose best equals the grid's best
-	Seconds     float64 // fit seconds at the end
-}
-
-// Summary averages the traces of each search.
-func (c *SearchComparison) Summary() []SearchSummary {
-	var out []SearchSummary
-	for _, name := range []string{"grid", "random", "bayes"} {
-		s := SearchSummary{Search: name}
-		for _, tr := range c.Traces {
-			if tr.Search != name || len(tr.BestCV) == 0 {
-				continue
-			}
-			n := len(tr.BestCV)
-			s.Runs++
-			s.Cells += float64(n)
-			s.BestCV += tr.BestCV[n-1]
-			s.Seconds += tr.Seconds[n-1]
-			if tr.BestCV[n-1] >= c.GridBest {
-				s.FoundBest++
-			}
-			at := n
-			for i, v := range tr.BestCV {
-				if v >= c.GridBest-0.005 {
-					at = i + 1
-					s.Reached++
-					break
-				}
-			}
-			s.ToHalfPoint += float64(at)
-		}
-		if s.Runs == 0 {
-			continue
-		}
-		r := float64(s.Runs)
-		s.Cells, s.BestCV, s.Seconds, s.ToHalfPoint = s.Cells/r, s.BestCV/r, s.Seconds/r, s.ToHalfPoint/r
-		s.Behind = 100 * (c.GridBest - s.BestCV)
-		out = append(out, s)
-	}
-	return out
 }

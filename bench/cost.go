@@ -14,41 +14,6 @@ import (
 	"github.com/svmbench/svmbench/matrix"
 )
 
-// CostFile is the results file of RunCost.
-const CostFile = "cost.json"
-
-// KernelCost is what one kernel costs in the Gram engine and in training.
-type KernelCost struct {
-	Model  string             `json:"model"`
-	Params map[string]float64 `json:"params"`
-	// MapNsPerValue is the elementwise map alone (tanh, exp, identity) per
-	// kernel value, from stored inner products (kernels.DotGram.Gram):
-	// the fastest of the repeats, in nanoseconds of wall time.
-	MapNsPerValue float64 `json:"map_ns_per_value"`
-	// GramNsPerValue is the whole n×n Gram matrix through the engine
-	// (inner products and map fused, kernels.Engine.Gram) per value.
-	GramNsPerValue float64 `json:"gram_ns_per_value"`
-	// MapShareOfGram is MapNsPerValue / GramNsPerValue.
-	MapShareOfGram float64 `json:"map_share_of_gram"`
-	// TrainSeconds is the SVM trained on the same n images with these
-	// parameters; MapShareOfTrain is the map of all n² values over it: the
-	// map's share of training if the solver computed every value once.
-	TrainSeconds    float64 `json:"train_seconds"`
-	MapShareOfTrain float64 `json:"map_share_of_train"`
-}
-
-// Cost is DIR/cost.json.
-type Cost struct {
-	Manifest Manifest `json:"manifest"`
-	N        int      `json:"n"`
-	Dim      int      `json:"dim"`
-	Repeats  int      `json:"repeats"`
-	// DotNsPerValue is the n×n inner products alone (kernels.NewDotGram)
-	// per value, the fastest of the repeats.
-	DotNsPerValue float64      `json:"dot_ns_per_value"`
-	Kernels       []KernelCost `json:"kernels"`
-}
-
 // CostConfig measures the seed's cost claim: tanh against exp and the
 // identity in the Gram engine, on N balanced training images' pixels.
 type CostConfig struct {

@@ -23,6 +23,7 @@ import (
 	"github.com/svmbench/svmbench/dataset"
 	"github.com/svmbench/svmbench/kernels"
 	"github.com/svmbench/svmbench/matrix"
+	"github.com/svmbench/svmbench/results"
 )
 
 // GridConfig is a cross-validated grid search: one kernel on one feature
@@ -468,13 +469,13 @@ func Grid(ctx context.Context, d *dataset.Dataset, train, test *matrix.Matrix, c
 		return nil, nil, err
 	}
 	if jr != nil {
-		defer jr.close()
+		defer jr.Close()
 	}
 	var mu sync.Mutex
 	var finished []GridCell
 	emit := func(c GridCell) error {
 		if jr != nil {
-			if err := jr.append(c); err != nil {
+			if err := jr.Append(c); err != nil {
 				return err
 			}
 		}
@@ -550,7 +551,7 @@ func saveBest(ctx context.Context, cfg *GridConfig, best *Best, train *matrix.Ma
 // ""): the cells already done, checked against spec and the grid's cells
 // all (unless all is nil), and the journal to append new cells to (nil without Out). Without
 // Resume a journal with cells is an error.
-func openGridJournal(cfg *GridConfig, all []GridCell, spec GridSpec) (map[int]GridCell, *journal, error) {
+func openGridJournal(cfg *GridConfig, all []GridCell, spec GridSpec) (map[int]GridCell, *results.JournalWriter, error) {
 	done := map[int]GridCell{}
 	if cfg.Out == "" {
 		return done, nil, nil
@@ -585,7 +586,7 @@ func openGridJournal(cfg *GridConfig, all []GridCell, spec GridSpec) (map[int]Gr
 		}
 		for _, c := range old {
 			want, ok := byIndex[c.Index]
-			if all != nil && (!ok || !sameParams(want, stripResult(c))) {
+			if all != nil && (!ok || !results.SameSetting(want, c)) {
 				return nil, nil, fmt.Errorf("bench: cannot resume: %w", &MismatchError{File: jpath, Why: fmt.Sprintf("cell %d is not this grid's cell %d", c.Index, c.Index)})
 			}
 			done[c.Index] = c
@@ -594,16 +595,11 @@ func openGridJournal(cfg *GridConfig, all []GridCell, spec GridSpec) (map[int]Gr
 	if err := WriteJSON(spath, spec); err != nil {
 		return nil, nil, err
 	}
-	jr, err := openJournal(jpath, torn)
+	jr, err := results.OpenJournal(jpath, torn)
 	if err != nil {
 		return nil, nil, err
 	}
 	return done, jr, nil
-}
-
-func stripResult(c GridCell) GridCell {
-	return GridCell{Index: c.Index, Kernel: c.Kernel, Features: c.Features, Alpha: c.Alpha,
-		Coef0: c.Coef0, Gamma: c.Gamma, Degree: c.Degree, C: c.C, Folds: c.Folds}
 }
 
 // checkFoldable requires every class to have at least k samples, so that

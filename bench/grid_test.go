@@ -14,6 +14,7 @@ import (
 
 	"github.com/svmbench/svmbench/dataset"
 	"github.com/svmbench/svmbench/matrix"
+	"github.com/svmbench/svmbench/results"
 )
 
 func TestParseRange(t *testing.T) {
@@ -113,10 +114,10 @@ func TestRandomSearch(t *testing.T) {
 		return cfg.Cells()
 	}
 	x, y, z := mk(1), mk(1), mk(2)
-	if len(x) != 50 || !slices.EqualFunc(x, y, sameParams) {
+	if len(x) != 50 || !slices.EqualFunc(x, y, results.SameSetting) {
 		t.Fatal("random search not repeatable for one seed")
 	}
-	if sameParams(x[0], z[0]) {
+	if results.SameSetting(x[0], z[0]) {
 		t.Error("different seeds gave the same first cell")
 	}
 	var lowAlpha, seenC1, seenC10 bool
@@ -256,7 +257,7 @@ func equalCells(t *testing.T, what string, got, want []GridCell) {
 	}
 	for i := range got {
 		g, w := got[i], want[i]
-		if !sameParams(g, w) || !slices.Equal(g.FoldAccuracy, w.FoldAccuracy) || g.CVAccuracy != w.CVAccuracy || g.NSV != w.NSV || g.Capped != w.Capped {
+		if !results.SameSetting(g, w) || !slices.Equal(g.FoldAccuracy, w.FoldAccuracy) || g.CVAccuracy != w.CVAccuracy || g.NSV != w.NSV || g.Capped != w.Capped {
 			t.Errorf("%s: cell %d = %+v, want %+v", what, i, g, w)
 		}
 	}

@@ -141,7 +141,7 @@ func (cfg MainConfig) withDefaults() (MainConfig, error) {
 		cfg.Features = []string{"pixels", "hog", "cnn"}
 	}
 	if cfg.Kernels == nil {
-		cfg.Kernels = []string{"sigmoid", "rbf", "linear"}
+		cfg.Kernels = defaultKernels()
 	}
 	if cfg.CNN.Seed == 0 {
 		cfg.CNN.Seed = cfg.Seed

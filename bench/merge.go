@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/svmbench/svmbench/internal/atomicfile"
+	"github.com/svmbench/svmbench/results"
 )
 
 // MergeSummary describes one merged grid.
@@ -81,7 +82,7 @@ func Merge(dirs []string, out string) ([]MergeSummary, error) {
 			if filepath.Base(jpath) != GridFile(s.Kernel, s.Features) {
 				return nil, fmt.Errorf("bench: merge: %s describes the %s grid on %s, not its file name's", sp, s.Kernel, s.Features)
 			}
-			tag := fileTag(s.Kernel, s.Features)
+			tag := GridFile(s.Kernel, s.Features)
 			g, ok := groups[tag]
 			if !ok {
 				g = &group{spec: s, from: sp, cells: map[int]GridCell{}}
@@ -143,11 +144,9 @@ func Merge(dirs []string, out string) ([]MergeSummary, error) {
 		if err != nil {
 			return nil, err
 		}
-		var sb strings.Builder
-		for _, c := range cells {
-			if err := writeJSONTo(&sb, c); err != nil {
-				return nil, fmt.Errorf("bench: merge: %w", err)
-			}
+		journal, err := results.EncodeCells(cells)
+		if err != nil {
+			return nil, fmt.Errorf("bench: merge: %w", err)
 		}
 		spec := g.spec
 		spec.Shard, spec.Shards = 0, 1
@@ -158,7 +157,7 @@ func Merge(dirs []string, out string) ([]MergeSummary, error) {
 		// The journal and its spec are written all or none.
 		jpath, spath := filepath.Join(out, GridFile(spec.Kernel, spec.Features)), filepath.Join(out, SpecFile(spec.Kernel, spec.Features))
 		if err := atomicfile.WriteAll(
-			atomicfile.File{Path: jpath, Write: func(w io.Writer) error { _, err := io.WriteString(w, sb.String()); return err }},
+			atomicfile.File{Path: jpath, Write: func(w io.Writer) error { _, err := w.Write(journal); return err }},
 			atomicfile.File{Path: spath, Write: func(w io.Writer) error { _, err := w.Write(append(specJSON, '\n')); return err }},
 		); err != nil {
 			return nil, fmt.Errorf("bench: merge: writing %s and %s: %w", jpath, spath, err)
@@ -259,13 +258,12 @@ func specAdmits(s GridSpec, all []GridCell, c GridCell) bool {
 	if c.Index < 0 || c.Index >= s.Cells {
 		return false
 	}
-	p := stripResult(c)
 	if s.Search != "bayes" {
-		return c.Index < len(all) && sameParams(all[c.Index], p)
+		return c.Index < len(all) && results.SameSetting(all[c.Index], c)
 	}
 	for _, a := range all {
 		a.Index = c.Index
-		if sameParams(a, p) {
+		if results.SameSetting(a, c) {
 			return true
 		}
 	}

@@ -36,8 +36,11 @@ const (
 	OldModelCNNSigmoidLoss = "cnn-seed"
 )
 
-// SVMModel is the model name of an SVM with the named kernel: "svm-rbf".
-func SVMModel(kernel string) string { return "svm-" + kernel }
+// defaultKernels are the kernels Run and the main job compare unless told
+// otherwise: sigmoid, rbf and linear.
+func defaultKernels() []string {
+	return []string{kernels.Sigmoid{}.Name(), kernels.RBF{}.Name(), kernels.Linear{}.Name()}
+}
 
 // svmKernel returns the kernel of an SVM model name, and false when m is
 // not "svm-" followed by a registered kernel's name.
@@ -105,19 +108,15 @@ type RunConfig struct {
 	Progress func(done, total int64)
 }
 
-// ResultsFile and ScalingFile are the base names Run and Scaling write.
-const (
-	ResultsFile = "results.json"
-	ScalingFile = "scaling.json"
-)
-
 // Check reports what validate would refuse in cfg (unknown models or
 // feature sets, values out of range), without changing cfg.
 func (cfg RunConfig) Check() error { return cfg.validate() }
 
 func (cfg *RunConfig) validate() error {
 	if len(cfg.Models) == 0 {
-		cfg.Models = []string{SVMModel(kernels.Sigmoid{}.Name()), SVMModel(kernels.RBF{}.Name()), SVMModel(kernels.Linear{}.Name())}
+		for _, k := range defaultKernels() {
+			cfg.Models = append(cfg.Models, SVMModel(k))
+		}
 	}
 	var ms []string
 	for _, m := range cfg.Models {

@@ -1,7 +1,6 @@
 package bench
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"strconv"
@@ -9,11 +8,6 @@ import (
 
 	"github.com/svmbench/svmbench/kernels"
 )
-
-func writeJSONTo(w io.Writer, v any) error {
-	enc := json.NewEncoder(w)
-	return enc.Encode(v)
-}
 
 // WriteGridTable prints cells as a plain aligned table, one row per cell
 // in the order given, with the kernel's parameters, CV accuracy in

@@ -12,55 +12,6 @@ import (
 	"github.com/svmbench/svmbench/features"
 )
 
-// TrialsFile is the results file of RunTrials.
-const TrialsFile = "trials.json"
-
-// TrialsVersion is the version of trials.json's format; reports refuses
-// other versions.
-const TrialsVersion = 1
-
-// Studies of a trial.
-const (
-	StudyCurve  = "curve"  // learning curve and repeats: clean data, n and repeat vary
-	StudyLabels = "labels" // training labels flipped with probability Noise
-	StudyPixels = "pixels" // Gaussian noise of σ = Noise (on [0, 1]) added to every pixel
-)
-
-// Trial is one SVM trained on one training subset and scored on the
-// fixed test subset of its Trials file.
-type Trial struct {
-	Study    string             `json:"study"`
-	Model    string             `json:"model"`
-	Features string             `json:"features"`
-	Params   map[string]float64 `json:"params"`
-	N        int                `json:"n"`      // training images
-	Repeat   int                `json:"repeat"` // 0-based; other subsets (and noise draws) per repeat
-	Noise    float64            `json:"noise"`  // flip probability (labels) or σ (pixels); 0 for curve
-	Accuracy float64            `json:"accuracy"`
-	// Correct has one byte per test image, '1' where the model was right:
-	// the paired tests compare two models image by image.
-	Correct      string  `json:"correct"`
-	TrainSeconds float64 `json:"train_seconds"`
-	NSV          int     `json:"n_sv"`
-	Capped       bool    `json:"capped,omitempty"`
-}
-
-// Key identifies a trial within its file.
-func (t Trial) Key() string {
-	return fmt.Sprintf("%s/%s/%s/%d/%d/%g", t.Study, t.Model, t.Features, t.N, t.Repeat, t.Noise)
-}
-
-// Trials is DIR/trials.json.
-type Trials struct {
-	Version  int      `json:"version"`
-	Manifest Manifest `json:"manifest"`
-	// TestN and TestSHA256 identify the test subset every trial is
-	// scored on (DataDigest of it).
-	TestN      int     `json:"test_n"`
-	TestSHA256 string  `json:"test_sha256"`
-	Trials     []Trial `json:"trials"`
-}
-
 // TrialsConfig is a set of SVM trials on balanced training subsets of d,
 // scored on one fixed balanced test subset: repeats and a learning curve
 // on clean data, and the seed's noise claim.

@@ -12,12 +12,12 @@ import (
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 
-	"github.com/svmbench/svmbench/bench"
+	"github.com/svmbench/svmbench/results"
 )
 
 // modelFeatureAxes returns the models in order of first appearance and the
 // feature sets in the order pixels, hog, cnn, then others.
-func modelFeatureAxes(ms []bench.ModelResult) (models, feats []string) {
+func modelFeatureAxes(ms []results.ModelResult) (models, feats []string) {
 	for _, m := range ms {
 		if !slices.Contains(models, m.Model) {
 			models = append(models, m.Model)
@@ -32,7 +32,7 @@ func modelFeatureAxes(ms []bench.ModelResult) (models, feats []string) {
 
 // groupedBars draws one bar per model × features, grouped by model along
 // x, coloured by feature set, each labelled with label(value).
-func groupedBars(p *plot.Plot, ms []bench.ModelResult, value func(bench.ModelResult) float64, label func(float64) string) {
+func groupedBars(p *plot.Plot, ms []results.ModelResult, value func(results.ModelResult) float64, label func(float64) string) {
 	models, feats := modelFeatureAxes(ms)
 	const group = 0.8 // share of each x unit filled by a group
 	barW := group / float64(len(feats))
@@ -42,7 +42,7 @@ func groupedBars(p *plot.Plot, ms []bench.ModelResult, value func(bench.ModelRes
 	used := make([]bool, len(feats))
 	for mi, model := range models {
 		// The bars of one model, in feature order, centred on its tick.
-		var rows []bench.ModelResult
+		var rows []results.ModelResult
 		for _, f := range feats {
 			for _, m := range ms {
 				if m.Model == model && m.Features == f {

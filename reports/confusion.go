@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/svmbench/svmbench/results"
 	"gonum.org/v1/plot/palette"
 	"gonum.org/v1/plot/palette/moreland"
 	"gonum.org/v1/plot/vg"
@@ -32,7 +33,7 @@ func ConfusionFigures(in *Inputs) []*Figure {
 		}
 		covered := false
 		for _, m := range in.Models {
-			if m.Model == "cnn-"+r.Variant {
+			if m.Model == results.CNNModel(r.Variant) {
 				covered = true
 			}
 		}

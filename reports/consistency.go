@@ -9,7 +9,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/svmbench/svmbench/bench"
+	"github.com/svmbench/svmbench/results"
 )
 
 // checkGridFile refuses a grid journal whose cells do not all belong to
@@ -18,18 +18,18 @@ import (
 // holds the line number of each cell. bench writes the spec before the
 // journal; a journal without one (written by hand, as the test fixtures
 // are) cannot be checked and is read as it is.
-func checkGridFile(path string, cells []bench.GridCell, lines []int) error {
+func checkGridFile(path string, cells []results.GridCell, lines []int) error {
 	spath := strings.TrimSuffix(path, ".jsonl") + ".spec.json"
-	var spec bench.GridSpec
+	var spec results.GridSpec
 	if err := readJSON(spath, &spec); err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
 			return nil
 		}
 		return err
 	}
-	i, why, err := bench.ForeignCell(spec, cells)
+	i, why, err := results.ForeignCell(spec, cells)
 	if err != nil {
-		return &FileError{Path: spath, Err: errors.New(strings.TrimPrefix(err.Error(), "bench: "))}
+		return &FileError{Path: spath, Err: errors.New(strings.TrimPrefix(err.Error(), "results: "))}
 	}
 	if i >= 0 {
 		return &FileError{Path: path, Line: lines[i], Err: fmt.Errorf("not a cell of the grid %s describes (%s): the file mixes runs", filepath.Base(spath), why)}
@@ -38,9 +38,9 @@ func checkGridFile(path string, cells []bench.GridCell, lines []int) error {
 }
 
 // checkBestFiles refuses a best file that is not the best of the grid
-// journal beside it (bench.CheckBest), or that names a model file that is
+// journal beside it (results.CheckBest), or that names a model file that is
 // not there: its figures would not be the grid's.
-func checkBestFiles(bests map[string]bench.Best, journals map[string][]bench.GridCell) error {
+func checkBestFiles(bests map[string]results.Best, journals map[string][]results.GridCell) error {
 	paths := make([]string, 0, len(bests))
 	for p := range bests {
 		paths = append(paths, p)
@@ -53,8 +53,8 @@ func checkBestFiles(bests map[string]bench.Best, journals map[string][]bench.Gri
 		if !ok {
 			return &FileError{Path: p, Err: fmt.Errorf("no grid journal %s beside it to check it against", filepath.Base(jpath))}
 		}
-		if err := bench.CheckBest(b, cells); err != nil {
-			return &FileError{Path: p, Err: fmt.Errorf("%s (against %s): the best file is not this grid's", strings.TrimPrefix(err.Error(), "bench: "), filepath.Base(jpath))}
+		if err := results.CheckBest(b, cells); err != nil {
+			return &FileError{Path: p, Err: fmt.Errorf("%s (against %s): the best file is not this grid's", strings.TrimPrefix(err.Error(), "results: "), filepath.Base(jpath))}
 		}
 		if b.Retrained && b.Model != "" {
 			if _, err := os.Stat(filepath.Join(filepath.Dir(p), b.Model)); err != nil {

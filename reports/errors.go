@@ -1,9 +1,15 @@
 package reports
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/svmbench/svmbench/results"
+)
 
 // FileError reports a results file that could not be read: its path, the
-// line (for JSON Lines files; 0 otherwise) and what was wrong.
+// line (for JSON Lines files and where a JSON file stops parsing; 0
+// otherwise) and what was wrong, as results.FileError does, with this
+// package's prefix.
 type FileError struct {
 	Path string
 	Line int
@@ -11,10 +17,7 @@ type FileError struct {
 }
 
 func (e *FileError) Error() string {
-	if e.Line > 0 {
-		return fmt.Sprintf("reports: %s:%d: %v", e.Path, e.Line, e.Err)
-	}
-	return fmt.Sprintf("reports: %s: %v", e.Path, e.Err)
+	return "reports: " + (&results.FileError{Path: e.Path, Line: e.Line, Err: e.Err}).Where()
 }
 
 func (e *FileError) Unwrap() error { return e.Err }

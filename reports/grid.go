@@ -6,8 +6,8 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/svmbench/svmbench/bench"
 	"github.com/svmbench/svmbench/kernels"
+	"github.com/svmbench/svmbench/results"
 )
 
 // GridFigure draws a grid search by the number of kernel parameters it
@@ -49,7 +49,7 @@ func upperFirst(s string) string {
 	return string(unicode.ToUpper(r)) + s[n:]
 }
 
-func accRange(cells []bench.GridCell) (lo, hi float64) {
+func accRange(cells []results.GridCell) (lo, hi float64) {
 	lo, hi = math.Inf(1), math.Inf(-1)
 	for _, c := range cells {
 		lo, hi = math.Min(lo, 100*c.CVAccuracy), math.Max(hi, 100*c.CVAccuracy)

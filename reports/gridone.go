@@ -4,15 +4,15 @@ import (
 	"fmt"
 	"slices"
 
-	"github.com/svmbench/svmbench/bench"
 	"github.com/svmbench/svmbench/kernels"
+	"github.com/svmbench/svmbench/results"
 )
 
 // oneGridFigure draws a grid over one kernel parameter px and C as one
 // heat map.
 func oneGridFigure(g *Grid, spec *kernels.Spec, px kernels.Param) *Figure {
-	gammas := uniq(g.Cells, func(c bench.GridCell) float64 { return c.Param(px.Name) })
-	Cs := uniq(g.Cells, func(c bench.GridCell) float64 { return c.C })
+	gammas := uniq(g.Cells, func(c results.GridCell) float64 { return c.Param(px.Name) })
+	Cs := uniq(g.Cells, func(c results.GridCell) float64 { return c.C })
 	lo, hi := accRange(g.Cells)
 	best := g.Cells[g.BestCell()]
 	z := nanGrid(len(gammas), len(Cs))

@@ -4,16 +4,16 @@ import (
 	"fmt"
 	"slices"
 
-	"github.com/svmbench/svmbench/bench"
 	"github.com/svmbench/svmbench/kernels"
+	"github.com/svmbench/svmbench/results"
 )
 
 // pairGridFigure draws a grid over two kernel parameters px × py and C:
 // one heat map per C, and the PSD map.
 func pairGridFigure(g *Grid, spec *kernels.Spec, px, py kernels.Param) *Figure {
-	alphas := uniq(g.Cells, func(c bench.GridCell) float64 { return c.Param(px.Name) })
-	coefs := uniq(g.Cells, func(c bench.GridCell) float64 { return c.Param(py.Name) })
-	Cs := uniq(g.Cells, func(c bench.GridCell) float64 { return c.C })
+	alphas := uniq(g.Cells, func(c results.GridCell) float64 { return c.Param(px.Name) })
+	coefs := uniq(g.Cells, func(c results.GridCell) float64 { return c.Param(py.Name) })
+	Cs := uniq(g.Cells, func(c results.GridCell) float64 { return c.C })
 	lo, hi := accRange(g.Cells)
 	best := g.Cells[g.BestCell()]
 	var panels []*heatPanel

@@ -15,7 +15,7 @@ import (
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 
-	"github.com/svmbench/svmbench/bench"
+	"github.com/svmbench/svmbench/results"
 )
 
 // gridZ adapts a value table to plotter.GridXYZ: columns and rows at
@@ -120,7 +120,7 @@ func (h *heatPanel) draw(dc draw.Canvas) {
 }
 
 // uniq returns the sorted distinct values of f over cells.
-func uniq(cells []bench.GridCell, f func(bench.GridCell) float64) []float64 {
+func uniq(cells []results.GridCell, f func(results.GridCell) float64) []float64 {
 	var vs []float64
 	for _, c := range cells {
 		v := f(c)

@@ -1,21 +1,16 @@
 package reports
 
 import (
-	"bufio"
-	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
-	"math"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 
-	"github.com/svmbench/svmbench/bench"
 	"github.com/svmbench/svmbench/kernels"
+	"github.com/svmbench/svmbench/results"
 )
 
 // Inputs is everything Load found under a folder, ready for Write.
@@ -24,21 +19,21 @@ type Inputs struct {
 	Dir string
 	// Manifest describes the run: the manifest of results.json, else of
 	// the first other file that has one. Nil when no file carries one.
-	Manifest *bench.Manifest
+	Manifest *results.Manifest
 	// Models holds the model × features records of every results.json,
 	// in file order.
-	Models []bench.ModelResult
+	Models []results.ModelResult
 	// Grids holds one grid per kernel and feature set, in the order
 	// sigmoid, rbf, linear, poly, other; then pixels, hog, cnn, other.
 	Grids []*Grid
 	// Scaling holds the points of every scaling.json.
-	Scaling []bench.ScalingPoint
+	Scaling []results.ScalingPoint
 	// CNN holds the CNN runs, seed before fixed.
-	CNN []bench.CNNRun
+	CNN []results.CNNRun
 	// Trials is trials.json (repeats, learning curve, noise studies) and
 	// Cost is cost.json, when the folder has them.
-	Trials *bench.Trials
-	Cost   *bench.Cost
+	Trials *results.Trials
+	Cost   *results.Cost
 	// Files lists the files read, relative to Dir, in the order read.
 	Files []Source
 	// Warnings lists what Load tolerated: a torn last line of a grid
@@ -48,9 +43,9 @@ type Inputs struct {
 
 // Source is one results file Load read.
 type Source struct {
-	Path     string          // relative to Inputs.Dir
-	Kind     string          // "results", "grid", "best", "scaling", "cnn"
-	Manifest *bench.Manifest // nil for grid files, which carry none
+	Path     string            // relative to Inputs.Dir
+	Kind     string            // "results", "grid", "best", "scaling", "cnn"
+	Manifest *results.Manifest // nil for grid files, which carry none
 }
 
 // Grid is one grid search: the cross-validated cells of
@@ -59,10 +54,10 @@ type Grid struct {
 	Kernel   string
 	Features string
 	// Cells in ascending cell index, one per index.
-	Cells []bench.GridCell
+	Cells []results.GridCell
 	// Best is the contents of the best file, nil if there was none
 	// (an interrupted grid).
-	Best *bench.Best
+	Best *results.Best
 }
 
 // BestCell returns the index in g.Cells of the grid's best cell: the
@@ -87,7 +82,7 @@ func (g *Grid) BestCell() int {
 }
 
 // betterCell is bench's ranking, so the report marks the cell bench chose.
-func betterCell(a, b bench.GridCell) bool { return bench.Better(a, b) }
+func betterCell(a, b results.GridCell) bool { return results.Better(a, b) }
 
 // Load reads every results file under dir, recursively: results.json,
 // grid-KERNEL-FEATURES.jsonl, best-KERNEL-FEATURES.json, scaling.json and
@@ -104,9 +99,9 @@ func Load(dir string) (*Inputs, error) {
 	}
 	in := &Inputs{Dir: dir}
 	grids := map[string]*Grid{}
-	journals := map[string][]bench.GridCell{} // grid file path → its cells
-	bests := map[string]bench.Best{}          // best file path → contents
-	var primary *bench.Manifest
+	journals := map[string][]results.GridCell{} // grid file path → its cells
+	bests := map[string]results.Best{}          // best file path → contents
+	var primary *results.Manifest
 	err = filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return fmt.Errorf("reports: %w", err)
@@ -117,13 +112,13 @@ func Load(dir string) (*Inputs, error) {
 		name := d.Name()
 		rel, _ := filepath.Rel(dir, path)
 		switch {
-		case name == "results.json":
-			var r bench.Results
+		case name == results.ResultsFile:
+			var r results.Results
 			if err := readJSON(path, &r); err != nil {
 				return err
 			}
 			for i, m := range r.Results {
-				if err := checkModel(m); err != nil {
+				if err := results.CheckModel(m); err != nil {
 					return &FileError{Path: path, Err: fmt.Errorf("record %d (results[%d]): %v", i+1, i, err)}
 				}
 			}
@@ -168,11 +163,11 @@ func Load(dir string) (*Inputs, error) {
 			}
 			in.Files = append(in.Files, Source{Path: rel, Kind: "grid"})
 		case strings.HasPrefix(name, "best-") && strings.HasSuffix(name, ".json"):
-			var b bench.Best
+			var b results.Best
 			if err := readJSON(path, &b); err != nil {
 				return err
 			}
-			if err := checkFraction("test_accuracy", b.TestAccuracy); err != nil {
+			if err := results.CheckFraction("test_accuracy", b.TestAccuracy); err != nil {
 				return &FileError{Path: path, Err: err}
 			}
 			key := b.Cell.Kernel + "\x00" + b.Cell.Features
@@ -192,8 +187,8 @@ func Load(dir string) (*Inputs, error) {
 			}
 			bests[path] = b
 			in.Files = append(in.Files, Source{Path: rel, Kind: "best", Manifest: &b.Manifest})
-		case name == "scaling.json":
-			var s bench.Scaling
+		case name == results.ScalingFile:
+			var s results.Scaling
 			if err := readJSON(path, &s); err != nil {
 				return err
 			}
@@ -204,12 +199,12 @@ func Load(dir string) (*Inputs, error) {
 			}
 			in.Scaling = append(in.Scaling, s.Points...)
 			in.Files = append(in.Files, Source{Path: rel, Kind: "scaling", Manifest: &s.Manifest})
-		case name == bench.TrialsFile || name == bench.CostFile:
+		case name == results.TrialsFile || name == results.CostFile:
 			if err := loadStudy(in, path, rel, name); err != nil {
 				return err
 			}
 		case strings.HasPrefix(name, "cnn-") && strings.HasSuffix(name, ".json"):
-			var r bench.CNNRun
+			var r results.CNNRun
 			if err := readJSON(path, &r); err != nil {
 				return err
 			}
@@ -217,11 +212,11 @@ func Load(dir string) (*Inputs, error) {
 				r.Variant = strings.TrimSuffix(strings.TrimPrefix(name, "cnn-"), ".json")
 			}
 			for i, e := range r.Epochs {
-				if err := checkFraction("test_accuracy", e.TestAccuracy); err != nil {
+				if err := results.CheckFraction("test_accuracy", e.TestAccuracy); err != nil {
 					return &FileError{Path: path, Err: fmt.Errorf("epoch record %d (epochs[%d]): %v", i+1, i, err)}
 				}
 			}
-			if err := checkConfusion(r.Confusion); err != nil {
+			if err := results.CheckConfusion(r.Confusion); err != nil {
 				return &FileError{Path: path, Err: err}
 			}
 			in.CNN = append(in.CNN, r)
@@ -249,7 +244,7 @@ func Load(dir string) (*Inputs, error) {
 	in.Manifest = primary
 	// Models in a fixed order (SVM kernels, then the CNNs; feature sets in
 	// order), whatever order the runs wrote them in.
-	slices.SortStableFunc(in.Models, func(a, b bench.ModelResult) int {
+	slices.SortStableFunc(in.Models, func(a, b results.ModelResult) int {
 		if c := orderOf(modelOrder(), a.Model) - orderOf(modelOrder(), b.Model); c != 0 {
 			return c
 		}
@@ -271,7 +266,7 @@ func Load(dir string) (*Inputs, error) {
 		}
 		return strings.Compare(a.Features, b.Features)
 	})
-	slices.SortStableFunc(in.CNN, func(a, b bench.CNNRun) int {
+	slices.SortStableFunc(in.CNN, func(a, b results.CNNRun) int {
 		if c := orderOf(variantOrder, a.Variant) - orderOf(variantOrder, b.Variant); c != 0 {
 			return c
 		}
@@ -290,10 +285,10 @@ var (
 func modelOrder() []string {
 	var out []string
 	for _, k := range kernels.Names() {
-		out = append(out, "svm-"+k)
+		out = append(out, results.SVMModel(k))
 	}
 	for _, v := range variantOrder {
-		out = append(out, "cnn-"+v)
+		out = append(out, results.CNNModel(v))
 	}
 	return out
 }
@@ -314,8 +309,8 @@ func splitGridName(s string) (kernel, features string) {
 
 // dedupeCells sorts a grid's cells by index and keeps one per index (a
 // grid merged from overlapping shards may repeat one).
-func dedupeCells(g *Grid, warnings []string) ([]bench.GridCell, []string) {
-	slices.SortStableFunc(g.Cells, func(a, b bench.GridCell) int { return a.Index - b.Index })
+func dedupeCells(g *Grid, warnings []string) ([]results.GridCell, []string) {
+	slices.SortStableFunc(g.Cells, func(a, b results.GridCell) int { return a.Index - b.Index })
 	out := g.Cells[:0]
 	dups := 0
 	for _, c := range g.Cells {
@@ -331,163 +326,35 @@ func dedupeCells(g *Grid, warnings []string) ([]bench.GridCell, []string) {
 	return out, warnings
 }
 
+// readJSON reads a results JSON file (results.ReadJSON), its format
+// errors as this package's *FileError.
 func readJSON(path string, v any) error {
-	data, err := os.ReadFile(path)
+	return fileError(results.ReadJSON(path, v))
+}
+
+// fileError turns a *results.FileError into a *FileError (so that every
+// error of Load starts "reports: "); other errors pass unchanged.
+func fileError(err error) error {
+	var fe *results.FileError
+	if errors.As(err, &fe) {
+		return &FileError{Path: fe.Path, Line: fe.Line, Err: fe.Err}
+	}
 	if err != nil {
 		return fmt.Errorf("reports: %w", err)
 	}
-	dec := json.NewDecoder(bytes.NewReader(data))
-	if err := dec.Decode(v); err != nil {
-		return &FileError{Path: path, Line: lineOf(data, dec, err), Err: describeJSONError(err)}
-	}
-	if _, err := dec.Token(); err != io.EOF {
-		return &FileError{Path: path, Err: errors.New("unexpected data after the JSON value")}
-	}
 	return nil
 }
 
-// lineOf returns the 1-based line of a JSON decoding error, when the
-// error carries an offset.
-func lineOf(data []byte, dec *json.Decoder, err error) int {
-	var off int64 = -1
-	var se *json.SyntaxError
-	var te *json.UnmarshalTypeError
-	switch {
-	case errors.As(err, &se):
-		off = se.Offset
-	case errors.As(err, &te):
-		off = te.Offset
-	default:
-		off = dec.InputOffset()
-	}
-	if off < 0 || off > int64(len(data)) {
-		return 0
-	}
-	return bytes.Count(data[:off], []byte{'\n'}) + 1
-}
-
-func describeJSONError(err error) error {
-	var te *json.UnmarshalTypeError
-	if errors.As(err, &te) {
-		return fmt.Errorf("field %q: want a JSON %s, got %s", te.Field, jsonKind(te.Type.Kind().String()), te.Value)
-	}
-	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
-		return errors.New("the file is empty or ends in the middle of the JSON value")
-	}
-	return fmt.Errorf("invalid JSON: %v", err)
-}
-
-func jsonKind(goKind string) string {
-	switch goKind {
-	case "float64", "float32", "int", "int64", "uint64", "uint32", "int32":
-		return "number"
-	case "slice", "array":
-		return "array"
-	case "map", "struct":
-		return "object"
-	case "bool":
-		return "true or false"
-	}
-	return goKind
-}
-
-// readGridFile reads the cells of one grid-*.jsonl file. A last line that
-// does not parse (a write torn by an interruption) is dropped and reported
-// in warn; a bad line before it is an error.
-func readGridFile(path string) (cells []bench.GridCell, lines []int, warn string, err error) {
-	f, err := os.Open(path)
+// readGridFile reads the cells of one grid-*.jsonl file
+// (results.ReadJournal) and the line of each. A torn last line is dropped
+// and reported in warn; a bad line before it is an error.
+func readGridFile(path string) (cells []results.GridCell, lines []int, warn string, err error) {
+	j, err := results.ReadJournal(path)
 	if err != nil {
-		return nil, nil, "", fmt.Errorf("reports: %w", err)
+		return nil, nil, "", fileError(err)
 	}
-	defer f.Close()
-	r := bufio.NewReader(f)
-	type pending struct {
-		line int
-		err  error
+	if j.TornOffset >= 0 {
+		warn = fmt.Sprintf("%s:%d: dropped a torn last line (%v)", path, j.TornLine, j.TornErr)
 	}
-	var bad *pending
-	line := 0
-	for {
-		text, rerr := r.ReadBytes('\n')
-		if len(text) > 0 {
-			line++
-			if bad != nil {
-				// A bad line followed by more data is not a torn tail.
-				return nil, nil, "", &FileError{Path: path, Line: bad.line, Err: bad.err}
-			}
-			t := bytes.TrimSpace(text)
-			if len(t) > 0 {
-				var c bench.GridCell
-				if err := json.Unmarshal(t, &c); err != nil {
-					bad = &pending{line, describeJSONError(err)}
-				} else if err := checkCell(c); err != nil {
-					return nil, nil, "", &FileError{Path: path, Line: line, Err: err}
-				} else {
-					cells = append(cells, c)
-					lines = append(lines, line)
-				}
-			}
-		}
-		if rerr == io.EOF {
-			break
-		}
-		if rerr != nil {
-			return nil, nil, "", fmt.Errorf("reports: %w", rerr)
-		}
-	}
-	if bad != nil {
-		warn = fmt.Sprintf("%s:%d: dropped a torn last line (%v)", path, bad.line, bad.err)
-	}
-	return cells, lines, warn, nil
-}
-
-func checkCell(c bench.GridCell) error {
-	if err := checkFraction("cv_accuracy", c.CVAccuracy); err != nil {
-		return err
-	}
-	for i, a := range c.FoldAccuracy {
-		if err := checkFraction(fmt.Sprintf("fold_accuracy[%d]", i), a); err != nil {
-			return err
-		}
-	}
-	if c.Index < 0 {
-		return fmt.Errorf("cell: want an index >= 0, got %d", c.Index)
-	}
-	return nil
-}
-
-func checkModel(m bench.ModelResult) error {
-	if m.Model == "" {
-		return errors.New("missing model name")
-	}
-	if err := checkFraction("accuracy", m.Accuracy); err != nil {
-		return err
-	}
-	for i, a := range m.PerClassAccuracy {
-		if err := checkFraction(fmt.Sprintf("per_class_accuracy[%d]", i), a); err != nil {
-			return err
-		}
-	}
-	return checkConfusion(m.Confusion)
-}
-
-func checkConfusion(c [][]int) error {
-	for i, row := range c {
-		if len(row) != len(c) {
-			return fmt.Errorf("confusion: want a square matrix, row %d has %d entries for %d rows", i, len(row), len(c))
-		}
-		for j, v := range row {
-			if v < 0 {
-				return fmt.Errorf("confusion[%d][%d]: want a count >= 0, got %d", i, j, v)
-			}
-		}
-	}
-	return nil
-}
-
-func checkFraction(field string, v float64) error {
-	if math.IsNaN(v) || v < 0 || v > 1 {
-		return fmt.Errorf("%s: want a fraction in [0, 1], got %g", field, v)
-	}
-	return nil
+	return j.Cells, j.Lines, warn, nil
 }

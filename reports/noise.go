@@ -11,7 +11,7 @@ import (
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 
-	"github.com/svmbench/svmbench/bench"
+	"github.com/svmbench/svmbench/results"
 	"github.com/svmbench/svmbench/stats"
 )
 
@@ -32,7 +32,7 @@ func noiseRows(in *Inputs, study string) []noiseRow {
 		return nil
 	}
 	clean := map[string]*trialGroup{}
-	for _, g := range groupTrials(in.Trials, bench.StudyCurve) {
+	for _, g := range groupTrials(in.Trials, results.StudyCurve) {
 		if g.Features == "pixels" && g.N == gs[0].N {
 			clean[g.Model] = g
 		}
@@ -66,14 +66,14 @@ func noiseRows(in *Inputs, study string) []noiseRow {
 }
 
 func noiseLevelName(study string) string {
-	if study == bench.StudyLabels {
+	if study == results.StudyLabels {
 		return "labels flipped (%)"
 	}
 	return "pixel noise σ (on [0, 1])"
 }
 
 func levelText(study string, v float64) string {
-	if study == bench.StudyLabels {
+	if study == results.StudyLabels {
 		return strconv.FormatFloat(100*v, 'f', -1, 64)
 	}
 	return strconv.FormatFloat(v, 'f', -1, 64)
@@ -84,7 +84,7 @@ func levelText(study string, v float64) string {
 // clean accuracy. Nil without noise trials.
 func NoiseTable(in *Inputs) *Table {
 	var rows []noiseRow
-	for _, s := range []string{bench.StudyLabels, bench.StudyPixels} {
+	for _, s := range []string{results.StudyLabels, results.StudyPixels} {
 		rows = append(rows, noiseRows(in, s)...)
 	}
 	if len(rows) == 0 {
@@ -102,7 +102,7 @@ func NoiseTable(in *Inputs) *Table {
 	for _, r := range rows {
 		iv := r.g.repeatInterval()
 		study := "labels %"
-		if r.study == bench.StudyPixels {
+		if r.study == results.StudyPixels {
 			study = "pixels σ"
 		}
 		t.Rows = append(t.Rows, []Cell{txt(study), {Text: levelText(r.study, r.level), CSV: raw(r.level)}, txt(r.model),
@@ -116,13 +116,13 @@ func NoiseTable(in *Inputs) *Table {
 // clean accuracy against the noise level, with 95% bands.
 func NoiseFigures(in *Inputs) []*Figure {
 	var fs []*Figure
-	for _, study := range []string{bench.StudyLabels, bench.StudyPixels} {
+	for _, study := range []string{results.StudyLabels, results.StudyPixels} {
 		rows := noiseRows(in, study)
 		if len(rows) == 0 {
 			continue
 		}
 		title := "Label noise: accuracy relative to clean"
-		if study == bench.StudyPixels {
+		if study == results.StudyPixels {
 			title = "Pixel noise: accuracy relative to clean"
 		}
 		p := newPlot(title, noiseLevelName(study), "accuracy relative to clean (%)")
@@ -138,7 +138,7 @@ func NoiseFigures(in *Inputs) []*Figure {
 			for _, r := range rows {
 				if r.model == m {
 					x := r.level
-					if study == bench.StudyLabels {
+					if study == results.StudyLabels {
 						x *= 100
 					}
 					xs, lo, hi = append(xs, x), append(lo, r.rel.Lo), append(hi, r.rel.Hi)
@@ -165,7 +165,7 @@ func NoiseFigures(in *Inputs) []*Figure {
 func NoiseVerdict(in *Inputs) string {
 	var parts []string
 	rng := bootRNG()
-	for _, study := range []string{bench.StudyLabels, bench.StudyPixels} {
+	for _, study := range []string{results.StudyLabels, results.StudyPixels} {
 		rows := noiseRows(in, study)
 		top := map[string]noiseRow{}
 		for _, r := range rows {
@@ -204,7 +204,7 @@ func NoiseVerdict(in *Inputs) string {
 			verdict = "supported"
 		}
 		what := "labels flipped at " + levelText(study, sig.level) + "%"
-		if study == bench.StudyPixels {
+		if study == results.StudyPixels {
 			what = "pixel noise σ = " + levelText(study, sig.level)
 		}
 		parts = append(parts, fmt.Sprintf("With %s the sigmoid SVM keeps %s%% of its clean accuracy: %s. Verdict: %s.", what, pct(sig.rel.Est), strings.Join(cmp, "; "), verdict))

@@ -8,7 +8,7 @@ import (
 	"gonum.org/v1/plot/palette"
 	"gonum.org/v1/plot/palette/moreland"
 
-	"github.com/svmbench/svmbench/bench"
+	"github.com/svmbench/svmbench/results"
 )
 
 const psdTitle = "PSD map: λmin of the Gram (red: not PSD)"
@@ -18,7 +18,7 @@ const psdTitle = "PSD map: λmin of the Gram (red: not PSD)"
 // of zero separately (negative values over [λneg, 0], positive over
 // [0, λpos]) so that the sign, which decides convexity, shows at a glance
 // even when one side's values are orders of magnitude smaller.
-func psdPanel(g *Grid, px, py string, alphas, coefs []float64, best bench.GridCell) *heatPanel {
+func psdPanel(g *Grid, px, py string, alphas, coefs []float64, best results.GridCell) *heatPanel {
 	z := nanGrid(len(alphas), len(coefs))
 	have := false
 	neg, pos := 0.0, 0.0

@@ -12,7 +12,7 @@ import (
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 
-	"github.com/svmbench/svmbench/bench"
+	"github.com/svmbench/svmbench/results"
 )
 
 // fitSlope fits log y = a + b log x by least squares and returns b; ok is
@@ -46,7 +46,7 @@ func ScalingFigure(in *Inputs) *Figure {
 	}
 	type key struct{ model, feats string }
 	var keys []key
-	series := map[key][]bench.ScalingPoint{}
+	series := map[key][]results.ScalingPoint{}
 	for _, p := range in.Scaling {
 		k := key{p.Model, p.Features}
 		if _, ok := series[k]; !ok {

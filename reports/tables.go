@@ -7,8 +7,8 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/svmbench/svmbench/bench"
 	"github.com/svmbench/svmbench/kernels"
+	"github.com/svmbench/svmbench/results"
 	"github.com/svmbench/svmbench/stats"
 )
 
@@ -199,7 +199,7 @@ func gridParams(kernel string) []string {
 	return append(kernels.ParamNames(), "C")
 }
 
-func cellParams(c bench.GridCell) map[string]float64 {
+func cellParams(c results.GridCell) map[string]float64 {
 	m := map[string]float64{}
 	for _, p := range gridParams(c.Kernel) {
 		m[p] = c.Param(p)
@@ -294,7 +294,7 @@ func GridSummaryTable(in *Inputs) *Table {
 	}
 	for _, g := range in.Grids {
 		b := g.BestCell()
-		var cell bench.GridCell
+		var cell results.GridCell
 		switch {
 		case b >= 0:
 			cell = g.Cells[b]
@@ -428,7 +428,7 @@ func FilesTable(in *Inputs) *Table {
 // edgeCell says which parameters of the best cell lie at the edge of the
 // range the grid searched: "α low, C high"; "–" when none (or the grid
 // has one value of a parameter).
-func edgeCell(g *Grid, best bench.GridCell) Cell {
+func edgeCell(g *Grid, best results.GridCell) Cell {
 	var parts, raw []string
 	for _, p := range gridParams(g.Kernel) {
 		lo, hi := math.Inf(1), math.Inf(-1)

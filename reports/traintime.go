@@ -3,13 +3,13 @@ package reports
 import (
 	"gonum.org/v1/plot/vg"
 
-	"github.com/svmbench/svmbench/bench"
+	"github.com/svmbench/svmbench/results"
 )
 
 // TrainTimeFigure is the training time of each model × features as bars.
 func TrainTimeFigure(in *Inputs) *Figure {
 	p := newPlot("Training time by model and feature set", "model", "training time (s, wall clock)")
-	groupedBars(p, in.Models, func(m bench.ModelResult) float64 { return m.TrainSeconds }, secs)
+	groupedBars(p, in.Models, func(m results.ModelResult) float64 { return m.TrainSeconds }, secs)
 	p.Y.Padding, p.X.Padding = 0, 0
 	return &Figure{
 		Name:    "train-time",

@@ -8,7 +8,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/svmbench/svmbench/bench"
+	"github.com/svmbench/svmbench/results"
 	"github.com/svmbench/svmbench/stats"
 )
 
@@ -34,8 +34,8 @@ type trialGroup struct {
 	N                      int
 	Noise                  float64
 	Params                 map[string]float64
-	Trials                 []bench.Trial // in repeat order
-	correct                [][]bool      // per repeat, per test image
+	Trials                 []results.Trial // in repeat order
+	correct                [][]bool        // per repeat, per test image
 }
 
 func (g *trialGroup) label() string { return g.Model + "/" + g.Features }
@@ -114,7 +114,7 @@ func parseCorrect(s string) []bool {
 
 // groupTrials groups the trials of one study by model, features, n and
 // noise, in order of first appearance, each with its repeats in order.
-func groupTrials(tr *bench.Trials, study string) []*trialGroup {
+func groupTrials(tr *results.Trials, study string) []*trialGroup {
 	if tr == nil {
 		return nil
 	}
@@ -146,7 +146,7 @@ func groupTrials(tr *bench.Trials, study string) []*trialGroup {
 // models are compared.
 func mainN(in *Inputs) int {
 	n := 0
-	for _, g := range groupTrials(in.Trials, bench.StudyCurve) {
+	for _, g := range groupTrials(in.Trials, results.StudyCurve) {
 		n = max(n, g.N)
 	}
 	return n
@@ -157,7 +157,7 @@ func mainN(in *Inputs) int {
 func mainGroups(in *Inputs) []*trialGroup {
 	n := mainN(in)
 	var gs []*trialGroup
-	for _, g := range groupTrials(in.Trials, bench.StudyCurve) {
+	for _, g := range groupTrials(in.Trials, results.StudyCurve) {
 		if g.N == n {
 			gs = append(gs, g)
 		}
@@ -402,8 +402,8 @@ func sigWord(p pairTest) string {
 // file of another format version or whose answers do not match its test
 // set.
 func loadStudy(in *Inputs, path, rel, name string) error {
-	if name == bench.CostFile {
-		var c bench.Cost
+	if name == results.CostFile {
+		var c results.Cost
 		if err := readJSON(path, &c); err != nil {
 			return err
 		}
@@ -411,18 +411,18 @@ func loadStudy(in *Inputs, path, rel, name string) error {
 		in.Files = append(in.Files, Source{Path: rel, Kind: "cost", Manifest: &c.Manifest})
 		return nil
 	}
-	var t bench.Trials
+	var t results.Trials
 	if err := readJSON(path, &t); err != nil {
 		return err
 	}
-	if t.Version != bench.TrialsVersion {
-		return &FileError{Path: path, Err: fmt.Errorf("format version %d: this program reads version %d (rerun the trials stage)", t.Version, bench.TrialsVersion)}
+	if t.Version != results.TrialsVersion {
+		return &FileError{Path: path, Err: fmt.Errorf("format version %d: this program reads version %d (rerun the trials stage)", t.Version, results.TrialsVersion)}
 	}
 	for i, tr := range t.Trials {
 		if len(tr.Correct) != t.TestN || strings.Trim(tr.Correct, "01") != "" {
 			return &FileError{Path: path, Err: fmt.Errorf("trial %d (trials[%d]): correct must be %d characters 0 or 1, got %d", i+1, i, t.TestN, len(tr.Correct))}
 		}
-		if err := checkFraction("accuracy", tr.Accuracy); err != nil {
+		if err := results.CheckFraction("accuracy", tr.Accuracy); err != nil {
 			return &FileError{Path: path, Err: fmt.Errorf("trial %d (trials[%d]): %v", i+1, i, err)}
 		}
 	}

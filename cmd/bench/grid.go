@@ -174,7 +174,7 @@ func (c *gridCmd) check(args []string) error {
 	if err := positive("eps", cfg.Tol); err != nil {
 		return err
 	}
-	if cfg.Kernel == "poly" && cfg.Degree < 1 {
+	if spec, err := kernels.Lookup(cfg.Kernel); err == nil && hasParam(spec, "degree") && cfg.Degree < 1 {
 		return usagef("-degree %d: want an integer ≥ 1", cfg.Degree)
 	}
 	if cfg.PSD && cfg.PSDSample < 2 {
@@ -343,4 +343,10 @@ func runCompare(ctx context.Context, df *dataFlags, ext features.Extractor, cfg 
 	}
 	fmt.Fprintf(stdout, "%s\n", filepath.Join(cfg.Out, bench.SearchFile(cmp.Kernel, cmp.Features)))
 	return nil
+}
+
+// hasParam reports whether the kernel has the parameter called name.
+func hasParam(spec *kernels.Spec, name string) bool {
+	_, ok := spec.Param(name)
+	return ok
 }

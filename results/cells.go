@@ -1,0 +1,58 @@
+package results
+
+import (
+	"math"
+	"strconv"
+
+	"github.com/svmbench/svmbench/kernels"
+)
+
+// ParamString writes a cell's parameters for people: "α=0.001 c=-1 C=8"
+// (the kernel's parameters as kernels.Spec.Format writes them, then C).
+func ParamString(c GridCell) string {
+	ps := ""
+	if spec, err := kernels.Lookup(c.Kernel); err == nil {
+		ps = spec.Format(c.Values(), nil)
+	}
+	if ps != "" {
+		ps += " "
+	}
+	return ps + "C=" + strconv.FormatFloat(c.C, 'g', -1, 64)
+}
+
+// Better reports whether cell a ranks above cell b: higher cv_accuracy;
+// on a tie smaller C, then smaller α (sigmoid) or γ (rbf, poly), then c
+// closer to 0, then earlier in the cell order.
+func Better(a, b GridCell) bool {
+	if a.CVAccuracy != b.CVAccuracy {
+		return a.CVAccuracy > b.CVAccuracy
+	}
+	if a.C != b.C {
+		return a.C < b.C
+	}
+	if a.Alpha != b.Alpha {
+		return a.Alpha < b.Alpha
+	}
+	if a.Gamma != b.Gamma {
+		return a.Gamma < b.Gamma
+	}
+	if ac, bc := math.Abs(a.Coef0), math.Abs(b.Coef0); ac != bc {
+		return ac < bc
+	}
+	return a.Index < b.Index
+}
+
+// BestCell returns the best of cells by Better, and false when there are
+// none.
+func BestCell(cells []GridCell) (GridCell, bool) {
+	if len(cells) == 0 {
+		return GridCell{}, false
+	}
+	best := cells[0]
+	for _, c := range cells[1:] {
+		if Better(c, best) {
+			best = c
+		}
+	}
+	return best, true
+}

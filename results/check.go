@@ -1,0 +1,67 @@
+package results
+
+import (
+	"errors"
+	"fmt"
+	"math"
+)
+
+// CheckCell checks what a grid cell's format promises: a cell index ≥ 0,
+// folds ≥ 1 with one accuracy each, and accuracies that are fractions.
+func CheckCell(c GridCell) error {
+	if c.Index < 0 {
+		return fmt.Errorf("cell: want an index >= 0, got %d", c.Index)
+	}
+	if c.Folds <= 0 || len(c.FoldAccuracy) != c.Folds {
+		return fmt.Errorf("cell %d has %d fold accuracies for %d folds", c.Index, len(c.FoldAccuracy), c.Folds)
+	}
+	if err := CheckFraction("cv_accuracy", c.CVAccuracy); err != nil {
+		return err
+	}
+	for i, a := range c.FoldAccuracy {
+		if err := CheckFraction(fmt.Sprintf("fold_accuracy[%d]", i), a); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// CheckFraction checks that field's value v is a fraction in [0, 1].
+func CheckFraction(field string, v float64) error {
+	if math.IsNaN(v) || v < 0 || v > 1 {
+		return fmt.Errorf("%s: want a fraction in [0, 1], got %g", field, v)
+	}
+	return nil
+}
+
+// CheckModel checks what a ModelResult's format promises: a model name,
+// accuracies that are fractions and a square confusion matrix of counts.
+func CheckModel(m ModelResult) error {
+	if m.Model == "" {
+		return errors.New("missing model name")
+	}
+	if err := CheckFraction("accuracy", m.Accuracy); err != nil {
+		return err
+	}
+	for i, a := range m.PerClassAccuracy {
+		if err := CheckFraction(fmt.Sprintf("per_class_accuracy[%d]", i), a); err != nil {
+			return err
+		}
+	}
+	return CheckConfusion(m.Confusion)
+}
+
+// CheckConfusion checks that c is a square matrix of counts ≥ 0.
+func CheckConfusion(c [][]int) error {
+	for i, row := range c {
+		if len(row) != len(c) {
+			return fmt.Errorf("confusion: want a square matrix, row %d has %d entries for %d rows", i, len(row), len(c))
+		}
+		for j, v := range row {
+			if v < 0 {
+				return fmt.Errorf("confusion[%d][%d]: want a count >= 0, got %d", i, j, v)
+			}
+		}
+	}
+	return nil
+}

@@ -1,0 +1,153 @@
+package results
+
+import (
+	"fmt"
+	"math"
+	"slices"
+
+	"github.com/svmbench/svmbench/kernels"
+)
+
+// Setting returns cell c without its results: the index and parameters
+// that say which grid point it is.
+func Setting(c GridCell) GridCell {
+	return GridCell{Index: c.Index, Kernel: c.Kernel, Features: c.Features, Alpha: c.Alpha,
+		Coef0: c.Coef0, Gamma: c.Gamma, Degree: c.Degree, C: c.C, Folds: c.Folds}
+}
+
+// SameSetting reports whether two cells describe the same grid point.
+func SameSetting(a, b GridCell) bool {
+	return a.Index == b.Index && a.Kernel == b.Kernel && a.Features == b.Features &&
+		a.Alpha == b.Alpha && a.Coef0 == b.Coef0 && a.Gamma == b.Gamma &&
+		a.Degree == b.Degree && a.C == b.C && a.Folds == b.Folds
+}
+
+// Range returns the spec's range of the parameter called name ("alpha",
+// "coef0", "gamma" or "C"); the zero SpecRange for any other name.
+func (s *GridSpec) Range(name string) SpecRange {
+	switch name {
+	case "alpha":
+		return s.Alpha
+	case "coef0":
+		return s.Coef0
+	case "gamma":
+		return s.Gamma
+	case "C":
+		return s.C
+	}
+	return SpecRange{}
+}
+
+// ForeignCell returns the position in cells of the first cell that is not
+// one of the cells of the grid (or shard) spec describes, with what is
+// wrong with it; -1 and "" when every cell belongs. A journal that fails
+// this check mixes runs (or was edited) and must not be read as one grid.
+// For a full grid (search "grid") the cells are listed from the spec's
+// values, as bench lists them, and compared exactly; for searches that draw
+// or choose their cells (random, …) each cell must have the spec's
+// kernel, features, folds and degree and parameters inside the spec's
+// ranges (bench.ForeignCell also redraws random cells exactly).
+func ForeignCell(spec GridSpec, cells []GridCell) (int, string, error) {
+	ks, err := kernels.Lookup(spec.Kernel)
+	if err != nil {
+		return -1, "", fmt.Errorf("results: the grid spec: %w", err)
+	}
+	axes := append(ks.GridParams(), "C")
+	if spec.Search != "grid" {
+		for i, c := range cells {
+			if why := outsideSpec(spec, axes, c); why != "" {
+				return i, why, nil
+			}
+		}
+		return -1, "", nil
+	}
+	all := specGridCells(spec, axes)
+	if len(all) != spec.Cells {
+		return -1, "", fmt.Errorf("results: the grid spec's ranges give %d cells, it says %d", len(all), spec.Cells)
+	}
+	shards := max(spec.Shards, 1)
+	for i, c := range cells {
+		switch {
+		case c.Index < 0 || c.Index >= len(all):
+			return i, fmt.Sprintf("cell %d is outside the grid's %d cells", c.Index, spec.Cells), nil
+		case c.Index%shards != spec.Shard:
+			return i, fmt.Sprintf("cell %d belongs to another shard than %d/%d", c.Index, spec.Shard, shards), nil
+		case !SameSetting(all[c.Index], c):
+			want := all[c.Index]
+			return i, fmt.Sprintf("cell %d has %s, the grid's cell %d has %s", c.Index, cellText(c), c.Index, cellText(want)), nil
+		}
+	}
+	return -1, "", nil
+}
+
+// specGridCells lists the cells of a full grid from the spec's values: the
+// nested loop over axes, outermost first, C varying fastest.
+func specGridCells(spec GridSpec, axes []string) []GridCell {
+	cells := []GridCell{{Kernel: spec.Kernel, Features: spec.Features, Folds: spec.Folds, Degree: spec.Degree}}
+	for _, name := range axes {
+		vals := spec.Range(name).Values
+		next := make([]GridCell, 0, len(cells)*len(vals))
+		for _, c := range cells {
+			for _, v := range vals {
+				c.SetParam(name, v)
+				next = append(next, c)
+			}
+		}
+		cells = next
+	}
+	for i := range cells {
+		cells[i].Index = i
+	}
+	return cells
+}
+
+// outsideSpec says how cell c falls outside the grid spec, or "".
+func outsideSpec(spec GridSpec, axes []string, c GridCell) string {
+	if c.Kernel != spec.Kernel || c.Features != spec.Features || c.Folds != spec.Folds || c.Degree != spec.Degree {
+		return fmt.Sprintf("cell %d is a %s/%s cell with %d folds, degree %d; the grid is %s/%s with %d folds, degree %d",
+			c.Index, c.Kernel, c.Features, c.Folds, c.Degree, spec.Kernel, spec.Features, spec.Folds, spec.Degree)
+	}
+	for _, n := range axes {
+		r := spec.Range(n).Values
+		if len(r) == 0 {
+			continue
+		}
+		lo, hi := slices.Min(r), slices.Max(r)
+		eps := 1e-9 * max(math.Abs(lo), math.Abs(hi), 1)
+		if v := c.Param(n); v < lo-eps || v > hi+eps {
+			return fmt.Sprintf("cell %d has %s=%g outside the grid's range %g…%g", c.Index, n, v, lo, hi)
+		}
+	}
+	return ""
+}
+
+func cellText(c GridCell) string {
+	return fmt.Sprintf("%s/%s %s folds=%d", c.Kernel, c.Features, ParamString(c), c.Folds)
+}
+
+// CheckBest returns an error unless b, the contents of a best file, is the
+// best of cells, the grid journal beside it: the same cell (index and
+// parameters), the same cross-validation results, and no cell of the
+// journal ranking above it. A best file that fails is left from another
+// grid (or the journal changed since) and its figures are not this grid's.
+func CheckBest(b Best, cells []GridCell) error {
+	var mine *GridCell
+	for i := range cells {
+		if cells[i].Index == b.Cell.Index {
+			mine = &cells[i]
+			break
+		}
+	}
+	switch {
+	case mine == nil:
+		return fmt.Errorf("results: the best cell %d (%s) is not in the grid journal", b.Cell.Index, cellText(b.Cell))
+	case !SameSetting(*mine, b.Cell):
+		return fmt.Errorf("results: the best cell %d has %s, the journal's cell %d has %s", b.Cell.Index, cellText(b.Cell), mine.Index, cellText(*mine))
+	case mine.CVAccuracy != b.Cell.CVAccuracy || !slices.Equal(mine.FoldAccuracy, b.Cell.FoldAccuracy):
+		return fmt.Errorf("results: the best cell %d has CV accuracy %g, the journal's cell %d has %g", b.Cell.Index, b.Cell.CVAccuracy, mine.Index, mine.CVAccuracy)
+	}
+	if bc, _ := BestCell(cells); bc.Index != b.Cell.Index {
+		return fmt.Errorf("results: the best file names cell %d (CV accuracy %g) but the journal's best is cell %d (CV accuracy %g)", b.Cell.Index, b.Cell.CVAccuracy, bc.Index, bc.CVAccuracy)
+	}
+	return nil
+}

@@ -1,0 +1,134 @@
+package results_test
+
+import (
+	"encoding/json"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/svmbench/svmbench/results"
+)
+
+func cell(i int, acc float64) results.GridCell {
+	return results.GridCell{Index: i, Kernel: "rbf", Features: "pixels", Gamma: 0.5, C: 1,
+		Folds: 2, FoldAccuracy: []float64{acc, acc}, CVAccuracy: acc, NSV: 3}
+}
+
+// The journal writer and WriteCells write the same bytes, one
+// json.Marshal line a cell, and ReadJournal reads them back.
+func TestJournalRoundTrip(t *testing.T) {
+	dir := t.TempDir()
+	cells := []results.GridCell{cell(0, 0.5), cell(1, 0.75)}
+	a, b := filepath.Join(dir, "a.jsonl"), filepath.Join(dir, "b.jsonl")
+	w, err := results.OpenJournal(a, -1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range cells {
+		if err := w.Append(c); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := results.WriteCells(b, cells); err != nil {
+		t.Fatal(err)
+	}
+	da, _ := os.ReadFile(a)
+	db, _ := os.ReadFile(b)
+	line, _ := json.Marshal(cells[0])
+	if string(da) != string(db) || !strings.HasPrefix(string(da), string(line)+"\n") {
+		t.Errorf("journal %q and WriteCells %q differ", da, db)
+	}
+	j, err := results.ReadJournal(a)
+	if err != nil || len(j.Cells) != 2 || j.TornOffset != -1 || j.Cells[1].CVAccuracy != 0.75 {
+		t.Errorf("ReadJournal = %+v, %v", j, err)
+	}
+	if j, err := results.ReadJournal(filepath.Join(dir, "missing.jsonl")); err != nil || len(j.Cells) != 0 {
+		t.Errorf("missing journal: %+v, %v", j, err)
+	}
+}
+
+func TestJournalTornAndBad(t *testing.T) {
+	dir := t.TempDir()
+	good, _ := json.Marshal(cell(0, 0.5))
+	for _, tc := range []struct {
+		name, text string
+		cells      int
+		torn       int64
+		tornLine   int
+		err        string
+	}{
+		{"clean", string(good) + "\n", 1, -1, 0, ""},
+		{"torn JSON", string(good) + "\n{\"cell\":1,\"ker", 1, int64(len(good) + 1), 2, ""},
+		{"unterminated record", string(good) + "\n" + string(good), 1, int64(len(good) + 1), 2, ""},
+		{"bad middle line", string(good) + "\n{oops\n" + string(good) + "\n", 0, -1, 0, "x.jsonl:2: invalid JSON"},
+		{"percent", strings.Replace(string(good), `"cv_accuracy":0.5`, `"cv_accuracy":50`, 1) + "\n", 0, -1, 0, "x.jsonl:1: cv_accuracy: want a fraction in [0, 1], got 50"},
+		{"folds", strings.Replace(string(good), `"folds":2`, `"folds":3`, 1) + "\n", 0, -1, 0, "cell 0 has 2 fold accuracies for 3 folds"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p := filepath.Join(dir, "x.jsonl")
+			if err := os.WriteFile(p, []byte(tc.text), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			j, err := results.ReadJournal(p)
+			if tc.err != "" {
+				var fe *results.FileError
+				if err == nil || !strings.Contains(err.Error(), tc.err) || !errors.As(err, &fe) {
+					t.Fatalf("err = %v, want a *FileError containing %q", err, tc.err)
+				}
+				return
+			}
+			if err != nil || len(j.Cells) != tc.cells || j.TornOffset != tc.torn || j.TornLine != tc.tornLine {
+				t.Errorf("ReadJournal = %d cells, torn %d line %d (%v), %v; want %d, %d, %d", len(j.Cells), j.TornOffset, j.TornLine, j.TornErr, err, tc.cells, tc.torn, tc.tornLine)
+			}
+		})
+	}
+}
+
+func TestReadJSONErrors(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "results.json")
+	os.WriteFile(p, []byte("{\n\"results\": [{\"model\": \"svm-rbf\",\n \"accuracy\": \"high\"}]}"), 0o644)
+	var r results.Results
+	err := results.ReadJSON(p, &r)
+	if err == nil || !strings.Contains(err.Error(), `results.json:3: field "results.accuracy": want a JSON number, got string`) {
+		t.Errorf("ReadJSON = %v", err)
+	}
+	if err := results.ReadJSON(filepath.Join(dir, "none.json"), &r); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("missing file: %v, want fs.ErrNotExist", err)
+	}
+	w := results.Results{Results: []results.ModelResult{{Model: results.SVMModel("rbf"), Accuracy: 0.5}}}
+	if err := results.WriteJSON(p, w); err != nil {
+		t.Fatal(err)
+	}
+	if err := results.ReadJSON(p, &r); err != nil || r.Results[0].Model != "svm-rbf" {
+		t.Errorf("round trip: %+v, %v", r, err)
+	}
+}
+
+func TestNames(t *testing.T) {
+	for _, tc := range [][2]string{
+		{results.GridFile("sigmoid", "hog"), "grid-sigmoid-hog.jsonl"},
+		{results.SpecFile("rbf", "a/b"), "grid-rbf-a_b.spec.json"},
+		{results.BestFile("poly", "cnn"), "best-poly-cnn.json"},
+		{results.ModelFile("linear", "pixels"), "svm-linear-pixels.model"},
+		{results.CNNFile("fixed"), "cnn-fixed.json"},
+		{results.CNNModel("seed"), "cnn-seed"},
+	} {
+		if tc[0] != tc[1] {
+			t.Errorf("%q, want %q", tc[0], tc[1])
+		}
+	}
+	c := results.GridCell{Kernel: "sigmoid", Alpha: 0.001, Coef0: -1, C: 8}
+	if got := results.ParamString(c); got != "α=0.001 c=-1 C=8" {
+		t.Errorf("ParamString = %q", got)
+	}
+	c.SetParam("coef0", 0.5)
+	if c.Param("coef0") != 0.5 || c.Param("C") != 8 {
+		t.Errorf("SetParam/Param: %+v", c)
+	}
+}
