@@ -27,11 +27,12 @@
 //
 // Accuracies are fractions in [0, 1], times seconds, memory bytes. Kernel
 // parameters go by the kernel's own names (alpha, gamma, coef0, degree) and
-// C; a parameter the kernel does not use is 0. The files carry no format
-// version of their own (trials.json excepted: TrialsVersion): fields may be added, never renamed or given another
-// meaning, and readers ignore fields they do not know (encoding/json's
-// default). Every JSON file has a Manifest saying which svmbench version,
-// machine, data and command line made it (Manifest.Version).
+// C; a parameter the kernel does not use is 0. Only trials.json carries a
+// format version (TrialsVersion, which reports checks); in the others fields
+// may be added, never renamed or given another meaning, and readers ignore
+// fields they do not know (encoding/json's default). Every JSON file has a
+// Manifest saying which svmbench version, machine, data and command line
+// made it (Manifest.Version).
 //
 // # Reading and writing
 //
