@@ -7,6 +7,7 @@ import (
 	"slices"
 
 	"github.com/svmbench/svmbench/dataset"
+	"github.com/svmbench/svmbench/internal/memory"
 	"github.com/svmbench/svmbench/matrix"
 )
 
@@ -99,7 +100,7 @@ func planFits(cfg *GridConfig, n, cols int, f *cvFolds, nFits int) (fitPlan, err
 		p.workers = int(min(cfg.MemBytes/(rows+minCache), int64(want)))
 		if p.workers < 1 {
 			return p, fmt.Errorf("bench: Grid: %d training samples need %s per fit (fold rows and a minimal kernel cache), more than the memory budget of %s: lower the training size or raise the budget",
-				n, FormatBytes(rows+minCache), FormatBytes(cfg.MemBytes))
+				n, memory.Bytes(rows+minCache), memory.Bytes(cfg.MemBytes))
 		}
 		p.cacheMB = float64((cfg.MemBytes-int64(p.workers)*rows)/int64(p.workers)) / (1 << 20)
 	}
@@ -113,7 +114,7 @@ func (p fitPlan) String() string {
 	case groupGram:
 		return "one kernel matrix per α, c (or γ) shared by its C values and folds"
 	case foldRows:
-		return fmt.Sprintf("the %s of inner products do not fit the budget: kernel columns computed per fit, %.0f MiB cache each", FormatBytes(p.dot), p.cacheMB)
+		return fmt.Sprintf("the %s of inner products do not fit the budget: kernel columns computed per fit, %.0f MiB cache each", memory.Bytes(p.dot), p.cacheMB)
 	}
 	return "fold Grams derived per fit"
 }

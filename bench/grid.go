@@ -10,6 +10,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash"
 	"math"
 	"os"
 	"path/filepath"
@@ -375,9 +376,18 @@ func (cfg *GridConfig) spec(x *matrix.Matrix, y []int, nCells int, m Manifest) G
 	return s
 }
 
-// TrainDigest is the GridSpec.TrainSHA256 of features x and labels y.
+// TrainDigest is the GridSpec.TrainSHA256 of features x and labels y:
+// the SHA-256 of x's rows (float32 little-endian) and then y (int64
+// little-endian). DataDigest hashes two splits the same way.
 func TrainDigest(x *matrix.Matrix, y []int) string {
 	h := sha256.New()
+	hashSplit(h, x, y)
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// hashSplit writes x's rows (float32 little-endian) and then y (int64
+// little-endian) to h.
+func hashSplit(h hash.Hash, x *matrix.Matrix, y []int) {
 	buf := make([]byte, 0, 4*x.Cols)
 	for i := 0; i < x.Rows; i++ {
 		buf = buf[:0]
@@ -391,7 +401,6 @@ func TrainDigest(x *matrix.Matrix, y []int) string {
 		buf = binary.LittleEndian.AppendUint64(buf, uint64(int64(v)))
 	}
 	h.Write(buf)
-	return hex.EncodeToString(h.Sum(nil))
 }
 
 // sameGrid explains how two specs differ as grids on data (shard and
@@ -618,18 +627,4 @@ func checkFoldable(y []int, k int) error {
 		}
 	}
 	return nil
-}
-
-// FormatBytes writes a byte count with a binary unit, e.g. "1.5 GiB".
-func FormatBytes(b int64) string {
-	const unit = 1024
-	if b < unit {
-		return fmt.Sprintf("%d B", b)
-	}
-	div, exp := int64(unit), 0
-	for n := b / unit; n >= unit && exp < 4; n /= unit {
-		div *= unit
-		exp++
-	}
-	return fmt.Sprintf("%.1f %ciB", float64(b)/float64(div), "KMGTP"[exp])
 }

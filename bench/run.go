@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"context"
 	"crypto/sha256"
-	"encoding/binary"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -175,21 +174,8 @@ func boolInt(b bool) int {
 // (float32 little-endian) and labels (int64 little-endian).
 func DataDigest(d *dataset.Dataset) string {
 	h := sha256.New()
-	for _, s := range []*dataset.Split{&d.Train, &d.Test} {
-		buf := make([]byte, 0, 4*s.X.Cols)
-		for i := 0; i < s.X.Rows; i++ {
-			buf = buf[:0]
-			for _, v := range s.X.Row(i) {
-				buf = binary.LittleEndian.AppendUint32(buf, math.Float32bits(v))
-			}
-			h.Write(buf)
-		}
-		buf = buf[:0]
-		for _, v := range s.Y {
-			buf = binary.LittleEndian.AppendUint64(buf, uint64(int64(v)))
-		}
-		h.Write(buf)
-	}
+	hashSplit(h, d.Train.X, d.Train.Y)
+	hashSplit(h, d.Test.X, d.Test.Y)
 	return hex.EncodeToString(h.Sum(nil))
 }
 

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/svmbench/svmbench/internal/memory"
 	"github.com/svmbench/svmbench/internal/progress"
 )
 
@@ -45,9 +46,9 @@ func parseBytes(s string) (int64, error) {
 func peakString(rss, heap uint64) string {
 	r := "unknown"
 	if rss > 0 {
-		r = progress.Bytes(int64(rss))
+		r = memory.Bytes(int64(rss))
 	}
-	return fmt.Sprintf("peak RSS %s, peak Go heap %s", r, progress.Bytes(int64(heap)))
+	return fmt.Sprintf("peak RSS %s, peak Go heap %s", r, memory.Bytes(int64(heap)))
 }
 
 // positive reports a flag value that is not a finite number > 0 as a usage

@@ -171,13 +171,7 @@ func (f *featureFlags) extractor() (features.Extractor, error) {
 // list returns the comma-separated names of -features, for commands that
 // accept several feature sets (e.g. -features pixels,hog).
 func (f *featureFlags) list() []string {
-	var out []string
-	for _, n := range strings.Split(f.name, ",") {
-		if n = strings.TrimSpace(n); n != "" {
-			out = append(out, n)
-		}
-	}
-	return out
+	return splitList(f.name)
 }
 
 // extractorFor returns the extractor called name, resolving "cnn" through

@@ -15,6 +15,7 @@ import (
 	"github.com/svmbench/svmbench/bench"
 	"github.com/svmbench/svmbench/cnn"
 	"github.com/svmbench/svmbench/dataset"
+	"github.com/svmbench/svmbench/internal/memory"
 	"github.com/svmbench/svmbench/internal/progress"
 )
 
@@ -156,6 +157,8 @@ func (c *runCmd) run(ctx context.Context) error {
 	return runExperiment(ctx, prog, d, rc)
 }
 
+// splitList splits a comma-separated flag value into its non-empty,
+// trimmed items: the one list splitter of the command line.
 func splitList(s string) []string {
 	var out []string
 	for _, p := range strings.Split(s, ",") {
@@ -213,10 +216,10 @@ func runExperiment(ctx context.Context, prog *progress.Progress, d *dataset.Data
 		for _, r := range res.Results {
 			rss := "unknown"
 			if r.PeakRSSBytes > 0 {
-				rss = bench.FormatBytes(int64(r.PeakRSSBytes))
+				rss = memory.Bytes(int64(r.PeakRSSBytes))
 			}
 			fmt.Fprintf(tw, "%s\t%s\t%.2f\t%.2f\t%.2f\t%d\t%s\t%s\t\n", r.Model, r.Features, 100*r.Accuracy,
-				r.TrainSeconds, r.PredictSeconds, r.NSV, rss, bench.FormatBytes(int64(r.PeakHeapBytes)))
+				r.TrainSeconds, r.PredictSeconds, r.NSV, rss, memory.Bytes(int64(r.PeakHeapBytes)))
 		}
 		tw.Flush()
 		fmt.Fprintf(stdout, "\n%s (%d training, %d test samples)\n", filepath.Join(rc.Out, bench.ResultsFile), d.Train.Len(), d.Test.Len())

@@ -17,6 +17,7 @@
 package memory
 
 import (
+	"fmt"
 	"os"
 	"runtime"
 	"runtime/metrics"
@@ -96,4 +97,19 @@ func vmHWM() uint64 {
 		}
 	}
 	return 0
+}
+
+// Bytes formats n bytes with a binary unit: 512 B, 1.5 KiB, 162.6 MiB, the
+// one byte format of every command and message.
+func Bytes(n int64) string {
+	const unit = 1024
+	if n < unit {
+		return fmt.Sprintf("%d B", n)
+	}
+	v, u := float64(n)/unit, 0
+	for v >= unit && u < 4 {
+		v /= unit
+		u++
+	}
+	return fmt.Sprintf("%.1f %ciB", v, "KMGTP"[u])
 }

@@ -37,6 +37,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/svmbench/svmbench/internal/memory"
 	"github.com/vbauerster/cupwriter"
 	"github.com/vbauerster/mpb/v8"
 	"github.com/vbauerster/mpb/v8/decor"
@@ -391,9 +392,9 @@ func (b *Bar) lineLocked(now time.Time, final bool) string {
 func (b *Bar) countsLocked() string {
 	if b.bytes {
 		if b.total > 0 {
-			return Bytes(b.done) + "/" + Bytes(b.total)
+			return memory.Bytes(b.done) + "/" + memory.Bytes(b.total)
 		}
-		return Bytes(b.done)
+		return memory.Bytes(b.done)
 	}
 	if b.total > 0 {
 		return fmt.Sprintf("%d/%d", b.done, b.total)
@@ -466,18 +467,4 @@ func Duration(d time.Duration) string {
 	}
 	m := int64(d.Round(time.Minute) / time.Minute)
 	return fmt.Sprintf("%dh%02dm", m/60, m%60)
-}
-
-// Bytes formats n bytes with a binary unit: 512 B, 1.5 KiB, 162.6 MiB.
-func Bytes(n int64) string {
-	const unit = 1024
-	if n < unit {
-		return fmt.Sprintf("%d B", n)
-	}
-	v, u := float64(n)/unit, 0
-	for v >= unit && u < 3 {
-		v /= unit
-		u++
-	}
-	return fmt.Sprintf("%.1f %ciB", v, "KMGT"[u])
 }

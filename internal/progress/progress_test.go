@@ -231,7 +231,4 @@ func TestDuration(t *testing.T) {
 			t.Errorf("Duration(%v) = %q, want %q", d, got, want)
 		}
 	}
-	if got := Bytes(170498071); got != "162.6 MiB" {
-		t.Errorf("Bytes = %q", got)
-	}
 }
