@@ -17,6 +17,7 @@ import (
 	"path"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 
@@ -175,43 +176,80 @@ func (p *progressReader) Read(b []byte) (int, error) {
 // optional (the standard names are used without it); a SHA256SUMS file, if
 // present, is checked against the batches it lists.
 func readFolder(ctx context.Context, dir string, progress func(done, total int64)) (*Dataset, error) {
-	if abs, err := filepath.Abs(dir); err == nil {
-		dir = abs
-	}
-	st, err := os.Stat(dir)
+	dir, err := checkFolder(dir)
 	if err != nil {
-		if errors.Is(err, fs.ErrNotExist) {
-			return nil, fmt.Errorf("dataset: %s: no such folder", dir)
-		}
-		return nil, fmt.Errorf("dataset: %w", err)
-	}
-	if !st.IsDir() {
-		return nil, fmt.Errorf("dataset: %s is not a folder of CIFAR-10 batches (nor a .tar.gz)", dir)
+		return nil, err
 	}
 	d := &Dataset{Source: "folder " + dir, Image: &ImageShape{cifarSide, cifarSide, 3}}
 
 	// Sizes first, so each split is allocated once and every batch is
 	// decoded straight into place.
 	names := append(append([]string(nil), cifarTrain...), cifarTest)
-	sizes := make([]int64, len(names))
-	var total int64
+	sizes, total, err := batchSizes(dir, names)
+	if err != nil {
+		return nil, err
+	}
+	sums, err := readFolderExtras(d, dir)
+	if err != nil {
+		return nil, err
+	}
+	var nTrain int64
+	for _, s := range sizes[:len(cifarTrain)] {
+		nTrain += s / cifarRecord
+	}
+	nTest := sizes[len(cifarTrain)] / cifarRecord
+	d.Train = Split{X: newImages(int(nTrain)), Y: make([]int, nTrain)}
+	d.Test = Split{X: newImages(int(nTest)), Y: make([]int, nTest)}
+	if err := readBatches(ctx, d, dir, names, sizes, sums, total, progress); err != nil {
+		return nil, err
+	}
+	return d, nil
+}
+
+// checkFolder returns dir made absolute, or an error if it is not a folder.
+func checkFolder(dir string) (string, error) {
+	if abs, err := filepath.Abs(dir); err == nil {
+		dir = abs
+	}
+	st, err := os.Stat(dir)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return "", fmt.Errorf("dataset: %s: no such folder", dir)
+		}
+		return "", fmt.Errorf("dataset: %w", err)
+	}
+	if !st.IsDir() {
+		return "", fmt.Errorf("dataset: %s is not a folder of CIFAR-10 batches (nor a .tar.gz)", dir)
+	}
+	return dir, nil
+}
+
+// batchSizes returns the size in whole records of each batch file names[i]
+// in dir, and the total size in bytes of the files.
+func batchSizes(dir string, names []string) (sizes []int64, total int64, err error) {
+	sizes = make([]int64, len(names))
 	for i, n := range names {
 		st, err := os.Stat(filepath.Join(dir, n))
 		if err != nil {
 			if errors.Is(err, fs.ErrNotExist) {
-				return nil, fmt.Errorf("dataset: %s: missing %s (want data_batch_1..5.bin and test_batch.bin of the CIFAR-10 binary version)", dir, n)
+				return nil, 0, fmt.Errorf("dataset: %s: missing %s (want data_batch_1..5.bin and test_batch.bin of the CIFAR-10 binary version)", dir, n)
 			}
-			return nil, fmt.Errorf("dataset: %w", err)
+			return nil, 0, fmt.Errorf("dataset: %w", err)
 		}
 		if st.Size()%cifarRecord != 0 {
-			// Read it anyway below, for an error naming the record.
+			// Read it anyway later, for an error naming the record.
 			sizes[i] = st.Size() - st.Size()%cifarRecord
 		} else {
 			sizes[i] = st.Size()
 		}
 		total += st.Size()
 	}
+	return sizes, total, nil
+}
 
+// readFolderExtras reads the optional SHA256SUMS and batches.meta.txt of
+// dir into d (class names, file digests) and returns the listed sums.
+func readFolderExtras(d *Dataset, dir string) (map[string]string, error) {
 	var sums map[string]string
 	if raw, err := os.ReadFile(filepath.Join(dir, cifarSums)); err == nil {
 		if sums, err = parseSums(filepath.Join(dir, cifarSums), raw); err != nil {
@@ -229,23 +267,22 @@ func readFolder(ctx context.Context, dir string, progress func(done, total int64
 	} else {
 		return nil, fmt.Errorf("dataset: %w", err)
 	}
+	return sums, nil
+}
 
-	var nTrain int64
-	for _, s := range sizes[:len(cifarTrain)] {
-		nTrain += s / cifarRecord
-	}
-	nTest := sizes[len(cifarTrain)] / cifarRecord
-	d.Train = Split{X: newImages(int(nTrain)), Y: make([]int, nTrain)}
-	d.Test = Split{X: newImages(int(nTest)), Y: make([]int, nTest)}
-
+// readBatches reads the batch files names (the training batches, then the
+// test batch) of dir, checks them against sums and decodes them into d's
+// splits, which are allocated to the sizes measured before.
+func readBatches(ctx context.Context, d *Dataset, dir string, names []string, sizes []int64, sums map[string]string, total int64, progress func(done, total int64)) error {
 	var buf []byte
 	var done int64
 	row := 0
 	for i, n := range names {
 		if err := ctx.Err(); err != nil {
-			return nil, err
+			return err
 		}
 		name := filepath.Join(dir, n)
+		var err error
 		buf, err = readInto(ctx, buf, name, func(n int) {
 			done += int64(n)
 			if progress != nil {
@@ -254,17 +291,17 @@ func readFolder(ctx context.Context, dir string, progress func(done, total int64
 		})
 		if err != nil {
 			if ctx.Err() != nil {
-				return nil, ctx.Err()
+				return ctx.Err()
 			}
-			return nil, fmt.Errorf("dataset: %w", err)
+			return fmt.Errorf("dataset: %w", err)
 		}
 		k, err := checkBatch(name, buf)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		fsum := fileSum(name, buf)
 		if want, ok := sums[n]; ok && want != fsum.SHA256 {
-			return nil, &checksumError{File: name, Algo: "SHA-256", Got: fsum.SHA256, Want: want + " listed in " + cifarSums}
+			return &checksumError{File: name, Algo: "SHA-256", Got: fsum.SHA256, Want: want + " listed in " + cifarSums}
 		}
 		d.Files = append(d.Files, fsum)
 		split := &d.Train
@@ -272,12 +309,12 @@ func readFolder(ctx context.Context, dir string, progress func(done, total int64
 			split, row = &d.Test, 0
 		}
 		if int64(len(buf)) != sizes[i] || row+k > split.Len() {
-			return nil, fmt.Errorf("dataset: %s changed while it was read", name)
+			return fmt.Errorf("dataset: %s changed while it was read", name)
 		}
 		decodeBatch(split.X.Data[row*cifarPixels:(row+k)*cifarPixels], split.Y[row:row+k], buf)
 		row += k
 	}
-	return d, nil
+	return nil
 }
 
 // readInto reads the file name into buf, reusing its storage, and calls
@@ -330,18 +367,11 @@ func readArchive(ctx context.Context, file, wantMD5 string, progress func(done, 
 	if abs, err := filepath.Abs(file); err == nil {
 		file = abs
 	}
-	f, err := os.Open(file)
+	f, st, err := openArchive(file)
 	if err != nil {
-		if errors.Is(err, fs.ErrNotExist) {
-			return nil, fmt.Errorf("dataset: %s: no such file", file)
-		}
-		return nil, fmt.Errorf("dataset: %w", err)
+		return nil, err
 	}
 	defer f.Close()
-	st, err := f.Stat()
-	if err != nil {
-		return nil, fmt.Errorf("dataset: %w", err)
-	}
 	if st.IsDir() {
 		return readFolder(ctx, file, progress)
 	}
@@ -351,190 +381,274 @@ func readArchive(ctx context.Context, file, wantMD5 string, progress func(done, 
 	pr := &progressReader{r: io.TeeReader(f, hashes), total: st.Size(), progress: progress, ctx: ctx}
 	br := bufio.NewReaderSize(pr, 1<<20)
 
-	gz, err := gzip.NewReader(br)
+	a := &archiveReader{file: file, members: map[string][]byte{}, memberPath: map[string]string{},
+		results: map[string]*batchResult{}, perBatch: -1}
+	defer a.wg.Wait()
+	gz, err := a.readMembers(ctx, br)
 	if err != nil {
-		if ctx.Err() != nil {
-			return nil, ctx.Err()
-		}
-		return nil, fmt.Errorf("dataset: %s: not a gzip-compressed tar archive: %v", file, err)
-	}
-	gz.Multistream(false)
-	tr := tar.NewReader(gz)
-	members := map[string][]byte{}
-	memberPath := map[string]string{}
-	wanted := map[string]bool{cifarMeta: true, cifarTest: true, cifarSums: true}
-	for _, n := range cifarTrain {
-		wanted[n] = true
-	}
-	// Each batch is checked, hashed and (when its place is known) decoded
-	// in a goroutine while the next one is inflated. The training matrix
-	// is laid out on the guess that all five training batches have the
-	// size of the first one seen (true of the official archive); when a
-	// batch breaks the guess, all are decoded again at the end.
-	type batchResult struct {
-		n       int
-		sum     FileSum
-		err     error
-		decoded bool
-	}
-	results := map[string]*batchResult{}
-	trainIndex := map[string]int{}
-	for i, n := range cifarTrain {
-		trainIndex[n] = i
-	}
-	var wg sync.WaitGroup
-	defer wg.Wait()
-	var trainX *matrix.Matrix
-	var trainY []int
-	perBatch := -1 // records per training batch, guessed from the first
-	var testSplit Split
-	for {
-		hdr, err := tr.Next()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			if ctx.Err() != nil {
-				return nil, ctx.Err()
-			}
-			return nil, fmt.Errorf("dataset: %s: reading the archive: %v", file, err)
-		}
-		base := path.Base(hdr.Name)
-		if !hdr.FileInfo().Mode().IsRegular() || !wanted[base] {
-			continue
-		}
-		if prev, dup := memberPath[base]; dup {
-			return nil, fmt.Errorf("dataset: %s: two members named %s (%s and %s)", file, base, prev, hdr.Name)
-		}
-		const maxMember = 1 << 30
-		if hdr.Size > maxMember {
-			return nil, fmt.Errorf("dataset: %s: member %s is %d bytes, too large for a CIFAR-10 batch", file, hdr.Name, hdr.Size)
-		}
-		raw := make([]byte, hdr.Size)
-		adviseHuge(raw)
-		if _, err := io.ReadFull(tr, raw); err != nil {
-			if ctx.Err() != nil {
-				return nil, ctx.Err()
-			}
-			return nil, fmt.Errorf("dataset: %s: member %s: %v", file, hdr.Name, err)
-		}
-		members[base], memberPath[base] = raw, hdr.Name
-		if base == cifarMeta || base == cifarSums {
-			continue
-		}
-		// Where the batch goes, if that is known now.
-		var x []float32
-		var y []int
-		if k := len(raw) / cifarRecord; len(raw)%cifarRecord == 0 {
-			if base == cifarTest {
-				testSplit = Split{X: newImages(k), Y: make([]int, k)}
-				x, y = testSplit.X.Data, testSplit.Y
-			} else {
-				if perBatch < 0 {
-					perBatch = k
-					trainX, trainY = newImages(len(cifarTrain)*k), make([]int, len(cifarTrain)*k)
-				}
-				if k == perBatch {
-					row := trainIndex[base] * k
-					x, y = trainX.Data[row*cifarPixels:(row+k)*cifarPixels], trainY[row:row+k]
-				}
-			}
-		}
-		r := &batchResult{}
-		results[base] = r
-		name, member := file+": "+hdr.Name, hdr.Name
-		wg.Go(func() {
-			if r.n, r.err = checkBatch(name, raw); r.err != nil {
-				return
-			}
-			r.sum = fileSum(member, raw)
-			if x != nil {
-				decodeBatch(x, y, raw)
-				r.decoded = true
-			}
-		})
+		return nil, err
 	}
 	// Hash the whole file, not just what tar needed.
-	if _, err := io.Copy(io.Discard, gz); err != nil {
-		if ctx.Err() != nil {
-			return nil, ctx.Err()
-		}
-		return nil, fmt.Errorf("dataset: %s: %v", file, err)
-	}
-	if _, err := io.Copy(io.Discard, br); err != nil {
-		if ctx.Err() != nil {
-			return nil, ctx.Err()
-		}
-		return nil, fmt.Errorf("dataset: %s: %v", file, err)
-	}
-	if err := hashes.Close(); err != nil {
-		return nil, fmt.Errorf("dataset: %s: %v", file, err)
+	if err := drainArchive(ctx, file, gz, br, hashes); err != nil {
+		return nil, err
 	}
 	arch := FileSum{Name: file, Bytes: pr.done, SHA256: hex.EncodeToString(shah.Sum(nil)), MD5: hex.EncodeToString(md5h.Sum(nil))}
 	if wantMD5 != "" && arch.MD5 != wantMD5 {
 		return nil, &checksumError{File: file, Algo: "MD5", Got: arch.MD5, Want: wantMD5,
 			Hint: "the file is corrupt or not the official cifar-10-binary.tar.gz; delete it and run again"}
 	}
+	return a.dataset(arch)
+}
 
-	d := &Dataset{Source: "archive " + file, Image: &ImageShape{cifarSide, cifarSide, 3}, Files: []FileSum{arch}}
-	for _, n := range append(append([]string(nil), cifarTrain...), cifarTest) {
-		if members[n] == nil {
-			return nil, fmt.Errorf("dataset: %s: no member %s/%s (want data_batch_1..5.bin and test_batch.bin of the CIFAR-10 binary version)", file, cifarArchDir, n)
+// openArchive opens file and returns it with its FileInfo.
+func openArchive(file string) (*os.File, os.FileInfo, error) {
+	f, err := os.Open(file)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, nil, fmt.Errorf("dataset: %s: no such file", file)
+		}
+		return nil, nil, fmt.Errorf("dataset: %w", err)
+	}
+	st, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return nil, nil, fmt.Errorf("dataset: %w", err)
+	}
+	return f, st, nil
+}
+
+// drainArchive reads the rest of the gzip stream and of the file, so that
+// the hashes see all of it, and waits for the hashing to end.
+func drainArchive(ctx context.Context, file string, gz io.Reader, br io.Reader, hashes *hashPipe) error {
+	for _, r := range []io.Reader{gz, br} {
+		if _, err := io.Copy(io.Discard, r); err != nil {
+			if ctx.Err() != nil {
+				return ctx.Err()
+			}
+			return fmt.Errorf("dataset: %s: %v", file, err)
 		}
 	}
-	if raw, ok := members[cifarMeta]; ok {
-		name := file + ": " + memberPath[cifarMeta]
-		if d.Classes, err = parseMeta(name, raw); err != nil {
+	if err := hashes.Close(); err != nil {
+		return fmt.Errorf("dataset: %s: %v", file, err)
+	}
+	return nil
+}
+
+// archiveReader holds what one pass over a CIFAR-10 archive has found.
+//
+// Each batch is checked, hashed and (when its place is known) decoded in a
+// goroutine while the next one is inflated. The training matrix is laid out
+// on the guess that all five training batches have the size of the first
+// one seen (true of the official archive); when a batch breaks the guess,
+// all are decoded again at the end.
+type archiveReader struct {
+	file       string
+	members    map[string][]byte // by base name
+	memberPath map[string]string // base name → path in the archive
+	results    map[string]*batchResult
+	wg         sync.WaitGroup
+	trainX     *matrix.Matrix
+	trainY     []int
+	perBatch   int // records per training batch, guessed from the first; -1 before
+	testSplit  Split
+}
+
+// batchResult is what the goroutine checking one batch found.
+type batchResult struct {
+	n       int
+	sum     FileSum
+	err     error
+	decoded bool
+}
+
+// isCIFARMember reports whether base is the name of a file of the CIFAR-10
+// binary version that the reader uses.
+func isCIFARMember(base string) bool {
+	return base == cifarMeta || base == cifarTest || base == cifarSums || slices.Contains(cifarTrain, base)
+}
+
+// readMembers inflates the archive from br and reads its CIFAR-10 members,
+// starting a check of each batch. It returns the gzip stream, read up to
+// the end of the tar archive.
+func (a *archiveReader) readMembers(ctx context.Context, br io.Reader) (*gzip.Reader, error) {
+	gz, err := gzip.NewReader(br)
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		return nil, fmt.Errorf("dataset: %s: not a gzip-compressed tar archive: %v", a.file, err)
+	}
+	gz.Multistream(false)
+	tr := tar.NewReader(gz)
+	for {
+		hdr, err := tr.Next()
+		if err == io.EOF {
+			return gz, nil
+		}
+		if err != nil {
+			if ctx.Err() != nil {
+				return nil, ctx.Err()
+			}
+			return nil, fmt.Errorf("dataset: %s: reading the archive: %v", a.file, err)
+		}
+		base := path.Base(hdr.Name)
+		if !hdr.FileInfo().Mode().IsRegular() || !isCIFARMember(base) {
+			continue
+		}
+		raw, err := a.readMember(ctx, tr, hdr, base)
+		if err != nil {
 			return nil, err
 		}
-		d.Files = append(d.Files, fileSum(memberPath[cifarMeta], raw))
+		if base == cifarMeta || base == cifarSums {
+			continue
+		}
+		a.startBatch(base, hdr.Name, raw)
+	}
+}
+
+// readMember reads the member hdr, whose base name is base, from tr.
+func (a *archiveReader) readMember(ctx context.Context, tr io.Reader, hdr *tar.Header, base string) ([]byte, error) {
+	if prev, dup := a.memberPath[base]; dup {
+		return nil, fmt.Errorf("dataset: %s: two members named %s (%s and %s)", a.file, base, prev, hdr.Name)
+	}
+	const maxMember = 1 << 30
+	if hdr.Size > maxMember {
+		return nil, fmt.Errorf("dataset: %s: member %s is %d bytes, too large for a CIFAR-10 batch", a.file, hdr.Name, hdr.Size)
+	}
+	raw := make([]byte, hdr.Size)
+	adviseHuge(raw)
+	if _, err := io.ReadFull(tr, raw); err != nil {
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		return nil, fmt.Errorf("dataset: %s: member %s: %v", a.file, hdr.Name, err)
+	}
+	a.members[base], a.memberPath[base] = raw, hdr.Name
+	return raw, nil
+}
+
+// startBatch checks, hashes and, where its place is known, decodes the
+// batch raw (base name base, archive path member) in a goroutine.
+func (a *archiveReader) startBatch(base, member string, raw []byte) {
+	x, y := a.place(base, len(raw))
+	r := &batchResult{}
+	a.results[base] = r
+	name := a.file + ": " + member
+	a.wg.Go(func() {
+		if r.n, r.err = checkBatch(name, raw); r.err != nil {
+			return
+		}
+		r.sum = fileSum(member, raw)
+		if x != nil {
+			decodeBatch(x, y, raw)
+			r.decoded = true
+		}
+	})
+}
+
+// place returns where the batch base of size bytes goes in the splits, or
+// nil if that is not known now (a size that is not whole records, or a
+// training batch whose size breaks the guess).
+func (a *archiveReader) place(base string, size int) ([]float32, []int) {
+	k := size / cifarRecord
+	if size%cifarRecord != 0 {
+		return nil, nil
+	}
+	if base == cifarTest {
+		a.testSplit = Split{X: newImages(k), Y: make([]int, k)}
+		return a.testSplit.X.Data, a.testSplit.Y
+	}
+	if a.perBatch < 0 {
+		a.perBatch = k
+		a.trainX, a.trainY = newImages(len(cifarTrain)*k), make([]int, len(cifarTrain)*k)
+	}
+	if k != a.perBatch {
+		return nil, nil
+	}
+	row := slices.Index(cifarTrain, base) * k
+	return a.trainX.Data[row*cifarPixels : (row+k)*cifarPixels], a.trainY[row : row+k]
+}
+
+// dataset waits for the batches' checks and assembles the data set read
+// from the archive whose digest is arch.
+func (a *archiveReader) dataset(arch FileSum) (*Dataset, error) {
+	d := &Dataset{Source: "archive " + a.file, Image: &ImageShape{cifarSide, cifarSide, 3}, Files: []FileSum{arch}}
+	for _, n := range append(append([]string(nil), cifarTrain...), cifarTest) {
+		if a.members[n] == nil {
+			return nil, fmt.Errorf("dataset: %s: no member %s/%s (want data_batch_1..5.bin and test_batch.bin of the CIFAR-10 binary version)", a.file, cifarArchDir, n)
+		}
+	}
+	if raw, ok := a.members[cifarMeta]; ok {
+		var err error
+		if d.Classes, err = parseMeta(a.file+": "+a.memberPath[cifarMeta], raw); err != nil {
+			return nil, err
+		}
+		d.Files = append(d.Files, fileSum(a.memberPath[cifarMeta], raw))
 	} else {
 		d.Classes = defaultCIFARClasses()
 	}
 	var sums map[string]string
 	var sumsErr error
-	if raw, ok := members[cifarSums]; ok {
-		sums, sumsErr = parseSums(file+": "+memberPath[cifarSums], raw)
-		d.Files = append(d.Files, fileSum(memberPath[cifarSums], raw))
+	if raw, ok := a.members[cifarSums]; ok {
+		sums, sumsErr = parseSums(a.file+": "+a.memberPath[cifarSums], raw)
+		d.Files = append(d.Files, fileSum(a.memberPath[cifarSums], raw))
 	}
-	wg.Wait()
+	a.wg.Wait()
 	if sumsErr != nil {
 		return nil, sumsErr
 	}
+	counts, err := a.checkResults(d, sums)
+	if err != nil {
+		return nil, err
+	}
+	d.Test = a.testSplit
+	guessed := true
+	for _, n := range cifarTrain {
+		guessed = guessed && a.results[n].decoded
+	}
+	if guessed {
+		d.Train = Split{X: a.trainX, Y: a.trainY}
+		return d, nil
+	}
+	a.trainX, a.trainY = nil, nil
+	d.Train = a.decodeTrain(counts)
+	return d, nil
+}
+
+// checkResults returns the first error of the batches' checks, or checks
+// their digests against sums, adds them to d.Files and returns their
+// record counts.
+func (a *archiveReader) checkResults(d *Dataset, sums map[string]string) (map[string]int, error) {
 	counts := map[string]int{}
 	for _, n := range append(append([]string(nil), cifarTrain...), cifarTest) {
-		r := results[n]
+		r := a.results[n]
 		if r.err != nil {
 			return nil, r.err
 		}
 		counts[n] = r.n
 		if want, ok := sums[n]; ok && want != r.sum.SHA256 {
-			return nil, &checksumError{File: file + ": " + memberPath[n], Algo: "SHA-256", Got: r.sum.SHA256, Want: want + " listed in " + cifarSums}
+			return nil, &checksumError{File: a.file + ": " + a.memberPath[n], Algo: "SHA-256", Got: r.sum.SHA256, Want: want + " listed in " + cifarSums}
 		}
 		d.Files = append(d.Files, r.sum)
 	}
-	d.Test = testSplit
-	guessed := true
-	for _, n := range cifarTrain {
-		guessed = guessed && results[n].decoded
-	}
-	if guessed {
-		d.Train = Split{X: trainX, Y: trainY}
-		return d, nil
-	}
-	trainX, trainY = nil, nil
+	return counts, nil
+}
+
+// decodeTrain decodes the training batches, of counts records, into a new
+// split.
+func (a *archiveReader) decodeTrain(counts map[string]int) Split {
 	nTrain := 0
 	for _, n := range cifarTrain {
 		nTrain += counts[n]
 	}
-	d.Train = Split{X: newImages(nTrain), Y: make([]int, nTrain)}
+	s := Split{X: newImages(nTrain), Y: make([]int, nTrain)}
 	row := 0
 	for _, n := range cifarTrain {
 		k := counts[n]
-		decodeBatch(d.Train.X.Data[row*cifarPixels:(row+k)*cifarPixels], d.Train.Y[row:row+k], members[n])
+		decodeBatch(s.X.Data[row*cifarPixels:(row+k)*cifarPixels], s.Y[row:row+k], a.members[n])
 		row += k
 	}
-	return d, nil
+	return s
 }
 
 // hashPipe feeds what is written to it to hashes in another goroutine, so
