@@ -133,6 +133,14 @@ func (t *tiles) evalTile(r0, r1, c0, c1 int, diag bool) {
 // (symmetric case, rows = cols = [r0, r1)) is computed by Ssyrk on and below
 // the diagonal only.
 func (t *tiles) dotTile(s *scratch, p, r0, r1, c0, c1 int, diag bool) {
+	t.productTile(s, p, r0, r1, c0, c1, diag)
+	t.mapTile(s, r0, r1, c0, c1, diag)
+}
+
+// productTile writes the inner products of rows [r0, r1) of a with rows
+// [c0, c1) of b into the tile (on and below the diagonal for a diagonal
+// tile).
+func (t *tiles) productTile(s *scratch, p, r0, r1, c0, c1 int, diag bool) {
 	d := t.a.m.Cols
 	ldc := t.dst.Stride
 	m, n := r1-r0, c1-c0
@@ -140,44 +148,49 @@ func (t *tiles) dotTile(s *scratch, p, r0, r1, c0, c1 int, diag bool) {
 		for i := r0; i < r1; i++ {
 			clear(t.dst.Row(i)[c0:c1])
 		}
-	} else {
-		var a []float32
-		var lda int
-		if t.a.idx == nil {
-			a, lda = t.a.m.Data[r0*t.a.m.Stride:], t.a.m.Stride
-		} else if first, ok := consecutive(t.a.idx[r0:r1]); ok {
-			a, lda = t.a.m.Data[first*t.a.m.Stride:], t.a.m.Stride
-		} else {
-			if s.aPanel != p {
-				s.a = gather(s.a, t.a.m, t.a.idx[r0:r1])
-				s.aPanel = p
-			}
-			a, lda = s.a, d
-		}
-		c := t.dst.Data[r0*ldc+c0:]
-		if diag {
-			blas32.Implementation().Ssyrk(blas.Lower, blas.NoTrans, m, d, 1, a, lda, 0, c, ldc)
-		} else {
-			var b []float32
-			var ldb int
-			if t.b.idx == nil {
-				b, ldb = t.b.m.Data[c0*t.b.m.Stride:], t.b.m.Stride
-			} else if first, ok := consecutive(t.b.idx[c0:c1]); ok {
-				b, ldb = t.b.m.Data[first*t.b.m.Stride:], t.b.m.Stride
-			} else {
-				s.b = gather(s.b, t.b.m, t.b.idx[c0:c1])
-				b, ldb = s.b, d
-			}
-			blas32.Implementation().Sgemm(blas.NoTrans, blas.Trans, m, n, d, 1, a, lda, b, ldb, 0, c, ldc)
-		}
+		return
 	}
+	var a []float32
+	var lda int
+	if t.a.idx == nil {
+		a, lda = t.a.m.Data[r0*t.a.m.Stride:], t.a.m.Stride
+	} else if first, ok := consecutive(t.a.idx[r0:r1]); ok {
+		a, lda = t.a.m.Data[first*t.a.m.Stride:], t.a.m.Stride
+	} else {
+		if s.aPanel != p {
+			s.a = gather(s.a, t.a.m, t.a.idx[r0:r1])
+			s.aPanel = p
+		}
+		a, lda = s.a, d
+	}
+	c := t.dst.Data[r0*ldc+c0:]
+	if diag {
+		blas32.Implementation().Ssyrk(blas.Lower, blas.NoTrans, m, d, 1, a, lda, 0, c, ldc)
+		return
+	}
+	var b []float32
+	var ldb int
+	if t.b.idx == nil {
+		b, ldb = t.b.m.Data[c0*t.b.m.Stride:], t.b.m.Stride
+	} else if first, ok := consecutive(t.b.idx[c0:c1]); ok {
+		b, ldb = t.b.m.Data[first*t.b.m.Stride:], t.b.m.Stride
+	} else {
+		s.b = gather(s.b, t.b.m, t.b.idx[c0:c1])
+		b, ldb = s.b, d
+	}
+	blas32.Implementation().Sgemm(blas.NoTrans, blas.Trans, m, n, d, 1, a, lda, b, ldb, 0, c, ldc)
+}
 
+// mapTile maps the inner products in the tile through the kernel, row by
+// row, and sets the diagonal entries exactly when a and b are the same rows.
+func (t *tiles) mapTile(s *scratch, r0, r1, c0, c1 int, diag bool) {
+	ldc := t.dst.Stride
 	var nj []float64
 	if t.km.needNorms() {
 		if t.b.idx == nil {
 			nj = t.b.norms[c0:c1]
 		} else {
-			s.bn = grow64(s.bn, n)
+			s.bn = grow64(s.bn, c1-c0)
 			for j, c := range t.b.idx[c0:c1] {
 				s.bn[j] = t.b.norms[c]
 			}
