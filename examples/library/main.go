@@ -62,6 +62,7 @@ func blobs(n int, rng *rand.Rand) (*matrix.Matrix, []int, error) {
 	return x, y, err
 }
 
+// run writes and loads the data, then trains, checks and searches.
 func run(ctx context.Context) error {
 	dir, err := os.MkdirTemp("", "svmbench-example-")
 	if err != nil {
@@ -69,7 +70,22 @@ func run(ctx context.Context) error {
 	}
 	defer os.RemoveAll(dir)
 
-	// Data: written as LIBSVM text files and loaded back.
+	d, err := loadData(ctx, dir)
+	if err != nil {
+		return err
+	}
+	// Train, predict, save and load, with a built-in and a user kernel.
+	for _, k := range []kernels.Kernel{kernels.RBF{Gamma: 0.5}, laplace{gamma: 0.5}} {
+		if err := trainKernel(ctx, dir, d, k); err != nil {
+			return err
+		}
+	}
+	return search(ctx, d)
+}
+
+// loadData writes training and test blobs as LIBSVM text files in dir and
+// loads them back.
+func loadData(ctx context.Context, dir string) (*dataset.Dataset, error) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	trainFile, testFile := filepath.Join(dir, "train.txt"), filepath.Join(dir, "test.txt")
 	for _, f := range []struct {
@@ -78,15 +94,15 @@ func run(ctx context.Context) error {
 	}{{trainFile, 300}, {testFile, 150}} {
 		x, y, err := blobs(f.n, rng)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		if err := dataset.WriteLIBSVMFile(f.path, x, y); err != nil {
-			return err
+			return nil, err
 		}
 	}
 	d, err := dataset.Load(ctx, dataset.Options{Spec: "libsvm:" + trainFile + "," + testFile})
 	if err != nil {
-		return err
+		return nil, err
 	}
 	var labels []int
 	for _, c := range d.Classes {
@@ -94,41 +110,46 @@ func run(ctx context.Context) error {
 	}
 	fmt.Printf("data: %d training and %d test samples, %d features, labels %v\n",
 		d.Train.Len(), d.Test.Len(), d.Train.X.Cols, labels)
+	return d, nil
+}
 
-	// Train, predict, save and load, with a built-in and a user kernel.
-	for _, k := range []kernels.Kernel{kernels.RBF{Gamma: 0.5}, laplace{gamma: 0.5}} {
-		m, err := svm.Train(ctx, d.Train.X, d.Train.Y, svm.Params{Kernel: k, C: 1, Probability: true, Seed: 1})
-		if err != nil {
-			return err
-		}
-		pred, prob, err := m.PredictProbability(d.Test.X)
-		if err != nil {
-			return err
-		}
-		acc := accuracy(pred, d.Test.Y)
-		path := filepath.Join(dir, k.Name()+".model")
-		if err := m.Save(path); err != nil {
-			return err
-		}
-		back, err := svm.Load(path)
-		if err != nil {
-			return err
-		}
-		if back.Kernel == nil { // a user kernel is not rebuilt by Load
-			back.Kernel = k
-		}
-		again, err := back.Predict(nil, d.Test.X)
-		if err != nil {
-			return err
-		}
-		fmt.Printf("%s: labels %v, %d support vectors, test accuracy %.1f%%, P(first sample is %d) = %.3f; reloaded model agrees on %.1f%%\n",
-			k.Name(), m.Labels, m.NSV(), 100*acc, m.Labels[0], prob[0], 100*agreement(again, pred))
-		if acc < 0.9 {
-			return fmt.Errorf("%s: test accuracy %.3f on well-separated blobs, want ≥ 0.9", k.Name(), acc)
-		}
+// trainKernel trains a C-SVC with kernel k, predicts the test set with
+// probabilities, saves the model in dir, loads it and predicts again.
+func trainKernel(ctx context.Context, dir string, d *dataset.Dataset, k kernels.Kernel) error {
+	m, err := svm.Train(ctx, d.Train.X, d.Train.Y, svm.Params{Kernel: k, C: 1, Probability: true, Seed: 1})
+	if err != nil {
+		return err
 	}
+	pred, prob, err := m.PredictProbability(d.Test.X)
+	if err != nil {
+		return err
+	}
+	acc := accuracy(pred, d.Test.Y)
+	path := filepath.Join(dir, k.Name()+".model")
+	if err := m.Save(path); err != nil {
+		return err
+	}
+	back, err := svm.Load(path)
+	if err != nil {
+		return err
+	}
+	if back.Kernel == nil { // a user kernel is not rebuilt by Load
+		back.Kernel = k
+	}
+	again, err := back.Predict(nil, d.Test.X)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("%s: labels %v, %d support vectors, test accuracy %.1f%%, P(first sample is %d) = %.3f; reloaded model agrees on %.1f%%\n",
+		k.Name(), m.Labels, m.NSV(), 100*acc, m.Labels[0], prob[0], 100*agreement(again, pred))
+	if acc < 0.9 {
+		return fmt.Errorf("%s: test accuracy %.3f on well-separated blobs, want ≥ 0.9", k.Name(), acc)
+	}
+	return nil
+}
 
-	// Cross-validation of one setting, and a small grid search.
+// search cross-validates one setting and runs a small grid search.
+func search(ctx context.Context, d *dataset.Dataset) error {
 	cv, _, err := bench.CrossValidate(ctx, d.Train.X, d.Train.Y, bench.CVConfig{Kernel: kernels.RBF{Gamma: 0.5}, C: 1, Folds: 5, Seed: 1})
 	if err != nil {
 		return err
