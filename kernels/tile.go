@@ -33,6 +33,18 @@ func (o *operand) at(i int) int {
 
 func (o *operand) row(i int) []float32 { return o.m.Row(o.at(i)) }
 
+// inPlace returns the rows [lo, hi) of o as a BLAS operand (data and
+// stride) read in place, or ok false when they must be gathered.
+func (o *operand) inPlace(lo, hi int) (data []float32, stride int, ok bool) {
+	if o.idx == nil {
+		return o.m.Data[lo*o.m.Stride:], o.m.Stride, true
+	}
+	if first, ok := consecutive(o.idx[lo:hi]); ok {
+		return o.m.Data[first*o.m.Stride:], o.m.Stride, true
+	}
+	return nil, 0, false
+}
+
 // tiles computes dst = K(A, B) block by block. The output is cut into panels
 // of tm rows and each panel into tiles of tn columns; a tile is one item of
 // the parallel job: one float32 matrix product A_tile·B_tileᵀ written
@@ -150,13 +162,8 @@ func (t *tiles) productTile(s *scratch, p, r0, r1, c0, c1 int, diag bool) {
 		}
 		return
 	}
-	var a []float32
-	var lda int
-	if t.a.idx == nil {
-		a, lda = t.a.m.Data[r0*t.a.m.Stride:], t.a.m.Stride
-	} else if first, ok := consecutive(t.a.idx[r0:r1]); ok {
-		a, lda = t.a.m.Data[first*t.a.m.Stride:], t.a.m.Stride
-	} else {
+	a, lda, ok := t.a.inPlace(r0, r1)
+	if !ok {
 		if s.aPanel != p {
 			s.a = gather(s.a, t.a.m, t.a.idx[r0:r1])
 			s.aPanel = p
@@ -168,13 +175,8 @@ func (t *tiles) productTile(s *scratch, p, r0, r1, c0, c1 int, diag bool) {
 		blas32.Implementation().Ssyrk(blas.Lower, blas.NoTrans, m, d, 1, a, lda, 0, c, ldc)
 		return
 	}
-	var b []float32
-	var ldb int
-	if t.b.idx == nil {
-		b, ldb = t.b.m.Data[c0*t.b.m.Stride:], t.b.m.Stride
-	} else if first, ok := consecutive(t.b.idx[c0:c1]); ok {
-		b, ldb = t.b.m.Data[first*t.b.m.Stride:], t.b.m.Stride
-	} else {
+	b, ldb, ok := t.b.inPlace(c0, c1)
+	if !ok {
 		s.b = gather(s.b, t.b.m, t.b.idx[c0:c1])
 		b, ldb = s.b, d
 	}
