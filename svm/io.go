@@ -367,194 +367,238 @@ func (mj *modelJSON) model(file string) (*Model, error) {
 // of the file before anything is allocated from them, and every
 // disagreement names the line at fault.
 func parseLIBSVM(file string, r io.Reader, size int64) (m *Model, need string, err error) {
-	m = &Model{}
+	h := &libsvmHeader{file: file, size: size, m: &Model{}, degree: 3, nrClass: -1, totalSV: -1, at: map[string]int{}}
 	br := bufio.NewReaderSize(r, 4<<20)
-	var rerr error
-	next := func() (string, bool) {
-		s, err := br.ReadString('\n')
+	if err := h.read(br); err != nil {
+		return nil, "", err
+	}
+	if err := h.check(); err != nil {
+		return nil, "", err
+	}
+	if err := h.setKernel(); err != nil {
+		return nil, "", err
+	}
+	need, err = h.m.readSVs(file, br, h.line+1, h.totalSV, h.at["total_sv"])
+	if err != nil {
+		return nil, "", err
+	}
+	return h.m, need, nil
+}
+
+// libsvmHeader is the state of reading a LIBSVM model file's header into m.
+type libsvmHeader struct {
+	file string
+	size int64 // of the file, a bound on every count
+	m    *Model
+
+	line int            // the line read last
+	at   map[string]int // line of each header key
+	key  string         // of the current line
+	vals []string       // the current line's values
+
+	kind             string // kernel_type
+	gamma, coef0     float64
+	degree           int
+	nrClass, totalSV int // -1 until given
+}
+
+func (h *libsvmHeader) perrAt(at int, format string, a ...any) error {
+	return &ParseError{File: h.file, Line: at, Msg: fmt.Sprintf(format, a...)}
+}
+
+// perr is an error on the current line.
+func (h *libsvmHeader) perr(format string, a ...any) error { return h.perrAt(h.line, format, a...) }
+
+// read reads the header lines up to and including the line SV.
+func (h *libsvmHeader) read(br *bufio.Reader) error {
+	for {
+		text, err := br.ReadString('\n')
 		if err != nil && err != io.EOF {
-			rerr = err
-			return "", false
+			return h.perrAt(h.line+1, "%v", err)
 		}
-		return s, s != ""
-	}
-	line := 0
-	perrAt := func(at int, format string, a ...any) error {
-		return &ParseError{File: file, Line: at, Msg: fmt.Sprintf(format, a...)}
-	}
-	perr := func(format string, a ...any) error { return perrAt(line, format, a...) }
-	kind := ""
-	var gamma, coef0 float64
-	degree := 3
-	nrClass, totalSV := -1, -1
-	at := map[string]int{} // line of each header key
-	sawSV := false
-	for !sawSV {
-		text, ok := next()
-		if !ok {
-			break
+		if text == "" {
+			return h.perr("no SV section (want a line SV after the header)")
 		}
-		line++
+		h.line++
 		f := strings.Fields(text)
 		if len(f) == 0 {
 			continue
 		}
-		key, vals := f[0], f[1:]
-		if at[key] > 0 {
-			return nil, "", perr("%s given again (first on line %d)", key, at[key])
+		h.key, h.vals = f[0], f[1:]
+		if h.at[h.key] > 0 {
+			return h.perr("%s given again (first on line %d)", h.key, h.at[h.key])
 		}
-		at[key] = line
-		one := func() (string, error) {
-			if len(vals) != 1 {
-				return "", perr("%s: want one value, got %d", key, len(vals))
-			}
-			return vals[0], nil
+		h.at[h.key] = h.line
+		if h.key == "SV" {
+			return nil
 		}
-		count := func() (int, error) {
-			s, err := one()
-			if err != nil {
-				return 0, err
-			}
-			v, err := strconv.Atoi(s)
-			if err != nil || v < 0 {
-				return 0, perr("%s: %q is not a count (an integer ≥ 0)", key, s)
-			}
-			// Every class and support vector takes at least two bytes of
-			// the file: a larger count cannot be true (and must not be
-			// allocated).
-			if int64(v) > size/2 {
-				return 0, perr("%s %d: the file (%d bytes) cannot hold that many", key, v, size)
-			}
-			return v, nil
+		if err := h.set(); err != nil {
+			return err
 		}
-		num := func() (float64, error) {
-			s, err := one()
-			if err != nil {
-				return 0, err
-			}
-			v, err := strconv.ParseFloat(s, 64)
-			if err != nil {
-				return 0, perr("%s: %q is not a number", key, s)
-			}
-			return v, nil
+	}
+}
+
+// set reads the current line's key and values into the header.
+func (h *libsvmHeader) set() error {
+	m := h.m
+	var err error
+	switch h.key {
+	case "svm_type":
+		var s string
+		if s, err = h.one(); err == nil && s != "c_svc" {
+			err = h.perr("svm_type %s: only c_svc is supported", s)
 		}
-		floats := func(want int) ([]float64, error) {
-			if nrClass < 0 {
-				return nil, perr("%s before nr_class", key)
-			}
-			if len(vals) != want {
-				return nil, perr("%s has %d values, want %d for nr_class %d (line %d)", key, len(vals), want, nrClass, at["nr_class"])
-			}
-			out := make([]float64, len(vals))
-			for i, s := range vals {
-				v, err := strconv.ParseFloat(s, 64)
-				if err != nil {
-					return nil, perr("%s: %q is not a number", key, s)
-				}
-				out[i] = v
-			}
-			return out, nil
+	case "kernel_type":
+		h.kind, err = h.one()
+	case "degree":
+		var v float64
+		v, err = h.num()
+		h.degree = int(v)
+	case "gamma":
+		h.gamma, err = h.num()
+	case "coef0":
+		h.coef0, err = h.num()
+	case "nr_class":
+		if h.nrClass, err = h.count(); err == nil && h.nrClass < 1 {
+			err = h.perr("nr_class 0: want at least 1")
 		}
-		ints := func() ([]int, error) {
-			if nrClass < 0 {
-				return nil, perr("%s before nr_class", key)
-			}
-			if len(vals) != nrClass {
-				return nil, perr("%s has %d values, want nr_class = %d (line %d)", key, len(vals), nrClass, at["nr_class"])
-			}
-			out := make([]int, len(vals))
-			for i, s := range vals {
-				v, err := strconv.Atoi(s)
-				if err != nil {
-					return nil, perr("%s: %q is not an integer", key, s)
-				}
-				out[i] = v
-			}
-			return out, nil
-		}
-		var err error
-		switch key {
-		case "svm_type":
-			var s string
-			if s, err = one(); err == nil && s != "c_svc" {
-				err = perr("svm_type %s: only c_svc is supported", s)
-			}
-		case "kernel_type":
-			kind, err = one()
-		case "degree":
-			var v float64
-			v, err = num()
-			degree = int(v)
-		case "gamma":
-			gamma, err = num()
-		case "coef0":
-			coef0, err = num()
-		case "nr_class":
-			if nrClass, err = count(); err == nil && nrClass < 1 {
-				err = perr("nr_class 0: want at least 1")
-			}
-		case "total_sv":
-			totalSV, err = count()
-		case "rho":
-			m.Rho, err = floats(nrClass * (nrClass - 1) / 2)
-		case "probA":
-			m.ProbA, err = floats(nrClass * (nrClass - 1) / 2)
-		case "probB":
-			m.ProbB, err = floats(nrClass * (nrClass - 1) / 2)
-		case "label":
-			m.Labels, err = ints()
-		case "nr_sv":
-			m.NSVClass, err = ints()
-		case "SV":
-			sawSV = true
-		default:
-			err = perr("unknown header key %q", key)
-		}
+	case "total_sv":
+		h.totalSV, err = h.count()
+	case "rho":
+		m.Rho, err = h.floats(h.nrClass * (h.nrClass - 1) / 2)
+	case "probA":
+		m.ProbA, err = h.floats(h.nrClass * (h.nrClass - 1) / 2)
+	case "probB":
+		m.ProbB, err = h.floats(h.nrClass * (h.nrClass - 1) / 2)
+	case "label":
+		m.Labels, err = h.ints()
+	case "nr_sv":
+		m.NSVClass, err = h.ints()
+	default:
+		err = h.perr("unknown header key %q", h.key)
+	}
+	return err
+}
+
+// one is the current line's single value.
+func (h *libsvmHeader) one() (string, error) {
+	if len(h.vals) != 1 {
+		return "", h.perr("%s: want one value, got %d", h.key, len(h.vals))
+	}
+	return h.vals[0], nil
+}
+
+// count is the current line's single value as a count the file can hold.
+func (h *libsvmHeader) count() (int, error) {
+	s, err := h.one()
+	if err != nil {
+		return 0, err
+	}
+	v, err := strconv.Atoi(s)
+	if err != nil || v < 0 {
+		return 0, h.perr("%s: %q is not a count (an integer ≥ 0)", h.key, s)
+	}
+	// Every class and support vector takes at least two bytes of the file:
+	// a larger count cannot be true (and must not be allocated).
+	if int64(v) > h.size/2 {
+		return 0, h.perr("%s %d: the file (%d bytes) cannot hold that many", h.key, v, h.size)
+	}
+	return v, nil
+}
+
+// num is the current line's single value as a number.
+func (h *libsvmHeader) num() (float64, error) {
+	s, err := h.one()
+	if err != nil {
+		return 0, err
+	}
+	v, err := strconv.ParseFloat(s, 64)
+	if err != nil {
+		return 0, h.perr("%s: %q is not a number", h.key, s)
+	}
+	return v, nil
+}
+
+// floats is the current line's want values as numbers.
+func (h *libsvmHeader) floats(want int) ([]float64, error) {
+	if h.nrClass < 0 {
+		return nil, h.perr("%s before nr_class", h.key)
+	}
+	if len(h.vals) != want {
+		return nil, h.perr("%s has %d values, want %d for nr_class %d (line %d)", h.key, len(h.vals), want, h.nrClass, h.at["nr_class"])
+	}
+	out := make([]float64, len(h.vals))
+	for i, s := range h.vals {
+		v, err := strconv.ParseFloat(s, 64)
 		if err != nil {
-			return nil, "", err
+			return nil, h.perr("%s: %q is not a number", h.key, s)
 		}
+		out[i] = v
 	}
-	if rerr != nil {
-		return nil, "", perrAt(line+1, "%v", rerr)
+	return out, nil
+}
+
+// ints is the current line's nr_class values as integers.
+func (h *libsvmHeader) ints() ([]int, error) {
+	if h.nrClass < 0 {
+		return nil, h.perr("%s before nr_class", h.key)
 	}
-	if !sawSV {
-		return nil, "", perr("no SV section (want a line SV after the header)")
+	if len(h.vals) != h.nrClass {
+		return nil, h.perr("%s has %d values, want nr_class = %d (line %d)", h.key, len(h.vals), h.nrClass, h.at["nr_class"])
 	}
+	out := make([]int, len(h.vals))
+	for i, s := range h.vals {
+		v, err := strconv.Atoi(s)
+		if err != nil {
+			return nil, h.perr("%s: %q is not an integer", h.key, s)
+		}
+		out[i] = v
+	}
+	return out, nil
+}
+
+// check checks that the header has what a model needs and that its
+// counts agree.
+func (h *libsvmHeader) check() error {
+	m, at := h.m, h.at
 	for _, k := range []string{"nr_class", "total_sv", "label"} {
 		if at[k] == 0 {
-			return nil, "", perr("the header has no %s", k)
+			return h.perr("the header has no %s", k)
 		}
 	}
-	if nrClass > 1 && at["rho"] == 0 {
-		return nil, "", perr("the header has no rho")
+	if h.nrClass > 1 && at["rho"] == 0 {
+		return h.perr("the header has no rho")
 	}
 	if (at["probA"] == 0) != (at["probB"] == 0) {
-		return nil, "", perr("the header has only one of probA and probB")
+		return h.perr("the header has only one of probA and probB")
 	}
-	if len(m.NSVClass) == 0 && nrClass > 1 {
-		return nil, "", perr("the header has no nr_sv")
+	if len(m.NSVClass) == 0 && h.nrClass > 1 {
+		return h.perr("the header has no nr_sv")
 	}
 	sum := 0
 	for _, c := range m.NSVClass {
 		if c < 0 {
-			return nil, "", perrAt(at["nr_sv"], "nr_sv: %d is negative", c)
+			return h.perrAt(at["nr_sv"], "nr_sv: %d is negative", c)
 		}
 		sum += c
 	}
-	if len(m.NSVClass) > 0 && sum != totalSV {
-		return nil, "", perrAt(at["nr_sv"], "nr_sv sums to %d, total_sv (line %d) is %d", sum, at["total_sv"], totalSV)
+	if len(m.NSVClass) > 0 && sum != h.totalSV {
+		return h.perrAt(at["nr_sv"], "nr_sv sums to %d, total_sv (line %d) is %d", sum, at["total_sv"], h.totalSV)
 	}
-	if kind == "precomputed" {
-		m.Gram = true
-	} else if ks, ok := kernels.LookupLIBSVM(kind); ok {
-		hdr := map[string]float64{"gamma": gamma, "coef0": coef0, "degree": float64(degree)}
-		m.Kernel = ks.New(ks.FromLIBSVM(func(key string) float64 { return hdr[key] }))
-	} else {
-		return nil, "", perrAt(at["kernel_type"], "kernel_type %q: want %s or precomputed", kind, strings.Join(kernels.LIBSVMNames(), ", "))
+	return nil
+}
+
+// setKernel sets the model's kernel (or Gram) from the header.
+func (h *libsvmHeader) setKernel() error {
+	if h.kind == "precomputed" {
+		h.m.Gram = true
+		return nil
 	}
-	need, err = m.readSVs(file, br, line+1, totalSV, at["total_sv"])
-	if err != nil {
-		return nil, "", err
+	ks, ok := kernels.LookupLIBSVM(h.kind)
+	if !ok {
+		return h.perrAt(h.at["kernel_type"], "kernel_type %q: want %s or precomputed", h.kind, strings.Join(kernels.LIBSVMNames(), ", "))
 	}
-	return m, need, nil
+	hdr := map[string]float64{"gamma": h.gamma, "coef0": h.coef0, "degree": float64(h.degree)}
+	h.m.Kernel = ks.New(ks.FromLIBSVM(func(key string) float64 { return hdr[key] }))
+	return nil
 }
