@@ -1,11 +1,9 @@
 package bench
 
 import (
-	"bytes"
 	"context"
 	"math"
 	"path/filepath"
-	"strings"
 	"sync"
 	"testing"
 
@@ -94,13 +92,6 @@ func TestRegisteredKernelGrid(t *testing.T) {
 	}
 	if k, ok := m.Kernel.(cauchy); !ok || k.Gamma != best.Cell.Gamma {
 		t.Errorf("loaded kernel %#v, want cauchy{%g}", m.Kernel, best.Cell.Gamma)
-	}
-	var b bytes.Buffer
-	if err := WriteGridTable(&b, cells, &best.Cell); err != nil {
-		t.Fatal(err)
-	}
-	if head, _, _ := strings.Cut(b.String(), "\n"); !strings.Contains(head, "gamma") || strings.Contains(head, "alpha") {
-		t.Errorf("table header %q, want gamma and no alpha", head)
 	}
 	if p := cellParams(best.Cell); len(p) != 2 || p["gamma"] != best.Cell.Gamma {
 		t.Errorf("cellParams = %v, want gamma and C", p)

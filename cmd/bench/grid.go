@@ -16,6 +16,7 @@ import (
 	"github.com/svmbench/svmbench/internal/progress"
 	"github.com/svmbench/svmbench/kernels"
 	"github.com/svmbench/svmbench/matrix"
+	"github.com/svmbench/svmbench/reports"
 )
 
 var cmdGrid = &Command{
@@ -237,7 +238,7 @@ func runGrid(ctx context.Context, df *dataFlags, ext features.Extractor, cfg ben
 		if b, ok := bench.BestCell(cells); ok {
 			bc = &b
 		}
-		if werr := bench.WriteGridTable(stdout, cells, bc); werr != nil && err == nil {
+		if werr := reports.WriteGridCells(stdout, cells, bc); werr != nil && err == nil {
 			err = werr
 		}
 	}

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/svmbench/svmbench/bench"
+	"github.com/svmbench/svmbench/reports"
 )
 
 var cmdMerge = &Command{
@@ -80,7 +81,7 @@ func (c *mergeCmd) run(ctx context.Context) error {
 			return err
 		}
 		fmt.Fprintf(stdout, "grid %s/%s: %d of %d cells from %d folders\n", s.Kernel, s.Features, s.Cells, s.Total, s.Sources)
-		if err := bench.WriteGridTable(stdout, cells, s.Best); err != nil {
+		if err := reports.WriteGridCells(stdout, cells, s.Best); err != nil {
 			return err
 		}
 		if len(s.Missing) > 0 {

@@ -1,0 +1,79 @@
+package reports
+
+import (
+	"fmt"
+	"io"
+	"strconv"
+
+	"github.com/svmbench/svmbench/kernels"
+	"github.com/svmbench/svmbench/results"
+)
+
+// WriteGridCells prints a grid's cells as a terminal table (ASCII borders,
+// through tablewriter like every terminal table), one row per cell in the
+// order given, with the kernel's parameters (kernels.Spec.Params), CV
+// accuracy in percent, the fold range, mean support vectors, seconds and
+// flags; the best cell, if any, is marked with "*". bench grid and bench
+// merge print it.
+func WriteGridCells(w io.Writer, cells []results.GridCell, best *results.GridCell) error {
+	if len(cells) == 0 {
+		_, err := fmt.Fprintln(w, "(no cells)")
+		return err
+	}
+	var params []kernels.Param
+	if spec, err := kernels.Lookup(cells[0].Kernel); err == nil {
+		params = spec.Params
+	}
+	psd := false
+	for _, c := range cells {
+		psd = psd || c.MinEigen != nil
+	}
+	t := &Table{Name: "grid-cells", Header: []string{"cell"}}
+	for _, p := range params {
+		t.Header = append(t.Header, p.Name)
+	}
+	t.Header = append(t.Header, "C", "cv acc %", "fold min %", "fold max %", "n_sv", "seconds", "capped")
+	if psd {
+		t.Header = append(t.Header, "min eigen")
+	}
+	t.Header = append(t.Header, "best")
+	t.Right = make([]bool, len(t.Header))
+	for i := range t.Right {
+		t.Right[i] = true
+	}
+	g := func(v float64) Cell { return txt(strconv.FormatFloat(v, 'g', 4, 64)) }
+	f := func(format string, v float64) Cell { return txt(fmt.Sprintf(format, v)) }
+	for _, c := range cells {
+		row := []Cell{txt(strconv.Itoa(c.Index))}
+		for _, p := range params {
+			if p.Int {
+				row = append(row, txt(strconv.Itoa(int(c.Param(p.Name)))))
+			} else {
+				row = append(row, g(c.Param(p.Name)))
+			}
+		}
+		lo, hi := 1.0, 0.0
+		for _, a := range c.FoldAccuracy {
+			lo, hi = min(lo, a), max(hi, a)
+		}
+		capped := ""
+		if c.Capped {
+			capped = "yes"
+		}
+		row = append(row, g(c.C), f("%.2f", 100*c.CVAccuracy), f("%.2f", 100*lo), f("%.2f", 100*hi),
+			f("%.1f", c.NSV), f("%.2f", c.Seconds), txt(capped))
+		if psd {
+			if c.MinEigen != nil {
+				row = append(row, g(*c.MinEigen))
+			} else {
+				row = append(row, txt(""))
+			}
+		}
+		mark := ""
+		if best != nil && best.Index == c.Index {
+			mark = "*"
+		}
+		t.Rows = append(t.Rows, append(row, txt(mark)))
+	}
+	return t.WriteText(w)
+}

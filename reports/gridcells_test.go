@@ -1,0 +1,32 @@
+package reports
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+
+	"github.com/svmbench/svmbench/results"
+)
+
+// The grid command's table lists the kernel's parameters from the
+// registry (poly's degree too) and marks the best cell.
+func TestWriteGridCells(t *testing.T) {
+	cells := []results.GridCell{
+		{Index: 0, Kernel: "poly", Gamma: 0.5, Coef0: 1, Degree: 2, C: 1, Folds: 2, FoldAccuracy: []float64{0.4, 0.6}, CVAccuracy: 0.5},
+		{Index: 1, Kernel: "poly", Gamma: 0.5, Coef0: 1, Degree: 2, C: 8, Folds: 2, FoldAccuracy: []float64{0.7, 0.7}, CVAccuracy: 0.7, Capped: true},
+	}
+	var b bytes.Buffer
+	if err := WriteGridCells(&b, cells, &cells[1]); err != nil {
+		t.Fatal(err)
+	}
+	out := b.String()
+	for _, want := range []string{"GAMMA", "COEF0", "DEGREE", "CV ACC %", "70.00", "40.00", "yes", "*"} {
+		if !strings.Contains(strings.ToUpper(out), strings.ToUpper(want)) {
+			t.Errorf("table lacks %q:\n%s", want, out)
+		}
+	}
+	b.Reset()
+	if WriteGridCells(&b, nil, nil); b.String() != "(no cells)\n" {
+		t.Errorf("no cells: %q", b.String())
+	}
+}
