@@ -406,9 +406,35 @@ func (s *solver) stats(sp *subproblem) PairStats {
 // buildModel gathers the support vectors of all sub-problems, grouped by
 // class in label order (LIBSVM's layout), and their coefficients.
 func buildModel(labels []int, members [][]int, subs []*subproblem, p Params) *Model {
-	nc := len(labels)
 	m := &Model{Kernel: p.Kernel, Labels: labels, OneVsRest: p.OneVsRest, C: p.C}
-	// position of each training row in the class-grouped order
+	svPos := m.groupSVs(members, subs)
+	nrow := len(labels) - 1
+	if m.OneVsRest {
+		nrow = len(labels)
+	}
+	m.Coef = make([][]float64, nrow)
+	for r := range m.Coef {
+		m.Coef[r] = make([]float64, len(m.SVIndex))
+	}
+	for k, sp := range subs {
+		m.addPair(k, sp, svPos)
+	}
+	m.warnPairs(p.Tol)
+	if sg, ok := p.Kernel.(kernels.Sigmoid); ok && sg.Alpha < 0 {
+		m.warnings = append([]string{fmt.Sprintf(
+			"sigmoid kernel with alpha = %g < 0: accepted for study (LIBSVM refuses it); its Gram matrix is not PSD", sg.Alpha)},
+			m.warnings...)
+	}
+	if math.IsNaN(sumRho(m.Rho)) {
+		m.warnings = append(m.warnings, "some rho is NaN: the kernel produced non-finite values")
+	}
+	return m
+}
+
+// groupSVs sets m.SVIndex and m.NSVClass from the training rows with a
+// non-zero α in any sub-problem, grouped by class (members), and returns
+// the position of each such row among the support vectors.
+func (m *Model) groupSVs(members [][]int, subs []*subproblem) map[int]int {
 	nz := map[int]bool{}
 	for _, sp := range subs {
 		for t, a := range sp.alpha {
@@ -418,8 +444,8 @@ func buildModel(labels []int, members [][]int, subs []*subproblem, p Params) *Mo
 		}
 	}
 	svPos := map[int]int{}
-	m.NSVClass = make([]int, nc)
-	for c := range nc {
+	m.NSVClass = make([]int, len(members))
+	for c := range members {
 		for _, g := range members[c] {
 			if nz[g] {
 				svPos[g] = len(m.SVIndex)
@@ -428,44 +454,46 @@ func buildModel(labels []int, members [][]int, subs []*subproblem, p Params) *Mo
 			}
 		}
 	}
-	nsv := len(m.SVIndex)
-	nrow := nc - 1
-	if m.OneVsRest {
-		nrow = nc
+	return svPos
+}
+
+// addPair adds sub-problem k's statistics (with labels), its ρ and its
+// coefficients, placed in LIBSVM's layout, to m.
+func (m *Model) addPair(k int, sp *subproblem, svPos map[int]int) {
+	st := sp.stats
+	st.I = m.Labels[sp.i]
+	if sp.j >= 0 {
+		st.J = m.Labels[sp.j]
 	}
-	m.Coef = make([][]float64, nrow)
-	for r := range m.Coef {
-		m.Coef[r] = make([]float64, nsv)
+	m.Pairs = append(m.Pairs, st)
+	m.Rho = append(m.Rho, st.Rho)
+	for t, a := range sp.alpha {
+		if a == 0 {
+			continue
+		}
+		g := sp.idx[t]
+		coef := a * float64(sp.y[t])
+		switch {
+		case m.OneVsRest:
+			m.Coef[k][svPos[g]] = coef
+		case sp.y[t] > 0: // class i: row j−1
+			m.Coef[sp.j-1][svPos[g]] = coef
+		default: // class j: row i
+			m.Coef[sp.i][svPos[g]] = coef
+		}
 	}
+}
+
+// warnPairs adds the warnings of the sub-problems: each that stopped at
+// the iteration cap, and one for all that met a non-PSD kernel matrix.
+func (m *Model) warnPairs(tol float64) {
 	var nonPSD, nonPSDSteps, allSteps int
 	first := ""
-	for k, sp := range subs {
-		st := sp.stats
-		st.I = labels[sp.i]
-		if sp.j >= 0 {
-			st.J = labels[sp.j]
-		}
-		m.Pairs = append(m.Pairs, st)
-		m.Rho = append(m.Rho, st.Rho)
-		for t, a := range sp.alpha {
-			if a == 0 {
-				continue
-			}
-			g := sp.idx[t]
-			coef := a * float64(sp.y[t])
-			switch {
-			case m.OneVsRest:
-				m.Coef[k][svPos[g]] = coef
-			case sp.y[t] > 0: // class i: row j−1
-				m.Coef[sp.j-1][svPos[g]] = coef
-			default: // class j: row i
-				m.Coef[sp.i][svPos[g]] = coef
-			}
-		}
+	for _, st := range m.Pairs {
 		if st.Status == IterationCap {
 			m.capped = true
 			m.warnings = append(m.warnings, fmt.Sprintf("%s: iteration cap %d reached before Tol %g",
-				pairName(st), st.Iter, p.Tol))
+				pairName(st), st.Iter, tol))
 		}
 		if st.NonPSDSteps > 0 {
 			nonPSD++
@@ -479,17 +507,8 @@ func buildModel(labels []int, members [][]int, subs []*subproblem, p Params) *Mo
 	if nonPSD > 0 {
 		m.warnings = append(m.warnings, fmt.Sprintf(
 			"the kernel matrix is not PSD on %d of %d sub-problems (first: %s): %d of %d SMO steps had a quadratic coefficient ≤ 0 and used τ = %g; the problem is non-convex and the solution a stationary point (PairStats.NonPSDSteps per sub-problem)",
-			nonPSD, len(subs), first, nonPSDSteps, allSteps, tau))
+			nonPSD, len(m.Pairs), first, nonPSDSteps, allSteps, tau))
 	}
-	if sg, ok := p.Kernel.(kernels.Sigmoid); ok && sg.Alpha < 0 {
-		m.warnings = append([]string{fmt.Sprintf(
-			"sigmoid kernel with alpha = %g < 0: accepted for study (LIBSVM refuses it); its Gram matrix is not PSD", sg.Alpha)},
-			m.warnings...)
-	}
-	if math.IsNaN(sumRho(m.Rho)) {
-		m.warnings = append(m.warnings, "some rho is NaN: the kernel produced non-finite values")
-	}
-	return m
 }
 
 func sumRho(r []float64) float64 {
