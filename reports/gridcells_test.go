@@ -30,3 +30,16 @@ func TestWriteGridCells(t *testing.T) {
 		t.Errorf("no cells: %q", b.String())
 	}
 }
+
+func TestWriteRunTables(t *testing.T) {
+	var b bytes.Buffer
+	err := WriteModelResults(&b, []results.ModelResult{{Model: "svm-rbf", Features: "pixels", Accuracy: 0.4125, TrainSeconds: 1.5, NSV: 10, PeakHeapBytes: 3 << 20}})
+	if err != nil || !strings.Contains(b.String(), "41.25") || !strings.Contains(b.String(), "unknown") || !strings.Contains(b.String(), "3.0 MiB") {
+		t.Errorf("WriteModelResults: %v\n%s", err, b.String())
+	}
+	b.Reset()
+	err = WriteScalingPoints(&b, []results.ScalingPoint{{Model: "svm-rbf", Features: "pixels", N: 1000, TestN: 500, Accuracy: 0.5}})
+	if err != nil || !strings.Contains(b.String(), "1000") || !strings.Contains(b.String(), "50.00") {
+		t.Errorf("WriteScalingPoints: %v\n%s", err, b.String())
+	}
+}

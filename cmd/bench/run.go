@@ -10,13 +10,12 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"text/tabwriter"
 
 	"github.com/svmbench/svmbench/bench"
 	"github.com/svmbench/svmbench/cnn"
 	"github.com/svmbench/svmbench/dataset"
-	"github.com/svmbench/svmbench/internal/memory"
 	"github.com/svmbench/svmbench/internal/progress"
+	"github.com/svmbench/svmbench/reports"
 )
 
 var cmdRun = &Command{
@@ -211,17 +210,9 @@ func runExperiment(ctx context.Context, prog *progress.Progress, d *dataset.Data
 	sb.end()
 	prog.Wait()
 	if res != nil && len(res.Results) > 0 {
-		tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
-		fmt.Fprintln(tw, "model\tfeatures\taccuracy %\ttrain s\tpredict s\tn_sv\tpeak RSS\tpeak Go heap\t")
-		for _, r := range res.Results {
-			rss := "unknown"
-			if r.PeakRSSBytes > 0 {
-				rss = memory.Bytes(int64(r.PeakRSSBytes))
-			}
-			fmt.Fprintf(tw, "%s\t%s\t%.2f\t%.2f\t%.2f\t%d\t%s\t%s\t\n", r.Model, r.Features, 100*r.Accuracy,
-				r.TrainSeconds, r.PredictSeconds, r.NSV, rss, memory.Bytes(int64(r.PeakHeapBytes)))
+		if werr := reports.WriteModelResults(stdout, res.Results); werr != nil && err == nil {
+			err = werr
 		}
-		tw.Flush()
 		fmt.Fprintf(stdout, "\n%s (%d training, %d test samples)\n", filepath.Join(rc.Out, bench.ResultsFile), d.Train.Len(), d.Test.Len())
 	}
 	return err
@@ -238,13 +229,9 @@ func runScaling(ctx context.Context, prog *progress.Progress, d *dataset.Dataset
 	sb.end()
 	prog.Wait()
 	if s != nil && len(s.Points) > 0 {
-		tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
-		fmt.Fprintln(tw, "model\tfeatures\tn\ttest n\ttrain s\tpredict s\taccuracy %\tn_sv\t")
-		for _, p := range s.Points {
-			fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%.2f\t%.2f\t%.2f\t%d\t\n", p.Model, p.Features, p.N, p.TestN,
-				p.TrainSeconds, p.PredictSeconds, 100*p.Accuracy, p.NSV)
+		if werr := reports.WriteScalingPoints(stdout, s.Points); werr != nil && err == nil {
+			err = werr
 		}
-		tw.Flush()
 		fmt.Fprintf(stdout, "\n%s\n", filepath.Join(rc.Out, bench.ScalingFile))
 	}
 	return err
