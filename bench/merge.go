@@ -45,73 +45,14 @@ func Merge(dirs []string, out string) ([]MergeSummary, error) {
 	if len(dirs) == 0 {
 		return nil, fmt.Errorf("bench: merge: no input folders")
 	}
-	type group struct {
-		spec  GridSpec
-		from  string
-		cells map[int]GridCell
-		n     int
-	}
-	// An out that already holds grids takes part in the merge, so that
-	// merging again (a re-run job) keeps its cells and another grid there
-	// is refused as a mismatch rather than replaced.
-	outIsInput, err := sameFolderAsAny(out, dirs)
+	dirs, outIsInput, err := mergeInputs(dirs, out)
 	if err != nil {
-		return nil, fmt.Errorf("bench: merge: %w", err)
+		return nil, err
 	}
-	if held, _ := filepath.Glob(filepath.Join(out, "grid-*.spec.json")); !outIsInput && len(held) > 0 {
-		dirs = append(slices.Clip(dirs), out)
-		outIsInput = true
-	}
-	groups := map[string]*group{}
-	var order []string
+	var m merger
 	for _, dir := range dirs {
-		specs, err := filepath.Glob(filepath.Join(dir, "grid-*.spec.json"))
-		if err != nil {
-			return nil, fmt.Errorf("bench: merge: %w", err)
-		}
-		if len(specs) == 0 {
-			return nil, fmt.Errorf("bench: merge: %s holds no grid (no grid-*.spec.json)", dir)
-		}
-		slices.Sort(specs)
-		for _, sp := range specs {
-			var s GridSpec
-			if err := ReadJSON(sp, &s); err != nil {
-				return nil, err
-			}
-			jpath := strings.TrimSuffix(sp, ".spec.json") + ".jsonl"
-			if filepath.Base(jpath) != GridFile(s.Kernel, s.Features) {
-				return nil, fmt.Errorf("bench: merge: %s describes the %s grid on %s, not its file name's", sp, s.Kernel, s.Features)
-			}
-			tag := GridFile(s.Kernel, s.Features)
-			g, ok := groups[tag]
-			if !ok {
-				g = &group{spec: s, from: sp, cells: map[int]GridCell{}}
-				groups[tag] = g
-				order = append(order, tag)
-			} else if why := sameGrid(g.spec, s); why != "" {
-				return nil, fmt.Errorf("bench: merge: %w", &MismatchError{File: sp, Why: fmt.Sprintf("against %s: %s", g.from, why)})
-			}
-			g.n++
-			cfg, err := configFromSpec(s)
-			if err != nil {
-				return nil, fmt.Errorf("bench: merge: %s: %w", sp, err)
-			}
-			all := cfg.Cells()
-			if len(all) != s.Cells && s.Search != "bayes" {
-				return nil, fmt.Errorf("bench: merge: %s: the spec's ranges give %d cells, it says %d", sp, len(all), s.Cells)
-			}
-			cells, _, err := ReadCells(jpath)
-			if err != nil {
-				return nil, err
-			}
-			for _, c := range cells {
-				if !specAdmits(s, all, c) {
-					return nil, fmt.Errorf("bench: merge: %w", &MismatchError{File: jpath, Why: fmt.Sprintf("cell %d is not the grid's cell %d", c.Index, c.Index)})
-				}
-				if _, dup := g.cells[c.Index]; !dup {
-					g.cells[c.Index] = c
-				}
-			}
+		if err := m.readFolder(dir); err != nil {
+			return nil, err
 		}
 	}
 	unlock, err := LockOut(out)
@@ -123,57 +64,173 @@ func Merge(dirs []string, out string) ([]MergeSummary, error) {
 	// holds files of a merged grid (without its spec) would end with a
 	// journal of one grid beside a best file or model of another.
 	if !outIsInput {
-		for _, tag := range order {
-			s := groups[tag].spec
-			for _, name := range gridFiles(s.Kernel, s.Features) {
-				if _, err := os.Lstat(filepath.Join(out, name)); err == nil {
-					return nil, fmt.Errorf("bench: merge: %s already holds %s from another run: merge into a new folder, or list %s among the folders to merge", out, name, out)
-				}
-			}
+		if err := m.checkOut(out); err != nil {
+			return nil, err
 		}
 	}
 	var sums []MergeSummary
-	for _, tag := range order {
-		g := groups[tag]
-		cells := make([]GridCell, 0, len(g.cells))
-		for _, c := range g.cells {
-			cells = append(cells, c)
-		}
-		slices.SortFunc(cells, func(a, b GridCell) int { return a.Index - b.Index })
-		removed, err := dropStaleBest(out, g.spec, cells)
+	for _, tag := range m.order {
+		s, err := writeMerged(out, m.groups[tag])
 		if err != nil {
 			return nil, err
-		}
-		journal, err := results.EncodeCells(cells)
-		if err != nil {
-			return nil, fmt.Errorf("bench: merge: %w", err)
-		}
-		spec := g.spec
-		spec.Shard, spec.Shards = 0, 1
-		specJSON, err := json.MarshalIndent(spec, "", "  ")
-		if err != nil {
-			return nil, fmt.Errorf("bench: merge: %w", err)
-		}
-		// The journal and its spec are written all or none.
-		jpath, spath := filepath.Join(out, GridFile(spec.Kernel, spec.Features)), filepath.Join(out, SpecFile(spec.Kernel, spec.Features))
-		if err := atomicfile.WriteAll(
-			atomicfile.File{Path: jpath, Write: func(w io.Writer) error { _, err := w.Write(journal); return err }},
-			atomicfile.File{Path: spath, Write: func(w io.Writer) error { _, err := w.Write(append(specJSON, '\n')); return err }},
-		); err != nil {
-			return nil, fmt.Errorf("bench: merge: writing %s and %s: %w", jpath, spath, err)
-		}
-		s := MergeSummary{Kernel: spec.Kernel, Features: spec.Features, Sources: g.n, Cells: len(cells), Total: spec.Cells, Removed: removed}
-		for i := 0; i < spec.Cells; i++ {
-			if _, ok := g.cells[i]; !ok {
-				s.Missing = append(s.Missing, i)
-			}
-		}
-		if b, ok := BestCell(cells); ok {
-			s.Best = &b
 		}
 		sums = append(sums, s)
 	}
 	return sums, nil
+}
+
+// mergeInputs returns the folders to merge and whether out is one of them.
+// An out that already holds grids takes part in the merge, so that merging
+// again (a re-run job) keeps its cells and another grid there is refused as
+// a mismatch rather than replaced.
+func mergeInputs(dirs []string, out string) ([]string, bool, error) {
+	outIsInput, err := sameFolderAsAny(out, dirs)
+	if err != nil {
+		return nil, false, fmt.Errorf("bench: merge: %w", err)
+	}
+	if held, _ := filepath.Glob(filepath.Join(out, "grid-*.spec.json")); !outIsInput && len(held) > 0 {
+		dirs = append(slices.Clip(dirs), out)
+		outIsInput = true
+	}
+	return dirs, outIsInput, nil
+}
+
+// merger collects the cells of each grid (by journal file name) found in
+// the folders merged.
+type merger struct {
+	groups map[string]*mergeGroup
+	order  []string // journal file names in the order first found
+}
+
+// mergeGroup is one grid's spec (as first found) and its distinct cells.
+type mergeGroup struct {
+	spec  GridSpec
+	from  string // the spec file first found
+	cells map[int]GridCell
+	n     int // folders that held the grid
+}
+
+// readFolder adds the grids whose specs dir holds.
+func (m *merger) readFolder(dir string) error {
+	specs, err := filepath.Glob(filepath.Join(dir, "grid-*.spec.json"))
+	if err != nil {
+		return fmt.Errorf("bench: merge: %w", err)
+	}
+	if len(specs) == 0 {
+		return fmt.Errorf("bench: merge: %s holds no grid (no grid-*.spec.json)", dir)
+	}
+	slices.Sort(specs)
+	for _, sp := range specs {
+		if err := m.readGrid(sp); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// readGrid adds the spec file sp and the cells of its journal, refusing a
+// spec that differs from the same grid's found before and a cell that is
+// not the grid's.
+func (m *merger) readGrid(sp string) error {
+	var s GridSpec
+	if err := ReadJSON(sp, &s); err != nil {
+		return err
+	}
+	jpath := strings.TrimSuffix(sp, ".spec.json") + ".jsonl"
+	if filepath.Base(jpath) != GridFile(s.Kernel, s.Features) {
+		return fmt.Errorf("bench: merge: %s describes the %s grid on %s, not its file name's", sp, s.Kernel, s.Features)
+	}
+	tag := GridFile(s.Kernel, s.Features)
+	g, ok := m.groups[tag]
+	if !ok {
+		g = &mergeGroup{spec: s, from: sp, cells: map[int]GridCell{}}
+		if m.groups == nil {
+			m.groups = map[string]*mergeGroup{}
+		}
+		m.groups[tag] = g
+		m.order = append(m.order, tag)
+	} else if why := sameGrid(g.spec, s); why != "" {
+		return fmt.Errorf("bench: merge: %w", &MismatchError{File: sp, Why: fmt.Sprintf("against %s: %s", g.from, why)})
+	}
+	g.n++
+	cfg, err := configFromSpec(s)
+	if err != nil {
+		return fmt.Errorf("bench: merge: %s: %w", sp, err)
+	}
+	all := cfg.Cells()
+	if len(all) != s.Cells && s.Search != "bayes" {
+		return fmt.Errorf("bench: merge: %s: the spec's ranges give %d cells, it says %d", sp, len(all), s.Cells)
+	}
+	cells, _, err := ReadCells(jpath)
+	if err != nil {
+		return err
+	}
+	for _, c := range cells {
+		if !specAdmits(s, all, c) {
+			return fmt.Errorf("bench: merge: %w", &MismatchError{File: jpath, Why: fmt.Sprintf("cell %d is not the grid's cell %d", c.Index, c.Index)})
+		}
+		if _, dup := g.cells[c.Index]; !dup {
+			g.cells[c.Index] = c
+		}
+	}
+	return nil
+}
+
+// checkOut refuses an out that is not an input but holds a file of one of
+// the merged grids.
+func (m *merger) checkOut(out string) error {
+	for _, tag := range m.order {
+		s := m.groups[tag].spec
+		for _, name := range gridFiles(s.Kernel, s.Features) {
+			if _, err := os.Lstat(filepath.Join(out, name)); err == nil {
+				return fmt.Errorf("bench: merge: %s already holds %s from another run: merge into a new folder, or list %s among the folders to merge", out, name, out)
+			}
+		}
+	}
+	return nil
+}
+
+// writeMerged writes g's cells in cell order and its spec, as shard 0 of
+// 1, into out, after removing a best file and model that are not the
+// merged journal's best, and summarises the merge.
+func writeMerged(out string, g *mergeGroup) (MergeSummary, error) {
+	cells := make([]GridCell, 0, len(g.cells))
+	for _, c := range g.cells {
+		cells = append(cells, c)
+	}
+	slices.SortFunc(cells, func(a, b GridCell) int { return a.Index - b.Index })
+	removed, err := dropStaleBest(out, g.spec, cells)
+	if err != nil {
+		return MergeSummary{}, err
+	}
+	journal, err := results.EncodeCells(cells)
+	if err != nil {
+		return MergeSummary{}, fmt.Errorf("bench: merge: %w", err)
+	}
+	spec := g.spec
+	spec.Shard, spec.Shards = 0, 1
+	specJSON, err := json.MarshalIndent(spec, "", "  ")
+	if err != nil {
+		return MergeSummary{}, fmt.Errorf("bench: merge: %w", err)
+	}
+	// The journal and its spec are written all or none.
+	jpath, spath := filepath.Join(out, GridFile(spec.Kernel, spec.Features)), filepath.Join(out, SpecFile(spec.Kernel, spec.Features))
+	if err := atomicfile.WriteAll(
+		atomicfile.File{Path: jpath, Write: func(w io.Writer) error { _, err := w.Write(journal); return err }},
+		atomicfile.File{Path: spath, Write: func(w io.Writer) error { _, err := w.Write(append(specJSON, '\n')); return err }},
+	); err != nil {
+		return MergeSummary{}, fmt.Errorf("bench: merge: writing %s and %s: %w", jpath, spath, err)
+	}
+	s := MergeSummary{Kernel: spec.Kernel, Features: spec.Features, Sources: g.n, Cells: len(cells), Total: spec.Cells, Removed: removed}
+	for i := 0; i < spec.Cells; i++ {
+		if _, ok := g.cells[i]; !ok {
+			s.Missing = append(s.Missing, i)
+		}
+	}
+	if b, ok := BestCell(cells); ok {
+		s.Best = &b
+	}
+	return s, nil
 }
 
 // configFromSpec rebuilds the grid configuration a spec describes, enough
