@@ -54,8 +54,9 @@
 // its mean before the next is chosen). The process has a Matérn 5/2
 // kernel with one length scale per axis, fitted with the signal and noise
 // variances by maximising the log marginal likelihood (Nelder–Mead, gp.go).
-// Axes are log2 of the value for ranges written 2^a:2^b:k, the value
-// otherwise, scaled to [0, 1].
+// Axes are log2 of the value for ranges written 2^a:2^b:k and for lists
+// written in powers of two or in geometric progression (1,8,64), the
+// value otherwise, scaled to [0, 1].
 //
 // Why a GP and not TPE (Optuna's default): the budgets here are small
 // (a quarter of a 150-cell grid is 37 trials) and the accuracy surface
