@@ -88,6 +88,27 @@ type MainConfig struct {
 	// Scaling are the training sizes of the scaling run; nil means the
 	// profile's. Skip "scaling" to run none.
 	Scaling []int
+	// CNNVariants are the CNNs the cnn stage trains; nil means the
+	// profile's (the quick profile trains only "fixed", to afford the
+	// steps it needs to learn; the full profile both).
+	CNNVariants []string
+	// Curve are the training sizes of the trials stage's learning curve,
+	// each trained Repeats times on other balanced subsets of the
+	// training subset; the largest is where the report compares the
+	// models. nil means the profile's; 0 Repeats the profile's.
+	Curve   []int
+	Repeats int
+	// NoiseN is the training size of the trials stage's noise studies on
+	// pixels (one of Curve, whose trial there is the clean one), with
+	// training labels flipped with the probabilities LabelNoise and
+	// Gaussian noise of σ PixelNoise (on [0, 1]) added to the pixels. 0
+	// and nil mean the profile's.
+	NoiseN     int
+	LabelNoise []float64
+	PixelNoise []float64
+	// CostN is the number of training images the cost stage times the
+	// kernels on; 0 means the profile's.
+	CostN int
 	// Skip names stages not to run (see MainStages).
 	Skip []string
 	// Report, when not nil, is the report stage: it reads the results
@@ -100,17 +121,23 @@ type MainConfig struct {
 
 // QuickProfile and FullProfile are the values of MainConfig's profiles.
 var (
-	// QuickProfile: the seed's CNN recipe (10 epochs) and small grids on
-	// a 5000/1000-image subset; minutes on 2 cores with the pure-Go build.
-	// With 3 epochs (150 SGD steps at lr 0.001) neither CNN variant left
-	// chance level.
-	QuickProfile = MainConfig{Profile: "quick", Train: 5000, Test: 1000, GridTrain: 1000, Folds: 3, CNN: cnn.TrainConfig{Epochs: 10},
-		Scaling: []int{500, 1000, 2000}, PSDSample: 500, Grids: GridsQuick}
-	// FullProfile: all of CIFAR-10, the default grids (on 10000 training
-	// images: the n×n inner products of all 50000 would need 10 GB), 10
-	// epochs.
-	FullProfile = MainConfig{Profile: "full", Train: AllSamples, Test: AllSamples, GridTrain: 10000, Folds: 5, CNN: cnn.TrainConfig{Epochs: 10},
-		Scaling: []int{1000, 2000, 5000, 10000}, PSDSample: 1000, Grids: GridsDefault}
+	// QuickProfile: the fixed CNN trained enough to learn (20 epochs on
+	// 10000 images: 2000 SGD steps of the seed's recipe; PyTorch reaches
+	// 34.8% after 1500), grids on 2000 images, the SVMs compared with it
+	// at the same n with 3 repeats; ≤ 15 minutes on 2 idle cores with the
+	// pure-Go build (docs/reports.md).
+	QuickProfile = MainConfig{Profile: "quick", Train: 10000, Test: 1000, GridTrain: 2000, Folds: 3, CNN: cnn.TrainConfig{Epochs: 20},
+		Scaling: []int{500, 1000, 2000}, PSDSample: 500, Grids: GridsQuick, CNNVariants: []string{cnn.VariantFixed},
+		Curve: []int{500, 1000, 2000, 5000, 10000}, Repeats: 3, NoiseN: 2000,
+		LabelNoise: []float64{0, 0.1, 0.2, 0.4}, PixelNoise: []float64{0, 0.05, 0.1, 0.2}, CostN: 2000}
+	// FullProfile: all of CIFAR-10 for the CNNs and every final model,
+	// quick-style grids on 5000 images, a curve to 10000 with 2 repeats:
+	// planned to fit 2 hours with -tags openblas (docs/reports.md).
+	FullProfile = MainConfig{Profile: "full", Train: AllSamples, Test: AllSamples, GridTrain: 5000, Folds: 3, CNN: cnn.TrainConfig{Epochs: 10},
+		Scaling: []int{1000, 2000, 5000, 10000}, PSDSample: 1000, Grids: GridsQuick,
+		CNNVariants: []string{cnn.VariantSigmoidLoss, cnn.VariantFixed},
+		Curve: []int{1000, 2000, 5000, 10000}, Repeats: 2, NoiseN: 5000,
+		LabelNoise: []float64{0, 0.1, 0.2, 0.4}, PixelNoise: []float64{0, 0.05, 0.1, 0.2}, CostN: 5000}
 )
 
 // withDefaults returns a copy of cfg with every zero field set from its
@@ -140,6 +167,7 @@ func (cfg MainConfig) withDefaults() (MainConfig, error) {
 	if cfg.Features == nil {
 		cfg.Features = []string{"pixels", "hog", "cnn"}
 	}
+	cfg.studyDefaults(p)
 	if cfg.Kernels == nil {
 		cfg.Kernels = defaultKernels()
 	}
@@ -157,6 +185,9 @@ func (cfg MainConfig) Validate() error {
 }
 
 func (cfg *MainConfig) validate() error {
+	if err := cfg.validateStudies(); err != nil {
+		return err
+	}
 	for _, s := range cfg.Skip {
 		if !slices.Contains(MainStages(), s) {
 			return fmt.Errorf("bench: MainConfig.Skip has %q: want stages of %v", s, MainStages())

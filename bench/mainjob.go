@@ -65,6 +65,8 @@ var mainPlan = []mainStage{
 	{"grids", (*mainJob).gridStage},      // grid-K-F.jsonl, .spec.json, best-K-F.json, svm-K-F.model
 	{"run", (*mainJob).runStage},         // results.json
 	{"scaling", (*mainJob).scalingStage}, // scaling.json
+	{"trials", (*mainJob).trialsStage},   // trials.json
+	{"cost", (*mainJob).costStage},       // cost.json
 	{"report", (*mainJob).reportStage},   // the report folder: report.md, report.html, figures/, tables/
 }
 
@@ -158,9 +160,6 @@ func (j *mainJob) loadData(ctx context.Context) error {
 	return nil
 }
 
-// cnnVariants are the CNNs the main job trains.
-var cnnVariants = []string{cnn.VariantSigmoidLoss, cnn.VariantFixed}
-
 func (j *mainJob) recipe() cnn.TrainConfig {
 	return j.cfg.CNN
 }
@@ -170,7 +169,7 @@ func (j *mainJob) recipe() cnn.TrainConfig {
 // epoch. It writes only the CNNs' files; the run stage makes their rows
 // of results.json.
 func (j *mainJob) cnnStage(ctx context.Context) error {
-	for _, v := range cnnVariants {
+	for _, v := range j.cfg.CNNVariants {
 		if err := j.trainCNN(ctx, v); err != nil {
 			return err
 		}
@@ -335,7 +334,7 @@ func (s *stageTasks) stop() {
 func (j *mainJob) runStage(ctx context.Context) error {
 	var models []string
 	if !slices.Contains(j.cfg.Skip, "cnn") {
-		for _, v := range cnnVariants {
+		for _, v := range j.cfg.CNNVariants {
 			models = append(models, "cnn-"+v)
 		}
 	}

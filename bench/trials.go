@@ -10,6 +10,7 @@ import (
 
 	"github.com/svmbench/svmbench/dataset"
 	"github.com/svmbench/svmbench/features"
+	"github.com/svmbench/svmbench/matrix"
 )
 
 // TrialsConfig is a set of SVM trials on balanced training subsets of d,
@@ -135,6 +136,7 @@ func RunTrials(ctx context.Context, d *dataset.Dataset, cfg TrialsConfig) (*Tria
 	if err != nil {
 		return nil, err
 	}
+	var cache trialCache
 	for _, t := range cfg.plan(models, feats) {
 		if have[t.Key()] {
 			continue
@@ -145,7 +147,7 @@ func RunTrials(ctx context.Context, d *dataset.Dataset, cfg TrialsConfig) (*Tria
 		if cfg.Stage != nil {
 			cfg.Stage(t)
 		}
-		if err := runTrial(ctx, base, &t, cfg); err != nil {
+		if err := runTrial(ctx, base, &t, cfg, &cache); err != nil {
 			return out, err
 		}
 		out.Trials = append(out.Trials, t)
@@ -216,22 +218,46 @@ func trialData(base *dataset.Dataset, t *Trial, seed uint64) (*dataset.Dataset, 
 	return sub, nil
 }
 
-// runTrial trains and scores one trial, filling its results.
-func runTrial(ctx context.Context, base *dataset.Dataset, t *Trial, cfg TrialsConfig) error {
+// trialCache keeps the features of the last trial's data: the models of
+// one subset, study and noise level run one after the other and share it.
+type trialCache struct {
+	key         string
+	sub         *dataset.Dataset
+	train, test *matrix.Matrix
+}
+
+// data returns t's subset and its features, from the cache when the
+// previous trial had the same.
+func (c *trialCache) data(base *dataset.Dataset, t *Trial, cfg TrialsConfig) (*dataset.Dataset, *matrix.Matrix, *matrix.Matrix, error) {
+	key := fmt.Sprintf("%s/%s/%d/%d/%g", t.Study, t.Features, t.N, t.Repeat, t.Noise)
+	if key == c.key {
+		return c.sub, c.train, c.test, nil
+	}
+	c.key = ""
 	sub, err := trialData(base, t, cfg.Seed)
 	if err != nil {
-		return err
+		return nil, nil, nil, err
 	}
 	var ext features.Extractor
 	if t.Features == "cnn" {
 		if cfg.CNNExtractor == nil {
-			return fmt.Errorf("bench: trials on the cnn feature set need TrialsConfig.CNNExtractor")
+			return nil, nil, nil, fmt.Errorf("bench: trials on the cnn feature set need TrialsConfig.CNNExtractor")
 		}
 		ext = cfg.CNNExtractor
 	} else if ext, err = features.ByName(t.Features); err != nil {
-		return err
+		return nil, nil, nil, err
 	}
 	train, test, err := features.Apply(ext, sub)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	c.key, c.sub, c.train, c.test = key, sub, train, test
+	return sub, train, test, nil
+}
+
+// runTrial trains and scores one trial, filling its results.
+func runTrial(ctx context.Context, base *dataset.Dataset, t *Trial, cfg TrialsConfig, cache *trialCache) error {
+	sub, train, test, err := cache.data(base, t, cfg)
 	if err != nil {
 		return err
 	}

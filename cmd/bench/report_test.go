@@ -50,7 +50,8 @@ func TestAllSyntheticResumes(t *testing.T) {
 	}
 	out := t.TempDir()
 	args := []string{"all", "-data", "synthetic:400,200", "-train", "200", "-test", "100", "-grid-train", "100",
-		"-folds", "2", "-epochs", "1", "-features", "pixels,hog", "-kernels", "sigmoid,linear", "-scaling", "50,100", "-out", out}
+		"-folds", "2", "-epochs", "1", "-features", "pixels,hog", "-kernels", "sigmoid,linear", "-scaling", "50,100",
+		"-cnn-variants", "sigmoid-loss,fixed", "-curve", "50,200", "-repeats", "2", "-out", out}
 	code, _, errs, prog := runBench(t, append(args, "-skip", "run,scaling,report")...)
 	if code != 0 {
 		t.Fatalf("first step: exit %d\n%s\n%s", code, errs, prog)
@@ -72,7 +73,8 @@ func TestAllSyntheticResumes(t *testing.T) {
 			t.Errorf("main table has no row %q:\n%s", row, stdoutText)
 		}
 	}
-	for _, f := range []string{"report.html", "figures/grid-sigmoid-hog.png", "figures/scaling.png", "figures/cnn-epochs.png", "tables/models.csv"} {
+	for _, f := range []string{"report.html", "figures/grid-sigmoid-hog.png", "figures/scaling.png", "figures/cnn-epochs.png", "tables/models.csv",
+		"results/trials.json", "results/cost.json", "figures/learning-curves.png", "figures/noise-labels.png", "tables/pairs.csv", "tables/cost.csv"} {
 		if _, err := os.Stat(filepath.Join(out, f)); err != nil {
 			t.Errorf("no %s: %v", f, err)
 		}

@@ -1,0 +1,140 @@
+package bench
+
+import (
+	"context"
+	"fmt"
+	"slices"
+
+	"github.com/svmbench/svmbench/cnn"
+	"github.com/svmbench/svmbench/dataset"
+	"github.com/svmbench/svmbench/features"
+)
+
+// This file holds the main job's two study stages (trials and cost) and
+// their defaults; see TrialsConfig and CostConfig.
+
+// studyDefaults fills the study fields of cfg left zero from profile p.
+func (cfg *MainConfig) studyDefaults(p MainConfig) {
+	if cfg.CNNVariants == nil {
+		cfg.CNNVariants = slices.Clone(p.CNNVariants)
+	}
+	if cfg.Curve == nil {
+		cfg.Curve = slices.Clone(p.Curve)
+	}
+	if cfg.LabelNoise == nil {
+		cfg.LabelNoise = slices.Clone(p.LabelNoise)
+	}
+	if cfg.PixelNoise == nil {
+		cfg.PixelNoise = slices.Clone(p.PixelNoise)
+	}
+	for _, f := range []struct{ v, def *int }{{&cfg.Repeats, &p.Repeats}, {&cfg.NoiseN, &p.NoiseN}, {&cfg.CostN, &p.CostN}} {
+		if *f.v == 0 {
+			*f.v = *f.def
+		}
+	}
+}
+
+// validateStudies checks the study fields after defaults.
+func (cfg *MainConfig) validateStudies() error {
+	for _, v := range cfg.CNNVariants {
+		if v != cnn.VariantFixed && v != cnn.VariantSigmoidLoss {
+			return fmt.Errorf("bench: MainConfig.CNNVariants has %q: want %s or %s", v, cnn.VariantSigmoidLoss, cnn.VariantFixed)
+		}
+	}
+	if cfg.Repeats < 1 || cfg.NoiseN < 0 || cfg.CostN < 0 {
+		return fmt.Errorf("bench: MainConfig.Repeats = %d, NoiseN = %d, CostN = %d: want ≥ 1, ≥ 0, ≥ 0", cfg.Repeats, cfg.NoiseN, cfg.CostN)
+	}
+	if cfg.NoiseN > 0 && !slices.Contains(cfg.Curve, cfg.NoiseN) {
+		return fmt.Errorf("bench: MainConfig.NoiseN = %d is not one of Curve %v: the curve's trial there is the noise studies' clean one", cfg.NoiseN, cfg.Curve)
+	}
+	return nil
+}
+
+// fitSizes keeps the sizes of ns that the training subset has, adding
+// the subset's own size when a size was larger (the profile's curve ends
+// at all images when the data has fewer).
+func fitSizes(ns []int, have int) []int {
+	var out []int
+	for _, n := range ns {
+		if n > have {
+			n = have
+		}
+		if !slices.Contains(out, n) {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+// trialsStage runs the learning curve with its repeats and the noise
+// studies (RunTrials) on balanced subsets of all the training images,
+// scored on the job's test subset (up to 1000 images): trials.json.
+func (j *mainJob) trialsStage(ctx context.Context) error {
+	if len(j.cfg.Curve) == 0 {
+		return nil
+	}
+	var models []string
+	for _, k := range j.cfg.Kernels {
+		models = append(models, "svm-"+k)
+	}
+	var embed features.Extractor
+	if slices.Contains(j.cfg.Features, "cnn") {
+		var err error
+		if embed, err = j.extractor("cnn"); err != nil {
+			return err
+		}
+	}
+	pool, err := j.trialPool(ctx)
+	if err != nil {
+		return err
+	}
+	sizes := fitSizes(j.cfg.Curve, pool.Train.Len())
+	noiseN := j.cfg.NoiseN
+	if !slices.Contains(sizes, noiseN) {
+		noiseN = 0
+	}
+	st := &stageTasks{j: j}
+	cfg := TrialsConfig{Models: models, Features: j.cfg.Features, CNNExtractor: embed, Sizes: sizes, Repeats: j.cfg.Repeats,
+		NoiseN: noiseN, LabelNoise: j.cfg.LabelNoise, PixelNoise: j.cfg.PixelNoise, TestN: min(1000, j.d.Test.Len()),
+		ParamsDir: j.results, MemBytes: j.cfg.MemBytes, Seed: j.cfg.Seed, Out: j.results, Resume: true, Args: j.cfg.Args,
+		Stage:    func(t Trial) { st.start("trial " + t.Key()) },
+		Progress: st.progress}
+	_, err = RunTrials(ctx, pool, cfg)
+	st.stop()
+	return err
+}
+
+// trialPool is the data the trials draw their training subsets from: all
+// the training images of the data (so that repeats at the size of the
+// job's training subset see other images), with the job's test subset.
+func (j *mainJob) trialPool(ctx context.Context) (*dataset.Dataset, error) {
+	if j.cfg.Train == AllSamples {
+		return j.d, nil
+	}
+	opt := j.cfg.Data
+	opt.Progress = nil
+	full, err := dataset.Load(ctx, opt)
+	if err != nil {
+		return nil, err
+	}
+	pool := *full
+	pool.Test = j.d.Test
+	pool.Source = full.Source + ", test subset of the job"
+	return &pool, nil
+}
+
+// costStage times the kernel map against the inner products (RunCost):
+// cost.json. It is quick, so it runs again on every resume.
+func (j *mainJob) costStage(ctx context.Context) error {
+	if j.cfg.CostN == 0 {
+		return nil
+	}
+	var models []string
+	for _, k := range j.cfg.Kernels {
+		models = append(models, "svm-"+k)
+	}
+	j.log("cost: kernel map against inner products on %d images", min(j.cfg.CostN, j.d.Train.Len()))
+	_, err := RunCost(ctx, j.d, CostConfig{Models: models, N: min(j.cfg.CostN, j.d.Train.Len()), ParamsDir: j.results,
+		MemBytes: j.cfg.MemBytes, Seed: j.cfg.Seed, Out: j.results, Args: j.cfg.Args})
+	return err
+}
