@@ -136,7 +136,7 @@ var (
 	FullProfile = MainConfig{Profile: "full", Train: AllSamples, Test: AllSamples, GridTrain: 5000, Folds: 3, CNN: cnn.TrainConfig{Epochs: 10},
 		Scaling: []int{1000, 2000, 5000, 10000}, PSDSample: 1000, Grids: GridsQuick,
 		CNNVariants: []string{cnn.VariantSigmoidLoss, cnn.VariantFixed},
-		Curve: []int{1000, 2000, 5000, 10000}, Repeats: 2, NoiseN: 5000,
+		Curve:       []int{1000, 2000, 5000, 10000}, Repeats: 2, NoiseN: 5000,
 		LabelNoise: []float64{0, 0.1, 0.2, 0.4}, PixelNoise: []float64{0, 0.05, 0.1, 0.2}, CostN: 5000}
 )
 
