@@ -76,7 +76,7 @@ func ExampleMainJob() {
 		Test:     50,
 		Features: []string{"pixels"},
 		Kernels:  []string{"linear"},
-		Skip:     []string{"cnn", "grids", "scaling", "report"},
+		Skip:     []string{"cnn", "grids", "scaling", "trials", "cost", "report"},
 	}
 	res, err := bench.MainJob(context.Background(), cfg, bench.MainProgress{})
 	if err != nil {

@@ -99,7 +99,7 @@ type MainConfig struct {
 	Curve   []int
 	Repeats int
 	// NoiseN is the training size of the trials stage's noise studies on
-	// pixels (one of Curve, whose trial there is the clean one), with
+	// pixels (the Curve size nearest to it, whose trial is the clean one), with
 	// training labels flipped with the probabilities LabelNoise and
 	// Gaussian noise of σ PixelNoise (on [0, 1]) added to the pixels. 0
 	// and nil mean the profile's.

@@ -116,7 +116,8 @@ func TestMainJobSynthetic(t *testing.T) {
 	var reported [2]string
 	cfg := bench.MainConfig{Out: out, Data: dataset.Options{Spec: "synthetic:200,100"}, Seed: 1,
 		Train: 100, Test: 50, GridTrain: 60, Folds: 2, CNN: cnn.TrainConfig{Epochs: 1}, Features: []string{"pixels"},
-		Kernels: []string{"linear"}, Scaling: []int{40, 60},
+		Kernels: []string{"linear"}, Scaling: []int{40, 60}, CNNVariants: []string{cnn.VariantSigmoidLoss, cnn.VariantFixed},
+		Curve: []int{40, 100}, Repeats: 2,
 		Report: func(results, report string) error { reported = [2]string{results, report}; return nil }}
 	var log strings.Builder
 	p := bench.MainProgress{Log: func(f string, a ...any) { log.WriteString(strings.TrimSpace(fmt.Sprintf(f, a...)) + "\n") }}

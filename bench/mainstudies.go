@@ -44,9 +44,6 @@ func (cfg *MainConfig) validateStudies() error {
 	if cfg.Repeats < 1 || cfg.NoiseN < 0 || cfg.CostN < 0 {
 		return fmt.Errorf("bench: MainConfig.Repeats = %d, NoiseN = %d, CostN = %d: want ≥ 1, ≥ 0, ≥ 0", cfg.Repeats, cfg.NoiseN, cfg.CostN)
 	}
-	if cfg.NoiseN > 0 && !slices.Contains(cfg.Curve, cfg.NoiseN) {
-		return fmt.Errorf("bench: MainConfig.NoiseN = %d is not one of Curve %v: the curve's trial there is the noise studies' clean one", cfg.NoiseN, cfg.Curve)
-	}
 	return nil
 }
 
@@ -65,6 +62,20 @@ func fitSizes(ns []int, have int) []int {
 	}
 	return out
 }
+
+// nearestSize returns the size of sizes closest to n (the noise studies'
+// clean trial is the curve's trial there); 0 when n or sizes is empty.
+func nearestSize(sizes []int, n int) int {
+	best := 0
+	for _, s := range sizes {
+		if n > 0 && (best == 0 || abs(s-n) < abs(best-n)) {
+			best = s
+		}
+	}
+	return best
+}
+
+func abs(x int) int { return max(x, -x) }
 
 // trialsStage runs the learning curve with its repeats and the noise
 // studies (RunTrials) on balanced subsets of all the training images,
@@ -89,10 +100,7 @@ func (j *mainJob) trialsStage(ctx context.Context) error {
 		return err
 	}
 	sizes := fitSizes(j.cfg.Curve, pool.Train.Len())
-	noiseN := j.cfg.NoiseN
-	if !slices.Contains(sizes, noiseN) {
-		noiseN = 0
-	}
+	noiseN := nearestSize(sizes, j.cfg.NoiseN)
 	st := &stageTasks{j: j}
 	cfg := TrialsConfig{Models: models, Features: j.cfg.Features, CNNExtractor: embed, Sizes: sizes, Repeats: j.cfg.Repeats,
 		NoiseN: noiseN, LabelNoise: j.cfg.LabelNoise, PixelNoise: j.cfg.PixelNoise, TestN: min(1000, j.d.Test.Len()),

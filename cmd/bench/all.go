@@ -4,7 +4,6 @@ import (
 	"context"
 	"flag"
 	"fmt"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -244,9 +243,6 @@ func (f *allFlags) curveSizes(c *bench.MainConfig, given bool) error {
 			return usagef("-curve %q: want training sizes such as 500,1000,2000, or none", f.curve)
 		}
 		c.Curve = append(c.Curve, n)
-	}
-	if !slices.Contains(c.Curve, c.NoiseN) {
-		c.NoiseN = c.Curve[len(c.Curve)-1]
 	}
 	return nil
 }
