@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/svmbench/svmbench/dataset"
 	"github.com/svmbench/svmbench/results"
 )
 
@@ -41,5 +42,21 @@ func TestWriteRunTables(t *testing.T) {
 	err = WriteScalingPoints(&b, []results.ScalingPoint{{Model: "svm-rbf", Features: "pixels", N: 1000, TestN: 500, Accuracy: 0.5}})
 	if err != nil || !strings.Contains(b.String(), "1000") || !strings.Contains(b.String(), "50.00") {
 		t.Errorf("WriteScalingPoints: %v\n%s", err, b.String())
+	}
+}
+
+func TestWriteDataTables(t *testing.T) {
+	var b strings.Builder
+	rows := []ClassCount{{Label: -1, Name: "-1", Train: 3, Test: 1}, {Label: 7, Name: "seven", Train: 2, Test: 0}}
+	if err := WriteClassCounts(&b, rows); err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteFileSums(&b, []dataset.FileSum{{Name: "a.txt", Bytes: 12, SHA256: "ab", MD5: "cd"}}); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"|    -1 | -1    |     3 |    1 |", "|     7 | seven |     2 |    0 |", "| total |     5 |    1 |", "| a.txt |    12 | sha256 ab, md5 cd |"} {
+		if !strings.Contains(b.String(), want) {
+			t.Errorf("missing %q in\n%s", want, b.String())
+		}
 	}
 }

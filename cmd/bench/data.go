@@ -9,10 +9,10 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"text/tabwriter"
 
 	"github.com/svmbench/svmbench/dataset"
 	"github.com/svmbench/svmbench/internal/progress"
+	"github.com/svmbench/svmbench/reports"
 )
 
 var cmdData = &Command{
@@ -119,45 +119,25 @@ func downloadData(ctx context.Context, df *dataFlags, prog *progress.Progress) (
 
 // describeData prints the source, shape, per-class counts and checksums.
 func describeData(w io.Writer, d *dataset.Dataset) error {
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintf(tw, "source\t%s\n", d.Source)
+	fmt.Fprintf(w, "source   %s\n", d.Source)
 	if d.Image != nil {
-		fmt.Fprintf(tw, "samples\t%d×%d×%d images (height×width×channels), %d values each\n", d.Image.Height, d.Image.Width, d.Image.Channels, d.Image.Size())
+		fmt.Fprintf(w, "samples  %d×%d×%d images (height×width×channels), %d values each\n", d.Image.Height, d.Image.Width, d.Image.Channels, d.Image.Size())
 	} else {
-		fmt.Fprintf(tw, "samples\tvectors of %d features\n", d.Train.X.Cols)
+		fmt.Fprintf(w, "samples  vectors of %d features\n", d.Train.X.Cols)
 	}
-	fmt.Fprintf(tw, "train\t%d samples\n", d.Train.Len())
-	fmt.Fprintf(tw, "test\t%d samples\n", d.Test.Len())
-	fmt.Fprintf(tw, "classes\t%d\n", len(classLabels(d)))
-	if err := tw.Flush(); err != nil {
+	fmt.Fprintf(w, "train    %d samples\ntest     %d samples\nclasses  %d\n\n", d.Train.Len(), d.Test.Len(), len(classLabels(d)))
+	trainCounts, testCounts := countLabels(d.Train.Y), countLabels(d.Test.Y)
+	var rows []reports.ClassCount
+	for _, l := range classLabels(d) {
+		rows = append(rows, reports.ClassCount{Label: l, Name: d.ClassName(l), Train: trainCounts[l], Test: testCounts[l]})
+	}
+	if err := reports.WriteClassCounts(w, rows); err != nil {
 		return err
 	}
-
-	trainCounts, testCounts := countLabels(d.Train.Y), countLabels(d.Test.Y)
-	labels := classLabels(d)
-	wl, wc, wn := len("label"), len("class"), max(len("train"), len(fmt.Sprint(d.Train.Len())), len(fmt.Sprint(d.Test.Len())))
-	for _, l := range labels {
-		wl = max(wl, len(fmt.Sprint(l)))
-		wc = max(wc, len([]rune(d.ClassName(l))))
-	}
-	fmt.Fprintf(w, "\n%*s  %-*s  %*s  %*s\n", wl, "label", wc, "class", wn, "train", wn, "test")
-	for _, l := range labels {
-		fmt.Fprintf(w, "%*d  %-*s  %*d  %*d\n", wl, l, wc, d.ClassName(l), wn, trainCounts[l], wn, testCounts[l])
-	}
-	fmt.Fprintf(w, "%*s  %-*s  %*d  %*d\n", wl, "", wc, "total", wn, d.Train.Len(), wn, d.Test.Len())
-
 	fmt.Fprintf(w, "\nfiles read (%d)\n", len(d.Files))
-	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	for _, f := range d.Files {
-		fmt.Fprintf(tw, "  %s\t%d bytes\tsha256 %s\n", f.Name, f.Bytes, f.SHA256)
-		if f.MD5 != "" {
-			fmt.Fprintf(tw, "  \t\tmd5 %s\n", f.MD5)
-		}
-	}
 	if len(d.Files) == 0 {
-		fmt.Fprintf(tw, "  (none: generated in memory)\n")
-	}
-	if err := tw.Flush(); err != nil {
+		fmt.Fprintf(w, "  (none: generated in memory)\n")
+	} else if err := reports.WriteFileSums(w, d.Files); err != nil {
 		return err
 	}
 	_, err := fmt.Fprintf(w, "\nverified: %d samples, labels are classes of the data set, values finite%s\n",
