@@ -439,19 +439,10 @@ func sameGrid(a, b GridSpec) string {
 // in cell order, resumed ones included. On cancellation it returns the
 // cells finished so far with ctx's error; they are in the journal.
 func Grid(ctx context.Context, d *dataset.Dataset, train, test *matrix.Matrix, cfg GridConfig) (*Best, []GridCell, error) {
-	if err := cfg.Validate(); err != nil {
+	if err := checkGrid(d, train, test, &cfg); err != nil {
 		return nil, nil, err
 	}
 	y := d.Train.Y
-	if train.Rows != len(y) {
-		return nil, nil, fmt.Errorf("bench: Grid: %d training rows for %d labels", train.Rows, len(y))
-	}
-	if test != nil && test.Rows != len(d.Test.Y) {
-		return nil, nil, fmt.Errorf("bench: Grid: %d test rows for %d labels", test.Rows, len(d.Test.Y))
-	}
-	if err := checkFoldable(y, cfg.Folds); err != nil {
-		return nil, nil, err
-	}
 	all := cfg.Cells()
 	mine := ShardCells(all, cfg.Shard, cfg.Shards)
 	for _, c := range mine {
@@ -480,41 +471,17 @@ func Grid(ctx context.Context, d *dataset.Dataset, train, test *matrix.Matrix, c
 	if jr != nil {
 		defer jr.Close()
 	}
-	var mu sync.Mutex
-	var finished []GridCell
-	emit := func(c GridCell) error {
-		if jr != nil {
-			if err := jr.Append(c); err != nil {
-				return err
-			}
-		}
-		mu.Lock()
-		finished = append(finished, c)
-		mu.Unlock()
-		return nil
-	}
+	sink := &cellSink{jr: jr}
 	prog := newFitProgress(cfg.Progress, 0, int64(nCells)*int64(cfg.Folds))
 	var runErr error
 	if cfg.Search == "bayes" {
 		var resumed []GridCell
-		resumed, runErr = runBayes(ctx, train, y, &cfg, done, prog, emit)
-		finished = append(finished, resumed...)
+		resumed, runErr = runBayes(ctx, train, y, &cfg, done, prog, sink.emit)
+		sink.finished = append(sink.finished, resumed...)
 	} else {
-		var todo []GridCell
-		for _, c := range mine {
-			if dc, ok := done[c.Index]; ok {
-				finished = append(finished, dc)
-			} else {
-				todo = append(todo, c)
-			}
-		}
-		if len(finished) > 0 {
-			cfg.logf("grid %s/%s: %d of %d cells found in the journal, %d to run", cfg.Kernel, cfg.Features, len(finished), len(mine), len(todo))
-		}
-		prog.total = int64(len(mine)) * int64(cfg.Folds)
-		prog.add(int64(len(finished)) * int64(cfg.Folds))
-		runErr = runCells(ctx, train, y, todo, &cfg, prog, emit)
+		runErr = resumeCells(ctx, train, y, mine, done, &cfg, prog, sink)
 	}
+	finished := sink.finished
 	slices.SortFunc(finished, func(a, b GridCell) int { return a.Index - b.Index })
 	if runErr != nil {
 		return nil, finished, runErr
@@ -525,6 +492,60 @@ func Grid(ctx context.Context, d *dataset.Dataset, train, test *matrix.Matrix, c
 	bc, _ := BestCell(finished)
 	best, err := saveBest(ctx, &cfg, &Best{Manifest: manifest, Cell: bc, GridCells: nCells}, train, y, test, d.Test.Y)
 	return best, finished, err
+}
+
+// checkGrid validates cfg and checks the matrices against d's labels and
+// the training labels against the folds.
+func checkGrid(d *dataset.Dataset, train, test *matrix.Matrix, cfg *GridConfig) error {
+	if err := cfg.Validate(); err != nil {
+		return err
+	}
+	if train.Rows != len(d.Train.Y) {
+		return fmt.Errorf("bench: Grid: %d training rows for %d labels", train.Rows, len(d.Train.Y))
+	}
+	if test != nil && test.Rows != len(d.Test.Y) {
+		return fmt.Errorf("bench: Grid: %d test rows for %d labels", test.Rows, len(d.Test.Y))
+	}
+	return checkFoldable(d.Train.Y, cfg.Folds)
+}
+
+// cellSink receives the grid's finished cells, from any goroutine: it
+// journals each (when jr is not nil) and keeps it.
+type cellSink struct {
+	jr       *results.JournalWriter
+	mu       sync.Mutex
+	finished []GridCell
+}
+
+func (s *cellSink) emit(c GridCell) error {
+	if s.jr != nil {
+		if err := s.jr.Append(c); err != nil {
+			return err
+		}
+	}
+	s.mu.Lock()
+	s.finished = append(s.finished, c)
+	s.mu.Unlock()
+	return nil
+}
+
+// resumeCells keeps the cells of mine found done in the journal and runs
+// the others.
+func resumeCells(ctx context.Context, train *matrix.Matrix, y []int, mine []GridCell, done map[int]GridCell, cfg *GridConfig, prog *fitProgress, sink *cellSink) error {
+	var todo []GridCell
+	for _, c := range mine {
+		if dc, ok := done[c.Index]; ok {
+			sink.finished = append(sink.finished, dc)
+		} else {
+			todo = append(todo, c)
+		}
+	}
+	if len(sink.finished) > 0 {
+		cfg.logf("grid %s/%s: %d of %d cells found in the journal, %d to run", cfg.Kernel, cfg.Features, len(sink.finished), len(mine), len(todo))
+	}
+	prog.total = int64(len(mine)) * int64(cfg.Folds)
+	prog.add(int64(len(sink.finished)) * int64(cfg.Folds))
+	return runCells(ctx, train, y, todo, cfg, prog, sink.emit)
 }
 
 // saveBest retrains the best cell b.Cell on all of train, y (unless
