@@ -109,6 +109,27 @@ func TestLIBSVMDropIn(t *testing.T) {
 		t.Errorf("standard model without its sidecar: exit %d, %s", code, errs)
 	}
 
+	// svm-train's model, read by bench predict: svm-predict's labels.
+	if _, err := exec.LookPath("svm-train"); err == nil {
+		lmodel := filepath.Join(dir, "libsvm.model")
+		if o, err := exec.Command("svm-train", "-q", "-t", "2", "-c", "2", "-b", "1", train, lmodel).CombinedOutput(); err != nil {
+			t.Fatalf("svm-train: %v\n%s", err, o)
+		}
+		lout, bout := filepath.Join(dir, "libsvm.out"), filepath.Join(dir, "bench.out")
+		if o, err := exec.Command("svm-predict", "-b", "1", test, lmodel, lout).CombinedOutput(); err != nil {
+			t.Fatalf("svm-predict: %v\n%s", err, o)
+		}
+		mustRun(t, "predict", "-data", "libsvm:"+test, "-model", lmodel, "-b", "1", "-out", bout)
+		lb, _ := os.ReadFile(lout)
+		bb, _ := os.ReadFile(bout)
+		ll, bl := strings.Split(string(lb), "\n"), strings.Split(string(bb), "\n")
+		for i := range ll {
+			if lf, bf := strings.Fields(ll[i]), strings.Fields(bl[i]); len(lf) > 0 && lf[0] != bf[0] {
+				t.Fatalf("svm-train's model, line %d: svm-predict %q, bench predict %q", i+1, ll[i], bl[i])
+			}
+		}
+	}
+
 	// -cv K: svm-train -v K's line, no model.
 	out = mustRun(t, "train", "-data", "libsvm:"+train, "-kernel", "rbf", "-C", "2", "-cv", "5")
 	if !regexp.MustCompile(`^Cross Validation Accuracy = [0-9.]+%\n$`).MatchString(out) {
