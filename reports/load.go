@@ -97,163 +97,203 @@ func Load(dir string) (*Inputs, error) {
 	if !st.IsDir() {
 		return nil, fmt.Errorf("reports: %s is not a folder", dir)
 	}
-	in := &Inputs{Dir: dir}
-	grids := map[string]*Grid{}
-	journals := map[string][]results.GridCell{} // grid file path → its cells
-	bests := map[string]results.Best{}          // best file path → contents
-	var primary *results.Manifest
-	err = filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return fmt.Errorf("reports: %w", err)
-		}
-		if d.IsDir() {
-			return nil
-		}
-		name := d.Name()
-		rel, _ := filepath.Rel(dir, path)
-		switch {
-		case name == results.ResultsFile:
-			var r results.Results
-			if err := readJSON(path, &r); err != nil {
-				return err
-			}
-			for i, m := range r.Results {
-				if err := results.CheckModel(m); err != nil {
-					return &FileError{Path: path, Err: fmt.Errorf("record %d (results[%d]): %v", i+1, i, err)}
-				}
-			}
-			in.Models = append(in.Models, r.Results...)
-			man := r.Manifest
-			if primary == nil {
-				primary = &man
-			}
-			in.Files = append(in.Files, Source{Path: rel, Kind: "results", Manifest: &man})
-		case strings.HasPrefix(name, "grid-") && strings.HasSuffix(name, ".jsonl"):
-			cells, lines, warn, err := readGridFile(path)
-			if err != nil {
-				return err
-			}
-			if err := checkGridFile(path, cells, lines); err != nil {
-				return err
-			}
-			journals[path] = cells
-			if warn != "" {
-				in.Warnings = append(in.Warnings, warn)
-			}
-			kernel, feats := splitGridName(strings.TrimSuffix(strings.TrimPrefix(name, "grid-"), ".jsonl"))
-			for _, c := range cells {
-				key := c.Kernel + "\x00" + c.Features
-				if c.Kernel == "" {
-					key = kernel + "\x00" + feats
-				}
-				g := grids[key]
-				if g == nil {
-					g = &Grid{Kernel: c.Kernel, Features: c.Features}
-					if c.Kernel == "" {
-						g.Kernel, g.Features = kernel, feats
-					}
-					grids[key] = g
-				}
-				g.Cells = append(g.Cells, c)
-			}
-			if len(cells) == 0 {
-				if _, ok := grids[kernel+"\x00"+feats]; !ok {
-					grids[kernel+"\x00"+feats] = &Grid{Kernel: kernel, Features: feats}
-				}
-			}
-			in.Files = append(in.Files, Source{Path: rel, Kind: "grid"})
-		case strings.HasPrefix(name, "best-") && strings.HasSuffix(name, ".json"):
-			var b results.Best
-			if err := readJSON(path, &b); err != nil {
-				return err
-			}
-			if err := results.CheckFraction("test_accuracy", b.TestAccuracy); err != nil {
-				return &FileError{Path: path, Err: err}
-			}
-			key := b.Cell.Kernel + "\x00" + b.Cell.Features
-			if b.Cell.Kernel == "" {
-				k, f := splitGridName(strings.TrimSuffix(strings.TrimPrefix(name, "best-"), ".json"))
-				key = k + "\x00" + f
-				b.Cell.Kernel, b.Cell.Features = k, f
-			}
-			g := grids[key]
-			if g == nil {
-				g = &Grid{Kernel: b.Cell.Kernel, Features: b.Cell.Features}
-				grids[key] = g
-			}
-			if g.Best == nil {
-				bb := b
-				g.Best = &bb
-			}
-			bests[path] = b
-			in.Files = append(in.Files, Source{Path: rel, Kind: "best", Manifest: &b.Manifest})
-		case name == results.ScalingFile:
-			var s results.Scaling
-			if err := readJSON(path, &s); err != nil {
-				return err
-			}
-			for i, p := range s.Points {
-				if p.N <= 0 || p.TrainSeconds < 0 || p.PredictSeconds < 0 {
-					return &FileError{Path: path, Err: fmt.Errorf("point %d (points[%d]): want n > 0 and non-negative times, got n=%d train_seconds=%g predict_seconds=%g", i+1, i, p.N, p.TrainSeconds, p.PredictSeconds)}
-				}
-			}
-			in.Scaling = append(in.Scaling, s.Points...)
-			in.Files = append(in.Files, Source{Path: rel, Kind: "scaling", Manifest: &s.Manifest})
-		case name == results.TrialsFile || name == results.CostFile:
-			if err := loadStudy(in, path, rel, name); err != nil {
-				return err
-			}
-		case strings.HasPrefix(name, "cnn-") && strings.HasSuffix(name, ".json"):
-			var r results.CNNRun
-			if err := readJSON(path, &r); err != nil {
-				return err
-			}
-			if r.Variant == "" {
-				r.Variant = strings.TrimSuffix(strings.TrimPrefix(name, "cnn-"), ".json")
-			}
-			for i, e := range r.Epochs {
-				if err := results.CheckFraction("test_accuracy", e.TestAccuracy); err != nil {
-					return &FileError{Path: path, Err: fmt.Errorf("epoch record %d (epochs[%d]): %v", i+1, i, err)}
-				}
-			}
-			if err := results.CheckConfusion(r.Confusion); err != nil {
-				return &FileError{Path: path, Err: err}
-			}
-			in.CNN = append(in.CNN, r)
-			in.Files = append(in.Files, Source{Path: rel, Kind: "cnn", Manifest: &r.Manifest})
-		}
-		return nil
-	})
-	if err != nil {
+	l := &loader{dir: dir, in: &Inputs{Dir: dir}, grids: map[string]*Grid{},
+		journals: map[string][]results.GridCell{}, bests: map[string]results.Best{}}
+	if err := filepath.WalkDir(dir, l.visit); err != nil {
 		return nil, err
 	}
-	if err := checkBestFiles(bests, journals); err != nil {
+	in := l.in
+	if err := checkBestFiles(l.bests, l.journals); err != nil {
 		return nil, err
 	}
 	if len(in.Files) == 0 {
 		return nil, &ErrNoResults{Dir: dir}
 	}
-	if primary == nil {
+	in.Manifest = l.primary
+	if in.Manifest == nil {
 		for _, f := range in.Files {
 			if f.Manifest != nil {
-				primary = f.Manifest
+				in.Manifest = f.Manifest
 				break
 			}
 		}
 	}
-	in.Manifest = primary
-	// Models in a fixed order (SVM kernels, then the CNNs; feature sets in
-	// order), whatever order the runs wrote them in.
+	for _, g := range l.grids {
+		g.Cells, in.Warnings = dedupeCells(g, in.Warnings)
+		in.Grids = append(in.Grids, g)
+	}
+	in.sort()
+	return in, nil
+}
+
+// loader is the state of Load's walk.
+type loader struct {
+	dir      string
+	in       *Inputs
+	grids    map[string]*Grid              // by kernel "\x00" features
+	journals map[string][]results.GridCell // grid file path → its cells
+	bests    map[string]results.Best       // best file path → contents
+	primary  *results.Manifest             // of the first results.json
+}
+
+// visit reads the file at path if it is a results file (a WalkDirFunc).
+func (l *loader) visit(path string, d fs.DirEntry, err error) error {
+	if err != nil {
+		return fmt.Errorf("reports: %w", err)
+	}
+	if d.IsDir() {
+		return nil
+	}
+	name := d.Name()
+	rel, _ := filepath.Rel(l.dir, path)
+	switch {
+	case name == results.ResultsFile:
+		return l.loadResults(path, rel)
+	case strings.HasPrefix(name, "grid-") && strings.HasSuffix(name, ".jsonl"):
+		return l.loadGrid(path, rel, name)
+	case strings.HasPrefix(name, "best-") && strings.HasSuffix(name, ".json"):
+		return l.loadBest(path, rel, name)
+	case name == results.ScalingFile:
+		return l.loadScaling(path, rel)
+	case name == results.TrialsFile || name == results.CostFile:
+		return loadStudy(l.in, path, rel, name)
+	case strings.HasPrefix(name, "cnn-") && strings.HasSuffix(name, ".json"):
+		return l.loadCNN(path, rel, name)
+	}
+	return nil
+}
+
+func (l *loader) loadResults(path, rel string) error {
+	var r results.Results
+	if err := readJSON(path, &r); err != nil {
+		return err
+	}
+	for i, m := range r.Results {
+		if err := results.CheckModel(m); err != nil {
+			return &FileError{Path: path, Err: fmt.Errorf("record %d (results[%d]): %v", i+1, i, err)}
+		}
+	}
+	l.in.Models = append(l.in.Models, r.Results...)
+	man := r.Manifest
+	if l.primary == nil {
+		l.primary = &man
+	}
+	l.in.Files = append(l.in.Files, Source{Path: rel, Kind: "results", Manifest: &man})
+	return nil
+}
+
+// grid returns the grid of kernel and features, adding it if it is new.
+func (l *loader) grid(kernel, features string) *Grid {
+	key := kernel + "\x00" + features
+	g := l.grids[key]
+	if g == nil {
+		g = &Grid{Kernel: kernel, Features: features}
+		l.grids[key] = g
+	}
+	return g
+}
+
+// loadGrid reads a grid journal; cells that do not name their kernel and
+// features (hand-written fixtures) take them from the file name.
+func (l *loader) loadGrid(path, rel, name string) error {
+	cells, lines, warn, err := readGridFile(path)
+	if err != nil {
+		return err
+	}
+	if err := checkGridFile(path, cells, lines); err != nil {
+		return err
+	}
+	l.journals[path] = cells
+	if warn != "" {
+		l.in.Warnings = append(l.in.Warnings, warn)
+	}
+	kernel, feats := splitGridName(strings.TrimSuffix(strings.TrimPrefix(name, "grid-"), ".jsonl"))
+	for _, c := range cells {
+		k, f := c.Kernel, c.Features
+		if k == "" {
+			k, f = kernel, feats
+		}
+		g := l.grid(k, f)
+		g.Cells = append(g.Cells, c)
+	}
+	if len(cells) == 0 {
+		l.grid(kernel, feats)
+	}
+	l.in.Files = append(l.in.Files, Source{Path: rel, Kind: "grid"})
+	return nil
+}
+
+// loadBest reads a best file; one that does not name its kernel and
+// features takes them from the file name.
+func (l *loader) loadBest(path, rel, name string) error {
+	var b results.Best
+	if err := readJSON(path, &b); err != nil {
+		return err
+	}
+	if err := results.CheckFraction("test_accuracy", b.TestAccuracy); err != nil {
+		return &FileError{Path: path, Err: err}
+	}
+	if b.Cell.Kernel == "" {
+		b.Cell.Kernel, b.Cell.Features = splitGridName(strings.TrimSuffix(strings.TrimPrefix(name, "best-"), ".json"))
+	}
+	g := l.grid(b.Cell.Kernel, b.Cell.Features)
+	if g.Best == nil {
+		bb := b
+		g.Best = &bb
+	}
+	l.bests[path] = b
+	l.in.Files = append(l.in.Files, Source{Path: rel, Kind: "best", Manifest: &b.Manifest})
+	return nil
+}
+
+func (l *loader) loadScaling(path, rel string) error {
+	var s results.Scaling
+	if err := readJSON(path, &s); err != nil {
+		return err
+	}
+	for i, p := range s.Points {
+		if p.N <= 0 || p.TrainSeconds < 0 || p.PredictSeconds < 0 {
+			return &FileError{Path: path, Err: fmt.Errorf("point %d (points[%d]): want n > 0 and non-negative times, got n=%d train_seconds=%g predict_seconds=%g", i+1, i, p.N, p.TrainSeconds, p.PredictSeconds)}
+		}
+	}
+	l.in.Scaling = append(l.in.Scaling, s.Points...)
+	l.in.Files = append(l.in.Files, Source{Path: rel, Kind: "scaling", Manifest: &s.Manifest})
+	return nil
+}
+
+// loadCNN reads a CNN run; one that does not name its variant takes it
+// from the file name.
+func (l *loader) loadCNN(path, rel, name string) error {
+	var r results.CNNRun
+	if err := readJSON(path, &r); err != nil {
+		return err
+	}
+	if r.Variant == "" {
+		r.Variant = strings.TrimSuffix(strings.TrimPrefix(name, "cnn-"), ".json")
+	}
+	for i, e := range r.Epochs {
+		if err := results.CheckFraction("test_accuracy", e.TestAccuracy); err != nil {
+			return &FileError{Path: path, Err: fmt.Errorf("epoch record %d (epochs[%d]): %v", i+1, i, err)}
+		}
+	}
+	if err := results.CheckConfusion(r.Confusion); err != nil {
+		return &FileError{Path: path, Err: err}
+	}
+	l.in.CNN = append(l.in.CNN, r)
+	l.in.Files = append(l.in.Files, Source{Path: rel, Kind: "cnn", Manifest: &r.Manifest})
+	return nil
+}
+
+// sort puts the models, grids and CNN runs in a fixed order (SVM kernels
+// in the registry's order, then the CNNs; feature sets in order), whatever
+// order the runs wrote them in.
+func (in *Inputs) sort() {
 	slices.SortStableFunc(in.Models, func(a, b results.ModelResult) int {
 		if c := orderOf(modelOrder(), a.Model) - orderOf(modelOrder(), b.Model); c != 0 {
 			return c
 		}
 		return orderOf(featureOrder, a.Features) - orderOf(featureOrder, b.Features)
 	})
-	for _, g := range grids {
-		g.Cells, in.Warnings = dedupeCells(g, in.Warnings)
-		in.Grids = append(in.Grids, g)
-	}
 	slices.SortStableFunc(in.Grids, func(a, b *Grid) int {
 		if c := orderOf(kernels.Names(), a.Kernel) - orderOf(kernels.Names(), b.Kernel); c != 0 {
 			return c
@@ -272,7 +312,6 @@ func Load(dir string) (*Inputs, error) {
 		}
 		return strings.Compare(a.Variant, b.Variant)
 	})
-	return in, nil
 }
 
 var (
