@@ -225,6 +225,10 @@ func resumeCNN(variant string, cfg *CNNConfig, res *CNNResult) (*cnn.TrainState,
 func fitCNN(ctx context.Context, d *dataset.Dataset, cfg *CNNConfig, res *CNNResult, state *cnn.TrainState) error {
 	tc := cfg.Recipe
 	tc.State, tc.Progress = state, cfg.Progress
+	// A checkpoint that cannot be written stops the training at once:
+	// training on would only lose more epochs (issue 13).
+	ctx, stop := context.WithCancel(ctx)
+	defer stop()
 	var saveErr error
 	tc.OnEpoch = func(e cnn.EpochStats) {
 		rec := CNNEpoch{Epoch: e.Epoch, TrainLoss: e.TrainLoss, TestAccuracy: e.TestAccuracy, Seconds: e.Seconds}
@@ -241,6 +245,9 @@ func fitCNN(ctx context.Context, d *dataset.Dataset, cfg *CNNConfig, res *CNNRes
 		// resuming repeats.
 		saveErr = errors.Join(WriteJSON(res.RunFile, res.Run), res.Net.Save(res.ModelFile),
 			cnn.SaveCheckpoint(res.CheckpointFile, res.Net, state))
+		if saveErr != nil {
+			stop()
+		}
 	}
 	test := &d.Test
 	if cfg.NoEpochTest {
@@ -254,11 +261,11 @@ func fitCNN(ctx context.Context, d *dataset.Dataset, cfg *CNNConfig, res *CNNRes
 		res.Run.PeakRSSBytes = max(res.Run.PeakRSSBytes, peak.RSSBytes)
 		res.Run.PeakHeapBytes = max(res.Run.PeakHeapBytes, peak.HeapBytes)
 	}
+	if saveErr != nil {
+		return fmt.Errorf("bench: epoch %d trained but not saved, training stopped (the last checkpoint is kept): %w", len(res.Run.Epochs), saveErr)
+	}
 	if err != nil {
 		return err
-	}
-	if saveErr != nil {
-		return saveErr
 	}
 	// Without a run file the network was not saved after each epoch; a
 	// finished run resumed saves it only if it is missing.

@@ -49,7 +49,8 @@ type MainConfig struct {
 	Train, Test int
 	// GridTrain is the number of training images the grids cross-validate
 	// on (a balanced subset of the training subset); 0 means the
-	// profile's, AllSamples all of them.
+	// profile's (at most Train), AllSamples all of them. A GridTrain
+	// larger than Train is an error.
 	GridTrain int
 	// Folds is the number of cross-validation folds; 0 means the
 	// profile's.
@@ -86,7 +87,8 @@ type MainConfig struct {
 	// OnEpoch and State must be nil.
 	CNN cnn.TrainConfig
 	// Scaling are the training sizes of the scaling run; nil means the
-	// profile's. Skip "scaling" to run none.
+	// profile's sizes up to Train. A size larger than Train is an error.
+	// Skip "scaling" to run none.
 	Scaling []int
 	// CNNVariants are the CNNs the cnn stage trains; nil means the
 	// profile's (the quick profile trains only "fixed", to afford the
@@ -154,6 +156,9 @@ func (cfg MainConfig) withDefaults() (MainConfig, error) {
 	}
 	cfg.Profile = p.Profile
 	cfg.Out = cmp.Or(cfg.Out, "svmbench-report")
+	// Sizes the caller gave that exceed the training subset are refused
+	// now, before any work; the profile's own sizes are cut to fit it.
+	gridGiven, scalingGiven := cfg.GridTrain != 0, cfg.Scaling != nil
 	for _, f := range []struct{ v, def *int }{{&cfg.Train, &p.Train}, {&cfg.Test, &p.Test},
 		{&cfg.GridTrain, &p.GridTrain}, {&cfg.Folds, &p.Folds}, {&cfg.CNN.Epochs, &p.CNN.Epochs}, {&cfg.PSDSample, &p.PSDSample}} {
 		if *f.v == 0 {
@@ -163,6 +168,20 @@ func (cfg MainConfig) withDefaults() (MainConfig, error) {
 	cfg.Grids = cmp.Or(cfg.Grids, p.Grids)
 	if cfg.Scaling == nil {
 		cfg.Scaling = slices.Clone(p.Scaling)
+	}
+	if train := cfg.Train; train > 0 {
+		if cfg.GridTrain > train || cfg.GridTrain == AllSamples {
+			if gridGiven && cfg.GridTrain != AllSamples {
+				return cfg, fmt.Errorf("bench: MainConfig.GridTrain = %d, more than Train = %d", cfg.GridTrain, train)
+			}
+			cfg.GridTrain = train
+		}
+		for _, n := range cfg.Scaling {
+			if n > train && scalingGiven {
+				return cfg, fmt.Errorf("bench: MainConfig.Scaling has %d, more than Train = %d", n, train)
+			}
+		}
+		cfg.Scaling = slices.DeleteFunc(cfg.Scaling, func(n int) bool { return n > train })
 	}
 	if cfg.Features == nil {
 		cfg.Features = []string{"pixels", "hog", "cnn"}

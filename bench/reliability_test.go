@@ -8,10 +8,12 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/svmbench/svmbench/cnn"
 	"github.com/svmbench/svmbench/dataset"
 	"github.com/svmbench/svmbench/internal/folderlock"
 )
@@ -246,5 +248,55 @@ func TestForeignCellAndCheckBest(t *testing.T) {
 	wrong.Cell.CVAccuracy += 0.01
 	if err := CheckBest(wrong, cells); err == nil {
 		t.Error("CheckBest accepted a best cell with another accuracy")
+	}
+}
+
+// Issue 13, defect 3: a checkpoint that cannot be written stopped nothing
+// (training went on to the last epoch). It now stops at once with the
+// reason, the previous checkpoint kept.
+func TestTrainCNNStopsWhenCheckpointFails(t *testing.T) {
+	d, err := dataset.Load(context.Background(), dataset.Options{Spec: "synthetic:100,50", Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := t.TempDir()
+	cfg := CNNConfig{Variant: "fixed", Recipe: cnn.TrainConfig{Epochs: 4, Batch: 25, LR: 0.01, Seed: 3, Workers: 2}, Out: out}
+	ckpt := filepath.Join(out, "cnn-fixed.ckpt")
+	cfg.OnEpoch = func(e CNNEpoch, _ float64, _ bool) {
+		if e.Epoch == 2 {
+			// The checkpoint of epoch 2 cannot replace this (a full
+			// disk in the fault tests; here a folder in its place).
+			os.Rename(ckpt, ckpt+".epoch1")
+			os.Mkdir(ckpt, 0o755)
+			os.WriteFile(filepath.Join(ckpt, "x"), nil, 0o644)
+		}
+	}
+	res, err := TrainCNN(context.Background(), d, cfg)
+	if err == nil || !strings.Contains(err.Error(), "epoch 2 trained but not saved") {
+		t.Fatalf("TrainCNN with a checkpoint that cannot be written: %v", err)
+	}
+	if res.Trained != 2 {
+		t.Errorf("%d epochs trained: want training stopped after epoch 2", res.Trained)
+	}
+	if _, err := os.Stat(ckpt + ".epoch1"); err != nil {
+		t.Errorf("the epoch-1 checkpoint: %v", err)
+	}
+}
+
+// Issue 13, defect 5: the main job clamped -grid-train larger than -train
+// without a word and found -scaling sizes larger than -train only at the
+// end. Both are refused before any work; the profile's own sizes are cut.
+func TestMainConfigSizes(t *testing.T) {
+	for _, c := range []MainConfig{
+		{Train: 100, GridTrain: 150},
+		{Train: 100, Scaling: []int{50, 150}},
+	} {
+		if err := c.Validate(); err == nil {
+			t.Errorf("%+v validated", c)
+		}
+	}
+	c, err := MainConfig{Train: 800}.withDefaults()
+	if err != nil || c.GridTrain != 800 || !slices.Equal(c.Scaling, []int{500}) {
+		t.Errorf("quick profile with Train 800: GridTrain %d, Scaling %v, %v; want 800 and [500]", c.GridTrain, c.Scaling, err)
 	}
 }

@@ -100,6 +100,7 @@ than pixels (the default is centred for pixels/255, where k ≈ -10).
 var cmdAll = &Command{
 	Name:      "all",
 	UsageLine: "all [-profile quick|full] [-out DIR] [-data SPEC] [-train N] [-test M] [-grid-train N] [-folds K] [-features LIST] [-kernels LIST] [-epochs E] [-cnn-variants LIST] [-scaling LIST] [-curve LIST] [-repeats R] [-skip STAGES]",
+	Resume:    "finished stages and models are kept; run the same command again to resume",
 	Short:     "run the whole benchmark (the default command): data, CNN, grids, models, scaling, trials, cost, report",
 	Long:      allLong,
 	Flags: func(fs *flag.FlagSet) runner {

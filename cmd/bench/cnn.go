@@ -18,6 +18,7 @@ import (
 var cmdCNN = &Command{
 	Name:      "cnn",
 	UsageLine: "cnn -variant sigmoid-loss|fixed -out DIR [-data SPEC] [-epochs 10] [-batch 100] [-lr 0.001] [-momentum 0.9] [-train N] [-test M] [-seed S] [-model FILE]",
+	Resume:    "the last epoch's checkpoint is kept; run the same command again to resume",
 	Short:     "train the seed document's CNN (variant sigmoid-loss or fixed) and record test accuracy per epoch",
 	Long: `Cnn trains the seed document's CIFAR-10 network in pure Go: conv 3→32,
 ReLU, max-pool; conv 32→64, ReLU, max-pool; dense 4096→512, ReLU; dense
