@@ -411,3 +411,106 @@ func TestFaultFullDisk(t *testing.T) {
 		}
 	})
 }
+
+// cnnOutcome is a CNN folder's deterministic content: the network file's
+// bytes and the run file's epoch losses, accuracies and confusion.
+func cnnOutcome(t *testing.T, dir string) string {
+	t.Helper()
+	net, err := os.ReadFile(filepath.Join(dir, "cnn-fixed.cnn"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var run bench.CNNRun
+	if err := bench.ReadJSON(filepath.Join(dir, "cnn-fixed.json"), &run); err != nil {
+		t.Fatal(err)
+	}
+	var b bytes.Buffer
+	for _, e := range run.Epochs {
+		fmt.Fprintf(&b, "epoch %d loss %v accuracy %v\n", e.Epoch, e.TrainLoss, e.TestAccuracy)
+	}
+	fmt.Fprintf(&b, "confusion %v\nnetwork %d bytes\n", run.Confusion, len(net))
+	b.Write(net)
+	return b.String()
+}
+
+// SIGKILL a CNN training after a seeded number of epochs and a seeded
+// delay, resume it, and compare the network byte for byte.
+func TestFaultCNNSIGKILL(t *testing.T) {
+	tmp := t.TempDir()
+	args := func(out string) []string {
+		return []string{"cnn", "-data", "synthetic:100,40", "-seed", "3", "-variant", "fixed", "-epochs", "3", "-batch", "25", "-out", out}
+	}
+	ref := filepath.Join(tmp, "ref")
+	if code, errs := runProc(t, args(ref)...); code != 0 {
+		t.Fatalf("reference cnn: exit %d: %s", code, errs)
+	}
+	want := cnnOutcome(t, ref)
+	rng := rand.New(rand.NewPCG(17, 0x6b696c6c))
+	for i := 0; i < 2; i++ {
+		dir := filepath.Join(tmp, fmt.Sprint("run", i))
+		k := 1 + rng.IntN(2)
+		delay := time.Duration(rng.IntN(300)) * time.Millisecond
+		epochs := func() bool {
+			var run bench.CNNRun
+			return bench.ReadJSON(filepath.Join(dir, "cnn-fixed.json"), &run) == nil && len(run.Epochs) >= k
+		}
+		killed := killWhen(t, epochs, delay, args(dir)...)
+		if code, errs := runProc(t, args(dir)...); code != 0 {
+			t.Fatalf("kill after %d epochs and %v (killed: %v): rerun exit %d: %s", k, delay, killed, code, errs)
+		}
+		if cnnOutcome(t, dir) != want {
+			t.Errorf("kill after %d epochs and %v: the resumed network differs from the uninterrupted one", k, delay)
+		}
+		noPartialFiles(t, "cnn", dir)
+		t.Logf("kill after %d epochs and %v (killed: %v): resumed to the uninterrupted network", k, delay, killed)
+	}
+}
+
+// mainOutcome is the deterministic content of a main job's results: every
+// grid's outcome and each results.json record's scores.
+func mainOutcome(t *testing.T, dir string) string {
+	t.Helper()
+	res := filepath.Join(dir, "results")
+	var b bytes.Buffer
+	b.WriteString(gridOutcome(t, res, "rbf"))
+	var r bench.Results
+	if err := bench.ReadJSON(filepath.Join(res, bench.ResultsFile), &r); err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range r.Results {
+		fmt.Fprintf(&b, "%s/%s %v %v %v %d\n", m.Model, m.Features, m.Params, m.Accuracy, m.Confusion, m.NSV)
+	}
+	return b.String()
+}
+
+// SIGKILL the main job at seeded times within an uninterrupted run's
+// duration, rerun it, and compare its results with the uninterrupted run's.
+func TestFaultMainJobSIGKILL(t *testing.T) {
+	tmp := t.TempDir()
+	args := func(out string) []string {
+		return []string{"all", "-data", "synthetic:200,60", "-seed", "5", "-train", "200", "-test", "60", "-grid-train", "150",
+			"-folds", "3", "-features", "pixels", "-kernels", "rbf", "-C", "0.5,4", "-gamma", "2^-9,2^-5",
+			"-scaling", "none", "-skip", "cnn,report", "-out", out}
+	}
+	ref := filepath.Join(tmp, "ref")
+	t0 := time.Now()
+	if code, errs := runProc(t, args(ref)...); code != 0 {
+		t.Fatalf("reference main job: exit %d: %s", code, errs)
+	}
+	span := time.Since(t0)
+	want := mainOutcome(t, ref)
+	rng := rand.New(rand.NewPCG(19, 0x6b696c6c))
+	for i := 0; i < 3; i++ {
+		dir := filepath.Join(tmp, fmt.Sprint("run", i))
+		delay := time.Duration(rng.Int64N(int64(span)))
+		killed := killWhen(t, func() bool { return true }, delay, args(dir)...)
+		if code, errs := runProc(t, args(dir)...); code != 0 {
+			t.Fatalf("kill after %v (killed: %v): rerun exit %d: %s", delay.Round(time.Millisecond), killed, code, errs)
+		}
+		if mainOutcome(t, dir) != want {
+			t.Errorf("kill after %v: the resumed results differ from the uninterrupted run's", delay.Round(time.Millisecond))
+		}
+		noPartialFiles(t, "main job", filepath.Join(dir, "results"))
+		t.Logf("kill after %v of %v (killed: %v): resumed to the uninterrupted results", delay.Round(time.Millisecond), span.Round(time.Millisecond), killed)
+	}
+}
