@@ -275,8 +275,17 @@ func (j *mainJob) grid(ctx context.Context, dg *dataset.Dataset, train, test *ma
 		PSD: indefinite(k), PSDSample: min(c.PSDSample, train.Rows), Out: j.results, Resume: true, Args: c.Args,
 		Search: c.Search, Trials: c.Trials, WarmStart: c.WarmStart}
 	MainGridRanges(&cfg, c.Grids, train, c.Seed)
-	for _, r := range []struct{ src, dst *Range }{{&c.Alpha, &cfg.Alpha}, {&c.Coef0, &cfg.Coef0}, {&c.Gamma, &cfg.Gamma}, {&c.C, &cfg.C}} {
-		if !r.src.IsZero() {
+	spec, err := kernels.Lookup(k)
+	if err != nil {
+		return err
+	}
+	for _, r := range []struct {
+		name     string
+		src, dst *Range
+	}{{"alpha", &c.Alpha, &cfg.Alpha}, {"coef0", &c.Coef0, &cfg.Coef0}, {"gamma", &c.Gamma, &cfg.Gamma}, {"C", &c.C, &cfg.C}} {
+		// Only in the grids whose kernel has the parameter: -kernels
+		// linear,rbf -gamma LIST sets rbf's γ and leaves linear alone.
+		if _, has := spec.Param(r.name); !r.src.IsZero() && (has || r.name == "C") {
 			*r.dst = *r.src
 		}
 	}

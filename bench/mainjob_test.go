@@ -194,3 +194,26 @@ func readAll(t *testing.T, dir string, names ...string) [][]byte {
 	}
 	return out
 }
+
+// TestMainJobRangeOnlyWhereKernelHasIt: a -gamma range given to the main
+// job reaches the rbf grid and not the linear one (which has no γ and
+// refused the whole job before).
+func TestMainJobRangeOnlyWhereKernelHasIt(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the main job's grids")
+	}
+	out := t.TempDir()
+	cfg := bench.MainConfig{Out: out, Data: dataset.Options{Spec: "synthetic:200,100"}, Seed: 1,
+		Train: 100, Test: 50, GridTrain: 60, Folds: 2, Features: []string{"pixels"},
+		Kernels: []string{"linear", "rbf"}, Gamma: bench.Values(0.001, 0.01), C: bench.Values(1),
+		Skip: []string{"cnn", "run", "scaling", "trials", "cost", "report"}}
+	if _, err := bench.MainJob(context.Background(), cfg, bench.MainProgress{}); err != nil {
+		t.Fatal(err)
+	}
+	for k, want := range map[string]int{"linear": 1, "rbf": 2} {
+		cells, _, err := bench.ReadCells(filepath.Join(out, "results", bench.GridFile(k, "pixels")))
+		if err != nil || len(cells) != want {
+			t.Errorf("%s grid: %d cells (%v), want %d", k, len(cells), err, want)
+		}
+	}
+}
