@@ -33,8 +33,8 @@ func iterations(m *Model) int {
 
 // A warm start from the solution at a smaller C, scaled into the new box
 // (Chu et al.), reaches the cold start's optimum at a tight tolerance
-// (same objective, same predictions) in fewer iterations; a start from the
-// model's own solution needs almost none. Both the Gram path and the
+// (same objective, same predictions); a start from the model's own
+// solution needs almost none. Both the Gram path and the
 // column-cache path take the start in the caller's rows.
 func TestWarmStartEqualsColdStart(t *testing.T) {
 	x, y := blobs(240, 8, []int{1, 2, 3}, 1.6, 5)
@@ -66,9 +66,9 @@ func TestWarmStartEqualsColdStart(t *testing.T) {
 				t.Fatalf("cache %g: sample %d predicted %d warm, %d cold", cache, i, pw[i], pc[i])
 			}
 		}
-		if iw, ic := iterations(warm), iterations(cold); iw >= ic {
-			t.Errorf("cache %g: warm start took %d iterations, cold %d", cache, iw, ic)
-		}
+		// Fewer iterations from C=0.5 is usual but not guaranteed (the
+		// openblas build's rounding gave 1218 warm against 1180 cold in
+		// CI): only the start at the optimum below is asserted.
 		p.Start = startFrom(cold, 1)
 		again, err := Train(ctx, x, y, p)
 		if err != nil {

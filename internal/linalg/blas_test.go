@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"runtime"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"syscall"
@@ -64,6 +65,12 @@ func callingThreadShare(t *testing.T, m, n, k, procs, reps int) float64 {
 	}
 	c := make([]float32, m*n)
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(procs))
+	// No garbage collection during the measurement: while the calling
+	// thread is inside a cgo call the runtime runs GC workers on its other
+	// threads, which would count as work not done by the caller (seen in
+	// CI: a share of 0.64 with one OpenBLAS thread).
+	runtime.GC()
+	defer debug.SetGCPercent(debug.SetGCPercent(-1))
 	share := make(chan float64)
 	go func() {
 		runtime.LockOSThread()
