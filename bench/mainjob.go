@@ -212,6 +212,24 @@ func (j *mainJob) trainCNN(ctx context.Context, variant string) error {
 	return nil
 }
 
+// svmModels names the job's SVM models, "svm-KERNEL" for each kernel.
+func (j *mainJob) svmModels() []string {
+	var models []string
+	for _, k := range j.cfg.Kernels {
+		models = append(models, "svm-"+k)
+	}
+	return models
+}
+
+// cnnEmbedding returns the fixed CNN's embedding when the job's features
+// include cnn, and nil otherwise.
+func (j *mainJob) cnnEmbedding() (features.Extractor, error) {
+	if !slices.Contains(j.cfg.Features, "cnn") {
+		return nil, nil
+	}
+	return j.extractor("cnn")
+}
+
 // extractor returns the feature set name; "cnn" is the embeddings of the
 // fixed CNN the cnn stage saved.
 func (j *mainJob) extractor(name string) (features.Extractor, error) {
@@ -347,15 +365,10 @@ func (j *mainJob) runStage(ctx context.Context) error {
 			models = append(models, "cnn-"+v)
 		}
 	}
-	for _, k := range j.cfg.Kernels {
-		models = append(models, "svm-"+k)
-	}
-	var embed features.Extractor
-	if slices.Contains(j.cfg.Features, "cnn") {
-		var err error
-		if embed, err = j.extractor("cnn"); err != nil {
-			return err
-		}
+	models = append(models, j.svmModels()...)
+	embed, err := j.cnnEmbedding()
+	if err != nil {
+		return err
 	}
 	st := &stageTasks{j: j}
 	cfg := RunConfig{Models: models, Features: j.cfg.Features, CNNExtractor: embed, ParamsDir: j.results,
@@ -365,7 +378,7 @@ func (j *mainJob) runStage(ctx context.Context) error {
 			st.start(model + "/" + fname)
 		},
 		Progress: st.progress}
-	_, err := Run(ctx, j.d, cfg)
+	_, err = Run(ctx, j.d, cfg)
 	st.stop()
 	return err
 }
@@ -376,10 +389,7 @@ func (j *mainJob) scalingStage(ctx context.Context) error {
 	if len(j.cfg.Scaling) == 0 {
 		return nil
 	}
-	var models []string
-	for _, k := range j.cfg.Kernels {
-		models = append(models, "svm-"+k)
-	}
+	models := j.svmModels()
 	st := &stageTasks{j: j}
 	cfg := ScalingConfig{Models: models, Features: "pixels", Sizes: j.cfg.Scaling, TestN: min(1000, j.d.Test.Len()),
 		ParamsDir: j.results, MemBytes: j.cfg.MemBytes, Seed: j.cfg.Seed, Out: j.results, Resume: true, Args: j.cfg.Args,

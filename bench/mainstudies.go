@@ -7,7 +7,6 @@ import (
 
 	"github.com/svmbench/svmbench/cnn"
 	"github.com/svmbench/svmbench/dataset"
-	"github.com/svmbench/svmbench/features"
 )
 
 // This file holds the main job's two study stages (trials and cost) and
@@ -84,16 +83,10 @@ func (j *mainJob) trialsStage(ctx context.Context) error {
 	if len(j.cfg.Curve) == 0 {
 		return nil
 	}
-	var models []string
-	for _, k := range j.cfg.Kernels {
-		models = append(models, "svm-"+k)
-	}
-	var embed features.Extractor
-	if slices.Contains(j.cfg.Features, "cnn") {
-		var err error
-		if embed, err = j.extractor("cnn"); err != nil {
-			return err
-		}
+	models := j.svmModels()
+	embed, err := j.cnnEmbedding()
+	if err != nil {
+		return err
 	}
 	pool, err := j.trialPool(ctx)
 	if err != nil {
@@ -137,10 +130,7 @@ func (j *mainJob) costStage(ctx context.Context) error {
 	if j.cfg.CostN == 0 {
 		return nil
 	}
-	var models []string
-	for _, k := range j.cfg.Kernels {
-		models = append(models, "svm-"+k)
-	}
+	models := j.svmModels()
 	j.log("cost: kernel map against inner products on %d images", min(j.cfg.CostN, j.d.Train.Len()))
 	_, err := RunCost(ctx, j.d, CostConfig{Models: models, N: min(j.cfg.CostN, j.d.Train.Len()), ParamsDir: j.results,
 		MemBytes: j.cfg.MemBytes, Seed: j.cfg.Seed, Out: j.results, Args: j.cfg.Args})

@@ -171,18 +171,8 @@ func (f *allFlags) check(args []string) error {
 			*n.dst = n.v
 		}
 	}
-	for _, r := range []struct {
-		flag, val string
-		dst       *bench.Range
-	}{{"alpha", f.alpha, &c.Alpha}, {"coef0", f.coef0, &c.Coef0}, {"gamma", f.gamma, &c.Gamma}, {"C", f.cost, &c.C}} {
-		if r.val == "" {
-			continue
-		}
-		v, err := bench.ParseRange(r.val)
-		if err != nil {
-			return usagef("-%s: %w", r.flag, err)
-		}
-		*r.dst = v
+	if err := parseRanges([4]string{f.alpha, f.coef0, f.gamma, f.cost}, [4]*bench.Range{&c.Alpha, &c.Coef0, &c.Gamma, &c.C}); err != nil {
+		return err
 	}
 	if err := f.scalingSizes(&c, set["scaling"]); err != nil {
 		return err

@@ -126,19 +126,8 @@ func (c *gridCmd) check(args []string) error {
 	if cfg.Out == "" && c.export == "" {
 		return usagef("-out DIR is required")
 	}
-	for _, p := range []struct {
-		flag string
-		text string
-		dst  *bench.Range
-	}{{"alpha", c.alpha, &cfg.Alpha}, {"coef0", c.coef0, &cfg.Coef0}, {"gamma", c.gamma, &cfg.Gamma}, {"C", c.cost, &cfg.C}} {
-		if p.text == "" {
-			continue
-		}
-		r, err := bench.ParseRange(p.text)
-		if err != nil {
-			return usagef("-%s: %w", p.flag, err)
-		}
-		*p.dst = r
+	if err := parseRanges([4]string{c.alpha, c.coef0, c.gamma, c.cost}, [4]*bench.Range{&cfg.Alpha, &cfg.Coef0, &cfg.Gamma, &cfg.C}); err != nil {
+		return err
 	}
 	if c.mem != "" {
 		b, err := parseBytes(c.mem)

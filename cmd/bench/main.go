@@ -27,6 +27,8 @@ import (
 	"os/signal"
 	"strings"
 	"syscall"
+
+	"github.com/svmbench/svmbench/bench"
 )
 
 // commands lists every subcommand, in the order `bench help` prints them.
@@ -208,3 +210,19 @@ func printUsage(w io.Writer, c *Command, long bool) {
 }
 
 func isHelp(arg string) bool { return arg == "-h" || arg == "-help" || arg == "--help" }
+
+// parseRanges parses the -alpha, -coef0, -gamma and -C flags' texts (in
+// that order) into dst, leaving a range whose flag is empty as it is.
+func parseRanges(text [4]string, dst [4]*bench.Range) error {
+	for i, flag := range [4]string{"alpha", "coef0", "gamma", "C"} {
+		if text[i] == "" {
+			continue
+		}
+		r, err := bench.ParseRange(text[i])
+		if err != nil {
+			return usagef("-%s: %w", flag, err)
+		}
+		*dst[i] = r
+	}
+	return nil
+}
