@@ -14,7 +14,7 @@ import (
 // grouped by model (SVM kernels beside the CNN variants).
 func AccuracyFigure(in *Inputs) *Figure {
 	p := newPlot("Test accuracy by model and feature set", "model", "test accuracy (%)")
-	groupedBars(p, in.Models, func(m results.ModelResult) float64 { return 100 * m.Accuracy }, func(v float64) string { return strconv.FormatFloat(v, 'f', 1, 64) })
+	groupedBars(p, in.Models, func(m results.ModelResult) float64 { return 100 * m.Accuracy }, func(v float64) string { return strconv.FormatFloat(v, 'f', 1, 64) }, false)
 	if k := len(classNames(in)); k > 1 {
 		chanceLine(p, 100/float64(k), fmt.Sprintf("chance (%.0f%%)", 100/float64(k)))
 	}

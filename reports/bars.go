@@ -31,14 +31,25 @@ func modelFeatureAxes(ms []results.ModelResult) (models, feats []string) {
 }
 
 // groupedBars draws one bar per model × features, grouped by model along
-// x, coloured by feature set, each labelled with label(value).
-func groupedBars(p *plot.Plot, ms []results.ModelResult, value func(results.ModelResult) float64, label func(float64) string) {
+// x, coloured by feature set, each labelled with label(value). With logY
+// the y axis is logarithmic and the bars rise from the power of ten below
+// the smallest positive value (values spanning decades, as training
+// times, stay visible side by side). The log axis is drawn as a linear
+// axis of log10 values with ticks at 1, 2, 5 × 10^k: gonum/plot's
+// LogScale places a centred axis label's glyph box at the arithmetic
+// midpoint of the range, which shrinks the plot.
+func groupedBars(p *plot.Plot, ms []results.ModelResult, value func(results.ModelResult) float64, label func(float64) string, logY bool) {
 	models, feats := modelFeatureAxes(ms)
 	const group = 0.8 // share of each x unit filled by a group
 	barW := group / float64(len(feats))
 	var lx, ly []float64
 	var lt []string
-	top := 0.0
+	top, base := 0.0, 0.0
+	y := func(v float64) float64 { return v }
+	if logY {
+		base = math.Log10(logFloor(ms, value))
+		y = func(v float64) float64 { return math.Max(base, math.Log10(v)) }
+	}
 	used := make([]bool, len(feats))
 	for mi, model := range models {
 		// The bars of one model, in feature order, centred on its tick.
@@ -54,11 +65,11 @@ func groupedBars(p *plot.Plot, ms []results.ModelResult, value func(results.Mode
 		for k, m := range rows {
 			fi := slices.Index(feats, m.Features)
 			used[fi] = true
-			v := value(m)
+			v := y(value(m))
 			top = math.Max(top, v)
 			x := float64(mi) + barW*(float64(k)-float64(len(rows)-1)/2)
-			p.Add(&dataBar{x: x, w: barW, v: v, c: seriesColor(fi)})
-			lx, ly, lt = append(lx, x), append(ly, v), append(lt, label(v))
+			p.Add(&dataBar{x: x, w: barW, v: v, base: base, c: seriesColor(fi)})
+			lx, ly, lt = append(lx, x), append(ly, v), append(lt, label(value(m)))
 		}
 	}
 	for fi, f := range feats {
@@ -73,27 +84,61 @@ func groupedBars(p *plot.Plot, ms []results.ModelResult, value func(results.Mode
 	if top == 0 {
 		p.Y.Max = 1
 	}
+	if logY {
+		// Labels above the tallest bar need a share of a decade, not of
+		// the value.
+		p.Y.Tick.Marker = log10Ticks{}
+		p.Y.Min, p.Y.Max = base, math.Max(top, base)+math.Log10(2)
+	}
 }
 
-// dataBar is one bar in data units: centred at x, w wide, from 0 to v.
+// log10Ticks labels an axis of log10 values at 1, 2 and 5 times powers of
+// ten (logTicks125 of the values).
+type log10Ticks struct{}
+
+func (log10Ticks) Ticks(min, max float64) []plot.Tick {
+	ts := logTicks125{}.Ticks(math.Pow(10, min), math.Pow(10, max))
+	for i := range ts {
+		ts[i].Value = math.Log10(ts[i].Value)
+	}
+	return ts
+}
+
+// logFloor is the power of ten at or below the smallest positive value of
+// ms (1 when none is positive).
+func logFloor(ms []results.ModelResult, value func(results.ModelResult) float64) float64 {
+	lo := math.Inf(1)
+	for _, m := range ms {
+		if v := value(m); v > 0 {
+			lo = math.Min(lo, v)
+		}
+	}
+	if math.IsInf(lo, 1) {
+		return 1
+	}
+	return math.Pow(10, math.Floor(math.Log10(lo)))
+}
+
+// dataBar is one bar in data units: centred at x, w wide, from base
+// (0 on a linear axis) to v.
 // (plotter.BarChart sizes bars in page units; a data-unit width keeps the
 // groups aligned with the model ticks at any figure size.)
 type dataBar struct {
-	x, w, v float64
-	c       color.Color
+	x, w, v, base float64
+	c             color.Color
 }
 
 func (b *dataBar) Plot(c draw.Canvas, p *plot.Plot) {
 	trX, trY := p.Transforms(&c)
 	x0, x1 := trX(b.x-b.w/2), trX(b.x+b.w/2)
-	y0, y1 := trY(0), trY(b.v)
+	y0, y1 := trY(b.base), trY(b.v)
 	pts := []vg.Point{{X: x0, Y: y0}, {X: x1, Y: y0}, {X: x1, Y: y1}, {X: x0, Y: y1}}
 	c.FillPolygon(b.c, c.ClipPolygonXY(pts))
 	c.StrokeLines(draw.LineStyle{Color: color.Black, Width: vg.Points(0.5)}, c.ClipLinesXY(append(pts, pts[0]))...)
 }
 
 func (b *dataBar) DataRange() (xmin, xmax, ymin, ymax float64) {
-	return b.x - b.w/2, b.x + b.w/2, math.Min(0, b.v), math.Max(0, b.v)
+	return b.x - b.w/2, b.x + b.w/2, math.Min(b.base, b.v), math.Max(b.base, b.v)
 }
 
 // swatch is a legend thumbnail: a filled square.
