@@ -3,6 +3,7 @@ package kernels
 import (
 	"sync"
 
+	"github.com/svmbench/svmbench/internal/linalg"
 	"github.com/svmbench/svmbench/matrix"
 	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/blas/blas32"
@@ -180,7 +181,7 @@ func (t *tiles) productTile(s *scratch, p, r0, r1, c0, c1 int, diag bool) {
 		s.b = gather(s.b, t.b.m, t.b.idx[c0:c1])
 		b, ldb = s.b, d
 	}
-	blas32.Implementation().Sgemm(blas.NoTrans, blas.Trans, m, n, d, 1, a, lda, b, ldb, 0, c, ldc)
+	linalg.GemmNT(m, n, d, a, lda, b, ldb, c, ldc)
 }
 
 // mapTile maps the inner products in the tile through the kernel, row by

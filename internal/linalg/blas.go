@@ -35,3 +35,6 @@ func SetThreads(n int) int { return Threads() }
 // 18.6 against 9.9 GFLOP/s, 1024×1024×3072 on one core); 192×64 is the
 // largest such block and the fastest measured.
 func TileShape() (m, n int) { return 192, 64 }
+
+// viaOpenBLAS is true in the openblas build, where GemmNT is OpenBLAS's sgemm.
+const viaOpenBLAS = false

@@ -63,3 +63,6 @@ func SetThreads(n int) int {
 // operands, so larger blocks amortise the packing (measured on one core,
 // 1024×1024×3072: 512×512 blocks 95 GFLOP/s, 192×64 blocks 68).
 func TileShape() (m, n int) { return 512, 512 }
+
+// viaOpenBLAS is true in the openblas build, where GemmNT is OpenBLAS's sgemm.
+const viaOpenBLAS = true

@@ -6,7 +6,10 @@
 // # The BLAS
 //
 // Every float32 matrix product in the module goes through gonum's blas32
-// package. The default build uses gonum's pure-Go BLAS (SSE assembly, no
+// package, except the kernel matrices' tiles, which go through GemmNT: in
+// the default build on a CPU with AVX2 and FMA that is this package's own
+// assembly kernel (package internal/f32), several times gonum's Sgemm; otherwise
+// blas32's Sgemm. The default build uses gonum's pure-Go BLAS (SSE assembly, no
 // cgo). Built with the tag openblas, this package registers OpenBLAS with
 // blas32.Use at init (cgo through gonum.org/v1/netlib; Debian's
 // libopenblas-dev, linked with -lopenblas by this package's #cgo directive,
