@@ -59,7 +59,8 @@
 // *ParseError naming file and line. The feature dimension is the largest
 // index of the training file (LIBSVM's num_features); a test file may be
 // narrower (zeros), but not wider with non-zero values there. WriteLIBSVM writes only
-// non-zero values, as %.9g, which reads back to the same float32.
+// non-zero values, each as the shortest decimal that reads back to the
+// same float32 (as model files do).
 //
 // # Balanced subsets
 //

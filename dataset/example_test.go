@@ -56,6 +56,6 @@ func ExampleWriteLIBSVM() {
 		log.Fatal(err)
 	}
 	// Output:
-	// 1 1:0.5 3:0.100000001
+	// 1 1:0.5 3:0.1
 	// -1
 }

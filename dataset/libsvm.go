@@ -410,16 +410,18 @@ func absPath(p string) string {
 }
 
 // WriteLIBSVM writes x and y as LIBSVM text: `label index:value ...`, one
-// sample a line, 1-based indices, only the non-zero values, each printed
-// with %.9g so that the float32 value reads back exactly (and svm-train,
-// which reads doubles, sees the float32 value to 9 digits). Values must be
-// finite.
+// sample a line, 1-based indices, only the non-zero values, each as the
+// shortest decimal that reads back to the same float32 (the text model
+// files use, textnum.Float32Text: 0.1, not %.9g's 0.100000001). svm-train,
+// which reads doubles, sees a value within half a float32 step of ours,
+// the same once rounded to float32. Values must be finite.
 func WriteLIBSVM(w io.Writer, x *matrix.Matrix, y []int) error {
 	if x.Rows != len(y) {
 		return fmt.Errorf("dataset: WriteLIBSVM: %d rows but %d labels", x.Rows, len(y))
 	}
 	bw := bufio.NewWriterSize(w, 1<<16)
 	var buf []byte
+	ft := new(textnum.Float32Text)
 	for i := 0; i < x.Rows; i++ {
 		buf = strconv.AppendInt(buf[:0], int64(y[i]), 10)
 		for j, v := range x.Row(i) {
@@ -432,7 +434,7 @@ func WriteLIBSVM(w io.Writer, x *matrix.Matrix, y []int) error {
 			buf = append(buf, ' ')
 			buf = strconv.AppendInt(buf, int64(j+1), 10)
 			buf = append(buf, ':')
-			buf = strconv.AppendFloat(buf, float64(v), 'g', 9, 64)
+			buf = ft.Append(buf, v)
 		}
 		buf = append(buf, '\n')
 		if _, err := bw.Write(buf); err != nil {

@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -144,7 +145,7 @@ func TestLIBSVMRoundTrip(t *testing.T) {
 	if err := WriteLIBSVM(&buf, matrix.NewFrom(2, 3, []float32{0, 0.1, 0, 0, 0, 0}), []int{7, -1}); err != nil {
 		t.Fatal(err)
 	}
-	if got, want := buf.String(), "7 2:0.100000001\n-1\n"; got != want {
+	if got, want := buf.String(), "7 2:0.1\n-1\n"; got != want {
 		t.Errorf("wrote %q, want %q", got, want)
 	}
 	// Misuse and values LIBSVM cannot hold are errors, and leave no file.
@@ -158,6 +159,77 @@ func TestLIBSVMRoundTrip(t *testing.T) {
 	}
 	if names, _ := filepath.Glob(filepath.Join(filepath.Dir(p2), "*")); len(names) != 0 {
 		t.Errorf("a failed write left %q", names)
+	}
+}
+
+// TestLIBSVMShortestRoundTrip writes float32 values of every magnitude
+// (random bit patterns: subnormals, 1e6 and more where plain notation is
+// shorter, negatives, pixel/255 values) and reads them back bit for bit;
+// every value's text is the shortest that does so: no longer than
+// strconv's shortest float32 digits, and never the 9 digits of %.9g when
+// fewer read back.
+func TestLIBSVMShortestRoundTrip(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 8))
+	const r, c = 50, 40
+	x := matrix.New(r, c)
+	for i := range x.Data {
+		switch i % 3 {
+		case 0:
+			x.Data[i] = float32(rng.IntN(256)) / 255
+		default:
+			v := math.Float32frombits(rng.Uint32())
+			for math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) {
+				v = math.Float32frombits(rng.Uint32())
+			}
+			x.Data[i] = v
+		}
+	}
+	y := make([]int, r)
+	p := filepath.Join(t.TempDir(), "short.txt")
+	if err := WriteLIBSVMFile(p, x, y); err != nil {
+		t.Fatal(err)
+	}
+	x2, _, err := ReadLIBSVMFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if x2.Rows != r || x2.Cols > c {
+		t.Fatalf("read back %d×%d, want %d×%d", x2.Rows, x2.Cols, r, c)
+	}
+	for i := range r {
+		for j := range c {
+			want, got := x.Row(i)[j], float32(0)
+			if j < x2.Cols {
+				got = x2.Row(i)[j]
+			}
+			if math.Float32bits(got) != math.Float32bits(want) && !(got == 0 && want == 0) {
+				t.Fatalf("row %d, column %d: wrote %g (%#x), read %g (%#x)", i+1, j+1, want, math.Float32bits(want), got, math.Float32bits(got))
+			}
+		}
+	}
+	text, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range strings.Fields(string(text)) {
+		_, v, ok := strings.Cut(f, ":")
+		if !ok {
+			continue
+		}
+		x, err := strconv.ParseFloat(v, 32)
+		if err != nil {
+			t.Fatalf("%q: %v", f, err)
+		}
+		if short := strconv.FormatFloat(x, 'g', -1, 32); len(v) > len(short) {
+			t.Fatalf("%q is longer than the shortest text %q", v, short)
+		}
+	}
+	var buf bytes.Buffer
+	if err := WriteLIBSVM(&buf, matrix.NewFrom(1, 3, []float32{0.5, 7473306, 1e-45}), []int{1}); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := buf.String(), "1 1:0.5 2:7473306 3:1e-45\n"; got != want {
+		t.Errorf("wrote %q, want %q", got, want)
 	}
 }
 

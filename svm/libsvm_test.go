@@ -33,8 +33,8 @@ func needLIBSVM(t *testing.T) {
 // writeLIBSVMData writes x, y in LIBSVM's text format, each float32 value
 // as the shortest decimal of its exact float64 value, so that svm-train
 // (which reads doubles) sees exactly our numbers. dataset.WriteLIBSVMFile
-// writes 9 digits, which round-trips float32 but differs from it as a
-// double in the last bits; the cross-check wants identical inputs.
+// writes the shortest text that round-trips float32, which differs from it
+// as a double in the last bits; the cross-check wants identical inputs.
 func writeLIBSVMData(t *testing.T, path string, x *matrix.Matrix, y []int) {
 	t.Helper()
 	var b []byte
