@@ -1,6 +1,7 @@
 package bench
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"path/filepath"
@@ -11,15 +12,21 @@ import (
 )
 
 // CompareSearches runs the grid cfg (every cell), then for each seed (as
-// SearchSeed: the folds stay cfg.Seed's) a random search and a bayes search of cfg.Trials cells (0: a quarter of
-// the grid) on the same ranges, and records each one's best CV accuracy
-// against cells evaluated and seconds. Random search is run. Bayes search
+// SearchSeed: the folds stay cfg.Seed's) a random search and a bayes
+// search of cfg.Trials cells (0: a quarter of the grid) and a halving
+// search with factor cfg.Eta (0: 3) on the same ranges, and records each
+// one's best CV accuracy against cells evaluated and seconds. Random and
+// halving search are run (halving's lower rungs fit subsets no grid cell
+// has; its last rung, on all images with the grid's folds, scores its
+// cells as the grid does). Random search is run. Bayes search
 // proposes lattice cells, whose CV accuracy with cfg.Seed's folds is the
 // grid's cell's, so its trials are replayed on the grid's cells through
 // the same loop a bayes run uses (bayesLoop) and charged the seconds the
 // grid measured for them. The comparison is written to cfg.Out when set.
 func CompareSearches(ctx context.Context, d *dataset.Dataset, train *matrix.Matrix, cfg GridConfig, seeds []uint64) (*SearchComparison, error) {
 	cfg.Search, cfg.NoRetrain, cfg.Resume, cfg.Shards, cfg.Shard = "grid", true, false, 0, 0
+	eta := cmp.Or(cfg.Eta, 3)
+	cfg.Eta = 0
 	out := cfg.Out
 	cfg.Out = ""
 	if err := cfg.Validate(); err != nil {
@@ -31,7 +38,7 @@ func CompareSearches(ctx context.Context, d *dataset.Dataset, train *matrix.Matr
 	}
 	best, _ := BestCell(cells)
 	cmpn := &SearchComparison{Manifest: NewManifest(d, cfg.Seed, cfg.Args), Kernel: cfg.Kernel, Features: cfg.Features,
-		GridCells: len(cells), GridBest: best.CVAccuracy, Traces: []SearchTrace{trace("grid", cfg.Seed, cells)}}
+		GridCells: len(cells), GridBest: best.CVAccuracy, Eta: eta, Traces: []SearchTrace{trace("grid", cfg.Seed, cells)}}
 	for _, seed := range seeds {
 		b := cfg
 		b.Search, b.SearchSeed = "bayes", seed
@@ -53,6 +60,14 @@ func CompareSearches(ctx context.Context, d *dataset.Dataset, train *matrix.Matr
 			return nil, err
 		}
 		cmpn.Traces = append(cmpn.Traces, trace("random", seed, rc))
+
+		h := cfg
+		h.Search, h.SearchSeed, h.Trials, h.Eta = "halving", seed, 0, eta
+		_, hc, err := Grid(ctx, d, train, nil, h)
+		if err != nil {
+			return nil, err
+		}
+		cmpn.Traces = append(cmpn.Traces, trace("halving", seed, hc))
 	}
 	if out != "" {
 		if err := WriteJSON(filepath.Join(out, SearchFile(cfg.Kernel, cfg.Features)), cmpn); err != nil {
@@ -94,12 +109,20 @@ func replayBayes(b *GridConfig, cells []GridCell) (SearchTrace, error) {
 	return tr, err
 }
 
-// trace is the best-so-far curve of cells in their index order.
+// trace is the best-so-far curve of cells in their index order; for a
+// halving search only its last rung's cells count towards the best, and
+// each evaluation's images are recorded.
 func trace(search string, seed uint64, cells []GridCell) SearchTrace {
 	tr := SearchTrace{Search: search, Seed: seed}
 	best, secs := 0.0, 0.0
+	top := results.TopRung(cells)
 	for _, c := range cells {
-		best = max(best, c.CVAccuracy)
+		if c.Rung == top {
+			best = max(best, c.CVAccuracy)
+		}
+		if c.RungN > 0 {
+			tr.N = append(tr.N, c.RungN)
+		}
 		secs += c.Seconds
 		tr.BestCV = append(tr.BestCV, best)
 		tr.Seconds = append(tr.Seconds, secs)

@@ -72,6 +72,34 @@
 // matrix. The trials depend only on the seed, Batch and the results, so a
 // resumed search replays its journal and continues where it stopped.
 //
+// Successive halving (Search "halving", halving.go; Jamieson and
+// Talwalkar 2016, scikit-learn's HalvingGridSearchCV) spends the budget
+// on training images instead of cells. With G cells, n training images,
+// k folds and factor η (Eta, default 3), rung r = 0 … R−1 cross-validates
+// G_r cells on n_r images:
+//
+//	G_0 = G,  G_{r+1} = ⌈G_r / η⌉,  n_r = round(n / η^(R−1−r)),  n_{R−1} = n
+//	R = min(1 + #{steps until G_r < η},  1 + ⌊log_η(n / n_min)⌋)
+//
+// and the cells of rung r+1 are the best G_{r+1} of rung r by the
+// ranking below. The smallest rung n_min holds at least 5 images of the
+// rarest class per fold: n_min = ⌈5·k·n / n_rarest⌉, 5·k·K for K balanced
+// classes (150 for 10 classes and 3 folds); with fewer images than
+// η·n_min there is one rung, the grid itself. The rungs are nested
+// stratified subsets: each class's rows in a seeded order (the search
+// seed), the j-th of class c (of n_c) at key (j+½)/n_c, all rows sorted by
+// key, and rung r the first n_r of that order, so every rung holds m·n_c/n
+// of class c within one image and contains the rung below; the last rung
+// is every row in training order, cross-validated with the grid's folds,
+// so its cells score exactly as the grid's. The inner products of all n
+// rows are computed once; a rung's are gathered from them. An SMO fit
+// costs about n² to n³ kernel operations, so a rung of n/η images costs
+// η² to η³ times less than the next: with η = 3 the whole search costs
+// about G/9 + G/3 + … cells at full size for a rung schedule that
+// evaluates G + G/3 + … cells. The journal holds every (cell, rung) with
+// its rung, rung_n and why; only the last rung's cells compete for the
+// best cell (results.BestCell), whose model is trained on all n.
+//
 // The best cell has the highest cv_accuracy; ties go to the smaller C,
 // then the smaller α or γ, then the c closer to 0, then the earlier cell.
 //

@@ -134,6 +134,7 @@ type fitEnv struct {
 	folds *cvFolds
 	cfg   *GridConfig
 	plan  fitPlan
+	dots  *kernels.DotGram // x's inner products when given; nil: computed
 }
 
 func (e *fitEnv) args(j fitJob, pred []int) fitArgs {
@@ -159,7 +160,11 @@ func newFitters(e *fitEnv, cells []kernels.DotKernel) []foldFitter {
 		}
 		return fs
 	}
-	sh := &gramShared{dg: kernels.NewDotGram(e.x)}
+	dg := e.dots
+	if dg == nil {
+		dg = kernels.NewDotGram(e.x)
+	}
+	sh := &gramShared{dg: dg}
 	if e.plan.mode == groupGram {
 		sh.groups = kernelGroups(cells, len(e.folds.val))
 		sh.free = make(chan []float32, e.plan.workers)

@@ -62,12 +62,20 @@ type GridConfig struct {
 	// Search is "grid" (every cell, the default), "random": Trials cells
 	// drawn from the same ranges (log-uniform over 2^a:2^b:k ranges,
 	// uniform over start:stop:step ranges, uniform among listed values),
-	// or "bayes": Trials cells of the grid chosen by Bayesian optimisation
-	// (bayes.go; the package documentation argues the method).
+	// "bayes": Trials cells of the grid chosen by Bayesian optimisation
+	// (bayes.go; the package documentation argues the method), or
+	// "halving": successive halving over the training-set size, every
+	// cell on a small stratified subset and the best 1/Eta on Eta times
+	// as many images, up to all of them (halving.go).
 	Search string
 	// Trials is the number of cells random and bayes search evaluate;
 	// 0 means 20 (random) or a quarter of the grid's cells (bayes).
 	Trials int
+	// Eta is the halving search's factor, at least 2: each rung keeps
+	// the best ⌈cells/Eta⌉ and multiplies the training images by Eta.
+	// 0 means 3 (scikit-learn's HalvingGridSearchCV default); it must be
+	// 0 for the other searches.
+	Eta float64
 	// Batch is how many cells a bayes search proposes at once (from the
 	// same results, so that they run side by side); 0 means Workers, or
 	// GOMAXPROCS. It is recorded in the spec: the trials depend on it.
@@ -82,10 +90,10 @@ type GridConfig struct {
 	// fit can stop at another stationary point (docs/search.md).
 	WarmStart bool
 	// Seed drives the folds, the PSD sample and, unless SearchSeed is
-	// set, the random and bayes proposals.
+	// set, the random and bayes proposals and the halving subsets.
 	Seed uint64
-	// SearchSeed, when not 0, drives the random and bayes proposals
-	// instead of Seed, so that searches can be repeated over the same
+	// SearchSeed, when not 0, drives the random and bayes proposals and
+	// the halving subsets instead of Seed, so that searches can be repeated over the same
 	// folds (CompareSearches does).
 	SearchSeed uint64
 
@@ -261,9 +269,12 @@ func (cfg *GridConfig) validateSearch() error {
 	switch cfg.Search {
 	case "":
 		cfg.Search = "grid"
-	case "grid", "random", "bayes":
+	case "grid", "random", "bayes", "halving":
 	default:
-		return fmt.Errorf("bench: GridConfig.Search = %q: want grid, random or bayes", cfg.Search)
+		return fmt.Errorf("bench: GridConfig.Search = %q: want grid, random, bayes or halving", cfg.Search)
+	}
+	if err := cfg.validateEta(); err != nil {
+		return err
 	}
 	switch cfg.Search {
 	case "random":
@@ -293,6 +304,28 @@ func (cfg *GridConfig) validateSearch() error {
 	}
 	if cfg.Batch < 0 {
 		return fmt.Errorf("bench: GridConfig.Batch = %d: want ≥ 1, or 0 for the number of workers", cfg.Batch)
+	}
+	return nil
+}
+
+// validateEta fills and checks Eta, and what halving cannot do.
+func (cfg *GridConfig) validateEta() error {
+	if cfg.Search != "halving" {
+		if cfg.Eta != 0 {
+			return fmt.Errorf("bench: GridConfig.Eta = %v: only for Search halving (this is %s)", cfg.Eta, cfg.Search)
+		}
+		return nil
+	}
+	if cfg.Eta == 0 {
+		cfg.Eta = 3
+	}
+	switch {
+	case !(cfg.Eta >= 2) || math.IsInf(cfg.Eta, 0):
+		return fmt.Errorf("bench: GridConfig.Eta = %v: want a finite factor ≥ 2", cfg.Eta)
+	case cfg.Trials != 0:
+		return fmt.Errorf("bench: GridConfig.Trials = %d: a halving search starts from every cell of the grid; Trials is for random and bayes", cfg.Trials)
+	case cfg.Shards > 1:
+		return fmt.Errorf("bench: GridConfig.Shards = %d: a halving search chooses each rung's cells from the rung before and cannot be sharded", cfg.Shards)
 	}
 	return nil
 }
@@ -361,11 +394,14 @@ func (cfg *GridConfig) spec(x *matrix.Matrix, y []int, nCells int, m Manifest) G
 		PSD: cfg.PSD, Cells: nCells, Shard: cfg.Shard, Shards: cfg.Shards,
 		TrainN: len(y), TrainSHA256: TrainDigest(x, y), Manifest: m,
 	}
-	if cfg.Search != "grid" {
+	if cfg.Search == "random" || cfg.Search == "bayes" {
 		s.Trials = cfg.Trials
 	}
 	if cfg.Search == "bayes" {
 		s.Batch = cfg.Batch
+	}
+	if cfg.Search == "halving" {
+		s.Eta = cfg.Eta
 	}
 	if cfg.Search != "grid" {
 		s.SearchSeed = cfg.SearchSeed
@@ -450,9 +486,9 @@ func Grid(ctx context.Context, d *dataset.Dataset, train, test *matrix.Matrix, c
 			return nil, nil, fmt.Errorf("bench: cell %d: %w", c.Index, err)
 		}
 	}
-	nCells, checkAll := len(all), all
-	if cfg.Search == "bayes" {
-		nCells, checkAll = cfg.Trials, nil // trials are checked as they are replayed
+	nCells, checkAll, hv, err := searchCells(&cfg, y, all)
+	if err != nil {
+		return nil, nil, err
 	}
 	manifest := NewManifest(d, cfg.Seed, cfg.Args)
 	spec := cfg.spec(train, y, nCells, manifest)
@@ -474,11 +510,16 @@ func Grid(ctx context.Context, d *dataset.Dataset, train, test *matrix.Matrix, c
 	sink := &cellSink{jr: jr}
 	prog := newFitProgress(cfg.Progress, 0, int64(nCells)*int64(cfg.Folds))
 	var runErr error
-	if cfg.Search == "bayes" {
+	switch cfg.Search {
+	case "bayes":
 		var resumed []GridCell
 		resumed, runErr = runBayes(ctx, train, y, &cfg, done, prog, sink.emit)
 		sink.finished = append(sink.finished, resumed...)
-	} else {
+	case "halving":
+		var resumed []GridCell
+		resumed, runErr = hv.run(ctx, train, done, prog, sink.emit)
+		sink.finished = append(sink.finished, resumed...)
+	default:
 		runErr = resumeCells(ctx, train, y, mine, done, &cfg, prog, sink)
 	}
 	finished := sink.finished
@@ -492,6 +533,24 @@ func Grid(ctx context.Context, d *dataset.Dataset, train, test *matrix.Matrix, c
 	bc, _ := BestCell(finished)
 	best, err := saveBest(ctx, &cfg, &Best{Manifest: manifest, Cell: bc, GridCells: nCells}, train, y, test, d.Test.Y)
 	return best, finished, err
+}
+
+// searchCells returns how many cells cfg's search evaluates and the cells
+// a resumed journal is checked against (nil for the adaptive searches,
+// whose cells are checked as they are replayed), and the halving
+// schedule for a halving search.
+func searchCells(cfg *GridConfig, y []int, all []GridCell) (int, []GridCell, *halving, error) {
+	switch cfg.Search {
+	case "bayes":
+		return cfg.Trials, nil, nil, nil
+	case "halving":
+		hv, err := newHalving(cfg, y, all)
+		if err != nil {
+			return 0, nil, nil, err
+		}
+		return hv.evaluations(), nil, hv, nil
+	}
+	return len(all), all, nil, nil
 }
 
 // checkGrid validates cfg and checks the matrices against d's labels and

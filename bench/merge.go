@@ -158,7 +158,7 @@ func (m *merger) readGrid(sp string) error {
 		return fmt.Errorf("bench: merge: %s: %w", sp, err)
 	}
 	all := cfg.Cells()
-	if len(all) != s.Cells && s.Search != "bayes" {
+	if len(all) != s.Cells && s.Search != "bayes" && s.Search != "halving" {
 		return fmt.Errorf("bench: merge: %s: the spec's ranges give %d cells, it says %d", sp, len(all), s.Cells)
 	}
 	cells, _, err := ReadCells(jpath)
@@ -237,7 +237,7 @@ func writeMerged(out string, g *mergeGroup) (MergeSummary, error) {
 // to list its cells.
 func configFromSpec(s GridSpec) (GridConfig, error) {
 	cfg := GridConfig{Kernel: s.Kernel, Features: s.Features, Search: s.Search, Trials: s.Trials,
-		Degree: s.Degree, Folds: s.Folds, Seed: s.Seed}
+		Eta: s.Eta, Degree: s.Degree, Folds: s.Folds, Seed: s.Seed}
 	for _, p := range []struct {
 		name string
 		sr   SpecRange
@@ -309,13 +309,14 @@ func dropStaleBest(out string, spec GridSpec, cells []GridCell) ([]string, error
 }
 
 // specAdmits reports whether cell c belongs to the search of spec s whose
-// cells (grid, random) or lattice (bayes) are all: the cell at c's index,
-// or for bayes any lattice cell, with c's index below the trials.
+// cells (grid, random) or lattice (bayes, halving) are all: the cell at
+// c's index, or for bayes and halving any lattice cell, with c's index
+// below the trials (evaluations).
 func specAdmits(s GridSpec, all []GridCell, c GridCell) bool {
-	if c.Index < 0 || c.Index >= s.Cells {
+	if c.Index < 0 || c.Index >= s.Cells || (s.Search == "halving") != (c.Rung > 0) {
 		return false
 	}
-	if s.Search != "bayes" {
+	if s.Search != "bayes" && s.Search != "halving" {
 		return c.Index < len(all) && results.SameSetting(all[c.Index], c)
 	}
 	for _, a := range all {

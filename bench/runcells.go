@@ -14,6 +14,13 @@ import (
 // cell. Inner products are computed once; every fit takes its fold Gram
 // and validation block from them (see fitMode for the other modes).
 func runCells(ctx context.Context, x *matrix.Matrix, y []int, todo []GridCell, cfg *GridConfig, prog *fitProgress, emit func(GridCell) error) error {
+	return runCellsOn(ctx, x, y, nil, todo, cfg, prog, emit)
+}
+
+// runCellsOn is runCells with the inner products of x's rows given (dots;
+// nil: computed when the plan needs them), as a halving search takes
+// each rung's from those of all the rows.
+func runCellsOn(ctx context.Context, x *matrix.Matrix, y []int, dots *kernels.DotGram, todo []GridCell, cfg *GridConfig, prog *fitProgress, emit func(GridCell) error) error {
 	k := cfg.Folds
 	if len(todo) == 0 {
 		return nil
@@ -32,7 +39,7 @@ func runCells(ctx context.Context, x *matrix.Matrix, y []int, todo []GridCell, c
 	for i, c := range todo {
 		kerns[i], _ = CellKernel(c) // checked by Grid
 	}
-	fitters := newFitters(&fitEnv{x: x, folds: folds, cfg: cfg, plan: plan}, kerns)
+	fitters := newFitters(&fitEnv{x: x, folds: folds, cfg: cfg, plan: plan, dots: dots}, kerns)
 	if err := ctx.Err(); err != nil {
 		return err
 	}

@@ -43,16 +43,26 @@ func Better(a, b GridCell) bool {
 }
 
 // BestCell returns the best of cells by Better, and false when there are
-// none.
+// none. In a successive-halving journal (cells with a Rung) only the
+// cells of the highest rung compete: the lower rungs scored their cells
+// on fewer images, so their accuracies are not comparable.
 func BestCell(cells []GridCell) (GridCell, bool) {
-	if len(cells) == 0 {
-		return GridCell{}, false
-	}
-	best := cells[0]
-	for _, c := range cells[1:] {
-		if Better(c, best) {
-			best = c
+	top := TopRung(cells)
+	var best GridCell
+	found := false
+	for _, c := range cells {
+		if c.Rung == top && (!found || Better(c, best)) {
+			best, found = c, true
 		}
 	}
-	return best, true
+	return best, found
+}
+
+// TopRung is the highest Rung of cells: 0 for any search but halving.
+func TopRung(cells []GridCell) int {
+	top := 0
+	for _, c := range cells {
+		top = max(top, c.Rung)
+	}
+	return top
 }

@@ -51,9 +51,17 @@ type GridCell struct {
 	// neighbouring fits (alpha seeding) rather than started from α = 0.
 	SMOIter   int  `json:"smo_iter,omitempty"`
 	WarmStart bool `json:"warm_start,omitempty"`
-	// Why says why an adaptive search (bayes) chose the cell, e.g.
-	// "initial design: …" or "expected improvement …".
+	// Why says why an adaptive search (bayes, halving) chose the cell,
+	// e.g. "initial design: …", "expected improvement …" or "rung 2 of 3:
+	// n=333, survivor of rung 1 (rank 3 of 36)".
 	Why string `json:"why,omitempty"`
+	// Rung is the successive-halving rung (1-based) the cell was
+	// evaluated on, and RungN the training images of that rung (the CV
+	// ran on a nested stratified subset of RungN of them); both 0 for
+	// the other searches. The same setting appears once per rung it
+	// reached, each with its own cell index.
+	Rung  int `json:"rung,omitempty"`
+	RungN int `json:"rung_n,omitempty"`
 }
 
 // Values returns the cell's kernel parameters.
@@ -181,10 +189,14 @@ type CNNRun struct {
 type GridSpec struct {
 	Kernel   string `json:"kernel"`
 	Features string `json:"features"`
-	Search   string `json:"search"`           // "grid", "random" or "bayes"
+	Search   string `json:"search"`           // "grid", "random", "bayes" or "halving"
 	Trials   int    `json:"trials,omitempty"` // random and bayes search
 	Batch    int    `json:"batch,omitempty"`  // bayes search: cells proposed at once
-	// SearchSeed seeds the random and bayes proposals when not 0 (else Seed).
+	// Eta is the halving search's factor: each rung keeps the best 1/Eta
+	// of its cells and gives them Eta times as many training images.
+	Eta float64 `json:"eta,omitempty"`
+	// SearchSeed seeds the random and bayes proposals and the halving
+	// subsets when not 0 (else Seed).
 	SearchSeed uint64    `json:"search_seed,omitempty"`
 	Alpha      SpecRange `json:"alpha"`
 	Coef0      SpecRange `json:"coef0"`

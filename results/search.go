@@ -4,24 +4,31 @@ package results
 // evaluated (in its order), the best CV accuracy so far and the fit
 // seconds so far (summed over workers).
 type SearchTrace struct {
-	Search  string    `json:"search"` // "grid", "random" or "bayes"
+	Search  string    `json:"search"` // "grid", "random", "bayes" or "halving"
 	Seed    uint64    `json:"seed"`
 	BestCV  []float64 `json:"best_cv"`
 	Seconds []float64 `json:"seconds"`
+	// N is, for halving, the training images of each evaluation (its
+	// rung's); BestCV then counts only the last rung's cells, on all the
+	// images (0 before it: the lower rungs' accuracies are on fewer
+	// images and not comparable). Empty for the other searches, whose
+	// cells all use every image.
+	N []int `json:"n,omitempty"`
 	// Replayed: the bayes trials were not fitted again but read from the
 	// grid's cells, which are the cells it would fit (same folds, same
 	// fits; see CompareSearches).
 	Replayed bool `json:"replayed,omitempty"`
 }
 
-// SearchComparison is DIR/search-KERNEL-FEATURES.json: grid, random and
-// bayes search on one grid's ranges and data.
+// SearchComparison is DIR/search-KERNEL-FEATURES.json: grid, random,
+// bayes and halving search on one grid's ranges and data.
 type SearchComparison struct {
 	Manifest  Manifest      `json:"manifest"`
 	Kernel    string        `json:"kernel"`
 	Features  string        `json:"features"`
 	GridCells int           `json:"grid_cells"`
 	Budget    int           `json:"budget"` // cells of each random and bayes run
+	Eta       float64       `json:"eta,omitempty"` // the halving runs' factor
 	GridBest  float64       `json:"grid_best_cv"`
 	Traces    []SearchTrace `json:"traces"`
 }
@@ -36,6 +43,10 @@ type SearchSummary struct {
 	Search string
 	Runs   int
 	Cells  float64 // cells evaluated
+	// CellsAtN counts each cell evaluated at its training images over
+	// all of them: a halving rung of n/9 images counts 1/9 a cell; the
+	// other searches' cells count 1.
+	CellsAtN float64
 	BestCV float64 // best CV accuracy at the end
 	Behind float64 // grid's best minus BestCV (points, ×100)
 	// ToHalfPoint is the mean number of cells before the best is within
@@ -50,7 +61,7 @@ type SearchSummary struct {
 // Summary averages the traces of each search.
 func (c *SearchComparison) Summary() []SearchSummary {
 	var out []SearchSummary
-	for _, name := range []string{"grid", "random", "bayes"} {
+	for _, name := range []string{"grid", "random", "bayes", "halving"} {
 		s := SearchSummary{Search: name}
 		for _, tr := range c.Traces {
 			if tr.Search != name || len(tr.BestCV) == 0 {
@@ -59,6 +70,7 @@ func (c *SearchComparison) Summary() []SearchSummary {
 			n := len(tr.BestCV)
 			s.Runs++
 			s.Cells += float64(n)
+			s.CellsAtN += tr.cellsAtN()
 			s.BestCV += tr.BestCV[n-1]
 			s.Seconds += tr.Seconds[n-1]
 			if tr.BestCV[n-1] >= c.GridBest {
@@ -78,9 +90,22 @@ func (c *SearchComparison) Summary() []SearchSummary {
 			continue
 		}
 		r := float64(s.Runs)
-		s.Cells, s.BestCV, s.Seconds, s.ToHalfPoint = s.Cells/r, s.BestCV/r, s.Seconds/r, s.ToHalfPoint/r
+		s.Cells, s.CellsAtN, s.BestCV, s.Seconds, s.ToHalfPoint = s.Cells/r, s.CellsAtN/r, s.BestCV/r, s.Seconds/r, s.ToHalfPoint/r
 		s.Behind = 100 * (c.GridBest - s.BestCV)
 		out = append(out, s)
 	}
 	return out
+}
+
+// cellsAtN is the trace's cells, each counted at its images over the
+// largest (SearchSummary.CellsAtN).
+func (tr SearchTrace) cellsAtN() float64 {
+	if len(tr.N) == 0 {
+		return float64(len(tr.BestCV))
+	}
+	full, sum := 0, 0
+	for _, n := range tr.N {
+		full, sum = max(full, n), sum+n
+	}
+	return float64(sum) / float64(full)
 }

@@ -22,8 +22,8 @@ import (
 var cmdGrid = &Command{
 	Name: "grid",
 	UsageLine: "grid -out DIR [-data SPEC] [-train N] [-test M] [-seed S] [-features NAME] [-kernel sigmoid|rbf|linear|poly]\n" +
-		"       [-alpha LIST] [-coef0 LIST] [-gamma LIST] [-C LIST] [-degree D] [-folds 5] [-search grid|random|bayes] [-trials T]\n" +
-		"       [-batch B] [-warm-start] [-max-iter N] [-eps E] [-mem SIZE] [-workers W] [-psd] [-psd-sample N] [-shard I/N] [-resume] [-no-retrain]",
+		"       [-alpha LIST] [-coef0 LIST] [-gamma LIST] [-C LIST] [-degree D] [-folds 5] [-search grid|random|bayes|halving] [-trials T]\n" +
+		"       [-batch B] [-eta E] [-warm-start] [-max-iter N] [-eps E] [-mem SIZE] [-workers W] [-psd] [-psd-sample N] [-shard I/N] [-resume] [-no-retrain]",
 	Resume: "finished cells are kept in the journal; run the same command with -resume to continue",
 	Short:  "cross-validated grid search over α × c × C (sigmoid), γ × C (rbf) or C (linear)",
 	Long: `Grid cross-validates every cell of a parameter grid for one kernel on one
@@ -41,6 +41,12 @@ chosen by Bayesian optimisation: a seeded Latin hypercube start, then
 batches of -batch cells (default the workers) of highest expected
 improvement under a Gaussian process; each trial's reason is journalled
 ("why") and the same seed gives the same trials (docs/search.md).
+-search halving is successive halving over the training-set size: every
+cell on a small stratified subset, the best 1/-eta (default 3) of them on
+-eta times as many images, and so on up to all of them; the smallest
+subset holds at least 5 images of each class per fold. Each (cell, rung)
+is journalled with its rung, rung_n and why; the best cell is the last
+rung's (docs/search.md).
 -warm-start seeds each fit from the previous fold's solution (alpha
 seeding); the SMO iterations are printed and journalled (smo_iter).
 
@@ -69,11 +75,12 @@ merged folder with -resume to retrain the best cell (no cell is recomputed).`,
 		fs.StringVar(&c.cost, "C", "", "penalties C: a `LIST` (default sigmoid 2^-1:2^7:2, others 2^-5:2^15:2)")
 		fs.IntVar(&cfg.Degree, "degree", 3, "poly degree")
 		fs.IntVar(&cfg.Folds, "folds", 5, "cross-validation folds")
-		fs.StringVar(&cfg.Search, "search", "grid", "grid (every cell), random (-trials cells drawn from the ranges) or bayes (-trials cells chosen by Bayesian optimisation)")
+		fs.StringVar(&cfg.Search, "search", "grid", "grid (every cell), random (-trials cells drawn from the ranges), bayes (-trials cells chosen by Bayesian optimisation) or halving (successive halving over the training-set size)")
 		fs.Var(&c.trials, "trials", "cells evaluated by -search random (default 20) or bayes (default a quarter of the grid)")
+		fs.Var(&c.eta, "eta", "-search halving's factor `E` ≥ 2: each rung keeps the best 1/E of its cells on E times as many images (default 3)")
 		fs.IntVar(&cfg.Batch, "batch", 0, "cells -search bayes proposes at once (0: the number of workers)")
 		fs.BoolVar(&cfg.WarmStart, "warm-start", false, "seed each fit from the previous fold's or C's solution (alpha seeding)")
-		fs.IntVar(&c.compare, "compare", 0, "compare searches instead: the whole grid, then random and bayes search with -trials cells for seeds 1..`N`, into DIR/search-KERNEL-FEATURES.json")
+		fs.IntVar(&c.compare, "compare", 0, "compare searches instead: the whole grid, then random and bayes search with -trials cells and a halving search (-eta) for seeds 1..`N`, into DIR/search-KERNEL-FEATURES.json")
 		fs.IntVar(&cfg.MaxIter, "max-iter", 0, "SMO iteration cap of each binary fit (0: 20·n with n the fold's training size; -1: the solver's 1e7)")
 		fs.Float64Var(&cfg.Tol, "eps", 1e-3, "stopping tolerance (LIBSVM's -e)")
 		fs.StringVar(&c.mem, "mem", "", "memory `SIZE` for inner products and the fits running at once, e.g. 8GiB (default a quarter of physical memory)")
@@ -97,6 +104,7 @@ type gridCmd struct {
 	alpha, coef0, gamma, cost string
 	mem, shard, export        string
 	trials                    setInt
+	eta                       setFloat
 	compare                   int
 	ext                       features.Extractor
 }
@@ -115,6 +123,23 @@ func (s *setInt) Set(x string) error {
 		return errors.New("want an integer")
 	}
 	s.v, s.set = n, true
+	return nil
+}
+
+// setFloat is a float flag that knows whether it was given.
+type setFloat struct {
+	v   float64
+	set bool
+}
+
+func (s *setFloat) String() string { return strconv.FormatFloat(s.v, 'g', -1, 64) }
+
+func (s *setFloat) Set(x string) error {
+	v, err := strconv.ParseFloat(x, 64)
+	if err != nil {
+		return errors.New("want a number")
+	}
+	s.v, s.set = v, true
 	return nil
 }
 
@@ -159,8 +184,15 @@ func (c *gridCmd) check(args []string) error {
 		return usagef("-trials %d: want at least 1", c.trials.v)
 	case cfg.Batch < 0:
 		return usagef("-batch %d: want at least 1 (or 0: the number of workers)", cfg.Batch)
+	case c.eta.set && cfg.Search != "halving" && c.compare == 0:
+		return usagef("-eta: only with -search halving (or -compare)")
+	case c.eta.set && !(c.eta.v >= 2 && c.eta.v <= 1e6):
+		return usagef("-eta %v: want a factor from 2 to 1000000", c.eta.v)
 	}
 	cfg.Trials = c.trials.v
+	if c.compare == 0 {
+		cfg.Eta = c.eta.v // -compare passes it to its halving runs (run)
+	}
 	if err := positive("eps", cfg.Tol); err != nil {
 		return err
 	}
@@ -191,7 +223,9 @@ func (c *gridCmd) run(ctx context.Context) error {
 		return exportLIBSVM(ctx, c.df, c.ext, c.export)
 	}
 	if c.compare > 0 {
-		return runCompare(ctx, c.df, c.ext, c.cfg, c.compare)
+		cfg := c.cfg
+		cfg.Eta = c.eta.v
+		return runCompare(ctx, c.df, c.ext, cfg, c.compare)
 	}
 	return runGrid(ctx, c.df, c.ext, c.cfg)
 }
@@ -324,13 +358,14 @@ func runCompare(ctx context.Context, df *dataFlags, ext features.Extractor, cfg 
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "%s/%s on %d samples: grid best CV %.2f%% over %d cells; random and bayes %d cells each, %d seeds\n",
-		cmp.Kernel, cmp.Features, len(d.Train.Y), 100*cmp.GridBest, cmp.GridCells, cmp.Budget, n)
-	fmt.Fprintf(stdout, "%-7s %5s %7s %9s %14s %8s %10s %9s\n", "search", "runs", "cells", "best CV", "points behind", "found", "to ≤0.5pt", "fit s")
+	fmt.Fprintf(stdout, "%s/%s on %d samples: grid best CV %.2f%% over %d cells; random and bayes %d cells each; halving η = %g; %d seeds\n",
+		cmp.Kernel, cmp.Features, len(d.Train.Y), 100*cmp.GridBest, cmp.GridCells, cmp.Budget, cmp.Eta, n)
+	fmt.Fprintf(stdout, "%-7s %5s %7s %8s %9s %14s %8s %10s %9s\n", "search", "runs", "cells", "cells@n", "best CV", "points behind", "found", "to ≤0.5pt", "fit s")
 	for _, s := range cmp.Summary() {
-		fmt.Fprintf(stdout, "%-7s %5d %7.1f %8.2f%% %14.2f %5d/%-2d %10.1f %9.1f\n",
-			s.Search, s.Runs, s.Cells, 100*s.BestCV, s.Behind, s.FoundBest, s.Runs, s.ToHalfPoint, s.Seconds)
+		fmt.Fprintf(stdout, "%-7s %5d %7.1f %8.1f %8.2f%% %14.2f %5d/%-2d %10.1f %9.1f\n",
+			s.Search, s.Runs, s.Cells, s.CellsAtN, 100*s.BestCV, s.Behind, s.FoundBest, s.Runs, s.ToHalfPoint, s.Seconds)
 	}
+	fmt.Fprintf(stdout, "cells@n counts each cell at its training images over all %d (a halving rung of n/9 images counts 1/9); halving's best CV is its last rung's, on all images\n", len(d.Train.Y))
 	fmt.Fprintf(stdout, "%s\n", filepath.Join(cfg.Out, bench.SearchFile(cmp.Kernel, cmp.Features)))
 	return nil
 }

@@ -55,3 +55,65 @@ func TestGridSearchUsageErrors(t *testing.T) {
 		}
 	}
 }
+
+// bench grid -search halving journals each (cell, rung) with its rung and
+// reason, keeps the last rung's best, and refuses to be resumed as bayes.
+func TestGridHalving(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "h")
+	// 600 images, 2 folds, 10 classes: the smallest rung holds at least
+	// 5·2·10 = 100, so η = 3 gives 12 cells on 200 images, 4 on 600.
+	args := []string{"grid", "-data", "synthetic:600,100", "-kernel", "sigmoid", "-alpha", "2^-12,2^-9,2^-6",
+		"-coef0", "-1,0", "-C", "1,4", "-folds", "2", "-search", "halving", "-eta", "3", "-out", out}
+	code, stdout, errs, _ := runBench(t, args...)
+	if code != 0 {
+		t.Fatalf("halving: exit %d: %s", code, errs)
+	}
+	cells, _, err := bench.ReadCells(filepath.Join(out, "grid-sigmoid-pixels.jsonl"))
+	if err != nil || len(cells) != 16 {
+		t.Fatalf("%d cells journalled, %v", len(cells), err)
+	}
+	rungs := map[int]int{}
+	for _, c := range cells {
+		rungs[c.RungN]++
+		if !strings.HasPrefix(c.Why, "rung ") {
+			t.Errorf("cell %d: why %q", c.Index, c.Why)
+		}
+	}
+	if rungs[200] != 12 || rungs[600] != 4 {
+		t.Errorf("cells per rung size: %v", rungs)
+	}
+	var b bench.Best
+	if err := bench.ReadJSON(filepath.Join(out, "best-sigmoid-pixels.json"), &b); err != nil || b.Cell.Rung != 2 || b.Cell.RungN != 600 {
+		t.Errorf("best cell %+v, %v", b.Cell, err)
+	}
+	if !strings.Contains(stdout, "best: cell ") {
+		t.Errorf("no best line: %s", stdout)
+	}
+	bayes := append(append([]string{}, args[:len(args)-6]...), "-search", "bayes", "-out", out, "-resume")
+	code, _, errs, _ = runBench(t, bayes...)
+	if code == 0 || !strings.Contains(errs, "-search halving") || !strings.Contains(errs, "-search bayes") {
+		t.Errorf("resumed as bayes: exit %d, %q", code, errs)
+	}
+}
+
+func TestGridHalvingUsageErrors(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{gridArgs("-out", t.TempDir(), "-search", "halving", "-eta", "1.5"), "-eta 1.5"},
+		{gridArgs("-out", t.TempDir(), "-search", "halving", "-eta", "0"), "-eta 0"},
+		{gridArgs("-out", t.TempDir(), "-search", "halving", "-eta", "NaN"), "-eta NaN"},
+		{gridArgs("-out", t.TempDir(), "-search", "halving", "-eta", "-Inf"), "-eta -Inf"},
+		{gridArgs("-out", t.TempDir(), "-search", "halving", "-eta", "three"), "-eta"},
+		{gridArgs("-out", t.TempDir(), "-eta", "3"), "-eta: only with -search halving"},
+		{gridArgs("-out", t.TempDir(), "-search", "bayes", "-eta", "3"), "-eta: only with -search halving"},
+		{gridArgs("-out", t.TempDir(), "-search", "halving", "-trials", "5"), "-trials"},
+		{gridArgs("-out", t.TempDir(), "-search", "halving", "-shard", "0/2"), "sharded"},
+	} {
+		code, _, errs, _ := runBench(t, tc.args...)
+		if code != 2 || !strings.Contains(errs, tc.want) {
+			t.Errorf("%q: exit %d, %q; want 2 naming %q", tc.args, code, errs, tc.want)
+		}
+	}
+}

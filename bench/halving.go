@@ -1,0 +1,326 @@
+package bench
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"slices"
+	"sync"
+
+	"github.com/svmbench/svmbench/kernels"
+	"github.com/svmbench/svmbench/matrix"
+	"github.com/svmbench/svmbench/results"
+)
+
+// halvingPerFold is how many images of its rarest class the smallest rung
+// of a halving search puts in every validation fold: with k folds the
+// smallest rung holds at least halvingPerFold·k images of each class (of
+// a balanced set of K classes, halvingPerFold·k·K images). scikit-learn's
+// HalvingGridSearchCV takes 2 per class and fold ("smallest"); on
+// 10-class images a rung that small ranks cells by noise (a 3-fold CV on
+// 60 images has a standard error of about 6 points).
+const halvingPerFold = 5
+
+// halvingRung is one rung of a successive-halving search: cells settings
+// cross-validated on the first n images of the stratified order.
+type halvingRung struct {
+	n, cells int
+}
+
+// halving is a successive-halving search over a grid's lattice: every
+// cell on the smallest rung, then the best ⌈cells/η⌉ of each rung on η
+// times as many images, the last rung on all of them.
+type halving struct {
+	cfg   *GridConfig
+	y     []int
+	all   []GridCell // the lattice, in the grid's cell order
+	rungs []halvingRung
+	order []int // training rows in stratified order; a rung of n is its first n
+	nMin  int   // the smallest rung allowed
+}
+
+// newHalving plans cfg's halving search over the lattice all on the
+// training labels y: the stratified order (seeded by the search seed),
+// the smallest rung allowed and the rungs.
+func newHalving(cfg *GridConfig, y []int, all []GridCell) (*halving, error) {
+	h := &halving{cfg: cfg, y: y, all: all}
+	count := map[int]int{}
+	for _, l := range y {
+		count[l]++
+	}
+	rarest := len(y)
+	for _, n := range count {
+		rarest = min(rarest, n)
+	}
+	h.nMin = (halvingPerFold*cfg.Folds*len(y) + rarest - 1) / rarest
+	h.rungs = halvingSchedule(len(all), len(y), h.nMin, cfg.Eta)
+	h.order = stratifiedOrder(y, rand.New(rand.NewPCG(cfg.searchSeed(), 0x68616c76696e67))) // "halving"
+	for r := range h.rungs {
+		if err := checkFoldable(h.labels(h.subset(r)), cfg.Folds); err != nil {
+			return nil, fmt.Errorf("%w (halving rung %d of %d, %d images)", err, r+1, len(h.rungs), h.rungs[r].n)
+		}
+	}
+	return h, nil
+}
+
+// halvingSchedule returns the rungs of a halving search over nCells cells
+// and n images with factor eta, the smallest rung at least nMin images.
+// As scikit-learn's HalvingGridSearchCV (min_resources="exhaust"): the
+// rungs needed to bring the cells down to fewer than eta (each keeps
+// ⌈cells/eta⌉), as many as fit between nMin and n when that is fewer;
+// rung r of R has round(n/eta^(R−1−r)) images, the last all n.
+func halvingSchedule(nCells, n, nMin int, eta float64) []halvingRung {
+	need := 1
+	for c := float64(nCells); c >= eta; c = math.Ceil(c / eta) {
+		need++
+	}
+	can := 1
+	for s := float64(n) / eta; s >= float64(nMin); s /= eta {
+		can++
+	}
+	rungs := make([]halvingRung, min(need, can))
+	c := nCells
+	for r := range rungs {
+		rungs[r] = halvingRung{n: int(math.Round(float64(n) / math.Pow(eta, float64(len(rungs)-1-r)))), cells: c}
+		c = int(math.Ceil(float64(c) / eta))
+	}
+	rungs[len(rungs)-1].n = n
+	return rungs
+}
+
+// stratifiedOrder orders the rows of labels y so that every prefix is a
+// stratified sample: each class's rows in a seeded random order, the j-th
+// of class c (of n_c) at key (j+½)/n_c, rows sorted by key, then class.
+// A prefix of m rows then holds m·n_c/n of class c, within one.
+func stratifiedOrder(y []int, rng *rand.Rand) []int {
+	byClass := map[int][]int{}
+	var classes []int
+	for i, l := range y {
+		if byClass[l] == nil {
+			classes = append(classes, l)
+		}
+		byClass[l] = append(byClass[l], i)
+	}
+	slices.Sort(classes)
+	type keyed struct {
+		row, class int
+		key        float64
+	}
+	var all []keyed
+	for _, c := range classes {
+		rows := byClass[c]
+		rng.Shuffle(len(rows), func(i, j int) { rows[i], rows[j] = rows[j], rows[i] })
+		for j, r := range rows {
+			all = append(all, keyed{r, c, (float64(j) + 0.5) / float64(len(rows))})
+		}
+	}
+	slices.SortFunc(all, func(a, b keyed) int {
+		return cmp.Or(cmp.Compare(a.key, b.key), cmp.Compare(a.class, b.class))
+	})
+	order := make([]int, len(all))
+	for i, k := range all {
+		order[i] = k.row
+	}
+	return order
+}
+
+// subset returns the training rows of rung r in ascending order: the
+// first n of the stratified order, so that every rung holds the rows of
+// the rungs below it, and the last rung is every row in training order.
+func (h *halving) subset(r int) []int {
+	rows := slices.Clone(h.order[:h.rungs[r].n])
+	slices.Sort(rows)
+	return rows
+}
+
+func (h *halving) labels(rows []int) []int {
+	out := make([]int, len(rows))
+	for i, r := range rows {
+		out[i] = h.y[r]
+	}
+	return out
+}
+
+// evaluations is the number of (cell, rung) cross-validations.
+func (h *halving) evaluations() int {
+	n := 0
+	for _, r := range h.rungs {
+		n += r.cells
+	}
+	return n
+}
+
+// rungCells returns the cells rung r evaluates, the lattice cells lat
+// (indices into h.all, ascending), numbered from first on; rank[i] is
+// lat[i]'s rank on the rung before.
+func (h *halving) rungCells(r, first int, lat, rank []int) []GridCell {
+	cells := make([]GridCell, len(lat))
+	for i, l := range lat {
+		c := h.all[l]
+		c.Index, c.Rung, c.RungN = first+i, r+1, h.rungs[r].n
+		c.Why = fmt.Sprintf("rung %d of %d: n=%d, every cell of the grid", r+1, len(h.rungs), c.RungN)
+		if r > 0 {
+			c.Why = fmt.Sprintf("rung %d of %d: n=%d, survivor of rung %d (rank %d of %d)", r+1, len(h.rungs), c.RungN, r, rank[i], h.rungs[r-1].cells)
+		}
+		cells[i] = c
+	}
+	return cells
+}
+
+// survivors ranks the cells of a rung (lat[i] the lattice cell of
+// cells[i], in any order of finishing) by results.Better and returns the
+// best keep lattice cells in ascending order with their ranks (1-based).
+func survivors(cells []GridCell, lat []int, keep int) (next, rank []int) {
+	pos := make([]int, len(cells))
+	for i := range pos {
+		pos[i] = i
+	}
+	slices.SortFunc(pos, func(a, b int) int {
+		if results.Better(cells[a], cells[b]) {
+			return -1
+		}
+		if results.Better(cells[b], cells[a]) {
+			return 1
+		}
+		return 0
+	})
+	type kept struct{ lat, rank int }
+	var ks []kept
+	for r, p := range pos[:keep] {
+		ks = append(ks, kept{lat[p], r + 1})
+	}
+	slices.SortFunc(ks, func(a, b kept) int { return a.lat - b.lat })
+	for _, k := range ks {
+		next, rank = append(next, k.lat), append(rank, k.rank)
+	}
+	return next, rank
+}
+
+// run runs the halving search on the training features x: rung by rung,
+// the cells found in done (a resumed journal) replayed (each must be the
+// cell the search evaluates at its index), the others cross-validated on
+// the rung's rows and emitted. The inner products of all rows are
+// computed once and every rung's are taken from them. It returns the
+// replayed cells.
+func (h *halving) run(ctx context.Context, x *matrix.Matrix, done map[int]GridCell, prog *fitProgress, emit func(GridCell) error) ([]GridCell, error) {
+	cfg := h.cfg
+	cfg.logf("grid %s/%s: halving, η = %g: %s", cfg.Kernel, cfg.Features, cfg.Eta, h.describe())
+	dots := h.dots(x)
+	lat := make([]int, len(h.all))
+	for i := range lat {
+		lat[i] = i
+	}
+	var rank []int
+	var replayed []GridCell
+	first := 0
+	for r := range h.rungs {
+		cells := h.rungCells(r, first, lat, rank)
+		out, rep, err := h.runRung(ctx, r, x, dots, cells, done, prog, emit)
+		replayed = append(replayed, rep...)
+		if err != nil {
+			return replayed, err
+		}
+		if r+1 < len(h.rungs) {
+			// Map each finished cell back to its lattice cell.
+			outLat := make([]int, len(out))
+			for i, c := range out {
+				outLat[i] = lat[c.Index-first]
+			}
+			lat, rank = survivors(out, outLat, h.rungs[r+1].cells)
+		}
+		first += len(cells)
+	}
+	return replayed, nil
+}
+
+// describe is the schedule for the log: "36 cells on 333 images → 12 on
+// 1000".
+func (h *halving) describe() string {
+	s := ""
+	for i, r := range h.rungs {
+		if i > 0 {
+			s += " → "
+		}
+		s += fmt.Sprintf("%d cells on %d images", r.cells, r.n)
+	}
+	if len(h.rungs) == 1 {
+		s += fmt.Sprintf(" (one rung: a second would need at least %d images a rung, %d of each class per fold)", h.nMin, halvingPerFold)
+	}
+	return s
+}
+
+// dots computes the inner products of all rows of x once, unless the
+// grid's plan for all of them cannot hold them (then every rung computes
+// kernel columns from its rows, and nil is returned).
+func (h *halving) dots(x *matrix.Matrix) *kernels.DotGram {
+	folds, err := makeFolds(h.y, h.cfg.Folds, h.cfg.Seed)
+	if err != nil {
+		return nil // runCells reports it
+	}
+	plan, err := planFits(h.cfg, len(h.y), x.Cols, folds, h.rungs[len(h.rungs)-1].cells*h.cfg.Folds)
+	if err != nil || plan.mode == foldRows {
+		return nil
+	}
+	return kernels.NewDotGram(x)
+}
+
+// runRung replays the cells of rung r found in done and cross-validates
+// the others on the rung's rows, the inner products taken from dots
+// (those of all rows; nil: computed from the rows). It returns the rung's
+// cells, finished, and those replayed.
+func (h *halving) runRung(ctx context.Context, r int, x *matrix.Matrix, dots *kernels.DotGram, cells []GridCell, done map[int]GridCell, prog *fitProgress, emit func(GridCell) error) (out, replayed []GridCell, err error) {
+	cfg := h.cfg
+	var todo []GridCell
+	for _, c := range cells {
+		dc, ok := done[c.Index]
+		if !ok {
+			todo = append(todo, c)
+			continue
+		}
+		if !results.SameSetting(c, dc) || dc.Rung != c.Rung || dc.RungN != c.RungN {
+			return nil, replayed, &MismatchError{File: GridFile(cfg.Kernel, cfg.Features),
+				Why: fmt.Sprintf("cell %d is %s on rung %d (n=%d) in the journal, but this search evaluates %s on rung %d (n=%d) there (another seed, eta or data?)",
+					c.Index, ParamString(dc), dc.Rung, dc.RungN, ParamString(c), c.Rung, c.RungN)}
+		}
+		replayed = append(replayed, dc)
+		out = append(out, dc)
+		prog.add(int64(cfg.Folds))
+	}
+	if len(todo) == 0 {
+		return out, replayed, nil
+	}
+	cfg.logf("grid %s/%s: halving rung %d of %d: %d cells on %d of %d images (%d found in the journal)",
+		cfg.Kernel, cfg.Features, r+1, len(h.rungs), len(cells), h.rungs[r].n, len(h.y), len(cells)-len(todo))
+	rows := h.subset(r)
+	rx, ry, rd, rcfg := x, h.y, dots, *cfg
+	if len(rows) < len(h.y) {
+		rx = matrix.New(len(rows), x.Cols)
+		gatherRows(rx, x, rows)
+		ry = h.labels(rows)
+		if dots != nil {
+			rd = subDotGram(dots, rows)
+			// The inner products of all rows stay alive beside the rung's.
+			rcfg.MemBytes = max(cfg.MemBytes-matrix.Bytes(dots.Dot.Rows, dots.Dot.Cols), 1)
+		}
+	}
+	var mu sync.Mutex
+	err = runCellsOn(ctx, rx, ry, rd, todo, &rcfg, prog, func(c GridCell) error {
+		mu.Lock()
+		out = append(out, c)
+		mu.Unlock()
+		return emit(c)
+	})
+	return out, replayed, err
+}
+
+// subDotGram is the inner products of the rows of g, taken from g.
+func subDotGram(g *kernels.DotGram, rows []int) *kernels.DotGram {
+	s := &kernels.DotGram{Dot: matrix.New(len(rows), len(rows)), Norms: make([]float64, len(rows)), Workers: g.Workers}
+	gather(s.Dot, g.Dot, rows, rows)
+	for i, r := range rows {
+		s.Norms[i] = g.Norms[r]
+	}
+	return s
+}
