@@ -63,7 +63,8 @@ type Grid struct {
 // BestCell returns the index in g.Cells of the grid's best cell: the
 // cell named by the best file when there is one, else the best by the
 // rule bench uses (highest CV accuracy; ties: smaller C, smaller α or γ,
-// c closer to 0, earlier cell). It returns -1 for a grid without cells.
+// c closer to 0, earlier cell; for a halving search among the last
+// rung's cells). It returns -1 for a grid without cells.
 func (g *Grid) BestCell() int {
 	if g.Best != nil {
 		for i, c := range g.Cells {
@@ -72,9 +73,11 @@ func (g *Grid) BestCell() int {
 			}
 		}
 	}
+	// In a halving journal only the last rung's cells compete.
+	top := results.TopRung(g.Cells)
 	best := -1
 	for i, c := range g.Cells {
-		if best < 0 || betterCell(c, g.Cells[best]) {
+		if c.Rung == top && (best < 0 || betterCell(c, g.Cells[best])) {
 			best = i
 		}
 	}

@@ -27,7 +27,7 @@ type SearchComparison struct {
 	Kernel    string        `json:"kernel"`
 	Features  string        `json:"features"`
 	GridCells int           `json:"grid_cells"`
-	Budget    int           `json:"budget"` // cells of each random and bayes run
+	Budget    int           `json:"budget"`        // cells of each random and bayes run
 	Eta       float64       `json:"eta,omitempty"` // the halving runs' factor
 	GridBest  float64       `json:"grid_best_cv"`
 	Traces    []SearchTrace `json:"traces"`
@@ -47,8 +47,8 @@ type SearchSummary struct {
 	// all of them: a halving rung of n/9 images counts 1/9 a cell; the
 	// other searches' cells count 1.
 	CellsAtN float64
-	BestCV float64 // best CV accuracy at the end
-	Behind float64 // grid's best minus BestCV (points, ×100)
+	BestCV   float64 // best CV accuracy at the end
+	Behind   float64 // grid's best minus BestCV (points, ×100)
 	// ToHalfPoint is the mean number of cells before the best is within
 	// 0.5 points of the grid's best (runs that never get there count
 	// their whole budget), and Reached how many runs got there.
