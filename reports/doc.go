@@ -34,6 +34,8 @@
 // figures.go lists them in report order. The pieces they share are
 // bars.go (grouped bars), heatmap.go (heat-map panels and colour maps),
 // ticks.go and figure.go (the Figure type, fonts, colours). Tables are in
-// tables.go, the report's layout in write.go, where report.html is an
+// tables.go (a successive-halving grid's rungs and survivors in
+// halving.go: only its last rung competes for the best cell; the grid
+// figure marks the settings dropped earlier "rN"), the report's layout in write.go, where report.html is an
 // html/template (htmlReport) that escapes every string from the results.
 package reports

@@ -19,6 +19,14 @@ import (
 // kernel the registry does not know, or more parameters than two axes
 // show).
 func GridFigure(g *Grid) *Figure {
+	f := gridFigure(g)
+	if f != nil && halvingRungs(g) != nil {
+		f.Caption += " Successive halving: each setting shows its CV accuracy on the last rung it reached, on that rung's images (rN: dropped after rung N; the rungs table gives their sizes); only the last rung's cells were scored on all images and compete for the best."
+	}
+	return f
+}
+
+func gridFigure(g *Grid) *Figure {
 	if len(g.Cells) == 0 {
 		return nil
 	}

@@ -13,7 +13,8 @@ import (
 // through tablewriter like every terminal table), one row per cell in the
 // order given, with the kernel's parameters (kernels.Spec.Params), CV
 // accuracy in percent, the fold range, mean support vectors, seconds and
-// flags; the best cell, if any, is marked with "*". bench grid and bench
+// flags (and for a halving search each cell's rung and its images n);
+// the best cell, if any, is marked with "*". bench grid and bench
 // merge print it.
 func WriteGridCells(w io.Writer, cells []results.GridCell, best *results.GridCell) error {
 	if len(cells) == 0 {
@@ -35,6 +36,10 @@ func WriteGridCells(w io.Writer, cells []results.GridCell, best *results.GridCel
 	t.Header = append(t.Header, "C", "cv acc %", "fold min %", "fold max %", "n_sv", "seconds", "capped")
 	if psd {
 		t.Header = append(t.Header, "min eigen")
+	}
+	halving := results.TopRung(cells) > 0
+	if halving {
+		t.Header = append(t.Header, "rung", "n")
 	}
 	t.Header = append(t.Header, "best")
 	t.Right = make([]bool, len(t.Header))
@@ -68,6 +73,9 @@ func WriteGridCells(w io.Writer, cells []results.GridCell, best *results.GridCel
 			} else {
 				row = append(row, txt(""))
 			}
+		}
+		if halving {
+			row = append(row, txt(strconv.Itoa(c.Rung)), txt(strconv.Itoa(c.RungN)))
 		}
 		mark := ""
 		if best != nil && best.Index == c.Index {

@@ -3,6 +3,7 @@ package reports
 import (
 	"fmt"
 	"slices"
+	"strconv"
 
 	"github.com/svmbench/svmbench/kernels"
 	"github.com/svmbench/svmbench/results"
@@ -19,9 +20,11 @@ func pairGridFigure(g *Grid, spec *kernels.Spec, px, py kernels.Param) *Figure {
 	var panels []*heatPanel
 	for _, C := range Cs {
 		z := nanGrid(len(alphas), len(coefs))
+		rung := nanGrid(len(alphas), len(coefs))
 		for _, c := range g.Cells {
 			if c.C == C {
-				z[slices.Index(alphas, c.Param(px.Name))][slices.Index(coefs, c.Param(py.Name))] = 100 * c.CVAccuracy
+				i, j := slices.Index(alphas, c.Param(px.Name)), slices.Index(coefs, c.Param(py.Name))
+				z[i][j], rung[i][j] = 100*c.CVAccuracy, float64(c.Rung)
 			}
 		}
 		p := &heatPanel{
@@ -30,6 +33,16 @@ func pairGridFigure(g *Grid, spec *kernels.Spec, px, py kernels.Param) *Figure {
 			xticks: labelsOf(alphas), yticks: labelsOf(coefs),
 			z: z, cm: accuracyMap(lo, hi), cellText: pctText,
 			barLabel: "CV accuracy (%)", bestX: -1, bestY: -1,
+		}
+		if top := results.TopRung(g.Cells); top > 0 {
+			// Halving: a setting dropped before the last rung is marked
+			// with the rung it stopped on ("16.2 r1").
+			p.rawText = func(i, j int) string {
+				if r := int(rung[i][j]); r < top {
+					return pctText(z[i][j]) + " r" + strconv.Itoa(r)
+				}
+				return pctText(z[i][j])
+			}
 		}
 		if best.C == C {
 			p.title += "  (best cell outlined)"

@@ -32,6 +32,9 @@ func Tables(in *Inputs) []*Table {
 			if len(g.Cells) > 0 {
 				ts = append(ts, GridTable(g))
 			}
+			if h := HalvingTable(g); h != nil {
+				ts = append(ts, h)
+			}
 		}
 	}
 	if len(in.Scaling) > 0 {
@@ -233,6 +236,12 @@ func GridTable(g *Grid) *Table {
 		t.Header = append(t.Header, "λmin")
 		t.CSVHeader = append(t.CSVHeader, "min_eigen")
 	}
+	fate := halvingFate(g)
+	if fate != nil {
+		t.Header = append(t.Header, "Rung", "Images", "Halving")
+		t.CSVHeader = append(t.CSVHeader, "rung", "rung_n", "halving")
+		t.Note += " Rung, Images: the successive-halving rung the cell was evaluated on and its training images; Halving: kept (went on to the next rung), dropped, or last rung (on all images)."
+	}
 	t.Right = make([]bool, len(t.Header))
 	for i := 1; i < len(t.Right); i++ {
 		t.Right[i] = true
@@ -275,6 +284,9 @@ func GridTable(g *Grid) *Table {
 			} else {
 				row = append(row, Cell{Text: "–"})
 			}
+		}
+		if fate != nil {
+			row = append(row, txt(strconv.Itoa(c.Rung)), txt(strconv.Itoa(c.RungN)), txt(fate[c.Index]))
 		}
 		t.Rows = append(t.Rows, row)
 	}

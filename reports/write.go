@@ -127,6 +127,9 @@ func buildDoc(in *Inputs) *doc {
 			d.fig(GridFigure(g))
 		}
 		for _, g := range in.Grids {
+			if h := HalvingTable(g); h != nil {
+				d.t(h)
+			}
 			if len(g.Cells) > 0 {
 				d.t(GridTable(g))
 			}

@@ -1,0 +1,132 @@
+package reports
+
+import (
+	"fmt"
+	"strconv"
+
+	"github.com/svmbench/svmbench/results"
+)
+
+// This file shows a successive-halving search (bench grid -search
+// halving): its journal holds every (cell, rung) it evaluated, each with
+// its rung and the rung's training images (rung, rung_n).
+
+// halvingRung is one rung of a halving grid: its cells in journal order.
+type halvingRung struct {
+	rung, n int
+	cells   []results.GridCell
+}
+
+// settingKey identifies a cell's parameters across rungs.
+type settingKey struct{ alpha, coef0, gamma, c float64 }
+
+func keyOf(c results.GridCell) settingKey { return settingKey{c.Alpha, c.Coef0, c.Gamma, c.C} }
+
+// halvingRungs splits a grid's cells by rung, lowest first; nil for any
+// search but halving.
+func halvingRungs(g *Grid) []halvingRung {
+	top := results.TopRung(g.Cells)
+	if top == 0 {
+		return nil
+	}
+	rungs := make([]halvingRung, top)
+	for i := range rungs {
+		rungs[i].rung = i + 1
+	}
+	for _, c := range g.Cells {
+		if c.Rung < 1 {
+			continue
+		}
+		r := &rungs[c.Rung-1]
+		r.n = max(r.n, c.RungN)
+		r.cells = append(r.cells, c)
+	}
+	return rungs
+}
+
+// keptSet is the settings rung r+1 evaluated (the survivors of rung r).
+func keptSet(rungs []halvingRung, r int) map[settingKey]bool {
+	if r+1 >= len(rungs) {
+		return nil
+	}
+	kept := map[settingKey]bool{}
+	for _, c := range rungs[r+1].cells {
+		kept[keyOf(c)] = true
+	}
+	return kept
+}
+
+// HalvingTable lists the rungs of a successive-halving grid: images,
+// cells, how many went on, the rung's best cell and its cut-off. Nil for
+// any other search.
+func HalvingTable(g *Grid) *Table {
+	rungs := halvingRungs(g)
+	if rungs == nil {
+		return nil
+	}
+	t := &Table{
+		Name:      "halving-" + g.Kernel + "-" + g.Features,
+		Title:     fmt.Sprintf("Successive halving: %s kernel on %s features, %d rungs", g.Kernel, g.Features, len(rungs)),
+		Header:    []string{"Rung", "Images", "Cells", "Kept", "Best cell of the rung", "Its CV acc (%)", "Lowest kept CV acc (%)", "Σ cell time (s)"},
+		CSVHeader: []string{"rung", "n", "cells", "kept", "best_params", "best_cv_accuracy", "cutoff_cv_accuracy", "cell_seconds_sum"},
+		Right:     []bool{true, true, true, true, false, true, true, true},
+		Note: "Each rung cross-validates its cells on a nested stratified subset of the training images (the next rung's subset contains it; the last is all of them, with the grid's folds); " +
+			"the best cells by CV accuracy (ties as for the best cell) go on to the next rung, the others are dropped. Only the last rung's cells compete for the grid's best cell. " +
+			"Lowest kept: the CV accuracy of the last cell that went on, the rung's cut-off; the grid table marks each cell kept or dropped.",
+	}
+	for r, rg := range rungs {
+		kept := keptSet(rungs, r)
+		best, _ := results.BestCell(rg.cells)
+		cut := Cell{Text: "–"}
+		if kept != nil {
+			lo := 2.0
+			for _, c := range rg.cells {
+				if kept[keyOf(c)] {
+					lo = min(lo, c.CVAccuracy)
+				}
+			}
+			if lo <= 1 {
+				cut = Cell{Text: pct(lo), CSV: raw(lo)}
+			}
+		}
+		var total float64
+		for _, c := range rg.cells {
+			total += c.Seconds
+		}
+		keptText := "– (last)"
+		if kept != nil {
+			keptText = strconv.Itoa(len(kept))
+		}
+		t.Rows = append(t.Rows, []Cell{
+			txt(strconv.Itoa(rg.rung)), txt(strconv.Itoa(rg.n)), txt(strconv.Itoa(len(rg.cells))), txt(keptText),
+			{Text: paramString(cellParams(best)), CSV: paramRaw(cellParams(best))},
+			{Text: pct(best.CVAccuracy), CSV: raw(best.CVAccuracy)}, cut,
+			{Text: secs(total), CSV: raw(total)},
+		})
+	}
+	return t
+}
+
+// halvingFate says what became of each cell of a halving grid, by index:
+// "kept" (it went on to the next rung), "dropped", or "last rung".
+func halvingFate(g *Grid) map[int]string {
+	rungs := halvingRungs(g)
+	if rungs == nil {
+		return nil
+	}
+	fate := map[int]string{}
+	for r, rg := range rungs {
+		kept := keptSet(rungs, r)
+		for _, c := range rg.cells {
+			switch {
+			case kept == nil:
+				fate[c.Index] = "last rung"
+			case kept[keyOf(c)]:
+				fate[c.Index] = "kept"
+			default:
+				fate[c.Index] = "dropped"
+			}
+		}
+	}
+	return fate
+}

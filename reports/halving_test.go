@@ -1,0 +1,68 @@
+package reports
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+
+	"github.com/svmbench/svmbench/results"
+)
+
+// halvingCells is a halving journal: 4 cells on 100 images, the best two
+// (cells 1 and 3) on 300. Cell 0 scores best of all, on rung 1 only.
+func halvingCells() []results.GridCell {
+	mk := func(i, rung, n int, alpha, cv float64) results.GridCell {
+		return results.GridCell{Index: i, Kernel: "sigmoid", Features: "pixels", Alpha: alpha, Coef0: -1, C: 1,
+			Folds: 2, FoldAccuracy: []float64{cv, cv}, CVAccuracy: cv, Rung: rung, RungN: n, Seconds: 1}
+	}
+	return []results.GridCell{
+		mk(0, 1, 100, 0.1, 0.2), mk(1, 1, 100, 0.2, 0.9), mk(2, 1, 100, 0.3, 0.1), mk(3, 1, 100, 0.4, 0.5),
+		mk(4, 2, 300, 0.2, 0.4), mk(5, 2, 300, 0.4, 0.45),
+	}
+}
+
+// The report ranks only the last rung for the best cell, lists the rungs
+// with their cut-off, and marks each cell kept, dropped or last rung.
+func TestHalvingTables(t *testing.T) {
+	g := &Grid{Kernel: "sigmoid", Features: "pixels", Cells: halvingCells()}
+	if b := g.BestCell(); b != 5 {
+		t.Errorf("best cell %d, want 5 (the last rung's best)", b)
+	}
+	h := HalvingTable(g)
+	if h == nil || len(h.Rows) != 2 {
+		t.Fatalf("halving table %+v", h)
+	}
+	r1, r2 := h.Rows[0], h.Rows[1]
+	if r1[1].Text != "100" || r1[2].Text != "4" || r1[3].Text != "2" || r1[5].Text != "90.0" || r1[6].Text != "50.0" {
+		t.Errorf("rung 1 row %v", r1)
+	}
+	if r2[1].Text != "300" || r2[2].Text != "2" || !strings.Contains(r2[4].Text, "α=0.4") || r2[5].Text != "45.0" {
+		t.Errorf("rung 2 row %v", r2)
+	}
+	gt := GridTable(g)
+	var fates []string
+	for _, row := range gt.Rows {
+		fates = append(fates, row[len(row)-1].Text)
+	}
+	if got := strings.Join(fates, ","); got != "dropped,kept,dropped,kept,last rung,last rung" {
+		t.Errorf("fates %s", got)
+	}
+	if gt.Rows[5][0].Text != "*" {
+		t.Errorf("best mark not on the last rung's best: %v", gt.Rows[5])
+	}
+	var b bytes.Buffer
+	if err := WriteGridCells(&b, g.Cells, nil); err != nil || !strings.Contains(strings.ToUpper(b.String()), "RUNG") {
+		t.Errorf("terminal table without the rung: %v\n%s", err, b.String())
+	}
+	if f := GridFigure(g); f == nil || !strings.Contains(f.Caption, "Successive halving") {
+		t.Error("the figure's caption does not explain the rungs")
+	}
+
+	plain := &Grid{Kernel: "sigmoid", Features: "pixels", Cells: halvingCells()[:4]}
+	for i := range plain.Cells {
+		plain.Cells[i].Rung, plain.Cells[i].RungN = 0, 0
+	}
+	if HalvingTable(plain) != nil || plain.BestCell() != 1 || len(GridTable(plain).Header) != len(gt.Header)-3 {
+		t.Error("a grid without rungs is shown as halving")
+	}
+}
