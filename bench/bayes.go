@@ -66,32 +66,10 @@ func newSearchSpace(cfg *GridConfig) *searchSpace {
 	return sp
 }
 
-// logScaled reports whether a search treats r on a log2 scale: a range
-// written 2^a:2^b:k, or a list of positive values written in powers of
-// two (2^-3,2^-1,2^1) or in geometric progression with a ratio of at
-// least 2 (1,8,64, the main job's C values).
+// logScaled reports whether a search treats r on a log2 scale
+// (results.LogScaled).
 func logScaled(r *Range) bool {
-	for _, v := range r.Values {
-		if !(v > 0) {
-			return false
-		}
-	}
-	switch {
-	case r.Kind == Pow2:
-		return true
-	case r.Kind != List || len(r.Values) < 2:
-		return false
-	case strings.Contains(r.Text, "^"):
-		return true
-	}
-	ratio := r.Values[1] / r.Values[0]
-	for i := 1; i < len(r.Values); i++ {
-		q := r.Values[i] / r.Values[i-1]
-		if math.Abs(math.Log2(q)-math.Log2(ratio)) > 1e-9 {
-			return false
-		}
-	}
-	return math.Abs(math.Log2(ratio)) >= 1
+	return results.LogScaled(r.Kind.String(), r.Text, r.Values)
 }
 
 // proposal is a lattice cell chosen as the next trial, and why.

@@ -89,6 +89,14 @@ type GridConfig struct {
 	// solver meeting a negative curvature that would reveal it) a seeded
 	// fit can stop at another stationary point (docs/search.md).
 	WarmStart bool
+	// Extend turns range extension on: while the best cell lies on an
+	// open edge of a range (C, α, γ on either side while > 0; the sigmoid
+	// c within [results.Coef0Floor, results.Coef0Ceil]), the grid adds one
+	// more value of that range beyond the edge, with the range's spacing
+	// (results.ExtendStep), and evaluates it crossed with every value of
+	// the other ranges, at most Extend steps on each side (extend.go).
+	// 0 (the default) is off; full grids (Search "grid") only, unsharded.
+	Extend int
 	// Seed drives the folds, the PSD sample and, unless SearchSeed is
 	// set, the random and bayes proposals and the halving subsets.
 	Seed uint64
@@ -207,6 +215,19 @@ func (cfg *GridConfig) Validate() error {
 	}
 	if cfg.Shards < 1 || cfg.Shard < 0 || cfg.Shard >= cfg.Shards {
 		return fmt.Errorf("bench: GridConfig shard %d/%d: want 0 ≤ Shard < Shards", cfg.Shard, cfg.Shards)
+	}
+	return cfg.validateExtend()
+}
+
+// validateExtend checks Extend against the search and the shards.
+func (cfg *GridConfig) validateExtend() error {
+	switch {
+	case cfg.Extend < 0 || cfg.Extend > maxExtend:
+		return fmt.Errorf("bench: GridConfig.Extend = %d: want 0 (off) to %d steps", cfg.Extend, maxExtend)
+	case cfg.Extend > 0 && cfg.Search != "grid":
+		return fmt.Errorf("bench: GridConfig.Extend = %d: range extension runs on full grids, not -search %s", cfg.Extend, cfg.Search)
+	case cfg.Extend > 0 && cfg.Shards > 1:
+		return fmt.Errorf("bench: GridConfig.Extend = %d: range extension chooses its cells from the whole grid's results and cannot be sharded", cfg.Extend)
 	}
 	return nil
 }
@@ -397,6 +418,7 @@ func (cfg *GridConfig) spec(x *matrix.Matrix, y []int, nCells int, m Manifest) G
 	if cfg.Search == "random" || cfg.Search == "bayes" {
 		s.Trials = cfg.Trials
 	}
+	s.Extend = cfg.Extend
 	if cfg.Search == "bayes" {
 		s.Batch = cfg.Batch
 	}
@@ -521,6 +543,11 @@ func Grid(ctx context.Context, d *dataset.Dataset, train, test *matrix.Matrix, c
 		sink.finished = append(sink.finished, resumed...)
 	default:
 		runErr = resumeCells(ctx, train, y, mine, done, &cfg, prog, sink)
+		if runErr == nil && cfg.Extend > 0 {
+			var added int
+			added, runErr = extendGrid(ctx, train, y, &cfg, len(all), done, prog, sink)
+			nCells += added
+		}
 	}
 	finished := sink.finished
 	slices.SortFunc(finished, func(a, b GridCell) int { return a.Index - b.Index })
@@ -675,6 +702,12 @@ func openGridJournal(cfg *GridConfig, all []GridCell, spec GridSpec) (map[int]Gr
 		}
 		for _, c := range old {
 			want, ok := byIndex[c.Index]
+			if cfg.Extend > 0 && c.Index >= len(all) {
+				// Added by range extension: extendGrid checks it
+				// against the cell it adds at that index.
+				done[c.Index] = c
+				continue
+			}
 			if all != nil && (!ok || !results.SameSetting(want, c)) {
 				return nil, nil, fmt.Errorf("bench: cannot resume: %w", &MismatchError{File: jpath, Why: fmt.Sprintf("cell %d is not this grid's cell %d", c.Index, c.Index)})
 			}

@@ -237,7 +237,7 @@ func writeMerged(out string, g *mergeGroup) (MergeSummary, error) {
 // to list its cells.
 func configFromSpec(s GridSpec) (GridConfig, error) {
 	cfg := GridConfig{Kernel: s.Kernel, Features: s.Features, Search: s.Search, Trials: s.Trials,
-		Eta: s.Eta, Degree: s.Degree, Folds: s.Folds, Seed: s.Seed}
+		Eta: s.Eta, Degree: s.Degree, Folds: s.Folds, Seed: s.Seed, Extend: s.Extend}
 	for _, p := range []struct {
 		name string
 		sr   SpecRange
@@ -311,8 +311,13 @@ func dropStaleBest(out string, spec GridSpec, cells []GridCell) ([]string, error
 // specAdmits reports whether cell c belongs to the search of spec s whose
 // cells (grid, random) or lattice (bayes, halving) are all: the cell at
 // c's index, or for bayes and halving any lattice cell, with c's index
-// below the trials (evaluations).
+// below the trials (evaluations); past a grid's cells, a cell its range
+// extension may add (results.ForeignCell).
 func specAdmits(s GridSpec, all []GridCell, c GridCell) bool {
+	if s.Search == "grid" && s.Extend > 0 && c.Index >= s.Cells && c.Rung == 0 {
+		i, _, err := results.ForeignCell(s, []GridCell{c})
+		return err == nil && i < 0
+	}
 	if c.Index < 0 || c.Index >= s.Cells || (s.Search == "halving") != (c.Rung > 0) {
 		return false
 	}

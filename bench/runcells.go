@@ -249,3 +249,12 @@ func (p *fitProgress) add(n int64) {
 		p.fn(p.done, p.total)
 	}
 }
+
+// grow adds total fits to the total, done of them already (resumed), and
+// reports.
+func (p *fitProgress) grow(total, done int64) {
+	p.mu.Lock()
+	p.total += total
+	p.mu.Unlock()
+	p.add(done)
+}

@@ -46,7 +46,9 @@ func (s *GridSpec) Range(name string) SpecRange {
 // values, as bench lists them, and compared exactly; for searches that draw
 // or choose their cells (random, …) each cell must have the spec's
 // kernel, features, folds and degree and parameters inside the spec's
-// ranges (bench.ForeignCell also redraws random cells exactly).
+// ranges (bench.ForeignCell also redraws random cells exactly). A grid
+// with Extend may hold cells past its Cells whose parameters lie up to
+// Extend steps beyond its ranges (ExtendedValues).
 func ForeignCell(spec GridSpec, cells []GridCell) (int, string, error) {
 	ks, err := kernels.Lookup(spec.Kernel)
 	if err != nil {
@@ -67,6 +69,12 @@ func ForeignCell(spec GridSpec, cells []GridCell) (int, string, error) {
 	}
 	shards := max(spec.Shards, 1)
 	for i, c := range cells {
+		if spec.Extend > 0 && c.Index >= len(all) {
+			if why := extensionCell(spec, axes, c); why != "" {
+				return i, why, nil
+			}
+			continue
+		}
 		switch {
 		case c.Index < 0 || c.Index >= len(all):
 			return i, fmt.Sprintf("cell %d is outside the grid's %d cells", c.Index, spec.Cells), nil

@@ -209,10 +209,14 @@ type GridSpec struct {
 	Tol        float64   `json:"tol"`
 	PSD        bool      `json:"psd"`
 	PSDSample  int       `json:"psd_sample,omitempty"`
-	Cells      int       `json:"cells"`  // cells in the whole grid (all shards)
-	Shard      int       `json:"shard"`  // this file's shard, 0-based
-	Shards     int       `json:"shards"` // 1 for an unsharded or merged grid
-	TrainN     int       `json:"train_n"`
+	Cells      int       `json:"cells"` // cells in the whole grid (all shards)
+	// Extend is the most steps the grid may add beyond each edge of a
+	// range while its best cell lies on that edge (bench.GridConfig.Extend);
+	// the cells it adds follow the grid's Cells in the journal.
+	Extend int `json:"extend,omitempty"`
+	Shard  int `json:"shard"`  // this file's shard, 0-based
+	Shards int `json:"shards"` // 1 for an unsharded or merged grid
+	TrainN int `json:"train_n"`
 	// TrainSHA256 is the SHA-256 of the training feature matrix (float32
 	// little-endian, row-major) followed by the labels (int64
 	// little-endian): the same data and features give the same digest on

@@ -60,6 +60,13 @@ c closer to 0, earlier cell) is retrained on all training data, saved as
 DIR/svm-KERNEL-FEATURES.model, scored on the test data and recorded in
 DIR/best-KERNEL-FEATURES.json; the grid is printed as a table.
 
+-extend N extends a range whose best cell lies on an open edge (C, α, γ,
+above 0; the sigmoid c only within [-4, 0]): one more value beyond the edge,
+with the range's spacing (geometric for 2^a:2^b:k and power lists), crossed
+with every value of the other ranges, until the best is inside or N steps
+were added on that side. Each added cell's journal line says why ("extend:
+best C=64 on the upper edge; step 1 of 2"); -resume continues an extension.
+
 -shard I/N runs cells I, I+N, ... of the same cell order (I counts from 0:
 shards 0/N … N-1/N cover the grid; a Kubernetes Indexed Job passes
 $JOB_COMPLETION_INDEX/N) and writes no best
@@ -80,6 +87,7 @@ merged folder with -resume to retrain the best cell (no cell is recomputed).`,
 		fs.Var(&c.eta, "eta", "-search halving's factor `E` ≥ 2: each rung keeps the best 1/E of its cells on E times as many images (default 3)")
 		fs.IntVar(&cfg.Batch, "batch", 0, "cells -search bayes proposes at once (0: the number of workers)")
 		fs.BoolVar(&cfg.WarmStart, "warm-start", false, "seed each fit from the previous fold's or C's solution (alpha seeding)")
+		fs.IntVar(&cfg.Extend, "extend", 0, "while the best cell is on an open edge of a range, add a step of that range beyond it, at most `N` steps a side (0: off)")
 		fs.IntVar(&c.compare, "compare", 0, "compare searches instead: the whole grid, then random and bayes search with -trials cells and a halving search (-eta) for seeds 1..`N`, into DIR/search-KERNEL-FEATURES.json")
 		fs.IntVar(&cfg.MaxIter, "max-iter", 0, "SMO iteration cap of each binary fit (0: 20·n with n the fold's training size; -1: the solver's 1e7)")
 		fs.Float64Var(&cfg.Tol, "eps", 1e-3, "stopping tolerance (LIBSVM's -e)")
@@ -182,6 +190,12 @@ func (c *gridCmd) check(args []string) error {
 		return usagef("-trials: only with -search random or bayes")
 	case c.trials.set && c.trials.v < 1:
 		return usagef("-trials %d: want at least 1", c.trials.v)
+	case cfg.Extend < 0:
+		return usagef("-extend %d: want 0 (off) or a number of steps ≥ 1", cfg.Extend)
+	case cfg.Extend > 0 && (cfg.Search != "grid" || c.compare > 0):
+		return usagef("-extend: range extension runs on full grids, not with -search %s or -compare", cfg.Search)
+	case cfg.Extend > 0 && cfg.Shards > 1:
+		return usagef("-extend: range extension chooses its cells from the whole grid's results; it cannot run with -shard")
 	case cfg.Batch < 0:
 		return usagef("-batch %d: want at least 1 (or 0: the number of workers)", cfg.Batch)
 	case c.eta.set && cfg.Search != "halving" && c.compare == 0:
@@ -299,6 +313,7 @@ func taskBar(prog *progress.Progress, name string) (update func(done, total int6
 				bar.Skip(done)
 			}
 		}
+		bar.SetTotal(total) // a range extension adds fits
 		bar.Set(done)
 	}
 	end = func() {

@@ -1,0 +1,175 @@
+package bench
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/svmbench/svmbench/kernels"
+	"github.com/svmbench/svmbench/matrix"
+	"github.com/svmbench/svmbench/results"
+)
+
+// maxExtend bounds GridConfig.Extend.
+const maxExtend = 20
+
+// extension is the state of a grid's range extension: each axis's values
+// so far (ascending) and the steps added below ([0]) and above ([1]).
+type extension struct {
+	cfg   *GridConfig
+	axes  []string
+	vals  map[string][]float64
+	steps map[string][2]int
+}
+
+// growth is one step of one axis: its new value beyond the edge on side
+// (-1 below, +1 above).
+type growth struct {
+	name  string
+	side  int
+	value float64
+}
+
+func newExtension(cfg *GridConfig) *extension {
+	e := &extension{cfg: cfg, axes: cfg.axes(), vals: map[string][]float64{}, steps: map[string][2]int{}}
+	for _, n := range e.axes {
+		e.vals[n] = results.SortedValues(cfg.rangeOf(n).Values)
+	}
+	return e
+}
+
+// specRange is axis name's range as the spec records it.
+func (e *extension) specRange(name string) SpecRange {
+	r := e.cfg.rangeOf(name)
+	return SpecRange{Text: r.Text, Kind: r.Kind.String(), Values: r.Values}
+}
+
+// grow returns the steps to take with best the best cell so far: one for
+// each axis whose best value is on an edge that is open and has had
+// fewer than Extend steps, and why ("extend: best C=64 on the upper
+// edge; step 1 of 2").
+func (e *extension) grow(best GridCell) ([]growth, string) {
+	var gs []growth
+	var why []string
+	for _, n := range e.axes {
+		vals := e.vals[n]
+		if len(vals) < 2 {
+			continue
+		}
+		v, side, edge, k := best.Param(n), 0, "", 0
+		switch v {
+		case vals[0]:
+			side, edge, k = -1, "lower", 0
+		case vals[len(vals)-1]:
+			side, edge, k = +1, "upper", 1
+		default:
+			continue
+		}
+		if e.steps[n][k] >= e.cfg.Extend {
+			continue
+		}
+		nv, ok := results.ExtendStep(e.cfg.Kernel, n, e.specRange(n), vals, side)
+		if !ok {
+			continue
+		}
+		gs = append(gs, growth{name: n, side: side, value: nv})
+		why = append(why, fmt.Sprintf("best %s=%g on the %s edge; step %d of %d", kernels.Symbol(n), v, edge, e.steps[n][k]+1, e.cfg.Extend))
+	}
+	if len(gs) == 0 {
+		return nil, ""
+	}
+	return gs, "extend: " + strings.Join(why, "; ")
+}
+
+// apply takes the steps gs and returns the cells they add, numbered from
+// next: every cell of the grown lattice (the nested loop over the axes,
+// values ascending, C fastest) that has a new value, each with why.
+func (e *extension) apply(gs []growth, next int, why string) []GridCell {
+	isNew := map[string]float64{}
+	for _, g := range gs {
+		vals, st := e.vals[g.name], e.steps[g.name]
+		if g.side < 0 {
+			vals, st[0] = append([]float64{g.value}, vals...), st[0]+1
+		} else {
+			vals, st[1] = append(slices.Clone(vals), g.value), st[1]+1
+		}
+		e.vals[g.name], e.steps[g.name] = vals, st
+		isNew[g.name] = g.value
+	}
+	cfg := e.cfg
+	base := GridCell{Kernel: cfg.Kernel, Features: cfg.Features, Folds: cfg.Folds, Degree: cfg.Degree, Why: why}
+	var cells []GridCell
+	var rec func(d int, c GridCell, fresh bool)
+	rec = func(d int, c GridCell, fresh bool) {
+		if d == len(e.axes) {
+			if fresh {
+				c.Index = next + len(cells)
+				cells = append(cells, c)
+			}
+			return
+		}
+		n := e.axes[d]
+		for _, v := range e.vals[n] {
+			c.SetParam(n, v)
+			nv, grown := isNew[n]
+			rec(d+1, c, fresh || (grown && nv == v))
+		}
+	}
+	rec(0, base, false)
+	return cells
+}
+
+// extendGrid runs the range extension of cfg after the grid's nBase cells
+// (in sink) are done: while the best cell lies on an open edge, it adds
+// that step's cells, taking each from the journal (done) when it is there
+// and running the others. It returns the number of cells added. Cells the
+// journal holds past the grid that this extension does not add are an
+// error: the journal is another run's.
+func extendGrid(ctx context.Context, x *matrix.Matrix, y []int, cfg *GridConfig, nBase int, done map[int]GridCell, prog *fitProgress, sink *cellSink) (int, error) {
+	e := newExtension(cfg)
+	next, reused := nBase, 0
+	for {
+		best, ok := BestCell(sink.finished)
+		if !ok {
+			break
+		}
+		gs, why := e.grow(best)
+		if len(gs) == 0 {
+			break
+		}
+		cells := e.apply(gs, next, why)
+		next += len(cells)
+		var todo []GridCell
+		for _, c := range cells {
+			dc, ok := done[c.Index]
+			if !ok {
+				todo = append(todo, c)
+				continue
+			}
+			if !results.SameSetting(dc, c) {
+				return next - nBase, fmt.Errorf("bench: cannot resume: %w", &MismatchError{File: GridFile(cfg.Kernel, cfg.Features),
+					Why: fmt.Sprintf("cell %d has %s, the extension's cell %d has %s", dc.Index, ParamString(dc), c.Index, ParamString(c))})
+			}
+			reused++
+			sink.finished = append(sink.finished, dc)
+		}
+		cfg.logf("grid %s/%s: %s: %d cells (%d found in the journal)", cfg.Kernel, cfg.Features, why, len(cells), len(cells)-len(todo))
+		prog.grow(int64(len(cells))*int64(cfg.Folds), int64(len(cells)-len(todo))*int64(cfg.Folds))
+		if err := runCells(ctx, x, y, todo, cfg, prog, sink.emit); err != nil {
+			return next - nBase, err
+		}
+	}
+	var extra []int
+	for i := range done {
+		if i >= nBase {
+			extra = append(extra, i)
+		}
+	}
+	if len(extra) != reused {
+		slices.Sort(extra)
+		return next - nBase, fmt.Errorf("bench: cannot resume: %w", &MismatchError{File: GridFile(cfg.Kernel, cfg.Features),
+			Why: fmt.Sprintf("the journal holds %d cells past the grid's %d (from cell %d) but this extension adds %d of them", len(extra), nBase, extra[0], reused)})
+	}
+	return next - nBase, nil
+}

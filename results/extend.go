@@ -1,0 +1,176 @@
+package results
+
+import (
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+)
+
+// The bounds inside which a grid extends the sigmoid bias c (GridSpec.Extend).
+// Above 0: Lin and Lin (2003) find the sigmoid kernel closest to PSD, and
+// best, for α > 0 and c ≤ 0, and a large c > 0 drives the Gram matrix
+// towards the all-ones matrix. Below -4: tanh(α⟨x,y⟩ + c) ≤ tanh(-2) =
+// -0.96 wherever α⟨x,y⟩ ≤ 2 (the main job centres α on the features' scale,
+// so α⟨x,y⟩ ≤ 2 on its grids), so the kernel is within 0.04 of the
+// constant -1 matrix and carries almost nothing of the data.
+const (
+	Coef0Floor = -4.0
+	Coef0Ceil  = 0.0
+)
+
+// LogScaled reports whether a range (its kind, text and values, as in a
+// SpecRange) is searched and extended on a log2 scale: a range written
+// 2^a:2^b:k, or a list of positive values written in powers of two
+// (2^-3,2^-1,2^1) or in geometric progression with a ratio of at least 2
+// (1,8,64, the main job's C values).
+func LogScaled(kind, text string, values []float64) bool {
+	for _, v := range values {
+		if !(v > 0) {
+			return false
+		}
+	}
+	switch {
+	case kind == "pow2":
+		return true
+	case kind != "list" || len(values) < 2:
+		return false
+	case strings.Contains(text, "^"):
+		return true
+	}
+	ratio := values[1] / values[0]
+	for i := 1; i < len(values); i++ {
+		q := values[i] / values[i-1]
+		if math.Abs(math.Log2(q)-math.Log2(ratio)) > 1e-9 {
+			return false
+		}
+	}
+	return math.Abs(math.Log2(ratio)) >= 1
+}
+
+// ExtendStep returns the value one step beyond the edge of vals (sorted
+// ascending, at least two) on side (-1: below the smallest, +1: above the
+// largest) for parameter name of kernel, whose range as written is r: the
+// edge times the ratio of the two outermost values on that side when r is
+// LogScaled, else the edge plus their difference. It returns false when
+// that side is closed: C, γ and α must stay > 0; the sigmoid c stays in
+// [Coef0Floor, Coef0Ceil]; other parameters (poly c) are not extended.
+func ExtendStep(kernel, name string, r SpecRange, vals []float64, side int) (float64, bool) {
+	n := len(vals)
+	if n < 2 || side == 0 {
+		return 0, false
+	}
+	edge, next := vals[n-1], vals[n-2]
+	if side < 0 {
+		edge, next = vals[0], vals[1]
+	}
+	var v float64
+	if LogScaled(r.Kind, r.Text, r.Values) {
+		v = edge * (edge / next)
+	} else {
+		v = edge + (edge - next)
+	}
+	if math.IsNaN(v) || math.IsInf(v, 0) || v == edge {
+		return 0, false
+	}
+	switch {
+	case name == "C" || name == "gamma" || name == "alpha":
+		return v, v > 0
+	case name == "coef0" && kernel == "sigmoid":
+		eps := 1e-9 * max(math.Abs(v), 1)
+		return v, v >= Coef0Floor-eps && v <= Coef0Ceil+eps
+	}
+	return 0, false
+}
+
+// ExtendedValues returns the values a grid with GridSpec.Extend n may add
+// to parameter name beyond each edge of its range r: up to n steps below
+// (nearest first) and above, as ExtendStep makes them one after another.
+func ExtendedValues(kernel, name string, r SpecRange, n int) (below, above []float64) {
+	vals := SortedValues(r.Values)
+	cur := vals
+	for range n {
+		v, ok := ExtendStep(kernel, name, r, cur, -1)
+		if !ok {
+			break
+		}
+		below = append(below, v)
+		cur = append([]float64{v}, cur...)
+	}
+	cur = vals
+	for range n {
+		v, ok := ExtendStep(kernel, name, r, cur, +1)
+		if !ok {
+			break
+		}
+		above = append(above, v)
+		cur = append(slices.Clone(cur), v)
+	}
+	return below, above
+}
+
+// SortedValues returns the distinct values of vs in ascending order.
+func SortedValues(vs []float64) []float64 {
+	out := slices.Clone(vs)
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+// ExtendedSteps counts, for each parameter of the grid spec describes, the
+// steps cells hold beyond the spec's range below ([0]) and above ([1]); a
+// parameter that was not extended is absent. nil for a spec without
+// Extend.
+func ExtendedSteps(spec GridSpec, axes []string, cells []GridCell) map[string][2]int {
+	if spec.Extend <= 0 {
+		return nil
+	}
+	out := map[string][2]int{}
+	for _, name := range axes {
+		r := spec.Range(name)
+		below, above := ExtendedValues(spec.Kernel, name, r, spec.Extend)
+		var st [2]int
+		for _, c := range cells {
+			v := c.Param(name)
+			if i := slices.Index(below, v); i >= st[0] {
+				st[0] = i + 1
+			}
+			if i := slices.Index(above, v); i >= st[1] {
+				st[1] = i + 1
+			}
+		}
+		if st != [2]int{} {
+			out[name] = st
+		}
+	}
+	return out
+}
+
+// extensionCell says how cell c (index at or past the spec's cells) falls
+// outside the extension of spec's grid, or "": each parameter is one of
+// its range's values or of the steps beyond (ExtendedValues), at least one
+// is beyond, and the index is below the cells of the fully extended grid.
+func extensionCell(spec GridSpec, axes []string, c GridCell) string {
+	if c.Kernel != spec.Kernel || c.Features != spec.Features || c.Folds != spec.Folds || c.Degree != spec.Degree {
+		return outsideSpec(spec, axes, c)
+	}
+	total, outside := 1, false
+	for _, name := range axes {
+		r := spec.Range(name)
+		below, above := ExtendedValues(spec.Kernel, name, r, spec.Extend)
+		total *= len(SortedValues(r.Values)) + len(below) + len(above)
+		v := c.Param(name)
+		switch {
+		case slices.Contains(below, v) || slices.Contains(above, v):
+			outside = true
+		case !slices.Contains(r.Values, v):
+			return fmt.Sprintf("cell %d has %s=%g, neither in the grid's range nor up to %d steps beyond it", c.Index, name, v, spec.Extend)
+		}
+	}
+	switch {
+	case !outside:
+		return fmt.Sprintf("cell %d is past the grid's %d cells but extends no range", c.Index, spec.Cells)
+	case c.Index >= total:
+		return fmt.Sprintf("cell %d is outside the extended grid's %d cells", c.Index, total)
+	}
+	return ""
+}
