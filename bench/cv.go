@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"slices"
 
 	"github.com/svmbench/svmbench/kernels"
 	"github.com/svmbench/svmbench/matrix"
@@ -20,8 +21,18 @@ type CVConfig struct {
 	Folds int
 	// Tol is the solver's stopping tolerance; 0 means 1e-3.
 	Tol float64
-	// Seed drives the fold assignment.
+	// Seed drives the fold assignment and the probability model's
+	// internal folds.
 	Seed uint64
+	// Weights multiply C for the samples of a class label, OneVsRest
+	// trains one class against the rest, as svm.Params's (svm-train -w).
+	Weights   map[int]float64
+	OneVsRest bool
+	// Probability fits each fold's probability model (svm.Params) and
+	// scores a validation sample by its most probable label instead of the
+	// vote, as svm-train -v K -b 1 does (svm.cpp's svm_cross_validation
+	// calls svm_predict_probability then). One-vs-one only.
+	Probability bool
 	// MemBytes and Workers bound the memory and the fits run at once, as
 	// GridConfig's; 0 means the defaults.
 	MemBytes int64
@@ -62,6 +73,15 @@ func CrossValidate(ctx context.Context, x *matrix.Matrix, y []int, cfg CVConfig)
 	if err := checkFoldable(y, g.Folds); err != nil {
 		return 0, GridCell{}, err
 	}
+	for l := range cfg.Weights {
+		if !slices.Contains(y, l) {
+			return 0, GridCell{}, fmt.Errorf("bench: CVConfig.Weights[%d]: no sample has label %d", l, l)
+		}
+	}
+	if cfg.Probability && cfg.OneVsRest {
+		return 0, GridCell{}, fmt.Errorf("bench: CVConfig: Probability needs one-vs-one (OneVsRest is set)")
+	}
+	g.svm = svmOptions{weights: cfg.Weights, ovr: cfg.OneVsRest, prob: cfg.Probability, probSeed: cfg.Seed}
 	cell.Folds, cell.Features = g.Folds, g.Features
 	var out GridCell
 	prog := newFitProgress(g.Progress, 0, int64(g.Folds))

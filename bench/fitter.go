@@ -56,6 +56,18 @@ type fitArgs struct {
 	workers int // sub-problems solved at once inside the fit
 	// start seeds the solver (svm.Params.Start); nil for a cold start.
 	start func(i, j int, rows []int, alpha []float64)
+	// opts are the solver options beyond the cell's (CrossValidate's).
+	opts svmOptions
+}
+
+// svmOptions are the solver options a cross-validation may add to its
+// fits (CVConfig's Weights, OneVsRest, Probability); grids leave them
+// zero. With probability, a fit's validation rows are predicted as their
+// most probable labels (svm-train -v K -b 1 scores them so).
+type svmOptions struct {
+	weights   map[int]float64
+	ovr, prob bool
+	probSeed  uint64
 }
 
 // gramFit is a fit on a precomputed fold Gram (n×n, labels y) with the
@@ -96,7 +108,12 @@ func svmFitGram(ctx context.Context, a gramFit) (fitOut, error) {
 // modelOut votes the decision values dv of the validation rows into pred
 // and describes the fit.
 func modelOut(m *svm.Model, dv []float64, pred []int) fitOut {
-	m.Vote(pred, dv)
+	if m.HasProbability() {
+		p, _ := m.VoteProbability(dv)
+		copy(pred, p)
+	} else {
+		m.Vote(pred, dv)
+	}
 	out := fitOut{nsv: m.NSV(), capped: m.Capped(), model: m, dv: dv}
 	for _, p := range m.Pairs {
 		out.iter += p.Iter
@@ -120,7 +137,8 @@ func svmFitRows(ctx context.Context, a rowsFit) (fitOut, error) {
 }
 
 func (a fitArgs) params() svm.Params {
-	return svm.Params{Kernel: a.kern, C: a.c, Tol: a.tol, MaxIter: a.maxIter, Workers: a.workers, Start: a.start}
+	return svm.Params{Kernel: a.kern, C: a.c, Tol: a.tol, MaxIter: a.maxIter, Workers: a.workers, Start: a.start,
+		Weights: a.opts.weights, OneVsRest: a.opts.ovr, Probability: a.opts.prob, Seed: a.opts.probSeed}
 }
 
 // svmWorkBytes estimates the solver's own memory for a fit on n samples
@@ -145,7 +163,7 @@ func (e *fitEnv) args(j fitJob, pred []int) fitArgs {
 		maxIter = 0
 	}
 	return fitArgs{y: e.folds.ytrain[j.fold], pred: pred, kern: j.kern, c: j.c, tol: e.cfg.Tol,
-		maxIter: maxIter, workers: e.plan.inner, start: j.start}
+		maxIter: maxIter, workers: e.plan.inner, start: j.start, opts: e.cfg.svm}
 }
 
 // newFitters returns one foldFitter per worker for the plan's mode; cells

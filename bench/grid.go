@@ -22,9 +22,11 @@ import (
 	"sync"
 
 	"github.com/svmbench/svmbench/dataset"
+	"github.com/svmbench/svmbench/features"
 	"github.com/svmbench/svmbench/kernels"
 	"github.com/svmbench/svmbench/matrix"
 	"github.com/svmbench/svmbench/results"
+	"github.com/svmbench/svmbench/svm"
 )
 
 // GridConfig is a cross-validated grid search: one kernel on one feature
@@ -153,6 +155,17 @@ type GridConfig struct {
 	Log func(format string, args ...any)
 	// Args is the command line, for the manifest.
 	Args []string
+	// Extractor, when not nil, is the feature extractor that made the
+	// matrices (after features.Apply, so that a features.Fitter such as
+	// standard holds the parameters fitted on the training split). The
+	// retrained best model's sidecar records them (svm.Meta.Fitted), so
+	// that bench predict applies the same scaling to new data; nil records
+	// the Features name alone, which is enough for extractors that fit
+	// nothing (pixels, gray, hog).
+	Extractor features.Extractor
+
+	// svm holds the solver options CrossValidate adds (zero for a grid).
+	svm svmOptions
 }
 
 func (cfg *GridConfig) searchSeed() uint64 {
@@ -634,6 +647,24 @@ func resumeCells(ctx context.Context, train *matrix.Matrix, y []int, mine []Grid
 	return runCells(ctx, train, y, todo, cfg, prog, sink.emit)
 }
 
+// modelMeta is the sidecar record of the best model: the features, and
+// the extractor's fitted parameters when it has some (cfg.Extractor).
+func (cfg *GridConfig) modelMeta(n int, man Manifest) (svm.Meta, error) {
+	meta := svm.Meta{Features: cfg.Features}
+	raw, err := json.Marshal(man)
+	if err != nil {
+		return meta, fmt.Errorf("bench: the best model's manifest: %w", err)
+	}
+	meta.Manifest = raw
+	if _, ok := cfg.Extractor.(features.Fitter); ok {
+		meta.Scaling = fmt.Sprintf("fitted on the grid's %d training samples", n)
+		if meta.Fitted, err = json.Marshal(cfg.Extractor); err != nil {
+			return meta, fmt.Errorf("bench: the %s features' fitted parameters: %w", cfg.Features, err)
+		}
+	}
+	return meta, nil
+}
+
 // saveBest retrains the best cell b.Cell on all of train, y (unless
 // cfg.NoRetrain), scores it on test, and writes the best file in cfg.Out.
 func saveBest(ctx context.Context, cfg *GridConfig, best *Best, train *matrix.Matrix, y []int, test *matrix.Matrix, ytest []int) (*Best, error) {
@@ -648,7 +679,11 @@ func saveBest(ctx context.Context, cfg *GridConfig, best *Best, train *matrix.Ma
 			best.Model = ModelFile(cfg.Kernel, cfg.Features)
 		}
 		cfg.logf("grid %s/%s: retraining the best cell %d on all %d training samples", cfg.Kernel, cfg.Features, bc.Index, len(y))
-		r, err := retrainBest(ctx, bc, train, y, test, ytest, cfg.Tol, cfg.MemBytes, modelPath)
+		meta, err := cfg.modelMeta(len(y), best.Manifest)
+		if err != nil {
+			return nil, err
+		}
+		r, err := retrainBest(ctx, bc, train, y, test, ytest, cfg.Tol, cfg.MemBytes, modelPath, meta)
 		if err != nil {
 			return nil, err
 		}

@@ -261,6 +261,7 @@ func (j *mainJob) gridStage(ctx context.Context) error {
 	}
 	for _, fname := range j.cfg.Features {
 		var train, test *matrix.Matrix
+		var ext features.Extractor
 		for _, k := range j.cfg.Kernels {
 			if err := ctx.Err(); err != nil {
 				return err
@@ -270,15 +271,15 @@ func (j *mainJob) gridStage(ctx context.Context) error {
 				continue
 			}
 			if train == nil {
-				ext, err := j.extractor(fname)
-				if err != nil {
+				var err error
+				if ext, err = j.extractor(fname); err != nil {
 					return err
 				}
 				if train, test, err = features.Apply(ext, dg); err != nil {
 					return err
 				}
 			}
-			if err := j.grid(ctx, dg, train, test, k, fname); err != nil {
+			if err := j.grid(ctx, dg, train, test, ext, k, fname); err != nil {
 				return err
 			}
 		}
@@ -287,11 +288,11 @@ func (j *mainJob) gridStage(ctx context.Context) error {
 }
 
 // grid runs one grid of the grid stage.
-func (j *mainJob) grid(ctx context.Context, dg *dataset.Dataset, train, test *matrix.Matrix, k, fname string) error {
+func (j *mainJob) grid(ctx context.Context, dg *dataset.Dataset, train, test *matrix.Matrix, ext features.Extractor, k, fname string) error {
 	c := j.cfg
 	cfg := GridConfig{Kernel: k, Features: fname, Folds: c.Folds, Seed: c.Seed, MaxIter: c.MaxIter, MemBytes: c.MemBytes,
 		PSD: indefinite(k), PSDSample: min(c.PSDSample, train.Rows), Out: j.results, Resume: true, Args: c.Args,
-		Search: c.Search, Trials: c.Trials, WarmStart: c.WarmStart}
+		Search: c.Search, Trials: c.Trials, WarmStart: c.WarmStart, Extractor: ext}
 	MainGridRanges(&cfg, c.Grids, train, c.Seed)
 	spec, err := kernels.Lookup(k)
 	if err != nil {

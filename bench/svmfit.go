@@ -6,6 +6,7 @@ import (
 
 	"github.com/svmbench/svmbench/internal/memory"
 	"github.com/svmbench/svmbench/matrix"
+	"github.com/svmbench/svmbench/svm"
 )
 
 type retrained struct {
@@ -16,15 +17,15 @@ type retrained struct {
 
 // retrainBest trains cell c on all of x, y with the solver's default
 // iteration cap, saves the model to modelPath (when not ""), and scores
-// it on the test data.
-func retrainBest(ctx context.Context, c GridCell, x *matrix.Matrix, y []int, test *matrix.Matrix, ytest []int, tol float64, memBytes int64, modelPath string) (retrained, error) {
+// it on the test data; meta goes into the model's sidecar.
+func retrainBest(ctx context.Context, c GridCell, x *matrix.Matrix, y []int, test *matrix.Matrix, ytest []int, tol float64, memBytes int64, modelPath string, meta svm.Meta) (retrained, error) {
 	m, secs, peak, err := trainSVM(ctx, x, y, c, tol, memBytes, nil)
 	if err != nil {
 		return retrained{}, fmt.Errorf("bench: retraining the best cell %d: %w", c.Index, err)
 	}
 	r := retrained{seconds: secs, nsv: m.NSV(), peak: peak}
 	if modelPath != "" {
-		m.Meta.Features = c.Features
+		m.Meta = meta
 		if err := m.Save(modelPath); err != nil {
 			return r, err
 		}

@@ -294,16 +294,29 @@ func (m *Model) PredictProbability(x *matrix.Matrix) (pred []int, prob []float64
 	if err != nil {
 		return nil, nil, err
 	}
+	pred, prob = m.VoteProbability(dv)
+	return pred, prob, nil
+}
+
+// VoteProbability is PredictProbability from decision values dv
+// (n×NDecision, as DecisionValues or DecisionValuesGram return them): the
+// most probable label of each sample and the class probabilities. The
+// model must have a probability model (HasProbability).
+func (m *Model) VoteProbability(dv []float64) (pred []int, prob []float64) {
+	if !m.HasProbability() {
+		panic("svm: VoteProbability of a model without a probability model")
+	}
 	nc, nd := len(m.Labels), m.NDecision()
-	pred = make([]int, x.Rows)
-	prob = make([]float64, x.Rows*nc)
+	n := len(dv) / nd
+	pred = make([]int, n)
+	prob = make([]float64, n*nc)
 	r := make([][]float64, nc)
 	for i := range r {
 		r[i] = make([]float64, nc)
 	}
 	scratch := make([]float64, nc*nc+nc)
 	const minProb = 1e-7
-	for t := range x.Rows {
+	for t := range n {
 		d := dv[t*nd : (t+1)*nd]
 		k := 0
 		for i := range nc {
@@ -327,7 +340,7 @@ func (m *Model) PredictProbability(x *matrix.Matrix) (pred []int, prob []float64
 		}
 		pred[t] = m.Labels[best]
 	}
-	return pred, prob, nil
+	return pred, prob
 }
 
 // fitProbability fits ProbA, ProbB of every one-vs-one sub-problem.

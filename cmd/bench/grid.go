@@ -263,6 +263,7 @@ func runGrid(ctx context.Context, df *dataFlags, ext features.Extractor, cfg ben
 		return err
 	}
 	cfg.Features = ext.Name()
+	cfg.Extractor = ext
 	cfg.Args = os.Args
 	cfg.Log = prog.Printf
 	var endBar func()

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -191,5 +193,40 @@ func TestRunResults(t *testing.T) {
 	code, _, errs, _ = runBench(t, "run", "-data", "synthetic:50,10")
 	if code != 2 || !strings.Contains(errs, "-out") {
 		t.Errorf("run without -out: exit %d, %q", code, errs)
+	}
+}
+
+// TestGridBestModelPredicts: the model bench grid saves for its best cell
+// carries what its features need in its sidecar (the fitted mean and σ of
+// standard; the feature name of gray and hog), so that bench predict on
+// the same data reproduces the grid's test accuracy exactly.
+func TestGridBestModelPredicts(t *testing.T) {
+	for _, feat := range []string{"standard", "gray", "hog"} {
+		out := filepath.Join(t.TempDir(), feat)
+		args := []string{"grid", "-data", "synthetic:200,100", "-kernel", "rbf", "-gamma", "2^-7", "-C", "1,4",
+			"-folds", "3", "-features", feat, "-out", out}
+		if code, _, errs, _ := runBench(t, args...); code != 0 {
+			t.Fatalf("grid -features %s: exit %d: %s", feat, code, errs)
+		}
+		var best bench.Best
+		if err := bench.ReadJSON(filepath.Join(out, bench.BestFile("rbf", feat)), &best); err != nil {
+			t.Fatal(err)
+		}
+		model := filepath.Join(out, bench.ModelFile("rbf", feat))
+		side, err := os.ReadFile(model + ".json")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if fitted := strings.Contains(string(side), `"fitted"`); fitted != (feat == "standard") {
+			t.Errorf("%s: sidecar holds fitted parameters: %v\n%s", feat, fitted, side)
+		}
+		code, got, errs, _ := runBench(t, "predict", "-data", "synthetic:200,100", "-model", model)
+		if code != 0 {
+			t.Fatalf("predict %s: exit %d: %s", feat, code, errs)
+		}
+		want := fmt.Sprintf("accuracy %.4f (%d/100)", best.TestAccuracy, int(math.Round(100*best.TestAccuracy)))
+		if !strings.Contains(got, want) || !strings.Contains(got, feat+" features") {
+			t.Errorf("%s: bench predict says\n%s\nwant %q (the grid's test accuracy) with %s features", feat, got, want, feat)
+		}
 	}
 }

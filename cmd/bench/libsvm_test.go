@@ -135,6 +135,22 @@ func TestLIBSVMDropIn(t *testing.T) {
 	if !regexp.MustCompile(`^Cross Validation Accuracy = [0-9.]+%\n$`).MatchString(out) {
 		t.Errorf("-cv output %q", out)
 	}
+	// With -w, -b 1 and -ovr as svm-train -v takes -w and -b (the numbers
+	// are checked against svm-train on the same folds in bench's
+	// TestCrossValidateOptions); -w with an absent label and -b 1 with
+	// -ovr are refused.
+	for _, opts := range [][]string{{"-w", "7:3"}, {"-b", "1"}, {"-ovr"}, {"-w", "9:2", "-b", "1"}} {
+		out = mustRun(t, append([]string{"train", "-data", "libsvm:" + train, "-kernel", "rbf", "-C", "2", "-cv", "5"}, opts...)...)
+		if !regexp.MustCompile(`^Cross Validation Accuracy = [0-9.]+%\n$`).MatchString(out) {
+			t.Errorf("-cv 5 %v output %q", opts, out)
+		}
+	}
+	if code, _, errs, _ := runBench(t, "train", "-data", "libsvm:"+train, "-kernel", "rbf", "-cv", "5", "-w", "3:2"); code != 1 || !strings.Contains(errs, "label 3") {
+		t.Errorf("-cv -w 3:2 (no label 3): exit %d, %q", code, errs)
+	}
+	if code, _, _, _ := runBench(t, "train", "-data", "libsvm:"+train, "-kernel", "rbf", "-cv", "5", "-b", "1", "-ovr"); code != 2 {
+		t.Errorf("-cv -b 1 -ovr: exit %d, want 2", code)
+	}
 
 	// A weight for a label the data lacks is refused.
 	code, _, errs, _ := runBench(t, "train", "-data", "libsvm:"+train, "-kernel", "rbf", "-w", "3:2", "-model", filepath.Join(dir, "w"))

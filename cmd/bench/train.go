@@ -46,7 +46,10 @@ multiplies C for that label (an absent label is an error); -gamma 0 is
 1/(features of the training data), LIBSVM's default. -b 1 also fits
 LIBSVM's probability model (probA/probB; bench predict -b 1, svm-predict
 -b 1). -cv K prints the K-fold cross-validation accuracy as svm-train -v K
-does (Cross Validation Accuracy = X%) and writes no model.
+does (Cross Validation Accuracy = X%) and writes no model; with -w, -ovr
+and -b 1 it cross-validates that setting (-b 1: each fold fits the
+probability model and scores samples by their most probable label, as
+svm-train -v K -b 1 does).
 
 The model is written to -model FILE in LIBSVM's format (svm-predict reads
 it), with FILE.json beside it for what LIBSVM cannot hold (features and
@@ -100,8 +103,6 @@ func (c *trainCmd) check(args []string) error {
 		return usagef("-cv %d writes no model: drop -model", c.cv)
 	case c.cv < 0 || c.cv == 1:
 		return usagef("-cv %d: want a number of folds ≥ 2", c.cv)
-	case c.cv > 0 && (c.weights != "" || c.ovr || c.prob != 0):
-		return usagef("-cv runs one-vs-one without -w and -b")
 	case c.prob != 0 && c.prob != 1:
 		return usagef("-b %d: want 0 or 1", c.prob)
 	case c.prob == 1 && c.ovr:
@@ -221,7 +222,8 @@ func (c *trainCmd) crossValidate(ctx context.Context, prog *progress.Progress, x
 		mem = int64(p.CacheMB * (1 << 20))
 	}
 	acc, _, err := bench.CrossValidate(ctx, x, y, bench.CVConfig{Kernel: dk, C: p.C, Folds: c.cv, Tol: p.Tol,
-		Seed: c.df.seed, MemBytes: mem, Progress: bar.Func()})
+		Seed: c.df.seed, MemBytes: mem, Progress: bar.Func(), Weights: p.Weights, OneVsRest: p.OneVsRest,
+		Probability: p.Probability})
 	bar.Done()
 	prog.Wait()
 	if err != nil {
