@@ -41,6 +41,25 @@
 // difference and the two-sided p-value 2·min(P*(d ≤ 0), P*(d ≥ 0)), with
 // the +1 correction (1 + count)/(B + 1) so it is never 0.
 //
+// When the classifiers were trained R times (repeats on other training
+// subsets, all scored on the same test images), each image i has a score
+// sᵢ, the share of repeats that got it right, and the two classifiers'
+// accuracy difference averaged over repeats is the mean of
+// dᵢ = sᵢ(A) − sᵢ(B). PairedT is Student's paired t test of that mean
+// over the images (scipy's ttest_rel): the images are independent draws
+// and each carries all its repeats' answers, so the correlation of one
+// image's answers across repeats is inside dᵢ, not assumed away. Like
+// McNemar's test on one run, it is conditional on the trained models: it
+// asks whether these models differ on the population of test images, not
+// over all training draws. Two alternatives are not valid here: pooling
+// the discordant counts of all repeats into one McNemar test, or
+// combining per-repeat McNemar p-values (Fisher, Stouffer), both treat
+// the repeats as independent samples although they share the test images,
+// and so overstate the evidence. (A paired bootstrap of the mean dᵢ is
+// valid too, but its p-value cannot go below 2/(B+1), which Holm's
+// correction over tens of pairs turns into "not significant" however
+// large the difference.)
+//
 // # Many pairs
 //
 // Holm's step-down method adjusts m p-values so that rejecting every

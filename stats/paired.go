@@ -124,3 +124,39 @@ func Holm(p []float64) []float64 {
 	}
 	return adj
 }
+
+// PairedT is Student's paired t test of two classifiers scored on the same
+// images, from per-image scores a and y: each image's share of repeats
+// answered right (0 or 1 for a single run). It returns the mean difference
+// a − y with its Student-t interval over the images and the two-sided
+// p-value (scipy.stats.ttest_rel). With all differences equal the
+// interval has no width and p is 1 when they are 0, else 0. It needs at
+// least two images.
+func PairedT(a, y []float64, level float64) PairedResult {
+	checkLevel(level)
+	if len(a) != len(y) {
+		panic("stats: paired vectors of different length")
+	}
+	if len(a) < 2 {
+		panic("stats: PairedT needs at least two images")
+	}
+	d := make([]float64, len(a))
+	for i := range a {
+		d[i] = a[i] - y[i]
+	}
+	m, s := MeanStd(d)
+	iv := Interval{Est: m, Lo: m, Hi: m, Level: level}
+	if s == 0 {
+		p := 0.0
+		if m == 0 {
+			p = 1
+		}
+		return PairedResult{Diff: iv, P: p}
+	}
+	df := float64(len(d) - 1)
+	se := s / math.Sqrt(float64(len(d)))
+	t := distuv.StudentsT{Mu: 0, Sigma: 1, Nu: df}
+	h := t.Quantile(1-(1-level)/2) * se
+	iv.Lo, iv.Hi = m-h, m+h
+	return PairedResult{Diff: iv, P: math.Min(1, 2*t.CDF(-math.Abs(m/se)))}
+}

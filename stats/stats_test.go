@@ -161,6 +161,8 @@ func TestMisusePanics(t *testing.T) {
 		"level":  func() { Wilson(1, 2, 1.5) },
 		"k > n":  func() { ClopperPearson(3, 2, 0.95) },
 		"length": func() { Discordant([]bool{true}, nil) },
+		"t len":  func() { PairedT([]float64{1, 0}, []float64{1}, 0.95) },
+		"t one":  func() { PairedT([]float64{1}, []float64{0}, 0.95) },
 	} {
 		func() {
 			defer func() {
@@ -189,4 +191,39 @@ func TestBootstrapGeneric(t *testing.T) {
 	close(t, "estimate", iv.Est, 0.5, 0)
 	close(t, "lo", iv.Lo, 0.469, 0.004)
 	close(t, "hi", iv.Hi, 0.531, 0.004)
+}
+
+func TestPairedTScipy(t *testing.T) {
+	// r = scipy.stats.ttest_rel(a, b); r.pvalue, r.confidence_interval(0.95)
+	// (scipy 1.10.1, installed from Debian python3-scipy 1.10.1-2 on
+	// 2026-12-07). The first case has repeat-averaged scores (thirds), the
+	// second single runs (0 or 1).
+	cases := []struct {
+		a, b            []float64
+		diff, p, lo, hi float64
+	}{
+		{[]float64{1, 2. / 3, 1, 0, 1. / 3, 1, 2. / 3, 1, 0, 1, 1, 1. / 3, 2. / 3, 1, 0, 1, 2. / 3, 1, 1, 1. / 3},
+			[]float64{1, 0, 0, 1, 0, 1, 0, 1, 0, 0, 1, 0, 0, 1, 1, 0, 1, 0, 1, 0},
+			0.23333333333333325, 0.09472487797448027, -0.0443561370337254, 0.5110228037003919},
+		{[]float64{1, 1, 0, 1, 0, 1, 1, 0, 1, 1, 0, 1}, []float64{1, 0, 0, 1, 1, 0, 0, 0, 1, 0, 0, 1},
+			0.25, 0.1910542980965691, -0.14493408174893851, 0.6449340817489385},
+	}
+	for _, c := range cases {
+		r := PairedT(c.a, c.b, 0.95)
+		close(t, "PairedT diff", r.Diff.Est, c.diff, 1e-12)
+		close(t, "PairedT p", r.P, c.p, 1e-9)
+		close(t, "PairedT lo", r.Diff.Lo, c.lo, 1e-9)
+		close(t, "PairedT hi", r.Diff.Hi, c.hi, 1e-9)
+		// Swapping the classifiers flips the difference, keeps p.
+		s := PairedT(c.b, c.a, 0.95)
+		close(t, "PairedT swapped diff", s.Diff.Est, -c.diff, 1e-12)
+		close(t, "PairedT swapped p", s.P, c.p, 1e-12)
+	}
+	// No spread: equal answers everywhere (p 1), or one always ahead (p 0).
+	if r := PairedT([]float64{1, 0, 1}, []float64{1, 0, 1}, 0.95); r.P != 1 || r.Diff.Est != 0 {
+		t.Errorf("PairedT of equal scores = %+v, want diff 0, p 1", r)
+	}
+	if r := PairedT([]float64{1, 1, 1}, []float64{0, 0, 0}, 0.95); r.P != 0 || r.Diff.Est != 1 {
+		t.Errorf("PairedT of a classifier always ahead = %+v, want diff 1, p 0", r)
+	}
 }
