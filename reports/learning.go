@@ -83,6 +83,9 @@ func LearningCurveFigure(in *Inputs) *Figure {
 	var keys []key
 	series := map[key][]*trialGroup{}
 	for _, g := range groupTrials(in.Trials, "curve") {
+		if isCNN(g.Model) {
+			continue // a CNN is one point, drawn from results.json below
+		}
 		k := key{g.Model, g.Features}
 		if _, ok := series[k]; !ok {
 			keys = append(keys, k)

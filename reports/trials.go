@@ -36,9 +36,22 @@ type trialGroup struct {
 	Params                 map[string]float64
 	Trials                 []results.Trial // in repeat order
 	correct                [][]bool        // per repeat, per test image
+	// at is the training size the group is compared at (mainN), when it
+	// is shown among the main models; a CNN trained on another n says so.
+	at int
 }
 
-func (g *trialGroup) label() string { return g.Model + "/" + g.Features }
+func (g *trialGroup) label() string { return g.Model + "/" + g.Features + g.nNote() }
+
+// name is the model, with its n when not the comparison's.
+func (g *trialGroup) name() string { return g.Model + g.nNote() }
+
+func (g *trialGroup) nNote() string {
+	if g.at != 0 && g.N != g.at {
+		return fmt.Sprintf(" (n = %d)", g.N)
+	}
+	return ""
+}
 
 // accuracies returns the accuracy of each repeat.
 func (g *trialGroup) accuracies() []float64 {
@@ -142,29 +155,53 @@ func groupTrials(tr *results.Trials, study string) []*trialGroup {
 	return gs
 }
 
-// mainN is the largest training size of the learning curve: where the
-// models are compared.
+// isCNN tells the CNN trials (the networks of the cnn stage scored on
+// the trials' test images) from the SVMs'.
+func isCNN(model string) bool { return strings.HasPrefix(model, "cnn-") }
+
+// mainN is the largest training size of the SVMs' learning curve: where
+// the models are compared.
 func mainN(in *Inputs) int {
 	n := 0
 	for _, g := range groupTrials(in.Trials, results.StudyCurve) {
-		n = max(n, g.N)
+		if !isCNN(g.Model) {
+			n = max(n, g.N)
+		}
 	}
 	return n
 }
 
-// mainGroups are the curve's groups at mainN, ordered by features then
-// model as in the models table.
+// mainGroups are the SVMs' curve groups at mainN, ordered by features
+// then model as in the models table, then each CNN's curve group at mainN
+// (else at its largest n: the full profile trains the CNN on all images,
+// past the curve).
 func mainGroups(in *Inputs) []*trialGroup {
 	n := mainN(in)
 	var gs []*trialGroup
+	cnns := map[string]*trialGroup{}
+	var cnnOrder []string
 	for _, g := range groupTrials(in.Trials, results.StudyCurve) {
-		if g.N == n {
-			gs = append(gs, g)
+		switch {
+		case !isCNN(g.Model):
+			if g.N == n {
+				gs = append(gs, g)
+			}
+		case cnns[g.Model] == nil:
+			cnns[g.Model] = g
+			cnnOrder = append(cnnOrder, g.Model)
+		case cnns[g.Model].N != n && (g.N == n || g.N > cnns[g.Model].N):
+			cnns[g.Model] = g
 		}
 	}
 	sort.SliceStable(gs, func(i, j int) bool {
 		return orderOf(featureOrder, gs[i].Features) < orderOf(featureOrder, gs[j].Features)
 	})
+	for _, m := range cnnOrder {
+		gs = append(gs, cnns[m])
+	}
+	for _, g := range gs {
+		g.at = n
+	}
 	return gs
 }
 
@@ -190,17 +227,23 @@ func RepeatsTable(in *Inputs) *Table {
 		Right:     []bool{false, false, false, true, true, true, true, true, true},
 	}
 	rng := bootRNG()
+	scored := map[string]bool{}
 	for _, g := range gs {
+		scored[g.Model] = scored[g.Model] || isCNN(g.Model)
 		r, b := g.repeatInterval(), g.imageInterval(rng)
+		rep := Cell{Text: ivText(r), CSV: ivCSV(r)}
+		if len(g.Trials) == 1 {
+			rep = Cell{Text: "–", CSV: ""} // Wilson's, over test images: not a spread over repeats
+		}
 		t.Rows = append(t.Rows, []Cell{txt(g.Model), txt(g.Features),
 			{Text: paramString(g.Params), CSV: paramRaw(g.Params)},
 			txt(strconv.Itoa(g.N)), txt(strconv.Itoa(len(g.Trials))),
 			{Text: pct(r.Est) + " ± " + pct(r.HalfWidth()), CSV: raw(r.Est)},
-			{Text: ivText(r), CSV: ivCSV(r)}, {Text: ivText(b), CSV: ivCSV(b)},
+			rep, {Text: ivText(b), CSV: ivCSV(b)},
 			{Text: secs(g.meanTrainSeconds()), CSV: raw(g.meanTrainSeconds())}})
 	}
 	for _, m := range in.Models {
-		if !strings.HasPrefix(m.Model, "cnn-") {
+		if !isCNN(m.Model) || scored[m.Model] {
 			continue
 		}
 		n, k := confusionCounts(m.Confusion)
@@ -218,9 +261,22 @@ func RepeatsTable(in *Inputs) *Table {
 			{Text: "–", CSV: ""}, {Text: ivText(w), CSV: ivCSV(w)},
 			{Text: secs(m.TrainSeconds), CSV: raw(m.TrainSeconds)}})
 	}
-	t.Note = fmt.Sprintf("Each SVM is trained %d time(s) on different balanced subsets of n training images at its grid's best parameters and scored on the same %d test images. Accuracy is the mean over repeats ± the half-width of its 95%% Student-t interval (with one repeat: Wilson's interval over the test images); the test-image interval is a percentile bootstrap (%d resamples) over the test images of the accuracy averaged over repeats. CNN rows: one training run, Wilson's interval over its test images.",
-		len(gs[0].Trials), len(gs[0].correct[0]), bootReps)
+	t.Note = fmt.Sprintf("Each SVM is trained %d time(s) on different balanced subsets of n training images at its grid's best parameters and scored on the same %d test images. Accuracy is the mean over repeats ± the half-width of its 95%% Student-t interval (with one repeat: Wilson's interval over the test images); the test-image interval is a percentile bootstrap (%d resamples) over the test images of the accuracy averaged over repeats. %s",
+		len(gs[0].Trials), len(gs[0].correct[0]), bootReps, cnnNote(gs))
 	return t
+}
+
+// cnnNote says how the CNN rows' intervals were made.
+func cnnNote(gs []*trialGroup) string {
+	for _, g := range gs {
+		if isCNN(g.Model) {
+			if len(g.Trials) > 1 {
+				return "CNN rows: the networks of the cnn stage (repeats: other initialisations and shuffles), scored on the same test images; intervals as for the SVMs."
+			}
+			return "CNN rows: the one network the cnn stage trained (the profile does not repeat the CNN), scored on the same test images: its intervals are over the test images only (Wilson's; bootstrap) and do not include the spread between CNN trainings."
+		}
+	}
+	return "CNN rows: one training run, Wilson's interval over its test images (results.json; not in the trials, so not in the paired tests)."
 }
 
 // confusionCounts returns the images and the right answers of a
@@ -240,30 +296,57 @@ func confusionCounts(conf [][]int) (n, right int) {
 // pairTest is one paired comparison of two groups on the same images.
 type pairTest struct {
 	A, B        *trialGroup
-	Diff        float64 // mean accuracy A − B over repeats
-	OnlyA       int     // images only A got right (repeat 0)
+	Diff        stats.Interval // accuracy A − B averaged over repeats, t interval over images
+	OnlyA       int            // images A got right more often than B (one run each: only A right)
 	OnlyB       int
+	Test        string // testMcNemar or testPairedT
 	P, Holm     float64
 	Significant bool
 }
 
-// pairTests compares every two groups at mainN with McNemar's exact test
-// on the first repeat (same training draw, same test images),
-// Holm-corrected over all the pairs.
+const (
+	testMcNemar = "McNemar"
+	testPairedT = "paired t"
+)
+
+// pairTests compares every two groups of mainGroups on the same test
+// images, Holm-corrected over all the pairs.
 func pairTests(in *Inputs) []pairTest { return pairTestsOf(mainGroups(in)) }
 
-// pairTestsOf compares every two of gs.
+// scores are a group's per-image shares of repeats right.
+func (g *trialGroup) scores() []float64 {
+	s := make([]float64, len(g.correct[0]))
+	for i := range s {
+		s[i] = g.imageScore(i)
+	}
+	return s
+}
+
+// pairTestsOf compares every two of gs: McNemar's exact test when both
+// are single runs; otherwise, so that every repeat's answers count,
+// Student's paired t test over the test images of the repeat-averaged
+// per-image scores (stats.PairedT; package stats' doc says why pooling
+// McNemar over repeats is not valid).
 func pairTestsOf(gs []*trialGroup) []pairTest {
 	var ps []pairTest
 	var raw []float64
 	for i := range gs {
 		for j := i + 1; j < len(gs); j++ {
 			a, b := gs[i], gs[j]
-			ma, _ := stats.MeanStd(a.accuracies())
-			mb, _ := stats.MeanStd(b.accuracies())
-			p := pairTest{A: a, B: b, Diff: ma - mb}
-			p.OnlyA, p.OnlyB = stats.Discordant(a.correct[0], b.correct[0])
-			p.P = stats.McNemarExact(p.OnlyA, p.OnlyB)
+			sa, sb := a.scores(), b.scores()
+			t := stats.PairedT(sa, sb, confidence)
+			p := pairTest{A: a, B: b, Diff: t.Diff, Test: testPairedT, P: t.P}
+			for k := range sa {
+				switch {
+				case sa[k] > sb[k]:
+					p.OnlyA++
+				case sa[k] < sb[k]:
+					p.OnlyB++
+				}
+			}
+			if len(a.correct) == 1 && len(b.correct) == 1 {
+				p.Test, p.P = testMcNemar, stats.McNemarExact(p.OnlyA, p.OnlyB)
+			}
 			ps = append(ps, p)
 			raw = append(raw, p.P)
 		}
@@ -279,7 +362,7 @@ func (p pairTest) verdict() string {
 	switch {
 	case !p.Significant:
 		return "not significant"
-	case p.OnlyA > p.OnlyB:
+	case p.Diff.Est > 0:
 		return p.A.label() + " better"
 	}
 	return p.B.label() + " better"
@@ -301,17 +384,18 @@ func PairsTable(in *Inputs) *Table {
 	}
 	t := &Table{
 		Name:      "pairs",
-		Title:     fmt.Sprintf("Paired tests between the models at n = %d (McNemar, Holm-corrected)", ps[0].A.N),
-		Header:    []string{"A", "B", "A − B (points)", "Only A right", "Only B right", "p", "Holm p", "Verdict"},
-		CSVHeader: []string{"a", "b", "diff", "only_a", "only_b", "p", "holm_p", "verdict"},
-		Right:     []bool{false, false, true, true, true, true, true, false},
-		Note: fmt.Sprintf("A − B is the difference of the mean accuracies over repeats. The test is McNemar's exact test on the test images of the first repeat (both models trained on the same subset): only the images one model got right and the other did not count. Holm's correction is over the %d pairs shown; a difference is significant when its Holm p is below %.2g.",
-			len(ps), 1-confidence),
+		Title:     fmt.Sprintf("Paired tests between the models at n = %d (all repeats, Holm-corrected)", ps[0].A.at),
+		Header:    []string{"A", "B", "A − B (points)", "95% interval", "A ahead (images)", "B ahead (images)", "Test", "p", "Holm p", "Verdict"},
+		CSVHeader: []string{"a", "b", "diff", "interval", "a_ahead", "b_ahead", "test", "p", "holm_p", "verdict"},
+		Right:     []bool{false, false, true, true, true, true, false, true, true, false},
+		Note: fmt.Sprintf("All on the same %d test images. A − B is the accuracy difference averaged over each model's repeats, with its Student-t interval over the test images. An image counts for A when A got it right in a larger share of its repeats than B (with one run each: only A right). Test: McNemar's exact test when both are single runs; otherwise Student's paired t test over the test images of each image's share of repeats right, so that every repeat counts (package stats explains why pooling McNemar over repeats is not valid). Both are conditional on the trained models: they do not include the spread between trainings. Holm's correction is over the %d pairs shown; a difference is significant when its Holm p is below %.2g.",
+			len(ps[0].A.correct[0]), len(ps), 1-confidence),
 	}
 	for _, p := range ps {
 		t.Rows = append(t.Rows, []Cell{txt(p.A.label()), txt(p.B.label()),
-			{Text: strconv.FormatFloat(100*p.Diff, 'f', 1, 64), CSV: raw(p.Diff)},
-			txt(strconv.Itoa(p.OnlyA)), txt(strconv.Itoa(p.OnlyB)),
+			{Text: strconv.FormatFloat(100*p.Diff.Est, 'f', 1, 64), CSV: raw(p.Diff.Est)},
+			{Text: ivText(p.Diff), CSV: ivCSV(p.Diff)},
+			txt(strconv.Itoa(p.OnlyA)), txt(strconv.Itoa(p.OnlyB)), txt(p.Test),
 			{Text: pText(p.P), CSV: raw(p.P)}, {Text: pText(p.Holm), CSV: raw(p.Holm)}, txt(p.verdict())})
 	}
 	return t
@@ -319,8 +403,8 @@ func PairsTable(in *Inputs) *Table {
 
 // ReadItAs is the paragraph under the main tables, written from the
 // numbers: per feature set the models ranked with their intervals, each
-// neighbour in the ranking tested; and the same model across feature
-// sets. "" without trials.
+// neighbour in the ranking tested; the same SVM across feature sets; and
+// each CNN against the best SVM of every feature set. "" without trials.
 func ReadItAs(in *Inputs) string {
 	gs := mainGroups(in)
 	if len(gs) == 0 {
@@ -335,17 +419,28 @@ func ReadItAs(in *Inputs) string {
 		}
 		panic("reports: ReadItAs compares a pair it did not test")
 	}
+	// diff is a − b in points with its verdict, whichever way the pair
+	// was tested.
+	diff := func(a, b *trialGroup) string {
+		p := find(a, b)
+		d := p.Diff.Est
+		if p.A != a {
+			d = -d
+		}
+		return fmt.Sprintf("%+.1f points (%s)", 100*d, sigWord(p))
+	}
 	var feats, models []string
 	for _, g := range gs {
 		if !slices.Contains(feats, g.Features) {
 			feats = append(feats, g.Features)
 		}
-		if !slices.Contains(models, g.Model) {
+		if !isCNN(g.Model) && !slices.Contains(models, g.Model) {
 			models = append(models, g.Model)
 		}
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "Read it as (generated from the numbers above; n = %d, %d repeat(s), tests Holm-corrected over %d pairs): ", gs[0].N, len(gs[0].Trials), len(ps))
+	fmt.Fprintf(&b, "Read it as (generated from the numbers above; n = %d, %d repeat(s) of every SVM, tests Holm-corrected over %d pairs): ", gs[0].at, len(gs[0].Trials), len(ps))
+	best := map[string]*trialGroup{} // the best SVM per feature set
 	for _, f := range feats {
 		var row []*trialGroup
 		for _, g := range gs {
@@ -357,11 +452,13 @@ func ReadItAs(in *Inputs) string {
 		fmt.Fprintf(&b, "on %s, ", f)
 		for i, g := range row {
 			if i > 0 {
-				p := find(row[i-1], g)
-				fmt.Fprintf(&b, " %s ", compareWord(p))
+				fmt.Fprintf(&b, " %s ", compareWord(find(row[i-1], g)))
+			}
+			if best[f] == nil && !isCNN(g.Model) {
+				best[f] = g
 			}
 			iv := g.repeatInterval()
-			fmt.Fprintf(&b, "%s %s%% %s", g.Model, pct(iv.Est), ivText(iv))
+			fmt.Fprintf(&b, "%s %s%% %s", g.name(), pct(iv.Est), ivText(iv))
 		}
 		b.WriteString("; ")
 	}
@@ -373,13 +470,29 @@ func ReadItAs(in *Inputs) string {
 			}
 		}
 		for i := 1; i < len(row); i++ {
-			p := find(row[0], row[i])
-			d := row[i].repeatInterval().Est - row[0].repeatInterval().Est
-			fmt.Fprintf(&b, "%s on %s against %s: %+.1f points (%s); ", m, row[i].Features, row[0].Features, 100*d, sigWord(p))
+			fmt.Fprintf(&b, "%s on %s against %s: %s; ", m, row[i].Features, row[0].Features, diff(row[i], row[0]))
 		}
 	}
-	s := strings.TrimSuffix(b.String(), "; ") + "."
-	return s
+	for _, g := range gs {
+		if !isCNN(g.Model) {
+			continue
+		}
+		var parts []string
+		for _, f := range feats {
+			if s := best[f]; s != nil {
+				parts = append(parts, fmt.Sprintf("%s %s", s.label(), diff(g, s)))
+			}
+		}
+		runs := fmt.Sprintf("%d runs", len(g.Trials))
+		if len(g.Trials) == 1 {
+			runs = "one run: its tests and intervals are over the test images only"
+		}
+		if g.N != g.at {
+			runs = fmt.Sprintf("n = %d, %s", g.N, runs)
+		}
+		fmt.Fprintf(&b, "%s (%s) minus the best SVM of each feature set: %s; ", g.Model, runs, strings.Join(parts, ", "))
+	}
+	return strings.TrimSuffix(b.String(), "; ") + "."
 }
 
 // compareWord joins two neighbours of a ranking: ">" when the first is

@@ -66,6 +66,38 @@ func TestReadItAsSaysNotSignificant(t *testing.T) {
 	}
 }
 
+// The fixture's CNNs are single runs scored on the same test images: they
+// are paired with every SVM by the paired t test over images (the SVMs
+// have three repeats) and with each other by McNemar's exact test, and
+// the paragraph compares each CNN with the best SVM of every feature set.
+func TestCNNInPairedTests(t *testing.T) {
+	in := loadTrialsFixture(t)
+	tests := map[string]int{}
+	for _, p := range pairTests(in) {
+		a, b := isCNN(p.A.Model), isCNN(p.B.Model)
+		switch {
+		case a && b:
+			tests["cnn-cnn "+p.Test]++
+		case a || b:
+			tests["cnn-svm "+p.Test]++
+		default:
+			tests["svm-svm "+p.Test]++
+		}
+	}
+	want := map[string]int{"cnn-cnn McNemar": 1, "cnn-svm paired t": 12, "svm-svm paired t": 15}
+	for k, n := range want {
+		if tests[k] != n {
+			t.Errorf("%s: %d pairs, want %d (all: %v)", k, tests[k], n, tests)
+		}
+	}
+	s := ReadItAs(in)
+	for _, w := range []string{"cnn-fixed (one run", "cnn-seed (n = 5000, one run", "over 28 pairs"} {
+		if !strings.Contains(s, w) {
+			t.Errorf("ReadItAs lacks %q: %s", w, s)
+		}
+	}
+}
+
 func TestTrialsVersionChecked(t *testing.T) {
 	dir := t.TempDir()
 	raw, err := os.ReadFile(filepath.Join("testdata", "trials", "trials.json"))
