@@ -162,6 +162,19 @@ func TestMainJobSynthetic(t *testing.T) {
 		}
 	}
 
+	// The trials stage scored both CNNs on its test images, at the job's n.
+	var tr bench.Trials
+	if err := bench.ReadJSON(filepath.Join(results, bench.TrialsFile), &tr); err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range []string{cnn.VariantSigmoidLoss, cnn.VariantFixed} {
+		if !slices.ContainsFunc(tr.Trials, func(x bench.Trial) bool {
+			return x.Model == "cnn-"+v && x.N == 100 && x.Study == bench.StudyCurve && len(x.Correct) == tr.TestN
+		}) {
+			t.Errorf("trials.json has no curve trial of cnn-%s at n 100", v)
+		}
+	}
+
 	before := readAll(t, results, "cnn-fixed.json", "cnn-sigmoid-loss.json", "cnn-fixed.cnn")
 	log.Reset()
 	if _, err := bench.MainJob(context.Background(), cfg, p); err != nil {

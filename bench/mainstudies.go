@@ -2,7 +2,11 @@ package bench
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
 	"slices"
 
 	"github.com/svmbench/svmbench/cnn"
@@ -94,8 +98,12 @@ func (j *mainJob) trialsStage(ctx context.Context) error {
 	}
 	sizes := fitSizes(j.cfg.Curve, pool.Train.Len())
 	noiseN := nearestSize(sizes, j.cfg.NoiseN)
+	cnns, err := j.cnnTrials()
+	if err != nil {
+		return err
+	}
 	st := &stageTasks{j: j}
-	cfg := TrialsConfig{Models: models, Features: j.cfg.Features, CNNExtractor: embed, Sizes: sizes, Repeats: j.cfg.Repeats,
+	cfg := TrialsConfig{Models: models, Features: j.cfg.Features, CNNExtractor: embed, CNNs: cnns, Sizes: sizes, Repeats: j.cfg.Repeats,
 		NoiseN: noiseN, LabelNoise: j.cfg.LabelNoise, PixelNoise: j.cfg.PixelNoise, TestN: min(1000, j.d.Test.Len()),
 		ParamsDir: j.results, MemBytes: j.cfg.MemBytes, Seed: j.cfg.Seed, Out: j.results, Resume: true, Args: j.cfg.Args,
 		Stage:    func(t Trial) { st.start("trial " + t.Key()) },
@@ -103,6 +111,35 @@ func (j *mainJob) trialsStage(ctx context.Context) error {
 	_, err = RunTrials(ctx, pool, cfg)
 	st.stop()
 	return err
+}
+
+// cnnTrials are the networks the cnn stage trained, for the trials stage
+// to score on its test images (so the CNNs join the paired tests). A
+// variant without its network file (the cnn stage skipped) is left out,
+// with a line in the log.
+func (j *mainJob) cnnTrials() ([]CNNTrial, error) {
+	var ts []CNNTrial
+	for _, v := range j.cfg.CNNVariants {
+		path := filepath.Join(j.results, "cnn-"+v)
+		if _, err := os.Stat(path + ".cnn"); errors.Is(err, fs.ErrNotExist) {
+			j.log("trials: no %s.cnn, so cnn-%s is not in the paired tests", path, v)
+			continue
+		}
+		net, err := cnn.Load(path + ".cnn")
+		if err != nil {
+			return nil, err
+		}
+		var run CNNRun
+		if err := ReadJSON(path+".json", &run); err != nil {
+			return nil, err
+		}
+		t := CNNTrial{Model: "cnn-" + v, N: j.d.Train.Len(), Net: net, Params: run.Params}
+		for _, e := range run.Epochs {
+			t.TrainSeconds += e.Seconds
+		}
+		ts = append(ts, t)
+	}
+	return ts, nil
 }
 
 // trialPool is the data the trials draw their training subsets from: all

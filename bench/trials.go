@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/svmbench/svmbench/cnn"
 	"github.com/svmbench/svmbench/dataset"
 	"github.com/svmbench/svmbench/features"
 	"github.com/svmbench/svmbench/matrix"
@@ -37,6 +38,10 @@ type TrialsConfig struct {
 	LabelNoise   []float64
 	PixelNoise   []float64
 	NoiseRepeats int
+	// CNNs are networks trained elsewhere (the main job's cnn stage),
+	// scored here on the test subset as learning-curve trials on pixels,
+	// so that their answers per image join the SVMs' in the paired tests.
+	CNNs []CNNTrial
 	// TestN is the test subset size; 0 means 1000 (or all when fewer).
 	TestN int
 	// ParamsDir, Tol, MemBytes, Seed, Out, Resume, Args and Progress as in
@@ -51,6 +56,17 @@ type TrialsConfig struct {
 	Args      []string
 	Stage     func(t Trial)
 	Progress  func(done, total int64)
+}
+
+// CNNTrial is a trained network that RunTrials scores as the learning
+// curve's trial Model/pixels/N/Repeat (it trains nothing).
+type CNNTrial struct {
+	Model        string // "cnn-VARIANT"
+	N            int    // the training images it was trained on
+	Repeat       int    // 0 for the one network of a run
+	Net          *cnn.Network
+	Params       map[string]float64 // its recipe, as in results.json
+	TrainSeconds float64
 }
 
 // plan lists the trials of cfg, without results, in run order.
@@ -107,6 +123,30 @@ func (cfg *TrialsConfig) validate(d *dataset.Dataset) error {
 	if d.Image == nil && cfg.NoiseN > 0 && len(cfg.PixelNoise) > 0 {
 		return fmt.Errorf("bench: pixel noise needs images")
 	}
+	for _, c := range cfg.CNNs {
+		if !strings.HasPrefix(c.Model, "cnn-") || c.Net == nil || c.N < 1 || c.Repeat < 0 {
+			return fmt.Errorf("bench: TrialsConfig.CNNs has %s (n %d, repeat %d, network %t): want a cnn-VARIANT network with n ≥ 1", c.Model, c.N, c.Repeat, c.Net != nil)
+		}
+	}
+	return nil
+}
+
+// score fills t (a CNN trial) from c's answers on base's test images.
+func (c *CNNTrial) score(base *dataset.Dataset, t *Trial) error {
+	pred := make([]int, base.Test.Len())
+	if err := c.Net.Predict(pred, base.Test.X); err != nil {
+		return fmt.Errorf("bench: trial %s: %w", t.Key(), err)
+	}
+	// The network's outputs are class indices in base.Classes order.
+	var b strings.Builder
+	for i, p := range pred {
+		if p >= 0 && p < len(base.Classes) {
+			pred[i] = base.Classes[p].Label
+		}
+		b.WriteByte('0' + boolByte(pred[i] == base.Test.Y[i]))
+	}
+	t.Params, t.Correct, t.TrainSeconds = c.Params, b.String(), c.TrainSeconds
+	t.Accuracy = accuracy(pred, base.Test.Y)
 	return nil
 }
 
@@ -136,6 +176,9 @@ func RunTrials(ctx context.Context, d *dataset.Dataset, cfg TrialsConfig) (*Tria
 	if err != nil {
 		return nil, err
 	}
+	if err := scoreCNNs(base, cfg, out, have, path); err != nil {
+		return out, err
+	}
 	var cache trialCache
 	for _, t := range cfg.plan(models, feats) {
 		if have[t.Key()] {
@@ -158,6 +201,31 @@ func RunTrials(ctx context.Context, d *dataset.Dataset, cfg TrialsConfig) (*Tria
 		}
 	}
 	return out, nil
+}
+
+// scoreCNNs adds the trials of cfg.CNNs that out does not hold yet
+// (scoring takes seconds, so they come first).
+func scoreCNNs(base *dataset.Dataset, cfg TrialsConfig, out *Trials, have map[string]bool, path string) error {
+	for _, c := range cfg.CNNs {
+		t := Trial{Study: StudyCurve, Model: c.Model, Features: "pixels", N: c.N, Repeat: c.Repeat}
+		if have[t.Key()] {
+			continue
+		}
+		if cfg.Stage != nil {
+			cfg.Stage(t)
+		}
+		if err := c.score(base, &t); err != nil {
+			return err
+		}
+		out.Trials = append(out.Trials, t)
+		have[t.Key()] = true
+		if path != "" {
+			if err := WriteJSON(path, out); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // openTrials reads the trials a previous run left in cfg.Out, refusing a

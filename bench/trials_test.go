@@ -5,9 +5,11 @@ import (
 	"errors"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 
+	"github.com/svmbench/svmbench/cnn"
 	"github.com/svmbench/svmbench/dataset"
 	"github.com/svmbench/svmbench/matrix"
 )
@@ -15,8 +17,19 @@ import (
 func TestRunTrials(t *testing.T) {
 	d := dataset.Synthetic(300, 100, 3)
 	out := t.TempDir()
+	// An untrained network stands for the cnn stage's: scored, not trained.
+	net, err := cnn.NewBaseline(cnn.VariantFixed, rand.New(rand.NewPCG(1, 1)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	pred := make([]int, d.Test.Len())
+	if err := net.Predict(pred, d.Test.X); err != nil {
+		t.Fatal(err)
+	}
+	cnnAcc := accuracy(pred, d.Test.Y) // labels are the class indices here
 	cfg := TrialsConfig{Models: []string{"svm-rbf", "svm-linear"}, Sizes: []int{50, 150}, Repeats: 2,
-		NoiseN: 100, LabelNoise: []float64{0, 0.4}, PixelNoise: []float64{0, 0.2}, TestN: 100, Seed: 1, Out: out, Resume: true}
+		NoiseN: 100, LabelNoise: []float64{0, 0.4}, PixelNoise: []float64{0, 0.2}, TestN: 100, Seed: 1, Out: out, Resume: true,
+		CNNs: []CNNTrial{{Model: "cnn-fixed", N: 300, Net: net, Params: map[string]float64{"epochs": 0}, TrainSeconds: 1.5}}}
 	// The first run stops after three trials, as Ctrl-C would.
 	ctx, cancel := context.WithCancel(context.Background())
 	n := 0
@@ -33,8 +46,9 @@ func TestRunTrials(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// Curve: 2 repeats × 2 sizes × 2 models; noise: 1 repeat × 2 studies × 2 models (0 is the curve's).
-	if want := 2*2*2 + 2*2; len(res.Trials) != want {
+	// Curve: 2 repeats × 2 sizes × 2 models and the CNN; noise: 1 repeat ×
+	// 2 studies × 2 models (0 is the curve's).
+	if want := 2*2*2 + 1 + 2*2; len(res.Trials) != want {
 		t.Fatalf("%d trials, want %d", len(res.Trials), want)
 	}
 	seen := map[string]bool{}
@@ -49,6 +63,12 @@ func TestRunTrials(t *testing.T) {
 		if k := strings.Count(tr.Correct, "1"); math.Abs(float64(k)/100-tr.Accuracy) > 1e-12 {
 			t.Errorf("%s: %d right but accuracy %g", tr.Key(), k, tr.Accuracy)
 		}
+	}
+	// The CNN is scored on the same 100 test images (all of them, in the
+	// trials' order): its accuracy is the network's on the test split.
+	i := slices.IndexFunc(res.Trials, func(tr Trial) bool { return tr.Model == "cnn-fixed" })
+	if i < 0 || res.Trials[i].Accuracy != cnnAcc || res.Trials[i].N != 300 || res.Trials[i].Study != StudyCurve || res.Trials[i].TrainSeconds != 1.5 {
+		t.Errorf("CNN trial %d: %+v, want accuracy %g at n 300", i, res.Trials[i], cnnAcc)
 	}
 	// Other repeats train on other subsets: not all accuracies equal.
 	acc := map[float64]bool{}
@@ -79,6 +99,8 @@ func TestTrialsConfigRefuses(t *testing.T) {
 		{Sizes: []int{5000}},
 		{Sizes: []int{50}, NoiseN: 50, LabelNoise: []float64{1.5}},
 		{Sizes: []int{50}, NoiseN: 50, PixelNoise: []float64{-1}},
+		{Sizes: []int{50}, CNNs: []CNNTrial{{Model: "cnn-fixed", N: 50}}},                    // no network
+		{Sizes: []int{50}, CNNs: []CNNTrial{{Model: "svm-rbf", N: 50, Net: &cnn.Network{}}}}, // not a CNN
 	} {
 		if _, err := RunTrials(context.Background(), d, cfg); err == nil || !strings.HasPrefix(err.Error(), "bench: ") {
 			t.Errorf("%+v: error %v", cfg, err)
