@@ -108,6 +108,12 @@ type MainConfig struct {
 	NoiseN     int
 	LabelNoise []float64
 	PixelNoise []float64
+	// NoiseCNNs are the CNN variants the noise studies train too, with
+	// the CNN recipe, on the same noisy subsets (and the clean one at
+	// NoiseN); nil means the profile's (quick: none, as 7 trainings of
+	// about 1.5 min idle would not fit its 15 minutes; full: fixed), an
+	// empty list none.
+	NoiseCNNs []string
 	// CostN is the number of training images the cost stage times the
 	// kernels on; 0 means the profile's.
 	CostN int
@@ -133,12 +139,13 @@ var (
 		Curve: []int{500, 1000, 2000, 5000, 10000}, Repeats: 3, NoiseN: 2000,
 		LabelNoise: []float64{0, 0.1, 0.2, 0.4}, PixelNoise: []float64{0, 0.05, 0.1, 0.2}, CostN: 2000}
 	// FullProfile: all of CIFAR-10 for the CNNs and every final model,
-	// quick-style grids on 5000 images, a curve to 10000 with 2 repeats:
+	// quick-style grids on 5000 images, a curve to 10000 with 2 repeats,
+	// the fixed CNN in the noise studies (7 trainings on 5000 images):
 	// planned to fit 2 hours with -tags openblas (docs/reports.md).
 	FullProfile = MainConfig{Profile: "full", Train: AllSamples, Test: AllSamples, GridTrain: 5000, Folds: 3, CNN: cnn.TrainConfig{Epochs: 10},
 		Scaling: []int{1000, 2000, 5000, 10000}, PSDSample: 1000, Grids: GridsQuick,
 		CNNVariants: []string{cnn.VariantSigmoidLoss, cnn.VariantFixed},
-		Curve:       []int{1000, 2000, 5000, 10000}, Repeats: 2, NoiseN: 5000,
+		Curve:       []int{1000, 2000, 5000, 10000}, Repeats: 2, NoiseN: 5000, NoiseCNNs: []string{cnn.VariantFixed},
 		LabelNoise: []float64{0, 0.1, 0.2, 0.4}, PixelNoise: []float64{0, 0.05, 0.1, 0.2}, CostN: 5000}
 )
 

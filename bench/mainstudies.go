@@ -30,6 +30,9 @@ func (cfg *MainConfig) studyDefaults(p MainConfig) {
 	if cfg.PixelNoise == nil {
 		cfg.PixelNoise = slices.Clone(p.PixelNoise)
 	}
+	if cfg.NoiseCNNs == nil {
+		cfg.NoiseCNNs = slices.Clone(p.NoiseCNNs)
+	}
 	for _, f := range []struct{ v, def *int }{{&cfg.Repeats, &p.Repeats}, {&cfg.NoiseN, &p.NoiseN}, {&cfg.CostN, &p.CostN}} {
 		if *f.v == 0 {
 			*f.v = *f.def
@@ -39,9 +42,14 @@ func (cfg *MainConfig) studyDefaults(p MainConfig) {
 
 // validateStudies checks the study fields after defaults.
 func (cfg *MainConfig) validateStudies() error {
-	for _, v := range cfg.CNNVariants {
-		if v != cnn.VariantFixed && v != cnn.VariantSigmoidLoss {
-			return fmt.Errorf("bench: MainConfig.CNNVariants has %q: want %s or %s", v, cnn.VariantSigmoidLoss, cnn.VariantFixed)
+	for _, f := range []struct {
+		name string
+		vs   []string
+	}{{"CNNVariants", cfg.CNNVariants}, {"NoiseCNNs", cfg.NoiseCNNs}} {
+		for _, v := range f.vs {
+			if v != cnn.VariantFixed && v != cnn.VariantSigmoidLoss {
+				return fmt.Errorf("bench: MainConfig.%s has %q: want %s or %s", f.name, v, cnn.VariantSigmoidLoss, cnn.VariantFixed)
+			}
 		}
 	}
 	if cfg.Repeats < 1 || cfg.NoiseN < 0 || cfg.CostN < 0 {
@@ -104,7 +112,8 @@ func (j *mainJob) trialsStage(ctx context.Context) error {
 	}
 	st := &stageTasks{j: j}
 	cfg := TrialsConfig{Models: models, Features: j.cfg.Features, CNNExtractor: embed, CNNs: cnns, Sizes: sizes, Repeats: j.cfg.Repeats,
-		NoiseN: noiseN, LabelNoise: j.cfg.LabelNoise, PixelNoise: j.cfg.PixelNoise, TestN: min(1000, j.d.Test.Len()),
+		NoiseN: noiseN, LabelNoise: j.cfg.LabelNoise, PixelNoise: j.cfg.PixelNoise, NoiseCNNs: j.cfg.NoiseCNNs, CNNRecipe: j.recipe(),
+		TestN:     min(1000, j.d.Test.Len()),
 		ParamsDir: j.results, MemBytes: j.cfg.MemBytes, Seed: j.cfg.Seed, Out: j.results, Resume: true, Args: j.cfg.Args,
 		Stage:    func(t Trial) { st.start("trial " + t.Key()) },
 		Progress: st.progress}

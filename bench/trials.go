@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"time"
 
@@ -38,6 +39,14 @@ type TrialsConfig struct {
 	LabelNoise   []float64
 	PixelNoise   []float64
 	NoiseRepeats int
+	// NoiseCNNs are CNN variants (cnn.VariantFixed, VariantSigmoidLoss)
+	// the noise studies train too, each on the same noisy subsets as the
+	// SVMs with CNNRecipe (its Progress, OnEpoch and State nil; the
+	// repeat is added to its Seed), and once on the clean subset at
+	// NoiseN, their reference. nil means none. A CNN trial interrupted
+	// mid-training starts again on resume (it is not checkpointed).
+	NoiseCNNs []string
+	CNNRecipe cnn.TrainConfig
 	// CNNs are networks trained elsewhere (the main job's cnn stage),
 	// scored here on the test subset as learning-curve trials on pixels,
 	// so that their answers per image join the SVMs' in the paired tests.
@@ -81,7 +90,16 @@ func (cfg *TrialsConfig) plan(models, feats []string) []Trial {
 			}
 		}
 	}
+	var noiseCNNs []string
+	for _, v := range cfg.NoiseCNNs {
+		noiseCNNs = append(noiseCNNs, "cnn-"+v)
+	}
 	for r := range max(cfg.NoiseRepeats, 1) {
+		if cfg.NoiseN > 0 {
+			for _, m := range noiseCNNs {
+				ts = append(ts, Trial{Study: StudyCurve, Model: m, Features: "pixels", N: cfg.NoiseN, Repeat: r})
+			}
+		}
 		for _, s := range []struct {
 			study  string
 			levels []float64
@@ -90,7 +108,7 @@ func (cfg *TrialsConfig) plan(models, feats []string) []Trial {
 				if v == 0 || cfg.NoiseN == 0 {
 					continue
 				}
-				for _, m := range models {
+				for _, m := range append(slices.Clone(models), noiseCNNs...) {
 					ts = append(ts, Trial{Study: s.study, Model: m, Features: "pixels", N: cfg.NoiseN, Repeat: r, Noise: v})
 				}
 			}
@@ -122,6 +140,14 @@ func (cfg *TrialsConfig) validate(d *dataset.Dataset) error {
 	}
 	if d.Image == nil && cfg.NoiseN > 0 && len(cfg.PixelNoise) > 0 {
 		return fmt.Errorf("bench: pixel noise needs images")
+	}
+	for _, v := range cfg.NoiseCNNs {
+		if v != cnn.VariantFixed && v != cnn.VariantSigmoidLoss {
+			return fmt.Errorf("bench: TrialsConfig.NoiseCNNs has %q: want %s or %s", v, cnn.VariantSigmoidLoss, cnn.VariantFixed)
+		}
+		if d.Image == nil {
+			return fmt.Errorf("bench: TrialsConfig.NoiseCNNs: the CNN needs images; data %s has none", d.Source)
+		}
 	}
 	for _, c := range cfg.CNNs {
 		if !strings.HasPrefix(c.Model, "cnn-") || c.Net == nil || c.N < 1 || c.Repeat < 0 {
@@ -325,6 +351,9 @@ func (c *trialCache) data(base *dataset.Dataset, t *Trial, cfg TrialsConfig) (*d
 
 // runTrial trains and scores one trial, filling its results.
 func runTrial(ctx context.Context, base *dataset.Dataset, t *Trial, cfg TrialsConfig, cache *trialCache) error {
+	if strings.HasPrefix(t.Model, "cnn-") {
+		return runCNNTrial(ctx, base, t, cfg)
+	}
 	sub, train, test, err := cache.data(base, t, cfg)
 	if err != nil {
 		return err
@@ -350,6 +379,23 @@ func runTrial(ctx context.Context, base *dataset.Dataset, t *Trial, cfg TrialsCo
 	t.Params, t.Correct, t.NSV = cellParams(c), b.String(), model.NSV()
 	t.Accuracy = accuracy(pred, sub.Test.Y)
 	return nil
+}
+
+// runCNNTrial trains a CNN of the noise studies on t's subset (with its
+// noise) by TrainCNN, writing no files, and scores it on t's test images.
+func runCNNTrial(ctx context.Context, base *dataset.Dataset, t *Trial, cfg TrialsConfig) error {
+	sub, err := trialData(base, t, cfg.Seed)
+	if err != nil {
+		return err
+	}
+	recipe := cfg.CNNRecipe
+	recipe.Seed += uint64(t.Repeat)
+	res, err := TrainCNN(ctx, sub, CNNConfig{Variant: strings.TrimPrefix(t.Model, "cnn-"), Recipe: recipe, NoEpochTest: true, Progress: cfg.Progress})
+	if err != nil {
+		return fmt.Errorf("bench: trial %s: %w", t.Key(), err)
+	}
+	c := CNNTrial{Model: t.Model, N: t.N, Repeat: t.Repeat, Net: res.Net, Params: res.Run.Params, TrainSeconds: res.Record.TrainSeconds}
+	return c.score(sub, t)
 }
 
 func boolByte(b bool) byte {

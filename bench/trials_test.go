@@ -29,7 +29,8 @@ func TestRunTrials(t *testing.T) {
 	cnnAcc := accuracy(pred, d.Test.Y) // labels are the class indices here
 	cfg := TrialsConfig{Models: []string{"svm-rbf", "svm-linear"}, Sizes: []int{50, 150}, Repeats: 2,
 		NoiseN: 100, LabelNoise: []float64{0, 0.4}, PixelNoise: []float64{0, 0.2}, TestN: 100, Seed: 1, Out: out, Resume: true,
-		CNNs: []CNNTrial{{Model: "cnn-fixed", N: 300, Net: net, Params: map[string]float64{"epochs": 0}, TrainSeconds: 1.5}}}
+		CNNs:      []CNNTrial{{Model: "cnn-fixed", N: 300, Net: net, Params: map[string]float64{"epochs": 0}, TrainSeconds: 1.5}},
+		NoiseCNNs: []string{cnn.VariantFixed}, CNNRecipe: cnn.TrainConfig{Epochs: 1, Seed: 1}}
 	// The first run stops after three trials, as Ctrl-C would.
 	ctx, cancel := context.WithCancel(context.Background())
 	n := 0
@@ -46,9 +47,10 @@ func TestRunTrials(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// Curve: 2 repeats × 2 sizes × 2 models and the CNN; noise: 1 repeat ×
-	// 2 studies × 2 models (0 is the curve's).
-	if want := 2*2*2 + 1 + 2*2; len(res.Trials) != want {
+	// Curve: 2 repeats × 2 sizes × 2 models and the CNN scored; noise: 1
+	// repeat × 2 studies × 2 models (0 is the curve's), and the noise
+	// CNN: trained clean at NoiseN and once per study.
+	if want := 2*2*2 + 1 + 2*2 + 3; len(res.Trials) != want {
 		t.Fatalf("%d trials, want %d", len(res.Trials), want)
 	}
 	seen := map[string]bool{}
@@ -69,6 +71,11 @@ func TestRunTrials(t *testing.T) {
 	i := slices.IndexFunc(res.Trials, func(tr Trial) bool { return tr.Model == "cnn-fixed" })
 	if i < 0 || res.Trials[i].Accuracy != cnnAcc || res.Trials[i].N != 300 || res.Trials[i].Study != StudyCurve || res.Trials[i].TrainSeconds != 1.5 {
 		t.Errorf("CNN trial %d: %+v, want accuracy %g at n 300", i, res.Trials[i], cnnAcc)
+	}
+	for _, k := range []string{"curve/cnn-fixed/pixels/100/0/0", "labels/cnn-fixed/pixels/100/0/0.4", "pixels/cnn-fixed/pixels/100/0/0.2"} {
+		if !seen[k] {
+			t.Errorf("no trial %s", k)
+		}
 	}
 	// Other repeats train on other subsets: not all accuracies equal.
 	acc := map[float64]bool{}
@@ -99,7 +106,8 @@ func TestTrialsConfigRefuses(t *testing.T) {
 		{Sizes: []int{5000}},
 		{Sizes: []int{50}, NoiseN: 50, LabelNoise: []float64{1.5}},
 		{Sizes: []int{50}, NoiseN: 50, PixelNoise: []float64{-1}},
-		{Sizes: []int{50}, CNNs: []CNNTrial{{Model: "cnn-fixed", N: 50}}},                    // no network
+		{Sizes: []int{50}, CNNs: []CNNTrial{{Model: "cnn-fixed", N: 50}}}, // no network
+		{Sizes: []int{50}, NoiseN: 50, NoiseCNNs: []string{"resnet"}},
 		{Sizes: []int{50}, CNNs: []CNNTrial{{Model: "svm-rbf", N: 50, Net: &cnn.Network{}}}}, // not a CNN
 	} {
 		if _, err := RunTrials(context.Background(), d, cfg); err == nil || !strings.HasPrefix(err.Error(), "bench: ") {

@@ -61,6 +61,11 @@ func TestReadItAsSaysNotSignificant(t *testing.T) {
 	if v := NoiseVerdict(in); !strings.Contains(v, "Verdict: supported") {
 		t.Errorf("noise verdict: %s", v)
 	}
+	// The fixture's CNN in the noise studies is shown beside the verdict,
+	// for both studies, and not counted in it.
+	if v := NoiseVerdict(in); strings.Count(v, "Beside it, not in the verdict: the cnn-fixed CNN keeps") != 2 {
+		t.Errorf("noise verdict without the CNN: %s", v)
+	}
 	if v := CostVerdict(in); !strings.Contains(v, "Verdict: refuted in practice") {
 		t.Errorf("cost verdict: %s", v)
 	}

@@ -37,6 +37,7 @@ type allFlags struct {
 	lr        float64
 	scaling   string
 	curve     string
+	noiseCNN  string
 	repeats   int
 	variants  string
 	skip      string
@@ -67,10 +68,12 @@ const allLong = `Without a command, bench runs the whole benchmark in its quick 
   6. trials     the learning curve: every SVM on every feature set at each
                 -curve size (quick: 500 to 10000), -repeats times on other
                 balanced subsets (quick: 3), scored on the same 1000 test
-                images, answers kept per image; and the noise studies on
+                images, answers kept per image, and the CNNs of the cnn
+                stage scored on the same images; and the noise studies on
                 pixels at 2000 (quick) images: training labels flipped
-                (10, 20, 40%), Gaussian pixel noise (σ 0.05, 0.1, 0.2):
-                trials.json.
+                (10, 20, 40%), Gaussian pixel noise (σ 0.05, 0.1, 0.2),
+                for the SVMs and, with -noise-cnn (full: fixed), the CNN
+                trained clean and on each noisy subset: trials.json.
   7. cost       ns per kernel value of tanh, exp and the identity against
                 the inner products, and their share of training: cost.json.
   8. report     report.md, report.html, figures and CSV tables with 95%
@@ -100,7 +103,7 @@ as bench.MainConfig{Grids: bench.GridsDefault}.
 
 var cmdAll = &Command{
 	Name:      "all",
-	UsageLine: "all [-profile quick|full] [-out DIR] [-data SPEC] [-train N] [-test M] [-grid-train N] [-folds K] [-features LIST] [-kernels LIST] [-epochs E] [-cnn-variants LIST] [-scaling LIST] [-curve LIST] [-repeats R] [-skip STAGES]",
+	UsageLine: "all [-profile quick|full] [-out DIR] [-data SPEC] [-train N] [-test M] [-grid-train N] [-folds K] [-features LIST] [-kernels LIST] [-epochs E] [-cnn-variants LIST] [-scaling LIST] [-curve LIST] [-repeats R] [-noise-cnn LIST] [-skip STAGES]",
 	Resume:    "finished stages and models are kept; run the same command again to resume",
 	Short:     "run the whole benchmark (the default command): data, CNN, grids, models, scaling, trials, cost, report",
 	Long:      allLong,
@@ -128,6 +131,7 @@ var cmdAll = &Command{
 		fs.Float64Var(&f.lr, "lr", 0.001, "CNN learning rate")
 		fs.StringVar(&f.scaling, "scaling", "", "training sizes `LIST` of the scaling run (profile default); \"none\" skips it")
 		fs.StringVar(&f.curve, "curve", "", "training sizes `LIST` of the learning curve (profile default); \"none\" skips the trials stage")
+		fs.StringVar(&f.noiseCNN, "noise-cnn", "", "CNN variants `LIST` the noise studies train too (fixed, sigmoid-loss), or none (profile default: quick none, full fixed)")
 		fs.IntVar(&f.repeats, "repeats", 0, "repeats of every learning-curve point on other subsets (profile default)")
 		fs.StringVar(&f.variants, "cnn-variants", "", "CNN variants `LIST` to train: fixed, sigmoid-loss (profile default)")
 		fs.StringVar(&f.skip, "skip", "", "stages `LIST` to skip: cnn, grids, run, scaling, trials, cost, report")
@@ -180,6 +184,12 @@ func (f *allFlags) check(args []string) error {
 	}
 	if err := f.curveSizes(&c, set["curve"]); err != nil {
 		return err
+	}
+	if set["noise-cnn"] {
+		c.NoiseCNNs = []string{}
+		if f.noiseCNN != "none" {
+			c.NoiseCNNs = splitList(f.noiseCNN)
+		}
 	}
 	if f.mem != "" {
 		var err error

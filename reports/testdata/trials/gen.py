@@ -31,7 +31,13 @@ for m in ("svm-sigmoid", "svm-rbf", "svm-linear"):
 params["cnn-fixed"] = params["cnn-seed"] = {"epochs": 3, "lr": 0.01, "momentum": 0.9, "batch": 64}
 trial("curve", "cnn-fixed", "pixels", 1000, 0, 0, 0.47)
 trial("curve", "cnn-seed", "pixels", 5000, 0, 0, 0.30)
-for t in trials[-2:]:
+# The fixed CNN in the noise studies (the full profile's -noise-cnn): its
+# clean reference is its curve trial at the same n.
+for v in (0.1, 0.2, 0.4):
+    trial("labels", "cnn-fixed", "pixels", 1000, 0, v, 0.47 * (1 - v * 0.8))
+for v in (0.05, 0.1, 0.2):
+    trial("pixels", "cnn-fixed", "pixels", 1000, 0, v, 0.47 * (1 - 1.5 * v))
+for t in trials[-8:]:
     t["n_sv"] = 0
 json.dump({"version": 1, "manifest": man, "test_n": T, "test_sha256": "fixture", "trials": trials}, open("trials.json", "w"), indent=1)
 cost = {"manifest": man, "n": 2000, "dim": 3072, "repeats": 3, "dot_ns_per_value": 1.9,
