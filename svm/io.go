@@ -2,6 +2,7 @@ package svm
 
 import (
 	"bufio"
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -144,14 +145,7 @@ func (m *Model) sidecarNeed() string {
 func (m *Model) Save(path string) error {
 	mj := modelJSON{Format: jsonFormat, Kernel: toKernelJSON(m.Kernel), C: m.C, OneVsRest: m.OneVsRest,
 		Gram: m.Gram, Meta: m.Meta, Dim: m.Dim, Pairs: m.Pairs, Warnings: m.warnings, Capped: m.capped}
-	writeJSON := func(w io.Writer) error {
-		b, err := json.MarshalIndent(&mj, "", "  ")
-		if err != nil {
-			return err
-		}
-		_, err = w.Write(append(b, '\n'))
-		return err
-	}
+	writeJSON := func(w io.Writer) error { return mj.write(w) }
 	var err error
 	if m.libsvmExpressible() {
 		// Streamed to the file, hashed on the way: a model of tens of
@@ -187,6 +181,40 @@ func (m *Model) Save(path string) error {
 		return fmt.Errorf("svm: saving model %s: %w", path, err)
 	}
 	return nil
+}
+
+// write writes mj as indented JSON. The support vectors (one-vs-rest
+// models) are encoded a row at a time, one row a line, and streamed:
+// marshalled whole, 4000 rows of 3072 values took 700 MB of text in memory
+// (indented, one value a line), several times the model.
+func (mj *modelJSON) write(w io.Writer) error {
+	sv := mj.SV
+	mj.SV = nil
+	defer func() { mj.SV = sv }()
+	b, err := json.MarshalIndent(mj, "", "  ")
+	if err != nil {
+		return err
+	}
+	if len(sv) == 0 {
+		_, err = w.Write(append(b, '\n'))
+		return err
+	}
+	bw := bufio.NewWriter(w)
+	bw.Write(bytes.TrimSuffix(b, []byte("\n}"))) // the object, still open
+	bw.WriteString(",\n  \"sv\": [")
+	for i, row := range sv {
+		r, err := json.Marshal(row)
+		if err != nil {
+			return err
+		}
+		if i > 0 {
+			bw.WriteByte(',')
+		}
+		bw.WriteString("\n    ")
+		bw.Write(r)
+	}
+	bw.WriteString("\n  ]\n}\n")
+	return bw.Flush()
 }
 
 // fmtG writes v in the shortest text that reads back as v (LIBSVM's

@@ -6,6 +6,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -206,6 +207,9 @@ func TestOneVsRest(t *testing.T) {
 	m2, err := Load(path)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if m2.SV == nil || !slices.Equal(m2.SV.Data[:m2.SV.Rows*m2.SV.Cols], m.SV.Data[:m.SV.Rows*m.SV.Cols]) {
+		t.Errorf("the loaded one-vs-rest model's support vectors differ from the saved ones (streamed row by row)")
 	}
 	pred2, err := m2.Predict(nil, xt)
 	if err != nil {

@@ -31,6 +31,9 @@ import (
 )
 
 func TestMain(m *testing.M) {
+	if os.Getenv("SVMBENCH_FAULT_MAIN") == "load" {
+		os.Exit(loadOnly(os.Args[1:]))
+	}
 	if os.Getenv("SVMBENCH_FAULT_MAIN") == "1" {
 		os.Args = append([]string{"bench"}, os.Args[1:]...)
 		main()

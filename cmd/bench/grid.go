@@ -13,6 +13,7 @@ import (
 	"github.com/svmbench/svmbench/bench"
 	"github.com/svmbench/svmbench/dataset"
 	"github.com/svmbench/svmbench/features"
+	"github.com/svmbench/svmbench/internal/memory"
 	"github.com/svmbench/svmbench/internal/progress"
 	"github.com/svmbench/svmbench/kernels"
 	"github.com/svmbench/svmbench/matrix"
@@ -266,6 +267,13 @@ func runGrid(ctx context.Context, df *dataFlags, ext features.Extractor, cfg ben
 	cfg.Extractor = ext
 	cfg.Args = os.Args
 	cfg.Log = prog.Printf
+	budget := cfg.MemBytes
+	if budget == 0 {
+		budget = bench.DefaultMemBytes()
+	}
+	// The Go heap held to the data, the budget and the retrained model
+	// (its support vectors are at most the training rows): memory.Limit.
+	memory.Limit(budget + matrix.Bytes(train.Rows, train.Cols) + memory.LimitMargin)
 	var endBar func()
 	cfg.Progress, endBar = taskBar(prog, fmt.Sprintf("grid %s/%s (fits)", cfg.Kernel, cfg.Features))
 	best, cells, err := bench.Grid(ctx, d, train, test, cfg)

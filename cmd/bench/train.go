@@ -164,6 +164,13 @@ func (c *trainCmd) run(ctx context.Context) error {
 	}
 	p := c.p
 	p.Kernel = withDefaultGamma(p.Kernel, x.Cols)
+	budget := int64(p.CacheMB * (1 << 20))
+	if c.cv > 0 && c.mem == "" {
+		budget = bench.DefaultMemBytes() // the grid's, as crossValidate
+	}
+	// The Go heap held to the data, the budget and the model (its support
+	// vectors are at most the training rows): see memory.Limit.
+	memory.Limit(budget + matrix.Bytes(x.Rows, x.Cols) + memory.LimitMargin)
 	if c.cv > 0 {
 		return c.crossValidate(ctx, prog, x, d.Train.Y, p)
 	}

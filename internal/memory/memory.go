@@ -20,6 +20,7 @@ import (
 	"fmt"
 	"os"
 	"runtime"
+	"runtime/debug"
 	"runtime/metrics"
 	"strconv"
 	"strings"
@@ -79,6 +80,38 @@ func Measure(f func() error) (Peak, error) {
 		p.RSSBytes = vmHWM()
 	}
 	return p, err
+}
+
+// LimitMargin is what Limit allows beyond the budget and the model, for
+// the kernel engine's gather tiles, the solver's per-variable state, the
+// writers' buffers and the garbage of a collection cycle.
+const LimitMargin = 32 << 20
+
+// Limit sets the Go runtime's soft memory limit (debug.SetMemoryLimit) to
+// the memory the runtime holds now, after a collection, plus extra bytes,
+// and returns it. Without it the collector lets the heap grow to twice
+// its live size between collections, so a process holding its data set
+// would grow by the data's size in garbage, whatever its memory budget;
+// with it the collector runs before the process outgrows what it held
+// plus extra. Commands call it once their data are loaded, with extra the
+// memory budget plus what the result may hold (a model's support vectors)
+// plus LimitMargin. A limit the user set (the GOMEMLIMIT variable) is left
+// in place, and 0 returned. The limit is soft: when the live heap needs
+// more, the collector runs often (at most half the CPU) and the process
+// goes on.
+func Limit(extra int64) int64 {
+	if os.Getenv("GOMEMLIMIT") != "" || extra <= 0 {
+		return 0
+	}
+	runtime.GC()
+	s := []metrics.Sample{{Name: "/memory/classes/total:bytes"}, {Name: "/memory/classes/heap/released:bytes"}}
+	metrics.Read(s)
+	if s[0].Value.Kind() != metrics.KindUint64 || s[1].Value.Kind() != metrics.KindUint64 {
+		return 0
+	}
+	limit := int64(s[0].Value.Uint64()-s[1].Value.Uint64()) + extra
+	debug.SetMemoryLimit(limit)
+	return limit
 }
 
 // vmHWM returns the VmHWM line of /proc/self/status in bytes, 0 when it
