@@ -2,6 +2,7 @@ package memory
 
 import (
 	"errors"
+	"runtime/debug"
 	"testing"
 )
 
@@ -32,5 +33,24 @@ func TestMeasure(t *testing.T) {
 	}
 	if p.RSSBytes == 0 {
 		t.Log("peak RSS unknown here: /proc/self/clear_refs refused")
+	}
+}
+
+// Limit sets the runtime's soft limit above what it holds, by extra; a
+// GOMEMLIMIT of the user's is left alone.
+func TestLimit(t *testing.T) {
+	defer debug.SetMemoryLimit(debug.SetMemoryLimit(-1))
+	t.Setenv("GOMEMLIMIT", "")
+	const extra = 100 << 20
+	got := Limit(extra)
+	if got <= extra || debug.SetMemoryLimit(-1) != got {
+		t.Errorf("Limit(%d) = %d, runtime limit %d: want the runtime's limit, above extra", extra, got, debug.SetMemoryLimit(-1))
+	}
+	t.Setenv("GOMEMLIMIT", "1GiB")
+	if got := Limit(extra); got != 0 {
+		t.Errorf("with GOMEMLIMIT set, Limit = %d, want 0 (the user's limit kept)", got)
+	}
+	if Limit(0) != 0 {
+		t.Error("Limit(0) set a limit")
 	}
 }
