@@ -45,9 +45,9 @@ func Merge(dirs []string, out string) ([]MergeSummary, error) {
 	if len(dirs) == 0 {
 		return nil, fmt.Errorf("bench: merge: no input folders")
 	}
-	dirs, outIsInput, err := mergeInputs(dirs, out)
+	outIsInput, err := sameFolderAsAny(out, dirs)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("bench: merge: %w", err)
 	}
 	var m merger
 	for _, dir := range dirs {
@@ -55,11 +55,21 @@ func Merge(dirs []string, out string) ([]MergeSummary, error) {
 			return nil, err
 		}
 	}
+	// out is read only under its lock: another run may be writing it.
 	unlock, err := LockOut(out)
 	if err != nil {
 		return nil, err
 	}
 	defer unlock()
+	if held, _ := filepath.Glob(filepath.Join(out, "grid-*.spec.json")); !outIsInput && len(held) > 0 {
+		// An out that holds grids takes part in the merge, so that merging
+		// again (a re-run job) keeps its cells and another grid there is
+		// refused as a mismatch rather than replaced.
+		if err := m.readFolder(out); err != nil {
+			return nil, err
+		}
+		outIsInput = true
+	}
 	// Refuse before writing anything: a folder that is not an input but
 	// holds files of a merged grid (without its spec) would end with a
 	// journal of one grid beside a best file or model of another.
@@ -77,22 +87,6 @@ func Merge(dirs []string, out string) ([]MergeSummary, error) {
 		sums = append(sums, s)
 	}
 	return sums, nil
-}
-
-// mergeInputs returns the folders to merge and whether out is one of them.
-// An out that already holds grids takes part in the merge, so that merging
-// again (a re-run job) keeps its cells and another grid there is refused as
-// a mismatch rather than replaced.
-func mergeInputs(dirs []string, out string) ([]string, bool, error) {
-	outIsInput, err := sameFolderAsAny(out, dirs)
-	if err != nil {
-		return nil, false, fmt.Errorf("bench: merge: %w", err)
-	}
-	if held, _ := filepath.Glob(filepath.Join(out, "grid-*.spec.json")); !outIsInput && len(held) > 0 {
-		dirs = append(slices.Clip(dirs), out)
-		outIsInput = true
-	}
-	return dirs, outIsInput, nil
 }
 
 // merger collects the cells of each grid (by journal file name) found in
