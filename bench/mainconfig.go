@@ -73,7 +73,9 @@ type MainConfig struct {
 	// Search, Trials and WarmStart are the grids' GridConfig fields: ""
 	// means every cell (both profiles: their measured search comparison
 	// is in docs/search.md), "bayes" Trials cells (0: a quarter) chosen
-	// by Bayesian optimisation, "random" Trials drawn cells.
+	// by Bayesian optimisation, "random" Trials drawn cells, "halving"
+	// successive halving over the grid's training images with η = 3
+	// (Trials must be 0).
 	Search    string
 	Trials    int
 	WarmStart bool

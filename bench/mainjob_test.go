@@ -230,3 +230,28 @@ func TestMainJobRangeOnlyWhereKernelHasIt(t *testing.T) {
 		}
 	}
 }
+
+// The main job passes -search halving to its grids: each journal holds
+// its rungs and the best file the last rung's cell.
+func TestMainJobHalving(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the main job's grids")
+	}
+	out := t.TempDir()
+	// 600 grid images, 2 folds, 10 classes: rungs of 200 and 600 images.
+	cfg := bench.MainConfig{Out: out, Data: dataset.Options{Spec: "synthetic:600,100"}, Seed: 1,
+		Train: 600, Test: 50, GridTrain: 600, Folds: 2, Features: []string{"pixels"},
+		Kernels: []string{"linear"}, C: bench.Values(1, 4, 16, 64), Search: "halving",
+		Skip: []string{"cnn", "run", "scaling", "trials", "cost", "report"}}
+	if _, err := bench.MainJob(context.Background(), cfg, bench.MainProgress{}); err != nil {
+		t.Fatal(err)
+	}
+	cells, _, err := bench.ReadCells(filepath.Join(out, "results", bench.GridFile("linear", "pixels")))
+	if err != nil || len(cells) != 6 {
+		t.Fatalf("%d cells (%v), want 4 on rung 1 and 2 on rung 2", len(cells), err)
+	}
+	var b bench.Best
+	if err := bench.ReadJSON(filepath.Join(out, "results", bench.BestFile("linear", "pixels")), &b); err != nil || b.Cell.Rung != 2 || b.Cell.RungN != 600 {
+		t.Errorf("best cell %+v, %v", b.Cell, err)
+	}
+}

@@ -122,7 +122,7 @@ var cmdAll = &Command{
 		fs.StringVar(&f.cost, "C", "", "C `LIST` for every grid")
 		fs.IntVar(&f.psdSample, "psd-sample", 0, "rows of the sigmoid grids' PSD check (profile default)")
 		fs.IntVar(&f.maxIter, "max-iter", 0, "SMO iteration cap per fit in the grids; 0 = 20·n")
-		fs.StringVar(&f.search, "search", "grid", "the grids' search: grid (every cell), bayes or random (see bench help grid)")
+		fs.StringVar(&f.search, "search", "grid", "the grids' search: grid (every cell), bayes, random or halving (η = 3; see bench help grid)")
 		fs.IntVar(&f.trials, "trials", 0, "cells of each bayes or random search (0: a quarter of the grid for bayes, 20 for random)")
 		fs.BoolVar(&f.warmStart, "warm-start", false, "alpha seeding in the grids (see bench help grid)")
 		fs.StringVar(&f.mem, "mem", "", "memory budget `SIZE` of the grids and SVMs (default a quarter of physical memory)")
@@ -158,11 +158,11 @@ func (f *allFlags) check(args []string) error {
 		Skip: splitList(f.skip), Search: f.search, Trials: f.trials, WarmStart: f.warmStart,
 		Repeats: f.repeats, CNNVariants: splitList(f.variants)}
 	switch {
-	case f.search != "grid" && f.search != "bayes" && f.search != "random":
-		return usagef("-search %q: want grid, bayes or random", f.search)
+	case f.search != "grid" && f.search != "bayes" && f.search != "random" && f.search != "halving":
+		return usagef("-search %q: want grid, bayes, random or halving", f.search)
 	case set["trials"] && f.trials < 1:
 		return usagef("-trials %d: want at least 1", f.trials)
-	case set["trials"] && f.search == "grid":
+	case set["trials"] && (f.search == "grid" || f.search == "halving"):
 		return usagef("-trials: only with -search bayes or random")
 	}
 	for _, n := range []struct {

@@ -117,3 +117,18 @@ func TestGridHalvingUsageErrors(t *testing.T) {
 		}
 	}
 }
+
+func TestAllHalvingUsageErrors(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"all", "-search", "halving", "-trials", "3", "-out", t.TempDir()}, "-trials"},
+		{[]string{"all", "-search", "annealing", "-out", t.TempDir()}, "halving"},
+	} {
+		code, _, errs, _ := runBench(t, tc.args...)
+		if code != 2 || !strings.Contains(errs, tc.want) {
+			t.Errorf("%q: exit %d, %q; want 2 naming %q", tc.args, code, errs, tc.want)
+		}
+	}
+}
