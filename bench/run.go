@@ -386,6 +386,18 @@ func cellParams(c GridCell) map[string]float64 {
 	return p
 }
 
+// svmCacheMB is the kernel cache of one SVM training on n samples within
+// memBytes (0 means DefaultMemBytes: the trials and cost stages pass
+// their config's zero through, which once gave their SVMs a 1 MiB cache
+// and made a 5000-image fit 100 times slower): the whole Gram matrix and
+// an eighth more when it fits, else the budget; at least 1 MiB.
+func svmCacheMB(n int, memBytes int64) float64 {
+	if memBytes <= 0 {
+		memBytes = DefaultMemBytes()
+	}
+	return max(float64(min(memBytes, matrix.Bytes(n, n)+matrix.Bytes(n, n)/8))/(1<<20), 1)
+}
+
 // trainSVM trains model (svm-KERNEL) with cell's parameters and measures
 // it.
 func trainSVM(ctx context.Context, x *matrix.Matrix, y []int, c GridCell, tol float64, memBytes int64, progress func(done, total int64)) (*svm.Model, float64, memory.Peak, error) {
@@ -393,14 +405,13 @@ func trainSVM(ctx context.Context, x *matrix.Matrix, y []int, c GridCell, tol fl
 	if err != nil {
 		return nil, 0, memory.Peak{}, err
 	}
-	n := x.Rows
-	cache := float64(min(memBytes, matrix.Bytes(n, n)+matrix.Bytes(n, n)/8)) / (1 << 20)
+	cache := svmCacheMB(x.Rows, memBytes)
 	var m *svm.Model
 	var secs float64
 	peak, err := memory.Measure(func() error {
 		t0 := time.Now()
 		var err error
-		m, err = svm.Train(ctx, x, y, svm.Params{Kernel: kern, C: c.C, Tol: tol, CacheMB: max(cache, 1), Progress: progress})
+		m, err = svm.Train(ctx, x, y, svm.Params{Kernel: kern, C: c.C, Tol: tol, CacheMB: cache, Progress: progress})
 		secs = time.Since(t0).Seconds()
 		return err
 	})

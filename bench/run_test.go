@@ -10,6 +10,7 @@ import (
 
 	"github.com/svmbench/svmbench/cnn"
 	"github.com/svmbench/svmbench/dataset"
+	"github.com/svmbench/svmbench/matrix"
 )
 
 func TestRun(t *testing.T) {
@@ -146,5 +147,22 @@ func TestRunScaling(t *testing.T) {
 	}
 	if _, err := RunScaling(context.Background(), d, ScalingConfig{Sizes: []int{1000}}); err == nil {
 		t.Error("a size above the training split was accepted")
+	}
+}
+
+// TestSVMCacheZeroBudgetIsDefault: a zero budget (TrialsConfig and
+// CostConfig pass theirs through) means DefaultMemBytes, not a 1 MiB cache.
+func TestSVMCacheZeroBudgetIsDefault(t *testing.T) {
+	n := 5000
+	whole := float64(matrix.Bytes(n, n)+matrix.Bytes(n, n)/8) / (1 << 20)
+	want := min(whole, float64(DefaultMemBytes())/(1<<20))
+	if got := svmCacheMB(n, 0); got != want {
+		t.Errorf("svmCacheMB(%d, 0) = %.1f MiB, want %.1f (the default budget's)", n, got, want)
+	}
+	if got := svmCacheMB(n, 8<<20); got != 8 {
+		t.Errorf("svmCacheMB(%d, 8 MiB) = %.1f MiB, want 8", n, got)
+	}
+	if got := svmCacheMB(10, 1); got != 1 {
+		t.Errorf("svmCacheMB(10, 1 byte) = %.3f MiB, want the 1 MiB floor", got)
 	}
 }
