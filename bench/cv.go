@@ -60,7 +60,8 @@ func CrossValidate(ctx context.Context, x *matrix.Matrix, y []int, cfg CVConfig)
 	}
 	cell := GridCell{Kernel: spec.Name, C: cmp.Or(cfg.C, 1)}
 	g := GridConfig{Kernel: spec.Name, Degree: v.Degree, Folds: cfg.Folds, Tol: cfg.Tol, Seed: cfg.Seed,
-		MemBytes: cfg.MemBytes, Workers: cfg.Workers, MaxIter: -1, Progress: cfg.Progress, C: Values(cell.C)}
+		MemBytes: cfg.MemBytes, Workers: cfg.Workers, MaxIter: -1, Progress: cfg.Progress, C: Values(cell.C),
+		ColdStart: true} // every fold from α = 0, as svm-train -v does
 	for _, name := range spec.ParamNames() {
 		cell.SetParam(name, v.Get(name))
 	}

@@ -32,6 +32,9 @@ type fitOut struct {
 	// nonPSD: some step met a quadratic coefficient ≤ 0, so the kernel is
 	// not PSD on the fold and the problem not convex.
 	nonPSD bool
+	// seeded counts the sub-problems that alpha seeding started from a
+	// neighbouring fit's solution.
+	seeded int
 	// model is the fitted model and dv its decision values on the
 	// validation rows (row-major, one column per pair), kept to seed the
 	// next fit of a chain (nil when the fitter has none, as in tests).
@@ -49,6 +52,7 @@ type foldFitter interface {
 
 // fitArgs are the settings of one fit that do not depend on the mode.
 type fitArgs struct {
+	fold    int   // the cross-validation fold (tests tell fits apart by it)
 	y, pred []int // training labels; predictions of the validation rows
 	kern    kernels.DotKernel
 	c, tol  float64
@@ -141,6 +145,18 @@ func (a fitArgs) params() svm.Params {
 		Weights: a.opts.weights, OneVsRest: a.opts.ovr, Probability: a.opts.prob, Seed: a.opts.probSeed}
 }
 
+// sharedDots returns the inner products the Gram fitters share, or nil
+// (foldRows mode: they do not fit in memory).
+func sharedDots(fs []foldFitter) *kernels.DotGram {
+	if len(fs) == 0 {
+		return nil
+	}
+	if g, ok := fs[0].(*gramFitter); ok {
+		return g.sh.dg
+	}
+	return nil
+}
+
 // svmWorkBytes estimates the solver's own memory for a fit on n samples
 // whose kernel matrix is given: the pairs gather their columns from it,
 // so per sub-problem only a few vectors of length n.
@@ -162,7 +178,7 @@ func (e *fitEnv) args(j fitJob, pred []int) fitArgs {
 	} else if maxIter < 0 {
 		maxIter = 0
 	}
-	return fitArgs{y: e.folds.ytrain[j.fold], pred: pred, kern: j.kern, c: j.c, tol: e.cfg.Tol,
+	return fitArgs{fold: j.fold, y: e.folds.ytrain[j.fold], pred: pred, kern: j.kern, c: j.c, tol: e.cfg.Tol,
 		maxIter: maxIter, workers: e.plan.inner, start: j.start, opts: e.cfg.svm}
 }
 

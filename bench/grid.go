@@ -82,15 +82,16 @@ type GridConfig struct {
 	// same results, so that they run side by side); 0 means Workers, or
 	// GOMAXPROCS. It is recorded in the spec: the trials depend on it.
 	Batch int
-	// WarmStart turns alpha seeding on: each fit is seeded from the
-	// previous fold's or the neighbouring C's solution (see warm.go),
-	// which reaches the same optimum within Tol for a PSD kernel in fewer
-	// SMO iterations. Off by default, every fit starting from α = 0 as
-	// LIBSVM's does: on CIFAR-10 sigmoid grids it saved only 1.1–1.2× of
-	// the iterations, and where the sigmoid kernel is not PSD (without the
-	// solver meeting a negative curvature that would reveal it) a seeded
-	// fit can stop at another stationary point (docs/search.md).
-	WarmStart bool
+	// ColdStart turns alpha seeding off: every fit then starts from
+	// α = 0, as LIBSVM's does. By default (false) each fit's one-vs-one
+	// pairs whose kernel matrix is positive definite are seeded from the
+	// previous fold's or the neighbouring C's solution (see warm.go): a
+	// convex problem with a unique optimum, reached within Tol in fewer
+	// SMO iterations; the other pairs (most sigmoid cells: the problem is
+	// not convex and a seeded fit could stop at another stationary point)
+	// start from α = 0. Seeding needs the grid's inner products in memory
+	// (not in the fold-rows mode of very large grids).
+	ColdStart bool
 	// Extend turns range extension on: while the best cell lies on an
 	// open edge of a range (C, α, γ on either side while > 0; the sigmoid
 	// c within [results.Coef0Floor, results.Coef0Ceil]), the grid adds one

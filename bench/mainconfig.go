@@ -70,7 +70,7 @@ type MainConfig struct {
 	PSDSample int
 	// MaxIter is the SMO iteration cap per fit in the grids; 0 means 20·n.
 	MaxIter int
-	// Search, Trials and WarmStart are the grids' GridConfig fields: ""
+	// Search, Trials and ColdStart are the grids' GridConfig fields: ""
 	// means every cell (both profiles: their measured search comparison
 	// is in docs/search.md), "bayes" Trials cells (0: a quarter) chosen
 	// by Bayesian optimisation, "random" Trials drawn cells, "halving"
@@ -78,7 +78,7 @@ type MainConfig struct {
 	// (Trials must be 0).
 	Search    string
 	Trials    int
-	WarmStart bool
+	ColdStart bool
 	// MemBytes is the memory budget of the grids and SVMs; 0 means a
 	// quarter of physical memory.
 	MemBytes int64

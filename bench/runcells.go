@@ -44,7 +44,7 @@ func runCellsOn(ctx context.Context, x *matrix.Matrix, y []int, dots *kernels.Do
 		return err
 	}
 	tally := newCVTally(todo, folds, y)
-	tally.warm = cfg.WarmStart
+	tally.warm = !cfg.ColdStart
 	var psd *psdCache
 	if cfg.PSD {
 		psd = newPSDCache(x, cfg.PSDSample, cfg.Seed)
@@ -60,8 +60,12 @@ func runCellsOn(ctx context.Context, x *matrix.Matrix, y []int, dots *kernels.Do
 		}
 		return emit(out)
 	}
-	chains := makeChains(todo, kerns, folds, cfg.WarmStart, plan.workers)
-	return runPool(ctx, fitters, chains, folds, len(y), func(j fitJob, r fitOut, pred []int, secs float64) error {
+	chains := makeChains(todo, kerns, folds, !cfg.ColdStart, plan.workers)
+	var conv *convexity
+	if dg := sharedDots(fitters); !cfg.ColdStart && dg != nil && cfg.svm.weights == nil && !cfg.svm.ovr {
+		conv = newConvexity(dg, y)
+	}
+	return runPool(ctx, fitters, chains, folds, conv, func(j fitJob, r fitOut, pred []int, secs float64) error {
 		out, done := tally.add(j, r, pred, secs)
 		var err error
 		if done {
@@ -77,7 +81,7 @@ func runCellsOn(ctx context.Context, x *matrix.Matrix, y []int, dots *kernels.Do
 // hands each finished fit, with its predictions of the validation rows,
 // to record (which must be safe for concurrent use). The first error
 // cancels the rest and is returned; else ctx's error, if any.
-func runPool(ctx context.Context, fitters []foldFitter, chains [][]fitJob, folds *cvFolds, n int, record func(j fitJob, out fitOut, pred []int, secs float64) error) error {
+func runPool(ctx context.Context, fitters []foldFitter, chains [][]fitJob, folds *cvFolds, conv *convexity, record func(j fitJob, out fitOut, pred []int, secs float64) error) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	var (
@@ -100,7 +104,7 @@ func runPool(ctx context.Context, fitters []foldFitter, chains [][]fitJob, folds
 			defer wg.Done()
 			buf := make([]int, folds.maxVal)
 			for ch := range tasks {
-				if err := runChain(ctx, ft, ch, folds, n, buf, record); err != nil && ctx.Err() == nil {
+				if err := runChain(ctx, ft, ch, folds, conv, buf, record); err != nil && ctx.Err() == nil {
 					fail(err)
 				}
 			}
@@ -123,34 +127,32 @@ feed:
 }
 
 // runChain runs the fits of one chain in order, each seeded from the
-// model of the fit its from names, until a fit shows the kernel is not
-// PSD: the rest of the chain (the same kernel) then starts cold, and that
-// fit is redone cold, so that the CV accuracies are those of cold starts.
-func runChain(ctx context.Context, ft foldFitter, ch []fitJob, folds *cvFolds, n int, buf []int, record func(fitJob, fitOut, []int, float64) error) error {
+// model of the fit its from names, in the pairs conv finds convex (nil
+// conv: every fit cold). A fit whose seeded pair still met a quadratic
+// coefficient ≤ 0 is redone cold, so that the CV accuracies are those of
+// cold starts.
+func runChain(ctx context.Context, ft foldFitter, ch []fitJob, folds *cvFolds, conv *convexity, buf []int, record func(fitJob, fitOut, []int, float64) error) error {
 	outs := make([]fitOut, len(ch))
-	convex := true
 	for pos, j := range ch {
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
-		if j.from >= 0 && outs[j.from].model != nil && convex {
-			j.start = seedFrom(outs[j.from], ch[j.from], j, folds, n)
+		var log *seedLog
+		if j.from >= 0 && outs[j.from].model != nil && conv != nil {
+			log = &seedLog{}
+			j.start = seedFrom(outs[j.from], ch[j.from], j, folds, len(folds.y), conv, log)
 		}
 		t0 := time.Now()
 		pred := buf[:j.nval]
 		out, err := ft.fit(ctx, j, pred)
-		if err == nil && out.nonPSD {
-			// Not convex: a seeded fit can stop at another stationary
-			// point than a cold one. Redo it cold, and the rest too.
-			convex = false
-			if j.start != nil {
-				j.start = nil
-				out, err = ft.fit(ctx, j, pred)
-			}
+		if err == nil && log.nonConvex(out.model) {
+			j.start, log = nil, nil
+			out, err = ft.fit(ctx, j, pred)
 		}
 		if err != nil {
 			return fmt.Errorf("bench: cell %d fold %d: %w", j.index, j.fold, err)
 		}
+		out.seeded = log.count()
 		outs[pos] = out
 		if err := record(j, out, pred, time.Since(t0).Seconds()); err != nil {
 			return err
@@ -216,6 +218,7 @@ func (t *cvTally) add(j fitJob, out fitOut, pred []int, secs float64) (GridCell,
 		correct += fr.correct
 		sv += fr.nsv
 		c.SMOIter += fr.iter
+		c.SeededPairs += fr.seeded
 		c.Capped = c.Capped || fr.capped
 	}
 	c.CVAccuracy = float64(correct) / float64(len(t.y))

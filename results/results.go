@@ -51,6 +51,10 @@ type GridCell struct {
 	// neighbouring fits (alpha seeding) rather than started from α = 0.
 	SMOIter   int  `json:"smo_iter,omitempty"`
 	WarmStart bool `json:"warm_start,omitempty"`
+	// SeededPairs counts the binary sub-problems of the cell's fits that
+	// were started from a neighbouring fit's solution: alpha seeding seeds
+	// convex pairs only, the others start from α = 0.
+	SeededPairs int `json:"seeded_pairs,omitempty"`
 	// Why says why an adaptive search (bayes, halving) chose the cell,
 	// e.g. "initial design: …", "expected improvement …" or "rung 2 of 3:
 	// n=333, survivor of rung 1 (rank 3 of 36)".

@@ -55,8 +55,9 @@ type Params struct {
 	// binary sub-problem with the class labels i and j (j = −1 for
 	// one-vs-rest), the sub-problem's training rows (indices of x or k)
 	// and a zeroed alpha of the same length to fill. The start is made
-	// feasible (clipped into [0, C_t], then the heavier side of yᵀα = 0
-	// scaled down) and the gradient rebuilt from it, so any start is
+	// feasible (clipped into [0, C_t], then yᵀα = 0 restored by lowering
+	// as few α of the heavier side as needed, free ones first) and the
+	// gradient rebuilt from it, so any start is
 	// accepted; the solver then stops on the same criterion (Tol), at an
 	// optimum within Tol of a cold start's, usually after fewer
 	// iterations. nil, the default, is LIBSVM's start from α = 0.

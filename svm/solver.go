@@ -64,6 +64,7 @@ type solver struct {
 	inact  []int32 // scratch: complement of active
 	isAct  []bool
 	unshr  bool
+	warm   bool // started from a given α (warmStart)
 
 	// batching hints for a caching QMatrix
 	pf    prefetcher
@@ -166,6 +167,9 @@ func (s *solver) solve(ctx context.Context) {
 		s.capped = true
 		s.reconstructGradient()
 		s.setAllActive()
+	}
+	if s.warm {
+		s.snapBounds()
 	}
 	s.rho = s.calculateRho()
 	var v float64
@@ -567,9 +571,11 @@ func (s *solver) siftDown(k int) {
 
 // warmStart sets the initial point α0 (alpha seeding) before solve, as
 // LIBSVM's Solver does when given an initial α: α0 is made feasible
-// (clipped into [0, C_t], then the heavier side of yᵀα = 0 scaled down to
-// the lighter), and G = p + Qα and Ḡ = Σ_{α_s = C_s} C_s Q_s are built
-// from the columns of the variables that are not at 0. α0 is not kept.
+// (clipped into [0, C_t], then yᵀα = 0 restored by lowering the heavier
+// side's α, free ones first, as few as needed: every other α keeps its
+// value, a variable at a bound stays exactly there), and G = p + Qα and
+// Ḡ = Σ_{α_s = C_s} C_s Q_s are built from the columns of the variables
+// that are not at 0. α0 is not kept.
 func (s *solver) warmStart(alpha0 []float64) {
 	var sp, sn float64
 	for t, a := range alpha0 {
@@ -588,21 +594,10 @@ func (s *solver) warmStart(alpha0 []float64) {
 		clear(s.alpha) // no feasible point but 0 keeps both classes' mass
 		return
 	}
-	fp, fn := 1.0, 1.0
-	if sp > sn {
-		fp = sn / sp
-	} else {
-		fn = sp / sn
-	}
-	for t := range s.alpha {
-		if s.y[t] > 0 {
-			s.alpha[t] *= fp
-		} else {
-			s.alpha[t] *= fn
-		}
-		s.updateStatus(t)
-	}
+	s.balance(sp - sn)
+	s.warm = true
 	for t := range s.l {
+		s.updateStatus(t)
 		if s.isLower(t) {
 			continue
 		}
@@ -613,6 +608,60 @@ func (s *solver) warmStart(alpha0 []float64) {
 		}
 		if s.isUpper(t) {
 			s.addGbar(qt, s.c(t), false)
+		}
+	}
+}
+
+// snapBounds puts every α within a relative 1e-12 of a bound onto it (G
+// updated). SMO's steps can leave a variable a rounding error below C or
+// above 0; it then counts as free and alone sets ρ where the optimum has
+// no free variable (ρ is otherwise the middle of its feasible interval).
+// A cold start lands on the bounds exactly in the runs compared, so a
+// seeded run snaps to give the same ρ. Only seeded runs snap: the cold
+// path stays LIBSVM's.
+func (s *solver) snapBounds() {
+	for t := range s.l {
+		a, c := s.alpha[t], s.c(t)
+		var to float64
+		switch {
+		case a > 0 && a <= 1e-12*c:
+			to = 0
+		case a < c && a >= c*(1-1e-12):
+			to = c
+		default:
+			continue
+		}
+		wasUpper := s.isUpper(t)
+		qt := s.q.Column(t)
+		for k := range s.g {
+			s.g[k] += (to - a) * float64(qt[k])
+		}
+		s.alpha[t] = to
+		s.updateStatus(t)
+		if wasUpper != s.isUpper(t) {
+			s.addGbar(qt, c, wasUpper)
+		}
+	}
+}
+
+// balance removes the excess d = Σ_{y=+1} α − Σ_{y=−1} α by lowering the
+// α of the heavier side (y = +1 when d > 0): first the variables strictly
+// inside the box, then those at C, each down to 0 at most, in index order.
+func (s *solver) balance(d float64) {
+	var heavy int8 = 1
+	if d < 0 {
+		heavy, d = -1, -d
+	}
+	for _, atBound := range []bool{false, true} {
+		for t := range s.l {
+			if d <= 0 {
+				return
+			}
+			if a := s.alpha[t]; s.y[t] == heavy && a > 0 && (a >= s.c(t)) == atBound {
+				take := min(a, d)
+				s.alpha[t] = a - take
+				d -= take
+			}
 		}
 	}
 }

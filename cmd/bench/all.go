@@ -124,7 +124,7 @@ var cmdAll = &Command{
 		fs.IntVar(&f.maxIter, "max-iter", 0, "SMO iteration cap per fit in the grids; 0 = 20·n")
 		fs.StringVar(&f.search, "search", "grid", "the grids' search: grid (every cell), bayes, random or halving (η = 3; see bench help grid)")
 		fs.IntVar(&f.trials, "trials", 0, "cells of each bayes or random search (0: a quarter of the grid for bayes, 20 for random)")
-		fs.BoolVar(&f.warmStart, "warm-start", false, "alpha seeding in the grids (see bench help grid)")
+		fs.BoolVar(&f.warmStart, "warm-start", true, "alpha seeding in the grids, convex pairs only (see bench help grid)")
 		fs.StringVar(&f.mem, "mem", "", "memory budget `SIZE` of the grids and SVMs (default a quarter of physical memory)")
 		fs.IntVar(&f.epochs, "epochs", 0, "CNN epochs (profile default)")
 		fs.IntVar(&f.batch, "batch", 100, "CNN mini-batch size")
@@ -155,7 +155,7 @@ func (f *allFlags) check(args []string) error {
 		Data:  dataset.Options{Spec: f.df.spec, CacheDir: f.df.cache},
 		Folds: f.folds, Features: splitList(f.feats), Kernels: splitList(f.kernels),
 		PSDSample: f.psdSample, MaxIter: f.maxIter, CNN: cnn.TrainConfig{Epochs: f.epochs, Batch: f.batch, LR: f.lr},
-		Skip: splitList(f.skip), Search: f.search, Trials: f.trials, WarmStart: f.warmStart,
+		Skip: splitList(f.skip), Search: f.search, Trials: f.trials, ColdStart: !f.warmStart,
 		Repeats: f.repeats, CNNVariants: splitList(f.variants)}
 	switch {
 	case f.search != "grid" && f.search != "bayes" && f.search != "random" && f.search != "halving":

@@ -111,8 +111,10 @@ func tempFiles(dir string) []string {
 }
 
 // gridOutcome is what a grid folder holds, with the fields that are
-// measured times (not deterministic) zeroed: the journal's cells in cell
-// order, the best file's cell and scores, and the model file's bytes.
+// measured times (not deterministic) zeroed, and the SMO iterations and
+// seeded sub-problems (alpha seeding's chains restart cold where a run
+// resumes): the journal's cells in cell order, the best file's cell and
+// scores, and the model file's bytes.
 func gridOutcome(t *testing.T, dir, kernel string) string {
 	t.Helper()
 	cells, torn, err := bench.ReadCells(filepath.Join(dir, bench.GridFile(kernel, "pixels")))
@@ -120,7 +122,7 @@ func gridOutcome(t *testing.T, dir, kernel string) string {
 		t.Fatalf("%s: journal: %v (torn at %d)", dir, err, torn)
 	}
 	for i := range cells {
-		cells[i].Seconds = 0
+		cells[i].Seconds, cells[i].SMOIter, cells[i].SeededPairs = 0, 0, 0
 	}
 	slices.SortFunc(cells, func(a, b bench.GridCell) int { return a.Index - b.Index })
 	var b bytes.Buffer
@@ -132,6 +134,7 @@ func gridOutcome(t *testing.T, dir, kernel string) string {
 	var best bench.Best
 	if err := bench.ReadJSON(filepath.Join(dir, bench.BestFile(kernel, "pixels")), &best); err == nil {
 		best.Cell.Seconds, best.TrainSeconds, best.Manifest = 0, 0, bench.Manifest{}
+		best.Cell.SMOIter, best.Cell.SeededPairs = 0, 0
 		best.PeakHeapBytes, best.PeakRSSBytes = 0, 0 // measurements, as the seconds
 		j, _ := json.Marshal(best)
 		b.Write(j)

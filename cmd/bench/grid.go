@@ -48,8 +48,12 @@ cell on a small stratified subset, the best 1/-eta (default 3) of them on
 subset holds at least 5 images of each class per fold. Each (cell, rung)
 is journalled with its rung, rung_n and why; the best cell is the last
 rung's (docs/search.md).
--warm-start seeds each fit from the previous fold's solution (alpha
-seeding); the SMO iterations are printed and journalled (smo_iter).
+Alpha seeding is on (-warm-start=false turns it off): each fit starts
+from the previous fold's or C's solution in the one-vs-one pairs whose
+kernel matrix is positive definite (the problem convex, its optimum unique,
+so the CV accuracies are those of cold starts), from α = 0 elsewhere; the
+SMO iterations and seeded sub-problems are printed and journalled
+(smo_iter, seeded_pairs).
 
 The inner products of all training samples are computed once; every cell and
 fold derives its Gram matrix from them. Each finished cell is appended to
@@ -87,7 +91,7 @@ merged folder with -resume to retrain the best cell (no cell is recomputed).`,
 		fs.Var(&c.trials, "trials", "cells evaluated by -search random (default 20) or bayes (default a quarter of the grid)")
 		fs.Var(&c.eta, "eta", "-search halving's factor `E` ≥ 2: each rung keeps the best 1/E of its cells on E times as many images (default 3)")
 		fs.IntVar(&cfg.Batch, "batch", 0, "cells -search bayes proposes at once (0: the number of workers)")
-		fs.BoolVar(&cfg.WarmStart, "warm-start", false, "seed each fit from the previous fold's or C's solution (alpha seeding)")
+		fs.BoolVar(&c.warm, "warm-start", true, "seed each fit of a convex one-vs-one pair from the previous fold's or C's solution (alpha seeding); false: every fit from α = 0")
 		fs.IntVar(&cfg.Extend, "extend", 0, "while the best cell is on an open edge of a range, add a step of that range beyond it, at most `N` steps a side (0: off)")
 		fs.IntVar(&c.compare, "compare", 0, "compare searches instead: the whole grid, then random and bayes search with -trials cells and a halving search (-eta) for seeds 1..`N`, into DIR/search-KERNEL-FEATURES.json")
 		fs.IntVar(&cfg.MaxIter, "max-iter", 0, "SMO iteration cap of each binary fit (0: 20·n with n the fold's training size; -1: the solver's 1e7)")
@@ -115,6 +119,7 @@ type gridCmd struct {
 	trials                    setInt
 	eta                       setFloat
 	compare                   int
+	warm                      bool
 	ext                       features.Extractor
 }
 
@@ -154,6 +159,7 @@ func (s *setFloat) Set(x string) error {
 
 func (c *gridCmd) check(args []string) error {
 	cfg := &c.cfg
+	cfg.ColdStart = !c.warm
 	if len(args) > 0 {
 		return usagef("unexpected argument %q", args[0])
 	}
