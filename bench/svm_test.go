@@ -41,7 +41,7 @@ var (
 
 // smallData is CIFAR-10 (first per a class of each split) when CIFAR10_DIR
 // is set, else the synthetic data set; the features are pixels/255.
-func smallData(t *testing.T, perTrain, perTest int) (*dataset.Dataset, *matrix.Matrix, *matrix.Matrix) {
+func smallData(t testing.TB, perTrain, perTest int) (*dataset.Dataset, *matrix.Matrix, *matrix.Matrix) {
 	t.Helper()
 	var d *dataset.Dataset
 	if dir := os.Getenv("CIFAR10_DIR"); dir != "" {
