@@ -69,27 +69,53 @@ func runProc(t *testing.T, args ...string) (int, string) {
 // before bench ended on its own.
 func killWhen(t *testing.T, ready func() bool, delay time.Duration, args ...string) bool {
 	t.Helper()
+	sent, _, _ := signalWhen(t, ready, delay, syscall.SIGKILL, args...)
+	return sent
+}
+
+// signalWhen starts bench, waits until ready() holds (or bench ends),
+// waits delay more, sends sig and waits for bench to end. It reports
+// whether the signal came before bench ended on its own, and bench's exit
+// status and stderr.
+func signalWhen(t *testing.T, ready func() bool, delay time.Duration, sig syscall.Signal, args ...string) (sent bool, code int, stderr string) {
+	t.Helper()
 	cmd := benchProc(args...)
+	var errb bytes.Buffer
+	cmd.Stderr = &errb
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
 	done := make(chan struct{})
 	go func() { cmd.Wait(); close(done) }()
-	for !ready() {
+	sent = func() bool {
+		for !ready() {
+			select {
+			case <-done:
+				return false
+			case <-time.After(time.Millisecond):
+			}
+		}
 		select {
 		case <-done:
 			return false
-		case <-time.After(time.Millisecond):
+		case <-time.After(delay):
 		}
-	}
-	select {
-	case <-done:
-		return false
-	case <-time.After(delay):
-	}
-	cmd.Process.Signal(syscall.SIGKILL)
+		return cmd.Process.Signal(sig) == nil
+	}()
 	<-done
-	return true
+	return sent, cmd.ProcessState.ExitCode(), errb.String()
+}
+
+// interrupted checks that bench, sent SIGTERM or SIGINT (sent), ended with
+// exit status 130 and the message saying how it resumes.
+func interrupted(t *testing.T, what string, sent bool, code int, errs, resume string) {
+	t.Helper()
+	if !sent {
+		t.Fatalf("%s: bench ended before the signal (exit %d): the test's point comes too late", what, code)
+	}
+	if code != 130 || !strings.Contains(errs, "interrupted; "+resume) {
+		t.Fatalf("%s: exit %d, %q; want 130 and %q", what, code, errs, "interrupted; "+resume)
+	}
 }
 
 // journalLines counts the complete lines of a file (0 when missing).
@@ -155,9 +181,9 @@ func faultGrid(out string, extra ...string) []string {
 }
 
 // SIGKILL a grid at seeded points (after k journal lines, then a seeded
-// delay; and once during the model's save), resume it until it finishes,
-// and compare with an uninterrupted run.
-func TestFaultGridSIGKILL(t *testing.T) {
+// delay; and once during the model's save), and SIGTERM and SIGINT it,
+// resume it until it finishes, and compare with an uninterrupted run.
+func TestFaultGridSignals(t *testing.T) {
 	tmp := t.TempDir()
 	ref := filepath.Join(tmp, "ref")
 	if code, errs := runProc(t, faultGrid(ref)...); code != 0 {
@@ -198,6 +224,25 @@ func TestFaultGridSIGKILL(t *testing.T) {
 			t.Errorf("kill %s: temporary files left after the resume: %v", what, left)
 		}
 		t.Logf("kill %s (killed: %v): resumed to the uninterrupted outcome", what, killed)
+	}
+	// SIGTERM and SIGINT after a seeded number of cells (at most half of
+	// them, so that the signal comes while cells run): exit 130, the
+	// message, and a resume to the same outcome.
+	for _, sig := range []syscall.Signal{syscall.SIGTERM, syscall.SIGINT} {
+		dir := filepath.Join(tmp, sig.String())
+		jpath := filepath.Join(dir, bench.GridFile("rbf", "pixels"))
+		k := 1 + rng.IntN(cells/2)
+		what := fmt.Sprintf("%v after %d journal lines", sig, k)
+		sent, code, errs := signalWhen(t, func() bool { return journalLines(jpath) >= k }, 0, sig, faultGrid(dir)...)
+		interrupted(t, what, sent, code, errs, cmdGrid.Resume)
+		if code, errs := runProc(t, faultGrid(dir, "-resume")...); code != 0 {
+			t.Fatalf("%s: resume exit %d: %s", what, code, errs)
+		}
+		if gridOutcome(t, dir, "rbf") != want {
+			t.Errorf("%s, resumed: the outcome differs from the uninterrupted run's", what)
+		}
+		noPartialFiles(t, what, dir)
+		t.Logf("%s: exit 130, resumed to the uninterrupted outcome", what)
 	}
 }
 
@@ -402,6 +447,8 @@ func TestFaultFullDisk(t *testing.T) {
 			}
 		}
 	})
+	t.Run("cnn", func(t *testing.T) { fullDiskCNN(t, tmp) })
+	t.Run("main job", func(t *testing.T) { fullDiskMain(t, tmp) })
 	t.Run("merge", func(t *testing.T) {
 		disk, _ := smallDisk(t, 2*page)
 		out := filepath.Join(disk, "m")
@@ -416,6 +463,99 @@ func TestFaultFullDisk(t *testing.T) {
 			}
 		}
 	})
+}
+
+// pages is the 4 KiB pages the files of dir take on a tmpfs, all but those
+// named in except.
+func pages(t *testing.T, dir string, except ...string) int64 {
+	t.Helper()
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var n int64
+	for _, e := range entries {
+		if info, err := e.Info(); err == nil && !e.IsDir() && !slices.Contains(except, e.Name()) {
+			n += (info.Size() + 4095) / 4096
+		}
+	}
+	return n
+}
+
+// A full disk under a CNN training: room for the first epoch's files (run
+// file, network, checkpoint), not for the second's network. The training
+// stops in epoch 2 naming the files and ENOSPC, keeps epoch 1's checkpoint,
+// and after space is freed the rerun resumes to the uninterrupted network.
+func fullDiskCNN(t *testing.T, tmp string) {
+	if os.Geteuid() != 0 {
+		t.Skip("full-disk tests mount a size-limited tmpfs: run them as root (CI does)")
+	}
+	ref := filepath.Join(tmp, "cnn-ref")
+	if code, errs := runProc(t, faultCNN(ref)...); code != 0 {
+		t.Fatalf("reference cnn: exit %d: %s", code, errs)
+	}
+	want := cnnOutcome(t, ref)
+	disk, release := smallDisk(t, (pages(t, ref)+2)*4096)
+	out := filepath.Join(disk, "c")
+	code, errs := runProc(t, faultCNN(out)...)
+	if code != 1 || !strings.Contains(errs, "no space left on device") || !strings.Contains(errs, "cnn-fixed.ckpt") ||
+		!strings.Contains(errs, "epoch 2 trained but not saved") {
+		t.Fatalf("exit %d, %q: want exit 1 in epoch 2, naming the checkpoint and ENOSPC", code, errs)
+	}
+	noPartialFiles(t, "cnn", out)
+	if _, err := os.Stat(filepath.Join(out, "cnn-fixed.ckpt")); err != nil {
+		t.Errorf("epoch 1's checkpoint not kept: %v", err)
+	}
+	release()
+	t.Logf("full disk: exit %d: %s", code, lastLine(errs))
+	if code, errs := runProc(t, faultCNN(out)...); code != 0 {
+		t.Fatalf("rerun after freeing space: exit %d: %s", code, errs)
+	}
+	if cnnOutcome(t, out) != want {
+		t.Error("resumed after a full disk: the network differs from the uninterrupted one")
+	}
+}
+
+// A full disk under the main job: room for the grid stage's files, not for
+// the later stages'. The job stops naming a later stage's file and
+// ENOSPC, keeps the grid stage's journal, best file and model, and after
+// space is freed the rerun ends with the uninterrupted run's results.
+func fullDiskMain(t *testing.T, tmp string) {
+	if os.Geteuid() != 0 {
+		t.Skip("full-disk tests mount a size-limited tmpfs: run them as root (CI does)")
+	}
+	ref := filepath.Join(tmp, "main-ref")
+	if code, errs := runProc(t, faultMain(ref)...); code != 0 {
+		t.Fatalf("reference main job: exit %d: %s", code, errs)
+	}
+	want := mainOutcome(t, ref)
+	later := []string{bench.ResultsFile, "trials.json", "cost.json"}
+	disk, release := smallDisk(t, (pages(t, filepath.Join(ref, "results"), later...)+1)*4096)
+	out := filepath.Join(disk, "a")
+	code, errs := runProc(t, faultMain(out)...)
+	named := slices.ContainsFunc(later, func(f string) bool { return strings.Contains(errs, f) })
+	if code != 1 || !strings.Contains(errs, "no space left on device") || !named {
+		t.Fatalf("exit %d, %q: want exit 1 naming one of %v and ENOSPC", code, errs, later)
+	}
+	t.Logf("full disk: exit %d: %s", code, lastLine(errs))
+	res := filepath.Join(out, "results")
+	noPartialFiles(t, "main job", res)
+	if gridOutcome(t, res, "rbf") != gridOutcome(t, filepath.Join(ref, "results"), "rbf") {
+		t.Error("the grid stage's journal, best file or model was not kept whole")
+	}
+	release()
+	if code, errs := runProc(t, faultMain(out)...); code != 0 {
+		t.Fatalf("rerun after freeing space: exit %d: %s", code, errs)
+	}
+	if mainOutcome(t, out) != want {
+		t.Error("rerun after a full disk: the results differ from the uninterrupted run's")
+	}
+}
+
+// lastLine is the last line of s.
+func lastLine(s string) string {
+	s = strings.TrimSpace(s)
+	return s[strings.LastIndex(s, "\n")+1:]
 }
 
 // cnnOutcome is a CNN folder's deterministic content: the network file's
@@ -439,13 +579,26 @@ func cnnOutcome(t *testing.T, dir string) string {
 	return b.String()
 }
 
+// faultCNN is a small CNN training: 3 epochs of 4 batches on synthetic
+// images, a few seconds.
+func faultCNN(out string) []string {
+	return []string{"cnn", "-data", "synthetic:100,40", "-seed", "3", "-variant", "fixed", "-epochs", "3", "-batch", "25", "-out", out}
+}
+
+// faultMain is a small main job: one grid, the run, trials and cost
+// stages on synthetic data, a few seconds.
+func faultMain(out string) []string {
+	return []string{"all", "-data", "synthetic:200,60", "-seed", "5", "-train", "200", "-test", "60", "-grid-train", "150",
+		"-folds", "3", "-features", "pixels", "-kernels", "rbf", "-C", "0.5,4", "-gamma", "2^-9,2^-5",
+		"-scaling", "none", "-skip", "cnn,report", "-out", out}
+}
+
 // SIGKILL a CNN training after a seeded number of epochs and a seeded
-// delay, resume it, and compare the network byte for byte.
-func TestFaultCNNSIGKILL(t *testing.T) {
+// delay, and SIGTERM and SIGINT it, resume it, and compare the network
+// byte for byte.
+func TestFaultCNNSignals(t *testing.T) {
 	tmp := t.TempDir()
-	args := func(out string) []string {
-		return []string{"cnn", "-data", "synthetic:100,40", "-seed", "3", "-variant", "fixed", "-epochs", "3", "-batch", "25", "-out", out}
-	}
+	args := faultCNN
 	ref := filepath.Join(tmp, "ref")
 	if code, errs := runProc(t, args(ref)...); code != 0 {
 		t.Fatalf("reference cnn: exit %d: %s", code, errs)
@@ -470,6 +623,27 @@ func TestFaultCNNSIGKILL(t *testing.T) {
 		noPartialFiles(t, "cnn", dir)
 		t.Logf("kill after %d epochs and %v (killed: %v): resumed to the uninterrupted network", k, delay, killed)
 	}
+	// SIGTERM and SIGINT after the first epoch and a seeded delay (within
+	// the second epoch): exit 130, the message, the same network on rerun.
+	for _, sig := range []syscall.Signal{syscall.SIGTERM, syscall.SIGINT} {
+		dir := filepath.Join(tmp, sig.String())
+		delay := time.Duration(rng.IntN(100)) * time.Millisecond
+		what := fmt.Sprintf("%v after 1 epoch and %v", sig, delay)
+		epoch := func() bool {
+			var run bench.CNNRun
+			return bench.ReadJSON(filepath.Join(dir, "cnn-fixed.json"), &run) == nil && len(run.Epochs) >= 1
+		}
+		sent, code, errs := signalWhen(t, epoch, delay, sig, args(dir)...)
+		interrupted(t, what, sent, code, errs, cmdCNN.Resume)
+		if code, errs := runProc(t, args(dir)...); code != 0 {
+			t.Fatalf("%s: rerun exit %d: %s", what, code, errs)
+		}
+		if cnnOutcome(t, dir) != want {
+			t.Errorf("%s: the resumed network differs from the uninterrupted one", what)
+		}
+		noPartialFiles(t, what, dir)
+		t.Logf("%s: exit 130, resumed to the uninterrupted network", what)
+	}
 }
 
 // mainOutcome is the deterministic content of a main job's results: every
@@ -490,14 +664,11 @@ func mainOutcome(t *testing.T, dir string) string {
 }
 
 // SIGKILL the main job at seeded times within an uninterrupted run's
-// duration, rerun it, and compare its results with the uninterrupted run's.
-func TestFaultMainJobSIGKILL(t *testing.T) {
+// duration, and SIGTERM and SIGINT it in two stages, rerun it, and compare
+// its results with the uninterrupted run's.
+func TestFaultMainJobSignals(t *testing.T) {
 	tmp := t.TempDir()
-	args := func(out string) []string {
-		return []string{"all", "-data", "synthetic:200,60", "-seed", "5", "-train", "200", "-test", "60", "-grid-train", "150",
-			"-folds", "3", "-features", "pixels", "-kernels", "rbf", "-C", "0.5,4", "-gamma", "2^-9,2^-5",
-			"-scaling", "none", "-skip", "cnn,report", "-out", out}
-	}
+	args := faultMain
 	ref := filepath.Join(tmp, "ref")
 	t0 := time.Now()
 	if code, errs := runProc(t, args(ref)...); code != 0 {
@@ -518,5 +689,26 @@ func TestFaultMainJobSIGKILL(t *testing.T) {
 		}
 		noPartialFiles(t, "main job", filepath.Join(dir, "results"))
 		t.Logf("kill after %v of %v (killed: %v): resumed to the uninterrupted results", delay.Round(time.Millisecond), span.Round(time.Millisecond), killed)
+	}
+	// SIGTERM in the grid stage (its journal's first line), SIGINT in the
+	// run stage (results.json's first record): exit 130, the message, and
+	// a rerun to the same results.
+	for _, c := range []struct {
+		sig  syscall.Signal
+		file string
+	}{{syscall.SIGTERM, bench.GridFile("rbf", "pixels")}, {syscall.SIGINT, bench.ResultsFile}} {
+		dir := filepath.Join(tmp, c.sig.String())
+		what := fmt.Sprintf("%v once %s is written", c.sig, c.file)
+		ready := func() bool { return journalLines(filepath.Join(dir, "results", c.file)) >= 1 }
+		sent, code, errs := signalWhen(t, ready, 0, c.sig, args(dir)...)
+		interrupted(t, what, sent, code, errs, cmdAll.Resume)
+		if code, errs := runProc(t, args(dir)...); code != 0 {
+			t.Fatalf("%s: rerun exit %d: %s", what, code, errs)
+		}
+		if mainOutcome(t, dir) != want {
+			t.Errorf("%s: the resumed results differ from the uninterrupted run's", what)
+		}
+		noPartialFiles(t, what, filepath.Join(dir, "results"))
+		t.Logf("%s: exit 130, rerun to the uninterrupted results", what)
 	}
 }
