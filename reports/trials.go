@@ -71,9 +71,18 @@ func (g *trialGroup) meanTrainSeconds() float64 {
 	return s / float64(len(g.Trials))
 }
 
-// repeatInterval is the mean accuracy with its t interval across repeats;
-// with one repeat it is Wilson's interval over the test images.
+// repeatInterval is the mean accuracy with its t interval across repeats,
+// cut to [0, 1] (with two repeats t is 12.7 and the interval of an
+// accuracy can pass 0); with one repeat it is Wilson's interval over the
+// test images.
 func (g *trialGroup) repeatInterval() stats.Interval {
+	iv := g.repeatT()
+	iv.Lo, iv.Hi = max(0, iv.Lo), min(1, iv.Hi)
+	return iv
+}
+
+// repeatT is repeatInterval before the cut: its half-width is the "±".
+func (g *trialGroup) repeatT() stats.Interval {
 	if len(g.Trials) >= 2 {
 		return stats.MeanT(g.accuracies(), confidence)
 	}
@@ -238,7 +247,7 @@ func RepeatsTable(in *Inputs) *Table {
 		t.Rows = append(t.Rows, []Cell{txt(g.Model), txt(g.Features),
 			{Text: paramString(g.Params), CSV: paramRaw(g.Params)},
 			txt(strconv.Itoa(g.N)), txt(strconv.Itoa(len(g.Trials))),
-			{Text: pct(r.Est) + " ± " + pct(r.HalfWidth()), CSV: raw(r.Est)},
+			{Text: pct(r.Est) + " ± " + pct(g.repeatT().HalfWidth()), CSV: raw(r.Est)},
 			rep, {Text: ivText(b), CSV: ivCSV(b)},
 			{Text: secs(g.meanTrainSeconds()), CSV: raw(g.meanTrainSeconds())}})
 	}
@@ -261,7 +270,7 @@ func RepeatsTable(in *Inputs) *Table {
 			{Text: "–", CSV: ""}, {Text: ivText(w), CSV: ivCSV(w)},
 			{Text: secs(m.TrainSeconds), CSV: raw(m.TrainSeconds)}})
 	}
-	t.Note = fmt.Sprintf("Each SVM is trained %d time(s) on different balanced subsets of n training images at its grid's best parameters and scored on the same %d test images. Accuracy is the mean over repeats ± the half-width of its 95%% Student-t interval (with one repeat: Wilson's interval over the test images); the test-image interval is a percentile bootstrap (%d resamples) over the test images of the accuracy averaged over repeats. %s",
+	t.Note = fmt.Sprintf("Each SVM is trained %d time(s) on different balanced subsets of n training images at its grid's best parameters and scored on the same %d test images. Accuracy is the mean over repeats ± the half-width of its 95%% Student-t interval (with one repeat: Wilson's interval over the test images), the interval shown cut to [0, 100]; the test-image interval is a percentile bootstrap (%d resamples) over the test images of the accuracy averaged over repeats. %s",
 		len(gs[0].Trials), len(gs[0].correct[0]), bootReps, cnnNote(gs))
 	return t
 }

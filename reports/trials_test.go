@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/svmbench/svmbench/results"
 )
 
 // The trials fixture (testdata/trials, written by its gen.py) has three
@@ -131,6 +133,19 @@ func TestTrialsReportWrites(t *testing.T) {
 	for _, want := range []string{"learning-curves.png", "noise-labels.png", "noise-pixels.png", "The seed's claims, tested", "Read it as", "Paired tests"} {
 		if !strings.Contains(string(md), want) {
 			t.Errorf("report.md lacks %q", want)
+		}
+	}
+}
+
+// Two repeats at 5% and 20%: the t interval (t = 12.7) passes 0, and the
+// interval shown is cut at 0 while the "±" keeps the t half-width; at 80%
+// and 95% it is cut at 1.
+func TestRepeatIntervalCut(t *testing.T) {
+	for _, c := range []struct{ a, b float64 }{{0.05, 0.20}, {0.80, 0.95}} {
+		g := &trialGroup{Trials: []results.Trial{{Accuracy: c.a}, {Accuracy: c.b}}}
+		raw, cut := g.repeatT(), g.repeatInterval()
+		if cut.Est != raw.Est || cut.Lo != max(0, raw.Lo) || cut.Hi != min(1, raw.Hi) || (raw.Lo >= 0 && raw.Hi <= 1) {
+			t.Errorf("%g, %g: t interval %+v, cut %+v: want one end past [0, 1] and cut to it", c.a, c.b, raw, cut)
 		}
 	}
 }

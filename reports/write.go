@@ -161,8 +161,10 @@ func buildDoc(in *Inputs) *doc {
 }
 
 // results lays out the comparison of the models: with trials, the models
-// at one training size with intervals, the generated reading and the
-// paired tests first; then the models of results.json.
+// at one training size with intervals and the generated reading first,
+// then the accuracy figure (so that a reader's first screen has the main
+// table and a figure), the paired tests (one row per pair: 45 in the
+// quick profile), then the models of results.json.
 func (d *doc) results(in *Inputs) {
 	rt := RepeatsTable(in)
 	if rt == nil && len(in.Models) == 0 {
@@ -172,13 +174,18 @@ func (d *doc) results(in *Inputs) {
 	if rt != nil {
 		d.t(rt)
 		d.p(ReadItAs(in))
+	}
+	if len(in.Models) > 0 {
+		d.fig(AccuracyFigure(in))
+	}
+	if rt != nil {
 		if pt := PairsTable(in); pt != nil {
 			d.t(pt)
 		}
 	}
 	if len(in.Models) > 0 {
 		d.t(ModelsTable(in))
-		d.fig(AccuracyFigure(in), TrainTimeFigure(in))
+		d.fig(TrainTimeFigure(in))
 	}
 }
 
