@@ -16,8 +16,10 @@ const (
 	StudyPixels = "pixels" // Gaussian noise of σ = Noise (on [0, 1]) added to every pixel
 )
 
-// Trial is one SVM trained on one training subset and scored on the
-// fixed test subset of its Trials file.
+// Trial is one model trained on one training subset and scored on the
+// fixed test subset of its Trials file: an SVM, or a CNN (Model
+// "cnn-VARIANT", NSV 0, Params its recipe), either the cnn stage's network
+// scored there or one trained by the noise studies.
 type Trial struct {
 	Study    string             `json:"study"`
 	Model    string             `json:"model"`
