@@ -79,6 +79,21 @@ type MainConfig struct {
 	Search    string
 	Trials    int
 	ColdStart bool
+	// Extend is the grids' range extension (GridConfig.Extend, full grids
+	// only): the most steps a range is extended beyond each edge while the
+	// best cell lies on it. 0 means the profile's, 2 in both: on the
+	// quick sigmoid grid (4 α × 3 c × 3 C) a step of C adds 12 cells, a
+	// third of the grid, so two steps at most cost two thirds more on
+	// that axis, and reach 2^6 = 64 times past the edge on log-scaled
+	// ranges. -1 turns it off.
+	Extend int
+	// Compare is the number of search seeds of the search comparison the
+	// job writes for the sigmoid grids on pixels and hog
+	// (search-sigmoid-FEATURES.json, CompareOnGrid: bayes and random
+	// search of Trials cells replayed on the grid's cells, so it costs no
+	// fits); 0 means the profile's, 3 in both; -1 none. Only for full
+	// grids whose ranges are lists (both profiles' quick ranges).
+	Compare int
 	// MemBytes is the memory budget of the grids and SVMs; 0 means a
 	// quarter of physical memory.
 	MemBytes int64
@@ -136,7 +151,7 @@ var (
 	// 34.8% after 1500), grids on 2000 images, the SVMs compared with it
 	// at the same n with 3 repeats; ≤ 15 minutes on 2 idle cores with the
 	// pure-Go build (docs/reports.md).
-	QuickProfile = MainConfig{Profile: "quick", Train: 10000, Test: 1000, GridTrain: 2000, Folds: 3, CNN: cnn.TrainConfig{Epochs: 20},
+	QuickProfile = MainConfig{Profile: "quick", Extend: 2, Compare: 3, Train: 10000, Test: 1000, GridTrain: 2000, Folds: 3, CNN: cnn.TrainConfig{Epochs: 20},
 		Scaling: []int{500, 1000, 2000}, PSDSample: 500, Grids: GridsQuick, CNNVariants: []string{cnn.VariantFixed},
 		Curve: []int{500, 1000, 2000, 5000, 10000}, Repeats: 3, NoiseN: 2000,
 		LabelNoise: []float64{0, 0.1, 0.2, 0.4}, PixelNoise: []float64{0, 0.05, 0.1, 0.2}, CostN: 2000}
@@ -144,7 +159,7 @@ var (
 	// quick-style grids on 5000 images, a curve to 10000 with 2 repeats,
 	// the fixed CNN in the noise studies (7 trainings on 5000 images):
 	// planned to fit 2 hours with -tags openblas (docs/reports.md).
-	FullProfile = MainConfig{Profile: "full", Train: AllSamples, Test: AllSamples, GridTrain: 5000, Folds: 3, CNN: cnn.TrainConfig{Epochs: 10},
+	FullProfile = MainConfig{Profile: "full", Extend: 2, Compare: 3, Train: AllSamples, Test: AllSamples, GridTrain: 5000, Folds: 3, CNN: cnn.TrainConfig{Epochs: 10},
 		Scaling: []int{1000, 2000, 5000, 10000}, PSDSample: 1000, Grids: GridsQuick,
 		CNNVariants: []string{cnn.VariantSigmoidLoss, cnn.VariantFixed},
 		Curve:       []int{1000, 2000, 5000, 10000}, Repeats: 2, NoiseN: 5000, NoiseCNNs: []string{cnn.VariantFixed},
@@ -175,6 +190,8 @@ func (cfg MainConfig) withDefaults() (MainConfig, error) {
 		}
 	}
 	cfg.Grids = cmp.Or(cfg.Grids, p.Grids)
+	cfg.Extend = cmp.Or(cfg.Extend, p.Extend)
+	cfg.Compare = cmp.Or(cfg.Compare, p.Compare)
 	if cfg.Scaling == nil {
 		cfg.Scaling = slices.Clone(p.Scaling)
 	}
@@ -244,6 +261,10 @@ func (cfg *MainConfig) validate() error {
 		return fmt.Errorf("bench: MainConfig.Train, Test, GridTrain = %d, %d, %d: want sizes ≥ 0 or AllSamples", cfg.Train, cfg.Test, cfg.GridTrain)
 	case cfg.Folds < 2 || cfg.CNN.Epochs < 1:
 		return fmt.Errorf("bench: MainConfig.Folds = %d, CNN.Epochs = %d: want folds ≥ 2 and epochs ≥ 1", cfg.Folds, cfg.CNN.Epochs)
+	case cfg.Extend < -1 || cfg.Extend > maxExtend:
+		return fmt.Errorf("bench: MainConfig.Extend = %d: want -1 (off), 0 (the profile's) or 1 to %d steps", cfg.Extend, maxExtend)
+	case cfg.Compare < -1 || cfg.Compare > 100:
+		return fmt.Errorf("bench: MainConfig.Compare = %d: want -1 (none), 0 (the profile's) or 1 to 100 search seeds", cfg.Compare)
 	case cfg.MemBytes < 0 || cfg.PSDSample < 2:
 		return fmt.Errorf("bench: MainConfig.MemBytes = %d, PSDSample = %d: want ≥ 0 and ≥ 2", cfg.MemBytes, cfg.PSDSample)
 	case cfg.CNN.Progress != nil || cfg.CNN.OnEpoch != nil || cfg.CNN.State != nil:

@@ -266,7 +266,7 @@ func (j *mainJob) gridStage(ctx context.Context) error {
 			if err := ctx.Err(); err != nil {
 				return err
 			}
-			if _, err := os.Stat(filepath.Join(j.results, BestFile(k, fname))); err == nil {
+			if j.gridDone(k, fname) {
 				j.log("grid %s/%s: done already (%s)", k, fname, BestFile(k, fname))
 				continue
 			}
@@ -293,6 +293,9 @@ func (j *mainJob) grid(ctx context.Context, dg *dataset.Dataset, train, test *ma
 	cfg := GridConfig{Kernel: k, Features: fname, Folds: c.Folds, Seed: c.Seed, MaxIter: c.MaxIter, MemBytes: c.MemBytes,
 		PSD: indefinite(k), PSDSample: min(c.PSDSample, train.Rows), Out: j.results, Resume: true, Args: c.Args,
 		Search: c.Search, Trials: c.Trials, ColdStart: c.ColdStart, Extractor: ext}
+	if c.Extend > 0 && (c.Search == "" || c.Search == "grid") {
+		cfg.Extend = c.Extend
+	}
 	MainGridRanges(&cfg, c.Grids, train, c.Seed)
 	spec, err := kernels.Lookup(k)
 	if err != nil {
@@ -319,7 +322,59 @@ func (j *mainJob) grid(ctx context.Context, dg *dataset.Dataset, train, test *ma
 		j.log("grid %s/%s: %d cells; best %s: CV %.1f%%, test %.1f%% (retrained on %d images)",
 			k, fname, len(cells), ParamString(best.Cell), 100*best.Cell.CVAccuracy, 100*best.TestAccuracy, train.Rows)
 	}
-	return nil
+	return j.compareSearches(dg, cfg, cells)
+}
+
+// comparesSearches reports whether the job writes a search comparison
+// for the grid of kernel k on feature set fname (MainConfig.Compare).
+func (j *mainJob) comparesSearches(k, fname string) bool {
+	c := j.cfg
+	return c.Compare > 0 && k == "sigmoid" && (fname == "pixels" || fname == "hog") && (c.Search == "" || c.Search == "grid")
+}
+
+// gridDone reports whether the grid of k on fname is finished: its best
+// file, and its search comparison when the job writes one, are there.
+func (j *mainJob) gridDone(k, fname string) bool {
+	if _, err := os.Stat(filepath.Join(j.results, BestFile(k, fname))); err != nil {
+		return false
+	}
+	if !j.comparesSearches(k, fname) {
+		return true
+	}
+	_, err := os.Stat(filepath.Join(j.results, SearchFile(k, fname)))
+	return err == nil
+}
+
+// compareSearches writes the search comparison of the finished grid cfg
+// (its cells given) when the job makes one: CompareOnGrid with search
+// seeds 1..Compare, which costs no fits. Ranges that are not lists
+// (random search would not draw grid cells) are skipped with a message.
+func (j *mainJob) compareSearches(dg *dataset.Dataset, cfg GridConfig, cells []GridCell) error {
+	if !j.comparesSearches(cfg.Kernel, cfg.Features) {
+		return nil
+	}
+	if err := cfg.Validate(); err != nil { // fills the default ranges
+		return err
+	}
+	for _, n := range cfg.axes() {
+		if r := cfg.rangeOf(n); r.Kind != List {
+			j.log("grid %s/%s: no search comparison: the %s range %s is not a list", cfg.Kernel, cfg.Features, n, r.Text)
+			return nil
+		}
+	}
+	seeds := make([]uint64, j.cfg.Compare)
+	for i := range seeds {
+		seeds[i] = uint64(i + 1)
+	}
+	cmpn, err := CompareOnGrid(dg, cfg, cells, seeds)
+	if err != nil {
+		return err
+	}
+	for _, s := range cmpn.Summary() {
+		j.log("grid %s/%s: search %s: %.0f cells, best CV %.1f%% (mean of %d), %.2f points behind the grid's best",
+			cfg.Kernel, cfg.Features, s.Search, s.Cells, 100*s.BestCV, s.Runs, s.Behind)
+	}
+	return WriteJSON(filepath.Join(j.results, SearchFile(cfg.Kernel, cfg.Features)), cmpn)
 }
 
 // indefinite reports whether the grids of kernel record their smallest
@@ -433,6 +488,7 @@ type mainStamp struct {
 	MaxIter   int     `json:"max_iter,omitempty"`
 	Search    string  `json:"search,omitempty"` // "" for every cell
 	Trials    int     `json:"trials,omitempty"`
+	Extend    int     `json:"extend,omitempty"` // range extension steps; -1 off
 	Batch     int     `json:"batch"`
 	LR        float64 `json:"lr"`
 }
@@ -442,7 +498,7 @@ func (c *MainConfig) stamp() mainStamp {
 	s := mainStamp{Profile: c.Profile, Data: cmp.Or(c.Data.Spec, "auto"), Train: size(c.Train), Test: size(c.Test), Seed: c.Seed,
 		GridTrain: size(c.GridTrain), Folds: c.Folds, Epochs: r.Epochs,
 		Features: strings.Join(c.Features, ","), Kernels: strings.Join(c.Kernels, ","), PSDSample: c.PSDSample, MaxIter: c.MaxIter,
-		Batch: r.Batch, LR: r.LR, Trials: c.Trials}
+		Batch: r.Batch, LR: r.LR, Trials: c.Trials, Extend: c.Extend}
 	if c.Search != "grid" {
 		s.Search = c.Search
 	}

@@ -218,7 +218,7 @@ func TestMainJobRangeOnlyWhereKernelHasIt(t *testing.T) {
 	out := t.TempDir()
 	cfg := bench.MainConfig{Out: out, Data: dataset.Options{Spec: "synthetic:200,100"}, Seed: 1,
 		Train: 100, Test: 50, GridTrain: 60, Folds: 2, Features: []string{"pixels"},
-		Kernels: []string{"linear", "rbf"}, Gamma: bench.Values(0.001, 0.01), C: bench.Values(1),
+		Kernels: []string{"linear", "rbf"}, Gamma: bench.Values(0.001, 0.01), C: bench.Values(1), Extend: -1,
 		Skip: []string{"cnn", "run", "scaling", "trials", "cost", "report"}}
 	if _, err := bench.MainJob(context.Background(), cfg, bench.MainProgress{}); err != nil {
 		t.Fatal(err)
@@ -253,5 +253,58 @@ func TestMainJobHalving(t *testing.T) {
 	var b bench.Best
 	if err := bench.ReadJSON(filepath.Join(out, "results", bench.BestFile("linear", "pixels")), &b); err != nil || b.Cell.Rung != 2 || b.Cell.RungN != 600 {
 		t.Errorf("best cell %+v, %v", b.Cell, err)
+	}
+}
+
+// TestMainJobExtendsByDefault: the main job's grids carry range
+// extension (2 steps) unless it is turned off.
+func TestMainJobExtendsByDefault(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the main job's grids")
+	}
+	for _, tc := range []struct{ extend, want int }{{0, 2}, {-1, 0}} {
+		out := t.TempDir()
+		cfg := bench.MainConfig{Out: out, Data: dataset.Options{Spec: "synthetic:200,100"}, Seed: 1,
+			Train: 100, Test: 50, GridTrain: 60, Folds: 2, Features: []string{"pixels"},
+			Kernels: []string{"linear"}, C: bench.Values(1, 2), Extend: tc.extend,
+			Skip: []string{"cnn", "run", "scaling", "trials", "cost", "report"}}
+		if _, err := bench.MainJob(context.Background(), cfg, bench.MainProgress{}); err != nil {
+			t.Fatal(err)
+		}
+		var spec bench.GridSpec
+		if err := bench.ReadJSON(filepath.Join(out, "results", bench.SpecFile("linear", "pixels")), &spec); err != nil {
+			t.Fatal(err)
+		}
+		cells, _, err := bench.ReadCells(filepath.Join(out, "results", bench.GridFile("linear", "pixels")))
+		if err != nil || spec.Extend != tc.want || (tc.want == 0) != (len(cells) == 2) {
+			t.Errorf("MainConfig.Extend %d: spec extend %d, %d cells (%v); want extend %d", tc.extend, spec.Extend, len(cells), err, tc.want)
+		}
+	}
+}
+
+// TestMainJobComparesSearches: the main job writes the search comparison
+// of its sigmoid grid on pixels (3 seeds of bayes and random, replayed),
+// and none with Compare -1.
+func TestMainJobComparesSearches(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the main job's grids")
+	}
+	for _, tc := range []struct{ compare, traces int }{{0, 1 + 2*3}, {-1, 0}} {
+		out := t.TempDir()
+		cfg := bench.MainConfig{Out: out, Data: dataset.Options{Spec: "synthetic:200,100"}, Seed: 1,
+			Train: 100, Test: 50, GridTrain: 60, Folds: 2, Features: []string{"pixels"},
+			Kernels: []string{"sigmoid"}, C: bench.Values(1, 8), Compare: tc.compare,
+			Skip: []string{"cnn", "run", "scaling", "trials", "cost", "report"}}
+		if _, err := bench.MainJob(context.Background(), cfg, bench.MainProgress{}); err != nil {
+			t.Fatal(err)
+		}
+		var cmpn bench.SearchComparison
+		err := bench.ReadJSON(filepath.Join(out, "results", bench.SearchFile("sigmoid", "pixels")), &cmpn)
+		if (err == nil) != (tc.traces > 0) || len(cmpn.Traces) != tc.traces {
+			t.Errorf("Compare %d: %d traces (%v), want %d", tc.compare, len(cmpn.Traces), err, tc.traces)
+		}
+		if tc.traces > 0 && (cmpn.GridCells != 4*3*2 || cmpn.Budget != 6) {
+			t.Errorf("comparison of %d grid cells, budget %d; want 24 and 6 (the lattice without extension)", cmpn.GridCells, cmpn.Budget)
+		}
 	}
 }

@@ -17,24 +17,24 @@ import (
 // lines of two runs mixed in one file would be drawn as one grid. lines
 // holds the line number of each cell. bench writes the spec before the
 // journal; a journal without one (written by hand, as the test fixtures
-// are) cannot be checked and is read as it is.
-func checkGridFile(path string, cells []results.GridCell, lines []int) error {
+// are) cannot be checked and is read as it is (nil spec).
+func checkGridFile(path string, cells []results.GridCell, lines []int) (*results.GridSpec, error) {
 	spath := strings.TrimSuffix(path, ".jsonl") + ".spec.json"
 	var spec results.GridSpec
 	if err := readJSON(spath, &spec); err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
-			return nil
+			return nil, nil
 		}
-		return err
+		return nil, err
 	}
 	i, why, err := results.ForeignCell(spec, cells)
 	if err != nil {
-		return &FileError{Path: spath, Err: errors.New(strings.TrimPrefix(err.Error(), "results: "))}
+		return nil, &FileError{Path: spath, Err: errors.New(strings.TrimPrefix(err.Error(), "results: "))}
 	}
 	if i >= 0 {
-		return &FileError{Path: path, Line: lines[i], Err: fmt.Errorf("not a cell of the grid %s describes (%s): the file mixes runs", filepath.Base(spath), why)}
+		return nil, &FileError{Path: path, Line: lines[i], Err: fmt.Errorf("not a cell of the grid %s describes (%s): the file mixes runs", filepath.Base(spath), why)}
 	}
-	return nil
+	return &spec, nil
 }
 
 // checkBestFiles refuses a best file that is not the best of the grid

@@ -11,6 +11,11 @@ func Figures(in *Inputs) []*Figure {
 			fs = append(fs, f)
 		}
 	}
+	for _, c := range in.Searches {
+		if f := SearchFigure(c); f != nil {
+			fs = append(fs, f)
+		}
+	}
 	if f := LearningCurveFigure(in); f != nil {
 		fs = append(fs, f)
 	}

@@ -34,6 +34,9 @@ type Inputs struct {
 	// Cost is cost.json, when the folder has them.
 	Trials *results.Trials
 	Cost   *results.Cost
+	// Searches holds the search comparisons (search-KERNEL-FEATURES.json)
+	// in the order read.
+	Searches []*results.SearchComparison
 	// Files lists the files read, relative to Dir, in the order read.
 	Files []Source
 	// Warnings lists what Load tolerated: a torn last line of a grid
@@ -58,6 +61,12 @@ type Grid struct {
 	// Best is the contents of the best file, nil if there was none
 	// (an interrupted grid).
 	Best *results.Best
+	// Extend is the spec's limit of range extension (steps beyond each
+	// edge; 0: none) and Extended the steps the cells hold beyond the
+	// spec's range of each parameter, below and above
+	// (results.ExtendedSteps).
+	Extend   int
+	Extended map[string][2]int
 }
 
 // BestCell returns the index in g.Cells of the grid's best cell: the
@@ -160,6 +169,8 @@ func (l *loader) visit(path string, d fs.DirEntry, err error) error {
 		return l.loadScaling(path, rel)
 	case name == results.TrialsFile || name == results.CostFile:
 		return loadStudy(l.in, path, rel, name)
+	case strings.HasPrefix(name, "search-") && strings.HasSuffix(name, ".json"):
+		return l.loadSearch(path, rel)
 	case strings.HasPrefix(name, "cnn-") && strings.HasSuffix(name, ".json"):
 		return l.loadCNN(path, rel, name)
 	}
@@ -203,7 +214,8 @@ func (l *loader) loadGrid(path, rel, name string) error {
 	if err != nil {
 		return err
 	}
-	if err := checkGridFile(path, cells, lines); err != nil {
+	spec, err := checkGridFile(path, cells, lines)
+	if err != nil {
 		return err
 	}
 	l.journals[path] = cells
@@ -221,6 +233,10 @@ func (l *loader) loadGrid(path, rel, name string) error {
 	}
 	if len(cells) == 0 {
 		l.grid(kernel, feats)
+	}
+	if spec != nil && spec.Extend > 0 {
+		g := l.grid(spec.Kernel, spec.Features)
+		g.Extend, g.Extended = spec.Extend, results.ExtendedSteps(*spec, gridParams(spec.Kernel), cells)
 	}
 	l.in.Files = append(l.in.Files, Source{Path: rel, Kind: "grid"})
 	return nil
@@ -308,6 +324,12 @@ func (in *Inputs) sort() {
 			return c
 		}
 		return strings.Compare(a.Features, b.Features)
+	})
+	slices.SortStableFunc(in.Searches, func(a, b *results.SearchComparison) int {
+		if c := strings.Compare(a.Kernel, b.Kernel); c != 0 {
+			return c
+		}
+		return orderOf(featureOrder, a.Features) - orderOf(featureOrder, b.Features)
 	})
 	slices.SortStableFunc(in.CNN, func(a, b results.CNNRun) int {
 		if c := orderOf(variantOrder, a.Variant) - orderOf(variantOrder, b.Variant); c != 0 {

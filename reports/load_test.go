@@ -4,8 +4,11 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/svmbench/svmbench/results"
 )
 
 func TestLoadFixture(t *testing.T) {
@@ -171,5 +174,41 @@ func TestLoadRefusesMixedGrids(t *testing.T) {
 	writeFile(t, dir, "svm-rbf-pixels.model", "svm_type c_svc\n")
 	if _, err := Load(dir); err != nil {
 		t.Errorf("Load of a consistent grid: %v", err)
+	}
+}
+
+// TestLoadExtendedGrid: cells a grid's range extension added past its
+// spec's cells are read as the grid's, the edge flag is the extended
+// range's and says how far it was extended; a cell between the steps is
+// refused.
+func TestLoadExtendedGrid(t *testing.T) {
+	ext := `{"cell":2,"kernel":"rbf","features":"pixels","gamma":0.04,"C":1,"folds":2,"fold_accuracy":[0.6,0.6],"cv_accuracy":0.6,"seconds":1,"n_sv":10,"capped":false,"why":"extend: best γ=0.02 on the upper edge; step 1 of 2"}`
+	for _, tc := range []struct {
+		extend int
+		want   string
+	}{{2, "γ high (extended by 1 step)"}, {1, "γ high (extended by 1 step, the limit)"}} {
+		dir := t.TempDir()
+		writeFile(t, dir, "grid-rbf-pixels.spec.json", strings.Replace(spec01, `"cells":2`, `"cells":2,"extend":`+strconv.Itoa(tc.extend), 1))
+		writeFile(t, dir, "grid-rbf-pixels.jsonl", cell0+"\n"+cell1+"\n"+ext+"\n")
+		in, err := Load(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		g := in.Grids[0]
+		if got := edgeCell(g, g.Cells[g.BestCell()]).Text; got != tc.want {
+			t.Errorf("extend %d: edge %q, want %q", tc.extend, got, tc.want)
+		}
+	}
+	dir := t.TempDir()
+	writeFile(t, dir, "grid-rbf-pixels.spec.json", strings.Replace(spec01, `"cells":2`, `"cells":2,"extend":2`, 1))
+	writeFile(t, dir, "grid-rbf-pixels.jsonl", cell0+"\n"+cell1+"\n"+strings.Replace(ext, "0.04", "0.03", 1)+"\n")
+	if _, err := Load(dir); err == nil || !strings.Contains(err.Error(), "jsonl:3") {
+		t.Errorf("Load of a cell between the extension's steps: %v", err)
+	}
+	// Inside after extension.
+	g := &Grid{Kernel: "rbf", Extend: 2, Extended: map[string][2]int{"gamma": {0, 1}}, Cells: []results.GridCell{
+		{Kernel: "rbf", Gamma: 0.01, C: 1}, {Kernel: "rbf", Gamma: 0.02, C: 1}, {Kernel: "rbf", Gamma: 0.04, C: 1}}}
+	if got := edgeCell(g, g.Cells[1]).Text; got != "– (γ extended by 1 step)" {
+		t.Errorf("interior after extension: %q", got)
 	}
 }

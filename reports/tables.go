@@ -37,6 +37,9 @@ func Tables(in *Inputs) []*Table {
 			}
 		}
 	}
+	if t := SearchTable(in); t != nil {
+		ts = append(ts, t)
+	}
 	if len(in.Scaling) > 0 {
 		ts = append(ts, ScalingTable(in))
 	}
@@ -299,7 +302,7 @@ func GridSummaryTable(in *Inputs) *Table {
 	t := &Table{
 		Name:      "grids",
 		Title:     "Grid searches: best cell of each",
-		Note:      "CV: mean cross-validated accuracy of the best cell on the training split; Test: the model retrained on all training data with it, on the test split. Best on edge: the best value of a parameter is the smallest (low) or largest (high) searched, so the optimum may lie outside the grid: widen that range. Σ cell time sums the cells' seconds (cells run in parallel, so it exceeds the wall time).",
+		Note:      "CV: mean cross-validated accuracy of the best cell on the training split; Test: the model retrained on all training data with it, on the test split. Best on edge: the best value of a parameter is the smallest (low) or largest (high) searched, so the optimum may lie outside the grid: widen that range; a range extended past its edge (bench grid -extend, on in the main job) says by how many steps, and \"the limit\" when the best was still on the edge after the last. Σ cell time sums the cells' seconds (cells run in parallel, so it exceeds the wall time).",
 		Header:    []string{"Kernel", "Features", "Cells", "Best parameters", "CV acc (%)", "Test acc (%)", "Best on edge", "Capped cells", "Σ cell time (s)"},
 		CSVHeader: []string{"kernel", "features", "cells", "best_params", "cv_accuracy", "test_accuracy", "best_on_edge", "capped_cells", "cell_seconds_sum"},
 		Right:     []bool{false, false, true, false, true, true, false, true, true},
@@ -438,10 +441,12 @@ func FilesTable(in *Inputs) *Table {
 }
 
 // edgeCell says which parameters of the best cell lie at the edge of the
-// range the grid searched: "α low, C high"; "–" when none (or the grid
-// has one value of a parameter).
+// range the grid searched, extension included: "α low, C high"; "–" when
+// none (or the grid has one value of a parameter). A range the grid
+// extended says so: "C high (extended by 2 steps, the limit)", or
+// "– (C extended by 1 step)" when the best came inside.
 func edgeCell(g *Grid, best results.GridCell) Cell {
-	var parts, raw []string
+	var parts, raw, inside []string
 	for _, p := range gridParams(g.Kernel) {
 		lo, hi := math.Inf(1), math.Inf(-1)
 		for _, c := range g.Cells {
@@ -451,18 +456,50 @@ func edgeCell(g *Grid, best results.GridCell) Cell {
 		if !(lo < hi) {
 			continue
 		}
-		name := kernels.Symbol(p)
+		name, st := kernels.Symbol(p), g.Extended[p]
+		side := -1
 		switch v := best.Param(p); v {
 		case lo:
-			parts, raw = append(parts, name+" low"), append(raw, p+"=low")
+			side = 0
 		case hi:
-			parts, raw = append(parts, name+" high"), append(raw, p+"=high")
+			side = 1
+		}
+		if side < 0 {
+			if st[0]+st[1] > 0 {
+				inside = append(inside, name+" extended by "+steps(st[0]+st[1]))
+				raw = append(raw, fmt.Sprintf("%s=inside:extended%d", p, st[0]+st[1]))
+			}
+			continue
+		}
+		text := name + [2]string{" low", " high"}[side]
+		if k := st[side]; k > 0 {
+			text += " (extended by " + steps(k)
+			if k >= g.Extend {
+				text += ", the limit"
+			}
+			text += ")"
+		}
+		parts = append(parts, text)
+		raw = append(raw, fmt.Sprintf("%s=%s", p, [2]string{"low", "high"}[side]))
+		if k := st[side]; k > 0 {
+			raw[len(raw)-1] += fmt.Sprintf(":extended%d", k)
 		}
 	}
+	text := strings.Join(parts, ", ")
 	if len(parts) == 0 {
-		return Cell{Text: "–", CSV: ""}
+		text = "–"
 	}
-	return Cell{Text: strings.Join(parts, ", "), CSV: strings.Join(raw, ";")}
+	if len(inside) > 0 {
+		text += " (" + strings.Join(inside, ", ") + ")"
+	}
+	return Cell{Text: text, CSV: strings.Join(raw, ";")}
+}
+
+func steps(k int) string {
+	if k == 1 {
+		return "1 step"
+	}
+	return strconv.Itoa(k) + " steps"
 }
 
 // wilsonCell is Wilson's 95% interval of a confusion matrix's accuracy,

@@ -135,6 +135,14 @@ func buildDoc(in *Inputs) *doc {
 			}
 		}
 	}
+	if st := SearchTable(in); st != nil {
+		d.h("Searches compared")
+		for _, c := range in.Searches {
+			d.fig(SearchFigure(c))
+		}
+		d.t(st)
+		d.p(SearchAdvice(in))
+	}
 	d.curves(in)
 	d.claims(in)
 	if len(in.CNN) > 0 {

@@ -1,5 +1,7 @@
 package results
 
+import "slices"
+
 // SearchTrace is one search's progress on one grid: after each cell it
 // evaluated (in its order), the best CV accuracy so far and the fit
 // seconds so far (summed over workers).
@@ -58,10 +60,22 @@ type SearchSummary struct {
 	Seconds     float64 // fit seconds at the end
 }
 
-// Summary averages the traces of each search.
+// Searches returns the searches of the traces in the order they first
+// appear.
+func (c *SearchComparison) Searches() []string {
+	var names []string
+	for _, tr := range c.Traces {
+		if !slices.Contains(names, tr.Search) {
+			names = append(names, tr.Search)
+		}
+	}
+	return names
+}
+
+// Summary averages the traces of each search (Searches, in that order).
 func (c *SearchComparison) Summary() []SearchSummary {
 	var out []SearchSummary
-	for _, name := range []string{"grid", "random", "bayes", "halving"} {
+	for _, name := range c.Searches() {
 		s := SearchSummary{Search: name}
 		for _, tr := range c.Traces {
 			if tr.Search != name || len(tr.BestCV) == 0 {

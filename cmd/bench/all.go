@@ -31,6 +31,8 @@ type allFlags struct {
 	search    string
 	trials    int
 	warmStart bool
+	extend    int
+	compare   int
 	mem       string
 	epochs    int
 	batch     int
@@ -125,6 +127,8 @@ var cmdAll = &Command{
 		fs.StringVar(&f.search, "search", "grid", "the grids' search: grid (every cell), bayes, random or halving (η = 3; see bench help grid)")
 		fs.IntVar(&f.trials, "trials", 0, "cells of each bayes or random search (0: a quarter of the grid for bayes, 20 for random)")
 		fs.BoolVar(&f.warmStart, "warm-start", true, "alpha seeding in the grids, convex pairs only (see bench help grid)")
+		fs.IntVar(&f.compare, "compare", 0, "search seeds `N` of the search comparison (bayes, random replayed on the grid's cells) of the sigmoid grids on pixels and hog (profile default 3; 0 none)")
+		fs.IntVar(&f.extend, "extend", 0, "range extension: at most `N` steps beyond each edge of a grid's range while its best cell is on it (profile default 2; 0 turns it off; see bench help grid)")
 		fs.StringVar(&f.mem, "mem", "", "memory budget `SIZE` of the grids and SVMs (default a quarter of physical memory)")
 		fs.IntVar(&f.epochs, "epochs", 0, "CNN epochs (profile default)")
 		fs.IntVar(&f.batch, "batch", 100, "CNN mini-batch size")
@@ -157,7 +161,25 @@ func (f *allFlags) check(args []string) error {
 		PSDSample: f.psdSample, MaxIter: f.maxIter, CNN: cnn.TrainConfig{Epochs: f.epochs, Batch: f.batch, LR: f.lr},
 		Skip: splitList(f.skip), Search: f.search, Trials: f.trials, ColdStart: !f.warmStart,
 		Repeats: f.repeats, CNNVariants: splitList(f.variants)}
+	if set["extend"] {
+		c.Extend = f.extend
+		if f.extend == 0 {
+			c.Extend = -1
+		}
+	}
+	if set["compare"] {
+		c.Compare = f.compare
+		if f.compare == 0 {
+			c.Compare = -1
+		}
+	}
 	switch {
+	case set["compare"] && f.compare < 0:
+		return usagef("-compare %d: want 0 (none) or a number of search seeds ≥ 1", f.compare)
+	case set["extend"] && f.extend < 0:
+		return usagef("-extend %d: want 0 (off) or a number of steps ≥ 1", f.extend)
+	case set["extend"] && f.extend > 0 && f.search != "grid":
+		return usagef("-extend: range extension runs on full grids; drop -search %s", f.search)
 	case f.search != "grid" && f.search != "bayes" && f.search != "random" && f.search != "halving":
 		return usagef("-search %q: want grid, bayes, random or halving", f.search)
 	case set["trials"] && f.trials < 1:
