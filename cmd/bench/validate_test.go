@@ -37,6 +37,7 @@ func TestFlagsCheckedBeforeAnyWork(t *testing.T) {
 		{[]string{"train", "-model", filepath.Join(dir, "m"), "-kernel", "sigmoid", "-alpha", "NaN"}, "-alpha NaN"},
 		{[]string{"train", "-model", filepath.Join(dir, "m"), "-kernel", "poly", "-degree", "0"}, "-degree 0"},
 		{[]string{"train", "-model", filepath.Join(dir, "m"), "-kernel", "rbf", "-gamma", "NaN"}, "-gamma NaN"},
+		{[]string{"all", "-out", out, "-noise-cnn", "resnet"}, "NoiseCNNs has \"resnet\""},
 	} {
 		args := append(append([]string(nil), tc.args...), data...)
 		code, _, errs, prog := runBench(t, args...)
