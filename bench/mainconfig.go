@@ -114,9 +114,15 @@ type MainConfig struct {
 	// Curve are the training sizes of the trials stage's learning curve,
 	// each trained Repeats times on other balanced subsets of the
 	// training subset; the largest is where the report compares the
-	// models. nil means the profile's; 0 Repeats the profile's.
+	// models. A size of all the training images is trained once (its
+	// repeats would see the same images). nil means the profile's; 0
+	// Repeats the profile's.
 	Curve   []int
 	Repeats int
+	// TrialTest is the number of test images the trials score every model
+	// on (the first of the job's test subset, the same for all); 0 means
+	// the profile's (quick 1000, full all), AllSamples all.
+	TrialTest int
 	// NoiseN is the training size of the trials stage's noise studies on
 	// pixels (the Curve size nearest to it, whose trial is the clean one), with
 	// training labels flipped with the probabilities LabelNoise and
@@ -153,16 +159,18 @@ var (
 	// pure-Go build (docs/reports.md).
 	QuickProfile = MainConfig{Profile: "quick", Extend: 2, Compare: 3, Train: 10000, Test: 1000, GridTrain: 2000, Folds: 3, CNN: cnn.TrainConfig{Epochs: 20},
 		Scaling: []int{500, 1000, 2000}, PSDSample: 500, Grids: GridsQuick, CNNVariants: []string{cnn.VariantFixed},
-		Curve: []int{500, 1000, 2000, 5000, 10000}, Repeats: 3, NoiseN: 2000,
+		Curve: []int{500, 1000, 2000, 5000, 10000}, Repeats: 3, TrialTest: 1000, NoiseN: 2000,
 		LabelNoise: []float64{0, 0.1, 0.2, 0.4}, PixelNoise: []float64{0, 0.05, 0.1, 0.2}, CostN: 2000}
 	// FullProfile: all of CIFAR-10 for the CNNs and every final model,
-	// quick-style grids on 5000 images, a curve to 10000 with 2 repeats,
-	// the fixed CNN in the noise studies (7 trainings on 5000 images):
-	// planned to fit 2 hours with -tags openblas (docs/reports.md).
+	// quick-style grids on 5000 images, a curve to all 50000 images (3
+	// repeats below it), scored on all 10000 test images, so that the
+	// main table compares SVMs and CNNs trained on the same 50000; the
+	// fixed CNN in the noise studies (7 trainings on 5000 images). Run
+	// here in about an hour with -tags openblas (docs/results/cifar10-full).
 	FullProfile = MainConfig{Profile: "full", Extend: 2, Compare: 3, Train: AllSamples, Test: AllSamples, GridTrain: 5000, Folds: 3, CNN: cnn.TrainConfig{Epochs: 10},
 		Scaling: []int{1000, 2000, 5000, 10000}, PSDSample: 1000, Grids: GridsQuick,
 		CNNVariants: []string{cnn.VariantSigmoidLoss, cnn.VariantFixed},
-		Curve:       []int{1000, 2000, 5000, 10000}, Repeats: 2, NoiseN: 5000, NoiseCNNs: []string{cnn.VariantFixed},
+		Curve:       []int{1000, 2000, 5000, 10000, 50000}, Repeats: 3, TrialTest: AllSamples, NoiseN: 5000, NoiseCNNs: []string{cnn.VariantFixed},
 		LabelNoise: []float64{0, 0.1, 0.2, 0.4}, PixelNoise: []float64{0, 0.05, 0.1, 0.2}, CostN: 5000}
 )
 

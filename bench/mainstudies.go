@@ -33,7 +33,7 @@ func (cfg *MainConfig) studyDefaults(p MainConfig) {
 	if cfg.NoiseCNNs == nil {
 		cfg.NoiseCNNs = slices.Clone(p.NoiseCNNs)
 	}
-	for _, f := range []struct{ v, def *int }{{&cfg.Repeats, &p.Repeats}, {&cfg.NoiseN, &p.NoiseN}, {&cfg.CostN, &p.CostN}} {
+	for _, f := range []struct{ v, def *int }{{&cfg.Repeats, &p.Repeats}, {&cfg.TrialTest, &p.TrialTest}, {&cfg.NoiseN, &p.NoiseN}, {&cfg.CostN, &p.CostN}} {
 		if *f.v == 0 {
 			*f.v = *f.def
 		}
@@ -54,6 +54,9 @@ func (cfg *MainConfig) validateStudies() error {
 	}
 	if cfg.Repeats < 1 || cfg.NoiseN < 0 || cfg.CostN < 0 {
 		return fmt.Errorf("bench: MainConfig.Repeats = %d, NoiseN = %d, CostN = %d: want ≥ 1, ≥ 0, ≥ 0", cfg.Repeats, cfg.NoiseN, cfg.CostN)
+	}
+	if cfg.TrialTest < AllSamples {
+		return fmt.Errorf("bench: MainConfig.TrialTest = %d: want test images > 0 or AllSamples", cfg.TrialTest)
 	}
 	return nil
 }
@@ -113,13 +116,21 @@ func (j *mainJob) trialsStage(ctx context.Context) error {
 	st := &stageTasks{j: j}
 	cfg := TrialsConfig{Models: models, Features: j.cfg.Features, CNNExtractor: embed, CNNs: cnns, Sizes: sizes, Repeats: j.cfg.Repeats,
 		NoiseN: noiseN, LabelNoise: j.cfg.LabelNoise, PixelNoise: j.cfg.PixelNoise, NoiseCNNs: j.cfg.NoiseCNNs, CNNRecipe: j.recipe(),
-		TestN:     min(1000, j.d.Test.Len()),
+		TestN:     j.trialTest(),
 		ParamsDir: j.results, MemBytes: j.cfg.MemBytes, Seed: j.cfg.Seed, Out: j.results, Resume: true, Args: j.cfg.Args,
 		Stage:    func(t Trial) { st.start("trial " + t.Key()) },
 		Progress: st.progress}
 	_, err = RunTrials(ctx, pool, cfg)
 	st.stop()
 	return err
+}
+
+// trialTest is the number of test images the trials score on.
+func (j *mainJob) trialTest() int {
+	if j.cfg.TrialTest == AllSamples {
+		return j.d.Test.Len()
+	}
+	return min(j.cfg.TrialTest, j.d.Test.Len())
 }
 
 // cnnTrials are the networks the cnn stage trained, for the trials stage

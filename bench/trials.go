@@ -78,11 +78,16 @@ type CNNTrial struct {
 	TrainSeconds float64
 }
 
-// plan lists the trials of cfg, without results, in run order.
-func (cfg *TrialsConfig) plan(models, feats []string) []Trial {
+// plan lists the trials of cfg, without results, in run order. A size
+// that takes all of the pool's training images (all) is trained once: its
+// repeats would train on the same images.
+func (cfg *TrialsConfig) plan(models, feats []string, all int) []Trial {
 	var ts []Trial
 	for r := range max(cfg.Repeats, 1) {
 		for _, n := range cfg.Sizes {
+			if r > 0 && n >= all {
+				continue
+			}
 			for _, f := range feats {
 				for _, m := range models {
 					ts = append(ts, Trial{Study: StudyCurve, Model: m, Features: f, N: n, Repeat: r})
@@ -206,7 +211,7 @@ func RunTrials(ctx context.Context, d *dataset.Dataset, cfg TrialsConfig) (*Tria
 		return out, err
 	}
 	var cache trialCache
-	for _, t := range cfg.plan(models, feats) {
+	for _, t := range cfg.plan(models, feats, base.Train.Len()) {
 		if have[t.Key()] {
 			continue
 		}

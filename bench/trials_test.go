@@ -194,3 +194,16 @@ func TestRunCost(t *testing.T) {
 		t.Errorf("cost.json: %v %+v", err, back)
 	}
 }
+
+// TestTrialPlanAllImagesOnce: a curve size of all the pool's training
+// images is trained once; smaller sizes Repeats times.
+func TestTrialPlanAllImagesOnce(t *testing.T) {
+	cfg := TrialsConfig{Sizes: []int{100, 200}, Repeats: 3}
+	count := map[int]int{}
+	for _, tr := range cfg.plan([]string{"svm-rbf"}, []string{"pixels"}, 200) {
+		count[tr.N]++
+	}
+	if count[100] != 3 || count[200] != 1 {
+		t.Errorf("trials per size = %v, want 3 at 100 and 1 at 200 (all the images)", count)
+	}
+}
