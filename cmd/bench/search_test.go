@@ -48,6 +48,13 @@ func TestGridSearchUsageErrors(t *testing.T) {
 		{gridArgs("-out", t.TempDir(), "-trials", "5"), "-trials"},
 		{gridArgs("-out", t.TempDir(), "-search", "bayes", "-batch", "-1"), "-batch"},
 		{gridArgs("-out", t.TempDir(), "-search", "annealing"), "bayes"},
+		{gridArgs("-out", t.TempDir(), "-extend", "-1"), "-extend -1"},
+		{gridArgs("-out", t.TempDir(), "-extend", "2", "-search", "bayes"), "-extend"},
+		{gridArgs("-out", t.TempDir(), "-extend", "2", "-shard", "0/2"), "-extend"},
+		{gridArgs("-out", t.TempDir(), "-extend", "2", "-compare", "3"), "-extend"},
+		{[]string{"all", "-out", t.TempDir(), "-extend", "-2"}, "-extend -2"},
+		{[]string{"all", "-out", t.TempDir(), "-extend", "2", "-search", "bayes"}, "-extend"},
+		{[]string{"all", "-out", t.TempDir(), "-compare", "-1"}, "-compare -1"},
 	} {
 		code, _, errs, _ := runBench(t, tc.args...)
 		if code != 2 || !strings.Contains(errs, tc.want) {
@@ -130,5 +137,30 @@ func TestAllHalvingUsageErrors(t *testing.T) {
 		if code != 2 || !strings.Contains(errs, tc.want) {
 			t.Errorf("%q: exit %d, %q; want 2 naming %q", tc.args, code, errs, tc.want)
 		}
+	}
+}
+
+// bench grid -extend on the tiny grid (α and c each on an edge, C a single
+// value) journals its added cells with their reasons, and bench report and
+// bench merge read the extended journal as the grid's.
+func TestGridExtendReportMerge(t *testing.T) {
+	out := t.TempDir()
+	if code, _, errs, _ := runBench(t, gridArgs("-extend", "1", "-out", out)...); code != 0 {
+		t.Fatalf("grid -extend 1: exit %d, %s", code, errs)
+	}
+	cells, _, err := bench.ReadCells(filepath.Join(out, bench.GridFile("sigmoid", "pixels")))
+	if err != nil || len(cells) <= 4 {
+		t.Fatalf("%d cells (%v): want the 4 of the grid and those extension added", len(cells), err)
+	}
+	for _, c := range cells[4:] {
+		if !strings.HasPrefix(c.Why, "extend: best ") || !strings.Contains(c.Why, "step 1 of 1") {
+			t.Errorf("cell %d: why %q", c.Index, c.Why)
+		}
+	}
+	if code, _, errs, _ := runBench(t, "report", "-in", out, "-out", filepath.Join(out, "report")); code != 0 {
+		t.Errorf("report of an extended grid: exit %d, %s", code, errs)
+	}
+	if code, _, errs, _ := runBench(t, "merge", "-out", filepath.Join(out, "merged"), out); code != 0 {
+		t.Errorf("merge of an extended grid: exit %d, %s", code, errs)
 	}
 }
