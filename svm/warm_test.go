@@ -3,9 +3,11 @@ package svm
 import (
 	"context"
 	"math"
+	"math/rand/v2"
 	"testing"
 
 	"github.com/svmbench/svmbench/kernels"
+	"github.com/svmbench/svmbench/matrix"
 )
 
 // startFrom seeds each sub-problem with prev's α scaled by scale.
@@ -105,5 +107,66 @@ func TestWarmStartInfeasible(t *testing.T) {
 			t.Fatal(err)
 		}
 		sameModel(t, "infeasible start", cold, warm, 1e-6)
+	}
+}
+
+// A start that breaks yᵀα = 0 is balanced by lowering as few α of the
+// heavier side as needed, free ones first: the α at C stay exactly at C
+// (scaling the whole side, as before, moved them a rounding error below).
+func TestWarmStartBalance(t *testing.T) {
+	s := &solver{l: 6, y: []int8{1, 1, 1, -1, -1, -1}, cp: 1, cn: 1,
+		alpha: []float64{1, 0.5, 1, 1, 1, 0.2}}
+	s.balance(2.5 - 2.2)
+	want := []float64{1, 0.2, 1, 1, 1, 0.2}
+	for t0, a := range s.alpha {
+		if math.Abs(a-want[t0]) > 1e-15 {
+			t.Fatalf("balanced α %v, want %v", s.alpha, want)
+		}
+	}
+	if s.alpha[0] != 1 || s.alpha[2] != 1 {
+		t.Errorf("an α at C moved: %v", s.alpha)
+	}
+	s.alpha = []float64{0.1, 0, 0, 1, 1, 0}
+	s.balance(0.1 - 2) // the negative side is heavier; no free α there
+	if got := s.alpha[3] + s.alpha[4]; math.Abs(got-0.1) > 1e-15 || s.alpha[0] != 0.1 {
+		t.Errorf("balanced α %v: want the negative side's α summing to 0.1", s.alpha)
+	}
+}
+
+// With every α at C at the optimum, ρ is the middle of its interval; a
+// seed a rounding error below C (free, for the solver's status) is
+// snapped onto C after the run, so the seeded ρ is the cold one's (with
+// the free α, ρ would be their mean y·G instead).
+func TestWarmStartSnapsToBounds(t *testing.T) {
+	// Two classes from one distribution: every sample is inside the
+	// margin at a small C.
+	r := rand.New(rand.NewPCG(4, 2))
+	x := matrix.New(60, 4)
+	y := make([]int, 60)
+	for i := range y {
+		y[i] = 1 + i%2
+		for j := range 4 {
+			x.Set(i, j, float32(r.NormFloat64()))
+		}
+	}
+	g := gramOf(t, kernels.RBF{Gamma: 0.1}, x)
+	p := Params{C: 0.01, Tol: 1e-5}
+	cold, err := TrainGram(context.Background(), g, y, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st := cold.Pairs[0]; st.NSV != st.NBSV || st.NSV == 0 {
+		t.Fatalf("cold: %d support vectors, %d at C: want all at C", st.NSV, st.NBSV)
+	}
+	p.Start = func(i, j int, rows []int, alpha []float64) {
+		cold.PairAlpha(i, j, func(r int, a float64) { alpha[r] = a * (1 - 1e-14) })
+	}
+	p.Tol = 3 // above any violation here: no step moves an α
+	warm, err := TrainGram(context.Background(), g, y, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st := warm.Pairs[0]; st.NBSV != cold.Pairs[0].NBSV || math.Abs(warm.Rho[0]-cold.Rho[0]) > 1e-9 {
+		t.Errorf("seeded a rounding error below C: %d at C, ρ %v; cold %d, ρ %v", st.NBSV, warm.Rho[0], cold.Pairs[0].NBSV, cold.Rho[0])
 	}
 }
