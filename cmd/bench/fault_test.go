@@ -651,12 +651,17 @@ func TestFaultCNNSignals(t *testing.T) {
 func mainOutcome(t *testing.T, dir string) string {
 	t.Helper()
 	res := filepath.Join(dir, "results")
-	var b bytes.Buffer
-	b.WriteString(gridOutcome(t, res, "rbf"))
+	return gridOutcome(t, res, "rbf") + resultsOutcome(t, res)
+}
+
+// resultsOutcome is each record's scores in dir's results.json.
+func resultsOutcome(t *testing.T, dir string) string {
+	t.Helper()
 	var r bench.Results
-	if err := bench.ReadJSON(filepath.Join(res, bench.ResultsFile), &r); err != nil {
+	if err := bench.ReadJSON(filepath.Join(dir, bench.ResultsFile), &r); err != nil {
 		t.Fatal(err)
 	}
+	var b bytes.Buffer
 	for _, m := range r.Results {
 		fmt.Fprintf(&b, "%s/%s %v %v %v %d\n", m.Model, m.Features, m.Params, m.Accuracy, m.Confusion, m.NSV)
 	}

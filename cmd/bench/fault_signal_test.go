@@ -1,0 +1,135 @@
+package main
+
+// SIGTERM and SIGINT through the bench process for train, run and merge
+// (issue 13), with the helpers of fault_test.go: the child process is this
+// test binary, the signal comes at a seeded point.
+
+import (
+	"bytes"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/svmbench/svmbench/bench"
+)
+
+// faultTrain is a small training: a one-vs-one RBF C-SVC on 1500
+// synthetic gray images, under half a second on an idle machine.
+func faultTrain(model string) []string {
+	return []string{"train", "-data", "synthetic:1500,60", "-seed", "3", "-features", "gray", "-kernel", "rbf", "-model", model}
+}
+
+// trainFiles is the model and sidecar in dir: both or neither, with the
+// model's bytes (empty when neither).
+func trainFiles(t *testing.T, what, dir string) []byte {
+	t.Helper()
+	m, errM := os.ReadFile(filepath.Join(dir, "m.model"))
+	_, errJ := os.Stat(filepath.Join(dir, "m.model.json"))
+	if (errM == nil) != (errJ == nil) {
+		t.Fatalf("%s: the model and its sidecar are not both or neither (model: %v, sidecar: %v)", what, errM, errJ)
+	}
+	noPartialFiles(t, what, dir)
+	return m
+}
+
+// SIGTERM and SIGINT a training at a seeded time while it trains (exit 130,
+// "nothing was written", neither file), and once during the model's save
+// (the save completes: both files, exit 0); the rerun writes the model of
+// an uninterrupted run byte for byte.
+func TestFaultTrainSignals(t *testing.T) {
+	tmp := t.TempDir()
+	refDir := filepath.Join(tmp, "ref")
+	os.Mkdir(refDir, 0o755)
+	t0 := time.Now()
+	if code, errs := runProc(t, faultTrain(filepath.Join(refDir, "m.model"))...); code != 0 {
+		t.Fatalf("reference train: exit %d: %s", code, errs)
+	}
+	span := time.Since(t0)
+	want := trainFiles(t, "reference", refDir)
+	rng := rand.New(rand.NewPCG(23, 0x6b696c6c))
+	for _, sig := range []syscall.Signal{syscall.SIGTERM, syscall.SIGINT} {
+		dir := filepath.Join(tmp, sig.String())
+		os.Mkdir(dir, 0o755)
+		// Within the first third of the reference run: a rerun may be faster.
+		delay := span/20 + time.Duration(rng.Int64N(int64(span)/4))
+		what := fmt.Sprintf("%v after %v of %v", sig, delay.Round(time.Millisecond), span.Round(time.Millisecond))
+		sent, code, errs := signalWhen(t, func() bool { return true }, delay, sig, faultTrain(filepath.Join(dir, "m.model"))...)
+		interrupted(t, what, sent, code, errs, "nothing was written")
+		if m := trainFiles(t, what, dir); m != nil {
+			t.Fatalf("%s: exit 130 but the model was written", what)
+		}
+		if code, errs := runProc(t, faultTrain(filepath.Join(dir, "m.model"))...); code != 0 {
+			t.Fatalf("%s: rerun exit %d: %s", what, code, errs)
+		}
+		if !bytes.Equal(trainFiles(t, what, dir), want) {
+			t.Errorf("%s: the rerun's model differs from the uninterrupted run's", what)
+		}
+		t.Logf("%s: exit 130, nothing written, rerun to the same model", what)
+	}
+	// During the save (a temporary file exists): the save is finished, so
+	// the pair is whole and equal to the reference's.
+	dir := filepath.Join(tmp, "save")
+	os.Mkdir(dir, 0o755)
+	saving := func() bool { return len(tempFiles(dir)) > 0 }
+	sent, code, errs := signalWhen(t, saving, 0, syscall.SIGTERM, faultTrain(filepath.Join(dir, "m.model"))...)
+	if code != 0 {
+		t.Fatalf("SIGTERM during the save (sent: %v): exit %d, %q; want the save finished, exit 0", sent, code, errs)
+	}
+	if !bytes.Equal(trainFiles(t, "SIGTERM during the save", dir), want) {
+		t.Error("SIGTERM during the save: the model differs from the uninterrupted run's")
+	}
+	t.Logf("SIGTERM during the save (sent: %v): exit 0, the pair whole", sent)
+}
+
+// faultRun is a small bench run: four SVMs on 1000 gray images, under a
+// second.
+func faultRun(out string, extra ...string) []string {
+	return append([]string{"run", "-data", "synthetic:1000,100", "-seed", "3",
+		"-models", "svm-linear,svm-rbf,svm-poly,svm-sigmoid", "-features", "gray", "-out", out}, extra...)
+}
+
+// records is the number of records in dir's results.json (0 when it
+// cannot be read).
+func records(dir string) int {
+	var r bench.Results
+	if bench.ReadJSON(filepath.Join(dir, bench.ResultsFile), &r) != nil {
+		return 0
+	}
+	return len(r.Results)
+}
+
+// SIGTERM and SIGINT bench run after a seeded number of records (1 or 2
+// of 4): exit 130, the message, results.json whole, and -resume ends with
+// the uninterrupted run's scores.
+func TestFaultRunSignals(t *testing.T) {
+	tmp := t.TempDir()
+	ref := filepath.Join(tmp, "ref")
+	if code, errs := runProc(t, faultRun(ref)...); code != 0 {
+		t.Fatalf("reference run: exit %d: %s", code, errs)
+	}
+	want := resultsOutcome(t, ref)
+	rng := rand.New(rand.NewPCG(29, 0x6b696c6c))
+	for _, sig := range []syscall.Signal{syscall.SIGTERM, syscall.SIGINT} {
+		dir := filepath.Join(tmp, sig.String())
+		k := 1 + rng.IntN(2)
+		what := fmt.Sprintf("%v after %d records", sig, k)
+		sent, code, errs := signalWhen(t, func() bool { return records(dir) >= k }, 0, sig, faultRun(dir)...)
+		interrupted(t, what, sent, code, errs, cmdRun.Resume)
+		noPartialFiles(t, what, dir)
+		n := records(dir)
+		if n < k || n >= 4 {
+			t.Errorf("%s: results.json holds %d records; want the %d finished, fewer than 4", what, n, k)
+		}
+		if code, errs := runProc(t, faultRun(dir, "-resume")...); code != 0 {
+			t.Fatalf("%s: resume exit %d: %s", what, code, errs)
+		}
+		if resultsOutcome(t, dir) != want {
+			t.Errorf("%s: the resumed results differ from the uninterrupted run's", what)
+		}
+		t.Logf("%s: exit 130 with %d records kept, resumed to the uninterrupted results", what, n)
+	}
+}
