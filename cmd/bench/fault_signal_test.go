@@ -10,6 +10,8 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -131,5 +133,53 @@ func TestFaultRunSignals(t *testing.T) {
 			t.Errorf("%s: the resumed results differ from the uninterrupted run's", what)
 		}
 		t.Logf("%s: exit 130 with %d records kept, resumed to the uninterrupted results", what, n)
+	}
+}
+
+// A full disk under the main job's report stage: the earlier stages run
+// with room to spare, then the disk is filled to 16 pages, fewer than the
+// report's figures take. The job stops naming the report file it could not
+// write and ENOSPC, leaves no temporary file, keeps the results whole, and
+// after space is freed the rerun writes the report.
+func TestFaultFullDiskReport(t *testing.T) {
+	disk, release := smallDisk(t, 40<<20)
+	out := filepath.Join(disk, "a")
+	if code, errs := runProc(t, faultMain(out)...); code != 0 {
+		t.Fatalf("main job without the report: exit %d: %s", code, errs)
+	}
+	want := mainOutcome(t, out)
+	var st syscall.Statfs_t
+	if err := syscall.Statfs(disk, &st); err != nil {
+		t.Fatal(err)
+	}
+	filler := filepath.Join(disk, "filler2")
+	if err := os.WriteFile(filler, make([]byte, int64(st.Bavail)*int64(st.Bsize)-16*4096), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	args := append(faultMain(out)[:0:0], faultMain(out)...)
+	args[slices.Index(args, "cnn,report")] = "cnn"
+	code, errs := runProc(t, args...)
+	if code != 1 || !strings.Contains(errs, "no space left on device") || !strings.Contains(errs, "reports: writing "+out+string(filepath.Separator)) {
+		t.Fatalf("exit %d, %q: want exit 1 naming a report file under %s and ENOSPC", code, errs, out)
+	}
+	t.Logf("full disk in the report stage: exit %d: %s", code, lastLine(errs))
+	for _, d := range []string{out, filepath.Join(out, "figures"), filepath.Join(out, "tables"), filepath.Join(out, "results")} {
+		noPartialFiles(t, "report stage", d)
+	}
+	if mainOutcome(t, out) != want {
+		t.Error("the full report stage changed the results")
+	}
+	os.Remove(filler)
+	release()
+	if code, errs := runProc(t, args...); code != 0 {
+		t.Fatalf("rerun after freeing space: exit %d: %s", code, errs)
+	}
+	for _, f := range []string{"report.md", "report.html"} {
+		if _, err := os.Stat(filepath.Join(out, f)); err != nil {
+			t.Errorf("rerun after freeing space: %v", err)
+		}
+	}
+	if mainOutcome(t, out) != want {
+		t.Error("rerun after a full disk: the results differ from the first run's")
 	}
 }
