@@ -208,23 +208,20 @@ func runBayes(ctx context.Context, x *matrix.Matrix, y []int, cfg *GridConfig, d
 	}
 	var replayed []GridCell
 	err := bayesLoop(sp, cfg, func(batch []GridCell) ([]GridCell, error) {
-		var todo, out []GridCell
-		for _, c := range batch {
-			dc, ok := done[c.Index]
-			if !ok {
-				todo = append(todo, c)
-				continue
+		found, todo, err := splitJournal(cfg, batch, done, func(dc, c GridCell) string {
+			if results.SameSetting(c, dc) {
+				return ""
 			}
-			if !results.SameSetting(c, dc) {
-				return nil, &MismatchError{File: GridFile(cfg.Kernel, cfg.Features),
-					Why: fmt.Sprintf("trial %d is %s in the journal, but this search proposes %s there (another seed, batch or data?)", c.Index, ParamString(dc), ParamString(c))}
-			}
-			replayed = append(replayed, dc)
-			out = append(out, dc)
-			prog.add(int64(cfg.Folds))
+			return fmt.Sprintf("trial %d is %s in the journal, but this search proposes %s there (another seed, batch or data?)", c.Index, ParamString(dc), ParamString(c))
+		})
+		replayed = append(replayed, found...)
+		prog.add(int64(len(found)) * int64(cfg.Folds))
+		if err != nil {
+			return nil, err
 		}
+		out := slices.Clone(found)
 		var mu sync.Mutex
-		err := runCells(ctx, x, y, todo, cfg, prog, func(c GridCell) error {
+		err = runCells(ctx, x, y, todo, cfg, prog, func(c GridCell) error {
 			mu.Lock()
 			out = append(out, c)
 			mu.Unlock()

@@ -140,19 +140,16 @@ func extendGrid(ctx context.Context, x *matrix.Matrix, y []int, cfg *GridConfig,
 		}
 		cells := e.apply(gs, next, why)
 		next += len(cells)
-		var todo []GridCell
-		for _, c := range cells {
-			dc, ok := done[c.Index]
-			if !ok {
-				todo = append(todo, c)
-				continue
+		found, todo, err := splitJournal(cfg, cells, done, func(dc, c GridCell) string {
+			if results.SameSetting(dc, c) {
+				return ""
 			}
-			if !results.SameSetting(dc, c) {
-				return next - nBase, fmt.Errorf("bench: cannot resume: %w", &MismatchError{File: GridFile(cfg.Kernel, cfg.Features),
-					Why: fmt.Sprintf("cell %d has %s, the extension's cell %d has %s", dc.Index, ParamString(dc), c.Index, ParamString(c))})
-			}
-			reused++
-			sink.finished = append(sink.finished, dc)
+			return fmt.Sprintf("cell %d has %s, the extension's cell %d has %s", dc.Index, ParamString(dc), c.Index, ParamString(c))
+		})
+		reused += len(found)
+		sink.finished = append(sink.finished, found...)
+		if err != nil {
+			return next - nBase, fmt.Errorf("bench: cannot resume: %w", err)
 		}
 		cfg.logf("grid %s/%s: %s: %d cells (%d found in the journal)", cfg.Kernel, cfg.Features, why, len(cells), len(cells)-len(todo))
 		prog.grow(int64(len(cells))*int64(cfg.Folds), int64(len(cells)-len(todo))*int64(cfg.Folds))

@@ -629,17 +629,33 @@ func (s *cellSink) emit(c GridCell) error {
 	return nil
 }
 
+// splitJournal splits cells into those the journal (done) holds at their
+// index, found, and those still to run, todo. differ (nil: any cell
+// matches) says why a journalled cell is not the one expected there
+// ("": it is); the first such cell stops the split with a *MismatchError
+// naming cfg's grid file, found holding the cells before it.
+func splitJournal(cfg *GridConfig, cells []GridCell, done map[int]GridCell, differ func(dc, c GridCell) string) (found, todo []GridCell, err error) {
+	for _, c := range cells {
+		dc, ok := done[c.Index]
+		if !ok {
+			todo = append(todo, c)
+			continue
+		}
+		if differ != nil {
+			if why := differ(dc, c); why != "" {
+				return found, todo, &MismatchError{File: GridFile(cfg.Kernel, cfg.Features), Why: why}
+			}
+		}
+		found = append(found, dc)
+	}
+	return found, todo, nil
+}
+
 // resumeCells keeps the cells of mine found done in the journal and runs
 // the others.
 func resumeCells(ctx context.Context, train *matrix.Matrix, y []int, mine []GridCell, done map[int]GridCell, cfg *GridConfig, prog *fitProgress, sink *cellSink) error {
-	var todo []GridCell
-	for _, c := range mine {
-		if dc, ok := done[c.Index]; ok {
-			sink.finished = append(sink.finished, dc)
-		} else {
-			todo = append(todo, c)
-		}
-	}
+	found, todo, _ := splitJournal(cfg, mine, done, nil)
+	sink.finished = append(sink.finished, found...)
 	if len(sink.finished) > 0 {
 		cfg.logf("grid %s/%s: %d of %d cells found in the journal, %d to run", cfg.Kernel, cfg.Features, len(sink.finished), len(mine), len(todo))
 	}

@@ -272,22 +272,18 @@ func (h *halving) dots(x *matrix.Matrix) *kernels.DotGram {
 // cells, finished, and those replayed.
 func (h *halving) runRung(ctx context.Context, r int, x *matrix.Matrix, dots *kernels.DotGram, cells []GridCell, done map[int]GridCell, prog *fitProgress, emit func(GridCell) error) (out, replayed []GridCell, err error) {
 	cfg := h.cfg
-	var todo []GridCell
-	for _, c := range cells {
-		dc, ok := done[c.Index]
-		if !ok {
-			todo = append(todo, c)
-			continue
+	replayed, todo, err := splitJournal(cfg, cells, done, func(dc, c GridCell) string {
+		if results.SameSetting(c, dc) && dc.Rung == c.Rung && dc.RungN == c.RungN {
+			return ""
 		}
-		if !results.SameSetting(c, dc) || dc.Rung != c.Rung || dc.RungN != c.RungN {
-			return nil, replayed, &MismatchError{File: GridFile(cfg.Kernel, cfg.Features),
-				Why: fmt.Sprintf("cell %d is %s on rung %d (n=%d) in the journal, but this search evaluates %s on rung %d (n=%d) there (another seed, eta or data?)",
-					c.Index, ParamString(dc), dc.Rung, dc.RungN, ParamString(c), c.Rung, c.RungN)}
-		}
-		replayed = append(replayed, dc)
-		out = append(out, dc)
-		prog.add(int64(cfg.Folds))
+		return fmt.Sprintf("cell %d is %s on rung %d (n=%d) in the journal, but this search evaluates %s on rung %d (n=%d) there (another seed, eta or data?)",
+			c.Index, ParamString(dc), dc.Rung, dc.RungN, ParamString(c), c.Rung, c.RungN)
+	})
+	prog.add(int64(len(replayed)) * int64(cfg.Folds))
+	if err != nil {
+		return nil, replayed, err
 	}
+	out = slices.Clone(replayed)
 	if len(todo) == 0 {
 		return out, replayed, nil
 	}
