@@ -18,7 +18,7 @@ import (
 // one's best CV accuracy against cells evaluated and seconds. Random and
 // halving search are run (halving's lower rungs fit subsets no grid cell
 // has; its last rung, on all images with the grid's folds, scores its
-// cells as the grid does). Random search is run. Bayes search
+// cells as the grid does). Bayes search
 // proposes lattice cells, whose CV accuracy with cfg.Seed's folds is the
 // grid's cell's, so its trials are replayed on the grid's cells through
 // the same loop a bayes run uses (bayesLoop) and charged the seconds the
@@ -40,21 +40,15 @@ func CompareSearches(ctx context.Context, d *dataset.Dataset, train *matrix.Matr
 	cmpn := &SearchComparison{Manifest: NewManifest(d, cfg.Seed, cfg.Args), Kernel: cfg.Kernel, Features: cfg.Features,
 		GridCells: len(cells), GridBest: best.CVAccuracy, Eta: eta, Traces: []SearchTrace{trace("grid", cfg.Seed, cells)}}
 	for _, seed := range seeds {
-		b := cfg
-		b.Search, b.SearchSeed = "bayes", seed
-		if err := b.Validate(); err != nil {
-			return nil, err
-		}
-		cmpn.Budget = b.Trials
-		tr, err := replayBayes(&b, cells)
+		tr, budget, err := bayesOnGrid(cfg, seed, cells)
 		if err != nil {
 			return nil, err
 		}
-		tr.Seed = seed
+		cmpn.Budget = budget
 		cmpn.Traces = append(cmpn.Traces, tr)
 
 		r := cfg
-		r.Search, r.SearchSeed, r.Trials = "random", seed, b.Trials
+		r.Search, r.SearchSeed, r.Trials = "random", seed, budget
 		_, rc, err := Grid(ctx, d, train, nil, r)
 		if err != nil {
 			return nil, err
@@ -75,6 +69,22 @@ func CompareSearches(ctx context.Context, d *dataset.Dataset, train *matrix.Matr
 		}
 	}
 	return cmpn, nil
+}
+
+// bayesOnGrid replays the bayes search of cfg's ranges with SearchSeed
+// seed on the finished grid's cells (see replayBayes); budget is its
+// number of trials (GridConfig.Trials, filled by Validate).
+func bayesOnGrid(cfg GridConfig, seed uint64, cells []GridCell) (tr SearchTrace, budget int, err error) {
+	b := cfg
+	b.Search, b.SearchSeed = "bayes", seed
+	if err := b.Validate(); err != nil {
+		return SearchTrace{}, 0, err
+	}
+	if tr, err = replayBayes(&b, cells); err != nil {
+		return SearchTrace{}, 0, err
+	}
+	tr.Seed = seed
+	return tr, b.Trials, nil
 }
 
 // replayBayes runs the bayes search b (whose folds are those of the grid

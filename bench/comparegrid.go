@@ -38,19 +38,13 @@ func CompareOnGrid(d *dataset.Dataset, cfg GridConfig, cells []GridCell, seeds [
 	cmpn := &SearchComparison{Manifest: NewManifest(d, cfg.Seed, cfg.Args), Kernel: cfg.Kernel, Features: cfg.Features,
 		GridCells: n, GridBest: best.CVAccuracy, Traces: []SearchTrace{trace("grid", cfg.Seed, lattice)}}
 	for _, seed := range seeds {
-		b := cfg
-		b.Search, b.SearchSeed = "bayes", seed
-		if err := b.Validate(); err != nil {
-			return nil, err
-		}
-		cmpn.Budget = b.Trials
-		tr, err := replayBayes(&b, lattice)
+		tr, budget, err := bayesOnGrid(cfg, seed, lattice)
 		if err != nil {
 			return nil, err
 		}
-		tr.Seed = seed
+		cmpn.Budget = budget
 		r := cfg
-		r.Search, r.SearchSeed, r.Trials = "random", seed, b.Trials
+		r.Search, r.SearchSeed, r.Trials = "random", seed, budget
 		if err := r.Validate(); err != nil {
 			return nil, err
 		}
