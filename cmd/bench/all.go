@@ -61,16 +61,26 @@ const allLong = `Without a command, bench runs the whole benchmark in its quick 
   3. grids      a cross-validated grid per kernel (sigmoid α × c × C, rbf
                 γ × C, linear C) and feature set (pixels, hog, cnn), on
                 -grid-train images (quick: 2000, full: 5000; 3 folds);
-                the sigmoid grids record the PSD map (min_eigen).
+                the sigmoid grids record the PSD map (min_eigen). Alpha
+                seeding is on (convex pairs only; -warm-start=false
+                for cold starts). Range extension (-extend, both
+                profiles 2): while a grid's best cell is on an open
+                edge of a range, a step beyond it is added, at most 2
+                a side. The sigmoid grids on pixels and hog also get a
+                search comparison (-compare, both profiles 3 seeds):
+                bayes and random search replayed on the grid's cells,
+                no fits.
   4. run        every SVM at its own grid's best parameters, trained on the
                 whole training subset and scored on the test subset, beside
                 the CNNs: results.json.
   5. scaling    train and predict time against n (quick: 500, 1000, 2000)
                 for the three SVMs on pixels: scaling.json.
   6. trials     the learning curve: every SVM on every feature set at each
-                -curve size (quick: 500 to 10000), -repeats times on other
-                balanced subsets (quick: 3), scored on the same 1000 test
-                images, answers kept per image, and the CNNs of the cnn
+                -curve size (quick: 500 to 10000; full: 1000 to 50000),
+                -repeats times on other balanced subsets (both: 3; once
+                at 50000, where every subset is the same), scored on the
+                same test images (quick: 1000; full: all 10000),
+                answers kept per image, and the CNNs of the cnn
                 stage scored on the same images; and the noise studies on
                 pixels at 2000 (quick) images: training labels flipped
                 (10, 20, 40%), Gaussian pixel noise (σ 0.05, 0.1, 0.2),
@@ -161,31 +171,8 @@ func (f *allFlags) check(args []string) error {
 		PSDSample: f.psdSample, MaxIter: f.maxIter, CNN: cnn.TrainConfig{Epochs: f.epochs, Batch: f.batch, LR: f.lr},
 		Skip: splitList(f.skip), Search: f.search, Trials: f.trials, ColdStart: !f.warmStart,
 		Repeats: f.repeats, CNNVariants: splitList(f.variants)}
-	if set["extend"] {
-		c.Extend = f.extend
-		if f.extend == 0 {
-			c.Extend = -1
-		}
-	}
-	if set["compare"] {
-		c.Compare = f.compare
-		if f.compare == 0 {
-			c.Compare = -1
-		}
-	}
-	switch {
-	case set["compare"] && f.compare < 0:
-		return usagef("-compare %d: want 0 (none) or a number of search seeds ≥ 1", f.compare)
-	case set["extend"] && f.extend < 0:
-		return usagef("-extend %d: want 0 (off) or a number of steps ≥ 1", f.extend)
-	case set["extend"] && f.extend > 0 && f.search != "grid":
-		return usagef("-extend: range extension runs on full grids; drop -search %s", f.search)
-	case f.search != "grid" && f.search != "bayes" && f.search != "random" && f.search != "halving":
-		return usagef("-search %q: want grid, bayes, random or halving", f.search)
-	case set["trials"] && f.trials < 1:
-		return usagef("-trials %d: want at least 1", f.trials)
-	case set["trials"] && (f.search == "grid" || f.search == "halving"):
-		return usagef("-trials: only with -search bayes or random")
+	if err := f.checkSearch(set, &c); err != nil {
+		return err
 	}
 	for _, n := range []struct {
 		flag string
@@ -226,6 +213,39 @@ func (f *allFlags) check(args []string) error {
 		return usagef("%w", err)
 	}
 	f.cfg = c
+	return nil
+}
+
+// checkSearch checks the grids' search flags (-search, -trials, -extend,
+// -compare) and sets c's Extend and Compare from them: given as 0, off
+// (-1); left out, the profile's.
+func (f *allFlags) checkSearch(set map[string]bool, c *bench.MainConfig) error {
+	if set["extend"] {
+		c.Extend = f.extend
+		if f.extend == 0 {
+			c.Extend = -1
+		}
+	}
+	if set["compare"] {
+		c.Compare = f.compare
+		if f.compare == 0 {
+			c.Compare = -1
+		}
+	}
+	switch {
+	case set["compare"] && f.compare < 0:
+		return usagef("-compare %d: want 0 (none) or a number of search seeds ≥ 1", f.compare)
+	case set["extend"] && f.extend < 0:
+		return usagef("-extend %d: want 0 (off) or a number of steps ≥ 1", f.extend)
+	case set["extend"] && f.extend > 0 && f.search != "grid":
+		return usagef("-extend: range extension runs on full grids; drop -search %s", f.search)
+	case f.search != "grid" && f.search != "bayes" && f.search != "random" && f.search != "halving":
+		return usagef("-search %q: want grid, bayes, random or halving", f.search)
+	case set["trials"] && f.trials < 1:
+		return usagef("-trials %d: want at least 1", f.trials)
+	case set["trials"] && (f.search == "grid" || f.search == "halving"):
+		return usagef("-trials: only with -search bayes or random")
+	}
 	return nil
 }
 
