@@ -419,25 +419,7 @@ func ReadItAs(in *Inputs) string {
 	if len(gs) == 0 {
 		return ""
 	}
-	ps := pairTestsOf(gs)
-	find := func(a, b *trialGroup) pairTest {
-		for _, p := range ps {
-			if (p.A == a && p.B == b) || (p.A == b && p.B == a) {
-				return p
-			}
-		}
-		panic("reports: ReadItAs compares a pair it did not test")
-	}
-	// diff is a − b in points with its verdict, whichever way the pair
-	// was tested.
-	diff := func(a, b *trialGroup) string {
-		p := find(a, b)
-		d := p.Diff.Est
-		if p.A != a {
-			d = -d
-		}
-		return fmt.Sprintf("%+.1f points (%s)", 100*d, sigWord(p))
-	}
+	r := readItAs{gs: gs, ps: pairTestsOf(gs)}
 	var feats, models []string
 	for _, g := range gs {
 		if !slices.Contains(feats, g.Features) {
@@ -447,49 +429,97 @@ func ReadItAs(in *Inputs) string {
 			models = append(models, g.Model)
 		}
 	}
-	var b strings.Builder
-	fmt.Fprintf(&b, "Read it as (generated from the numbers above; n = %d, %d repeat(s) of every SVM, tests Holm-corrected over %d pairs): ", gs[0].at, len(gs[0].Trials), len(ps))
-	best := map[string]*trialGroup{} // the best SVM per feature set
+	fmt.Fprintf(&r.b, "Read it as (generated from the numbers above; n = %d, %d repeat(s) of every SVM, tests Holm-corrected over %d pairs): ", gs[0].at, len(gs[0].Trials), len(r.ps))
+	best := r.rankings(feats)
+	r.acrossFeatures(models)
+	r.cnnsAgainstBest(feats, best)
+	return strings.TrimSuffix(r.b.String(), "; ") + "."
+}
+
+// readItAs writes ReadItAs's paragraph from the main groups gs and their
+// pair tests ps.
+type readItAs struct {
+	gs []*trialGroup
+	ps []pairTest
+	b  strings.Builder
+}
+
+// find is the test of the pair a, b, whichever way it was tested.
+func (r *readItAs) find(a, b *trialGroup) pairTest {
+	for _, p := range r.ps {
+		if (p.A == a && p.B == b) || (p.A == b && p.B == a) {
+			return p
+		}
+	}
+	panic("reports: ReadItAs compares a pair it did not test")
+}
+
+// diff is a − b in points with its verdict, whichever way the pair was
+// tested.
+func (r *readItAs) diff(a, b *trialGroup) string {
+	p := r.find(a, b)
+	d := p.Diff.Est
+	if p.A != a {
+		d = -d
+	}
+	return fmt.Sprintf("%+.1f points (%s)", 100*d, sigWord(p))
+}
+
+// rankings writes, per feature set, the models ranked with their
+// intervals and each neighbour's test, and returns the best SVM of each.
+func (r *readItAs) rankings(feats []string) map[string]*trialGroup {
+	best := map[string]*trialGroup{}
 	for _, f := range feats {
 		var row []*trialGroup
-		for _, g := range gs {
+		for _, g := range r.gs {
 			if g.Features == f {
 				row = append(row, g)
 			}
 		}
 		sort.SliceStable(row, func(i, j int) bool { return row[i].repeatInterval().Est > row[j].repeatInterval().Est })
-		fmt.Fprintf(&b, "on %s, ", f)
+		fmt.Fprintf(&r.b, "on %s, ", f)
 		for i, g := range row {
 			if i > 0 {
-				fmt.Fprintf(&b, " %s ", compareWord(find(row[i-1], g)))
+				fmt.Fprintf(&r.b, " %s ", compareWord(r.find(row[i-1], g)))
 			}
 			if best[f] == nil && !isCNN(g.Model) {
 				best[f] = g
 			}
 			iv := g.repeatInterval()
-			fmt.Fprintf(&b, "%s %s%% %s", g.name(), pct(iv.Est), ivText(iv))
+			fmt.Fprintf(&r.b, "%s %s%% %s", g.name(), pct(iv.Est), ivText(iv))
 		}
-		b.WriteString("; ")
+		r.b.WriteString("; ")
 	}
+	return best
+}
+
+// acrossFeatures writes each SVM on every other feature set against it on
+// the first.
+func (r *readItAs) acrossFeatures(models []string) {
 	for _, m := range models {
 		var row []*trialGroup
-		for _, g := range gs {
+		for _, g := range r.gs {
 			if g.Model == m {
 				row = append(row, g)
 			}
 		}
 		for i := 1; i < len(row); i++ {
-			fmt.Fprintf(&b, "%s on %s against %s: %s; ", m, row[i].Features, row[0].Features, diff(row[i], row[0]))
+			fmt.Fprintf(&r.b, "%s on %s against %s: %s; ", m, row[i].Features, row[0].Features, r.diff(row[i], row[0]))
 		}
 	}
-	for _, g := range gs {
+}
+
+// cnnsAgainstBest writes each CNN against best, the best SVM of every
+// feature set.
+func (r *readItAs) cnnsAgainstBest(feats []string, best map[string]*trialGroup) {
+	for _, g := range r.gs {
 		if !isCNN(g.Model) {
 			continue
 		}
 		var parts []string
 		for _, f := range feats {
 			if s := best[f]; s != nil {
-				parts = append(parts, fmt.Sprintf("%s %s", s.label(), diff(g, s)))
+				parts = append(parts, fmt.Sprintf("%s %s", s.label(), r.diff(g, s)))
 			}
 		}
 		runs := fmt.Sprintf("%d runs", len(g.Trials))
@@ -499,9 +529,8 @@ func ReadItAs(in *Inputs) string {
 		if g.N != g.at {
 			runs = fmt.Sprintf("n = %d, %s", g.N, runs)
 		}
-		fmt.Fprintf(&b, "%s (%s) minus the best SVM of each feature set: %s; ", g.Model, runs, strings.Join(parts, ", "))
+		fmt.Fprintf(&r.b, "%s (%s) minus the best SVM of each feature set: %s; ", g.Model, runs, strings.Join(parts, ", "))
 	}
-	return strings.TrimSuffix(b.String(), "; ") + "."
 }
 
 // compareWord joins two neighbours of a ranking: ">" when the first is
