@@ -299,12 +299,16 @@ func (cfg *GridConfig) validateRanges() error {
 	return nil
 }
 
+// Searches are the values of GridConfig.Search (and MainConfig.Search);
+// "" means "grid".
+var Searches = []string{"grid", "random", "bayes", "halving"}
+
 // validateSearch fills and checks Search and Trials.
 func (cfg *GridConfig) validateSearch() error {
-	switch cfg.Search {
-	case "":
+	switch {
+	case cfg.Search == "":
 		cfg.Search = "grid"
-	case "grid", "random", "bayes", "halving":
+	case slices.Contains(Searches, cfg.Search):
 	default:
 		return fmt.Errorf("bench: GridConfig.Search = %q: want grid, random, bayes or halving", cfg.Search)
 	}

@@ -559,3 +559,23 @@ func TestRowsModeAgrees(t *testing.T) {
 		}
 	}
 }
+
+// Every name of Searches is a valid GridConfig.Search, "" is "grid", and
+// another name is refused with the field and the names.
+func TestGridConfigSearchNames(t *testing.T) {
+	for _, s := range append([]string{""}, Searches...) {
+		c := GridConfig{Search: s}
+		if err := c.Validate(); err != nil {
+			t.Errorf("Search %q: %v", s, err)
+		}
+		if s == "" && c.Search != "grid" {
+			t.Errorf(`Search "" became %q, want grid`, c.Search)
+		}
+	}
+	for _, s := range []string{"annealing", "Grid", " grid"} {
+		c := GridConfig{Search: s}
+		if err := c.Validate(); err == nil || !strings.Contains(err.Error(), "GridConfig.Search") || !strings.Contains(err.Error(), "halving") {
+			t.Errorf("Search %q: %v, want an error naming GridConfig.Search and the searches", s, err)
+		}
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -239,7 +240,7 @@ func (f *allFlags) checkSearch(set map[string]bool, c *bench.MainConfig) error {
 		return usagef("-extend %d: want 0 (off) or a number of steps ≥ 1", f.extend)
 	case set["extend"] && f.extend > 0 && f.search != "grid":
 		return usagef("-extend: range extension runs on full grids; drop -search %s", f.search)
-	case f.search != "grid" && f.search != "bayes" && f.search != "random" && f.search != "halving":
+	case !slices.Contains(bench.Searches, f.search):
 		return usagef("-search %q: want grid, bayes, random or halving", f.search)
 	case set["trials"] && f.trials < 1:
 		return usagef("-trials %d: want at least 1", f.trials)
