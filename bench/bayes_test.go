@@ -98,7 +98,7 @@ func TestBayesResume(t *testing.T) {
 		!strings.Contains(me.Why, "-search bayes") || !strings.Contains(me.Why, "-search grid") {
 		t.Errorf("a bayes journal resumed as a grid: %v", err)
 	}
-	if _, err := Merge([]string{cfg.Out}, filepath.Join(tmp, "merged")); err != nil {
+	if _, err := Merge(context.Background(), []string{cfg.Out}, filepath.Join(tmp, "merged")); err != nil {
 		t.Errorf("merging a bayes journal: %v", err)
 	}
 }

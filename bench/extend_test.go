@@ -120,7 +120,7 @@ func TestExtendBeyondC(t *testing.T) {
 	if i, _, _ := results.ForeignCell(spec, append(slices.Clone(cells), foreign)); i != len(cells) {
 		t.Errorf("a cell at C=24 past the grid was admitted (%d)", i)
 	}
-	sums, err := Merge([]string{cfg.Out}, filepath.Join(tmp, "merged"))
+	sums, err := Merge(context.Background(), []string{cfg.Out}, filepath.Join(tmp, "merged"))
 	if err != nil || sums[0].Cells != 7 || sums[0].Best.C != 32 {
 		t.Fatalf("merge: %+v %v", sums, err)
 	}

@@ -289,7 +289,7 @@ func TestShardsMergeEqualUnsharded(t *testing.T) {
 		dirs = append(dirs, c.Out)
 	}
 	out := filepath.Join(tmp, "merged")
-	sums, err := Merge(dirs, out)
+	sums, err := Merge(context.Background(), dirs, out)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -344,13 +344,13 @@ func TestMergeRefusesMismatch(t *testing.T) {
 	e := run("e", d, func(c *GridConfig) { c.Shard = 1; c.C = Values(1, 1000) })
 	for _, bad := range []string{b, cdir, e} {
 		var me *MismatchError
-		if _, err := Merge([]string{a, bad}, filepath.Join(tmp, "out")); !errors.As(err, &me) {
+		if _, err := Merge(context.Background(), []string{a, bad}, filepath.Join(tmp, "out")); !errors.As(err, &me) {
 			t.Errorf("merge of %s with %s: %v, want a MismatchError", a, bad, err)
 		} else {
 			t.Log(err)
 		}
 	}
-	if _, err := Merge([]string{a, filepath.Join(tmp, "none")}, filepath.Join(tmp, "out")); err == nil {
+	if _, err := Merge(context.Background(), []string{a, filepath.Join(tmp, "none")}, filepath.Join(tmp, "out")); err == nil {
 		t.Error("merge of a folder without a grid succeeded")
 	}
 }

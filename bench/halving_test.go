@@ -269,7 +269,7 @@ func TestHalvingResume(t *testing.T) {
 		t.Errorf("a halving journal resumed with another eta: %v", err)
 	}
 	merged := filepath.Join(tmp, "merged")
-	if _, err := Merge([]string{full.Out}, merged); err != nil {
+	if _, err := Merge(context.Background(), []string{full.Out}, merged); err != nil {
 		t.Fatalf("merging a halving journal: %v", err)
 	}
 	cells, _, err := ReadCells(filepath.Join(merged, GridFile("sigmoid", "pixels")))

@@ -1,6 +1,7 @@
 package bench
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -40,8 +41,9 @@ type MergeSummary struct {
 // input (its cells are kept; another grid there is a MismatchError); an
 // out holding a merged grid's journal, best file or model without its spec
 // is refused; a best file and model that are not the merged journal's best
-// (CheckBest) are removed before the journal is written.
-func Merge(dirs []string, out string) ([]MergeSummary, error) {
+// (CheckBest) are removed before the journal is written. A cancelled ctx
+// (Ctrl-C) stops Merge before it writes, never in the middle of a grid.
+func Merge(ctx context.Context, dirs []string, out string) ([]MergeSummary, error) {
 	if len(dirs) == 0 {
 		return nil, fmt.Errorf("bench: merge: no input folders")
 	}
@@ -52,6 +54,9 @@ func Merge(dirs []string, out string) ([]MergeSummary, error) {
 	var m merger
 	for _, dir := range dirs {
 		if err := m.readFolder(dir); err != nil {
+			return nil, err
+		}
+		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
 	}
@@ -77,6 +82,9 @@ func Merge(dirs []string, out string) ([]MergeSummary, error) {
 		if err := m.checkOut(out); err != nil {
 			return nil, err
 		}
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
 	}
 	var sums []MergeSummary
 	for _, tag := range m.order {

@@ -78,7 +78,7 @@ func TestWritersRefuseAHeldFolder(t *testing.T) {
 			_, err := RunScaling(context.Background(), syn, ScalingConfig{Sizes: []int{50}, Models: []string{"svm-linear"}, Out: out})
 			return err
 		},
-		"Merge": func() error { _, err := Merge([]string{shard.Out}, out); return err },
+		"Merge": func() error { _, err := Merge(context.Background(), []string{shard.Out}, out); return err },
 	} {
 		err := write()
 		var he *folderlock.HeldError
@@ -116,7 +116,7 @@ func TestMergeIntoDirtyFolder(t *testing.T) {
 		}
 		dirs = append(dirs, c.Out)
 	}
-	_, err := Merge(dirs, dirty)
+	_, err := Merge(context.Background(), dirs, dirty)
 	var me *MismatchError
 	if !errors.As(err, &me) {
 		t.Fatalf("merge into a folder holding another grid: %v; want a MismatchError", err)
@@ -128,18 +128,27 @@ func TestMergeIntoDirtyFolder(t *testing.T) {
 	os.Remove(filepath.Join(dirty, GridFile("sigmoid", "pixels")))
 	os.Remove(filepath.Join(dirty, SpecFile("sigmoid", "pixels")))
 	before = snapshot(t, dirty)
-	if _, err := Merge(dirs, dirty); err == nil || !strings.Contains(err.Error(), "already holds best-sigmoid-pixels.json") {
+	if _, err := Merge(context.Background(), dirs, dirty); err == nil || !strings.Contains(err.Error(), "already holds best-sigmoid-pixels.json") {
 		t.Fatalf("merge into a folder holding another grid's best file: %v; want refused", err)
 	}
 	if after := snapshot(t, dirty); after != before {
 		t.Errorf("a refused merge changed %s:\n%s\nwant\n%s", dirty, after, before)
 	}
-	// Merging again into a merged folder (a re-run job) keeps its cells.
+	// A cancelled merge (Ctrl-C) stops before it writes: no grid in out.
 	merged := filepath.Join(tmp, "merged")
-	if _, err := Merge(dirs[:1], merged); err != nil {
+	cancelled, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := Merge(cancelled, dirs, merged); !errors.Is(err, context.Canceled) {
+		t.Fatalf("cancelled merge: %v; want context.Canceled", err)
+	}
+	if held, _ := filepath.Glob(filepath.Join(merged, "grid-*")); len(held) > 0 {
+		t.Fatalf("a cancelled merge wrote %v", held)
+	}
+	// Merging again into a merged folder (a re-run job) keeps its cells.
+	if _, err := Merge(context.Background(), dirs[:1], merged); err != nil {
 		t.Fatal(err)
 	}
-	sums, err := Merge(dirs[1:], merged)
+	sums, err := Merge(context.Background(), dirs[1:], merged)
 	if err != nil || sums[0].Cells != sums[0].Total {
 		t.Fatalf("second merge into the merged folder: %v, %+v; want every cell", err, sums)
 	}
@@ -153,7 +162,7 @@ func TestMergeIntoDirtyFolder(t *testing.T) {
 		t.Fatal(err)
 	}
 	bpath := filepath.Join(full.Out, BestFile("sigmoid", "pixels"))
-	sums, err = Merge([]string{full.Out, full.Out}, full.Out)
+	sums, err = Merge(context.Background(), []string{full.Out, full.Out}, full.Out)
 	if err != nil || len(sums[0].Removed) != 0 {
 		t.Fatalf("merge of a finished grid into itself: %v, removed %v; want its best file kept", err, sums[0].Removed)
 	}
@@ -167,7 +176,7 @@ func TestMergeIntoDirtyFolder(t *testing.T) {
 	if err := WriteJSON(bpath, stale); err != nil {
 		t.Fatal(err)
 	}
-	sums, err = Merge([]string{full.Out}, full.Out)
+	sums, err = Merge(context.Background(), []string{full.Out}, full.Out)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -183,3 +183,71 @@ func TestFaultFullDiskReport(t *testing.T) {
 		t.Error("rerun after a full disk: the results differ from the first run's")
 	}
 }
+
+// SIGTERM and SIGINT bench merge of 204 shard folders at seeded times
+// within an uninterrupted merge's duration (tens of milliseconds: the
+// point cannot be chosen more finely).
+// Whatever the point, the folder is the uninterrupted merge's or holds no
+// grid: exit 130 with "nothing was written" (Merge stops before writing),
+// exit 0 with the merge complete (the signal came while it wrote), or the
+// process ended by the signal itself (before bench's handler was set up).
+// A rerun then gives the uninterrupted merge.
+func TestFaultMergeSignals(t *testing.T) {
+	tmp := t.TempDir()
+	var shards []string
+	for i := 0; i < 4; i++ {
+		s := filepath.Join(tmp, fmt.Sprint("shard", i))
+		if code, errs := runProc(t, faultGrid(s, "-no-retrain", "-shard", fmt.Sprintf("%d/4", i))...); code != 0 {
+			t.Fatalf("shard %d: %d %s", i, code, errs)
+		}
+		shards = append(shards, s)
+	}
+	// 50 copies of each shard: a cell found twice is taken once, and the
+	// reading, after which Merge checks for a signal, then takes most of
+	// the merge's time.
+	for i := 0; i < 200; i++ {
+		c := filepath.Join(tmp, fmt.Sprint("copy", i))
+		if err := os.CopyFS(c, os.DirFS(shards[i%4])); err != nil {
+			t.Fatal(err)
+		}
+		shards = append(shards, c)
+	}
+	merge := func(out string) []string { return append([]string{"merge", "-out", out}, shards...) }
+	ref := filepath.Join(tmp, "ref")
+	t0 := time.Now()
+	if code, errs := runProc(t, merge(ref)...); code != 0 {
+		t.Fatalf("reference merge: exit %d: %s", code, errs)
+	}
+	span := time.Since(t0)
+	want := gridOutcome(t, ref, "rbf")
+	noGrid := func(dir string) bool {
+		m, _ := filepath.Glob(filepath.Join(dir, "grid-*"))
+		return len(m) == 0
+	}
+	rng := rand.New(rand.NewPCG(31, 0x6b696c6c))
+	outcomes := map[string]int{}
+	for i, sig := range []syscall.Signal{syscall.SIGTERM, syscall.SIGINT, syscall.SIGTERM, syscall.SIGINT, syscall.SIGTERM, syscall.SIGINT} {
+		dir := filepath.Join(tmp, fmt.Sprint("run", i))
+		delay := time.Duration(rng.Int64N(int64(span)))
+		what := fmt.Sprintf("%v after %v of %v", sig, delay, span.Round(time.Microsecond))
+		sent, code, errs := signalWhen(t, func() bool { return true }, delay, sig, merge(dir)...)
+		switch {
+		case code == 130 && strings.Contains(errs, "interrupted; nothing was written") && noGrid(dir):
+			outcomes["exit 130, nothing written"]++
+		case code == 0 && gridOutcome(t, dir, "rbf") == want:
+			outcomes["exit 0, merge complete"]++
+		case code == -1 && sent && noGrid(dir):
+			outcomes["ended by the signal, nothing written"]++
+		default:
+			t.Fatalf("%s (sent: %v): exit %d, %q: neither interrupted cleanly nor complete", what, sent, code, errs)
+		}
+		noPartialFiles(t, what, dir)
+		if code, errs := runProc(t, merge(dir)...); code != 0 {
+			t.Fatalf("%s: rerun exit %d: %s", what, code, errs)
+		}
+		if gridOutcome(t, dir, "rbf") != want {
+			t.Errorf("%s: the rerun's folder differs from the uninterrupted merge's", what)
+		}
+	}
+	t.Logf("outcomes over 6 signals within %v: %v", span.Round(time.Millisecond), outcomes)
+}

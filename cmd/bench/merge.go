@@ -71,7 +71,7 @@ func (c *mergeCmd) check(args []string) error {
 
 // run is bench merge: bench.Merge, then each merged grid printed.
 func (c *mergeCmd) run(ctx context.Context) error {
-	sums, err := bench.Merge(c.dirs, c.out)
+	sums, err := bench.Merge(ctx, c.dirs, c.out)
 	if err != nil {
 		return err
 	}
