@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"slices"
-	"sync"
 
 	"gonum.org/v1/gonum/mat"
 
@@ -18,14 +17,14 @@ import (
 type psdCache struct {
 	dg     *kernels.DotGram // of the sample
 	sample []int
-	mu     sync.Mutex
-	vals   map[kernels.DotKernel]*psdEntry
+	vals   onceMap[kernels.DotKernel, psdValue]
 }
 
-type psdEntry struct {
-	once sync.Once
-	v    float64
-	err  error
+// psdValue is a kernel's minimum eigenvalue on the sample, or why it has
+// none.
+type psdValue struct {
+	v   float64
+	err error
 }
 
 func newPSDCache(x *matrix.Matrix, size int, seed uint64) *psdCache {
@@ -33,22 +32,16 @@ func newPSDCache(x *matrix.Matrix, size int, seed uint64) *psdCache {
 	rng := rand.New(rand.NewPCG(seed, 0x707364)) // "psd"
 	s := rng.Perm(n)[:min(size, n)]
 	slices.Sort(s)
-	return &psdCache{dg: kernels.NewDotGram(x.Gather(s)), sample: s, vals: map[kernels.DotKernel]*psdEntry{}}
+	return &psdCache{dg: kernels.NewDotGram(x.Gather(s)), sample: s}
 }
 
 func (p *psdCache) minEigen(k kernels.DotKernel) (float64, error) {
-	p.mu.Lock()
-	e, ok := p.vals[k]
-	if !ok {
-		e = &psdEntry{}
-		p.vals[k] = e
-	}
-	p.mu.Unlock()
-	e.once.Do(func() {
+	e := p.vals.get(k, func() psdValue {
 		m := len(p.sample)
 		g := matrix.New(m, m)
 		p.dg.Gram(g, k, nil, nil)
-		e.v, e.err = minEigenSym(g)
+		v, err := minEigenSym(g)
+		return psdValue{v, err}
 	})
 	return e.v, e.err
 }

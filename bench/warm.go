@@ -48,8 +48,7 @@ const maxSeedRows = 2500
 type convexity struct {
 	dg      *kernels.DotGram
 	byClass map[int][]int
-	mu      sync.Mutex
-	pairs   map[convexKey]*convexEntry
+	pairs   onceMap[convexKey, bool]
 }
 
 type convexKey struct {
@@ -57,13 +56,8 @@ type convexKey struct {
 	i, j int
 }
 
-type convexEntry struct {
-	once sync.Once
-	pd   bool
-}
-
 func newConvexity(dg *kernels.DotGram, y []int) *convexity {
-	c := &convexity{dg: dg, byClass: map[int][]int{}, pairs: map[convexKey]*convexEntry{}}
+	c := &convexity{dg: dg, byClass: map[int][]int{}}
 	for r, l := range y {
 		c.byClass[l] = append(c.byClass[l], r)
 	}
@@ -77,17 +71,10 @@ func (c *convexity) convex(k kernels.DotKernel, i, j int) bool {
 		return false
 	}
 	key := convexKey{k, min(i, j), max(i, j)}
-	c.mu.Lock()
-	e, ok := c.pairs[key]
-	if !ok {
-		e = &convexEntry{}
-		c.pairs[key] = e
-	}
-	c.mu.Unlock()
-	e.once.Do(func() {
+	return c.pairs.get(key, func() bool {
 		rows := append(slices.Clone(c.byClass[key.i]), c.byClass[key.j]...)
 		if len(rows) > maxSeedRows {
-			return
+			return false
 		}
 		// A sample first: a principal submatrix that is not positive
 		// definite settles it cheaply, as it does for most sigmoid cells.
@@ -96,9 +83,8 @@ func (c *convexity) convex(k kernels.DotKernel, i, j int) bool {
 		for t := 0; t < len(rows); t += step {
 			sample = append(sample, rows[t])
 		}
-		e.pd = c.positiveDefinite(k, sample) && (step == 1 || c.positiveDefinite(k, rows))
+		return c.positiveDefinite(k, sample) && (step == 1 || c.positiveDefinite(k, rows))
 	})
-	return e.pd
 }
 
 // positiveDefinite reports whether the kernel matrix of rows under k has
