@@ -17,17 +17,18 @@
 #
 # Usage: scripts/model_read.sh MODEL DATA
 #   MODEL  a model file written by bench train / bench grid / svm-train
-#   DATA   bench predict's -data, e.g. libsvm:test.txt, or cifar10 (the
+#   DATA   bench predict's -data, e.g. libsvm:test.txt, or auto (the
 #          CIFAR-10 test split; needs CIFAR10_DIR)
 # Environment: BLAS=openblas builds bench with -tags openblas (default: the
 #              default pure-Go build); WORK (folder for binaries and the
 #              predictions; default a new temporary one).
 #
-# Example (the full run's model, when it exists):
-#   CIFAR10_DIR=/path/to/cifar-10-batches-bin BLAS=openblas \
-#     scripts/model_read.sh /work/fullrun/results/MODEL cifar10
+# Example (the 50000-image RBF model, 2.1 GB of text; the main job keeps
+# only the grids' models, so train it first):
+#   bench train -kernel rbf -gamma 0.005 -C 10 -mem 12GiB -model M
+#   CIFAR10_DIR=/path/to/cifar-10-batches-bin BLAS=openblas scripts/model_read.sh M auto
 set -eu
-[ $# = 2 ] || { sed -n '2,28p' "$0" >&2; exit 2; }
+[ $# = 2 ] || { sed -n '2,29p' "$0" >&2; exit 2; }
 MODEL=$1
 DATA=$2
 [ -s "$MODEL" ] || { echo "model_read: $MODEL: no such model file" >&2; exit 2; }
