@@ -45,7 +45,7 @@ command -v svm-train >/dev/null || { echo "svm-train not found (Debian: libsvm-t
 cd "$(dirname "$0")/.."
 WORK=${WORK:-$(mktemp -d)}
 mkdir -p "$WORK"
-load() { cut -d' ' -f1-3 /proc/loadavg; }
+. scripts/lib/timed.sh
 echo "work folder $WORK; N=$N train, M=$M test; $(nproc) cores; load: $(load)"
 echo "machine: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'); $(date -u +%Y-%m-%dT%H:%MZ); $(go version)"
 
@@ -59,19 +59,6 @@ echo "code: $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- . || echo ' 
 [ -s "$WORK/train.txt" ] && [ -s "$WORK/test.txt" ] || "$WORK/speed-gonum" -dir "$WORK" -n "$N" -m "$M" -export
 echo "files: train.txt $(wc -c <"$WORK/train.txt") bytes, test.txt $(wc -c <"$WORK/test.txt") bytes"
 
-# timed NAME CMD...: runs CMD (stdout to $WORK/NAME.out), prints and
-# records "NAME wall cpu maxrss_kb".
-timed() {
-	name=$1
-	shift
-	before=$(load)
-	/usr/bin/time -f "%e %U %S %M" -o "$WORK/$name.time" "$@" >"$WORK/$name.out"
-	read -r wall user sys rss <"$WORK/$name.time"
-	cpu=$(echo "$user + $sys" | bc)
-	echo "$name $wall $cpu $rss" >>"$WORK/times"
-	echo "  $name: ${wall} s wall, ${cpu} s CPU, peak RSS $((rss / 1024)) MiB (load $before -> $(load))"
-}
-field() { awk -v n="$1" -v f="$2" '$1 == n {print $f}' "$WORK/times" | tail -1; }
 ratio() { echo "scale=1; $1 / $2" | bc; }
 
 if [ "${SKIP_LIBSVM:-}" = 1 ] && [ -s "$WORK/times" ] && grep -q '^svm-predict ' "$WORK/times"; then

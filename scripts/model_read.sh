@@ -35,7 +35,8 @@ DATA=$2
 cd "$(dirname "$0")/.."
 WORK=${WORK:-$(mktemp -d)}
 mkdir -p "$WORK"
-load() { cut -d' ' -f1-3 /proc/loadavg; }
+. scripts/lib/timed.sh
+: >"$WORK/times"
 tags=
 [ "${BLAS:-}" = openblas ] && tags="-tags openblas"
 # shellcheck disable=SC2086 # tags is empty or two words
@@ -43,19 +44,6 @@ go build $tags -o "$WORK/bench" ./cmd/bench
 go build -o "$WORK/model_scale" scripts/model_scale.go
 echo "model $MODEL ($(wc -c <"$MODEL") bytes); data $DATA; bench build: ${BLAS:-default}; $(nproc) cores"
 echo "machine: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'); $(date -u +%Y-%m-%dT%H:%MZ); code $(git rev-parse --short HEAD)"
-
-# timed NAME CMD...: runs CMD (stdout to $WORK/NAME.out) and sets
-# NAME_wall, NAME_cpu, NAME_rss (KiB).
-timed() {
-	name=$1
-	shift
-	before=$(load)
-	/usr/bin/time -f "%e %U %S %M" -o "$WORK/$name.time" "$@" >"$WORK/$name.out"
-	read -r wall user sys rss <"$WORK/$name.time"
-	cpu=$(echo "$user + $sys" | bc)
-	eval "${name}_wall=$wall ${name}_cpu=$cpu ${name}_rss=$rss"
-	echo "  $name: $wall s wall, $cpu s CPU, peak RSS $((rss / 1024)) MiB (load $before -> $(load))"
-}
 
 timed read "$WORK/model_scale" -read "$MODEL"
 sed 's/^/    /' "$WORK/read.out"
@@ -66,10 +54,10 @@ timed predict "$WORK/bench" predict -data "$DATA" -model "$MODEL" -out "$WORK/pr
 grep -m1 '^accuracy' "$WORK/predict.out" | sed 's/^/    /' || true
 
 ratio() { echo "scale=3; $1 / $2" | bc; }
-rw=$(ratio "$read_wall" "$predict_wall")
-rc=$(ratio "$read_cpu" "$predict_cpu")
-mem=$(ratio "$((read_rss * 1024))" "$svbytes")
-pmem=$(ratio "$((predict_rss * 1024))" "$svbytes")
+rw=$(ratio "$(field read 2)" "$(field predict 2)")
+rc=$(ratio "$(field read 3)" "$(field predict 3)")
+mem=$(ratio "$(($(field read 4) * 1024))" "$svbytes")
+pmem=$(ratio "$(($(field predict 4) * 1024))" "$svbytes")
 echo "support vectors as float32: $((svbytes / 1048576)) MiB"
 echo "read / bench predict: $rw wall, $rc CPU (goal at most 0.2)"
 echo "read peak RSS / float32 size: $mem (goal at most 2); bench predict's peak RSS / float32 size: $pmem"
