@@ -482,18 +482,25 @@ func pages(t *testing.T, dir string, except ...string) int64 {
 	return n
 }
 
+// fullDiskReference skips unless root (the full-disk tests mount a
+// size-limited tmpfs) and runs the uninterrupted reference of what into ref.
+func fullDiskReference(t *testing.T, ref, what string, args func(string) []string) string {
+	t.Helper()
+	if os.Geteuid() != 0 {
+		t.Skip("full-disk tests mount a size-limited tmpfs: run them as root (CI does)")
+	}
+	if code, errs := runProc(t, args(ref)...); code != 0 {
+		t.Fatalf("reference %s: exit %d: %s", what, code, errs)
+	}
+	return ref
+}
+
 // A full disk under a CNN training: room for the first epoch's files (run
 // file, network, checkpoint), not for the second's network. The training
 // stops in epoch 2 naming the files and ENOSPC, keeps epoch 1's checkpoint,
 // and after space is freed the rerun resumes to the uninterrupted network.
 func fullDiskCNN(t *testing.T, tmp string) {
-	if os.Geteuid() != 0 {
-		t.Skip("full-disk tests mount a size-limited tmpfs: run them as root (CI does)")
-	}
-	ref := filepath.Join(tmp, "cnn-ref")
-	if code, errs := runProc(t, faultCNN(ref)...); code != 0 {
-		t.Fatalf("reference cnn: exit %d: %s", code, errs)
-	}
+	ref := fullDiskReference(t, filepath.Join(tmp, "cnn-ref"), "cnn", faultCNN)
 	want := cnnOutcome(t, ref)
 	disk, release := smallDisk(t, (pages(t, ref)+2)*4096)
 	out := filepath.Join(disk, "c")
@@ -521,13 +528,7 @@ func fullDiskCNN(t *testing.T, tmp string) {
 // ENOSPC, keeps the grid stage's journal, best file and model, and after
 // space is freed the rerun ends with the uninterrupted run's results.
 func fullDiskMain(t *testing.T, tmp string) {
-	if os.Geteuid() != 0 {
-		t.Skip("full-disk tests mount a size-limited tmpfs: run them as root (CI does)")
-	}
-	ref := filepath.Join(tmp, "main-ref")
-	if code, errs := runProc(t, faultMain(ref)...); code != 0 {
-		t.Fatalf("reference main job: exit %d: %s", code, errs)
-	}
+	ref := fullDiskReference(t, filepath.Join(tmp, "main-ref"), "main job", faultMain)
 	want := mainOutcome(t, ref)
 	later := []string{bench.ResultsFile, "trials.json", "cost.json"}
 	disk, release := smallDisk(t, (pages(t, filepath.Join(ref, "results"), later...)+1)*4096)

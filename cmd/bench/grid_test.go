@@ -126,21 +126,13 @@ func TestGridResumeShardMerge(t *testing.T) {
 }
 
 func TestGridMergeUsageErrors(t *testing.T) {
-	for _, tc := range []struct {
-		args []string
-		want string
-	}{
+	usageErrors(t, []usageCase{
 		{[]string{"grid", "-data", "synthetic:50,10"}, "-out"},
 		{gridArgs("-out", t.TempDir(), "-shard", "2/2"), "shard"},
 		{gridArgs("-out", t.TempDir(), "-C", "x"), "-C"},
 		{[]string{"merge", t.TempDir()}, "-out"},
 		{[]string{"merge", "-out", t.TempDir()}, "no shard folders"},
-	} {
-		code, _, errs, _ := runBench(t, tc.args...)
-		if code != 2 || !strings.Contains(errs, tc.want) {
-			t.Errorf("%q: exit %d, %q; want 2 naming %q", tc.args, code, errs, tc.want)
-		}
-	}
+	})
 	// A folder without a grid is an error, not a usage error.
 	code, _, errs, _ := runBench(t, "merge", "-out", filepath.Join(t.TempDir(), "m"), t.TempDir())
 	if code != 1 {

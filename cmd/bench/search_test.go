@@ -38,11 +38,25 @@ func TestGridBayes(t *testing.T) {
 	}
 }
 
+// usageCase is one bad command line and a string its error must contain.
+type usageCase struct {
+	args []string
+	want string
+}
+
+// usageErrors runs each case and wants exit 2 with an error naming its want.
+func usageErrors(t *testing.T, cases []usageCase) {
+	t.Helper()
+	for _, tc := range cases {
+		code, _, errs, _ := runBench(t, tc.args...)
+		if code != 2 || !strings.Contains(errs, tc.want) {
+			t.Errorf("%q: exit %d, %q; want 2 naming %q", tc.args, code, errs, tc.want)
+		}
+	}
+}
+
 func TestGridSearchUsageErrors(t *testing.T) {
-	for _, tc := range []struct {
-		args []string
-		want string
-	}{
+	usageErrors(t, []usageCase{
 		{gridArgs("-out", t.TempDir(), "-search", "random", "-trials", "0"), "-trials"},
 		{gridArgs("-out", t.TempDir(), "-search", "bayes", "-trials", "-3"), "-trials"},
 		{gridArgs("-out", t.TempDir(), "-trials", "5"), "-trials"},
@@ -55,12 +69,7 @@ func TestGridSearchUsageErrors(t *testing.T) {
 		{[]string{"all", "-out", t.TempDir(), "-extend", "-2"}, "-extend -2"},
 		{[]string{"all", "-out", t.TempDir(), "-extend", "2", "-search", "bayes"}, "-extend"},
 		{[]string{"all", "-out", t.TempDir(), "-compare", "-1"}, "-compare -1"},
-	} {
-		code, _, errs, _ := runBench(t, tc.args...)
-		if code != 2 || !strings.Contains(errs, tc.want) {
-			t.Errorf("%q: exit %d, %q; want 2 naming %q", tc.args, code, errs, tc.want)
-		}
-	}
+	})
 }
 
 // bench grid -search halving journals each (cell, rung) with its rung and
@@ -104,10 +113,7 @@ func TestGridHalving(t *testing.T) {
 }
 
 func TestGridHalvingUsageErrors(t *testing.T) {
-	for _, tc := range []struct {
-		args []string
-		want string
-	}{
+	usageErrors(t, []usageCase{
 		{gridArgs("-out", t.TempDir(), "-search", "halving", "-eta", "1.5"), "-eta 1.5"},
 		{gridArgs("-out", t.TempDir(), "-search", "halving", "-eta", "0"), "-eta 0"},
 		{gridArgs("-out", t.TempDir(), "-search", "halving", "-eta", "NaN"), "-eta NaN"},
@@ -117,27 +123,14 @@ func TestGridHalvingUsageErrors(t *testing.T) {
 		{gridArgs("-out", t.TempDir(), "-search", "bayes", "-eta", "3"), "-eta: only with -search halving"},
 		{gridArgs("-out", t.TempDir(), "-search", "halving", "-trials", "5"), "-trials"},
 		{gridArgs("-out", t.TempDir(), "-search", "halving", "-shard", "0/2"), "sharded"},
-	} {
-		code, _, errs, _ := runBench(t, tc.args...)
-		if code != 2 || !strings.Contains(errs, tc.want) {
-			t.Errorf("%q: exit %d, %q; want 2 naming %q", tc.args, code, errs, tc.want)
-		}
-	}
+	})
 }
 
 func TestAllHalvingUsageErrors(t *testing.T) {
-	for _, tc := range []struct {
-		args []string
-		want string
-	}{
+	usageErrors(t, []usageCase{
 		{[]string{"all", "-search", "halving", "-trials", "3", "-out", t.TempDir()}, "-trials"},
 		{[]string{"all", "-search", "annealing", "-out", t.TempDir()}, "halving"},
-	} {
-		code, _, errs, _ := runBench(t, tc.args...)
-		if code != 2 || !strings.Contains(errs, tc.want) {
-			t.Errorf("%q: exit %d, %q; want 2 naming %q", tc.args, code, errs, tc.want)
-		}
-	}
+	})
 }
 
 // bench grid -extend on the tiny grid (α and c each on an edge, C a single
