@@ -256,6 +256,23 @@ func TestMainJobHalving(t *testing.T) {
 	}
 }
 
+// mainGridsOnly runs the main job's grid stage alone, on pixels with one
+// kernel and the C values given, after set adjusts the config; it returns
+// the output folder.
+func mainGridsOnly(t *testing.T, kernel string, c bench.Range, set func(*bench.MainConfig)) string {
+	t.Helper()
+	out := t.TempDir()
+	cfg := bench.MainConfig{Out: out, Data: dataset.Options{Spec: "synthetic:200,100"}, Seed: 1,
+		Train: 100, Test: 50, GridTrain: 60, Folds: 2, Features: []string{"pixels"},
+		Kernels: []string{kernel}, C: c,
+		Skip: []string{"cnn", "run", "scaling", "trials", "cost", "report"}}
+	set(&cfg)
+	if _, err := bench.MainJob(context.Background(), cfg, bench.MainProgress{}); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
 // TestMainJobExtendsByDefault: the main job's grids carry range
 // extension (2 steps) unless it is turned off.
 func TestMainJobExtendsByDefault(t *testing.T) {
@@ -263,14 +280,7 @@ func TestMainJobExtendsByDefault(t *testing.T) {
 		t.Skip("runs the main job's grids")
 	}
 	for _, tc := range []struct{ extend, want int }{{0, 2}, {-1, 0}} {
-		out := t.TempDir()
-		cfg := bench.MainConfig{Out: out, Data: dataset.Options{Spec: "synthetic:200,100"}, Seed: 1,
-			Train: 100, Test: 50, GridTrain: 60, Folds: 2, Features: []string{"pixels"},
-			Kernels: []string{"linear"}, C: bench.Values(1, 2), Extend: tc.extend,
-			Skip: []string{"cnn", "run", "scaling", "trials", "cost", "report"}}
-		if _, err := bench.MainJob(context.Background(), cfg, bench.MainProgress{}); err != nil {
-			t.Fatal(err)
-		}
+		out := mainGridsOnly(t, "linear", bench.Values(1, 2), func(c *bench.MainConfig) { c.Extend = tc.extend })
 		var spec bench.GridSpec
 		if err := bench.ReadJSON(filepath.Join(out, "results", bench.SpecFile("linear", "pixels")), &spec); err != nil {
 			t.Fatal(err)
@@ -290,14 +300,7 @@ func TestMainJobComparesSearches(t *testing.T) {
 		t.Skip("runs the main job's grids")
 	}
 	for _, tc := range []struct{ compare, traces int }{{0, 1 + 2*3}, {-1, 0}} {
-		out := t.TempDir()
-		cfg := bench.MainConfig{Out: out, Data: dataset.Options{Spec: "synthetic:200,100"}, Seed: 1,
-			Train: 100, Test: 50, GridTrain: 60, Folds: 2, Features: []string{"pixels"},
-			Kernels: []string{"sigmoid"}, C: bench.Values(1, 8), Compare: tc.compare,
-			Skip: []string{"cnn", "run", "scaling", "trials", "cost", "report"}}
-		if _, err := bench.MainJob(context.Background(), cfg, bench.MainProgress{}); err != nil {
-			t.Fatal(err)
-		}
+		out := mainGridsOnly(t, "sigmoid", bench.Values(1, 8), func(c *bench.MainConfig) { c.Compare = tc.compare })
 		var cmpn bench.SearchComparison
 		err := bench.ReadJSON(filepath.Join(out, "results", bench.SearchFile("sigmoid", "pixels")), &cmpn)
 		if (err == nil) != (tc.traces > 0) || len(cmpn.Traces) != tc.traces {
