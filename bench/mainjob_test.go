@@ -215,14 +215,9 @@ func TestMainJobRangeOnlyWhereKernelHasIt(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs the main job's grids")
 	}
-	out := t.TempDir()
-	cfg := bench.MainConfig{Out: out, Data: dataset.Options{Spec: "synthetic:200,100"}, Seed: 1,
-		Train: 100, Test: 50, GridTrain: 60, Folds: 2, Features: []string{"pixels"},
-		Kernels: []string{"linear", "rbf"}, Gamma: bench.Values(0.001, 0.01), C: bench.Values(1), Extend: -1,
-		Skip: []string{"cnn", "run", "scaling", "trials", "cost", "report"}}
-	if _, err := bench.MainJob(context.Background(), cfg, bench.MainProgress{}); err != nil {
-		t.Fatal(err)
-	}
+	out := mainGridsOnly(t, func(c *bench.MainConfig) {
+		c.Kernels, c.Gamma, c.C, c.Extend = []string{"linear", "rbf"}, bench.Values(0.001, 0.01), bench.Values(1), -1
+	})
 	for k, want := range map[string]int{"linear": 1, "rbf": 2} {
 		cells, _, err := bench.ReadCells(filepath.Join(out, "results", bench.GridFile(k, "pixels")))
 		if err != nil || len(cells) != want {
@@ -237,15 +232,11 @@ func TestMainJobHalving(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs the main job's grids")
 	}
-	out := t.TempDir()
 	// 600 grid images, 2 folds, 10 classes: rungs of 200 and 600 images.
-	cfg := bench.MainConfig{Out: out, Data: dataset.Options{Spec: "synthetic:600,100"}, Seed: 1,
-		Train: 600, Test: 50, GridTrain: 600, Folds: 2, Features: []string{"pixels"},
-		Kernels: []string{"linear"}, C: bench.Values(1, 4, 16, 64), Search: "halving",
-		Skip: []string{"cnn", "run", "scaling", "trials", "cost", "report"}}
-	if _, err := bench.MainJob(context.Background(), cfg, bench.MainProgress{}); err != nil {
-		t.Fatal(err)
-	}
+	out := mainGridsOnly(t, func(c *bench.MainConfig) {
+		c.Data.Spec, c.Train, c.GridTrain = "synthetic:600,100", 600, 600
+		c.C, c.Search = bench.Values(1, 4, 16, 64), "halving"
+	})
 	cells, _, err := bench.ReadCells(filepath.Join(out, "results", bench.GridFile("linear", "pixels")))
 	if err != nil || len(cells) != 6 {
 		t.Fatalf("%d cells (%v), want 4 on rung 1 and 2 on rung 2", len(cells), err)
@@ -256,16 +247,16 @@ func TestMainJobHalving(t *testing.T) {
 	}
 }
 
-// mainGridsOnly runs the main job's grid stage alone, on pixels with one
-// kernel and the C values given, after set adjusts the config; it returns
-// the output folder.
-func mainGridsOnly(t *testing.T, kernel string, c bench.Range, set func(*bench.MainConfig)) string {
+// mainGridsOnly runs the main job's grid stage alone (linear on pixels,
+// 60 of 200 synthetic images, 2 folds) after set adjusts the config; it
+// returns the output folder.
+func mainGridsOnly(t *testing.T, set func(*bench.MainConfig)) string {
 	t.Helper()
 	out := t.TempDir()
 	cfg := bench.MainConfig{Out: out, Data: dataset.Options{Spec: "synthetic:200,100"}, Seed: 1,
 		Train: 100, Test: 50, GridTrain: 60, Folds: 2, Features: []string{"pixels"},
-		Kernels: []string{kernel}, C: c,
-		Skip: []string{"cnn", "run", "scaling", "trials", "cost", "report"}}
+		Kernels: []string{"linear"},
+		Skip:    []string{"cnn", "run", "scaling", "trials", "cost", "report"}}
 	set(&cfg)
 	if _, err := bench.MainJob(context.Background(), cfg, bench.MainProgress{}); err != nil {
 		t.Fatal(err)
@@ -280,7 +271,7 @@ func TestMainJobExtendsByDefault(t *testing.T) {
 		t.Skip("runs the main job's grids")
 	}
 	for _, tc := range []struct{ extend, want int }{{0, 2}, {-1, 0}} {
-		out := mainGridsOnly(t, "linear", bench.Values(1, 2), func(c *bench.MainConfig) { c.Extend = tc.extend })
+		out := mainGridsOnly(t, func(c *bench.MainConfig) { c.C, c.Extend = bench.Values(1, 2), tc.extend })
 		var spec bench.GridSpec
 		if err := bench.ReadJSON(filepath.Join(out, "results", bench.SpecFile("linear", "pixels")), &spec); err != nil {
 			t.Fatal(err)
@@ -300,7 +291,9 @@ func TestMainJobComparesSearches(t *testing.T) {
 		t.Skip("runs the main job's grids")
 	}
 	for _, tc := range []struct{ compare, traces int }{{0, 1 + 2*3}, {-1, 0}} {
-		out := mainGridsOnly(t, "sigmoid", bench.Values(1, 8), func(c *bench.MainConfig) { c.Compare = tc.compare })
+		out := mainGridsOnly(t, func(c *bench.MainConfig) {
+			c.Kernels, c.C, c.Compare = []string{"sigmoid"}, bench.Values(1, 8), tc.compare
+		})
 		var cmpn bench.SearchComparison
 		err := bench.ReadJSON(filepath.Join(out, "results", bench.SearchFile("sigmoid", "pixels")), &cmpn)
 		if (err == nil) != (tc.traces > 0) || len(cmpn.Traces) != tc.traces {
