@@ -207,7 +207,7 @@ func survivors(cells []GridCell, lat []int, keep int) (next, rank []int) {
 func (h *halving) run(ctx context.Context, x *matrix.Matrix, done map[int]GridCell, prog *fitProgress, emit func(GridCell) error) ([]GridCell, error) {
 	cfg := h.cfg
 	cfg.logf("grid %s/%s: halving, η = %g: %s", cfg.Kernel, cfg.Features, cfg.Eta, h.describe())
-	dots := h.dots(x)
+	dots := allDots(cfg, x, h.y)
 	lat := make([]int, len(h.all))
 	for i := range lat {
 		lat[i] = i
@@ -249,21 +249,6 @@ func (h *halving) describe() string {
 		s += fmt.Sprintf(" (one rung: a second would need at least %d images a rung, %d of each class per fold)", h.nMin, halvingPerFold)
 	}
 	return s
-}
-
-// dots computes the inner products of all rows of x once, unless the
-// grid's plan for all of them cannot hold them (then every rung computes
-// kernel columns from its rows, and nil is returned).
-func (h *halving) dots(x *matrix.Matrix) *kernels.DotGram {
-	folds, err := makeFolds(h.y, h.cfg.Folds, h.cfg.Seed)
-	if err != nil {
-		return nil // runCells reports it
-	}
-	plan, err := planFits(h.cfg, len(h.y), x.Cols, folds, h.rungs[len(h.rungs)-1].cells*h.cfg.Folds)
-	if err != nil || plan.mode == foldRows {
-		return nil
-	}
-	return kernels.NewDotGram(x)
 }
 
 // runRung replays the cells of rung r found in done and cross-validates

@@ -17,6 +17,23 @@ func runCells(ctx context.Context, x *matrix.Matrix, y []int, todo []GridCell, c
 	return runCellsOn(ctx, x, y, nil, todo, cfg, prog, emit)
 }
 
+// allDots computes the inner products of all rows of x once, for
+// several runCellsOn calls on x or on subsets of its rows, unless the
+// grid's plan cannot hold them (then each call's fits compute kernel
+// columns from the rows, and nil is returned). The plan's mode does not
+// depend on the number of fits, only on the memory budget.
+func allDots(cfg *GridConfig, x *matrix.Matrix, y []int) *kernels.DotGram {
+	folds, err := makeFolds(y, cfg.Folds, cfg.Seed)
+	if err != nil {
+		return nil // runCellsOn reports it
+	}
+	plan, err := planFits(cfg, len(y), x.Cols, folds, 1)
+	if err != nil || plan.mode == foldRows {
+		return nil
+	}
+	return kernels.NewDotGram(x)
+}
+
 // runCellsOn is runCells with the inner products of x's rows given (dots;
 // nil: computed when the plan needs them), as a halving search takes
 // each rung's from those of all the rows.
