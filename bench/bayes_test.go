@@ -74,12 +74,7 @@ func TestBayesResume(t *testing.T) {
 		t.Fatal(err)
 	}
 	cfg := bayesGrid(filepath.Join(tmp, "cut"))
-	ctx, cancel := context.WithCancel(context.Background())
-	cfg.Progress = func(done, total int64) {
-		if done >= 20 {
-			cancel()
-		}
-	}
+	ctx := cancelAfter(&cfg, 20)
 	_, part, err := Grid(ctx, d, d.Train.X, nil, cfg)
 	if !errors.Is(err, context.Canceled) || len(part) == 0 || len(part) >= 12 {
 		t.Fatalf("interrupted search: %d trials, %v", len(part), err)

@@ -209,12 +209,7 @@ func TestExtendResumeMidway(t *testing.T) {
 	}
 	cfg := extendGridConfig(filepath.Join(tmp, "cut"), 5, 1, 2, 4)
 	cfg.Workers = 1
-	ctx, cancel := context.WithCancel(context.Background())
-	cfg.Progress = func(done, total int64) {
-		if done >= 5*3 { // after the second extension step's cell
-			cancel()
-		}
-	}
+	ctx := cancelAfter(&cfg, 5*3) // after the second extension step's cell
 	_, part, err := Grid(ctx, d, d.Train.X, nil, cfg)
 	if !errors.Is(err, context.Canceled) || len(part) != 5 {
 		t.Fatalf("interrupted: %d cells, %v; want 5 and context.Canceled", len(part), err)

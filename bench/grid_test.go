@@ -355,6 +355,18 @@ func TestMergeRefusesMismatch(t *testing.T) {
 	}
 }
 
+// cancelAfter sets cfg's Progress to cancel the returned context once
+// stop fits are done: an interrupt at a known point of the search.
+func cancelAfter(cfg *GridConfig, stop int64) context.Context {
+	ctx, cancel := context.WithCancel(context.Background())
+	cfg.Progress = func(done, total int64) {
+		if done >= stop {
+			cancel()
+		}
+	}
+	return ctx
+}
+
 func TestResumeAfterInterrupt(t *testing.T) {
 	useFitter(t, meanFit)
 	d := blobs(3, 30, 6, 3)
@@ -367,12 +379,7 @@ func TestResumeAfterInterrupt(t *testing.T) {
 
 	cfg := smallGrid(filepath.Join(tmp, "cut"))
 	cfg.Workers = 1
-	ctx, cancel := context.WithCancel(context.Background())
-	cfg.Progress = func(done, total int64) {
-		if done >= 14 { // cancel in the middle of the fifth cell
-			cancel()
-		}
-	}
+	ctx := cancelAfter(&cfg, 14) // cancel in the middle of the fifth cell
 	_, part, err := Grid(ctx, d, d.Train.X, nil, cfg)
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("interrupted grid returned %v", err)

@@ -236,12 +236,7 @@ func TestHalvingResume(t *testing.T) {
 	}
 	for _, stop := range []int64{9, 40, 50} { // rung 1, rung 2, rung 3 (of 36, 48, 54 fits)
 		cfg := halvingGrid(filepath.Join(tmp, "cut", strings.Repeat("x", int(stop))))
-		ctx, cancel := context.WithCancel(context.Background())
-		cfg.Progress = func(done, total int64) {
-			if done >= stop {
-				cancel()
-			}
-		}
+		ctx := cancelAfter(&cfg, stop)
 		if _, part, err := Grid(ctx, d, d.Train.X, nil, cfg); !errors.Is(err, context.Canceled) || len(part) >= 18 {
 			t.Fatalf("interrupted at %d fits: %d cells, %v", stop, len(part), err)
 		}
