@@ -133,7 +133,6 @@ func Holm(p []float64) []float64 {
 // interval has no width and p is 1 when they are 0, else 0. It needs at
 // least two images.
 func PairedT(a, y []float64, level float64) PairedResult {
-	checkLevel(level)
 	if len(a) != len(y) {
 		panic("stats: paired vectors of different length")
 	}
@@ -144,8 +143,8 @@ func PairedT(a, y []float64, level float64) PairedResult {
 	for i := range a {
 		d[i] = a[i] - y[i]
 	}
+	iv := MeanT(d, level)
 	m, s := MeanStd(d)
-	iv := Interval{Est: m, Lo: m, Hi: m, Level: level}
 	if s == 0 {
 		p := 0.0
 		if m == 0 {
@@ -153,10 +152,7 @@ func PairedT(a, y []float64, level float64) PairedResult {
 		}
 		return PairedResult{Diff: iv, P: p}
 	}
-	df := float64(len(d) - 1)
 	se := s / math.Sqrt(float64(len(d)))
-	t := distuv.StudentsT{Mu: 0, Sigma: 1, Nu: df}
-	h := t.Quantile(1-(1-level)/2) * se
-	iv.Lo, iv.Hi = m-h, m+h
+	t := distuv.StudentsT{Mu: 0, Sigma: 1, Nu: float64(len(d) - 1)}
 	return PairedResult{Diff: iv, P: math.Min(1, 2*t.CDF(-math.Abs(m/se)))}
 }
