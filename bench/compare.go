@@ -36,9 +36,8 @@ func CompareSearches(ctx context.Context, d *dataset.Dataset, train *matrix.Matr
 	if err != nil {
 		return nil, err
 	}
-	best, _ := BestCell(cells)
-	cmpn := &SearchComparison{Manifest: NewManifest(d, cfg.Seed, cfg.Args), Kernel: cfg.Kernel, Features: cfg.Features,
-		GridCells: len(cells), GridBest: best.CVAccuracy, Eta: eta, Traces: []SearchTrace{trace("grid", cfg.Seed, cells)}}
+	cmpn := newComparison(d, &cfg, cells)
+	cmpn.Eta = eta
 	for _, seed := range seeds {
 		tr, budget, err := bayesOnGrid(cfg, seed, cells)
 		if err != nil {
@@ -69,6 +68,14 @@ func CompareSearches(ctx context.Context, d *dataset.Dataset, train *matrix.Matr
 		}
 	}
 	return cmpn, nil
+}
+
+// newComparison starts the comparison of searches on the grid cfg whose
+// cells (every cell, in cell order) are given: its best and its trace.
+func newComparison(d *dataset.Dataset, cfg *GridConfig, cells []GridCell) *SearchComparison {
+	best, _ := BestCell(cells)
+	return &SearchComparison{Manifest: NewManifest(d, cfg.Seed, cfg.Args), Kernel: cfg.Kernel, Features: cfg.Features,
+		GridCells: len(cells), GridBest: best.CVAccuracy, Traces: []SearchTrace{trace("grid", cfg.Seed, cells)}}
 }
 
 // bayesOnGrid replays the bayes search of cfg's ranges with SearchSeed

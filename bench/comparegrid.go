@@ -34,9 +34,7 @@ func CompareOnGrid(d *dataset.Dataset, cfg GridConfig, cells []GridCell, seeds [
 	if len(lattice) != n {
 		return nil, fmt.Errorf("bench: CompareOnGrid: %d of the grid's %d cells", len(lattice), n)
 	}
-	best, _ := BestCell(lattice)
-	cmpn := &SearchComparison{Manifest: NewManifest(d, cfg.Seed, cfg.Args), Kernel: cfg.Kernel, Features: cfg.Features,
-		GridCells: n, GridBest: best.CVAccuracy, Traces: []SearchTrace{trace("grid", cfg.Seed, lattice)}}
+	cmpn := newComparison(d, &cfg, lattice)
 	for _, seed := range seeds {
 		tr, budget, err := bayesOnGrid(cfg, seed, lattice)
 		if err != nil {
