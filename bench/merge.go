@@ -160,7 +160,7 @@ func (m *merger) readGrid(sp string) error {
 		return fmt.Errorf("bench: merge: %s: %w", sp, err)
 	}
 	all := cfg.Cells()
-	if len(all) != s.Cells && s.Search != "bayes" && s.Search != "halving" {
+	if len(all) != s.Cells && !fromLattice(s.Search) {
 		return fmt.Errorf("bench: merge: %s: the spec's ranges give %d cells, it says %d", sp, len(all), s.Cells)
 	}
 	cells, _, err := ReadCells(jpath)
@@ -310,6 +310,11 @@ func dropStaleBest(out string, spec GridSpec, cells []GridCell) ([]string, error
 	return removed, nil
 }
 
+// fromLattice reports whether search chooses its cells among the grid's
+// lattice as it runs (bayes, halving): its spec's Cells counts the
+// evaluations, and the cell at an index may be any lattice cell.
+func fromLattice(search string) bool { return search == "bayes" || search == "halving" }
+
 // specAdmits reports whether cell c belongs to the search of spec s whose
 // cells (grid, random) or lattice (bayes, halving) are all: the cell at
 // c's index, or for bayes and halving any lattice cell, with c's index
@@ -323,7 +328,7 @@ func specAdmits(s GridSpec, all []GridCell, c GridCell) bool {
 	if c.Index < 0 || c.Index >= s.Cells || (s.Search == "halving") != (c.Rung > 0) {
 		return false
 	}
-	if s.Search != "bayes" && s.Search != "halving" {
+	if !fromLattice(s.Search) {
 		return c.Index < len(all) && results.SameSetting(all[c.Index], c)
 	}
 	for _, a := range all {
