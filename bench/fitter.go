@@ -35,11 +35,9 @@ type fitOut struct {
 	// seeded counts the sub-problems that alpha seeding started from a
 	// neighbouring fit's solution.
 	seeded int
-	// model is the fitted model and dv its decision values on the
-	// validation rows (row-major, one column per pair), kept to seed the
-	// next fit of a chain (nil when the fitter has none, as in tests).
+	// model is the fitted model, kept to seed the next fit of a chain
+	// (nil when the fitter has none, as in tests).
 	model *svm.Model
-	dv    []float64
 }
 
 // foldFitter runs fits, predicting a fold's validation rows into pred.
@@ -118,7 +116,7 @@ func modelOut(m *svm.Model, dv []float64, pred []int) fitOut {
 	} else {
 		m.Vote(pred, dv)
 	}
-	out := fitOut{nsv: m.NSV(), capped: m.Capped(), model: m, dv: dv}
+	out := fitOut{nsv: m.NSV(), capped: m.Capped(), model: m}
 	for _, p := range m.Pairs {
 		out.iter += p.Iter
 		out.nonPSD = out.nonPSD || p.NonPSDSteps > 0

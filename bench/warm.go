@@ -276,17 +276,6 @@ func (l *seedLog) nonConvex(m *svm.Model) bool {
 	return false
 }
 
-// pairIndex is the position of the one-vs-one pair of labels i and j in
-// a model's decision values, or -1.
-func pairIndex(labels []int, i, j int) int {
-	ci, cj := slices.Index(labels, i), slices.Index(labels, j)
-	if ci < 0 || cj < 0 || ci >= cj {
-		return -1
-	}
-	nc := len(labels)
-	return ci*(2*nc-ci-1)/2 + (cj - ci - 1)
-}
-
 // SolveSummary is the grid summary line about its solves: the SMO
 // iterations and fit seconds of cells, and how many were run with alpha
 // seeding (and how many of their sub-problems it seeded) or cold.
