@@ -145,7 +145,7 @@ func (m *Model) sidecarNeed() string {
 func (m *Model) Save(path string) error {
 	mj := modelJSON{Format: jsonFormat, Kernel: toKernelJSON(m.Kernel), C: m.C, OneVsRest: m.OneVsRest,
 		Gram: m.Gram, Meta: m.Meta, Dim: m.Dim, Pairs: m.Pairs, Warnings: m.warnings, Capped: m.capped}
-	writeJSON := func(w io.Writer) error { return mj.write(w) }
+	writeJSON := mj.write
 	var err error
 	if m.libsvmExpressible() {
 		// Streamed to the file, hashed on the way: a model of tens of
