@@ -62,8 +62,9 @@
 // For a DotKernel, the output is cut into tiles of linalg.TileShape()
 // (192×64 with gonum's BLAS, 512×512 with OpenBLAS). Each tile is one
 // product X_rows·X_colsᵀ in float32 (linalg.GemmNT: OpenBLAS's sgemm, or in
-// the default build on an AVX2+FMA CPU linalg's own kernel, about five
-// times gonum's Sgemm per core; gonum's Sgemm elsewhere), written straight into dst and
+// the default build on an AVX2+FMA CPU linalg's own kernel, whose rate is
+// measured in docs/kernels.md; gonum's Sgemm elsewhere), written straight
+// into dst and
 // then mapped to kernel values while it is in cache: tanh(α·dot + c),
 // exp(−γ·(‖x‖² + ‖y‖² − 2·dot)) and so on, in loops specialised by a type
 // switch for the built-in kernels (a user DotKernel costs one FromDot call
@@ -109,7 +110,8 @@
 // # BLAS and threads
 //
 // The products go through internal/linalg (GemmNT for the tiles, blas32's
-// Ssyrk for a symmetric request's diagonal blocks), which chooses the implementation: gonum's pure-Go BLAS by default, OpenBLAS with
+// Ssyrk for a symmetric request's diagonal blocks), which chooses the
+// implementation: gonum's pure-Go BLAS by default, OpenBLAS with
 // -tags openblas. Go owns the threads: the engine splits work over
 // goroutines and OpenBLAS is set to one thread per call. The default build
 // computes gonum tiles small enough that gonum runs them serially with

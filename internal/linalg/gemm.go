@@ -13,14 +13,14 @@ import (
 // With OpenBLAS it is OpenBLAS's sgemm. In the default build on a CPU with
 // AVX2 and FMA it is this package's own kernel (internal/f32: a 4×3 block of
 // inner products per pass over k, eight float32 lanes, fused multiply-add,
-// k cut into chunks of 512 so that the rows stay in cache), 2–3 times
-// gonum's Sgemm per core; elsewhere gonum's Sgemm. It runs on the calling
-// goroutine.
+// k cut into chunks of 512 so that the rows stay in cache; its measured
+// rate against gonum's is in docs/kernels.md); elsewhere gonum's Sgemm. It
+// runs on the calling goroutine.
 func GemmNT(m, n, k int, a []float32, lda int, b []float32, ldb int, c []float32, ldc int) {
 	if m == 0 || n == 0 {
 		return
 	}
-	if useDotKernel() && k >= 8 {
+	if DotKernel() && k >= 8 {
 		dotGemmNT(m, n, k, a, lda, b, ldb, c, ldc)
 		return
 	}
@@ -42,9 +42,7 @@ func SetDotKernel(on bool) bool {
 }
 
 // DotKernel reports whether GemmNT uses this package's own kernel.
-func DotKernel() bool { return useDotKernel() }
-
-func useDotKernel() bool { return f32.Available && !viaOpenBLAS && !dotKernelOff }
+func DotKernel() bool { return f32.Available && !viaOpenBLAS && !dotKernelOff }
 
 // dotChunk is the length of the pieces of k one kernel call covers: four
 // rows of a (8 KB) stay in L1 while the block's rows of b (n·2 KB) are read
