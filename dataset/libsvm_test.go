@@ -122,11 +122,9 @@ func randomSparse(rng *rand.Rand, r, c, k int) (*matrix.Matrix, []int) {
 	return x, y
 }
 
-func TestLIBSVMRoundTrip(t *testing.T) {
-	rng := rand.New(rand.NewPCG(1, 2))
-	x, y := randomSparse(rng, 40, 17, 3)
-	y[0] = -5
-	p := filepath.Join(t.TempDir(), "rt.txt")
+// writeRead writes x and y to the LIBSVM file p and reads them back.
+func writeRead(t *testing.T, p string, x *matrix.Matrix, y []int) (*matrix.Matrix, []int) {
+	t.Helper()
 	if err := WriteLIBSVMFile(p, x, y); err != nil {
 		t.Fatal(err)
 	}
@@ -134,6 +132,15 @@ func TestLIBSVMRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return x2, y2
+}
+
+func TestLIBSVMRoundTrip(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	x, y := randomSparse(rng, 40, 17, 3)
+	y[0] = -5
+	p := filepath.Join(t.TempDir(), "rt.txt")
+	x2, y2 := writeRead(t, p, x, y)
 	if !slices.Equal(y, y2) || x2.Rows != x.Rows || x2.Cols != x.Cols || !slices.Equal(x.Data, x2.Data) {
 		t.Fatalf("round trip changed the data")
 	}
@@ -186,13 +193,7 @@ func TestLIBSVMShortestRoundTrip(t *testing.T) {
 	}
 	y := make([]int, r)
 	p := filepath.Join(t.TempDir(), "short.txt")
-	if err := WriteLIBSVMFile(p, x, y); err != nil {
-		t.Fatal(err)
-	}
-	x2, _, err := ReadLIBSVMFile(p)
-	if err != nil {
-		t.Fatal(err)
-	}
+	x2, _ := writeRead(t, p, x, y)
 	if x2.Rows != r || x2.Cols > c {
 		t.Fatalf("read back %d×%d, want %d×%d", x2.Rows, x2.Cols, r, c)
 	}
