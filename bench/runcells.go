@@ -157,7 +157,7 @@ func runChain(ctx context.Context, ft foldFitter, ch []fitJob, folds *cvFolds, c
 		var log *seedLog
 		if j.from >= 0 && outs[j.from].model != nil && conv != nil {
 			log = &seedLog{}
-			j.start = seedFrom(outs[j.from], ch[j.from], j, folds, len(folds.y), conv, log)
+			j.start = seedFrom(outs[j.from].model, ch[j.from], j, folds, conv, log)
 		}
 		t0 := time.Now()
 		pred := buf[:j.nval]

@@ -156,21 +156,20 @@ func makeChains(todo []GridCell, kerns []kernels.DotKernel, folds *cvFolds, warm
 	return chains
 }
 
-// seedFrom returns the start of fit j from out, the result of fit p of
+// seedFrom returns the start of fit j from prev, the model of fit p of
 // the same chain, for the pairs conv finds convex (the others get no
 // start: α = 0, a cold start); log records the pairs seeded. A sample in
 // both fits' training rows keeps its α from p (scaled into j's box when
 // j's C is smaller: that keeps yᵀα = 0). A sample leaving hands its α to
 // the entering sample of its label with the largest kernel value against
 // it (SIR), so the start is feasible as it is.
-func seedFrom(out fitOut, p, j fitJob, folds *cvFolds, n int, conv *convexity, log *seedLog) func(i, jl int, rows []int, alpha []float64) {
-	prev := out.model
+func seedFrom(prev *svm.Model, p, j fitJob, folds *cvFolds, conv *convexity, log *seedLog) func(i, jl int, rows []int, alpha []float64) {
 	scale := 1.0
 	if j.c < p.c {
 		scale = j.c / p.c
 	}
 	trFrom, trTo := folds.train[p.fold], folds.train[j.fold]
-	inTo, inFrom := make([]bool, n), make([]bool, n)
+	inTo, inFrom := make([]bool, len(folds.y)), make([]bool, len(folds.y))
 	for _, r := range trTo {
 		inTo[r] = true
 	}
