@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/svmbench/svmbench/kernels"
 	"github.com/svmbench/svmbench/matrix"
 	"github.com/svmbench/svmbench/results"
 )
@@ -207,6 +208,9 @@ func runBayes(ctx context.Context, x *matrix.Matrix, y []int, cfg *GridConfig, d
 		cfg.logf("grid %s/%s: bayes: %s", cfg.Kernel, cfg.Features, msg)
 	}
 	var replayed []GridCell
+	// The inner products of all rows, computed for the first batch that
+	// runs cells and kept for the others.
+	dots := sync.OnceValue(func() *kernels.DotGram { return allDots(cfg, x, y) })
 	err := bayesLoop(sp, cfg, func(batch []GridCell) ([]GridCell, error) {
 		found, todo, err := splitJournal(cfg, batch, done, func(dc, c GridCell) string {
 			if results.SameSetting(c, dc) {
@@ -220,8 +224,11 @@ func runBayes(ctx context.Context, x *matrix.Matrix, y []int, cfg *GridConfig, d
 			return nil, err
 		}
 		out := slices.Clone(found)
+		if len(todo) == 0 {
+			return out, nil
+		}
 		var mu sync.Mutex
-		err = runCells(ctx, x, y, todo, cfg, prog, func(c GridCell) error {
+		err = runCellsOn(ctx, x, y, dots(), todo, cfg, prog, func(c GridCell) error {
 			mu.Lock()
 			out = append(out, c)
 			mu.Unlock()

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/svmbench/svmbench/kernels"
 	"github.com/svmbench/svmbench/matrix"
@@ -124,14 +125,13 @@ func (e *extension) apply(gs []growth, next int, why string) []GridCell {
 // (in sink) are done: while the best cell lies on an open edge, it adds
 // that step's cells, taking each from the journal (done) when it is there
 // and running the others, all steps on inner products computed once. It
-// returns the number of cells added. Cells the
-// journal holds past the grid that this extension does not add are an
-// error: the journal is another run's.
+// returns the number of cells added. Cells the journal holds past the
+// grid that this extension does not add are an error: the journal is
+// another run's.
 func extendGrid(ctx context.Context, x *matrix.Matrix, y []int, cfg *GridConfig, nBase int, done map[int]GridCell, prog *fitProgress, sink *cellSink) (int, error) {
 	e := newExtension(cfg)
 	next, reused := nBase, 0
-	var dots *kernels.DotGram // allDots, at the first step that runs cells
-	planned := false
+	dots := sync.OnceValue(func() *kernels.DotGram { return allDots(cfg, x, y) })
 	for {
 		best, ok := BestCell(sink.finished)
 		if !ok {
@@ -156,10 +156,10 @@ func extendGrid(ctx context.Context, x *matrix.Matrix, y []int, cfg *GridConfig,
 		}
 		cfg.logf("grid %s/%s: %s: %d cells (%d found in the journal)", cfg.Kernel, cfg.Features, why, len(cells), len(cells)-len(todo))
 		prog.grow(int64(len(cells))*int64(cfg.Folds), int64(len(cells)-len(todo))*int64(cfg.Folds))
-		if len(todo) > 0 && !planned {
-			dots, planned = allDots(cfg, x, y), true
+		if len(todo) == 0 {
+			continue
 		}
-		if err := runCellsOn(ctx, x, y, dots, todo, cfg, prog, sink.emit); err != nil {
+		if err := runCellsOn(ctx, x, y, dots(), todo, cfg, prog, sink.emit); err != nil {
 			return next - nBase, err
 		}
 	}
