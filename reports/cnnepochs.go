@@ -58,6 +58,7 @@ func CNNFigure(in *Inputs) *Figure {
 		p.X.Min, p.X.Max = 0.7, float64(maxEp)+0.3
 	}
 	acc.Y.Min = 0
+	acc.Y.Tick.Marker = stepTicks(10)
 	// The loss axis is not pinned at 0: a loss moving from 2.30 to 2.15 must show.
 	loss.Y.Tick.Marker = trimTicks{}
 	f := &Figure{
@@ -65,7 +66,7 @@ func CNNFigure(in *Inputs) *Figure {
 		Caption: "The CNN, epoch by epoch: mean training loss (left) and accuracy on the test split (right), for each variant.",
 		Width:   11 * vg.Inch, Height: 4.2 * vg.Inch,
 	}
-	legW := 1.4 * vg.Inch
+	legW := 2 * vg.Inch // "sigmoid-loss variant" is cut off at 1.4 inches
 	f.draw = func(dc draw.Canvas) {
 		t := draw.Tiles{Cols: 2, Rows: 1, PadX: vg.Points(24), PadLeft: vg.Points(4), PadRight: vg.Points(8), PadTop: vg.Points(4), PadBottom: vg.Points(4)}
 		body := draw.Crop(dc, 0, -legW, 0, 0)
