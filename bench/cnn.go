@@ -278,26 +278,42 @@ func fitCNN(ctx context.Context, d *dataset.Dataset, cfg *CNNConfig, res *CNNRes
 	return nil
 }
 
-// scoreCNN predicts the test split with the trained network and fills the
-// run's confusion matrix and the results record.
-func scoreCNN(d *dataset.Dataset, res *CNNResult) error {
-	t0 := time.Now()
+// cnnPredict returns net's labels for d's test images (the network's
+// outputs are class indices 0…K-1 in d.Classes order).
+func cnnPredict(net *cnn.Network, d *dataset.Dataset) ([]int, error) {
 	pred := make([]int, d.Test.Len())
-	if err := res.Net.Predict(pred, d.Test.X); err != nil {
-		return err
+	if err := net.Predict(pred, d.Test.X); err != nil {
+		return nil, err
 	}
-	predSecs := time.Since(t0).Seconds()
-	// The network's outputs are class indices 0…K-1 in d.Classes order.
 	for i, p := range pred {
 		if p >= 0 && p < len(d.Classes) {
 			pred[i] = d.Classes[p].Label
 		}
 	}
-	r := ModelResult{Model: "cnn-" + res.Run.Variant, Features: "pixels", Params: res.Run.Params,
-		PredictSeconds: predSecs, PeakHeapBytes: res.Run.PeakHeapBytes, PeakRSSBytes: res.Run.PeakRSSBytes}
-	for _, e := range res.Run.Epochs {
-		r.TrainSeconds += e.Seconds
+	return pred, nil
+}
+
+// epochSeconds is a CNN run's training seconds: its epochs' summed.
+func epochSeconds(run *CNNRun) float64 {
+	var s float64
+	for _, e := range run.Epochs {
+		s += e.Seconds
 	}
+	return s
+}
+
+// scoreCNN predicts the test split with the trained network and fills the
+// run's confusion matrix and the results record.
+func scoreCNN(d *dataset.Dataset, res *CNNResult) error {
+	t0 := time.Now()
+	pred, err := cnnPredict(res.Net, d)
+	if err != nil {
+		return err
+	}
+	predSecs := time.Since(t0).Seconds()
+	r := ModelResult{Model: "cnn-" + res.Run.Variant, Features: "pixels", Params: res.Run.Params,
+		PredictSeconds: predSecs, PeakHeapBytes: res.Run.PeakHeapBytes, PeakRSSBytes: res.Run.PeakRSSBytes,
+		TrainSeconds: epochSeconds(&res.Run)}
 	score(&r, d, pred)
 	res.Run.Confusion = r.Confusion
 	res.Record = r

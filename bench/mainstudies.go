@@ -153,11 +153,7 @@ func (j *mainJob) cnnTrials() ([]CNNTrial, error) {
 		if err := ReadJSON(path+".json", &run); err != nil {
 			return nil, err
 		}
-		t := CNNTrial{Model: "cnn-" + v, N: j.d.Train.Len(), Net: net, Params: run.Params}
-		for _, e := range run.Epochs {
-			t.TrainSeconds += e.Seconds
-		}
-		ts = append(ts, t)
+		ts = append(ts, CNNTrial{Model: "cnn-" + v, N: j.d.Train.Len(), Net: net, Params: run.Params, TrainSeconds: epochSeconds(&run)})
 	}
 	return ts, nil
 }

@@ -164,17 +164,13 @@ func (cfg *TrialsConfig) validate(d *dataset.Dataset) error {
 
 // score fills t (a CNN trial) from c's answers on base's test images.
 func (c *CNNTrial) score(base *dataset.Dataset, t *Trial) error {
-	pred := make([]int, base.Test.Len())
-	if err := c.Net.Predict(pred, base.Test.X); err != nil {
+	pred, err := cnnPredict(c.Net, base)
+	if err != nil {
 		return fmt.Errorf("bench: trial %s: %w", t.Key(), err)
 	}
-	// The network's outputs are class indices in base.Classes order.
 	var b strings.Builder
 	for i, p := range pred {
-		if p >= 0 && p < len(base.Classes) {
-			pred[i] = base.Classes[p].Label
-		}
-		b.WriteByte('0' + boolByte(pred[i] == base.Test.Y[i]))
+		b.WriteByte('0' + boolByte(p == base.Test.Y[i]))
 	}
 	t.Params, t.Correct, t.TrainSeconds = c.Params, b.String(), c.TrainSeconds
 	t.Accuracy = accuracy(pred, base.Test.Y)
