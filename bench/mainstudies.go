@@ -42,15 +42,11 @@ func (cfg *MainConfig) studyDefaults(p MainConfig) {
 
 // validateStudies checks the study fields after defaults.
 func (cfg *MainConfig) validateStudies() error {
-	for _, f := range []struct {
-		name string
-		vs   []string
-	}{{"CNNVariants", cfg.CNNVariants}, {"NoiseCNNs", cfg.NoiseCNNs}} {
-		for _, v := range f.vs {
-			if v != cnn.VariantFixed && v != cnn.VariantSigmoidLoss {
-				return fmt.Errorf("bench: MainConfig.%s has %q: want %s or %s", f.name, v, cnn.VariantSigmoidLoss, cnn.VariantFixed)
-			}
-		}
+	if err := checkVariants("MainConfig.CNNVariants", cfg.CNNVariants); err != nil {
+		return err
+	}
+	if err := checkVariants("MainConfig.NoiseCNNs", cfg.NoiseCNNs); err != nil {
+		return err
 	}
 	if cfg.Repeats < 1 || cfg.NoiseN < 0 || cfg.CostN < 0 {
 		return fmt.Errorf("bench: MainConfig.Repeats = %d, NoiseN = %d, CostN = %d: want ≥ 1, ≥ 0, ≥ 0", cfg.Repeats, cfg.NoiseN, cfg.CostN)

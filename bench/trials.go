@@ -146,17 +146,26 @@ func (cfg *TrialsConfig) validate(d *dataset.Dataset) error {
 	if d.Image == nil && cfg.NoiseN > 0 && len(cfg.PixelNoise) > 0 {
 		return fmt.Errorf("bench: pixel noise needs images")
 	}
-	for _, v := range cfg.NoiseCNNs {
-		if v != cnn.VariantFixed && v != cnn.VariantSigmoidLoss {
-			return fmt.Errorf("bench: TrialsConfig.NoiseCNNs has %q: want %s or %s", v, cnn.VariantSigmoidLoss, cnn.VariantFixed)
-		}
-		if d.Image == nil {
-			return fmt.Errorf("bench: TrialsConfig.NoiseCNNs: the CNN needs images; data %s has none", d.Source)
-		}
+	if err := checkVariants("TrialsConfig.NoiseCNNs", cfg.NoiseCNNs); err != nil {
+		return err
+	}
+	if d.Image == nil && len(cfg.NoiseCNNs) > 0 {
+		return fmt.Errorf("bench: TrialsConfig.NoiseCNNs: the CNN needs images; data %s has none", d.Source)
 	}
 	for _, c := range cfg.CNNs {
 		if !strings.HasPrefix(c.Model, "cnn-") || c.Net == nil || c.N < 1 || c.Repeat < 0 {
 			return fmt.Errorf("bench: TrialsConfig.CNNs has %s (n %d, repeat %d, network %t): want a cnn-VARIANT network with n ≥ 1", c.Model, c.N, c.Repeat, c.Net != nil)
+		}
+	}
+	return nil
+}
+
+// checkVariants checks that the CNN variants vs of config field name are
+// known (by their current names).
+func checkVariants(name string, vs []string) error {
+	for _, v := range vs {
+		if v != cnn.VariantFixed && v != cnn.VariantSigmoidLoss {
+			return fmt.Errorf("bench: %s has %q: want %s or %s", name, v, cnn.VariantSigmoidLoss, cnn.VariantFixed)
 		}
 	}
 	return nil
