@@ -10,7 +10,6 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/svmbench/svmbench/kernels"
 	"github.com/svmbench/svmbench/matrix"
 	"github.com/svmbench/svmbench/results"
 )
@@ -208,9 +207,9 @@ func runBayes(ctx context.Context, x *matrix.Matrix, y []int, cfg *GridConfig, d
 		cfg.logf("grid %s/%s: bayes: %s", cfg.Kernel, cfg.Features, msg)
 	}
 	var replayed []GridCell
-	// The inner products of all rows, computed for the first batch that
-	// runs cells and kept for the others.
-	dots := sync.OnceValue(func() *kernels.DotGram { return allDots(cfg, x, y) })
+	// The inner products of all rows and the convexity of their pairs,
+	// computed for the first batch that runs cells and kept for the others.
+	rows := sync.OnceValue(func() *sharedRows { return shareRows(cfg, x, y) })
 	err := bayesLoop(sp, cfg, func(batch []GridCell) ([]GridCell, error) {
 		found, todo, err := splitJournal(cfg, batch, done, func(dc, c GridCell) string {
 			if results.SameSetting(c, dc) {
@@ -228,7 +227,7 @@ func runBayes(ctx context.Context, x *matrix.Matrix, y []int, cfg *GridConfig, d
 			return out, nil
 		}
 		var mu sync.Mutex
-		err = runCellsOn(ctx, x, y, dots(), todo, cfg, prog, func(c GridCell) error {
+		err = runCellsOn(ctx, x, y, rows(), todo, cfg, prog, func(c GridCell) error {
 			mu.Lock()
 			out = append(out, c)
 			mu.Unlock()

@@ -124,14 +124,14 @@ func (e *extension) apply(gs []growth, next int, why string) []GridCell {
 // extendGrid runs the range extension of cfg after the grid's nBase cells
 // (in sink) are done: while the best cell lies on an open edge, it adds
 // that step's cells, taking each from the journal (done) when it is there
-// and running the others, all steps on inner products computed once. It
-// returns the number of cells added. Cells the journal holds past the
-// grid that this extension does not add are an error: the journal is
-// another run's.
+// and running the others, all steps sharing the inner products and the
+// pairs' convexity checks (shareRows). It returns the number of cells
+// added. Cells the journal holds past the grid that this extension does
+// not add are an error: the journal is another run's.
 func extendGrid(ctx context.Context, x *matrix.Matrix, y []int, cfg *GridConfig, nBase int, done map[int]GridCell, prog *fitProgress, sink *cellSink) (int, error) {
 	e := newExtension(cfg)
 	next, reused := nBase, 0
-	dots := sync.OnceValue(func() *kernels.DotGram { return allDots(cfg, x, y) })
+	rows := sync.OnceValue(func() *sharedRows { return shareRows(cfg, x, y) })
 	for {
 		best, ok := BestCell(sink.finished)
 		if !ok {
@@ -159,7 +159,7 @@ func extendGrid(ctx context.Context, x *matrix.Matrix, y []int, cfg *GridConfig,
 		if len(todo) == 0 {
 			continue
 		}
-		if err := runCellsOn(ctx, x, y, dots(), todo, cfg, prog, sink.emit); err != nil {
+		if err := runCellsOn(ctx, x, y, rows(), todo, cfg, prog, sink.emit); err != nil {
 			return next - nBase, err
 		}
 	}

@@ -287,7 +287,7 @@ func (h *halving) runRung(ctx context.Context, r int, x *matrix.Matrix, dots *ke
 		}
 	}
 	var mu sync.Mutex
-	err = runCellsOn(ctx, rx, ry, rd, todo, &rcfg, prog, func(c GridCell) error {
+	err = runCellsOn(ctx, rx, ry, &sharedRows{dots: rd}, todo, &rcfg, prog, func(c GridCell) error {
 		mu.Lock()
 		out = append(out, c)
 		mu.Unlock()

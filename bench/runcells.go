@@ -17,6 +17,33 @@ func runCells(ctx context.Context, x *matrix.Matrix, y []int, todo []GridCell, c
 	return runCellsOn(ctx, x, y, nil, todo, cfg, prog, emit)
 }
 
+// sharedRows is what several runCellsOn calls on the same rows share:
+// the inner products of all of them (nil: each call computes its own when
+// its plan needs them) and the convexity checks of their one-vs-one pairs
+// under each kernel met (nil: each call makes its own, when seeding).
+type sharedRows struct {
+	dots *kernels.DotGram
+	conv *convexity
+}
+
+// shareRows computes the inner products of all rows of x once, for the
+// runCellsOn calls of a search that runs its cells in several steps on
+// them (bayes batches, range extension), with the convexity cache they
+// share when fits are seeded.
+func shareRows(cfg *GridConfig, x *matrix.Matrix, y []int) *sharedRows {
+	sh := &sharedRows{dots: allDots(cfg, x, y)}
+	if sh.dots != nil && cfg.seedsPairs() {
+		sh.conv = newConvexity(sh.dots, y)
+	}
+	return sh
+}
+
+// seedsPairs reports whether cfg's fits seed their convex one-vs-one
+// pairs: alpha seeding on, without class weights or one-vs-rest.
+func (cfg *GridConfig) seedsPairs() bool {
+	return !cfg.ColdStart && cfg.svm.weights == nil && !cfg.svm.ovr
+}
+
 // allDots computes the inner products of all rows of x once, for
 // several runCellsOn calls on x or on subsets of its rows, unless the
 // grid's plan cannot hold them (then each call's fits compute kernel
@@ -34,10 +61,11 @@ func allDots(cfg *GridConfig, x *matrix.Matrix, y []int) *kernels.DotGram {
 	return kernels.NewDotGram(x)
 }
 
-// runCellsOn is runCells with the inner products of x's rows given (dots;
-// nil: computed when the plan needs them), as a halving search takes
-// each rung's from those of all the rows.
-func runCellsOn(ctx context.Context, x *matrix.Matrix, y []int, dots *kernels.DotGram, todo []GridCell, cfg *GridConfig, prog *fitProgress, emit func(GridCell) error) error {
+// runCellsOn is runCells on rows whose inner products, and the convexity
+// of whose pairs, are shared with other calls (sh; nil: none), as a
+// halving search takes each rung's inner products from those of all the
+// rows and a bayes search's batches share theirs.
+func runCellsOn(ctx context.Context, x *matrix.Matrix, y []int, sh *sharedRows, todo []GridCell, cfg *GridConfig, prog *fitProgress, emit func(GridCell) error) error {
 	k := cfg.Folds
 	if len(todo) == 0 {
 		return nil
@@ -55,6 +83,11 @@ func runCellsOn(ctx context.Context, x *matrix.Matrix, y []int, dots *kernels.Do
 	kerns := make([]kernels.DotKernel, len(todo))
 	for i, c := range todo {
 		kerns[i], _ = CellKernel(c) // checked by Grid
+	}
+	var dots *kernels.DotGram
+	var conv *convexity
+	if sh != nil {
+		dots, conv = sh.dots, sh.conv
 	}
 	fitters := newFitters(&fitEnv{x: x, folds: folds, cfg: cfg, plan: plan, dots: dots}, kerns)
 	if err := ctx.Err(); err != nil {
@@ -78,8 +111,7 @@ func runCellsOn(ctx context.Context, x *matrix.Matrix, y []int, dots *kernels.Do
 		return emit(out)
 	}
 	chains := makeChains(todo, kerns, folds, !cfg.ColdStart, plan.workers)
-	var conv *convexity
-	if dg := sharedDots(fitters); !cfg.ColdStart && dg != nil && cfg.svm.weights == nil && !cfg.svm.ovr {
+	if dg := sharedDots(fitters); conv == nil && dg != nil && cfg.seedsPairs() {
 		conv = newConvexity(dg, y)
 	}
 	return runPool(ctx, fitters, chains, folds, conv, func(j fitJob, r fitOut, pred []int, secs float64) error {
