@@ -166,13 +166,13 @@ func (c *trainCmd) run(ctx context.Context) error {
 	p.Kernel = withDefaultGamma(p.Kernel, x.Cols)
 	budget := int64(p.CacheMB * (1 << 20))
 	if c.cv > 0 && c.mem == "" {
-		budget = bench.DefaultMemBytes() // the grid's, as crossValidate
+		budget = bench.DefaultMemBytes() // the grid's default budget
 	}
 	// The Go heap held to the data, the budget and the model (its support
 	// vectors are at most the training rows): see memory.Limit.
 	memory.Limit(budget + matrix.Bytes(x.Rows, x.Cols) + memory.LimitMargin)
 	if c.cv > 0 {
-		return c.crossValidate(ctx, prog, x, d.Train.Y, p)
+		return c.crossValidate(ctx, prog, x, d.Train.Y, p, budget)
 	}
 	bar := prog.Bar("train "+p.Kernel.Name(), 0)
 	p.Progress = bar.Func()
@@ -216,18 +216,14 @@ func (c *trainCmd) run(ctx context.Context) error {
 	return nil
 }
 
-// crossValidate is bench train -cv K: bench.CrossValidate, printed as
-// svm-train -v K prints it.
-func (c *trainCmd) crossValidate(ctx context.Context, prog *progress.Progress, x *matrix.Matrix, y []int, p svm.Params) error {
+// crossValidate is bench train -cv K: bench.CrossValidate within mem
+// bytes, printed as svm-train -v K prints it.
+func (c *trainCmd) crossValidate(ctx context.Context, prog *progress.Progress, x *matrix.Matrix, y []int, p svm.Params, mem int64) error {
 	dk, ok := p.Kernel.(kernels.DotKernel)
 	if !ok {
 		return fmt.Errorf("-cv: kernel %s is not a function of inner products", p.Kernel.Name())
 	}
 	bar := prog.Bar(fmt.Sprintf("cv %d folds", c.cv), int64(c.cv))
-	var mem int64 // the grid's default budget, unless -mem says otherwise
-	if c.mem != "" {
-		mem = int64(p.CacheMB * (1 << 20))
-	}
 	acc, _, err := bench.CrossValidate(ctx, x, y, bench.CVConfig{Kernel: dk, C: p.C, Folds: c.cv, Tol: p.Tol,
 		Seed: c.df.seed, MemBytes: mem, Progress: bar.Func(), Weights: p.Weights, OneVsRest: p.OneVsRest,
 		Probability: p.Probability})
