@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strconv"
 
+	"github.com/svmbench/svmbench/kernels"
 	"github.com/svmbench/svmbench/results"
 )
 
@@ -17,10 +18,14 @@ type halvingRung struct {
 	cells   []results.GridCell
 }
 
-// settingKey identifies a cell's parameters across rungs.
-type settingKey struct{ alpha, coef0, gamma, c float64 }
+// settingKey identifies a cell's parameters across rungs: its kernel
+// values (GridCell.Values) and C.
+type settingKey struct {
+	v kernels.Values
+	c float64
+}
 
-func keyOf(c results.GridCell) settingKey { return settingKey{c.Alpha, c.Coef0, c.Gamma, c.C} }
+func keyOf(c results.GridCell) settingKey { return settingKey{c.Values(), c.C} }
 
 // halvingRungs splits a grid's cells by rung, lowest first; nil for any
 // search but halving.
