@@ -168,11 +168,11 @@ func groupTrials(tr *results.Trials, study string) []*trialGroup {
 // the trials' test images) from the SVMs'.
 func isCNN(model string) bool { return strings.HasPrefix(model, "cnn-") }
 
-// mainN is the largest training size of the SVMs' learning curve: where
-// the models are compared.
-func mainN(in *Inputs) int {
+// mainN is the largest training size of the SVMs' learning curve (its
+// groups curve): where the models are compared.
+func mainN(curve []*trialGroup) int {
 	n := 0
-	for _, g := range groupTrials(in.Trials, results.StudyCurve) {
+	for _, g := range curve {
 		if !isCNN(g.Model) {
 			n = max(n, g.N)
 		}
@@ -185,11 +185,12 @@ func mainN(in *Inputs) int {
 // (else at its largest n: the full profile trains the CNN on all images,
 // past the curve).
 func mainGroups(in *Inputs) []*trialGroup {
-	n := mainN(in)
+	curve := groupTrials(in.Trials, results.StudyCurve)
+	n := mainN(curve)
 	var gs []*trialGroup
 	cnns := map[string]*trialGroup{}
 	var cnnOrder []string
-	for _, g := range groupTrials(in.Trials, results.StudyCurve) {
+	for _, g := range curve {
 		switch {
 		case !isCNN(g.Model):
 			if g.N == n {
