@@ -91,12 +91,17 @@ func meanTraces(c *results.SearchComparison) []meanTrace {
 			}
 		}
 		m := meanTrace{search: name, runs: len(trs)}
-		cum := make([]float64, len(trs))
+		cum, full := make([]float64, len(trs)), make([]float64, len(trs))
+		for t, tr := range trs {
+			if len(tr.N) > 0 {
+				full[t] = float64(slices.Max(tr.N))
+			}
+		}
 		for i := 0; i < n; i++ {
 			var b, s, x float64
 			skip := false
 			for t, tr := range trs {
-				cum[t] += cellWeight(tr, i)
+				cum[t] += cellWeight(tr, i, full[t])
 				b, s, x = b+tr.BestCV[i], s+tr.Seconds[i], x+cum[t]
 				skip = skip || tr.BestCV[i] == 0
 			}
@@ -114,12 +119,12 @@ func meanTraces(c *results.SearchComparison) []meanTrace {
 }
 
 // cellWeight is evaluation i of tr counted at its training images: 1, or
-// for a trace with N its images over the largest.
-func cellWeight(tr results.SearchTrace, i int) float64 {
+// for a trace with N its images over full, the largest.
+func cellWeight(tr results.SearchTrace, i int, full float64) float64 {
 	if len(tr.N) == 0 {
 		return 1
 	}
-	return float64(tr.N[i]) / float64(slices.Max(tr.N))
+	return float64(tr.N[i]) / full
 }
 
 func (m meanTrace) label() string {
