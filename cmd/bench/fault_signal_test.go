@@ -120,9 +120,7 @@ func records(dir string) int {
 func TestFaultRunSignals(t *testing.T) {
 	tmp := t.TempDir()
 	ref := filepath.Join(tmp, "ref")
-	if code, errs := runProc(t, faultRun(ref)...); code != 0 {
-		t.Fatalf("reference run: exit %d: %s", code, errs)
-	}
+	runReference(t, "run", faultRun(ref)...)
 	want := resultsOutcome(t, ref)
 	rng := rand.New(rand.NewPCG(29, 0x6b696c6c))
 	for _, sig := range []syscall.Signal{syscall.SIGTERM, syscall.SIGINT} {
@@ -223,11 +221,9 @@ func TestFaultMergeSignals(t *testing.T) {
 		shards = append(shards, c)
 	}
 	merge := func(out string) []string { return append([]string{"merge", "-out", out}, shards...) }
-	ref := filepath.Join(tmp, "ref")
 	t0 := time.Now()
-	if code, errs := runProc(t, merge(ref)...); code != 0 {
-		t.Fatalf("reference merge: exit %d: %s", code, errs)
-	}
+	ref := filepath.Join(tmp, "ref")
+	runReference(t, "merge", merge(ref)...)
 	span := time.Since(t0)
 	want := gridOutcome(t, ref, "rbf")
 	noGrid := func(dir string) bool {

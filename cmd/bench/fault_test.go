@@ -186,9 +186,7 @@ func faultGrid(out string, extra ...string) []string {
 func TestFaultGridSignals(t *testing.T) {
 	tmp := t.TempDir()
 	ref := filepath.Join(tmp, "ref")
-	if code, errs := runProc(t, faultGrid(ref)...); code != 0 {
-		t.Fatalf("reference grid: exit %d: %s", code, errs)
-	}
+	runReference(t, "grid", faultGrid(ref)...)
 	want := gridOutcome(t, ref, "rbf")
 	cells := journalLines(filepath.Join(ref, bench.GridFile("rbf", "pixels")))
 	rng := rand.New(rand.NewPCG(13, 0x6b696c6c)) // "kill"
@@ -373,9 +371,7 @@ func noPartialFiles(t *testing.T, what, dir string) {
 func TestFaultFullDisk(t *testing.T) {
 	tmp := t.TempDir()
 	ref := filepath.Join(tmp, "ref")
-	if code, errs := runProc(t, faultGrid(ref)...); code != 0 {
-		t.Fatalf("reference grid: exit %d: %s", code, errs)
-	}
+	runReference(t, "grid", faultGrid(ref)...)
 	want := gridOutcome(t, ref, "rbf")
 	const page = 4096
 	full := func(errs string) bool { return strings.Contains(errs, "no space left on device") }
@@ -482,16 +478,23 @@ func pages(t *testing.T, dir string, except ...string) int64 {
 	return n
 }
 
+// runReference runs bench with args, the uninterrupted reference of
+// what; a failure ends the test.
+func runReference(t *testing.T, what string, args ...string) {
+	t.Helper()
+	if code, errs := runProc(t, args...); code != 0 {
+		t.Fatalf("reference %s: exit %d: %s", what, code, errs)
+	}
+}
+
 // fullDiskReference skips unless root (the full-disk tests mount a
-// size-limited tmpfs) and runs the uninterrupted reference of what into ref.
+// size-limited tmpfs) and runs the reference of what into ref.
 func fullDiskReference(t *testing.T, ref, what string, args func(string) []string) string {
 	t.Helper()
 	if os.Geteuid() != 0 {
 		t.Skip("full-disk tests mount a size-limited tmpfs: run them as root (CI does)")
 	}
-	if code, errs := runProc(t, args(ref)...); code != 0 {
-		t.Fatalf("reference %s: exit %d: %s", what, code, errs)
-	}
+	runReference(t, what, args(ref)...)
 	return ref
 }
 
@@ -601,9 +604,7 @@ func TestFaultCNNSignals(t *testing.T) {
 	tmp := t.TempDir()
 	args := faultCNN
 	ref := filepath.Join(tmp, "ref")
-	if code, errs := runProc(t, args(ref)...); code != 0 {
-		t.Fatalf("reference cnn: exit %d: %s", code, errs)
-	}
+	runReference(t, "cnn", args(ref)...)
 	want := cnnOutcome(t, ref)
 	rng := rand.New(rand.NewPCG(17, 0x6b696c6c))
 	for i := 0; i < 2; i++ {
@@ -675,11 +676,9 @@ func resultsOutcome(t *testing.T, dir string) string {
 func TestFaultMainJobSignals(t *testing.T) {
 	tmp := t.TempDir()
 	args := faultMain
-	ref := filepath.Join(tmp, "ref")
 	t0 := time.Now()
-	if code, errs := runProc(t, args(ref)...); code != 0 {
-		t.Fatalf("reference main job: exit %d: %s", code, errs)
-	}
+	ref := filepath.Join(tmp, "ref")
+	runReference(t, "main job", args(ref)...)
 	span := time.Since(t0)
 	want := mainOutcome(t, ref)
 	rng := rand.New(rand.NewPCG(19, 0x6b696c6c))
