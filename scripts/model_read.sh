@@ -32,8 +32,17 @@ set -eu
 MODEL=$1
 DATA=$2
 [ -s "$MODEL" ] || { echo "model_read: $MODEL: no such model file" >&2; exit 2; }
+# Paths made absolute before the cd to the repository (a relative MODEL,
+# libsvm:FILE, folder or WORK was read from the wrong folder).
+abs() { case $1 in /*) echo "$1" ;; *) echo "$PWD/$1" ;; esac; }
+MODEL=$(abs "$MODEL")
+case $DATA in
+libsvm:*) DATA=libsvm:$(abs "${DATA#libsvm:}") ;;
+auto | synthetic*) ;;
+*) DATA=$(abs "$DATA") ;;
+esac
+WORK=$(abs "${WORK:-$(mktemp -d)}")
 cd "$(dirname "$0")/.."
-WORK=${WORK:-$(mktemp -d)}
 mkdir -p "$WORK"
 . scripts/lib/timed.sh
 : >"$WORK/times"

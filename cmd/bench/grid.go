@@ -279,7 +279,7 @@ func runGrid(ctx context.Context, df *dataFlags, ext features.Extractor, cfg ben
 	}
 	// The Go heap held to the data, the budget and the retrained model
 	// (its support vectors are at most the training rows): memory.Limit.
-	memory.Limit(budget + matrix.Bytes(train.Rows, train.Cols) + memory.LimitMargin)
+	memory.Limit(budget + matrix.Bytes(train.Rows, train.Cols))
 	var endBar func()
 	cfg.Progress, endBar = taskBar(prog, fmt.Sprintf("grid %s/%s (fits)", cfg.Kernel, cfg.Features))
 	best, cells, err := bench.Grid(ctx, d, train, test, cfg)

@@ -170,7 +170,7 @@ func (c *trainCmd) run(ctx context.Context) error {
 	}
 	// The Go heap held to the data, the budget and the model (its support
 	// vectors are at most the training rows): see memory.Limit.
-	memory.Limit(budget + matrix.Bytes(x.Rows, x.Cols) + memory.LimitMargin)
+	memory.Limit(budget + matrix.Bytes(x.Rows, x.Cols))
 	if c.cv > 0 {
 		return c.crossValidate(ctx, prog, x, d.Train.Y, p, budget)
 	}

@@ -93,10 +93,10 @@ const LimitMargin = 32 << 20
 // its live size between collections, so a process holding its data set
 // would grow by the data's size in garbage, whatever its memory budget;
 // with it the collector runs before the process outgrows what it held
-// plus extra. Commands call it once their data are loaded, with extra the
-// memory budget plus what the result may hold (a model's support vectors)
-// plus LimitMargin. A limit the user set (the GOMEMLIMIT variable) is left
-// in place, and 0 returned. The limit is soft: when the live heap needs
+// plus extra and LimitMargin. Commands call it once their data are
+// loaded, with extra the memory budget plus what the result may hold (a
+// model's support vectors). A limit the user set (the GOMEMLIMIT variable)
+// is left in place, and 0 returned. The limit is soft: when the live heap needs
 // more, the collector runs often (at most half the CPU) and the process
 // goes on.
 func Limit(extra int64) int64 {
@@ -109,7 +109,7 @@ func Limit(extra int64) int64 {
 	if s[0].Value.Kind() != metrics.KindUint64 || s[1].Value.Kind() != metrics.KindUint64 {
 		return 0
 	}
-	limit := int64(s[0].Value.Uint64()-s[1].Value.Uint64()) + extra
+	limit := int64(s[0].Value.Uint64()-s[1].Value.Uint64()) + extra + LimitMargin
 	debug.SetMemoryLimit(limit)
 	return limit
 }
