@@ -84,12 +84,13 @@ type GridConfig struct {
 	Batch int
 	// ColdStart turns alpha seeding off: every fit then starts from
 	// α = 0, as LIBSVM's does. By default (false) each fit's one-vs-one
-	// pairs whose kernel matrix is positive definite are seeded from the
+	// pairs whose kernel matrix is conditionally positive definite (on
+	// Σu = 0, where the dual's yᵀα = 0 confines it) are seeded from the
 	// previous fold's or the neighbouring C's solution (see warm.go): a
 	// convex problem with a unique optimum, reached within Tol in fewer
-	// SMO iterations; the other pairs (most sigmoid cells: the problem is
-	// not convex and a seeded fit could stop at another stationary point)
-	// start from α = 0. Seeding needs the grid's inner products in memory
+	// SMO iterations; the other pairs (sigmoid cells whose tanh bends
+	// enough: the problem is not convex and a seeded fit could stop at
+	// another stationary point) start from α = 0. Seeding needs the grid's inner products in memory
 	// (not in the fold-rows mode of very large grids).
 	ColdStart bool
 	// Extend turns range extension on: while the best cell lies on an

@@ -26,16 +26,25 @@ import (
 // larger box) and scaled by C_new/C_old when C shrinks. The solver then
 // runs to the same stopping rule as a cold start.
 //
-// Only convex sub-problems are seeded. A one-vs-one pair is seeded when
-// its kernel matrix over all the grid's rows of its two classes is
-// positive definite (a Cholesky factorisation in float64 of the float32
-// values the solver reads succeeds); every fold's sub-problem of that pair
-// is a principal submatrix, so it is positive definite too, its optimum α
-// is unique, and a seeded and a cold start stop within Tol of the same
-// point. Elsewhere (most sigmoid cells on real data: tanh is not a PSD
-// kernel) the problem is not convex, a seeded start can end at another
-// stationary point, and the pair starts cold, from α = 0, exactly as
-// LIBSVM does. Pairs larger than maxSeedRows rows, and grids whose inner
+// Only convex sub-problems are seeded. A pair's dual is min ½αᵀQα − 1ᵀα
+// with Q = YKY over the box and the plane yᵀα = 0, so it is strictly
+// convex exactly when dᵀQd > 0 for every d ≠ 0 with yᵀd = 0, that is
+// (u = Yd, Σu = yᵀd) when uᵀKu > 0 for every u ≠ 0 with Σu = 0: K
+// conditionally positive definite. That is weaker than positive definite:
+// a constant added to K changes nothing on Σu = 0, and the sigmoid kernel
+// tanh(α⟨x,y⟩ + c) with c < 0 and moderate α is a negative constant plus
+// a nearly polynomial kernel with positive coefficients (Lin and Lin,
+// 2003), conditionally positive definite where it is not positive
+// definite. A one-vs-one pair is seeded when its kernel matrix over all
+// the grid's rows of its two classes is conditionally positive definite
+// (a Cholesky factorisation in float64 of the float32 values the solver
+// reads, in the basis e_a − e_m of Σu = 0, succeeds); every fold's
+// sub-problem of that pair is a principal submatrix (u zero outside it
+// keeps Σu = 0), so it is conditionally positive definite too, its optimum
+// α is unique, and a seeded and a cold start stop within Tol of the same
+// point. Elsewhere (sigmoid cells whose tanh bends enough on the data) the
+// problem is not convex, a seeded start can end at another stationary
+// point, and the pair starts cold, from α = 0, exactly as LIBSVM does. Pairs larger than maxSeedRows rows, and grids whose inner
 // products do not fit in memory (foldRows mode), are not checked and start
 // cold.
 
@@ -65,7 +74,7 @@ func newConvexity(dg *kernels.DotGram, y []int) *convexity {
 }
 
 // convex reports whether the pair of labels i, j (j < 0: one-vs-rest, not
-// checked) has a positive definite kernel matrix under k.
+// checked) has a conditionally positive definite kernel matrix under k.
 func (c *convexity) convex(k kernels.DotKernel, i, j int) bool {
 	if c == nil || j < 0 {
 		return false
@@ -76,8 +85,9 @@ func (c *convexity) convex(k kernels.DotKernel, i, j int) bool {
 		if len(rows) > maxSeedRows {
 			return false
 		}
-		// A sample first: a principal submatrix that is not positive
-		// definite settles it cheaply, as it does for most sigmoid cells.
+		// A sample first: a principal submatrix that is not conditionally
+		// positive definite settles it cheaply, as it does for sigmoid
+		// cells that bend too much.
 		step := max(1, len(rows)/128)
 		var sample []int
 		for t := 0; t < len(rows); t += step {
@@ -87,17 +97,25 @@ func (c *convexity) convex(k kernels.DotKernel, i, j int) bool {
 	})
 }
 
-// positiveDefinite reports whether the kernel matrix of rows under k has
+// positiveDefinite reports whether the kernel matrix K of rows under k
+// is conditionally positive definite: uᵀKu > 0 for every u ≠ 0 with
+// Σu = 0. In the basis e_a − e_m of that subspace (m the last row) its
+// matrix is M_ab = K_ab − K_am − K_mb + K_mm, and the test is whether M has
 // a Cholesky factorisation.
 func (c *convexity) positiveDefinite(k kernels.DotKernel, rows []int) bool {
 	m := len(rows)
+	if m < 2 {
+		return true
+	}
 	g := matrix.New(m, m)
 	c.dg.Gram(g, k, rows, rows)
-	s := mat.NewSymDense(m, nil)
-	for a := range m {
+	last := g.Row(m - 1)
+	kmm := float64(last[m-1])
+	s := mat.NewSymDense(m-1, nil)
+	for a := range m - 1 {
 		r := g.Row(a)
-		for b := a; b < m; b++ {
-			s.SetSym(a, b, float64(r[b]))
+		for b := a; b < m-1; b++ {
+			s.SetSym(a, b, float64(r[b])-float64(r[m-1])-float64(last[b])+kmm)
 		}
 	}
 	var ch mat.Cholesky

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/svmbench/svmbench/dataset"
+	"github.com/svmbench/svmbench/kernels"
 	"github.com/svmbench/svmbench/matrix"
 )
 
@@ -79,14 +80,15 @@ func sumIter(cells []GridCell) (it, seeded int, secs float64) {
 // TestWarmStartSameCV: at -eps 1e-5, a 5-fold grid with alpha seeding
 // predicts every validation sample of every fold as cold starts do, on
 // RBF cells (positive definite: every pair seeded) and on sigmoid cells
-// with pairs that are positive definite (c = 0, small α, more dimensions
-// than samples a pair) and pairs that are not (c = −1: started cold), in
-// fewer SMO iterations where something was seeded.
+// with pairs that are conditionally positive definite (small α; with
+// c = −1 not positive definite) and pairs that are not (α = 0.05: started
+// cold), in fewer SMO iterations where something was seeded.
 func TestWarmStartSameCV(t *testing.T) {
 	d := blobs(4, 40, 100, 3)
+	conv := newConvexity(kernels.NewDotGram(d.Train.X), d.Train.Y)
 	for _, cfg := range []GridConfig{
 		{Kernel: "rbf", Gamma: Values(0.002, 0.01), C: Values(0.5, 2, 8, 32)},
-		{Kernel: "sigmoid", Alpha: Values(0.0005, 0.01), Coef0: Values(-1, 0), C: Values(0.5, 2, 8, 32)},
+		{Kernel: "sigmoid", Alpha: Values(0.0005, 0.05), Coef0: Values(-1, 0), C: Values(0.5, 2, 8, 32)},
 	} {
 		cfg.Folds, cfg.Seed, cfg.Tol, cfg.NoRetrain, cfg.Workers = 5, 1, 1e-5, true, 2
 		warm, cold, differ := warmCold(t, d, d.Train.X, cfg)
@@ -102,12 +104,42 @@ func TestWarmStartSameCV(t *testing.T) {
 			t.Errorf("%s: %d sub-problems seeded, %d SMO iterations against %d cold", cfg.Kernel, seeded, iw, ic)
 		}
 		if cfg.Kernel == "sigmoid" {
-			for _, c := range warm {
-				if c.Coef0 == -1 && c.SeededPairs != 0 {
-					t.Errorf("sigmoid cell α %g c −1 C %g (not PSD): %d pairs seeded", c.Alpha, c.C, c.SeededPairs)
+			checkSeededConvex(t, conv, warm)
+		}
+	}
+}
+
+// checkSeededConvex checks that sigmoid cells with no conditionally
+// positive definite pair seed nothing, and that the cells cover both
+// kinds: some not convex, some convex with c < 0 (a kernel matrix that is
+// not positive definite) seeded.
+func checkSeededConvex(t *testing.T, conv *convexity, cells []GridCell) {
+	t.Helper()
+	var none, negC int
+	for _, c := range cells {
+		k, err := CellKernel(c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		convex := 0
+		for i := range 4 {
+			for j := i + 1; j < 4; j++ {
+				if conv.convex(k, i, j) {
+					convex++
 				}
 			}
 		}
+		switch {
+		case convex == 0 && c.SeededPairs != 0:
+			t.Errorf("α %g c %g C %g: no convex pair, %d pairs seeded", c.Alpha, c.Coef0, c.C, c.SeededPairs)
+		case convex == 0:
+			none++
+		case c.Coef0 < 0 && c.SeededPairs > 0:
+			negC++
+		}
+	}
+	if none == 0 || negC == 0 {
+		t.Errorf("%d cells not convex, %d convex cells with c < 0 seeded: the grid does not cover both", none, negC)
 	}
 }
 

@@ -50,8 +50,9 @@ is journalled with its rung, rung_n and why; the best cell is the last
 rung's (docs/search.md).
 Alpha seeding is on (-warm-start=false turns it off): each fit starts
 from the previous fold's or C's solution in the one-vs-one pairs whose
-kernel matrix is positive definite (the problem convex, its optimum unique,
-so the CV accuracies are those of cold starts), from α = 0 elsewhere; the
+kernel matrix is conditionally positive definite (on Σu = 0: the problem
+convex, its optimum unique, so the CV accuracies are those of cold
+starts), from α = 0 elsewhere; the
 SMO iterations and seeded sub-problems are printed and journalled
 (smo_iter, seeded_pairs).
 
