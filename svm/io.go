@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash"
 	"io"
 	"io/fs"
 	"os"
@@ -154,11 +155,12 @@ func (m *Model) Save(path string) error {
 		mj.LIBSVMFile = filepath.Base(path)
 		err = atomicfile.WriteAll(
 			atomicfile.File{Path: path, Write: func(w io.Writer) error {
-				if err := m.writeLIBSVM(io.MultiWriter(w, h)); err != nil {
+				hw := hashWriter{w: w, h: h}
+				if err := m.writeLIBSVM(hw); err != nil {
 					return err
 				}
 				if need := m.sidecarNeed(); need != "" {
-					_, err := fmt.Fprintf(io.MultiWriter(w, h), "%s %s (%s)\n", sidecarMark, filepath.Base(path)+".json", need)
+					_, err := fmt.Fprintf(hw, "%s %s (%s)\n", sidecarMark, filepath.Base(path)+".json", need)
 					return err
 				}
 				return nil
@@ -181,6 +183,33 @@ func (m *Model) Save(path string) error {
 		return fmt.Errorf("svm: saving model %s: %w", path, err)
 	}
 	return nil
+}
+
+// hashWriter writes to w and adds what it writes to h. A large write is
+// hashed on another goroutine while w writes it: hashing the model's text
+// (SHA-256, about 1.5 GB/s with the CPU's SHA instructions) then no longer
+// adds to the time of the one goroutine that writes the blocks in order.
+type hashWriter struct {
+	w io.Writer
+	h hash.Hash
+}
+
+// hashAside is the size from which hashWriter hashes on another goroutine.
+const hashAside = 64 << 10
+
+func (hw hashWriter) Write(p []byte) (int, error) {
+	if len(p) < hashAside {
+		hw.h.Write(p)
+		return hw.w.Write(p)
+	}
+	done := make(chan struct{})
+	go func() {
+		hw.h.Write(p)
+		close(done)
+	}()
+	n, err := hw.w.Write(p)
+	<-done
+	return n, err
 }
 
 // write writes mj as indented JSON. The support vectors (one-vs-rest
@@ -268,14 +297,7 @@ func (m *Model) writeLIBSVM(w io.Writer) error {
 		b = fmt.Appendf(b, " %d", n)
 	}
 	b = append(b, "\nSV\n"...)
-	bw := bufio.NewWriterSize(w, 1<<20)
-	if _, err := bw.Write(b); err != nil {
-		return err
-	}
-	if err := m.writeSVs(bw); err != nil {
-		return err
-	}
-	return bw.Flush()
+	return m.writeSVs(w, b)
 }
 
 // Load reads a model written by Save or by LIBSVM's svm-train. path is the

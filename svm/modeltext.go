@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"math"
 	"slices"
 	"strings"
@@ -20,14 +21,23 @@ import (
 // svBlock is the number of support vectors formatted as one piece.
 const svBlock = 64
 
-// writeSVs writes the SV section: one line per support vector, the
-// coefficients in their shortest exact float64 text and the non-zero
-// features as index:value in their shortest exact float32 text (at most 9
-// digits; svm-train writes %.17g and %.8g).
-func (m *Model) writeSVs(w *bufio.Writer) error {
+// writeSVs writes head (the header) and the SV section: one line per
+// support vector, the coefficients in their shortest exact float64 text
+// and the non-zero features as index:value in their shortest exact float32
+// text (at most 9 digits; svm-train writes %.17g and %.8g). The text goes
+// to w in blocks of svBlock lines, the header with the first (w need not
+// be buffered: a block of image SVs is megabytes).
+func (m *Model) writeSVs(w io.Writer, head []byte) error {
 	n := m.NSV()
 	var memo sync.Pool
-	return textnum.WriteOrdered(w, (n+svBlock-1)/svBlock, func(b []byte, k int) []byte {
+	var index *textnum.IndexText
+	if !m.Gram {
+		index = textnum.NewIndexText(m.SV.Cols)
+	}
+	return textnum.WriteOrdered(w, max(1, (n+svBlock-1)/svBlock), func(b []byte, k int) []byte {
+		if k == 0 {
+			b = append(b, head...)
+		}
 		ft, _ := memo.Get().(*textnum.Float32Text)
 		if ft == nil {
 			ft = new(textnum.Float32Text)
@@ -47,8 +57,7 @@ func (m *Model) writeSVs(w *bufio.Writer) error {
 					if x == 0 {
 						continue
 					}
-					b = textnum.AppendInt(b, f+1)
-					b = append(b, ':')
+					b = index.Append(b, f+1)
 					b = ft.Append(b, x)
 					b = append(b, ' ')
 				}

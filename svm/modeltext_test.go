@@ -1,6 +1,7 @@
 package svm
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -9,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -120,6 +122,66 @@ func TestModelTextExact(t *testing.T) {
 			t.Fatal(err)
 		}
 		sameModelText(t, "precomputed", got, g)
+	}
+}
+
+// TestModelTextBytes checks the model file byte for byte against a plain
+// rendering of LIBSVM's format (shortest exact text of each number), for
+// a model of more than one block of support vectors, with pixel values and
+// wide-ranging ones, and with the sidecar mark at the end.
+func TestModelTextBytes(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		m    *Model
+	}{{"random", randomModel(3*svBlock+5, 40, 3)}, {"pixels", pixelModel(2*svBlock+1, 30)}} {
+		m := tc.m
+		ks, kv, _ := kernels.Of(m.Kernel)
+		want, err := ks.AppendLIBSVM([]byte("svm_type c_svc\n"), kv) // kernel_type rbf, gamma
+		if err != nil {
+			t.Fatal(err)
+		}
+		want = fmt.Appendf(want, "nr_class %d\ntotal_sv %d\nrho", len(m.Labels), m.NSV())
+		for _, r := range m.Rho {
+			want = fmt.Appendf(want, " %s", strconv.FormatFloat(r, 'g', -1, 64))
+		}
+		want = fmt.Appendf(want, "\nlabel")
+		for _, l := range m.Labels {
+			want = fmt.Appendf(want, " %d", l)
+		}
+		want = fmt.Appendf(want, "\nnr_sv")
+		for _, c := range m.NSVClass {
+			want = fmt.Appendf(want, " %d", c)
+		}
+		want = append(want, "\nSV\n"...)
+		for v := range m.NSV() {
+			for r := range m.Coef {
+				want = fmt.Appendf(want, "%s ", strconv.FormatFloat(m.Coef[r][v], 'g', -1, 64))
+			}
+			for f, x := range m.SV.Row(v) {
+				if x != 0 {
+					want = fmt.Appendf(want, "%d:%s ", f+1, textnum.AppendFloat32(nil, x))
+				}
+			}
+			want = append(want, '\n')
+		}
+		path := filepath.Join(t.TempDir(), "m.model")
+		m.Meta.Scaling = "test"
+		want = append(want, "#svmbench needs its sidecar m.model.json (scaling)\n"...)
+		if err := m.Save(path); err != nil {
+			t.Fatal(err)
+		}
+		got, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(got, want) {
+			i := 0
+			for i < min(len(got), len(want)) && got[i] == want[i] {
+				i++
+			}
+			t.Fatalf("%s: the file (%d bytes) differs from the plain rendering (%d bytes) at byte %d: %q, want %q",
+				tc.name, len(got), len(want), i, got[i:min(len(got), i+40)], want[i:min(len(want), i+40)])
+		}
 	}
 }
 

@@ -120,6 +120,21 @@ func TestAppendFloat32(t *testing.T) {
 	}
 }
 
+// TestFloat32TextPixels checks that the memory holds all 256 pixel values
+// k/255 at once, so that writing image data formats each value once.
+func TestFloat32TextPixels(t *testing.T) {
+	var f Float32Text
+	for k := range 256 {
+		f.Append(nil, float32(k)/255)
+	}
+	for k := range 256 {
+		bits := math.Float32bits(float32(k) / 255)
+		if e := f.slot(bits); e.n == 0 || e.bits != bits {
+			t.Errorf("%d/255 is no longer in the memory (its slot holds %x)", k, e.bits)
+		}
+	}
+}
+
 // TestLines checks that Lines hands every line exactly once with its
 // number, for block sizes that cut lines everywhere, and reports the
 // earliest failing line.
@@ -211,5 +226,14 @@ func BenchmarkFloat32TextPixels(b *testing.B) {
 	var f Float32Text
 	for i := 0; b.Loop(); i++ {
 		buf = f.Append(buf[:0], float32(i&255)/255)
+	}
+}
+
+func TestIndexText(t *testing.T) {
+	it := NewIndexText(1234)
+	for _, i := range []int{1, 9, 10, 99, 100, 1234} {
+		if got, want := string(it.Append([]byte("x"), i)), fmt.Sprintf("x%d:", i); got != want {
+			t.Errorf("Append(%d) = %q, want %q", i, got, want)
+		}
 	}
 }

@@ -50,3 +50,26 @@ func WriteOrdered(w io.Writer, blocks int, format func(b []byte, k int) []byte) 
 	}
 	return err
 }
+
+// IndexText holds the texts "1:", "2:", …, "n:" of LIBSVM's feature
+// indices, so that writing a row copies each index's text instead of
+// formatting it (a model of 5000 CIFAR-10 images writes 15 million).
+type IndexText struct {
+	text []byte
+	at   []int32 // index i's text is text[at[i-1]:at[i]]
+}
+
+// NewIndexText returns the texts of the indices 1 to n.
+func NewIndexText(n int) *IndexText {
+	t := &IndexText{at: make([]int32, 1, n+1)}
+	for i := 1; i <= n; i++ {
+		t.text = append(AppendInt(t.text, i), ':')
+		t.at = append(t.at, int32(len(t.text)))
+	}
+	return t
+}
+
+// Append appends "i:" for 1 ≤ i ≤ n.
+func (t *IndexText) Append(b []byte, i int) []byte {
+	return append(b, t.text[t.at[i-1]:t.at[i]]...)
+}
