@@ -126,7 +126,7 @@ func temp(path string, write func(w io.Writer) error) (tmp string, err error) {
 			os.Remove(name)
 		}
 	}()
-	bw := bufio.NewWriterSize(f, 1<<20)
+	bw := bufio.NewWriterSize(&aheadWriter{f: f}, 1<<20)
 	if err = write(bw); err != nil {
 		return "", err
 	}

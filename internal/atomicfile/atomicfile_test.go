@@ -136,3 +136,48 @@ func TestRemoveStale(t *testing.T) {
 		t.Errorf("%s survived RemoveStale", f.Name())
 	}
 }
+
+// TestLargeFile writes a file of several writeback periods in pieces of
+// odd sizes and reads it back whole.
+func TestLargeFile(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "big")
+	want := make([]byte, 2*writebackEvery+12345)
+	for i := range want {
+		want[i] = byte(i * 7 / 3)
+	}
+	err := Write(p, func(w io.Writer) error {
+		for rest := want; len(rest) > 0; {
+			n := min(len(rest), 3<<20+17)
+			if _, err := w.Write(rest[:n]); err != nil {
+				return err
+			}
+			rest = rest[n:]
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, err := os.ReadFile(p); err != nil || !slices.Equal(got, want) {
+		t.Fatalf("read back %d bytes (%v), want the %d written", len(got), err, len(want))
+	}
+}
+
+func TestAheadWriterStartsWriteback(t *testing.T) {
+	f, err := os.Create(filepath.Join(t.TempDir(), "f"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	a := &aheadWriter{f: f}
+	piece := make([]byte, writebackEvery/3+1)
+	for range 7 {
+		if _, err := a.Write(piece); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// After 3 pieces (just over writebackEvery) and again after 6.
+	if want := 6 * int64(len(piece)); a.sent != want || a.n != 7*int64(len(piece)) {
+		t.Errorf("writeback started for %d of %d bytes, want %d", a.sent, a.n, want)
+	}
+}
