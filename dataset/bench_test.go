@@ -1,10 +1,13 @@
 package dataset
 
 import (
+	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"math/rand/v2"
 	"os"
+	"strconv"
 	"testing"
 )
 
@@ -63,6 +66,29 @@ func BenchmarkReadLIBSVM1000x3072(b *testing.B) {
 	b.SetBytes(st.Size())
 	for b.Loop() {
 		if _, _, err := ReadLIBSVMFile(file); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkParseLIBSVMExact1000x3072 parses, from memory, 1000 rows of
+// 3072 pixel values k/255 written as scripts/libsvm_speed.sh writes them:
+// the exact decimal of each float32 (0.0470588244497776, 15–17 digits).
+func BenchmarkParseLIBSVMExact1000x3072(b *testing.B) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	var text []byte
+	for i := range 1000 {
+		text = strconv.AppendInt(text, int64(i%10), 10)
+		for j := range 3072 {
+			if v := float32(rng.IntN(256)) / 255; v != 0 {
+				text = fmt.Appendf(text, " %d:%s", j+1, strconv.FormatFloat(float64(v), 'g', -1, 64))
+			}
+		}
+		text = append(text, '\n')
+	}
+	b.SetBytes(int64(len(text)))
+	for b.Loop() {
+		if _, err := parseLIBSVM("bench", bytes.NewReader(text)); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -173,11 +173,12 @@ func (s *sparsePart) fastFeatures(b []byte, i int) (prev, next int) {
 		if j == n || b[j] != ':' || idx <= prev || idx > MaxLIBSVMIndex {
 			return prev, i
 		}
-		k := j + 1
-		for k < n && !space[b[k]] {
-			k++
+		v, k, ok := textnum.ScanFloat32(b, j+1)
+		if !ok || (k < n && !space[b[k]]) {
+			for k = j + 1; k < n && !space[b[k]]; k++ {
+			}
+			v, ok = textnum.ParseFloat32(b[j+1 : k])
 		}
-		v, ok := textnum.ParseFloat32(b[j+1 : k])
 		if !ok || math.IsInf(float64(v), 0) || math.IsNaN(float64(v)) {
 			return prev, i
 		}

@@ -12,12 +12,16 @@
 // float64 values, so one IEEE multiplication or division gives the
 // correctly rounded float64 (Clinger's fast path). For float32, m may have
 // up to 19 significant digits (the 17 of a float64's shortest text, as
-// files written from doubles hold): the float64 computed is then within 2
-// ulps of the exact value, and rounding it to float32 gives the correctly
-// rounded float32 unless it lies within 4 ulps of a midpoint between two
-// float32 values (every float32 value and midpoint is a float64 value, and
-// rounding is monotone, so it cannot cross one). Those cases, float32
-// subnormals, and every other form go to strconv.
+// files written from doubles hold), and 10^e for e < 0 is the float64
+// nearest to it, multiplied rather than divided by: the float64 computed
+// is then within 3 ulps of the exact value, and rounding it to float32
+// gives the correctly rounded float32 unless it lies within 4 ulps of a
+// midpoint between two float32 values (every float32 value and midpoint is
+// a float64 value, and rounding is monotone, so it cannot cross one).
+// Those cases, float32 subnormals, and every other form go to strconv.
+// Digits are read eight at a time as one 64-bit word where eight bytes
+// remain (ScanFloat32 reads a number where it stands in a line, so they
+// nearly always do).
 //
 // # Formatting
 //

@@ -1,7 +1,9 @@
 package textnum
 
 import (
+	"encoding/binary"
 	"math"
+	"math/bits"
 	"strconv"
 )
 
@@ -14,12 +16,19 @@ var pow10 = [23]float64{1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10,
 // m < 10^19 < 2^64) and the form is exactly that; ok is false for every
 // other text (the caller then asks strconv).
 func decimal(b []byte) (m uint64, exp int, neg, ok bool) {
-	i, n := 0, len(b)
-	if n == 0 {
-		return 0, 0, false, false
+	m, exp, neg, end, ok := decimalAt(b, 0)
+	return m, exp, neg, ok && end == len(b)
+}
+
+// decimalAt is decimal for the longest text of that form in b from i,
+// which ends at end (b[end] is not part of it).
+func decimalAt(b []byte, i int) (m uint64, exp int, neg bool, end int, ok bool) {
+	n := len(b)
+	if i >= n {
+		return 0, 0, false, i, false
 	}
-	neg = b[0] == '-'
-	if neg || b[0] == '+' {
+	neg = b[i] == '-'
+	if neg || b[i] == '+' {
 		i++
 	}
 	z := i
@@ -27,12 +36,10 @@ func decimal(b []byte) (m uint64, exp int, neg, ok bool) {
 		i++
 	}
 	zeros := i - z
-	start := i
-	for i < n && b[i]-'0' <= 9 {
-		m = m*10 + uint64(b[i]-'0')
-		i++
+	digits := 0
+	if i < n && b[i]-'0' <= 9 {
+		m, digits, i = appendDigits(b, i, 0)
 	}
-	digits := i - start
 	if i < n && b[i] == '.' {
 		i++
 		frac := i
@@ -42,41 +49,93 @@ func decimal(b []byte) (m uint64, exp int, neg, ok bool) {
 			}
 			zeros += i - frac
 		}
-		start = i
-		for i < n && b[i]-'0' <= 9 {
-			m = m*10 + uint64(b[i]-'0')
-			i++
-		}
-		digits += i - start
+		var d int
+		m, d, i = appendDigits(b, i, m)
+		digits += d
 		exp = frac - i
 	}
 	if digits+zeros == 0 || digits > 19 {
-		return 0, 0, false, false
+		return 0, 0, false, i, false
 	}
 	if i < n && (b[i] == 'e' || b[i] == 'E') {
-		i++
-		eneg := false
-		if i < n && (b[i] == '-' || b[i] == '+') {
-			eneg = b[i] == '-'
-			i++
-		}
-		if i == n {
-			return 0, 0, false, false
-		}
-		e := 0
-		for ; i < n; i++ {
-			c := b[i] - '0'
-			if c > 9 || e > 10000 {
-				return 0, 0, false, false
-			}
-			e = e*10 + int(c)
-		}
-		if eneg {
-			e = -e
+		var e int
+		if e, i, ok = exponentAt(b, i+1); !ok {
+			return 0, 0, false, i, false
 		}
 		exp += e
 	}
-	return m, exp, neg, i == n
+	return m, exp, neg, i, true
+}
+
+// exponentAt reads [+-]digits from i (at least one digit, at most 10000).
+func exponentAt(b []byte, i int) (e, end int, ok bool) {
+	n := len(b)
+	eneg := false
+	if i < n && (b[i] == '-' || b[i] == '+') {
+		eneg = b[i] == '-'
+		i++
+	}
+	start := i
+	for ; i < n && b[i]-'0' <= 9; i++ {
+		if e > 10000 {
+			return 0, i, false
+		}
+		e = e*10 + int(b[i]-'0')
+	}
+	if i == start {
+		return 0, i, false
+	}
+	if eneg {
+		e = -e
+	}
+	return e, i, true
+}
+
+// pow10u holds 10^0 … 10^8.
+var pow10u = [9]uint64{1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000}
+
+// appendDigits reads the decimal digits of b from i into m (m·10^k plus
+// their value, wrapping past 2^64: the caller rejects more than 19
+// digits), and returns m, their number k and the position after them.
+// Eight digits are read at a time while eight bytes remain.
+func appendDigits(b []byte, i int, m uint64) (uint64, int, int) {
+	start := i
+	for i+8 <= len(b) {
+		v, k := digits8(b[i : i+8])
+		m = m*pow10u[k] + v
+		i += k
+		if k < 8 {
+			return m, i - start, i
+		}
+	}
+	for i < len(b) && b[i]-'0' <= 9 {
+		m = m*10 + uint64(b[i]-'0')
+		i++
+	}
+	return m, i - start, i
+}
+
+// digits8 returns the value and the number k of the decimal digits that
+// start b (len(b) = 8), read as one little-endian word: the 17-digit
+// values of files written from doubles take three such steps instead of a
+// chain of 17 multiplications.
+func digits8(b []byte) (v uint64, k int) {
+	x := binary.LittleEndian.Uint64(b)
+	// A byte is a digit when its high nibble is 3, and still 3 after
+	// adding 6. A carry out of a byte ≥ 0xFA reaches only later bytes,
+	// which follow a non-digit and are not counted.
+	const hi = 0xF0F0F0F0F0F0F0F0
+	nd := (x&hi ^ 0x3030303030303030) | ((x+0x0606060606060606)&hi ^ 0x3030303030303030)
+	k = bits.TrailingZeros64(nd) / 8
+	if k == 0 {
+		return 0, 0
+	}
+	// The k digits to the top bytes (the bytes below are zeros, leading
+	// zeros of the number), then pairs, quads and the eight combined.
+	x = (x - 0x3030303030303030) << (64 - 8*k)
+	x = (x * 10) + (x >> 8)
+	x = ((x&0x000000FF000000FF)*(100+(1000000<<32)) + ((x>>16)&0x000000FF000000FF)*(1+(10000<<32))) >> 32
+	return x, k
 }
 
 // scale returns m·10^exp rounded to float64 by one multiplication or
@@ -113,26 +172,66 @@ func ParseFloat64(b []byte) (float64, bool) {
 
 // ParseFloat32 returns strconv.ParseFloat(string(b), 32) as a float32
 // without its error value: ok is false exactly when strconv fails.
-//
-// The float64 d computed by scale is within 2 float64 ulps of the exact
-// value x (m rounded once when m ≥ 2^53, then one rounded operation), so
-// when d is more than 4 ulps from every float32 midpoint (its low 29
-// mantissa bits, in the float32 normal range, are 1<<28 at a midpoint), no
-// midpoint lies between x and d and float32(d) is x correctly rounded.
 func ParseFloat32(b []byte) (float32, bool) {
 	if m, exp, neg, ok := decimal(b); ok {
-		if d, ok := scale(m, exp, neg); ok {
-			a := math.Abs(d)
-			if a == 0 {
-				return float32(d), true
-			}
-			if low := int64(math.Float64bits(d) & (1<<29 - 1)); a >= 0x1p-126 && a < math.MaxFloat32 && (low < 1<<28-4 || low > 1<<28+4) {
-				return float32(d), true
-			}
+		if v, ok := exact32(m, exp, neg); ok {
+			return v, true
 		}
 	}
 	v, err := strconv.ParseFloat(string(b), 32)
 	return float32(v), err == nil
+}
+
+// ScanFloat32 reads the number that starts at b[i] in the common form
+// [+-]digits[.digits][(e|E)[+-]digits] and returns its value, the one
+// ParseFloat32(b[i:end]) returns, and where it ends. ok is false when
+// there is no such number at i or its value needs strconv: the caller
+// then finds where the field ends and calls ParseFloat32. It reads each
+// byte once, where the field's end must otherwise be found first.
+func ScanFloat32(b []byte, i int) (v float32, end int, ok bool) {
+	m, exp, neg, end, ok := decimalAt(b, i)
+	if ok {
+		v, ok = exact32(m, exp, neg)
+	}
+	return v, end, ok
+}
+
+// pow10neg holds the float64 values nearest to 10^0 … 10^-22.
+var pow10neg = [23]float64{1e0, 1e-1, 1e-2, 1e-3, 1e-4, 1e-5, 1e-6, 1e-7, 1e-8, 1e-9, 1e-10,
+	1e-11, 1e-12, 1e-13, 1e-14, 1e-15, 1e-16, 1e-17, 1e-18, 1e-19, 1e-20, 1e-21, 1e-22}
+
+// exact32 returns m·10^exp (negated when neg) correctly rounded to
+// float32, and ok, when float64 arithmetic decides it.
+//
+// The float64 d = float64(m)·10^exp, 10^exp itself rounded for exp < 0
+// (a multiplication, where a division takes several times as long), is
+// within 3 float64 ulps of the exact value x (three roundings of at most
+// half an ulp each: m when m ≥ 2^53, 10^exp, the product), so when d is
+// more than 4 ulps from every float32 midpoint (its low 29 mantissa bits,
+// in the float32 normal range, are 1<<28 at a midpoint), no midpoint lies
+// between x and d and float32(d) is x correctly rounded.
+func exact32(m uint64, exp int, neg bool) (float32, bool) {
+	d := float64(m)
+	switch {
+	case m == 0:
+	case exp < 0 && exp >= -22:
+		d *= pow10neg[-exp]
+	case exp > 0 && exp <= 22:
+		d *= pow10[exp]
+	case exp != 0:
+		return 0, false
+	}
+	if neg {
+		d = -d
+	}
+	a := math.Abs(d)
+	if a == 0 {
+		return float32(d), true
+	}
+	if low := int64(math.Float64bits(d) & (1<<29 - 1)); a >= 0x1p-126 && a < math.MaxFloat32 && (low < 1<<28-4 || low > 1<<28+4) {
+		return float32(d), true
+	}
+	return 0, false
 }
 
 // ParseInt reads b as a decimal integer [+-]digits that fits an int64, as

@@ -52,6 +52,60 @@ func TestParseCases(t *testing.T) {
 	}
 }
 
+// TestDigits8 checks the eight-at-a-time digit reader against one digit at
+// a time, for every count of leading digits and every byte after them.
+func TestDigits8(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	for k := 0; k <= 8; k++ {
+		for stop := range 256 {
+			b := make([]byte, 8)
+			var want uint64
+			for i := range b {
+				b[i] = byte(rng.IntN(256))
+				if i < k {
+					b[i] = '0' + byte(rng.IntN(10))
+					want = want*10 + uint64(b[i]-'0')
+				}
+			}
+			if k < 8 {
+				b[k] = byte(stop)
+				if stop >= '0' && stop <= '9' {
+					continue
+				}
+			}
+			if v, n := digits8(b); v != want || n != k {
+				t.Fatalf("digits8(%q) = %d, %d; want %d, %d", b, v, n, want, k)
+			}
+		}
+	}
+}
+
+// TestParseInText checks the numbers parsed where they stand in a line,
+// with bytes after them (where eight are read at a time): decimalAt must
+// stop at the end of the number and give what decimal gives for it alone.
+func TestParseInText(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 8))
+	var all []string
+	all = append(all, cases...)
+	for range 20000 {
+		v := math.Float32frombits(rng.Uint32())
+		all = append(all, strconv.FormatFloat(float64(v), 'g', -1, 64), strconv.FormatFloat(float64(v), 'g', -1, 32),
+			strconv.FormatFloat(float64(rng.IntN(256))/255, 'g', -1, 64), fmt.Sprintf("%.8g", v), fmt.Sprintf("%d", rng.Uint64()>>rng.IntN(64)))
+	}
+	for _, s := range all {
+		for _, after := range []string{"", " 12:0.5 13:0.25", "\t9", ":123456789"} {
+			text := []byte("1:" + s + after)
+			m, exp, neg, end, ok := decimalAt(text, 2)
+			wm, wexp, wneg, wok := decimal([]byte(s))
+			if wok && (!ok || end != 2+len(s) || m != wm || exp != wexp || neg != wneg) {
+				t.Fatalf("decimalAt(%q) = %d, %d, %v, end %d, %v; decimal(%q) = %d, %d, %v", text, m, exp, neg, end, ok, s, wm, wexp, wneg)
+			}
+		}
+		checkSame(t, s)
+		checkScan(t, s)
+	}
+}
+
 // TestParseFloat32Round checks every form a float32 is written in by
 // LIBSVM (%.8g) and by us (shortest) for random values, and the midpoints
 // between neighbouring float32 values (the double-rounding cases).
@@ -93,7 +147,26 @@ func FuzzParse(f *testing.F) {
 	for _, s := range cases {
 		f.Add(s)
 	}
-	f.Fuzz(func(t *testing.T, s string) { checkSame(t, s) })
+	f.Fuzz(func(t *testing.T, s string) {
+		checkSame(t, s)
+		checkScan(t, s)
+	})
+}
+
+// checkScan checks ScanFloat32 on s in a line, followed by other text:
+// when it reads a number, ParseFloat32 must give the same for its text.
+func checkScan(t *testing.T, s string) {
+	t.Helper()
+	for _, after := range []string{"", " 12:0.5 13:0.25", "\t9", ":123456789", "x"} {
+		text := []byte("1:" + s + after)
+		v, end, ok := ScanFloat32(text, 2)
+		if !ok {
+			continue
+		}
+		if w, wok := ParseFloat32(text[2:end]); !wok || math.Float32bits(v) != math.Float32bits(w) {
+			t.Fatalf("ScanFloat32(%q) = %v up to %d; ParseFloat32(%q) = %v, %v", text, v, end, text[2:end], w, wok)
+		}
+	}
 }
 
 func TestAppendFloat32(t *testing.T) {
