@@ -23,25 +23,28 @@ type searchSpace struct {
 	coord  [][]float64 // each cell's coordinates
 	active []string    // the axes searched
 	fixed  []string    // axes of one value
+	scale  []axisScale // the active axes' maps into [0, 1]
+}
+
+// axisScale maps an active axis's values into [0, 1]: log2 of the value
+// when log, then lo and hi (of the range as written) to 0 and 1.
+type axisScale struct {
+	name   string
+	lo, hi float64
+	log    bool
 }
 
 func newSearchSpace(cfg *GridConfig) *searchSpace {
 	lat := *cfg
 	lat.Search = "grid"
 	sp := &searchSpace{cells: lat.Cells()}
-	type axis struct {
-		name   string
-		lo, hi float64
-		log    bool
-	}
-	var ax []axis
 	for _, n := range cfg.axes() {
 		r := cfg.rangeOf(n)
 		if len(r.Values) < 2 {
 			sp.fixed = append(sp.fixed, n)
 			continue
 		}
-		a := axis{name: n, lo: math.Inf(1), hi: math.Inf(-1), log: logScaled(r)}
+		a := axisScale{name: n, lo: math.Inf(1), hi: math.Inf(-1), log: logScaled(r)}
 		for _, v := range r.Values {
 			t := v
 			if a.log {
@@ -49,21 +52,27 @@ func newSearchSpace(cfg *GridConfig) *searchSpace {
 			}
 			a.lo, a.hi = min(a.lo, t), max(a.hi, t)
 		}
-		ax = append(ax, a)
+		sp.scale = append(sp.scale, a)
 		sp.active = append(sp.active, n)
 	}
 	for _, c := range sp.cells {
-		x := make([]float64, len(ax))
-		for d, a := range ax {
-			t := c.Param(a.name)
-			if a.log {
-				t = math.Log2(t)
-			}
-			x[d] = (t - a.lo) / (a.hi - a.lo)
-		}
-		sp.coord = append(sp.coord, x)
+		sp.coord = append(sp.coord, sp.coordOf(c))
 	}
 	return sp
+}
+
+// coordOf maps cell c into the search's coordinates (outside [0, 1] for
+// values a range extension added beyond the range).
+func (sp *searchSpace) coordOf(c GridCell) []float64 {
+	x := make([]float64, len(sp.scale))
+	for d, a := range sp.scale {
+		t := c.Param(a.name)
+		if a.log {
+			t = math.Log2(t)
+		}
+		x[d] = (t - a.lo) / (a.hi - a.lo)
+	}
+	return x
 }
 
 // logScaled reports whether a search treats r on a log2 scale
@@ -88,6 +97,7 @@ type bayesOpt struct {
 	sp     *searchSpace
 	rng    *rand.Rand
 	tried  []bool
+	from   int // proposals are lattice cells from this one on (extend.go)
 	design []proposal
 	obsX   [][]float64
 	obsY   []float64
@@ -157,7 +167,7 @@ func (b *bayesOpt) next(t, k int) []proposal {
 	}
 	xs := slices.Clone(b.obsX)
 	ys := slices.Clone(b.obsY)
-	chosen := slices.Clone(b.tried)
+	chosen := b.closed()
 	for _, p := range out {
 		chosen[p.lattice] = true
 	}
@@ -200,17 +210,23 @@ func (sp *searchSpace) describeFixed(cfg *GridConfig) string {
 // proposed by bayesOpt from the results before them. Trials found in done
 // (a resumed journal) are replayed: each must be the cell the search
 // proposes at its index, else the journal is another search's. It
-// returns the replayed cells; new ones go to emit.
-func runBayes(ctx context.Context, x *matrix.Matrix, y []int, cfg *GridConfig, done map[int]GridCell, prog *fitProgress, emit func(GridCell) error) ([]GridCell, error) {
+// returns the replayed cells (new ones go to emit) and the number of
+// trials its range extension added past cfg.Trials.
+func runBayes(ctx context.Context, x *matrix.Matrix, y []int, cfg *GridConfig, done map[int]GridCell, prog *fitProgress, emit func(GridCell) error) ([]GridCell, int, error) {
 	sp := newSearchSpace(cfg)
 	if msg := sp.describeFixed(cfg); msg != "" {
 		cfg.logf("grid %s/%s: bayes: %s", cfg.Kernel, cfg.Features, msg)
 	}
 	var replayed []GridCell
+	added := 0
 	// The inner products of all rows and the convexity of their pairs,
 	// computed for the first batch that runs cells and kept for the others.
 	rows := sync.OnceValue(func() *sharedRows { return shareRows(cfg, x, y) })
 	err := bayesLoop(sp, cfg, func(batch []GridCell) ([]GridCell, error) {
+		if batch[0].Index >= cfg.Trials { // a range extension's trials
+			added += len(batch)
+			prog.grow(int64(len(batch))*int64(cfg.Folds), 0)
+		}
 		found, todo, err := splitJournal(cfg, batch, done, func(dc, c GridCell) string {
 			if results.SameSetting(c, dc) {
 				return ""
@@ -235,36 +251,58 @@ func runBayes(ctx context.Context, x *matrix.Matrix, y []int, cfg *GridConfig, d
 		})
 		return out, err
 	})
-	return replayed, err
+	if err == nil {
+		err = unusedJournal(cfg, done, 0, len(replayed), "", "this search proposes")
+	}
+	return replayed, added, err
 }
 
 // bayesLoop runs cfg's bayes search over the lattice sp: it proposes
 // batches of cfg.Batch trials (Index the trial number, Why the reason)
-// and learns from the cells eval returns for them (in any order).
+// and learns from the cells eval returns for them (in any order); with
+// cfg.Extend it then extends the ranges whose edge holds the best cell
+// (extendBayes).
 func bayesLoop(sp *searchSpace, cfg *GridConfig, eval func([]GridCell) ([]GridCell, error)) error {
 	// The initial design: 2(D+1) cells, but at most a third of the budget
 	// (and at least one batch), so that small budgets are mostly guided.
 	n0 := min(cfg.Trials, max(cfg.Batch, min(2*(len(sp.active)+1), (cfg.Trials+2)/3)))
 	bo := newBayesOpt(sp, cfg.searchSeed(), n0)
-	for t := 0; t < cfg.Trials; {
-		props := bo.next(t, min(cfg.Batch, cfg.Trials-t))
+	seen, err := bo.trials(cfg, 0, cfg.Trials, eval, nil)
+	if err != nil || cfg.Extend == 0 {
+		return err
+	}
+	return extendBayes(bo, cfg, seen, eval)
+}
+
+// trials runs trials t … t+n−1 in batches of cfg.Batch, each proposed
+// from the results before it, and returns the cells evaluated; why (nil:
+// the proposal's own reason) writes the k-th one's reason. It stops early
+// when no cell is left to propose.
+func (b *bayesOpt) trials(cfg *GridConfig, t, n int, eval func([]GridCell) ([]GridCell, error), why func(k int, p proposal) string) ([]GridCell, error) {
+	var seen []GridCell
+	for end := t + n; t < end; {
+		props := b.next(t, min(cfg.Batch, end-t))
 		if len(props) == 0 {
-			return nil
+			break
 		}
 		batch := make([]GridCell, len(props))
 		for i, p := range props {
-			batch[i] = sp.cells[p.lattice]
+			batch[i] = b.sp.cells[p.lattice]
 			batch[i].Index, batch[i].Why = t+i, p.why
+			if why != nil {
+				batch[i].Why = why(t+i-(end-n), p)
+			}
 		}
 		results, err := eval(batch)
 		if err != nil {
-			return err
+			return seen, err
 		}
 		slices.SortFunc(results, func(a, b GridCell) int { return a.Index - b.Index })
 		for _, c := range results {
-			bo.observe(props[c.Index-t].lattice, c.CVAccuracy)
+			b.observe(props[c.Index-t].lattice, c.CVAccuracy)
 		}
+		seen = append(seen, results...)
 		t += len(props)
 	}
-	return nil
+	return seen, nil
 }

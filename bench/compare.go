@@ -83,7 +83,7 @@ func newComparison(d *dataset.Dataset, cfg *GridConfig, cells []GridCell) *Searc
 // number of trials (GridConfig.Trials, filled by Validate).
 func bayesOnGrid(cfg GridConfig, seed uint64, cells []GridCell) (tr SearchTrace, budget int, err error) {
 	b := cfg
-	b.Search, b.SearchSeed = "bayes", seed
+	b.Search, b.SearchSeed, b.Extend = "bayes", seed, 0 // the comparison is on the lattice
 	if err := b.Validate(); err != nil {
 		return SearchTrace{}, 0, err
 	}

@@ -163,16 +163,89 @@ func extendGrid(ctx context.Context, x *matrix.Matrix, y []int, cfg *GridConfig,
 			return next - nBase, err
 		}
 	}
+	return next - nBase, unusedJournal(cfg, done, nBase, reused, fmt.Sprintf(" past the grid's %d", nBase), "this extension adds")
+}
+
+// unusedJournal refuses a resumed journal (done) that holds cells from
+// index from on that this run did not take up: used of them were, and a
+// run that finished takes up all it has. what qualifies those cells
+// (" past the grid's 36") and run says what this run did with them ("this
+// extension adds").
+func unusedJournal(cfg *GridConfig, done map[int]GridCell, from, used int, what, run string) error {
 	var extra []int
 	for i := range done {
-		if i >= nBase {
+		if i >= from {
 			extra = append(extra, i)
 		}
 	}
-	if len(extra) != reused {
-		slices.Sort(extra)
-		return next - nBase, fmt.Errorf("bench: cannot resume: %w", &MismatchError{File: GridFile(cfg.Kernel, cfg.Features),
-			Why: fmt.Sprintf("the journal holds %d cells past the grid's %d (from cell %d) but this extension adds %d of them", len(extra), nBase, extra[0], reused)})
+	if len(extra) == used {
+		return nil
 	}
-	return next - nBase, nil
+	slices.Sort(extra)
+	return fmt.Errorf("bench: cannot resume: %w", &MismatchError{File: GridFile(cfg.Kernel, cfg.Features),
+		Why: fmt.Sprintf("the journal holds %d cells%s, from cell %d, but %s %d of them", len(extra), what, extra[0], run, used)})
+}
+
+// extendBayes extends the ranges of cfg's bayes search bo after its
+// trials (seen: the cells they evaluated), by the grid's rule: while the
+// best cell lies on an open edge (extension.grow), that step's cells
+// (extension.apply: the new value crossed with every value of the other
+// ranges) join the lattice and the search goes on among them alone, for
+// stepTrials of them, chosen by expected improvement under the GP of
+// every observation so far. Each trial's reason says which step it
+// serves ("extend: best C=64 on the upper edge; step 1 of 2; trial 2 of
+// 3: expected improvement …").
+func extendBayes(bo *bayesOpt, cfg *GridConfig, seen []GridCell, eval func([]GridCell) ([]GridCell, error)) error {
+	e := newExtension(cfg)
+	lattice, t := len(bo.sp.cells), len(seen)
+	for {
+		best, ok := BestCell(seen)
+		if !ok {
+			return nil
+		}
+		gs, why := e.grow(best)
+		if len(gs) == 0 {
+			return nil
+		}
+		cells := e.apply(gs, 0, why)
+		bo.widen(cells)
+		n := stepTrials(len(cells), cfg.Trials, lattice, cfg.Batch)
+		cfg.logf("grid %s/%s: bayes: %s: %d cells added, %d trials among them", cfg.Kernel, cfg.Features, why, len(cells), n)
+		got, err := bo.trials(cfg, t, n, eval, func(k int, p proposal) string {
+			return fmt.Sprintf("%s; trial %d of %d: %s", why, k+1, n, p.why)
+		})
+		seen, t = append(seen, got...), t+len(got)
+		if err != nil {
+			return err
+		}
+	}
+}
+
+// stepTrials is a search's budget for an extension step that added cells
+// to a lattice of lattice cells searched with trials: the search's own
+// share of them, rounded up, at least a batch, at most all of them.
+func stepTrials(cells, trials, lattice, batch int) int {
+	share := (cells*trials + lattice - 1) / lattice
+	return min(cells, max(share, batch))
+}
+
+// widen adds cells (an extension step's) to the search space and makes
+// them the only cells proposed from now on.
+func (b *bayesOpt) widen(cells []GridCell) {
+	b.from = len(b.sp.cells)
+	for _, c := range cells {
+		b.sp.cells = append(b.sp.cells, c)
+		b.sp.coord = append(b.sp.coord, b.sp.coordOf(c))
+		b.tried = append(b.tried, false)
+	}
+}
+
+// closed marks the lattice cells next may not propose: those tried and
+// those before b.from.
+func (b *bayesOpt) closed() []bool {
+	c := slices.Clone(b.tried)
+	for i := range b.from {
+		c[i] = true
+	}
+	return c
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"math"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -247,10 +248,203 @@ func TestExtendBadConfig(t *testing.T) {
 		{Extend: -1},
 		{Extend: maxExtend + 1},
 		{Extend: 2, Search: "random"},
+		{Extend: 2, Search: "halving"},
 		{Extend: 2, Shard: 0, Shards: 2},
 	} {
 		if err := c.Validate(); err == nil || !strings.Contains(err.Error(), "Extend") {
 			t.Errorf("%+v: %v, want an error naming Extend", c, err)
+		}
+	}
+}
+
+// bowlFit is peakFit with the sigmoid's α in the bowl too: the fraction
+// of wrong predictions grows by 0.15 per octave of C from 2^logC, by 0.03
+// per octave of α from 2^logAlpha and by 0.07 per unit of c from coef0
+// (C dominates: on extendBayesConfig's ranges a cell beats every cell of
+// a C two octaves smaller, up to C = 2^logC).
+func bowlFit(logC, logAlpha, coef0 float64) func(context.Context, gramFit) (fitOut, error) {
+	return func(ctx context.Context, a gramFit) (fitOut, error) {
+		out, err := meanFit(ctx, a)
+		if err != nil {
+			return out, err
+		}
+		s := a.kern.(kernels.Sigmoid)
+		frac := 0.15*math.Abs(math.Log2(a.c)-logC) + 0.03*math.Abs(math.Log2(s.Alpha)-logAlpha) + 0.07*math.Abs(s.Coef0-coef0)
+		wrong := int(math.Round(min(frac, 0.9) * float64(len(a.pred))))
+		for i := range wrong {
+			a.pred[i] = -1
+		}
+		out.capped = false
+		return out, nil
+	}
+}
+
+// extendBayesConfig is a bayes search of 9 of 36 cells whose surface
+// (bowlFit(6, -1, -0.5), on oneHot(3, 100)) peaks inside the α and c
+// ranges and at C = 64, three steps past the C range's upper edge 8.
+func extendBayesConfig(out string, extend int) GridConfig {
+	return GridConfig{Kernel: "sigmoid", Features: "pixels", Search: "bayes", Trials: 9, Batch: 2, Workers: 2,
+		Alpha: Values(0.25, 0.5, 1), Coef0: Values(-1, -0.5, 0), C: Values(1, 2, 4, 8),
+		Folds: 3, Seed: 5, Out: out, NoRetrain: true, MemBytes: 1 << 28, Extend: extend}
+}
+
+// A bayes search whose best trial is on the upper edge of C extends C a
+// step at a time, each step's trials among the cells it added (and chosen
+// by expected improvement), finds better cells past the edge up to the
+// optimum C = 64, journals why, and its journal reads back (ForeignCell,
+// the extended steps, merge).
+func TestExtendBayesBeyondC(t *testing.T) {
+	useFitter(t, bowlFit(6, -1, -0.5))
+	d := oneHot(3, 100)
+	tmp := t.TempDir()
+	cfg := extendBayesConfig(filepath.Join(tmp, "a"), 3)
+	best, cells, err := Grid(context.Background(), d, d.Train.X, d.Test.X, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	base, _ := BestCell(cells[:9])
+	if base.C != 8 {
+		t.Fatalf("the best of the 9 trials has C = %g: the test wants it on the upper edge, 8", base.C)
+	}
+	if best.Cell.C != 64 || best.Cell.CVAccuracy <= base.CVAccuracy || best.GridCells != len(cells) {
+		t.Errorf("best %s (%.3f) of %d trials; want C = 64, better than %.3f, of %d", ParamString(best.Cell), best.Cell.CVAccuracy, best.GridCells, base.CVAccuracy, len(cells))
+	}
+	inRange := func(c GridCell) bool {
+		return slices.Contains(cfg.Alpha.Values, c.Alpha) && slices.Contains(cfg.Coef0.Values, c.Coef0) && slices.Contains(cfg.C.Values, c.C)
+	}
+	step1 := "extend: best C=8 on the upper edge; step 1 of 3; "
+	for i, c := range cells {
+		switch {
+		case c.Index != i:
+			t.Errorf("trial %d has index %d", i, c.Index)
+		case i < 9 && (strings.HasPrefix(c.Why, "extend") || !inRange(c)):
+			t.Errorf("trial %d of the budget: %s, why %q", i, ParamString(c), c.Why)
+		case i >= 9 && (inRange(c) || !strings.HasPrefix(c.Why, "extend: best ") || !strings.Contains(c.Why, "expected improvement")):
+			t.Errorf("extension trial %d: %s, why %q", i, ParamString(c), c.Why)
+		case i == 9 && !strings.Contains(c.Why, step1) && !strings.Contains(c.Why, "; "+strings.TrimPrefix(step1, "extend: ")):
+			t.Errorf("the first extension trial: why %q, want it to contain %q", c.Why, step1)
+		}
+	}
+
+	var spec GridSpec
+	if err := ReadJSON(filepath.Join(cfg.Out, SpecFile("sigmoid", "pixels")), &spec); err != nil {
+		t.Fatal(err)
+	}
+	if i, why, err := ForeignCell(spec, cells); err != nil || i >= 0 {
+		t.Errorf("ForeignCell = %d %q %v", i, why, err)
+	}
+	if st := results.ExtendedSteps(spec, []string{"alpha", "coef0", "C"}, cells); st["C"] != [2]int{0, 3} {
+		t.Errorf("ExtendedSteps = %v", st)
+	}
+	foreign := cells[len(cells)-1]
+	foreign.C = 24
+	if i, _, _ := ForeignCell(spec, append(slices.Clone(cells), foreign)); i != len(cells) {
+		t.Errorf("a trial at C=24 was admitted (%d)", i)
+	}
+	sums, err := Merge(context.Background(), []string{cfg.Out}, filepath.Join(tmp, "merged"))
+	if err != nil || sums[0].Cells != len(cells) || sums[0].Best.C != 64 {
+		t.Fatalf("merge: %+v %v", sums, err)
+	}
+}
+
+// The same seed gives the same trials and reasons, extension included;
+// without Extend the search is the first 9 of them.
+func TestExtendBayesDeterministic(t *testing.T) {
+	useFitter(t, bowlFit(6, -1, -0.5))
+	d := oneHot(3, 100)
+	run := func(extend int) []GridCell {
+		_, cells, err := Grid(context.Background(), d, d.Train.X, nil, extendBayesConfig("", extend))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return cells
+	}
+	a, b, plain := run(3), run(3), run(0)
+	if len(a) <= 9 {
+		t.Fatalf("%d trials: no extension", len(a))
+	}
+	equalCells(t, "second run", b, a)
+	equalCells(t, "without Extend", plain, a[:9])
+	for i := range a {
+		if a[i].Why != b[i].Why || (i < 9 && a[i].Why != plain[i].Why) {
+			t.Errorf("trial %d why %q, then %q", i, a[i].Why, b[i].Why)
+		}
+	}
+}
+
+// A bayes search interrupted in its first extension step and resumed
+// runs only the missing trials and equals the uninterrupted search,
+// reasons included; its journal resumed with another Extend is refused.
+func TestExtendBayesResumeMidway(t *testing.T) {
+	useFitter(t, bowlFit(6, -1, -0.5))
+	d := oneHot(3, 100)
+	tmp := t.TempDir()
+	_, want, err := Grid(context.Background(), d, d.Train.X, nil, extendBayesConfig(filepath.Join(tmp, "whole"), 3))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := extendBayesConfig(filepath.Join(tmp, "cut"), 3)
+	cfg.Workers = 1
+	ctx := cancelAfter(&cfg, 11*3) // after trial 10, the second of the first step
+	_, part, err := Grid(ctx, d, d.Train.X, nil, cfg)
+	if !errors.Is(err, context.Canceled) || len(part) != 11 || len(want) <= 12 {
+		t.Fatalf("interrupted: %d trials of %d, %v; want 11 and context.Canceled", len(part), len(want), err)
+	}
+	var fits int
+	useFitter(t, func(ctx context.Context, a gramFit) (fitOut, error) {
+		fits++
+		return bowlFit(6, -1, -0.5)(ctx, a)
+	})
+	cfg.Progress, cfg.Resume = nil, true
+	_, got, err := Grid(context.Background(), d, d.Train.X, nil, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fits != (len(want)-11)*3 {
+		t.Errorf("resume ran %d fits, want %d (trials 11 to %d)", fits, (len(want)-11)*3, len(want)-1)
+	}
+	equalCells(t, "resumed", got, want)
+	for i := range got {
+		if got[i].Why != want[i].Why {
+			t.Errorf("trial %d why %q, want %q", i, got[i].Why, want[i].Why)
+		}
+	}
+	// A journal holding a trial past those the search proposes is
+	// another run's.
+	extra := want[len(want)-1]
+	extra.Index = len(want)
+	line, err := results.EncodeCells([]GridCell{extra})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.OpenFile(filepath.Join(cfg.Out, GridFile("sigmoid", "pixels")), os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.Write(line)
+	f.Close()
+	var me *MismatchError
+	if _, _, err := Grid(context.Background(), d, d.Train.X, nil, cfg); !errors.As(err, &me) || !strings.Contains(me.Why, "this search proposes") {
+		t.Errorf("resume of a journal with an extra trial: %v", err)
+	}
+	cfg.Extend = 1
+	if _, _, err := Grid(context.Background(), d, d.Train.X, nil, cfg); !errors.As(err, &me) || !strings.Contains(me.Why, "extend") {
+		t.Errorf("resume with another Extend: %v", err)
+	}
+}
+
+// An extension step's budget is the search's share of the cells it
+// added, at least a batch, at most all of them.
+func TestStepTrials(t *testing.T) {
+	for _, tc := range []struct{ cells, trials, lattice, batch, want int }{
+		{12, 9, 36, 2, 3},   // a quarter of 12
+		{9, 9, 36, 2, 3},    // 2.25, rounded up
+		{9, 9, 36, 4, 4},    // at least a batch
+		{3, 9, 36, 4, 3},    // at most the cells added
+		{12, 36, 36, 2, 12}, // the whole lattice: every added cell, as a grid
+	} {
+		if got := stepTrials(tc.cells, tc.trials, tc.lattice, tc.batch); got != tc.want {
+			t.Errorf("stepTrials(%d, %d, %d, %d) = %d, want %d", tc.cells, tc.trials, tc.lattice, tc.batch, got, tc.want)
 		}
 	}
 }

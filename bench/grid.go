@@ -99,7 +99,10 @@ type GridConfig struct {
 	// more value of that range beyond the edge, with the range's spacing
 	// (results.ExtendStep), and evaluates it crossed with every value of
 	// the other ranges, at most Extend steps on each side (extend.go).
-	// 0 (the default) is off; full grids (Search "grid") only, unsharded.
+	// A bayes search extends by the same rule after its Trials, spending
+	// on each step's cells its own share of them (Trials over the
+	// lattice's cells, at least a Batch), chosen by expected improvement.
+	// 0 (the default) is off; Search "grid" (unsharded) and "bayes" only.
 	Extend int
 	// Seed drives the folds, the PSD sample and, unless SearchSeed is
 	// set, the random and bayes proposals and the halving subsets.
@@ -239,8 +242,10 @@ func (cfg *GridConfig) validateExtend() error {
 	switch {
 	case cfg.Extend < 0 || cfg.Extend > maxExtend:
 		return fmt.Errorf("bench: GridConfig.Extend = %d: want 0 (off) to %d steps", cfg.Extend, maxExtend)
-	case cfg.Extend > 0 && cfg.Search != "grid":
-		return fmt.Errorf("bench: GridConfig.Extend = %d: range extension runs on full grids, not -search %s", cfg.Extend, cfg.Search)
+	case cfg.Extend > 0 && cfg.Search == "random":
+		return fmt.Errorf("bench: GridConfig.Extend = %d: range extension runs on grid and bayes searches, not -search random (its draws are not a lattice whose edge the best can lie on)", cfg.Extend)
+	case cfg.Extend > 0 && cfg.Search == "halving":
+		return fmt.Errorf("bench: GridConfig.Extend = %d: range extension runs on grid and bayes searches, not -search halving (cells past the edge would enter at the last rung without the rungs that cut the others)", cfg.Extend)
 	case cfg.Extend > 0 && cfg.Shards > 1:
 		return fmt.Errorf("bench: GridConfig.Extend = %d: range extension chooses its cells from the whole grid's results and cannot be sharded", cfg.Extend)
 	}
@@ -554,8 +559,10 @@ func Grid(ctx context.Context, d *dataset.Dataset, train, test *matrix.Matrix, c
 	switch cfg.Search {
 	case "bayes":
 		var resumed []GridCell
-		resumed, runErr = runBayes(ctx, train, y, &cfg, done, prog, sink.emit)
+		var added int
+		resumed, added, runErr = runBayes(ctx, train, y, &cfg, done, prog, sink.emit)
 		sink.finished = append(sink.finished, resumed...)
+		nCells += added
 	case "halving":
 		var resumed []GridCell
 		resumed, runErr = hv.run(ctx, train, done, prog, sink.emit)

@@ -79,9 +79,10 @@ type MainConfig struct {
 	Search    string
 	Trials    int
 	ColdStart bool
-	// Extend is the grids' range extension (GridConfig.Extend, full grids
-	// only): the most steps a range is extended beyond each edge while the
-	// best cell lies on it. 0 means the profile's, 2 in both: on the
+	// Extend is the grids' range extension (GridConfig.Extend, for Search
+	// grid and bayes; random and halving grids run without it): the most
+	// steps a range is extended beyond each edge while the best cell lies
+	// on it. 0 means the profile's, 2 in both: on the
 	// quick sigmoid grid (4 α × 3 c × 3 C) a step of C adds 12 cells, a
 	// third of the grid, so two steps at most cost two thirds more on
 	// that axis, and reach 2^6 = 64 times past the edge on log-scaled

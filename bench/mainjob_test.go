@@ -265,20 +265,28 @@ func mainGridsOnly(t *testing.T, set func(*bench.MainConfig)) string {
 }
 
 // TestMainJobExtendsByDefault: the main job's grids carry range
-// extension (2 steps) unless it is turned off.
+// extension (2 steps) unless it is turned off, with -search bayes too
+// (one trial of C = 1, 2 is on an edge), not with halving.
 func TestMainJobExtendsByDefault(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs the main job's grids")
 	}
-	for _, tc := range []struct{ extend, want int }{{0, 2}, {-1, 0}} {
-		out := mainGridsOnly(t, func(c *bench.MainConfig) { c.C, c.Extend = bench.Values(1, 2), tc.extend })
+	for _, tc := range []struct {
+		search       string
+		extend, want int
+	}{{"", 0, 2}, {"", -1, 0}, {"bayes", 0, 2}, {"halving", 0, 0}} {
+		out := mainGridsOnly(t, func(c *bench.MainConfig) { c.C, c.Extend, c.Search = bench.Values(1, 2), tc.extend, tc.search })
 		var spec bench.GridSpec
 		if err := bench.ReadJSON(filepath.Join(out, "results", bench.SpecFile("linear", "pixels")), &spec); err != nil {
 			t.Fatal(err)
 		}
 		cells, _, err := bench.ReadCells(filepath.Join(out, "results", bench.GridFile("linear", "pixels")))
-		if err != nil || spec.Extend != tc.want || (tc.want == 0) != (len(cells) == 2) {
-			t.Errorf("MainConfig.Extend %d: spec extend %d, %d cells (%v); want extend %d", tc.extend, spec.Extend, len(cells), err, tc.want)
+		plain := 2 // the grid's cells, or halving's single rung
+		if tc.search == "bayes" {
+			plain = 1 // a quarter of the grid, rounded up
+		}
+		if err != nil || spec.Extend != tc.want || (tc.want == 0) != (len(cells) == plain) {
+			t.Errorf("MainConfig search %q, Extend %d: spec extend %d, %d cells (%v); want extend %d", tc.search, tc.extend, spec.Extend, len(cells), err, tc.want)
 		}
 	}
 }

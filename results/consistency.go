@@ -47,8 +47,8 @@ func (s *GridSpec) Range(name string) SpecRange {
 // or choose their cells (random, …) each cell must have the spec's
 // kernel, features, folds and degree and parameters inside the spec's
 // ranges (bench.ForeignCell also redraws random cells exactly). A grid
-// with Extend may hold cells past its Cells whose parameters lie up to
-// Extend steps beyond its ranges (ExtendedValues).
+// or bayes search with Extend may hold cells past its Cells whose
+// parameters lie up to Extend steps beyond its ranges (ExtendedValues).
 func ForeignCell(spec GridSpec, cells []GridCell) (int, string, error) {
 	ks, err := kernels.Lookup(spec.Kernel)
 	if err != nil {
@@ -57,7 +57,11 @@ func ForeignCell(spec GridSpec, cells []GridCell) (int, string, error) {
 	axes := append(ks.GridParams(), "C")
 	if spec.Search != "grid" {
 		for i, c := range cells {
-			if why := outsideSpec(spec, axes, c); why != "" {
+			why := outsideSpec(spec, axes, c)
+			if spec.Extend > 0 && c.Index >= spec.Cells {
+				why = extensionCell(spec, axes, c) // a bayes search's extension trial
+			}
+			if why != "" {
 				return i, why, nil
 			}
 		}
