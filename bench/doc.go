@@ -72,6 +72,34 @@
 // matrix. The trials depend only on the seed, Batch and the results, so a
 // resumed search replays its journal and continues where it stopped.
 //
+// Range extension (Extend, extend.go) follows one rule for the grid and
+// for bayes search: while the best cell lies on an open edge of a range
+// (C, α, γ on either side; the sigmoid c within [-4, 0]), that range gains
+// one value beyond the edge with its own spacing (results.ExtendStep),
+// at most Extend a side, and the step's cells are the new value crossed
+// with every value of the other ranges. A grid evaluates them all. A
+// bayes search, once its Trials are spent, adds them to its lattice (their
+// coordinates continue the axis's map past [0, 1]) and spends on them its
+// own share of them,
+//
+//	n_step = min(m, max(Batch, ⌈m · Trials / L⌉)),  m the step's cells, L the lattice's,
+//
+// in batches chosen by expected improvement under the GP of every trial so
+// far. Only the step's cells are candidates. The step asks one question,
+// whether the optimum lies past the edge; left free over the grown
+// lattice, EI could spend the step inside it, after which the old edge is
+// no longer an edge and the question would be dropped unanswered. The
+// share keeps the search's density: a search of a quarter of the grid
+// evaluates a quarter of each step, where the grid evaluates all of it,
+// and at least a batch, so that a step is never decided by nothing. A
+// random search draws its points from the ranges (continuously for
+// 2^a:2^b:k and start:stop:step), so its best is not on an edge value and
+// a band near the edge would be a second rule; a halving search's best
+// comes from its last rung, which only survivors of the lower rungs
+// reach, and a cell past the edge would either skip those rungs or re-run
+// them and change which cells survived. Neither extends (Validate refuses
+// Extend with them).
+//
 // Successive halving (Search "halving", halving.go; Jamieson and
 // Talwalkar 2016, scikit-learn's HalvingGridSearchCV) spends the budget
 // on training images instead of cells. With G cells, n training images,

@@ -46,16 +46,23 @@ func (e *extension) specRange(name string) SpecRange {
 	return SpecRange{Text: r.Text, Kind: r.Kind.String(), Values: r.Values}
 }
 
-// grow returns the steps to take with best the best cell so far: one for
-// each axis whose best value is on an edge that is open and has had
-// fewer than Extend steps, and why ("extend: best C=64 on the upper
-// edge; step 1 of 2").
-func (e *extension) grow(best GridCell) ([]growth, string) {
+// grow returns the steps to take after cells: one for each axis whose
+// best value (the best cell's, results.BestCell) is on an edge that is
+// open and has had fewer than Extend steps, and why ("extend: best C=64
+// on the upper edge; step 1 of 2"). An edge is not taken when a cell that
+// ties the best's CV accuracy has another value of that axis: the
+// surface is flat there, and the tie rule (smaller C, α, γ first), not
+// the data, put the best on the edge.
+func (e *extension) grow(cells []GridCell) ([]growth, string) {
+	best, ok := BestCell(cells)
+	if !ok {
+		return nil, ""
+	}
 	var gs []growth
 	var why []string
 	for _, n := range e.axes {
 		vals := e.vals[n]
-		if len(vals) < 2 {
+		if len(vals) < 2 || tiedOff(cells, best, n) {
 			continue
 		}
 		v, side, edge, k := best.Param(n), 0, "", 0
@@ -81,6 +88,14 @@ func (e *extension) grow(best GridCell) ([]growth, string) {
 		return nil, ""
 	}
 	return gs, "extend: " + strings.Join(why, "; ")
+}
+
+// tiedOff reports whether a cell of cells ties best's CV accuracy with
+// another value of axis n.
+func tiedOff(cells []GridCell, best GridCell, n string) bool {
+	return slices.ContainsFunc(cells, func(c GridCell) bool {
+		return c.CVAccuracy == best.CVAccuracy && c.Param(n) != best.Param(n)
+	})
 }
 
 // apply takes the steps gs and returns the cells they add, numbered from
@@ -133,11 +148,7 @@ func extendGrid(ctx context.Context, x *matrix.Matrix, y []int, cfg *GridConfig,
 	next, reused := nBase, 0
 	rows := sync.OnceValue(func() *sharedRows { return shareRows(cfg, x, y) })
 	for {
-		best, ok := BestCell(sink.finished)
-		if !ok {
-			break
-		}
-		gs, why := e.grow(best)
+		gs, why := e.grow(sink.finished)
 		if len(gs) == 0 {
 			break
 		}
@@ -199,11 +210,7 @@ func extendBayes(bo *bayesOpt, cfg *GridConfig, seen []GridCell, eval func([]Gri
 	e := newExtension(cfg)
 	lattice, t := len(bo.sp.cells), len(seen)
 	for {
-		best, ok := BestCell(seen)
-		if !ok {
-			return nil
-		}
-		gs, why := e.grow(best)
+		gs, why := e.grow(seen)
 		if len(gs) == 0 {
 			return nil
 		}

@@ -167,6 +167,28 @@ func TestExtendNotWhenInterior(t *testing.T) {
 	}
 }
 
+// A best cell on an edge only by the tie rule (every C scores the same:
+// the surface is flat along C) is not extended, by grid or bayes search.
+func TestExtendNotOnATie(t *testing.T) {
+	useFitter(t, meanFit)
+	d := oneHot(3, 30)
+	for search, n := range map[string]int{"grid": 3, "bayes": 2} {
+		cfg := extendGridConfig(t.TempDir(), 2, 1, 2, 4)
+		cfg.Search = search
+		if search == "bayes" {
+			cfg.Trials, cfg.Batch = 2, 1
+		}
+		_, cells, err := Grid(context.Background(), d, d.Train.X, nil, cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(cells) != n {
+			b, _ := BestCell(cells)
+			t.Errorf("%s: %d cells, want %d (best C = %g): a tie on the edge was extended", search, len(cells), n, b.C)
+		}
+	}
+}
+
 // TestExtendCoef0Bounded: the sigmoid c is not extended above 0 or below
 // -4, while C is extended below.
 func TestExtendCoef0Bounded(t *testing.T) {
@@ -445,6 +467,63 @@ func TestStepTrials(t *testing.T) {
 	} {
 		if got := stepTrials(tc.cells, tc.trials, tc.lattice, tc.batch); got != tc.want {
 			t.Errorf("stepTrials(%d, %d, %d, %d) = %d, want %d", tc.cells, tc.trials, tc.lattice, tc.batch, got, tc.want)
+		}
+	}
+}
+
+// TestExtendBayesCIFAR measures range extension on 1000 CIFAR-10 images
+// (pixels, 3 folds) on two sigmoid grids of 4 α × 3 c × 3 C: the quick
+// main job's (C = 1, 8, 64, Extend 2) and one whose C range stops far
+// below the optimum (C = 1/32, 1/8, 1/2, Extend 3). For each, the whole
+// grid with extension, then for search seeds 1…3 a bayes search of 9
+// trials with the same Extend on the same folds (its first 9 trials are
+// the search without extension). It logs each one's best CV accuracy,
+// cells and fit seconds and the extension trials' reasons, and checks
+// that every trial past the budget is an extension's.
+//
+//	CIFAR10_DIR=… go test ./bench -run TestExtendBayesCIFAR -v
+func TestExtendBayesCIFAR(t *testing.T) {
+	if os.Getenv("CIFAR10_DIR") == "" {
+		t.Skip("CIFAR10_DIR not set")
+	}
+	d, train, _ := smallData(t, 100, 1)
+	secs := func(cells []GridCell) (s float64) {
+		for _, c := range cells {
+			s += c.Seconds
+		}
+		return s
+	}
+	for _, g := range []struct {
+		cs     []float64
+		extend int
+	}{{[]float64{1, 8, 64}, 2}, {[]float64{1.0 / 32, 1.0 / 8, 1.0 / 2}, 3}} {
+		cfg := GridConfig{Kernel: "sigmoid", Alpha: Values(1.0/32768, 1.0/8192, 1.0/2048, 1.0/512), Coef0: Values(-1, -0.5, 0),
+			C: Values(g.cs...), Folds: 3, Seed: 1, NoRetrain: true, Extend: g.extend}
+		_, grid, err := Grid(context.Background(), d, train, nil, cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		lat, _ := BestCell(grid[:36])
+		gb, _ := BestCell(grid)
+		t.Logf("C %v, extend %d: grid: 36 cells, best %s %.2f%% (%.1f s); extended: %d cells, best %s %.2f%% (%.1f s)", g.cs, g.extend,
+			ParamString(lat), 100*lat.CVAccuracy, secs(grid[:36]), len(grid), ParamString(gb), 100*gb.CVAccuracy, secs(grid))
+		for seed := uint64(1); seed <= 3; seed++ {
+			b := cfg
+			b.Search, b.SearchSeed, b.Trials, b.Batch = "bayes", seed, 9, 2
+			_, cells, err := Grid(context.Background(), d, train, nil, b)
+			if err != nil {
+				t.Fatal(err)
+			}
+			base, _ := BestCell(cells[:9])
+			best, _ := BestCell(cells)
+			t.Logf("  bayes seed %d: 9 trials best %s %.2f%% (%.1f s); extended: %d trials, best %s %.2f%% (%.1f s)", seed,
+				ParamString(base), 100*base.CVAccuracy, secs(cells[:9]), len(cells), ParamString(best), 100*best.CVAccuracy, secs(cells))
+			for _, c := range cells[9:] {
+				t.Logf("    trial %d %s %.2f%%: %s", c.Index, ParamString(c), 100*c.CVAccuracy, c.Why)
+				if !strings.HasPrefix(c.Why, "extend: best ") {
+					t.Errorf("trial %d past the budget: why %q", c.Index, c.Why)
+				}
+			}
 		}
 	}
 }
