@@ -11,7 +11,8 @@ import (
 // wrong with it; -1 and "" when every cell belongs (results.ForeignCell).
 // It first checks that the spec's range texts expand to the values it
 // lists, and for random search redraws the cells from the spec's seed and
-// compares them exactly.
+// compares them exactly (past them, a range extension's draws are checked
+// against the extended ranges).
 func ForeignCell(spec GridSpec, cells []GridCell) (int, string, error) {
 	cfg, err := configFromSpec(spec)
 	if err != nil {
@@ -31,6 +32,12 @@ func ForeignCell(spec GridSpec, cells []GridCell) (int, string, error) {
 	}
 	for i, c := range cells {
 		want, ok := byIndex[c.Index]
+		if !ok && spec.Extend > 0 && c.Index >= spec.Cells { // a draw of the range extension
+			if j, why, err := results.ForeignCell(spec, []GridCell{c}); err != nil || j >= 0 {
+				return i, why, err
+			}
+			continue
+		}
 		switch {
 		case !ok && c.Index >= 0 && c.Index < spec.Cells:
 			return i, fmt.Sprintf("cell %d belongs to another shard than %d/%d", c.Index, spec.Shard, shards), nil

@@ -73,8 +73,9 @@
 // resumed search replays its journal and continues where it stopped.
 //
 // Range extension (Extend, extend.go) follows one rule for the grid and
-// for bayes search: while the best cell lies on an open edge of a range
-// (C, α, γ on either side; the sigmoid c within [-4, 0]), that range gains
+// for bayes and random search: while the best cell lies on an open edge
+// of a range (C, α, γ on either side; the sigmoid c within [-4, 0]; an
+// edge it holds only by the tie rule does not count), that range gains
 // one value beyond the edge with its own spacing (results.ExtendStep),
 // at most Extend a side, and the step's cells are the new value crossed
 // with every value of the other ranges. A grid evaluates them all. A
@@ -92,13 +93,16 @@
 // share keeps the search's density: a search of a quarter of the grid
 // evaluates a quarter of each step, where the grid evaluates all of it,
 // and at least a batch, so that a step is never decided by nothing. A
-// random search draws its points from the ranges (continuously for
-// 2^a:2^b:k and start:stop:step), so its best is not on an edge value and
-// a band near the edge would be a second rule; a halving search's best
-// comes from its last rung, which only survivors of the lower rungs
-// reach, and a cell past the edge would either skip those rungs or re-run
-// them and change which cells survived. Neither extends (Validate refuses
-// Extend with them).
+// random search draws continuously from 2^a:2^b:k and start:stop:step
+// ranges, so its best is rarely a range value: its draws are read at the
+// nearest values of the ranges (on their log2 scale when log-scaled) for
+// the edge rule, and each step's share is drawn as random search draws,
+// from the ranges as grown, keeping the draws with a grown parameter in
+// the part its step added (the continuous form of the step's cells). A
+// halving search's best comes from its last rung, which only survivors of
+// the lower rungs reach, and a cell past the edge would either skip those
+// rungs or re-run them and change which cells survived: it does not extend
+// (Validate refuses Extend with it).
 //
 // Successive halving (Search "halving", halving.go; Jamieson and
 // Talwalkar 2016, scikit-learn's HalvingGridSearchCV) spends the budget

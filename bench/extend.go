@@ -3,6 +3,8 @@ package bench
 import (
 	"context"
 	"fmt"
+	"math"
+	"math/rand/v2"
 	"slices"
 	"strings"
 	"sync"
@@ -22,6 +24,7 @@ type extension struct {
 	axes  []string
 	vals  map[string][]float64
 	steps map[string][2]int
+	round int // steps taken (rounds of grow), for a random search's draws
 }
 
 // growth is one step of one axis: its new value beyond the edge on side
@@ -136,9 +139,27 @@ func (e *extension) apply(gs []growth, next int, why string) []GridCell {
 	return cells
 }
 
-// extendGrid runs the range extension of cfg after the grid's nBase cells
-// (in sink) are done: while the best cell lies on an open edge, it adds
-// that step's cells, taking each from the journal (done) when it is there
+// step returns the cells of the next step of a grid's or a random
+// search's extension after cells (none: the extension is over), and why, numbered
+// from next: a grid's are the grown lattice's new cells (apply), a random
+// search's are drawn (draw), the edges seen on its draws moved to the
+// nearest values of the ranges (snap).
+func (e *extension) step(cells []GridCell, next int) ([]GridCell, string) {
+	if e.cfg.Search != "random" {
+		gs, why := e.grow(cells)
+		return e.apply(gs, next, why), why
+	}
+	gs, why := e.grow(e.snap(cells))
+	if len(gs) == 0 {
+		return nil, ""
+	}
+	return e.draw(gs, next, why), why
+}
+
+// extendGrid runs the range extension of cfg after the grid's (or the
+// random search's) nBase cells (in sink) are done: while the best cell
+// lies on an open edge, it adds that step's cells (step: a random
+// search's are draws), taking each from the journal (done) when it is there
 // and running the others, all steps sharing the inner products and the
 // pairs' convexity checks (shareRows). It returns the number of cells
 // added. Cells the journal holds past the grid that this extension does
@@ -148,11 +169,10 @@ func extendGrid(ctx context.Context, x *matrix.Matrix, y []int, cfg *GridConfig,
 	next, reused := nBase, 0
 	rows := sync.OnceValue(func() *sharedRows { return shareRows(cfg, x, y) })
 	for {
-		gs, why := e.grow(sink.finished)
-		if len(gs) == 0 {
+		cells, why := e.step(sink.finished, next)
+		if len(cells) == 0 {
 			break
 		}
-		cells := e.apply(gs, next, why)
 		next += len(cells)
 		found, todo, err := splitJournal(cfg, cells, done, func(dc, c GridCell) string {
 			if results.SameSetting(dc, c) {
@@ -255,4 +275,92 @@ func (b *bayesOpt) closed() []bool {
 		c[i] = true
 	}
 	return c
+}
+
+// snap returns cells with each parameter moved to the nearest value of
+// its range as extended so far (on the range's log2 scale when it is
+// log-scaled): a random search's draws seen as cells of the lattice, so
+// that the grid's edge rule applies to them. A draw within half a step of
+// an edge is on it.
+func (e *extension) snap(cells []GridCell) []GridCell {
+	out := slices.Clone(cells)
+	for i := range out {
+		for _, n := range e.axes {
+			scale := e.scale(n)
+			v, bd := out[i].Param(n), math.Inf(1)
+			for _, u := range e.vals[n] {
+				if d := math.Abs(scale(u) - scale(out[i].Param(n))); d < bd {
+					v, bd = u, d
+				}
+			}
+			out[i].SetParam(n, v)
+		}
+	}
+	return out
+}
+
+// scale is axis n's scale for snapping and drawing: log2 when its range
+// is log-scaled (results.LogScaled), the value otherwise.
+func (e *extension) scale(n string) func(float64) float64 {
+	if logScaled(e.cfg.rangeOf(n)) {
+		return math.Log2
+	}
+	return func(v float64) float64 { return v }
+}
+
+// draw takes the steps gs for a random search and returns its draws for
+// them, numbered from next: its share of the cells the steps add to the
+// lattice (stepTrials: Trials over the lattice's cells, at least one),
+// each drawn from the ranges as grown (sampleAxis) until at least one
+// grown parameter lies in the part its step added.
+func (e *extension) draw(gs []growth, next int, why string) []GridCell {
+	lattice := 1
+	for _, n := range e.axes {
+		lattice *= len(e.cfg.rangeOf(n).Values)
+	}
+	old := map[string][2]float64{}
+	for _, g := range gs {
+		vals := e.vals[g.name]
+		old[g.name] = [2]float64{vals[0], vals[len(vals)-1]}
+	}
+	k := stepTrials(len(e.apply(gs, 0, why)), e.cfg.Trials, lattice, 1)
+	e.round++
+	rng := rand.New(rand.NewPCG(e.cfg.searchSeed(), 0x657874656e64+uint64(e.round))) // "extend"
+	cfg := e.cfg
+	base := GridCell{Kernel: cfg.Kernel, Features: cfg.Features, Folds: cfg.Folds, Degree: cfg.Degree}
+	var cells []GridCell
+	for len(cells) < k {
+		c, grown := base, false
+		for _, n := range e.axes {
+			v := e.sampleAxis(n, rng)
+			c.SetParam(n, v)
+			if b, ok := old[n]; ok && (v < b[0] || v > b[1]) {
+				grown = true
+			}
+		}
+		if grown {
+			c.Index, c.Why = next+len(cells), fmt.Sprintf("%s; draw %d of %d", why, len(cells)+1, k)
+			cells = append(cells, c)
+		}
+	}
+	return cells
+}
+
+// sampleAxis draws a value of axis n as random search does (Range.sample),
+// over its range widened to the values extension added: one of the
+// values for a list, else uniformly on the range's scale between the
+// lower of its bound and its smallest value and the higher of its bound
+// and its largest.
+func (e *extension) sampleAxis(n string, rng *rand.Rand) float64 {
+	r, vals := e.cfg.rangeOf(n), e.vals[n]
+	if r.Kind == List {
+		return vals[rng.IntN(len(vals))]
+	}
+	lo, hi := min(r.Lo, r.Hi), max(r.Lo, r.Hi) // exponents of a Pow2 range
+	if r.Kind == Pow2 {
+		lo, hi = min(lo, math.Log2(vals[0])), max(hi, math.Log2(vals[len(vals)-1]))
+		return math.Exp2(lo + rng.Float64()*(hi-lo))
+	}
+	lo, hi = min(lo, vals[0]), max(hi, vals[len(vals)-1])
+	return lo + rng.Float64()*(hi-lo)
 }

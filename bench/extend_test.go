@@ -6,6 +6,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -168,11 +169,12 @@ func TestExtendNotWhenInterior(t *testing.T) {
 }
 
 // A best cell on an edge only by the tie rule (every C scores the same:
-// the surface is flat along C) is not extended, by grid or bayes search.
+// the surface is flat along C) is not extended, by grid, bayes or random
+// search.
 func TestExtendNotOnATie(t *testing.T) {
 	useFitter(t, meanFit)
 	d := oneHot(3, 30)
-	for search, n := range map[string]int{"grid": 3, "bayes": 2} {
+	for search, n := range map[string]int{"grid": 3, "bayes": 2, "random": 20} {
 		cfg := extendGridConfig(t.TempDir(), 2, 1, 2, 4)
 		cfg.Search = search
 		if search == "bayes" {
@@ -269,7 +271,6 @@ func TestExtendBadConfig(t *testing.T) {
 	for _, c := range []GridConfig{
 		{Extend: -1},
 		{Extend: maxExtend + 1},
-		{Extend: 2, Search: "random"},
 		{Extend: 2, Search: "halving"},
 		{Extend: 2, Shard: 0, Shards: 2},
 	} {
@@ -471,18 +472,137 @@ func TestStepTrials(t *testing.T) {
 	}
 }
 
-// TestExtendBayesCIFAR measures range extension on 1000 CIFAR-10 images
-// (pixels, 3 folds) on two sigmoid grids of 4 α × 3 c × 3 C: the quick
-// main job's (C = 1, 8, 64, Extend 2) and one whose C range stops far
-// below the optimum (C = 1/32, 1/8, 1/2, Extend 3). For each, the whole
-// grid with extension, then for search seeds 1…3 a bayes search of 9
-// trials with the same Extend on the same folds (its first 9 trials are
-// the search without extension). It logs each one's best CV accuracy,
-// cells and fit seconds and the extension trials' reasons, and checks
-// that every trial past the budget is an extension's.
+// extendRandomConfig is a random search of 12 draws on oneHot(3, 100)
+// under bowlFit(6, -1, -0.5): α and c are lists (drawn among their
+// values), C is 2^0:2^3:1 (drawn log-uniformly in [1, 8]), the optimum at
+// C = 64 three octaves past it.
+func extendRandomConfig(t *testing.T, out string, extend int) GridConfig {
+	c, err := ParseRange("2^0:2^3:1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return GridConfig{Kernel: "sigmoid", Features: "pixels", Search: "random", Trials: 12, Workers: 2,
+		Alpha: Values(0.25, 0.5, 1), Coef0: Values(-1, -0.5, 0), C: c,
+		Folds: 3, Seed: 5, Out: out, NoRetrain: true, MemBytes: 1 << 28, Extend: extend}
+}
+
+// A random search whose best draw is within half a step of C's upper edge
+// extends C a step at a time, drawing its share of each step (12 of 36
+// cells: a quarter, 3 of the first step's 9) in the octave the step added
+// (and α's, when a step takes α too), and finds better cells there; the
+// draws journal why, the same seed draws the same, and the journal reads
+// back (ForeignCell, steps, merge).
+func TestExtendRandomBeyondC(t *testing.T) {
+	useFitter(t, bowlFit(6, -1, -0.5))
+	d := oneHot(3, 100)
+	tmp := t.TempDir()
+	cfg := extendRandomConfig(t, filepath.Join(tmp, "a"), 3)
+	_, cells, err := Grid(context.Background(), d, d.Train.X, nil, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	base, _ := BestCell(cells[:12])
+	best, _ := BestCell(cells)
+	if base.C < math.Sqrt(32) || best.C <= 32 || best.CVAccuracy <= base.CVAccuracy {
+		t.Fatalf("base best C = %g (%.3f), best C = %g (%.3f); want a base best within half an octave of 8 and a better best past 32",
+			base.C, base.CVAccuracy, best.C, best.CVAccuracy)
+	}
+	draw := regexp.MustCompile(`^extend: best .*; step \d of 3; draw \d+ of \d+$`)
+	step1 := 0
+	for _, c := range cells[12:] {
+		if !draw.MatchString(c.Why) || c.C > 64 {
+			t.Errorf("draw %d: C = %g, why %q", c.Index, c.C, c.Why)
+		}
+		if strings.HasPrefix(c.Why, "extend: best C=8 on the upper edge; step 1 of 3; draw ") {
+			step1++
+			if c.C <= 8 || c.C > 16 {
+				t.Errorf("draw %d of the step to C = 16 has C = %g", c.Index, c.C)
+			}
+		}
+	}
+	if step1 != 3 {
+		t.Errorf("%d draws for the first step, want 3 (a quarter of its 9 cells, rounded up)", step1)
+	}
+	var spec GridSpec
+	if err := ReadJSON(filepath.Join(cfg.Out, SpecFile("sigmoid", "pixels")), &spec); err != nil {
+		t.Fatal(err)
+	}
+	if i, why, err := ForeignCell(spec, cells); err != nil || i >= 0 {
+		t.Errorf("ForeignCell = %d %q %v", i, why, err)
+	}
+	if st := results.ExtendedSteps(spec, []string{"alpha", "coef0", "C"}, cells); st["C"] != [2]int{0, 3} {
+		t.Errorf("ExtendedSteps = %v", st)
+	}
+	// C = 100 is past the third step (64); α = 0.3 is not one of α's
+	// values (a list: drawn among them) nor a step beyond.
+	for _, v := range []struct{ alpha, c float64 }{{0.5, 100}, {0.3, 20}} {
+		foreign := cells[len(cells)-1]
+		foreign.Alpha, foreign.C = v.alpha, v.c
+		if i, _, _ := ForeignCell(spec, append(slices.Clone(cells), foreign)); i != len(cells) {
+			t.Errorf("a draw at α=%g C=%g was admitted (%d)", v.alpha, v.c, i)
+		}
+	}
+	if sums, err := Merge(context.Background(), []string{cfg.Out}, filepath.Join(tmp, "merged")); err != nil || sums[0].Cells != len(cells) {
+		t.Fatalf("merge: %+v %v", sums, err)
+	}
+	cfg.Out = ""
+	_, again, err := Grid(context.Background(), d, d.Train.X, nil, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	equalCells(t, "second run", again, cells)
+}
+
+// A random search interrupted in its second extension step and resumed
+// runs only the missing draws and equals the uninterrupted search.
+func TestExtendRandomResumeMidway(t *testing.T) {
+	useFitter(t, bowlFit(6, -1, -0.5))
+	d := oneHot(3, 100)
+	tmp := t.TempDir()
+	_, want, err := Grid(context.Background(), d, d.Train.X, nil, extendRandomConfig(t, filepath.Join(tmp, "whole"), 3))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := extendRandomConfig(t, filepath.Join(tmp, "cut"), 3)
+	cfg.Workers = 1
+	ctx := cancelAfter(&cfg, 16*3) // after draw 15, the first of step 2
+	if _, part, err := Grid(ctx, d, d.Train.X, nil, cfg); !errors.Is(err, context.Canceled) || len(part) != 16 {
+		t.Fatalf("interrupted: %d draws, %v; want 16 and context.Canceled", len(part), err)
+	}
+	var fits int
+	useFitter(t, func(ctx context.Context, a gramFit) (fitOut, error) {
+		fits++
+		return bowlFit(6, -1, -0.5)(ctx, a)
+	})
+	cfg.Progress, cfg.Resume = nil, true
+	_, got, err := Grid(context.Background(), d, d.Train.X, nil, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fits != (len(want)-16)*3 {
+		t.Errorf("resume ran %d fits, want %d", fits, (len(want)-16)*3)
+	}
+	equalCells(t, "resumed", got, want)
+	for i := range got {
+		if got[i].Why != want[i].Why {
+			t.Errorf("draw %d why %q, want %q", i, got[i].Why, want[i].Why)
+		}
+	}
+}
+
+// TestExtendSearchesCIFAR measures range extension on 1000 CIFAR-10
+// images (pixels, 3 folds) on two sigmoid grids of 4 α × 3 c × 3 C: the
+// quick main job's (C = 1, 8, 64, Extend 2) and one whose C range stops
+// far below the optimum (C = 1/32, 1/8, 1/2, Extend 3). For each, the
+// whole grid with extension, then for search seeds 1…3 a bayes search and
+// a random search of 9 trials with the same Extend on the same folds
+// (their first 9 trials are the searches without extension). It logs
+// each one's best CV accuracy, cells and fit seconds and the extension
+// trials' reasons, and checks that every trial past the budget is an
+// extension's.
 //
-//	CIFAR10_DIR=… go test ./bench -run TestExtendBayesCIFAR -v
-func TestExtendBayesCIFAR(t *testing.T) {
+//	CIFAR10_DIR=… go test ./bench -run TestExtendSearchesCIFAR -v
+func TestExtendSearchesCIFAR(t *testing.T) {
 	if os.Getenv("CIFAR10_DIR") == "" {
 		t.Skip("CIFAR10_DIR not set")
 	}
@@ -507,16 +627,19 @@ func TestExtendBayesCIFAR(t *testing.T) {
 		gb, _ := BestCell(grid)
 		t.Logf("C %v, extend %d: grid: 36 cells, best %s %.2f%% (%.1f s); extended: %d cells, best %s %.2f%% (%.1f s)", g.cs, g.extend,
 			ParamString(lat), 100*lat.CVAccuracy, secs(grid[:36]), len(grid), ParamString(gb), 100*gb.CVAccuracy, secs(grid))
-		for seed := uint64(1); seed <= 3; seed++ {
+		for i := range 6 {
 			b := cfg
-			b.Search, b.SearchSeed, b.Trials, b.Batch = "bayes", seed, 9, 2
+			b.Search, b.SearchSeed, b.Trials = []string{"bayes", "random"}[i/3], uint64(i%3+1), 9
+			if b.Search == "bayes" {
+				b.Batch = 2
+			}
 			_, cells, err := Grid(context.Background(), d, train, nil, b)
 			if err != nil {
 				t.Fatal(err)
 			}
 			base, _ := BestCell(cells[:9])
 			best, _ := BestCell(cells)
-			t.Logf("  bayes seed %d: 9 trials best %s %.2f%% (%.1f s); extended: %d trials, best %s %.2f%% (%.1f s)", seed,
+			t.Logf("  %s seed %d: 9 trials best %s %.2f%% (%.1f s); extended: %d trials, best %s %.2f%% (%.1f s)", b.Search, b.SearchSeed,
 				ParamString(base), 100*base.CVAccuracy, secs(cells[:9]), len(cells), ParamString(best), 100*best.CVAccuracy, secs(cells))
 			for _, c := range cells[9:] {
 				t.Logf("    trial %d %s %.2f%%: %s", c.Index, ParamString(c), 100*c.CVAccuracy, c.Why)

@@ -101,8 +101,11 @@ type GridConfig struct {
 	// the other ranges, at most Extend steps on each side (extend.go).
 	// A bayes search extends by the same rule after its Trials, spending
 	// on each step's cells its own share of them (Trials over the
-	// lattice's cells, at least a Batch), chosen by expected improvement.
-	// 0 (the default) is off; Search "grid" (unsharded) and "bayes" only.
+	// lattice's cells, at least a Batch), chosen by expected improvement;
+	// a random search draws its share in the part of the ranges the step
+	// added, its draws' edges read at the nearest values of the ranges.
+	// 0 (the default) is off; Search "grid" (unsharded), "random"
+	// (unsharded) and "bayes" only.
 	Extend int
 	// Seed drives the folds, the PSD sample and, unless SearchSeed is
 	// set, the random and bayes proposals and the halving subsets.
@@ -242,10 +245,8 @@ func (cfg *GridConfig) validateExtend() error {
 	switch {
 	case cfg.Extend < 0 || cfg.Extend > maxExtend:
 		return fmt.Errorf("bench: GridConfig.Extend = %d: want 0 (off) to %d steps", cfg.Extend, maxExtend)
-	case cfg.Extend > 0 && cfg.Search == "random":
-		return fmt.Errorf("bench: GridConfig.Extend = %d: range extension runs on grid and bayes searches, not -search random (its draws are not a lattice whose edge the best can lie on)", cfg.Extend)
 	case cfg.Extend > 0 && cfg.Search == "halving":
-		return fmt.Errorf("bench: GridConfig.Extend = %d: range extension runs on grid and bayes searches, not -search halving (cells past the edge would enter at the last rung without the rungs that cut the others)", cfg.Extend)
+		return fmt.Errorf("bench: GridConfig.Extend = %d: range extension runs on grid, random and bayes searches, not -search halving (cells past the edge would enter at the last rung without the rungs that cut the others)", cfg.Extend)
 	case cfg.Extend > 0 && cfg.Shards > 1:
 		return fmt.Errorf("bench: GridConfig.Extend = %d: range extension chooses its cells from the whole grid's results and cannot be sharded", cfg.Extend)
 	}

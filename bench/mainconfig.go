@@ -80,7 +80,7 @@ type MainConfig struct {
 	Trials    int
 	ColdStart bool
 	// Extend is the grids' range extension (GridConfig.Extend, for Search
-	// grid and bayes; random and halving grids run without it): the most
+	// grid, random and bayes; halving grids run without it): the most
 	// steps a range is extended beyond each edge while the best cell lies
 	// on it. 0 means the profile's, 2 in both: on the
 	// quick sigmoid grid (4 α × 3 c × 3 C) a step of C adds 12 cells, a

@@ -302,7 +302,7 @@ func GridSummaryTable(in *Inputs) *Table {
 	t := &Table{
 		Name:      "grids",
 		Title:     "Grid searches: best cell of each",
-		Note:      "CV: mean cross-validated accuracy of the best cell on the training split; Test: the model retrained on all training data with it, on the test split. Best on edge: the best value of a parameter is the smallest (low) or largest (high) searched, so the optimum may lie outside the grid: widen that range; a range extended past its edge (bench grid -extend, with -search grid or bayes; on in the main job) says by how many steps, and \"the limit\" when the best was still on the edge after the last. Σ cell time sums the cells' seconds (cells run in parallel, so it exceeds the wall time).",
+		Note:      "CV: mean cross-validated accuracy of the best cell on the training split; Test: the model retrained on all training data with it, on the test split. Best on edge: the best value of a parameter is the smallest (low) or largest (high) searched, so the optimum may lie outside the grid: widen that range; a range extended past its edge (bench grid -extend, with -search grid, random or bayes; on in the main job) says by how many steps, and \"the limit\" when the best was still on the edge after the last. Σ cell time sums the cells' seconds (cells run in parallel, so it exceeds the wall time).",
 		Header:    []string{"Kernel", "Features", "Cells", "Best parameters", "CV acc (%)", "Test acc (%)", "Best on edge", "Capped cells", "Σ cell time (s)"},
 		CSVHeader: []string{"kernel", "features", "cells", "best_params", "cv_accuracy", "test_accuracy", "best_on_edge", "capped_cells", "cell_seconds_sum"},
 		Right:     []bool{false, false, true, false, true, true, false, true, true},

@@ -46,9 +46,10 @@ func (s *GridSpec) Range(name string) SpecRange {
 // values, as bench lists them, and compared exactly; for searches that draw
 // or choose their cells (random, …) each cell must have the spec's
 // kernel, features, folds and degree and parameters inside the spec's
-// ranges (bench.ForeignCell also redraws random cells exactly). A grid
-// or bayes search with Extend may hold cells past its Cells whose
-// parameters lie up to Extend steps beyond its ranges (ExtendedValues).
+// ranges (bench.ForeignCell also redraws random cells exactly). A grid,
+// random or bayes search with Extend may hold cells past its Cells whose
+// parameters lie up to Extend steps beyond its ranges (ExtendedValues;
+// between them, for a random search's draws).
 func ForeignCell(spec GridSpec, cells []GridCell) (int, string, error) {
 	ks, err := kernels.Lookup(spec.Kernel)
 	if err != nil {
@@ -58,7 +59,10 @@ func ForeignCell(spec GridSpec, cells []GridCell) (int, string, error) {
 	if spec.Search != "grid" {
 		for i, c := range cells {
 			why := outsideSpec(spec, axes, c)
-			if spec.Extend > 0 && c.Index >= spec.Cells {
+			switch {
+			case spec.Extend > 0 && c.Index >= spec.Cells && spec.Search == "random":
+				why = extensionDraw(spec, axes, c)
+			case spec.Extend > 0 && c.Index >= spec.Cells:
 				why = extensionCell(spec, axes, c) // a bayes search's extension trial
 			}
 			if why != "" {

@@ -119,7 +119,8 @@ func SortedValues(vs []float64) []float64 {
 // ExtendedSteps counts, for each parameter of the grid spec describes, the
 // steps cells hold beyond the spec's range below ([0]) and above ([1]); a
 // parameter that was not extended is absent. nil for a spec without
-// Extend.
+// Extend. A value between two steps (a random search's draw) counts as
+// the farther one: the step that added the interval it lies in.
 func ExtendedSteps(spec GridSpec, axes []string, cells []GridCell) map[string][2]int {
 	if spec.Extend <= 0 {
 		return nil
@@ -127,22 +128,43 @@ func ExtendedSteps(spec GridSpec, axes []string, cells []GridCell) map[string][2
 	out := map[string][2]int{}
 	for _, name := range axes {
 		r := spec.Range(name)
+		vals := SortedValues(r.Values)
+		if len(vals) == 0 {
+			continue
+		}
 		below, above := ExtendedValues(spec.Kernel, name, r, spec.Extend)
 		var st [2]int
 		for _, c := range cells {
 			v := c.Param(name)
-			if i := slices.Index(below, v); i >= st[0] {
-				st[0] = i + 1
-			}
-			if i := slices.Index(above, v); i >= st[1] {
-				st[1] = i + 1
-			}
+			st[0] = max(st[0], stepOf(vals, below, v, -1))
+			st[1] = max(st[1], stepOf(vals, above, v, +1))
 		}
 		if st != [2]int{} {
 			out[name] = st
 		}
 	}
 	return out
+}
+
+// stepOf returns the step of steps (ExtendedValues' below or above the
+// sorted range values vals, on side -1 or +1) that added the interval v
+// lies in: the first step at or beyond v (within rounding), 0 when v is
+// not beyond the range, len(steps)+1 past the last step.
+func stepOf(vals, steps []float64, v float64, side int) int {
+	eps, s := 1e-9*max(math.Abs(v), 1), float64(side)
+	edge := vals[len(vals)-1]
+	if side < 0 {
+		edge = vals[0]
+	}
+	if s*(v-edge) <= eps {
+		return 0
+	}
+	for i, st := range steps {
+		if s*(v-st) <= eps {
+			return i + 1
+		}
+	}
+	return len(steps) + 1
 }
 
 // extensionCell says how cell c (index at or past the spec's cells) falls
@@ -171,6 +193,33 @@ func extensionCell(spec GridSpec, axes []string, c GridCell) string {
 		return fmt.Sprintf("cell %d is past the grid's %d cells but extends no range", c.Index, spec.Cells)
 	case c.Index >= total:
 		return fmt.Sprintf("cell %d is outside the extended grid's %d cells", c.Index, total)
+	}
+	return ""
+}
+
+// extensionDraw says how cell c (index at or past the spec's draws) falls
+// outside what the range extension of spec's random search may draw, or
+// "": each parameter within its range widened by up to Extend steps
+// (one of the values, for a list), at least one beyond the range.
+func extensionDraw(spec GridSpec, axes []string, c GridCell) string {
+	if c.Kernel != spec.Kernel || c.Features != spec.Features || c.Folds != spec.Folds || c.Degree != spec.Degree {
+		return outsideSpec(spec, axes, c)
+	}
+	outside := false
+	for _, name := range axes {
+		r := spec.Range(name)
+		vals := SortedValues(r.Values)
+		below, above := ExtendedValues(spec.Kernel, name, r, spec.Extend)
+		v := c.Param(name)
+		lo, hi := stepOf(vals, below, v, -1), stepOf(vals, above, v, +1)
+		list := r.Kind == "list" && !slices.Contains(vals, v) && !slices.Contains(below, v) && !slices.Contains(above, v)
+		if lo > len(below) || hi > len(above) || list {
+			return fmt.Sprintf("cell %d has %s=%g, neither in the search's range nor up to %d steps beyond it", c.Index, name, v, spec.Extend)
+		}
+		outside = outside || lo > 0 || hi > 0
+	}
+	if !outside {
+		return fmt.Sprintf("cell %d is past the search's %d draws but extends no range", c.Index, spec.Cells)
 	}
 	return ""
 }

@@ -76,7 +76,9 @@ With -search bayes the step's cells join the lattice and the search goes
 on among them alone, for its own share of them (-trials over the grid's
 cells, at least a batch), each trial chosen by expected improvement under
 the GP of all trials so far ("...; step 1 of 2; trial 1 of 3: expected
-improvement ..."). Not with -search random (its draws are no lattice) or
+improvement ..."). With -search random the draws' edges are read at the
+nearest values of the ranges, and its share of the step is drawn in the
+part of the ranges the step added ("...; draw 1 of 3"). Not with -search
 halving (a cell past the edge would skip the rungs that cut the others).
 
 -shard I/N runs cells I, I+N, ... of the same cell order (I counts from 0:
@@ -99,7 +101,7 @@ merged folder with -resume to retrain the best cell (no cell is recomputed).`,
 		fs.Var(&c.eta, "eta", "-search halving's factor `E` ≥ 2: each rung keeps the best 1/E of its cells on E times as many images (default 3)")
 		fs.IntVar(&cfg.Batch, "batch", 0, "cells -search bayes proposes at once (0: the number of workers)")
 		fs.BoolVar(&c.warm, "warm-start", true, "seed each fit of a convex one-vs-one pair from the previous fold's or C's solution (alpha seeding); false: every fit from α = 0")
-		fs.IntVar(&cfg.Extend, "extend", 0, "while the best cell is on an open edge of a range, add a step of that range beyond it, at most `N` steps a side (0: off; -search grid or bayes)")
+		fs.IntVar(&cfg.Extend, "extend", 0, "while the best cell is on an open edge of a range, add a step of that range beyond it, at most `N` steps a side (0: off; not with -search halving)")
 		fs.IntVar(&c.compare, "compare", 0, "compare searches instead: the whole grid, then random and bayes search with -trials cells and a halving search (-eta) for seeds 1..`N`, into DIR/search-KERNEL-FEATURES.json")
 		fs.IntVar(&cfg.MaxIter, "max-iter", 0, "SMO iteration cap of each binary fit (0: 20·n with n the fold's training size; -1: the solver's 1e7)")
 		fs.Float64Var(&cfg.Tol, "eps", 1e-3, "stopping tolerance (LIBSVM's -e)")
@@ -206,8 +208,8 @@ func (c *gridCmd) check(args []string) error {
 		return usagef("-trials %d: want at least 1", c.trials.v)
 	case cfg.Extend < 0:
 		return usagef("-extend %d: want 0 (off) or a number of steps ≥ 1", cfg.Extend)
-	case cfg.Extend > 0 && (cfg.Search == "random" || cfg.Search == "halving"):
-		return usagef("-extend: range extension runs on -search grid and bayes, not -search %s (see bench help grid)", cfg.Search)
+	case cfg.Extend > 0 && cfg.Search == "halving":
+		return usagef("-extend: range extension runs on -search grid, random and bayes, not -search halving (see bench help grid)")
 	case cfg.Extend > 0 && c.compare > 0:
 		return usagef("-extend: -compare compares searches on the grid's lattice; drop -extend")
 	case cfg.Extend > 0 && cfg.Shards > 1:

@@ -64,7 +64,6 @@ func TestGridSearchUsageErrors(t *testing.T) {
 		{gridArgs("-out", t.TempDir(), "-search", "annealing"), "bayes"},
 		{gridArgs("-out", t.TempDir(), "-extend", "-1"), "-extend -1"},
 		{gridArgs("-out", t.TempDir(), "-extend", "2", "-search", "halving"), "-extend"},
-		{gridArgs("-out", t.TempDir(), "-extend", "2", "-search", "random"), "-extend"},
 		{gridArgs("-out", t.TempDir(), "-extend", "2", "-shard", "0/2"), "-extend"},
 		{gridArgs("-out", t.TempDir(), "-extend", "2", "-compare", "3"), "-extend"},
 		{[]string{"all", "-out", t.TempDir(), "-extend", "-2"}, "-extend -2"},
@@ -159,29 +158,31 @@ func TestGridExtendReportMerge(t *testing.T) {
 	}
 }
 
-// bench grid -search bayes -extend on the tiny grid (every cell is on an
-// edge of α, a two-value range, so the best is too): the extension's
-// trials come after the budget with their reasons, and bench report and
-// bench merge read the journal as the search's.
-func TestGridBayesExtendReportMerge(t *testing.T) {
-	out := t.TempDir()
-	code, _, errs, _ := runBench(t, gridArgs("-search", "bayes", "-trials", "2", "-batch", "1", "-extend", "1", "-out", out)...)
-	if code != 0 {
-		t.Fatalf("grid -search bayes -extend 1: exit %d, %s", code, errs)
-	}
-	cells, _, err := bench.ReadCells(filepath.Join(out, bench.GridFile("sigmoid", "pixels")))
-	if err != nil || len(cells) <= 2 {
-		t.Fatalf("%d trials (%v): want the 2 of the budget and those extension added", len(cells), err)
-	}
-	for _, c := range cells[2:] {
-		if !strings.HasPrefix(c.Why, "extend: best ") || !strings.Contains(c.Why, "step 1 of 1; trial ") {
-			t.Errorf("trial %d: why %q", c.Index, c.Why)
+// bench grid -search bayes|random -extend on the tiny grid (every cell is
+// on an edge of α, a two-value range, so the best is too): the
+// extension's trials come after the budget with their reasons, and bench
+// report and bench merge read the journal as the search's.
+func TestGridSearchExtendReportMerge(t *testing.T) {
+	for _, search := range []string{"bayes", "random"} {
+		out := t.TempDir()
+		code, _, errs, _ := runBench(t, gridArgs("-search", search, "-trials", "2", "-extend", "1", "-out", out)...)
+		if code != 0 {
+			t.Fatalf("grid -search %s -extend 1: exit %d, %s", search, code, errs)
 		}
-	}
-	if code, _, errs, _ := runBench(t, "report", "-in", out, "-out", filepath.Join(out, "report")); code != 0 {
-		t.Errorf("report of an extended bayes search: exit %d, %s", code, errs)
-	}
-	if code, _, errs, _ := runBench(t, "merge", "-out", filepath.Join(out, "merged"), out); code != 0 {
-		t.Errorf("merge of an extended bayes search: exit %d, %s", code, errs)
+		cells, _, err := bench.ReadCells(filepath.Join(out, bench.GridFile("sigmoid", "pixels")))
+		if err != nil || len(cells) <= 2 {
+			t.Fatalf("%s: %d trials (%v): want the 2 of the budget and those extension added", search, len(cells), err)
+		}
+		for _, c := range cells[2:] {
+			if !strings.HasPrefix(c.Why, "extend: best ") || !strings.Contains(c.Why, "step 1 of 1; ") {
+				t.Errorf("%s: trial %d: why %q", search, c.Index, c.Why)
+			}
+		}
+		if code, _, errs, _ := runBench(t, "report", "-in", out, "-out", filepath.Join(out, "report")); code != 0 {
+			t.Errorf("report of an extended %s search: exit %d, %s", search, code, errs)
+		}
+		if code, _, errs, _ := runBench(t, "merge", "-out", filepath.Join(out, "merged"), out); code != 0 {
+			t.Errorf("merge of an extended %s search: exit %d, %s", search, code, errs)
+		}
 	}
 }
