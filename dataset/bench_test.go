@@ -88,7 +88,7 @@ func BenchmarkParseLIBSVMExact1000x3072(b *testing.B) {
 	}
 	b.SetBytes(int64(len(text)))
 	for b.Loop() {
-		if _, err := parseLIBSVM("bench", bytes.NewReader(text)); err != nil {
+		if _, err := parseLIBSVM("bench", bytes.NewReader(text), nil); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -71,7 +71,7 @@ func FuzzLIBSVM(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, text string) {
-		s, err := parseLIBSVM("f.txt", strings.NewReader(text))
+		s, err := parseLIBSVM("f.txt", strings.NewReader(text), nil)
 		if err != nil {
 			var pe *ParseError
 			lines := strings.Count(text, "\n") + 1
@@ -111,7 +111,7 @@ func FuzzLIBSVM(f *testing.F) {
 		if err := WriteLIBSVM(&buf, x, s.labels); err != nil {
 			t.Fatal(err)
 		}
-		s2, err := parseLIBSVM("g.txt", &buf)
+		s2, err := parseLIBSVM("g.txt", &buf, nil)
 		if err != nil {
 			t.Fatalf("cannot read what WriteLIBSVM wrote: %v\n%s", err, buf.String())
 		}

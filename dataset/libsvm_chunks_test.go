@@ -30,7 +30,7 @@ func TestParseLIBSVMChunks(t *testing.T) {
 		b.WriteString(" \n")
 	}
 	text := b.String()
-	one, err := parseLIBSVM("f.txt", strings.NewReader(text))
+	one, err := parseLIBSVM("f.txt", strings.NewReader(text), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -44,7 +44,7 @@ func TestParseLIBSVMChunks(t *testing.T) {
 	defer textnum.SetBlockSize(textnum.SetBlockSize(1))
 	for _, bs := range []int{1, 13, 100, 4096} {
 		textnum.SetBlockSize(bs)
-		many, err := parseLIBSVM("f.txt", strings.NewReader(text))
+		many, err := parseLIBSVM("f.txt", strings.NewReader(text), nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -59,7 +59,7 @@ func TestParseLIBSVMChunks(t *testing.T) {
 		for _, bad := range []int{3, 200, 401} {
 			l := slices.Clone(lines)
 			l[bad-1] = "1 2:0.5 1:3\n"
-			_, err := parseLIBSVM("f.txt", strings.NewReader(strings.Join(l, "")))
+			_, err := parseLIBSVM("f.txt", strings.NewReader(strings.Join(l, "")), nil)
 			var pe *ParseError
 			if !errors.As(err, &pe) || pe.Line != bad {
 				t.Fatalf("block %d: bad line %d: error %v", bs, bad, err)

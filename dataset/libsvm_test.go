@@ -13,6 +13,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/svmbench/svmbench/internal/textnum"
 	"github.com/svmbench/svmbench/matrix"
 )
 
@@ -254,6 +255,15 @@ func TestLoadLIBSVM(t *testing.T) {
 	}
 	if len(d.Files) != 2 || d.Files[0].Name != tr || d.Files[0].Bytes != 24 || len(d.Files[0].SHA256) != 64 {
 		t.Errorf("Files %+v", d.Files)
+	}
+	// The checksum is the file's SHA-256 (sha256sum's), also when the file
+	// is read in many chunks and hashed beside the parsing.
+	defer textnum.SetBlockSize(textnum.SetBlockSize(5))
+	for _, f := range []string{tr, te} {
+		raw, _ := os.ReadFile(f)
+		if _, sum, err := readSparse(f); err != nil || sum != fileSum(f, raw) {
+			t.Errorf("%s: checksum %+v, %v; want %+v", f, sum, err, fileSum(f, raw))
+		}
 	}
 	if d.Test.X.At(0, 1) != 1 {
 		t.Errorf("test x = %v", d.Test.X.Data)

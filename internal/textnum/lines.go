@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"errors"
 	"io"
+	"math"
 	"runtime"
 	"sync"
+	"sync/atomic"
 )
 
 // A Chunk is whole lines of a text: Data ends after a newline, or at the
@@ -29,8 +31,9 @@ type chunkError struct {
 // Lines reads r in chunks of whole lines and calls parse on each, from
 // GOMAXPROCS goroutines at once (chunks may be parsed in any order; Seq
 // says where each belongs). parse must not keep c.Data after it returns.
-// When parse fails, no further chunks are started and Lines returns the
-// error of the earliest failing chunk; a read error is returned as it
+// When parse fails, reading stops, no chunk after the failing one is
+// started (those before it still are) and Lines returns the error of the
+// earliest failing chunk; a read error is returned as it
 // comes, with the number of the line being read (errors.As *ReadError).
 func Lines(r io.Reader, parse func(c Chunk) error) error {
 	return LinesFrom(r, 1, parse)
@@ -39,45 +42,95 @@ func Lines(r io.Reader, parse func(c Chunk) error) error {
 // LinesFrom is Lines for a text whose first line is line number line (the
 // rest of a file whose start was read otherwise).
 func LinesFrom(r io.Reader, line int, parse func(c Chunk) error) error {
+	return lines(r, line, nil, parse)
+}
+
+// LinesTee is Lines that also writes the whole text to w, in order, from a
+// goroutine of its own while the chunks are parsed (w is a hash of the
+// text, say): w's time overlaps the parsing instead of adding to the one
+// goroutine that reads. When parse fails, w may have been given only the
+// start of the text. A write error of w is returned when nothing else
+// failed.
+func LinesTee(r io.Reader, w io.Writer, parse func(c Chunk) error) error {
+	return lines(r, 1, w, parse)
+}
+
+// piece is a chunk on its way to the parsers and the tee; the last of them
+// to finish with it gives its buffer back.
+type piece struct {
+	Chunk
+	users atomic.Int32
+}
+
+func lines(r io.Reader, line int, w io.Writer, parse func(c Chunk) error) error {
 	workers := runtime.GOMAXPROCS(0)
-	work := make(chan Chunk, workers)
-	free := make(chan []byte, 2*workers+1)
+	work := make(chan *piece, workers)
+	free := make(chan []byte, 4*workers+1)
 	var (
 		mu    sync.Mutex
 		first *chunkError
 		wg    sync.WaitGroup
 	)
-	failed := func() bool {
+	// failedBefore reports a failure of a chunk before seq: a chunk after
+	// a failure need not be parsed, one before it must be, as its error
+	// comes first (split stops reading at any failure).
+	failedBefore := func(seq int) bool {
 		mu.Lock()
 		defer mu.Unlock()
-		return first != nil
+		return first != nil && first.seq < seq
+	}
+	release := func(p *piece) {
+		if p.users.Add(-1) == 0 {
+			select {
+			case free <- p.Data[:0]:
+			default:
+			}
+		}
 	}
 	for range workers {
 		wg.Go(func() {
-			for c := range work {
-				if !failed() {
-					if err := parse(c); err != nil {
+			for p := range work {
+				if !failedBefore(p.Seq) {
+					if err := parse(p.Chunk); err != nil {
 						mu.Lock()
-						if first == nil || c.Seq < first.seq {
-							first = &chunkError{c.Seq, err}
+						if first == nil || p.Seq < first.seq {
+							first = &chunkError{p.Seq, err}
 						}
 						mu.Unlock()
 					}
 				}
-				select {
-				case free <- c.Data[:0]:
-				default:
-				}
+				release(p)
 			}
 		})
 	}
-	rerr := split(r, line, work, free, failed)
-	close(work)
-	wg.Wait()
-	if first != nil {
-		return first.err
+	var tee chan *piece
+	var werr error
+	var teeDone sync.WaitGroup
+	if w != nil {
+		tee = make(chan *piece, 2*workers+1)
+		teeDone.Go(func() {
+			for p := range tee {
+				if werr == nil {
+					_, werr = w.Write(p.Data)
+				}
+				release(p)
+			}
+		})
 	}
-	return rerr
+	rerr := split(r, line, work, tee, free, func() bool { return failedBefore(math.MaxInt) })
+	close(work)
+	if tee != nil {
+		close(tee)
+	}
+	wg.Wait()
+	teeDone.Wait()
+	switch {
+	case first != nil:
+		return first.err
+	case rerr != nil:
+		return rerr
+	}
+	return werr
 }
 
 // ReadError is a failure to read the text (not a bad line).
@@ -89,8 +142,9 @@ type ReadError struct {
 func (e *ReadError) Error() string { return e.Err.Error() }
 func (e *ReadError) Unwrap() error { return e.Err }
 
-// split reads r into chunks sent on work; buffers come back on free.
-func split(r io.Reader, line int, work chan<- Chunk, free chan []byte, failed func() bool) error {
+// split reads r into chunks sent on work, and on tee too when it is not
+// nil; buffers come back on free.
+func split(r io.Reader, line int, work, tee chan<- *piece, free chan []byte, failed func() bool) error {
 	var carry []byte // the start of a line not yet complete
 	seq := 0
 	for !failed() {
@@ -116,7 +170,14 @@ func split(r io.Reader, line int, work chan<- Chunk, free chan []byte, failed fu
 		}
 		carry = append(carry[:0], buf[cut:]...)
 		if cut > 0 {
-			work <- Chunk{Seq: seq, Line: line, Data: buf[:cut]}
+			p := &piece{Chunk: Chunk{Seq: seq, Line: line, Data: buf[:cut]}}
+			if tee != nil {
+				p.users.Store(2)
+				tee <- p
+			} else {
+				p.users.Store(1)
+			}
+			work <- p
 			seq++
 			line += bytes.Count(buf[:cut], []byte{'\n'})
 		}

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"testing/iotest"
 )
@@ -211,6 +212,54 @@ func TestFloat32TextPixels(t *testing.T) {
 // TestLines checks that Lines hands every line exactly once with its
 // number, for block sizes that cut lines everywhere, and reports the
 // earliest failing line.
+// slowWriter appends what it is given one byte at a time.
+type slowWriter struct{ b []byte }
+
+func (w *slowWriter) Write(p []byte) (int, error) {
+	for _, c := range p {
+		w.b = append(w.b, c)
+	}
+	return len(p), nil
+}
+
+// TestLinesTee checks that LinesTee's writer gets the whole text in order
+// while every line is parsed, for block sizes that cut lines everywhere
+// (run with -race: a buffer read again before the writer is done with it
+// is a race), and that a write error is returned.
+func TestLinesTee(t *testing.T) {
+	defer func(b int) { blockSize = b }(blockSize)
+	var text strings.Builder
+	for i := 1; i <= 2000; i++ {
+		fmt.Fprintf(&text, "%d %s\n", i, strings.Repeat("y", i%53))
+	}
+	text.WriteString("tail")
+	for _, bs := range []int{1, 13, 500, 1 << 20} {
+		blockSize = bs
+		var w slowWriter
+		var lines atomic.Int64
+		err := LinesTee(iotest.HalfReader(strings.NewReader(text.String())), &w, func(c Chunk) error {
+			lines.Add(int64(bytes.Count(c.Data, []byte("\n"))))
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if string(w.b) != text.String() || lines.Load() != 2000 {
+			t.Fatalf("block %d: the writer got %d of %d bytes (same: %v), %d lines parsed", bs, len(w.b), text.Len(), string(w.b) == text.String(), lines.Load())
+		}
+	}
+	blockSize = 64
+	werr := errors.New("disk gone")
+	err := LinesTee(strings.NewReader(text.String()), errWriter{werr}, func(Chunk) error { return nil })
+	if !errors.Is(err, werr) {
+		t.Fatalf("write error: got %v", err)
+	}
+}
+
+type errWriter struct{ err error }
+
+func (w errWriter) Write([]byte) (int, error) { return 0, w.err }
+
 func TestLines(t *testing.T) {
 	defer func(b int) { blockSize = b }(blockSize)
 	var text strings.Builder
