@@ -39,6 +39,10 @@ type sparseRows struct {
 	maxIdx int // largest index seen (the dimension), 0 for none
 }
 
+// memos holds the value memories (textnum.Float32Memo) of the parsers,
+// kept from one chunk to the next.
+var memos sync.Pool
+
 // sparsePart is the rows of one chunk of a LIBSVM file.
 type sparsePart struct {
 	rows   int
@@ -80,6 +84,11 @@ func parseLIBSVM(name string, r io.Reader, tee io.Writer) (*sparseRows, error) {
 		lines = func(r io.Reader, parse func(textnum.Chunk) error) error { return textnum.LinesTee(r, tee, parse) }
 	}
 	err := lines(r, func(c textnum.Chunk) error {
+		memo, _ := memos.Get().(*textnum.Float32Memo)
+		if memo == nil {
+			memo = new(textnum.Float32Memo)
+		}
+		defer memos.Put(memo)
 		p := &sparsePart{start: []int{0}}
 		n := len(c.Data)/10 + 1 // about one value per 10 bytes of text
 		p.idx, p.val = make([]int32, 0, n), make([]float32, 0, n)
@@ -87,7 +96,7 @@ func parseLIBSVM(name string, r io.Reader, tee io.Writer) (*sparseRows, error) {
 		for i := 0; i < len(c.Data); line++ {
 			var b []byte
 			b, i = textnum.NextLine(c.Data, i)
-			if msg := p.parseLine(b); msg != "" {
+			if msg := p.parseLine(b, memo); msg != "" {
 				return &ParseError{File: name, Line: line, Msg: msg}
 			}
 		}
@@ -129,7 +138,8 @@ func nextField(b []byte, i int) (field []byte, next int) {
 }
 
 // parseLine adds the sample of one line; it returns "" or what was wrong.
-func (s *sparsePart) parseLine(b []byte) string {
+// memo reads the values (ScanFloat32 with a memory of recent texts).
+func (s *sparsePart) parseLine(b []byte, memo *textnum.Float32Memo) string {
 	if k := bytes.IndexByte(b, '#'); k >= 0 {
 		b = b[:k]
 	}
@@ -142,7 +152,7 @@ func (s *sparsePart) parseLine(b []byte) string {
 		return msg
 	}
 	n0 := len(s.idx)
-	prev, i := s.fastFeatures(b, i)
+	prev, i := s.fastFeatures(b, i, memo)
 	for {
 		f, i = nextField(b, i)
 		if len(f) == 0 {
@@ -165,7 +175,7 @@ func (s *sparsePart) parseLine(b []byte) string {
 // plain `digits:value` with ascending indices and finite values, and
 // returns the last index and where it stopped (at the first field that
 // parseFeature must look at, to accept it or say what is wrong).
-func (s *sparsePart) fastFeatures(b []byte, i int) (prev, next int) {
+func (s *sparsePart) fastFeatures(b []byte, i int, memo *textnum.Float32Memo) (prev, next int) {
 	n := len(b)
 	for {
 		for i < n && space[b[i]] {
@@ -179,7 +189,7 @@ func (s *sparsePart) fastFeatures(b []byte, i int) (prev, next int) {
 		if j == n || b[j] != ':' || idx <= prev || idx > MaxLIBSVMIndex {
 			return prev, i
 		}
-		v, k, ok := textnum.ScanFloat32(b, j+1)
+		v, k, ok := memo.Scan(b, j+1)
 		if !ok || (k < n && !space[b[k]]) {
 			for k = j + 1; k < n && !space[b[k]]; k++ {
 			}

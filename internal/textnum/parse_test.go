@@ -154,13 +154,22 @@ func FuzzParse(f *testing.F) {
 	})
 }
 
+// scanMemo is the memory checkScan uses, kept from one text to the next.
+var scanMemo Float32Memo
+
 // checkScan checks ScanFloat32 on s in a line, followed by other text:
-// when it reads a number, ParseFloat32 must give the same for its text.
+// when it reads a number, ParseFloat32 must give the same for its text;
+// Float32Memo.Scan must give what ScanFloat32 gives, twice.
 func checkScan(t *testing.T, s string) {
 	t.Helper()
-	for _, after := range []string{"", " 12:0.5 13:0.25", "\t9", ":123456789", "x"} {
+	for _, after := range []string{"", " 12:0.5 13:0.25", "\t9", ":123456789", "x", " 1:0.0470588244497776 2:3"} {
 		text := []byte("1:" + s + after)
 		v, end, ok := ScanFloat32(text, 2)
+		for range 2 {
+			if mv, mend, mok := scanMemo.Scan(text, 2); mok != ok || mend != end || math.Float32bits(mv) != math.Float32bits(v) {
+				t.Fatalf("Float32Memo.Scan(%q) = %v, %d, %v; ScanFloat32: %v, %d, %v", text, mv, mend, mok, v, end, ok)
+			}
+		}
 		if !ok {
 			continue
 		}
