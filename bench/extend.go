@@ -65,7 +65,7 @@ func (e *extension) grow(cells []GridCell) ([]growth, string) {
 	var why []string
 	for _, n := range e.axes {
 		vals := e.vals[n]
-		if len(vals) < 2 || tiedOff(cells, best, n) {
+		if len(vals) < 2 || results.TiedOff(cells, best, n) {
 			continue
 		}
 		v, side, edge, k := best.Param(n), 0, "", 0
@@ -91,14 +91,6 @@ func (e *extension) grow(cells []GridCell) ([]growth, string) {
 		return nil, ""
 	}
 	return gs, "extend: " + strings.Join(why, "; ")
-}
-
-// tiedOff reports whether a cell of cells ties best's CV accuracy with
-// another value of axis n.
-func tiedOff(cells []GridCell, best GridCell, n string) bool {
-	return slices.ContainsFunc(cells, func(c GridCell) bool {
-		return c.CVAccuracy == best.CVAccuracy && c.Param(n) != best.Param(n)
-	})
 }
 
 // apply takes the steps gs and returns the cells they add, numbered from

@@ -267,9 +267,9 @@ func mainGridsOnly(t *testing.T, set func(*bench.MainConfig)) string {
 // TestMainJobExtendsByDefault: the main job's grids carry range
 // extension (2 steps) unless it is turned off, with -search bayes (its
 // one trial of C = 1/4096, 1 is on an edge) and random too, not with
-// halving. On 200
-// images C = 1/4096 underfits (29.5% against 41.5% for C = 1): an edge
-// held by a tie is not extended, and on fewer images every cell ties.
+// halving. On 200 images C = 1/4096 underfits (29.5% against 41.5% for
+// C = 1): an edge held by a tie is not extended, and on fewer images
+// every cell ties.
 func TestMainJobExtendsByDefault(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs the main job's grids")

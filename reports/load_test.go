@@ -211,4 +211,10 @@ func TestLoadExtendedGrid(t *testing.T) {
 	if got := edgeCell(g, g.Cells[1]).Text; got != "– (γ extended by 1 step)" {
 		t.Errorf("interior after extension: %q", got)
 	}
+	// On the edge by the tie rule only: said, and not extended.
+	g = &Grid{Kernel: "rbf", Extend: 2, Cells: []results.GridCell{
+		{Kernel: "rbf", Gamma: 0.01, C: 1, CVAccuracy: 0.5}, {Kernel: "rbf", Gamma: 0.02, C: 1, CVAccuracy: 0.5}, {Kernel: "rbf", Gamma: 0.04, C: 1, CVAccuracy: 0.4}}}
+	if got := edgeCell(g, g.Cells[0]); got.Text != "γ low (tied with another γ)" || got.CSV != "gamma=low:tied" {
+		t.Errorf("a tie on the edge: %q, %q", got.Text, got.CSV)
+	}
 }

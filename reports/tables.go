@@ -302,7 +302,7 @@ func GridSummaryTable(in *Inputs) *Table {
 	t := &Table{
 		Name:      "grids",
 		Title:     "Grid searches: best cell of each",
-		Note:      "CV: mean cross-validated accuracy of the best cell on the training split; Test: the model retrained on all training data with it, on the test split. Best on edge: the best value of a parameter is the smallest (low) or largest (high) searched, so the optimum may lie outside the grid: widen that range; a range extended past its edge (bench grid -extend, with -search grid, random or bayes; on in the main job) says by how many steps, and \"the limit\" when the best was still on the edge after the last. Σ cell time sums the cells' seconds (cells run in parallel, so it exceeds the wall time).",
+		Note:      "CV: mean cross-validated accuracy of the best cell on the training split; Test: the model retrained on all training data with it, on the test split. Best on edge: the best value of a parameter is the smallest (low) or largest (high) searched, so the optimum may lie outside the grid: widen that range; a range extended past its edge (bench grid -extend, with -search grid, random or bayes; on in the main job) says by how many steps, and \"the limit\" when the best was still on the edge after the last; \"tied with another C\": a cell of the same CV accuracy has another value there, so the surface is flat and the edge is not extended. Σ cell time sums the cells' seconds (cells run in parallel, so it exceeds the wall time).",
 		Header:    []string{"Kernel", "Features", "Cells", "Best parameters", "CV acc (%)", "Test acc (%)", "Best on edge", "Capped cells", "Σ cell time (s)"},
 		CSVHeader: []string{"kernel", "features", "cells", "best_params", "cv_accuracy", "test_accuracy", "best_on_edge", "capped_cells", "cell_seconds_sum"},
 		Right:     []bool{false, false, true, false, true, true, false, true, true},
@@ -444,7 +444,10 @@ func FilesTable(in *Inputs) *Table {
 // range the grid searched, extension included: "α low, C high"; "–" when
 // none (or the grid has one value of a parameter). A range the grid
 // extended says so: "C high (extended by 2 steps, the limit)", or
-// "– (C extended by 1 step)" when the best came inside.
+// "– (C extended by 1 step)" when the best came inside; a best that
+// another cell of the same CV accuracy ties with another value of the
+// parameter says "tied with another C" (the surface is flat there, and a
+// range extension does not take that edge: results.TiedOff).
 func edgeCell(g *Grid, best results.GridCell) Cell {
 	var parts, raw, inside []string
 	for _, p := range gridParams(g.Kernel) {
@@ -471,19 +474,25 @@ func edgeCell(g *Grid, best results.GridCell) Cell {
 			}
 			continue
 		}
-		text := name + [2]string{" low", " high"}[side]
+		var notes []string
+		r := fmt.Sprintf("%s=%s", p, [2]string{"low", "high"}[side])
 		if k := st[side]; k > 0 {
-			text += " (extended by " + steps(k)
+			notes = append(notes, "extended by "+steps(k))
 			if k >= g.Extend {
-				text += ", the limit"
+				notes[0] += ", the limit"
 			}
-			text += ")"
+			r += fmt.Sprintf(":extended%d", k)
+		}
+		if results.TiedOff(g.Cells, best, p) {
+			notes = append(notes, "tied with another "+name)
+			r += ":tied"
+		}
+		text := name + [2]string{" low", " high"}[side]
+		if len(notes) > 0 {
+			text += " (" + strings.Join(notes, "; ") + ")"
 		}
 		parts = append(parts, text)
-		raw = append(raw, fmt.Sprintf("%s=%s", p, [2]string{"low", "high"}[side]))
-		if k := st[side]; k > 0 {
-			raw[len(raw)-1] += fmt.Sprintf(":extended%d", k)
-		}
+		raw = append(raw, r)
 	}
 	text := strings.Join(parts, ", ")
 	if len(parts) == 0 {

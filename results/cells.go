@@ -2,6 +2,7 @@ package results
 
 import (
 	"math"
+	"slices"
 	"strconv"
 
 	"github.com/svmbench/svmbench/kernels"
@@ -56,6 +57,17 @@ func BestCell(cells []GridCell) (GridCell, bool) {
 		}
 	}
 	return best, found
+}
+
+// TiedOff reports whether a cell of cells (of best's rung) ties best's CV
+// accuracy with another value of parameter name: the surface is flat
+// there, and the tie rule of Better, not the data, chose best's value. A
+// range extension does not extend an edge the best holds only so
+// (bench.GridConfig.Extend).
+func TiedOff(cells []GridCell, best GridCell, name string) bool {
+	return slices.ContainsFunc(cells, func(c GridCell) bool {
+		return c.Rung == best.Rung && c.CVAccuracy == best.CVAccuracy && c.Param(name) != best.Param(name)
+	})
 }
 
 // TopRung is the highest Rung of cells: 0 for any search but halving.
