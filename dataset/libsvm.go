@@ -189,14 +189,14 @@ func (s *sparsePart) fastFeatures(b []byte, i int, memo *textnum.Float32Memo) (p
 		if j == n || b[j] != ':' || idx <= prev || idx > MaxLIBSVMIndex {
 			return prev, i
 		}
-		v, k, ok := memo.Scan(b, j+1)
+		v, k, ok := memo.Scan(b, j+1) // finite when ok
 		if !ok || (k < n && !space[b[k]]) {
 			for k = j + 1; k < n && !space[b[k]]; k++ {
 			}
 			v, ok = textnum.ParseFloat32(b[j+1 : k])
-		}
-		if !ok || math.IsInf(float64(v), 0) || math.IsNaN(float64(v)) {
-			return prev, i
+			if !ok || math.IsInf(float64(v), 0) || math.IsNaN(float64(v)) {
+				return prev, i
+			}
 		}
 		s.idx = append(s.idx, int32(idx))
 		s.val = append(s.val, v)

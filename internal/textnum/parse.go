@@ -184,10 +184,10 @@ func ParseFloat32(b []byte) (float32, bool) {
 
 // ScanFloat32 reads the number that starts at b[i] in the common form
 // [+-]digits[.digits][(e|E)[+-]digits] and returns its value, the one
-// ParseFloat32(b[i:end]) returns, and where it ends. ok is false when
-// there is no such number at i or its value needs strconv: the caller
-// then finds where the field ends and calls ParseFloat32. It reads each
-// byte once, where the field's end must otherwise be found first.
+// ParseFloat32(b[i:end]) returns (always finite), and where it ends. ok is
+// false when there is no such number at i or its value needs strconv: the
+// caller then finds where the field ends and calls ParseFloat32. It reads
+// each byte once, where the field's end must otherwise be found first.
 func ScanFloat32(b []byte, i int) (v float32, end int, ok bool) {
 	m, exp, neg, end, ok := decimalAt(b, i)
 	if ok {

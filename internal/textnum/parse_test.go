@@ -173,6 +173,9 @@ func checkScan(t *testing.T, s string) {
 		if !ok {
 			continue
 		}
+		if math.IsInf(float64(v), 0) || math.IsNaN(float64(v)) {
+			t.Fatalf("ScanFloat32(%q) = %v", text, v)
+		}
 		if w, wok := ParseFloat32(text[2:end]); !wok || math.Float32bits(v) != math.Float32bits(w) {
 			t.Fatalf("ScanFloat32(%q) = %v up to %d; ParseFloat32(%q) = %v, %v", text, v, end, text[2:end], w, wok)
 		}
