@@ -294,9 +294,9 @@ type Float32Text struct {
 }
 
 type memoEntry struct {
+	text [16]byte
 	bits uint32
 	n    uint8 // text length; 0: empty entry
-	text [15]byte
 }
 
 // slot is the memory's entry for a value's bits: the top 12 bits of a
@@ -312,7 +312,7 @@ func (f *Float32Text) Append(b []byte, v float32) []byte {
 	bits := math.Float32bits(v)
 	e := f.slot(bits)
 	if e.n > 0 && e.bits == bits {
-		return append(b, e.text[:e.n]...)
+		return appendShort(b, &e.text, int(e.n))
 	}
 	n := len(b)
 	b = AppendFloat32(b, v)
