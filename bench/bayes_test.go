@@ -5,6 +5,7 @@ import (
 	"errors"
 	"math"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -191,5 +192,83 @@ func TestCompareSearchesReplayIsTheRun(t *testing.T) {
 	}
 	if s := cmp.Summary(); len(s) != 4 || s[0].Search != "grid" || s[0].Behind != 0 || s[3].Search != "halving" || s[3].CellsAtN != 48 {
 		t.Errorf("summary %+v", s)
+	}
+}
+
+// The GP's hyperparameters stay away from the degenerate ends on the
+// handful of points a search fits first. The four points are the first
+// cells of a bayes search on the full profile's HOG sigmoid grid
+// (seed 10; α index/3, c + 1, C index/2); by marginal likelihood alone
+// (no prior) they gave ℓ = 7.42 for α (flat) and 0.0123 for c (every
+// cell on its own).
+func TestGPFitNotDegenerate(t *testing.T) {
+	x := [][]float64{{2.0 / 3, 1, 0.5}, {1.0 / 3, 0, 0}, {1, 0.5, 0.5}, {0, 1, 0.5}}
+	y := []float64{0.45, 0.3466, 0.2016, 0.4288}
+	for n := 3; n <= len(x); n++ {
+		g := fitGP(x[:n], y[:n])
+		for d, th := range g.theta[:3] {
+			if l := math.Exp(th); l < 0.1 || l > 3 {
+				t.Errorf("%d points: length scale %d is %.3g", n, d, l)
+			}
+		}
+	}
+}
+
+// The kriging believer conditions on a believed point with the
+// hyperparameters of the real observations: the believed mean stays
+// the mean there and the uncertainty shrinks.
+func TestGPConditionKeepsTheta(t *testing.T) {
+	x := [][]float64{{0, 0}, {1, 0}, {0.5, 1}, {0.2, 0.7}}
+	y := []float64{0.3, 0.4, 0.35, 0.45}
+	g := fitGP(x, y)
+	p := []float64{0.8, 0.6}
+	mu, sd := g.predict(p)
+	c := g.condition(append(slices.Clone(x), p), append(slices.Clone(y), mu))
+	if !slices.Equal(c.theta, g.theta) {
+		t.Errorf("θ %v, conditioned %v", g.theta, c.theta)
+	}
+	mu2, sd2 := c.predict(p)
+	if math.Abs(mu2-mu) > 1e-9 || !(sd2 < sd) {
+		t.Errorf("at the believed point: mean %v → %v, sd %v → %v", mu, mu2, sd, sd2)
+	}
+}
+
+// A sigmoid or RBF search with log-scaled scale and C axes has log2(s·C)
+// as its C coordinate; linear axes and kernels without a scale parameter
+// keep their own.
+func TestSearchSpaceShear(t *testing.T) {
+	cfg := bayesGrid("")
+	cfg.Alpha = Values(1.0/1024, 1.0/256, 1.0/64)
+	cfg.Coef0 = Values(-1, 0)
+	cfg.C = Values(1, 8, 64)
+	if err := cfg.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	sp := newSearchSpace(&cfg)
+	if !slices.Equal(sp.active, []string{"alpha", "coef0", "C"}) {
+		t.Fatalf("axes %v", sp.active)
+	}
+	for i, c := range sp.cells {
+		u := (math.Log2(c.Alpha*c.C) + 10) / 10 // log2(α·C) runs from −10 to 0
+		if math.Abs(sp.coord[i][2]-u) > 1e-12 || math.Abs(sp.coord[i][0]-(math.Log2(c.Alpha)+10)/4) > 1e-12 {
+			t.Errorf("%s at %v, want α %v, α·C %v", ParamString(c), sp.coord[i], (math.Log2(c.Alpha)+10)/4, u)
+		}
+	}
+	// A cell a range extension adds beyond the range (C = 512) lies on
+	// the same scale, past 1.
+	ext := sp.cells[len(sp.cells)-1]
+	ext.C = 512
+	if x := sp.coordOf(ext); math.Abs(x[2]-1.3) > 1e-12 {
+		t.Errorf("%s at %v, want α·C at 1.3", ParamString(ext), x)
+	}
+	cfg.C = Values(1, 2, 3) // linear: C keeps its own coordinate
+	if err := cfg.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	sp = newSearchSpace(&cfg)
+	for i, c := range sp.cells {
+		if want := (c.C - 1) / 2; sp.coord[i][2] != want {
+			t.Errorf("%s at %v, want C at %v", ParamString(c), sp.coord[i], want)
+		}
 	}
 }

@@ -44,19 +44,37 @@
 // Random search draws Trials points from the ranges. Bayesian search
 // (Search "bayes", bayes.go) chooses Trials cells of the grid's lattice
 // one batch at a time: a seeded Latin hypercube design of max(Batch,
-// 2(D+1)) cells over the D axes with more than one value, then batches
-// of Batch cells maximising expected improvement
+// min(2(D+1), ⌈Trials/3⌉)) cells over the D axes with more than one
+// value, then batches of Batch cells maximising expected improvement
 //
 //	EI(x) = (μ − f* − ξ) Φ(z) + σ φ(z),  z = (μ − f* − ξ)/σ,  ξ = 0.001
 //
 // under a Gaussian-process posterior N(μ, σ²) of the CV accuracy, each
-// batch filled by the kriging believer (a chosen cell enters the model at
-// its mean before the next is chosen). The process has a Matérn 5/2
-// kernel with one length scale per axis, fitted with the signal and noise
-// variances by maximising the log marginal likelihood (Nelder–Mead, gp.go).
+// batch filled by the kriging believer: a chosen cell enters the model
+// at its mean before the next is chosen, with the hyperparameters fitted
+// to the real observations once per batch (the believed values only
+// condition the posterior). The process has a Matérn 5/2 kernel with one
+// length scale per axis, fitted with the signal and noise variances by
+// maximising the log marginal likelihood plus a log prior (Nelder–Mead
+// from three starts, gp.go). The priors are BoTorch's SingleTaskGP
+// defaults for inputs in the unit cube and standardised outputs: length
+// scales Gamma(3, 6), signal variance Gamma(2, 0.15), noise variance
+// Gamma(1.1, 0.05). They are needed because a search fits its first
+// 2–10 points, whose likelihood alone is maximised at degenerate length
+// scales (0.01: no correlation between neighbouring cells; 10: the
+// surface flat along an axis), which then steer the search.
+//
 // Axes are log2 of the value for ranges written 2^a:2^b:k and for lists
 // written in powers of two or in geometric progression (1,8,64), the
-// value otherwise, scaled to [0, 1].
+// value otherwise, scaled to [0, 1]. When the kernel has a scale
+// parameter s (kernels.Param.Scale: the sigmoid's α, the RBF's γ) and
+// both s and C are log-scaled, the C axis is replaced by log2(s·C): for
+// small s the SVM depends on s and C through their product (tanh(α x·y
+// + c) ≈ tanh c + α sech²c x·y, the constant drops out of the dual; the
+// RBF SVM tends to a linear one with penalty ∝ γC, Keerthi and Lin
+// 2003), so the accuracy has ridges along log s + log C = const, which a
+// kernel with one length scale per axis follows only when they lie along
+// an axis. The lattice is unchanged; only the GP's coordinates are.
 //
 // Why a GP and not TPE (Optuna's default): the budgets here are small
 // (a quarter of a 150-cell grid is 37 trials) and the accuracy surface

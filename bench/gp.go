@@ -14,11 +14,17 @@ import (
 //
 // plus noise σn² on the diagonal. The outputs are standardised (mean 0,
 // standard deviation 1) before fitting. The hyperparameters θ = log(ℓ_1 …
-// ℓ_D, σf, σn) maximise the log marginal likelihood
+// ℓ_D, σf, σn) maximise the log marginal likelihood plus the log prior of
+// θ (logPrior: a maximum a posteriori fit)
 //
 //	log p(y | X, θ) = −½ yᵀK⁻¹y − Σ_i log L_ii − (n/2) log 2π,  K = LLᵀ,
 //
-// found by Nelder–Mead from a fixed start (deterministic). (gonum's
+// found by Nelder–Mead from three fixed starts (deterministic). Without
+// the prior, the likelihood of the 2–10 points a search fits first is
+// maximised at degenerate θ: measured on the main job's sigmoid grids,
+// length scales ran to the box's ends (ℓ = 0.01 on one axis, every cell
+// uncorrelated with the next, and 10 on another, the surface flat along
+// it) and flipped between them from one batch to the next. (gonum's
 // optimize package would pull golang.org/x/tools into the module through
 // its CMA-ES; the 40 lines of nelderMead below do not.)
 type gp struct {
@@ -41,7 +47,10 @@ func matern52(a, b, logLen []float64, sf2 float64) float64 {
 	return sf2 * (1 + r + r*r/3) * math.Exp(-r)
 }
 
-// fitGP fits a GP to observations y at points x (each in [0,1]^D).
+// fitGP fits a GP to observations y at points x (each in [0,1]^D): the
+// hyperparameters maximise the log marginal likelihood plus the log prior
+// (logPrior), by Nelder–Mead from each of a few fixed starts (the
+// posterior of so few points has several modes), keeping the best.
 func fitGP(x [][]float64, y []float64) *gp {
 	g := &gp{x: x}
 	var m, s float64
@@ -62,14 +71,53 @@ func fitGP(x [][]float64, y []float64) *gp {
 		g.y[i] = (v - m) / s
 	}
 	dim := len(x[0])
-	start := make([]float64, dim+2)
-	for d := range dim {
-		start[d] = math.Log(0.3)
+	obj := func(th []float64) float64 { return -(g.factor(th) + logPrior(th)) }
+	bestV := math.Inf(1)
+	for _, l := range []float64{0.2, 0.5, 1} {
+		start := make([]float64, dim+2)
+		for d := range dim {
+			start[d] = math.Log(l)
+		}
+		start[dim], start[dim+1] = 0, math.Log(0.1)
+		th := clampTheta(nelderMead(obj, start, 0.5, 400))
+		if v := obj(th); v < bestV || g.theta == nil {
+			g.theta, bestV = th, v
+		}
 	}
-	start[dim], start[dim+1] = 0, math.Log(0.1)
-	g.theta = clampTheta(nelderMead(func(th []float64) float64 { return -g.logML(th) }, start, 0.5, 400))
-	g.logML(g.theta) // leaves the factorisation of θ in g
+	g.factor(g.theta) // leaves the factorisation of θ in g
 	return g
+}
+
+// condition returns the GP with g's hyperparameters and standardisation
+// conditioned on the observations y at x instead (for the kriging
+// believer: the real observations and the batch's fantasies).
+func (g *gp) condition(x [][]float64, y []float64) *gp {
+	c := &gp{x: x, mean: g.mean, scale: g.scale, theta: g.theta, y: make([]float64, len(y))}
+	for i, v := range y {
+		c.y[i] = (v - g.mean) / g.scale
+	}
+	c.factor(c.theta)
+	return c
+}
+
+// logPrior is the log density of the hyperparameters θ (logs of ℓ_d, σf,
+// σn) under the priors of BoTorch's SingleTaskGP for inputs in the unit
+// cube and standardised outputs, evaluated on the parameters themselves
+// (as GPyTorch does): ℓ_d ~ Gamma(3, 6) (mode 1/3 of the cube; its
+// density vanishes at ℓ → 0, where every cell is its own island, and
+// decays as e^(−6ℓ) beyond the cube, where the surface is flat), σf² ~
+// Gamma(2, 0.15), σn² ~ Gamma(1.1, 0.05).
+func logPrior(th []float64) float64 {
+	c := clampTheta(th)
+	d := len(c) - 2
+	var lp float64
+	gamma := func(v, a, b float64) float64 { return (a-1)*math.Log(v) - b*v }
+	for _, t := range c[:d] {
+		lp += gamma(math.Exp(t), 3, 6)
+	}
+	lp += gamma(math.Exp(2*c[d]), 2, 0.15)
+	lp += gamma(math.Exp(2*c[d+1]), 1.1, 0.05)
+	return lp
 }
 
 // clampTheta keeps the hyperparameters in a sensible box: length scales
@@ -91,9 +139,9 @@ func clampTheta(th []float64) []float64 {
 	return out
 }
 
-// logML factorises K for θ (clamped) and returns the log marginal
+// factor factorises K for θ (clamped) and returns the log marginal
 // likelihood, minus a penalty for leaving the box.
-func (g *gp) logML(th []float64) float64 {
+func (g *gp) factor(th []float64) float64 {
 	c := clampTheta(th)
 	var pen float64
 	for i := range th {

@@ -49,7 +49,7 @@ var rbfSpec = &Spec{
 	Name:  "rbf",
 	Title: "RBF", Formula: "exp(-γ |x-y|²)",
 	Params: []Param{
-		{Name: "gamma", Symbol: "γ", LIBSVM: "gamma", Log: true, Range: "2^3:2^-15:-2", PerFeature: true, Want: "a finite value > 0", Label: "RBF width"},
+		{Name: "gamma", Symbol: "γ", LIBSVM: "gamma", Log: true, Scale: true, Range: "2^3:2^-15:-2", PerFeature: true, Want: "a finite value > 0", Label: "RBF width"},
 	},
 	C:          gridC,
 	LIBSVMType: 2, LIBSVMName: "rbf",

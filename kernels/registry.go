@@ -70,6 +70,17 @@ type Param struct {
 	Fixed bool
 	// Log marks a parameter searched on a log scale (powers of two).
 	Log bool
+	// Scale marks the parameter that scales the kernel's argument where,
+	// for small values, the SVM depends on it and on C mostly through
+	// their product: tanh(α x·y + c) ≈ tanh c + α sech²c x·y, and the
+	// constant drops out of the dual (yᵀα = 0), leaving a linear kernel
+	// of scale α, so α and C enter as α·C; as γ → 0 with γC fixed the RBF
+	// SVM tends to a linear SVM whose penalty is proportional to γC
+	// (Keerthi and Lin 2003). Accuracy surfaces then have ridges along
+	// log C + log α = const, which bench's bayes search takes as a
+	// coordinate. Not set for poly, whose scale enters as γ^d or as
+	// d c^(d−1) γ depending on c.
+	Scale bool
 	// Range is the default values a grid searches, in the notation of
 	// bench.ParseRange ("2^-15:2^-5:2"); for a Fixed parameter, the one
 	// default value.

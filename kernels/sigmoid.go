@@ -52,7 +52,7 @@ var sigmoidSpec = &Spec{
 	Name:  "sigmoid",
 	Title: "sigmoid", Formula: "tanh(α x·y + c)",
 	Params: []Param{
-		{Name: "alpha", Symbol: "α", LIBSVM: "gamma", Log: true, Range: "2^-15:2^-5:2", PerFeature: true, Want: "a finite value", Label: "kernel slope"},
+		{Name: "alpha", Symbol: "α", LIBSVM: "gamma", Log: true, Scale: true, Range: "2^-15:2^-5:2", PerFeature: true, Want: "a finite value", Label: "kernel slope"},
 		{Name: "coef0", Symbol: "c", LIBSVM: "coef0", Range: "-2:0:0.5", Want: "a finite value", Label: "kernel offset"},
 	},
 	C:          "2^-1:2^7:2",
