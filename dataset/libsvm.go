@@ -81,7 +81,7 @@ func parseLIBSVM(name string, r io.Reader, tee io.Writer) (*sparseRows, error) {
 	)
 	lines := textnum.Lines
 	if tee != nil {
-		lines = func(r io.Reader, parse func(textnum.Chunk) error) error { return textnum.LinesTee(r, tee, parse) }
+		lines = func(r io.Reader, parse func(textnum.Chunk) error) error { return textnum.LinesTee(r, 1, tee, parse) }
 	}
 	err := lines(r, func(c textnum.Chunk) error {
 		memo, _ := memos.Get().(*textnum.Float32Memo)

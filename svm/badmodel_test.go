@@ -2,6 +2,8 @@ package svm
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"os"
 	"os/exec"
@@ -10,6 +12,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/svmbench/svmbench/internal/textnum"
 	"github.com/svmbench/svmbench/kernels"
 	"github.com/svmbench/svmbench/matrix"
 )
@@ -70,6 +73,19 @@ func TestSidecarNeeded(t *testing.T) {
 	}
 	if back, err := Load(p); err != nil || back.Meta.Features != "hog" || back.Dim != 4 {
 		t.Fatalf("intact pair: %v", err)
+	}
+	// The sidecar holds the file's SHA-256 (sha256sum's), and Load finds
+	// it so when the file is read in many chunks, hashed beside the parsing.
+	raw, _ := os.ReadFile(p)
+	side, _ := os.ReadFile(p + ".json")
+	if sum := sha256.Sum256(raw); !strings.Contains(string(side), `"libsvm_sha256": "`+hex.EncodeToString(sum[:])+`"`) {
+		t.Errorf("the sidecar does not hold the model file's SHA-256 %x", sum)
+	}
+	old := textnum.SetBlockSize(7)
+	back, err := Load(p)
+	textnum.SetBlockSize(old)
+	if err != nil || back.Meta.Features != "hog" {
+		t.Fatalf("intact pair read in small chunks: %v", err)
 	}
 	// A one-space edit of the model file: the checksum no longer matches.
 	b, _ := os.ReadFile(p)

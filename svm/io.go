@@ -344,7 +344,7 @@ func Load(path string) (*Model, error) {
 		return nil, fmt.Errorf("svm: %w", err)
 	}
 	h := sha256.New()
-	m, need, err := parseLIBSVM(lpath, io.TeeReader(f, h), st.Size())
+	m, need, err := parseLIBSVM(lpath, f, st.Size(), h)
 	if err != nil {
 		return nil, err
 	}
@@ -415,9 +415,11 @@ func (mj *modelJSON) model(file string) (*Model, error) {
 // sidecar mark at the end of the file (sidecarMark), or "". Header counts
 // are checked against each other, against the body and against the size
 // of the file before anything is allocated from them, and every
-// disagreement names the line at fault.
-func parseLIBSVM(file string, r io.Reader, size int64) (m *Model, need string, err error) {
-	h := &libsvmHeader{file: file, size: size, m: &Model{}, degree: 3, nrClass: -1, totalSV: -1, at: map[string]int{}}
+// disagreement names the line at fault. sum, when not nil, is given the
+// whole text in order (Load's SHA-256 of the file), the support vectors'
+// part on a goroutine of its own beside their parsing.
+func parseLIBSVM(file string, r io.Reader, size int64, sum io.Writer) (m *Model, need string, err error) {
+	h := &libsvmHeader{file: file, size: size, m: &Model{}, degree: 3, nrClass: -1, totalSV: -1, at: map[string]int{}, sum: sum}
 	br := bufio.NewReaderSize(r, 4<<20)
 	if err := h.read(br); err != nil {
 		return nil, "", err
@@ -428,7 +430,7 @@ func parseLIBSVM(file string, r io.Reader, size int64) (m *Model, need string, e
 	if err := h.setKernel(); err != nil {
 		return nil, "", err
 	}
-	need, err = h.m.readSVs(file, br, h.line+1, h.totalSV, h.at["total_sv"])
+	need, err = h.m.readSVs(file, br, h.line+1, h.totalSV, h.at["total_sv"], sum)
 	if err != nil {
 		return nil, "", err
 	}
@@ -438,7 +440,8 @@ func parseLIBSVM(file string, r io.Reader, size int64) (m *Model, need string, e
 // libsvmHeader is the state of reading a LIBSVM model file's header into m.
 type libsvmHeader struct {
 	file string
-	size int64 // of the file, a bound on every count
+	size int64     // of the file, a bound on every count
+	sum  io.Writer // gets the text read (the file's hash), or nil
 	m    *Model
 
 	line int            // the line read last
@@ -465,6 +468,9 @@ func (h *libsvmHeader) read(br *bufio.Reader) error {
 		text, err := br.ReadString('\n')
 		if err != nil && err != io.EOF {
 			return h.perrAt(h.line+1, "%v", err)
+		}
+		if h.sum != nil {
+			io.WriteString(h.sum, text)
 		}
 		if text == "" {
 			return h.perr("no SV section (want a line SV after the header)")

@@ -448,8 +448,9 @@ func field(b []byte, i int) (f []byte, next int) {
 
 // readSVs reads the SV section from br, whose first line is line first of
 // file, into m; total_sv was checked against the file's size. need is the
-// reason a sidecarMark line at the end gives, or "".
-func (m *Model) readSVs(file string, br *bufio.Reader, first, totalSV, totalSVLine int) (need string, err error) {
+// reason a sidecarMark line at the end gives, or "". sum, when not nil, is
+// given the section's text in order.
+func (m *Model) readSVs(file string, br *bufio.Reader, first, totalSV, totalSVLine int, sum io.Writer) (need string, err error) {
 	cols := 0
 	if !m.Gram {
 		head, _ := br.Peek(br.Size())
@@ -459,7 +460,12 @@ func (m *Model) readSVs(file string, br *bufio.Reader, first, totalSV, totalSVLi
 		}
 	}
 	r := newSVReader(file, first, len(m.Labels)-1, totalSV, cols, m.Gram)
-	err = textnum.LinesFrom(br, first, r.parse)
+	if sum != nil {
+		// The file's hash, beside the parsing (textnum.LinesTee).
+		err = textnum.LinesTee(br, first, sum, r.parse)
+	} else {
+		err = textnum.LinesFrom(br, first, r.parse)
+	}
 	if re := (*textnum.ReadError)(nil); errors.As(err, &re) {
 		return "", &ParseError{File: file, Line: re.Line, Msg: re.Err.Error()}
 	}

@@ -45,14 +45,14 @@ func LinesFrom(r io.Reader, line int, parse func(c Chunk) error) error {
 	return lines(r, line, nil, parse)
 }
 
-// LinesTee is Lines that also writes the whole text to w, in order, from a
-// goroutine of its own while the chunks are parsed (w is a hash of the
-// text, say): w's time overlaps the parsing instead of adding to the one
-// goroutine that reads. When parse fails, w may have been given only the
-// start of the text. A write error of w is returned when nothing else
+// LinesTee is LinesFrom that also writes the whole text to w, in order,
+// from a goroutine of its own while the chunks are parsed (w is a hash of
+// the text, say): w's time overlaps the parsing instead of adding to the
+// one goroutine that reads. When parse fails, w may have been given only
+// the start of the text. A write error of w is returned when nothing else
 // failed.
-func LinesTee(r io.Reader, w io.Writer, parse func(c Chunk) error) error {
-	return lines(r, 1, w, parse)
+func LinesTee(r io.Reader, line int, w io.Writer, parse func(c Chunk) error) error {
+	return lines(r, line, w, parse)
 }
 
 // piece is a chunk on its way to the parsers and the tee; the last of them

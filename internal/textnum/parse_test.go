@@ -249,7 +249,7 @@ func TestLinesTee(t *testing.T) {
 		blockSize = bs
 		var w slowWriter
 		var lines atomic.Int64
-		err := LinesTee(iotest.HalfReader(strings.NewReader(text.String())), &w, func(c Chunk) error {
+		err := LinesTee(iotest.HalfReader(strings.NewReader(text.String())), 1, &w, func(c Chunk) error {
 			lines.Add(int64(bytes.Count(c.Data, []byte("\n"))))
 			return nil
 		})
@@ -262,7 +262,7 @@ func TestLinesTee(t *testing.T) {
 	}
 	blockSize = 64
 	werr := errors.New("disk gone")
-	err := LinesTee(strings.NewReader(text.String()), errWriter{werr}, func(Chunk) error { return nil })
+	err := LinesTee(strings.NewReader(text.String()), 1, errWriter{werr}, func(Chunk) error { return nil })
 	if !errors.Is(err, werr) {
 		t.Fatalf("write error: got %v", err)
 	}
