@@ -140,8 +140,17 @@ func guessCols(head []byte) int {
 // maxModelIndex is the largest feature index of a model file.
 const maxModelIndex = 1 << 24
 
+// memos holds the value memories (textnum.Float32Memo) of the parsers,
+// kept from one chunk to the next.
+var memos sync.Pool
+
 // parse parses one chunk of the section.
 func (r *svReader) parse(c textnum.Chunk) error {
+	memo, _ := memos.Get().(*textnum.Float32Memo)
+	if memo == nil {
+		memo = new(textnum.Float32Memo)
+	}
+	defer memos.Put(memo)
 	var l svLine
 	at := c.Line - r.first
 	for i := 0; i < len(c.Data); at++ {
@@ -157,7 +166,7 @@ func (r *svReader) parse(c textnum.Chunk) error {
 			}
 			continue
 		}
-		empty, err := r.parseLine(&l, b)
+		empty, err := r.parseLine(&l, b, memo)
 		if err != nil {
 			return err
 		}
@@ -326,7 +335,7 @@ func (r *svReader) compact(sv *matrix.Matrix) {
 }
 
 // parseLine reads one SV line into l; empty reports a blank line.
-func (r *svReader) parseLine(l *svLine, b []byte) (empty bool, err error) {
+func (r *svReader) parseLine(l *svLine, b []byte, memo *textnum.Float32Memo) (empty bool, err error) {
 	perr := func(format string, a ...any) error {
 		return &ParseError{File: r.file, Line: r.first + l.at, Msg: fmt.Sprintf(format, a...)}
 	}
@@ -349,7 +358,7 @@ func (r *svReader) parseLine(l *svLine, b []byte) (empty bool, err error) {
 	}
 	if r.nrow > 0 {
 		if !r.gram {
-			i = fastFeatures(l, b, i)
+			i = fastFeatures(l, b, i, memo)
 		}
 		f, i = field(b, i)
 	}
@@ -400,8 +409,9 @@ func (r *svReader) parseLine(l *svLine, b []byte) (empty bool, err error) {
 // fastFeatures appends the features of b from i for as long as they are
 // plain `digits:value` with ascending indices, and returns where it
 // stopped: at the first field the general loop must look at, to accept it
-// or say what is wrong.
-func fastFeatures(l *svLine, b []byte, i int) int {
+// or say what is wrong. memo reads the values (a model of image support
+// vectors repeats a few hundred value texts).
+func fastFeatures(l *svLine, b []byte, i int, memo *textnum.Float32Memo) int {
 	n := len(b)
 	prev := int32(0)
 	if k := len(l.idx); k > 0 {
@@ -419,13 +429,13 @@ func fastFeatures(l *svLine, b []byte, i int) int {
 		if j == n || b[j] != ':' || idx <= prev || idx > maxModelIndex {
 			return i
 		}
-		k := j + 1
-		for k < n && b[k] != ' ' && b[k] != '\t' && b[k] != '\r' {
-			k++
-		}
-		v, ok := textnum.ParseFloat32(b[j+1 : k])
-		if !ok {
-			return i
+		v, k, ok := memo.Scan(b, j+1)
+		if !ok || (k < n && b[k] != ' ' && b[k] != '\t' && b[k] != '\r') {
+			for k = j + 1; k < n && b[k] != ' ' && b[k] != '\t' && b[k] != '\r'; k++ {
+			}
+			if v, ok = textnum.ParseFloat32(b[j+1 : k]); !ok {
+				return i
+			}
 		}
 		l.idx = append(l.idx, idx)
 		l.val = append(l.val, v)
