@@ -399,39 +399,8 @@ func TestExtendBayesDeterministic(t *testing.T) {
 // runs only the missing trials and equals the uninterrupted search,
 // reasons included; its journal resumed with another Extend is refused.
 func TestExtendBayesResumeMidway(t *testing.T) {
-	useFitter(t, bowlFit(6, -1, -0.5))
 	d := oneHot(3, 100)
-	tmp := t.TempDir()
-	_, want, err := Grid(context.Background(), d, d.Train.X, nil, extendBayesConfig(filepath.Join(tmp, "whole"), 3))
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg := extendBayesConfig(filepath.Join(tmp, "cut"), 3)
-	cfg.Workers = 1
-	ctx := cancelAfter(&cfg, 11*3) // after trial 10, the second of the first step
-	_, part, err := Grid(ctx, d, d.Train.X, nil, cfg)
-	if !errors.Is(err, context.Canceled) || len(part) != 11 || len(want) <= 12 {
-		t.Fatalf("interrupted: %d trials of %d, %v; want 11 and context.Canceled", len(part), len(want), err)
-	}
-	var fits int
-	useFitter(t, func(ctx context.Context, a gramFit) (fitOut, error) {
-		fits++
-		return bowlFit(6, -1, -0.5)(ctx, a)
-	})
-	cfg.Progress, cfg.Resume = nil, true
-	_, got, err := Grid(context.Background(), d, d.Train.X, nil, cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if fits != (len(want)-11)*3 {
-		t.Errorf("resume ran %d fits, want %d (trials 11 to %d)", fits, (len(want)-11)*3, len(want)-1)
-	}
-	equalCells(t, "resumed", got, want)
-	for i := range got {
-		if got[i].Why != want[i].Why {
-			t.Errorf("trial %d why %q, want %q", i, got[i].Why, want[i].Why)
-		}
-	}
+	cfg, want := resumeMidExtension(t, d, func(out string) GridConfig { return extendBayesConfig(out, 3) }, 11)
 	// A journal holding a trial past those the search proposes is
 	// another run's.
 	extra := want[len(want)-1]
@@ -556,18 +525,27 @@ func TestExtendRandomBeyondC(t *testing.T) {
 // A random search interrupted in its second extension step and resumed
 // runs only the missing draws and equals the uninterrupted search.
 func TestExtendRandomResumeMidway(t *testing.T) {
+	resumeMidExtension(t, oneHot(3, 100), func(out string) GridConfig { return extendRandomConfig(t, out, 3) }, 16)
+}
+
+// resumeMidExtension runs the search mk(out) whole, then again cancelled
+// after cut trials (one worker) and resumed, and checks that the resumed
+// run fits only the missing trials and equals the whole one, reasons
+// included. It returns the resumed run's config and the whole run's
+// cells.
+func resumeMidExtension(t *testing.T, d *dataset.Dataset, mk func(out string) GridConfig, cut int) (GridConfig, []GridCell) {
+	t.Helper()
 	useFitter(t, bowlFit(6, -1, -0.5))
-	d := oneHot(3, 100)
 	tmp := t.TempDir()
-	_, want, err := Grid(context.Background(), d, d.Train.X, nil, extendRandomConfig(t, filepath.Join(tmp, "whole"), 3))
+	_, want, err := Grid(context.Background(), d, d.Train.X, nil, mk(filepath.Join(tmp, "whole")))
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg := extendRandomConfig(t, filepath.Join(tmp, "cut"), 3)
+	cfg := mk(filepath.Join(tmp, "cut"))
 	cfg.Workers = 1
-	ctx := cancelAfter(&cfg, 16*3) // after draw 15, the first of step 2
-	if _, part, err := Grid(ctx, d, d.Train.X, nil, cfg); !errors.Is(err, context.Canceled) || len(part) != 16 {
-		t.Fatalf("interrupted: %d draws, %v; want 16 and context.Canceled", len(part), err)
+	ctx := cancelAfter(&cfg, int64(cut*cfg.Folds))
+	if _, part, err := Grid(ctx, d, d.Train.X, nil, cfg); !errors.Is(err, context.Canceled) || len(part) != cut || len(want) <= cut+1 {
+		t.Fatalf("interrupted: %d trials of %d, %v; want %d and context.Canceled", len(part), len(want), err, cut)
 	}
 	var fits int
 	useFitter(t, func(ctx context.Context, a gramFit) (fitOut, error) {
@@ -579,15 +557,16 @@ func TestExtendRandomResumeMidway(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if fits != (len(want)-16)*3 {
-		t.Errorf("resume ran %d fits, want %d", fits, (len(want)-16)*3)
+	if fits != (len(want)-cut)*cfg.Folds {
+		t.Errorf("resume ran %d fits, want %d (trials %d to %d)", fits, (len(want)-cut)*cfg.Folds, cut, len(want)-1)
 	}
 	equalCells(t, "resumed", got, want)
 	for i := range got {
 		if got[i].Why != want[i].Why {
-			t.Errorf("draw %d why %q, want %q", i, got[i].Why, want[i].Why)
+			t.Errorf("trial %d why %q, want %q", i, got[i].Why, want[i].Why)
 		}
 	}
+	return cfg, want
 }
 
 // TestExtendSearchesCIFAR measures range extension on 1000 CIFAR-10
