@@ -349,8 +349,22 @@ func TestExtendBayesBeyondC(t *testing.T) {
 		}
 	}
 
+	foreign := cells[len(cells)-1]
+	foreign.C = 24
+	if sum := readBackExtended(t, cfg.Out, filepath.Join(tmp, "merged"), cells, foreign); sum.Best == nil || sum.Best.C != 64 {
+		t.Fatalf("merge: best %+v, want C = 64", sum.Best)
+	}
+}
+
+// readBackExtended checks the journal in out of a sigmoid/pixels search
+// whose range extension took C three steps up (cells): it passes
+// ForeignCell, its extended steps read C +3, each cell of foreign after
+// it is refused, and it merges into merged. It returns the merge's
+// summary.
+func readBackExtended(t *testing.T, out, merged string, cells []GridCell, foreign ...GridCell) MergeSummary {
+	t.Helper()
 	var spec GridSpec
-	if err := ReadJSON(filepath.Join(cfg.Out, SpecFile("sigmoid", "pixels")), &spec); err != nil {
+	if err := ReadJSON(filepath.Join(out, SpecFile("sigmoid", "pixels")), &spec); err != nil {
 		t.Fatal(err)
 	}
 	if i, why, err := ForeignCell(spec, cells); err != nil || i >= 0 {
@@ -359,15 +373,16 @@ func TestExtendBayesBeyondC(t *testing.T) {
 	if st := results.ExtendedSteps(spec, []string{"alpha", "coef0", "C"}, cells); st["C"] != [2]int{0, 3} {
 		t.Errorf("ExtendedSteps = %v", st)
 	}
-	foreign := cells[len(cells)-1]
-	foreign.C = 24
-	if i, _, _ := ForeignCell(spec, append(slices.Clone(cells), foreign)); i != len(cells) {
-		t.Errorf("a trial at C=24 was admitted (%d)", i)
+	for _, f := range foreign {
+		if i, _, _ := ForeignCell(spec, append(slices.Clone(cells), f)); i != len(cells) {
+			t.Errorf("a cell at %s was admitted (%d)", ParamString(f), i)
+		}
 	}
-	sums, err := Merge(context.Background(), []string{cfg.Out}, filepath.Join(tmp, "merged"))
-	if err != nil || sums[0].Cells != len(cells) || sums[0].Best.C != 64 {
+	sums, err := Merge(context.Background(), []string{out}, merged)
+	if err != nil || sums[0].Cells != len(cells) {
 		t.Fatalf("merge: %+v %v", sums, err)
 	}
+	return sums[0]
 }
 
 // The same seed gives the same trials and reasons, extension included;
@@ -492,28 +507,15 @@ func TestExtendRandomBeyondC(t *testing.T) {
 	if step1 != 3 {
 		t.Errorf("%d draws for the first step, want 3 (a quarter of its 9 cells, rounded up)", step1)
 	}
-	var spec GridSpec
-	if err := ReadJSON(filepath.Join(cfg.Out, SpecFile("sigmoid", "pixels")), &spec); err != nil {
-		t.Fatal(err)
-	}
-	if i, why, err := ForeignCell(spec, cells); err != nil || i >= 0 {
-		t.Errorf("ForeignCell = %d %q %v", i, why, err)
-	}
-	if st := results.ExtendedSteps(spec, []string{"alpha", "coef0", "C"}, cells); st["C"] != [2]int{0, 3} {
-		t.Errorf("ExtendedSteps = %v", st)
-	}
 	// C = 100 is past the third step (64); α = 0.3 is not one of α's
 	// values (a list: drawn among them) nor a step beyond.
+	var foreign []GridCell
 	for _, v := range []struct{ alpha, c float64 }{{0.5, 100}, {0.3, 20}} {
-		foreign := cells[len(cells)-1]
-		foreign.Alpha, foreign.C = v.alpha, v.c
-		if i, _, _ := ForeignCell(spec, append(slices.Clone(cells), foreign)); i != len(cells) {
-			t.Errorf("a draw at α=%g C=%g was admitted (%d)", v.alpha, v.c, i)
-		}
+		f := cells[len(cells)-1]
+		f.Alpha, f.C = v.alpha, v.c
+		foreign = append(foreign, f)
 	}
-	if sums, err := Merge(context.Background(), []string{cfg.Out}, filepath.Join(tmp, "merged")); err != nil || sums[0].Cells != len(cells) {
-		t.Fatalf("merge: %+v %v", sums, err)
-	}
+	readBackExtended(t, cfg.Out, filepath.Join(tmp, "merged"), cells, foreign...)
 	cfg.Out = ""
 	_, again, err := Grid(context.Background(), d, d.Train.X, nil, cfg)
 	if err != nil {
