@@ -216,10 +216,15 @@ func (b *bayesOpt) next(t, k int) []proposal {
 	// Refitting θ to them, as this did before, fits the model to its own
 	// predictions: between the two cells of one batch a length scale
 	// moved from 1.5 to 10 (full profile, HOG grid, seed 10).
+	// g0 is conditioned on the observations already; it is conditioned
+	// anew only once the batch holds believed values.
 	g0 := fitGP(b.obsX, b.obsY)
 	best := slices.Max(b.obsY)
 	for len(out) < k {
-		g := g0.condition(xs, ys)
+		g := g0
+		if len(xs) > len(b.obsX) {
+			g = g0.condition(xs, ys)
+		}
 		bi, bei, bmu := -1, -1.0, 0.0
 		for c, x := range b.sp.coord {
 			if chosen[c] {
