@@ -39,10 +39,6 @@ type sparseRows struct {
 	maxIdx int // largest index seen (the dimension), 0 for none
 }
 
-// memos holds the value memories (textnum.Float32Memo) of the parsers,
-// kept from one chunk to the next.
-var memos sync.Pool
-
 // sparsePart is the rows of one chunk of a LIBSVM file.
 type sparsePart struct {
 	rows   int
@@ -71,7 +67,7 @@ func (s *sparseRows) each(f func(i int, idx []int32, val []float32)) {
 // strictly ascending indices and finite values, separated by spaces or
 // tabs; anything from '#' to the end of the line is a comment; blank and
 // comment-only lines are skipped. The text is parsed in chunks of whole
-// lines on all cores (textnum.Lines); an error names the first bad line.
+// lines on all cores (textnum.LinesTee); an error names the first bad line.
 // When tee is not nil, the text is also written to it, in order, on a
 // goroutine of its own (textnum.LinesTee).
 func parseLIBSVM(name string, r io.Reader, tee io.Writer) (*sparseRows, error) {
@@ -79,16 +75,7 @@ func parseLIBSVM(name string, r io.Reader, tee io.Writer) (*sparseRows, error) {
 		mu    sync.Mutex
 		parts []*sparsePart
 	)
-	lines := textnum.Lines
-	if tee != nil {
-		lines = func(r io.Reader, parse func(textnum.Chunk) error) error { return textnum.LinesTee(r, 1, tee, parse) }
-	}
-	err := lines(r, func(c textnum.Chunk) error {
-		memo, _ := memos.Get().(*textnum.Float32Memo)
-		if memo == nil {
-			memo = new(textnum.Float32Memo)
-		}
-		defer memos.Put(memo)
+	err := textnum.LinesTee(r, 1, tee, func(c textnum.Chunk) error {
 		p := &sparsePart{start: []int{0}}
 		n := len(c.Data)/10 + 1 // about one value per 10 bytes of text
 		p.idx, p.val = make([]int32, 0, n), make([]float32, 0, n)
@@ -96,7 +83,7 @@ func parseLIBSVM(name string, r io.Reader, tee io.Writer) (*sparseRows, error) {
 		for i := 0; i < len(c.Data); line++ {
 			var b []byte
 			b, i = textnum.NextLine(c.Data, i)
-			if msg := p.parseLine(b, memo); msg != "" {
+			if msg := p.parseLine(b, c.Memo); msg != "" {
 				return &ParseError{File: name, Line: line, Msg: msg}
 			}
 		}

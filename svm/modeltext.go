@@ -140,17 +140,8 @@ func guessCols(head []byte) int {
 // maxModelIndex is the largest feature index of a model file.
 const maxModelIndex = 1 << 24
 
-// memos holds the value memories (textnum.Float32Memo) of the parsers,
-// kept from one chunk to the next.
-var memos sync.Pool
-
 // parse parses one chunk of the section.
 func (r *svReader) parse(c textnum.Chunk) error {
-	memo, _ := memos.Get().(*textnum.Float32Memo)
-	if memo == nil {
-		memo = new(textnum.Float32Memo)
-	}
-	defer memos.Put(memo)
 	var l svLine
 	at := c.Line - r.first
 	for i := 0; i < len(c.Data); at++ {
@@ -166,7 +157,7 @@ func (r *svReader) parse(c textnum.Chunk) error {
 			}
 			continue
 		}
-		empty, err := r.parseLine(&l, b, memo)
+		empty, err := r.parseLine(&l, b, c.Memo)
 		if err != nil {
 			return err
 		}
@@ -470,12 +461,7 @@ func (m *Model) readSVs(file string, br *bufio.Reader, first, totalSV, totalSVLi
 		}
 	}
 	r := newSVReader(file, first, len(m.Labels)-1, totalSV, cols, m.Gram)
-	if sum != nil {
-		// The file's hash, beside the parsing (textnum.LinesTee).
-		err = textnum.LinesTee(br, first, sum, r.parse)
-	} else {
-		err = textnum.LinesFrom(br, first, r.parse)
-	}
+	err = textnum.LinesTee(br, first, sum, r.parse) // the file's hash beside the parsing
 	if re := (*textnum.ReadError)(nil); errors.As(err, &re) {
 		return "", &ParseError{File: file, Line: re.Line, Msg: re.Err.Error()}
 	}

@@ -12,10 +12,15 @@ import (
 
 // A Chunk is whole lines of a text: Data ends after a newline, or at the
 // end of the text. Line is the 1-based number of its first line and Seq its
-// 0-based position among the chunks.
+// 0-based position among the chunks. Memo is the memory of value texts of
+// the goroutine parsing the chunk, for its values: it is kept from one
+// chunk to the next of one text (a file of images repeats a few hundred
+// value texts) and starts empty for each text (one of distinct values
+// switches it off).
 type Chunk struct {
 	Seq, Line int
 	Data      []byte
+	Memo      *Float32Memo
 }
 
 // blockSize is the size Lines reads at a time (a longer line makes a
@@ -50,7 +55,7 @@ func LinesFrom(r io.Reader, line int, parse func(c Chunk) error) error {
 // the text, say): w's time overlaps the parsing instead of adding to the
 // one goroutine that reads. When parse fails, w may have been given only
 // the start of the text. A write error of w is returned when nothing else
-// failed.
+// failed. With w nil, LinesTee is LinesFrom.
 func LinesTee(r io.Reader, line int, w io.Writer, parse func(c Chunk) error) error {
 	return lines(r, line, w, parse)
 }
@@ -89,9 +94,12 @@ func lines(r io.Reader, line int, w io.Writer, parse func(c Chunk) error) error 
 	}
 	for range workers {
 		wg.Go(func() {
+			memo := new(Float32Memo)
 			for p := range work {
 				if !failedBefore(p.Seq) {
-					if err := parse(p.Chunk); err != nil {
+					c := p.Chunk
+					c.Memo = memo
+					if err := parse(c); err != nil {
 						mu.Lock()
 						if first == nil || p.Seq < first.seq {
 							first = &chunkError{p.Seq, err}

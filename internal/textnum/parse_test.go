@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+
 	"math"
 	"math/rand/v2"
 	"strconv"
@@ -221,9 +222,6 @@ func TestFloat32TextPixels(t *testing.T) {
 	}
 }
 
-// TestLines checks that Lines hands every line exactly once with its
-// number, for block sizes that cut lines everywhere, and reports the
-// earliest failing line.
 // slowWriter appends what it is given one byte at a time.
 type slowWriter struct{ b []byte }
 
@@ -272,6 +270,50 @@ type errWriter struct{ err error }
 
 func (w errWriter) Write([]byte) (int, error) { return 0, w.err }
 
+// TestLinesMemo checks that every chunk comes with a memory of value
+// texts, which is empty at the first chunk of each text a goroutine parses
+// (a memory switched off by one text of distinct values, or judged on one
+// of few, would otherwise carry that over to the next text).
+func TestLinesMemo(t *testing.T) {
+	defer func(b int) { blockSize = b }(blockSize)
+	blockSize = 100
+	var text strings.Builder
+	for i := range 3000 {
+		fmt.Fprintf(&text, "%v %v %v %v\n", float32(i%256)/255, float32(i)/7, float32((i+1)%256)/255, float32(i)/3)
+	}
+	var mu sync.Mutex
+	for pass := range 2 {
+		seen := map[*Float32Memo]bool{}
+		err := Lines(strings.NewReader(text.String()), func(c Chunk) error {
+			mu.Lock()
+			fresh := !seen[c.Memo]
+			seen[c.Memo] = true
+			mu.Unlock()
+			if c.Memo == nil || (fresh && (c.Memo.seen != 0 || c.Memo.off)) {
+				return fmt.Errorf("pass %d, line %d: memory %p, used before: %v", pass, c.Line, c.Memo, c.Memo != nil && c.Memo.seen != 0)
+			}
+			for i := 0; i < len(c.Data); {
+				var l []byte
+				l, i = NextLine(c.Data, i)
+				for j := 0; j < len(l); j++ {
+					v, end, ok := c.Memo.Scan(l, j)
+					if w, wok := ParseFloat32(l[j:end]); !ok || v != w || !wok {
+						return fmt.Errorf("line %q at %d: %v, want %v", l, j, v, w)
+					}
+					j = end
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// TestLines checks that Lines hands every line exactly once with its
+// number, for block sizes that cut lines everywhere, and reports the
+// earliest failing line.
 func TestLines(t *testing.T) {
 	defer func(b int) { blockSize = b }(blockSize)
 	var text strings.Builder
