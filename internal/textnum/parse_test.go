@@ -4,7 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-
+	"io"
 	"math"
 	"math/rand/v2"
 	"strconv"
@@ -269,6 +269,41 @@ func TestLinesTee(t *testing.T) {
 type errWriter struct{ err error }
 
 func (w errWriter) Write([]byte) (int, error) { return 0, w.err }
+
+// TestLinesTeeStops checks that LinesTee returns, with the earliest failing
+// line's error or the read error, when the text is bad or cannot be read
+// part way through while its writer is still busy with the start, and that
+// the writer was given a start of the text.
+func TestLinesTeeStops(t *testing.T) {
+	defer func(b int) { blockSize = b }(blockSize)
+	var text strings.Builder
+	for i := 1; i <= 2000; i++ {
+		fmt.Fprintf(&text, "%d %s\n", i, strings.Repeat("z", i%41))
+	}
+	rerr := errors.New("disk gone")
+	for _, bs := range []int{1, 13, 500, 1 << 20} {
+		blockSize = bs
+		var w slowWriter
+		err := LinesTee(strings.NewReader(text.String()), 1, &w, func(c Chunk) error {
+			for i, n := 0, c.Line; i < len(c.Data); n++ {
+				if _, i = NextLine(c.Data, i); n%1000 == 999 {
+					return fmt.Errorf("line %d", n)
+				}
+			}
+			return nil
+		})
+		if err == nil || err.Error() != "line 999" || !strings.HasPrefix(text.String(), string(w.b)) {
+			t.Fatalf("block %d: error %v, want line 999; the writer got %d bytes, a start of the text: %v", bs, err, len(w.b), strings.HasPrefix(text.String(), string(w.b)))
+		}
+		w = slowWriter{}
+		half := text.String()[:text.Len()/2]
+		err = LinesTee(io.MultiReader(strings.NewReader(half), iotest.ErrReader(rerr)), 1, &w, func(Chunk) error { return nil })
+		var re *ReadError
+		if !errors.As(err, &re) || !errors.Is(err, rerr) || !strings.HasPrefix(half, string(w.b)) {
+			t.Fatalf("block %d: read error %v; the writer got %d bytes, a start of the text: %v", bs, err, len(w.b), strings.HasPrefix(half, string(w.b)))
+		}
+	}
+}
 
 // TestLinesMemo checks that every chunk comes with a memory of value
 // texts, which is empty at the first chunk of each text a goroutine parses
