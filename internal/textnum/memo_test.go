@@ -72,3 +72,62 @@ func TestFloat32MemoOff(t *testing.T) {
 		t.Errorf("still on after %d distinct values (%d misses)", 8*memoTrial, f.misses)
 	}
 }
+
+// BenchmarkScanFloat32Distinct reads a line of 4096 distinct random values
+// (shortest float64 texts, 16–17 digits, as a file written from doubles
+// holds) with Float32Memo.Scan, whose memory finds none of them and should
+// switch itself off, and with ScanFloat32 alone: the two should take the
+// same time.
+func BenchmarkScanFloat32Distinct(b *testing.B) {
+	rng := rand.New(rand.NewPCG(15, 16))
+	var line []byte
+	var starts []int
+	for range 4096 {
+		starts = append(starts, len(line))
+		line = strconv.AppendFloat(line, rng.Float64(), 'g', -1, 64)
+		line = append(line, ' ')
+	}
+	b.Run("memo", func(b *testing.B) {
+		var f Float32Memo
+		for b.Loop() {
+			for _, i := range starts {
+				f.Scan(line, i)
+			}
+		}
+	})
+	b.Run("plain", func(b *testing.B) {
+		for b.Loop() {
+			for _, i := range starts {
+				ScanFloat32(line, i)
+			}
+		}
+	})
+}
+
+// BenchmarkScanFloat32Pixels is BenchmarkScanFloat32Distinct for the 256
+// pixel values k/255 (shortest float64 texts), which the memory holds.
+func BenchmarkScanFloat32Pixels(b *testing.B) {
+	rng := rand.New(rand.NewPCG(17, 18))
+	var line []byte
+	var starts []int
+	for range 4096 {
+		starts = append(starts, len(line))
+		line = strconv.AppendFloat(line, float64(float32(rng.IntN(256))/255), 'g', -1, 64)
+		line = append(line, ' ')
+	}
+	b.Run("memo", func(b *testing.B) {
+		var f Float32Memo
+		for b.Loop() {
+			for _, i := range starts {
+				f.Scan(line, i)
+			}
+		}
+	})
+	b.Run("plain", func(b *testing.B) {
+		for b.Loop() {
+			for _, i := range starts {
+				ScanFloat32(line, i)
+			}
+		}
+	})
+}
