@@ -7,7 +7,6 @@ import (
 	"math/rand/v2"
 	"slices"
 	"strings"
-	"sync"
 
 	"github.com/svmbench/svmbench/kernels"
 	"github.com/svmbench/svmbench/matrix"
@@ -152,14 +151,14 @@ func (e *extension) step(cells []GridCell, next int) ([]GridCell, string) {
 // random search's) nBase cells (in sink) are done: while the best cell
 // lies on an open edge, it adds that step's cells (step: a random
 // search's are draws), taking each from the journal (done) when it is there
-// and running the others, all steps sharing the inner products and the
-// pairs' convexity checks (shareRows). It returns the number of cells
-// added. Cells the journal holds past the grid that this extension does
-// not add are an error: the journal is another run's.
-func extendGrid(ctx context.Context, x *matrix.Matrix, y []int, cfg *GridConfig, nBase int, done map[int]GridCell, prog *fitProgress, sink *cellSink) (int, error) {
+// and running the others, all steps sharing with the grid's cells the
+// inner products and the pairs' convexity checks that rows returns
+// (shareRows). It returns the number of cells added. Cells the journal
+// holds past the grid that this extension does not add are an error: the
+// journal is another run's.
+func extendGrid(ctx context.Context, x *matrix.Matrix, y []int, cfg *GridConfig, nBase int, done map[int]GridCell, prog *fitProgress, sink *cellSink, rows func() *sharedRows) (int, error) {
 	e := newExtension(cfg)
 	next, reused := nBase, 0
-	rows := sync.OnceValue(func() *sharedRows { return shareRows(cfg, x, y) })
 	for {
 		cells, why := e.step(sink.finished, next)
 		if len(cells) == 0 {

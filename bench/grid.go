@@ -569,10 +569,16 @@ func Grid(ctx context.Context, d *dataset.Dataset, train, test *matrix.Matrix, c
 		resumed, runErr = hv.run(ctx, train, done, prog, sink.emit)
 		sink.finished = append(sink.finished, resumed...)
 	default:
-		runErr = resumeCells(ctx, train, y, mine, done, &cfg, prog, sink)
+		// With Extend, the cells and the extension's share the inner
+		// products and the pairs' convexity checks (shareRows).
+		var rows func() *sharedRows
+		if cfg.Extend > 0 {
+			rows = sync.OnceValue(func() *sharedRows { return shareRows(&cfg, train, y) })
+		}
+		runErr = resumeCells(ctx, train, y, mine, done, &cfg, prog, sink, rows)
 		if runErr == nil && cfg.Extend > 0 {
 			var added int
-			added, runErr = extendGrid(ctx, train, y, &cfg, len(all), done, prog, sink)
+			added, runErr = extendGrid(ctx, train, y, &cfg, len(all), done, prog, sink, rows)
 			nCells += added
 		}
 	}
@@ -665,8 +671,9 @@ func splitJournal(cfg *GridConfig, cells []GridCell, done map[int]GridCell, diff
 }
 
 // resumeCells keeps the cells of mine found done in the journal and runs
-// the others.
-func resumeCells(ctx context.Context, train *matrix.Matrix, y []int, mine []GridCell, done map[int]GridCell, cfg *GridConfig, prog *fitProgress, sink *cellSink) error {
+// the others, on the inner products and convexity checks rows returns
+// when it is not nil (shareRows; nil: their own).
+func resumeCells(ctx context.Context, train *matrix.Matrix, y []int, mine []GridCell, done map[int]GridCell, cfg *GridConfig, prog *fitProgress, sink *cellSink, rows func() *sharedRows) error {
 	found, todo, _ := splitJournal(cfg, mine, done, nil)
 	sink.finished = append(sink.finished, found...)
 	if len(sink.finished) > 0 {
@@ -674,7 +681,11 @@ func resumeCells(ctx context.Context, train *matrix.Matrix, y []int, mine []Grid
 	}
 	prog.total = int64(len(mine)) * int64(cfg.Folds)
 	prog.add(int64(len(sink.finished)) * int64(cfg.Folds))
-	return runCells(ctx, train, y, todo, cfg, prog, sink.emit)
+	var sh *sharedRows
+	if rows != nil && len(todo) > 0 {
+		sh = rows()
+	}
+	return runCellsOn(ctx, train, y, sh, todo, cfg, prog, sink.emit)
 }
 
 // modelMeta is the sidecar record of the best model: the features, and
