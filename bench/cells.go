@@ -42,6 +42,17 @@ func (cfg *GridConfig) axes() []string {
 	return append(spec.GridParams(), "C")
 }
 
+// latticeCells is the number of cells of the full grid over cfg's
+// ranges: the lattice a bayes search chooses among, and what a search's
+// share of an extension step is taken against (stepTrials).
+func (cfg *GridConfig) latticeCells() int {
+	n := 1
+	for _, a := range cfg.axes() {
+		n *= len(cfg.rangeOf(a).Values)
+	}
+	return n
+}
+
 func (cfg *GridConfig) rangeOf(name string) *Range {
 	switch name {
 	case "alpha":

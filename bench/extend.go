@@ -219,7 +219,7 @@ func unusedJournal(cfg *GridConfig, done map[int]GridCell, from, used int, what,
 // 3: expected improvement …").
 func extendBayes(bo *bayesOpt, cfg *GridConfig, seen []GridCell, eval func([]GridCell) ([]GridCell, error)) error {
 	e := newExtension(cfg)
-	lattice, t := len(bo.sp.cells), len(seen)
+	lattice, t := cfg.latticeCells(), len(seen)
 	for {
 		gs, why := e.grow(seen)
 		if len(gs) == 0 {
@@ -279,8 +279,9 @@ func (e *extension) snap(cells []GridCell) []GridCell {
 		for _, n := range e.axes {
 			scale := e.scale(n)
 			v, bd := out[i].Param(n), math.Inf(1)
+			at := scale(v)
 			for _, u := range e.vals[n] {
-				if d := math.Abs(scale(u) - scale(out[i].Param(n))); d < bd {
+				if d := math.Abs(scale(u) - at); d < bd {
 					v, bd = u, d
 				}
 			}
@@ -305,16 +306,12 @@ func (e *extension) scale(n string) func(float64) float64 {
 // each drawn from the ranges as grown (sampleAxis) until at least one
 // grown parameter lies in the part its step added.
 func (e *extension) draw(gs []growth, next int, why string) []GridCell {
-	lattice := 1
-	for _, n := range e.axes {
-		lattice *= len(e.cfg.rangeOf(n).Values)
-	}
 	old := map[string][2]float64{}
 	for _, g := range gs {
 		vals := e.vals[g.name]
 		old[g.name] = [2]float64{vals[0], vals[len(vals)-1]}
 	}
-	k := stepTrials(len(e.apply(gs, 0, why)), e.cfg.Trials, lattice, 1)
+	k := stepTrials(len(e.apply(gs, 0, why)), e.cfg.Trials, e.cfg.latticeCells(), 1)
 	e.round++
 	rng := rand.New(rand.NewPCG(e.cfg.searchSeed(), 0x657874656e64+uint64(e.round))) // "extend"
 	cfg := e.cfg
@@ -337,21 +334,17 @@ func (e *extension) draw(gs []growth, next int, why string) []GridCell {
 	return cells
 }
 
-// sampleAxis draws a value of axis n as random search does (Range.sample),
-// over its range widened to the values extension added: one of the
+// sampleAxis draws a value of axis n as random search does (Range.sample)
+// from its range widened to the values extension added: one of the
 // values for a list, else uniformly on the range's scale between the
 // lower of its bound and its smallest value and the higher of its bound
 // and its largest.
 func (e *extension) sampleAxis(n string, rng *rand.Rand) float64 {
-	r, vals := e.cfg.rangeOf(n), e.vals[n]
-	if r.Kind == List {
-		return vals[rng.IntN(len(vals))]
+	r, vals := *e.cfg.rangeOf(n), e.vals[n]
+	first, last := vals[0], vals[len(vals)-1]
+	if r.Kind == Pow2 { // Lo and Hi are exponents
+		first, last = math.Log2(first), math.Log2(last)
 	}
-	lo, hi := min(r.Lo, r.Hi), max(r.Lo, r.Hi) // exponents of a Pow2 range
-	if r.Kind == Pow2 {
-		lo, hi = min(lo, math.Log2(vals[0])), max(hi, math.Log2(vals[len(vals)-1]))
-		return math.Exp2(lo + rng.Float64()*(hi-lo))
-	}
-	lo, hi = min(lo, vals[0]), max(hi, vals[len(vals)-1])
-	return lo + rng.Float64()*(hi-lo)
+	r.Lo, r.Hi, r.Values = min(r.Lo, r.Hi, first), max(r.Lo, r.Hi, last), vals
+	return r.sample(rng)
 }

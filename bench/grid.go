@@ -328,10 +328,7 @@ func (cfg *GridConfig) validateSearch() error {
 			cfg.Trials = 20
 		}
 	case "bayes":
-		lattice := 1
-		for _, n := range cfg.axes() {
-			lattice *= len(cfg.rangeOf(n).Values)
-		}
+		lattice := cfg.latticeCells()
 		if cfg.Trials == 0 {
 			cfg.Trials = (lattice + 3) / 4
 		}
