@@ -138,15 +138,22 @@ func digits8(b []byte) (v uint64, k int) {
 	return x, k
 }
 
-// scale returns m·10^exp rounded to float64 by one multiplication or
-// division, or ok false when 10^|exp| is not an exact float64. It is the
-// correctly rounded value when m < 2^53 (then exact as a float64).
-func scale(m uint64, exp int, neg bool) (v float64, ok bool) {
+// scale returns m·10^exp (negated when neg) by one float64 operation on
+// float64(m), or ok false when 10^|exp| is not an exact float64. For
+// exp < 0, exact divides by 10^-exp: the result is then the correctly
+// rounded value when m < 2^53 (then exact as a float64). Otherwise it
+// multiplies by the float64 nearest to 10^exp, which takes a fraction of
+// a division's time and is within 3 ulps of the exact value (exact32).
+func scale(m uint64, exp int, neg, exact bool) (v float64, ok bool) {
 	v = float64(m)
 	switch {
 	case m == 0:
 	case exp < 0 && exp >= -22:
-		v /= pow10[-exp]
+		if exact {
+			v /= pow10[-exp]
+		} else {
+			v *= pow10neg[-exp]
+		}
 	case exp > 0 && exp <= 22:
 		v *= pow10[exp]
 	case exp != 0:
@@ -162,7 +169,7 @@ func scale(m uint64, exp int, neg bool) (v float64, ok bool) {
 // value: ok is false exactly when strconv fails.
 func ParseFloat64(b []byte) (float64, bool) {
 	if m, exp, neg, ok := decimal(b); ok && m < 1<<53 {
-		if v, ok := scale(m, exp, neg); ok {
+		if v, ok := scale(m, exp, neg, true); ok {
 			return v, true
 		}
 	}
@@ -204,25 +211,16 @@ var pow10neg = [23]float64{1e0, 1e-1, 1e-2, 1e-3, 1e-4, 1e-5, 1e-6, 1e-7, 1e-8, 
 // float32, and ok, when float64 arithmetic decides it.
 //
 // The float64 d = float64(m)·10^exp, 10^exp itself rounded for exp < 0
-// (a multiplication, where a division takes several times as long), is
-// within 3 float64 ulps of the exact value x (three roundings of at most
-// half an ulp each: m when m ≥ 2^53, 10^exp, the product), so when d is
-// more than 4 ulps from every float32 midpoint (its low 29 mantissa bits,
-// in the float32 normal range, are 1<<28 at a midpoint), no midpoint lies
-// between x and d and float32(d) is x correctly rounded.
+// (scale's multiplication, where a division takes several times as long),
+// is within 3 float64 ulps of the exact value x (three roundings of at
+// most half an ulp each: m when m ≥ 2^53, 10^exp, the product), so when d
+// is more than 4 ulps from every float32 midpoint (its low 29 mantissa
+// bits, in the float32 normal range, are 1<<28 at a midpoint), no midpoint
+// lies between x and d and float32(d) is x correctly rounded.
 func exact32(m uint64, exp int, neg bool) (float32, bool) {
-	d := float64(m)
-	switch {
-	case m == 0:
-	case exp < 0 && exp >= -22:
-		d *= pow10neg[-exp]
-	case exp > 0 && exp <= 22:
-		d *= pow10[exp]
-	case exp != 0:
+	d, ok := scale(m, exp, neg, false)
+	if !ok {
 		return 0, false
-	}
-	if neg {
-		d = -d
 	}
 	a := math.Abs(d)
 	if a == 0 {
