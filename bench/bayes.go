@@ -25,8 +25,9 @@ type searchSpace struct {
 	active []string    // the axes searched
 	fixed  []string    // axes of one value
 	scale  []axisScale // the active axes' maps into [0, 1]
-	// shearC, when ≥ 0, is the active C axis whose coordinate is
-	// log2(s·C), s the active axis shearS (see shearAxes).
+	// shearC, when it is not shearS, is the active C axis whose
+	// coordinate is log2(s·C), s the active axis shearS (see shearAxes);
+	// equal (−1, or 0 in a searchSpace built by hand), C keeps its own.
 	shearC, shearS int
 }
 
@@ -77,7 +78,7 @@ func (sp *searchSpace) coordOf(c GridCell) []float64 {
 		}
 		x[d] = (t - a.lo) / (a.hi - a.lo)
 	}
-	if sp.shearC >= 0 {
+	if sp.shearC != sp.shearS {
 		a, b := sp.scale[sp.shearS], sp.scale[sp.shearC]
 		u := math.Log2(c.Param(a.name)) + math.Log2(c.C)
 		x[sp.shearC] = (u - a.lo - b.lo) / (a.hi + b.hi - a.lo - b.lo)
