@@ -74,8 +74,9 @@ type IndexText struct {
 // NewIndexText returns the texts of the indices 1 to n (n < 10^15).
 func NewIndexText(n int) *IndexText {
 	t := &IndexText{text: make([][16]byte, n), len: make([]uint8, n)}
+	var s [16]byte
 	for i := 1; i <= n; i++ {
-		t.len[i-1] = uint8(copy(t.text[i-1][:], append(AppendInt(nil, i), ':')))
+		t.len[i-1] = uint8(copy(t.text[i-1][:], append(AppendInt(s[:0], i), ':')))
 	}
 	return t
 }
