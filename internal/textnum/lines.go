@@ -41,23 +41,7 @@ type chunkError struct {
 // earliest failing chunk; a read error is returned as it
 // comes, with the number of the line being read (errors.As *ReadError).
 func Lines(r io.Reader, parse func(c Chunk) error) error {
-	return LinesFrom(r, 1, parse)
-}
-
-// LinesFrom is Lines for a text whose first line is line number line (the
-// rest of a file whose start was read otherwise).
-func LinesFrom(r io.Reader, line int, parse func(c Chunk) error) error {
-	return lines(r, line, nil, parse)
-}
-
-// LinesTee is LinesFrom that also writes the whole text to w, in order,
-// from a goroutine of its own while the chunks are parsed (w is a hash of
-// the text, say): w's time overlaps the parsing instead of adding to the
-// one goroutine that reads. When parse fails, w may have been given only
-// the start of the text. A write error of w is returned when nothing else
-// failed. With w nil, LinesTee is LinesFrom.
-func LinesTee(r io.Reader, line int, w io.Writer, parse func(c Chunk) error) error {
-	return lines(r, line, w, parse)
+	return LinesTee(r, 1, nil, parse)
 }
 
 // piece is a chunk on its way to the parsers and the tee; the last of them
@@ -67,7 +51,14 @@ type piece struct {
 	users atomic.Int32
 }
 
-func lines(r io.Reader, line int, w io.Writer, parse func(c Chunk) error) error {
+// LinesTee is Lines for a text whose first line is line number line (the
+// rest of a file whose start was read otherwise) that also writes the
+// whole text to w, in order, from a goroutine of its own while the chunks
+// are parsed (w is a hash of the text, say): w's time overlaps the parsing
+// instead of adding to the one goroutine that reads. When parse fails, w
+// may have been given only the start of the text. A write error of w is
+// returned when nothing else failed. w may be nil.
+func LinesTee(r io.Reader, line int, w io.Writer, parse func(c Chunk) error) error {
 	workers := runtime.GOMAXPROCS(0)
 	work := make(chan *piece, workers)
 	free := make(chan []byte, 4*workers+1)
