@@ -134,7 +134,8 @@ type GridConfig struct {
 	Workers int
 
 	// PSD records, per cell, the smallest eigenvalue of the kernel's Gram
-	// matrix on PSDSample seeded training rows (0 means 1000).
+	// matrix K on PSDSample seeded training rows (0 means 1000), and the
+	// smallest eigenvalue of K on the subspace Σu = 0 (MinEigenCPD).
 	PSD       bool
 	PSDSample int
 

@@ -474,8 +474,8 @@ func TestGridPSD(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, c := range cells {
-		if c.MinEigen == nil {
-			t.Fatalf("cell %d has no min_eigen", c.Index)
+		if c.MinEigen == nil || c.MinEigenCPD == nil {
+			t.Fatalf("cell %d has no min_eigen or min_eigen_cpd", c.Index)
 		}
 	}
 	// tanh(α⟨x,y⟩ + c) with c = -1 and large α is far from PSD on blobs;
@@ -492,6 +492,9 @@ func TestGridPSD(t *testing.T) {
 	v, _ := minEigenSym(g)
 	if math.Abs(v-*c.MinEigen) > 1e-4*math.Max(1, math.Abs(v)) {
 		t.Errorf("min_eigen %g, direct %g", *c.MinEigen, v)
+	}
+	if v := zeroSumDirect(g); math.Abs(v-*c.MinEigenCPD) > 1e-4*math.Max(1, math.Abs(v)) {
+		t.Errorf("min_eigen_cpd %g, direct %g", *c.MinEigenCPD, v)
 	}
 }
 

@@ -102,11 +102,11 @@ func runCellsOn(ctx context.Context, x *matrix.Matrix, y []int, sh *sharedRows, 
 	// finish completes a cross-validated cell and emits it.
 	finish := func(i int, out GridCell) error {
 		if psd != nil {
-			v, err := psd.minEigen(kerns[i])
+			v, v0, err := psd.minEigen(kerns[i])
 			if err != nil {
 				return fmt.Errorf("bench: cell %d: %w", out.Index, err)
 			}
-			out.MinEigen = &v
+			out.MinEigen, out.MinEigenCPD = &v, &v0
 		}
 		return emit(out)
 	}

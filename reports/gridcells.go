@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"strings"
 
 	"github.com/svmbench/svmbench/kernels"
 	"github.com/svmbench/svmbench/results"
@@ -25,17 +26,14 @@ func WriteGridCells(w io.Writer, cells []results.GridCell, best *results.GridCel
 	if spec, err := kernels.Lookup(cells[0].Kernel); err == nil {
 		params = spec.Params
 	}
-	psd := false
-	for _, c := range cells {
-		psd = psd || c.MinEigen != nil
-	}
+	eig := eigenColumns(cells)
 	t := &Table{Name: "grid-cells", Header: []string{"cell"}}
 	for _, p := range params {
 		t.Header = append(t.Header, p.Name)
 	}
 	t.Header = append(t.Header, "C", "cv acc %", "fold min %", "fold max %", "n_sv", "seconds", "capped")
-	if psd {
-		t.Header = append(t.Header, "min eigen")
+	for _, e := range eig {
+		t.Header = append(t.Header, strings.ReplaceAll(e.csv, "_", " "))
 	}
 	halving := results.TopRung(cells) > 0
 	if halving {
@@ -67,9 +65,9 @@ func WriteGridCells(w io.Writer, cells []results.GridCell, best *results.GridCel
 		}
 		row = append(row, g(c.C), f("%.2f", 100*c.CVAccuracy), f("%.2f", 100*lo), f("%.2f", 100*hi),
 			f("%.1f", c.NSV), f("%.2f", c.Seconds), txt(capped))
-		if psd {
-			if c.MinEigen != nil {
-				row = append(row, g(*c.MinEigen))
+		for _, e := range eig {
+			if v := e.value(c); v != nil {
+				row = append(row, g(*v))
 			} else {
 				row = append(row, txt(""))
 			}

@@ -50,18 +50,27 @@ func pairGridFigure(g *Grid, spec *kernels.Spec, px, py kernels.Param) *Figure {
 		}
 		panels = append(panels, p)
 	}
-	// The PSD map: λ_min does not depend on C; take it from any cell.
-	if p := psdPanel(g, px.Name, py.Name, alphas, coefs, best); p != nil {
-		panels = append(panels, p)
-	}
-	have := panels[len(panels)-1].title == psdTitle
+	// The eigenvalue maps do not depend on C; take them from any cell.
+	eig := psdPanels(g, px.Name, py.Name, alphas, coefs, best)
+	panels = append(panels, eig...)
 	folds := best.Folds
 	title := fmt.Sprintf("%s kernel %s on %s features: %d-fold CV accuracy", upperFirst(spec.Title), spec.Formula, g.Features, folds)
 	f := tiledPanels("grid-"+g.Kernel+"-"+g.Features, title, panels)
 	f.Caption = fmt.Sprintf("Cross-validated accuracy of the %s kernel on %s features over %s × %s, one map per C; the best cell (%s) is outlined. ", spec.Title, g.Features, px.Symbol, py.Symbol, paramString(cellParams(best))) +
-		"The PSD map shows the smallest eigenvalue of the " + spec.Title + " Gram matrix on a sample of training images: where it is negative (red) the kernel is not positive semi-definite and the SVM's problem is not convex."
-	if !have {
-		f.Caption = fmt.Sprintf("Cross-validated accuracy of the %s kernel on %s features over %s × %s, one map per C; the best cell (%s) is outlined. (No min_eigen in this grid: run bench grid with -psd for the PSD map.)", spec.Title, g.Features, px.Symbol, py.Symbol, paramString(cellParams(best)))
-	}
+		psdCaption(spec.Title, len(eig))
 	return f
+}
+
+// psdCaption explains the eigenvalue maps a grid figure has (n of them:
+// none, the PSD map, or the PSD and CPD maps).
+func psdCaption(kernel string, n int) string {
+	const psd = "The PSD map shows λmin, the smallest eigenvalue of the %s kernel matrix K on a sample of training images: where it is negative (red) K is not positive semi-definite. "
+	const cpd = "The CPD map shows the smallest eigenvalue of K on the vectors u with Σu = 0 (min uᵀKu over unit u, Σu = 0), which a constant added to K does not change: where it is ≥ 0 K is conditionally positive semi-definite and the SVM's dual, whose constraint yᵀα = 0 keeps it on that subspace, is convex even where λmin is negative; where it is negative (red) the dual is not convex."
+	switch n {
+	case 0:
+		return "(No min_eigen in this grid: run bench grid with -psd for the PSD map.)"
+	case 1:
+		return fmt.Sprintf(psd, kernel) + "Whether the SVM's dual is convex depends on K on Σu = 0 only (a CPD map, min_eigen_cpd, which this grid's results, written before it existed, lack)."
+	}
+	return fmt.Sprintf(psd, kernel) + cpd
 }

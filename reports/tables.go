@@ -213,15 +213,48 @@ func cellParams(c results.GridCell) map[string]float64 {
 	return m
 }
 
+// eigenColumn is a grid table's column of one eigenvalue map (psd.go).
+type eigenColumn struct {
+	eigenMap
+	header, csv string
+}
+
+// eigenColumns returns the eigenvalue columns the cells have values for:
+// λmin (min_eigen) and λmin on Σu = 0 (min_eigen_cpd).
+func eigenColumns(cells []results.GridCell) []eigenColumn {
+	var out []eigenColumn
+	for _, e := range []eigenColumn{{psdMap, "λmin", "min_eigen"}, {cpdMap, "λmin Σu=0", "min_eigen_cpd"}} {
+		for _, c := range cells {
+			if e.value(c) != nil {
+				out = append(out, e)
+				break
+			}
+		}
+	}
+	return out
+}
+
+// cell formats c's value, "–" when it has none.
+func (e eigenColumn) cell(c results.GridCell) Cell {
+	if v := e.value(c); v != nil {
+		return Cell{Text: strconv.FormatFloat(*v, 'g', 3, 64), CSV: raw(*v)}
+	}
+	return Cell{Text: "–"}
+}
+
+// eigenNote explains n eigenvalue columns (1: λmin only; 2: and on Σu = 0).
+func eigenNote(n int) string {
+	s := "λmin: smallest eigenvalue of the kernel matrix K on a sample of training images (negative: K not PSD)."
+	if n > 1 {
+		s += " λmin Σu=0: its smallest eigenvalue on the vectors u with Σu = 0 (negative: K not conditionally PSD and the SVM's dual not convex; ≥ 0 with λmin < 0: not PSD, yet the SVM's problem convex)."
+	}
+	return s
+}
+
 // GridTable lists a grid's cells in cell order, the best cell marked.
 func GridTable(g *Grid) *Table {
 	params := gridParams(g.Kernel)
-	hasEigen := false
-	for _, c := range g.Cells {
-		if c.MinEigen != nil {
-			hasEigen = true
-		}
-	}
+	eig := eigenColumns(g.Cells)
 	t := &Table{
 		Name:  "grid-" + g.Kernel + "-" + g.Features,
 		Title: fmt.Sprintf("Grid search: %s kernel on %s features (%d cells)", g.Kernel, g.Features, len(g.Cells)),
@@ -235,9 +268,12 @@ func GridTable(g *Grid) *Table {
 	}
 	t.Header = append(t.Header, "CV acc (%)", "Fold range (%)", "SVs", "Time (s)", "Capped")
 	t.CSVHeader = append(t.CSVHeader, "cv_accuracy", "fold_accuracy", "n_sv", "seconds", "capped")
-	if hasEigen {
-		t.Header = append(t.Header, "λmin")
-		t.CSVHeader = append(t.CSVHeader, "min_eigen")
+	for _, e := range eig {
+		t.Header = append(t.Header, e.header)
+		t.CSVHeader = append(t.CSVHeader, e.csv)
+	}
+	if len(eig) > 0 {
+		t.Note += " " + eigenNote(len(eig))
 	}
 	fate := halvingFate(g)
 	if fate != nil {
@@ -281,12 +317,8 @@ func GridTable(g *Grid) *Table {
 			Cell{Text: secs(c.Seconds), CSV: raw(c.Seconds)},
 			Cell{Text: capped, CSV: strconv.FormatBool(c.Capped)},
 		)
-		if hasEigen {
-			if c.MinEigen != nil {
-				row = append(row, Cell{Text: strconv.FormatFloat(*c.MinEigen, 'g', 3, 64), CSV: raw(*c.MinEigen)})
-			} else {
-				row = append(row, Cell{Text: "–"})
-			}
+		for _, e := range eig {
+			row = append(row, e.cell(c))
 		}
 		if fate != nil {
 			row = append(row, txt(strconv.Itoa(c.Rung)), txt(strconv.Itoa(c.RungN)), txt(fate[c.Index]))

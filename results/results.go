@@ -46,6 +46,13 @@ type GridCell struct {
 	NSV          float64   `json:"n_sv"` // mean over folds
 	Capped       bool      `json:"capped"`
 	MinEigen     *float64  `json:"min_eigen,omitempty"` // with -psd
+	// MinEigenCPD (with -psd) is the smallest eigenvalue of the same
+	// sample's kernel matrix K on the subspace Σu = 0: min uᵀKu over unit
+	// u with Σu = 0. It is ≥ 0 exactly when K is conditionally positive
+	// semi-definite, which (not MinEigen ≥ 0) is what makes the SVM's dual
+	// convex; a constant added to K leaves it unchanged. Absent in results
+	// written before it existed.
+	MinEigenCPD *float64 `json:"min_eigen_cpd,omitempty"`
 	// SMOIter is the SMO iterations of all the cell's fits (every binary
 	// sub-problem of every fold); WarmStart says they were seeded from
 	// neighbouring fits (alpha seeding) rather than started from α = 0.

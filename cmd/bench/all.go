@@ -62,7 +62,8 @@ const allLong = `Without a command, bench runs the whole benchmark in its quick 
   3. grids      a cross-validated grid per kernel (sigmoid α × c × C, rbf
                 γ × C, linear C) and feature set (pixels, hog, cnn), on
                 -grid-train images (quick: 2000, full: 5000; 3 folds);
-                the sigmoid grids record the PSD map (min_eigen). Alpha
+                the sigmoid grids record the PSD and CPD maps (min_eigen,
+                min_eigen_cpd: λmin of K, and on Σu = 0). Alpha
                 seeding is on (convex pairs only; -warm-start=false
                 for cold starts). Range extension (-extend, both
                 profiles 2): while a grid's best cell is on an open

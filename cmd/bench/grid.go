@@ -107,7 +107,7 @@ merged folder with -resume to retrain the best cell (no cell is recomputed).`,
 		fs.Float64Var(&cfg.Tol, "eps", 1e-3, "stopping tolerance (LIBSVM's -e)")
 		fs.StringVar(&c.mem, "mem", "", "memory `SIZE` for inner products and the fits running at once, e.g. 8GiB (default a quarter of physical memory)")
 		fs.IntVar(&cfg.Workers, "workers", 0, "fits run at once (0: GOMAXPROCS, fewer if -mem requires)")
-		fs.BoolVar(&cfg.PSD, "psd", false, "record the smallest eigenvalue of each cell's kernel on a seeded sample (min_eigen)")
+		fs.BoolVar(&cfg.PSD, "psd", false, "record the smallest eigenvalue of each cell's kernel matrix K on a seeded sample (min_eigen), and of K on Σu = 0 (min_eigen_cpd: ≥ 0 where the SVM is convex)")
 		fs.IntVar(&cfg.PSDSample, "psd-sample", 1000, "sample size for -psd")
 		fs.StringVar(&c.shard, "shard", "", "run shard `I/N` of the cell order (cells I, I+N, ...; I from 0 to N-1)")
 		fs.StringVar(&cfg.Out, "out", "", "results `DIR` (required)")

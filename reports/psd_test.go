@@ -1,0 +1,78 @@
+package reports
+
+import (
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/svmbench/svmbench/results"
+)
+
+// cpdFixture is the fixture's sigmoid grid with min_eigen_cpd added: the
+// plain value plus 0.003, so that some cells are conditionally PSD where
+// they are not PSD.
+func cpdFixture(t *testing.T) *Grid {
+	t.Helper()
+	for _, g := range loadFixture(t).Grids {
+		if g.Kernel != "sigmoid" {
+			continue
+		}
+		c := *g
+		c.Cells = slices.Clone(g.Cells)
+		for i := range c.Cells {
+			v := *c.Cells[i].MinEigen + 0.003
+			c.Cells[i].MinEigenCPD = &v
+		}
+		return &c
+	}
+	t.Fatal("no sigmoid grid in the fixture")
+	return nil
+}
+
+func TestPSDPanels(t *testing.T) {
+	g := cpdFixture(t)
+	f := GridFigure(g)
+	if !strings.Contains(f.Caption, "The CPD map shows the smallest eigenvalue of K on the vectors u with Σu = 0") {
+		t.Errorf("caption does not explain the CPD map: %s", f.Caption)
+	}
+	got, err := f.png()
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join("testdata", "figures", "grid-sigmoid-pixels-cpd.png")
+	if *update {
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	} else if want, err := os.ReadFile(path); err != nil {
+		t.Fatalf("%v (go test ./reports -update writes it)", err)
+	} else if share, err := pixelDiff(got, want); err != nil || share > maxDiffShare {
+		t.Errorf("%.3f%% of pixels differ from %s (%v)", 100*share, path, err)
+	}
+	tab := GridTable(g)
+	if !slices.Contains(tab.Header, "λmin Σu=0") || !slices.Contains(tab.CSVHeader, "min_eigen_cpd") || !strings.Contains(tab.Note, "λmin Σu=0:") {
+		t.Errorf("grid table: header %q, csv %q, note %q", tab.Header, tab.CSVHeader, tab.Note)
+	}
+	// An old journal (no min_eigen_cpd): the PSD map alone, and the
+	// caption says what is missing.
+	old := loadFixture(t).Grids
+	i := slices.IndexFunc(old, func(g *Grid) bool { return g.Kernel == "sigmoid" })
+	best := old[i].Cells[old[i].BestCell()]
+	alphas := uniq(old[i].Cells, func(c results.GridCell) float64 { return c.Alpha })
+	coefs := uniq(old[i].Cells, func(c results.GridCell) float64 { return c.Coef0 })
+	if n := len(psdPanels(old[i], "alpha", "coef0", alphas, coefs, best)); n != 1 {
+		t.Errorf("old journal: %d eigenvalue maps, want 1", n)
+	}
+	if f := GridFigure(old[i]); !strings.Contains(f.Caption, "min_eigen_cpd, which this grid's results") {
+		t.Errorf("old journal's caption: %s", f.Caption)
+	}
+	if tab := GridTable(old[i]); slices.Contains(tab.CSVHeader, "min_eigen_cpd") {
+		t.Errorf("old journal's table has a min_eigen_cpd column")
+	}
+	var none []results.GridCell
+	if len(eigenColumns(none)) != 0 {
+		t.Error("no cells: eigen columns")
+	}
+}
