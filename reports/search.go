@@ -74,6 +74,7 @@ func checkSearch(c *results.SearchComparison) error {
 type meanTrace struct {
 	search  string
 	runs    int
+	atN     bool // its cells are counted at their training images (halving)
 	cells   []float64
 	bestCV  []float64
 	seconds []float64
@@ -95,6 +96,7 @@ func meanTraces(c *results.SearchComparison) []meanTrace {
 		for t, tr := range trs {
 			if len(tr.N) > 0 {
 				full[t] = float64(slices.Max(tr.N))
+				m.atN = true
 			}
 		}
 		for i := 0; i < n; i++ {
@@ -144,7 +146,7 @@ func SearchFigure(c *results.SearchComparison) *Figure {
 		return nil
 	}
 	what := c.Kernel + "/" + c.Features
-	left := newPlot("Best CV accuracy found against cells evaluated ("+what+")", "cells evaluated (halving: counted at their images)", "best CV accuracy so far (%)")
+	left := newPlot("Best CV accuracy found against cells evaluated ("+what+")", cellsLabel(ms), "best CV accuracy so far (%)")
 	right := newPlot("… and against fit seconds", "fit seconds (summed over workers)", "best CV accuracy so far (%)")
 	right.Legend.Padding = vg.Points(2)
 	lo := 100 * c.GridBest
@@ -178,7 +180,7 @@ func SearchFigure(c *results.SearchComparison) *Figure {
 		p.X.Min = 0
 		p.Y.Min, p.Y.Max = math.Floor(lo-1), math.Ceil(100*c.GridBest+1)
 	}
-	caption := fmt.Sprintf("Search comparison on the %s grid of %d cells: the best cross-validated accuracy each search had found after each cell it evaluated (left) and against the fit seconds it had spent (right, summed over workers), averaged over its seeds at each step; random and bayes had %d cells. A halving search's cells are counted at their rung's images (a cell on a ninth of the images counts 1/9) and its curve starts at its last rung, whose cells are on all the images. Replayed searches read their cells' results from the grid's (same folds, same fits) and are charged the seconds the grid measured for them.", what, c.GridCells, c.Budget)
+	caption := searchCaption(c, ms)
 	legendW := 2.6 * vg.Inch
 	return &Figure{Name: "search-" + c.Kernel + "-" + c.Features, Caption: caption, Width: 13 * vg.Inch, Height: 4.5 * vg.Inch,
 		draw: func(dc draw.Canvas) {
@@ -186,6 +188,42 @@ func SearchFigure(c *results.SearchComparison) *Figure {
 			left.Draw(draw.Crop(dc, 0, -(dc.Size().X - half), 0, 0))
 			withLegend(right, legendW)(draw.Crop(dc, half, 0, 0, 0))
 		}}
+}
+
+// cellsLabel is the x label of the cells-evaluated plot: it says how
+// cells are counted at their images only when a trace drawn is so
+// counted (halving), and names those searches.
+func cellsLabel(ms []meanTrace) string {
+	var at []string
+	for _, m := range ms {
+		if m.atN {
+			at = append(at, m.search)
+		}
+	}
+	if len(at) == 0 {
+		return "cells evaluated"
+	}
+	return "cells evaluated (" + strings.Join(at, ", ") + ": counted at their images)"
+}
+
+// searchCaption explains the search figure of c, whose drawn traces are
+// ms: the budget of random and bayes and the counting of halving's cells
+// only when such a trace is drawn.
+func searchCaption(c *results.SearchComparison, ms []meanTrace) string {
+	what := c.Kernel + "/" + c.Features
+	s := fmt.Sprintf("Search comparison on the %s grid of %d cells: the best cross-validated accuracy each search had found after each cell it evaluated (left) and against the fit seconds it had spent (right, summed over workers), averaged over its seeds at each step.", what, c.GridCells)
+	budget, atN := false, false
+	for _, m := range ms {
+		budget = budget || m.search == "random" || m.search == "bayes"
+		atN = atN || m.atN
+	}
+	if budget {
+		s += fmt.Sprintf(" Random and bayes searches had %d cells.", c.Budget)
+	}
+	if atN {
+		s += " A halving search's cells are counted at their rung's images (a cell on a ninth of the images counts 1/9) and its curve starts at its last rung, whose cells are on all the images."
+	}
+	return s + " Replayed searches read their cells' results from the grid's (same folds, same fits) and are charged the seconds the grid measured for them."
 }
 
 // SearchTable summarises every comparison: per search, the mean over its

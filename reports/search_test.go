@@ -83,3 +83,41 @@ func TestSearchComparison(t *testing.T) {
 		}
 	}
 }
+
+// The x label and caption of the search figure name halving's counting
+// at images only when a halving trace is drawn (the main job draws none).
+func TestSearchFigureLabels(t *testing.T) {
+	svg := func(c *results.SearchComparison) (string, string) {
+		f := SearchFigure(c)
+		var b bytes.Buffer
+		if err := f.WriteSVG(&b); err != nil {
+			t.Fatal(err)
+		}
+		return b.String(), f.Caption
+	}
+	dir := t.TempDir()
+	writeFile(t, dir, "search-sigmoid-pixels.json", searchJSON)
+	in, err := Load(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := in.Searches[0]
+	s, caption := svg(c)
+	if !strings.Contains(s, "cells evaluated (halving: counted at their images)") || !strings.Contains(caption, "halving") {
+		t.Errorf("with a halving trace: the label or caption does not say how its cells count")
+	}
+	noHalving := *c
+	noHalving.Traces = c.Traces[:5]
+	s, caption = svg(&noHalving)
+	if strings.Contains(s, "halving") || strings.Contains(caption, "halving") {
+		t.Errorf("no halving trace drawn, yet the figure mentions halving: %s", caption)
+	}
+	if !strings.Contains(s, "cells evaluated") || !strings.Contains(caption, "Random and bayes searches had 2 cells") {
+		t.Errorf("no halving: label or caption lost: %s", caption)
+	}
+	onlyGrid := *c
+	onlyGrid.Traces = c.Traces[:1]
+	if _, caption = svg(&onlyGrid); strings.Contains(caption, "bayes") {
+		t.Errorf("grid alone: caption names bayes: %s", caption)
+	}
+}
