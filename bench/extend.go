@@ -188,6 +188,41 @@ func extendGrid(ctx context.Context, x *matrix.Matrix, y []int, cfg *GridConfig,
 	return next - nBase, unusedJournal(cfg, done, nBase, reused, fmt.Sprintf(" past the grid's %d", nBase), "this extension adds")
 }
 
+// extendHalving runs the range extension of the halving search h after
+// its rungs (top: its last rung's cells, on all images), by the grid's
+// rule: while the best cell on all images lies on an open edge
+// (extension.grow), the cells that step adds (extension.apply: the new
+// value crossed with every value of the other ranges) run a successive
+// halving of their own (halving.step: the same η and nested subsets, on
+// the top rungs of h's schedule), and the cells of its last rung, on all
+// images, join those the next step's edge test sees. Evaluations are
+// numbered on from h's, each (cell, rung) taken from the journal (done)
+// when it is there; inner products come from dots, as for h's rungs. It
+// returns the cells replayed and the evaluations added.
+func extendHalving(ctx context.Context, h *halving, x *matrix.Matrix, dots *kernels.DotGram, top []GridCell, done map[int]GridCell, prog *fitProgress, emit func(GridCell) error) (replayed []GridCell, added int, err error) {
+	cfg := h.cfg
+	e := newExtension(cfg)
+	first := h.evaluations()
+	next, full := first, slices.Clone(top)
+	for {
+		gs, why := e.grow(full)
+		if len(gs) == 0 {
+			break
+		}
+		st := h.step(e.apply(gs, 0, why), why)
+		cfg.logf("grid %s/%s: halving: %s: %d cells added, %s", cfg.Kernel, cfg.Features, why, len(st.all), st.describe())
+		prog.grow(int64(st.evaluations())*int64(cfg.Folds), 0)
+		rep, last, err := st.runRungs(ctx, x, dots, next, done, prog, emit)
+		replayed = append(replayed, rep...)
+		next += st.evaluations()
+		if err != nil {
+			return replayed, next - first, err
+		}
+		full = append(full, last...)
+	}
+	return replayed, next - first, unusedJournal(cfg, done, first, len(replayed), fmt.Sprintf(" past the search's %d evaluations", first), "this extension evaluates")
+}
+
 // unusedJournal refuses a resumed journal (done) that holds cells from
 // index from on that this run did not take up: used of them were, and a
 // run that finished takes up all it has. what qualifies those cells

@@ -271,12 +271,14 @@ func TestExtendBadConfig(t *testing.T) {
 	for _, c := range []GridConfig{
 		{Extend: -1},
 		{Extend: maxExtend + 1},
-		{Extend: 2, Search: "halving"},
 		{Extend: 2, Shard: 0, Shards: 2},
 	} {
 		if err := c.Validate(); err == nil || !strings.Contains(err.Error(), "Extend") {
 			t.Errorf("%+v: %v, want an error naming Extend", c, err)
 		}
+	}
+	if err := (&GridConfig{Extend: 2, Search: "halving"}).Validate(); err != nil {
+		t.Errorf("Extend with halving: %v", err)
 	}
 }
 

@@ -103,9 +103,12 @@ type GridConfig struct {
 	// on each step's cells its own share of them (Trials over the
 	// lattice's cells, at least a Batch), chosen by expected improvement;
 	// a random search draws its share in the part of the ranges the step
-	// added, its draws' edges read at the nearest values of the ranges.
-	// 0 (the default) is off; Search "grid" (unsharded), "random"
-	// (unsharded) and "bayes" only.
+	// added, its draws' edges read at the nearest values of the ranges;
+	// a halving search runs each step's cells as a successive halving of
+	// their own on the top rungs of its schedule (extendHalving). 0 (the
+	// default) is off. Not with Shards > 1: a shard does not see the
+	// grid's best; resume the merged shards with Extend instead (a
+	// journal written without Extend may be resumed with it).
 	Extend int
 	// Seed drives the folds, the PSD sample and, unless SearchSeed is
 	// set, the random and bayes proposals and the halving subsets.
@@ -246,10 +249,8 @@ func (cfg *GridConfig) validateExtend() error {
 	switch {
 	case cfg.Extend < 0 || cfg.Extend > maxExtend:
 		return fmt.Errorf("bench: GridConfig.Extend = %d: want 0 (off) to %d steps", cfg.Extend, maxExtend)
-	case cfg.Extend > 0 && cfg.Search == "halving":
-		return fmt.Errorf("bench: GridConfig.Extend = %d: range extension runs on grid, random and bayes searches, not -search halving (cells past the edge would enter at the last rung without the rungs that cut the others)", cfg.Extend)
 	case cfg.Extend > 0 && cfg.Shards > 1:
-		return fmt.Errorf("bench: GridConfig.Extend = %d: range extension chooses its cells from the whole grid's results and cannot be sharded", cfg.Extend)
+		return fmt.Errorf("bench: GridConfig.Extend = %d: range extension chooses its cells from the whole grid's results, which a shard does not see: run the shards without Extend, merge them (bench.Merge), then resume the merged folder with Extend", cfg.Extend)
 	}
 	return nil
 }
@@ -564,8 +565,10 @@ func Grid(ctx context.Context, d *dataset.Dataset, train, test *matrix.Matrix, c
 		nCells += added
 	case "halving":
 		var resumed []GridCell
-		resumed, runErr = hv.run(ctx, train, done, prog, sink.emit)
+		var added int
+		resumed, added, runErr = hv.run(ctx, train, done, prog, sink.emit)
 		sink.finished = append(sink.finished, resumed...)
+		nCells += added
 	default:
 		// With Extend, the cells and the extension's share the inner
 		// products and the pairs' convexity checks (shareRows).
@@ -766,6 +769,12 @@ func openGridJournal(cfg *GridConfig, all []GridCell, spec GridSpec) (map[int]Gr
 		if prev.Search != spec.Search {
 			return nil, nil, fmt.Errorf("bench: cannot resume: %w", &MismatchError{File: spath,
 				Why: fmt.Sprintf("the journal was written by -search %s; this run is -search %s", prev.Search, spec.Search)})
+		}
+		if prev.Extend == 0 && spec.Extend > 0 {
+			// Every search's cells before its extension do not depend
+			// on Extend: a journal written without it (merged shards)
+			// is the start of the extended search and is extended.
+			prev.Extend = spec.Extend
 		}
 		if why := sameGrid(prev, spec); why != "" {
 			return nil, nil, fmt.Errorf("bench: cannot resume: %w", &MismatchError{File: spath, Why: why})

@@ -31,21 +31,31 @@ type halvingRung struct {
 
 // halving is a successive-halving search over a grid's lattice: every
 // cell on the smallest rung, then the best ⌈cells/η⌉ of each rung on η
-// times as many images, the last rung on all of them.
+// times as many images, the last rung on all of them. A range
+// extension's step is a halving search of its own over the step's cells
+// (halving.step) on the top rungs of the grid's.
 type halving struct {
 	cfg   *GridConfig
 	y     []int
-	all   []GridCell // the lattice, in the grid's cell order
+	all   []GridCell // the lattice, in the grid's cell order (a step's: its cells)
 	rungs []halvingRung
 	order []int // training rows in stratified order; a rung of n is its first n
 	nMin  int   // the smallest rung allowed
+	// rung0 is the number of the grid's rungs below this search's first
+	// (0 for the grid's own search): rung r is journalled as rung0+r+1
+	// of rung0+len(rungs), so a rung number means the same images
+	// whichever search ran it. why prefixes each cell's reason (a step's
+	// "extend: …; step 1 of 2; "), and first says what the first rung
+	// holds.
+	rung0      int
+	why, first string
 }
 
 // newHalving plans cfg's halving search over the lattice all on the
 // training labels y: the stratified order (seeded by the search seed),
 // the smallest rung allowed and the rungs.
 func newHalving(cfg *GridConfig, y []int, all []GridCell) (*halving, error) {
-	h := &halving{cfg: cfg, y: y, all: all}
+	h := &halving{cfg: cfg, y: y, all: all, first: "every cell of the grid"}
 	count := map[int]int{}
 	for _, l := range y {
 		count[l]++
@@ -72,10 +82,7 @@ func newHalving(cfg *GridConfig, y []int, all []GridCell) (*halving, error) {
 // ⌈cells/eta⌉), as many as fit between nMin and n when that is fewer;
 // rung r of R has round(n/eta^(R−1−r)) images, the last all n.
 func halvingSchedule(nCells, n, nMin int, eta float64) []halvingRung {
-	need := 1
-	for c := float64(nCells); c >= eta; c = math.Ceil(c / eta) {
-		need++
-	}
+	need := rungsNeeded(nCells, eta)
 	can := 1
 	for s := float64(n) / eta; s >= float64(nMin); s /= eta {
 		can++
@@ -88,6 +95,33 @@ func halvingSchedule(nCells, n, nMin int, eta float64) []halvingRung {
 	}
 	rungs[len(rungs)-1].n = n
 	return rungs
+}
+
+// rungsNeeded is the number of rungs that bring nCells cells below eta,
+// each keeping ⌈cells/eta⌉: 36 cells, η = 3: 4 (36, 12, 4, 2).
+func rungsNeeded(nCells int, eta float64) int {
+	need := 1
+	for c := float64(nCells); c >= eta; c = math.Ceil(c / eta) {
+		need++
+	}
+	return need
+}
+
+// step is the halving search of a range extension's step over its cells
+// (extension.apply), why the step's reason: the same η, stratified order
+// and subsets as h, on the top rungs of h's schedule, as many as its cells
+// need (rungsNeeded) and at most h's, so that its last rung is on all
+// images and each of its rungs is one of h's, with h's number.
+func (h *halving) step(cells []GridCell, why string) *halving {
+	k := min(rungsNeeded(len(cells), h.cfg.Eta), len(h.rungs))
+	s := &halving{cfg: h.cfg, y: h.y, all: cells, order: h.order, nMin: h.nMin,
+		rung0: len(h.rungs) - k, why: why + "; ", first: "every cell of the step"}
+	c := len(cells)
+	for _, r := range h.rungs[len(h.rungs)-k:] {
+		s.rungs = append(s.rungs, halvingRung{n: r.n, cells: c})
+		c = int(math.Ceil(float64(c) / h.cfg.Eta))
+	}
+	return s
 }
 
 // stratifiedOrder orders the rows of labels y so that every prefix is a
@@ -157,12 +191,13 @@ func (h *halving) evaluations() int {
 // lat[i]'s rank on the rung before.
 func (h *halving) rungCells(r, first int, lat, rank []int) []GridCell {
 	cells := make([]GridCell, len(lat))
+	of := h.rung0 + len(h.rungs)
 	for i, l := range lat {
 		c := h.all[l]
-		c.Index, c.Rung, c.RungN = first+i, r+1, h.rungs[r].n
-		c.Why = fmt.Sprintf("rung %d of %d: n=%d, every cell of the grid", r+1, len(h.rungs), c.RungN)
+		c.Index, c.Rung, c.RungN = first+i, h.rung0+r+1, h.rungs[r].n
+		c.Why = fmt.Sprintf("%srung %d of %d: n=%d, %s", h.why, c.Rung, of, c.RungN, h.first)
 		if r > 0 {
-			c.Why = fmt.Sprintf("rung %d of %d: n=%d, survivor of rung %d (rank %d of %d)", r+1, len(h.rungs), c.RungN, r, rank[i], h.rungs[r-1].cells)
+			c.Why = fmt.Sprintf("%srung %d of %d: n=%d, survivor of rung %d (rank %d of %d)", h.why, c.Rung, of, c.RungN, c.Rung-1, rank[i], h.rungs[r-1].cells)
 		}
 		cells[i] = c
 	}
@@ -198,41 +233,53 @@ func survivors(cells []GridCell, lat []int, keep int) (next, rank []int) {
 	return next, rank
 }
 
-// run runs the halving search on the training features x: rung by rung,
-// the cells found in done (a resumed journal) replayed (each must be the
-// cell the search evaluates at its index), the others cross-validated on
-// the rung's rows and emitted. The inner products of all rows are
-// computed once and every rung's are taken from them. It returns the
-// replayed cells.
-func (h *halving) run(ctx context.Context, x *matrix.Matrix, done map[int]GridCell, prog *fitProgress, emit func(GridCell) error) ([]GridCell, error) {
+// run runs the halving search on the training features x, then its range
+// extension when cfg.Extend > 0 (extendHalving): the cells found in done
+// (a resumed journal) replayed (each must be the cell the search
+// evaluates at its index), the others cross-validated on their rung's
+// rows and emitted. The inner products of all rows are computed once and
+// every rung's, the extension's included, are taken from them. It returns
+// the replayed cells and the evaluations the extension added.
+func (h *halving) run(ctx context.Context, x *matrix.Matrix, done map[int]GridCell, prog *fitProgress, emit func(GridCell) error) ([]GridCell, int, error) {
 	cfg := h.cfg
 	cfg.logf("grid %s/%s: halving, η = %g: %s", cfg.Kernel, cfg.Features, cfg.Eta, h.describe())
 	dots := allDots(cfg, x, h.y)
+	replayed, top, err := h.runRungs(ctx, x, dots, 0, done, prog, emit)
+	if err != nil || cfg.Extend == 0 {
+		return replayed, 0, err
+	}
+	rep, added, err := extendHalving(ctx, h, x, dots, top, done, prog, emit)
+	return append(replayed, rep...), added, err
+}
+
+// runRungs runs h's rungs, its cells numbered from first on, the inner
+// products taken from dots (runRung). It returns the cells replayed from
+// done and the cells of the last rung, finished.
+func (h *halving) runRungs(ctx context.Context, x *matrix.Matrix, dots *kernels.DotGram, first int, done map[int]GridCell, prog *fitProgress, emit func(GridCell) error) (replayed, top []GridCell, err error) {
 	lat := make([]int, len(h.all))
 	for i := range lat {
 		lat[i] = i
 	}
 	var rank []int
-	var replayed []GridCell
-	first := 0
 	for r := range h.rungs {
 		cells := h.rungCells(r, first, lat, rank)
 		out, rep, err := h.runRung(ctx, r, x, dots, cells, done, prog, emit)
 		replayed = append(replayed, rep...)
 		if err != nil {
-			return replayed, err
+			return replayed, nil, err
 		}
-		if r+1 < len(h.rungs) {
-			// Map each finished cell back to its lattice cell.
-			outLat := make([]int, len(out))
-			for i, c := range out {
-				outLat[i] = lat[c.Index-first]
-			}
-			lat, rank = survivors(out, outLat, h.rungs[r+1].cells)
+		if r+1 == len(h.rungs) {
+			return replayed, out, nil
 		}
+		// Map each finished cell back to its lattice cell.
+		outLat := make([]int, len(out))
+		for i, c := range out {
+			outLat[i] = lat[c.Index-first]
+		}
+		lat, rank = survivors(out, outLat, h.rungs[r+1].cells)
 		first += len(cells)
 	}
-	return replayed, nil
+	return replayed, nil, nil
 }
 
 // describe is the schedule for the log: "36 cells on 333 images → 12 on
@@ -245,7 +292,7 @@ func (h *halving) describe() string {
 		}
 		s += fmt.Sprintf("%d cells on %d images", r.cells, r.n)
 	}
-	if len(h.rungs) == 1 {
+	if len(h.rungs) == 1 && h.rung0 == 0 {
 		s += fmt.Sprintf(" (one rung: a second would need at least %d images a rung, %d of each class per fold)", h.nMin, halvingPerFold)
 	}
 	return s
@@ -272,8 +319,8 @@ func (h *halving) runRung(ctx context.Context, r int, x *matrix.Matrix, dots *ke
 	if len(todo) == 0 {
 		return out, replayed, nil
 	}
-	cfg.logf("grid %s/%s: halving rung %d of %d: %d cells on %d of %d images (%d found in the journal)",
-		cfg.Kernel, cfg.Features, r+1, len(h.rungs), len(cells), h.rungs[r].n, len(h.y), len(cells)-len(todo))
+	cfg.logf("grid %s/%s: %shalving rung %d of %d: %d cells on %d of %d images (%d found in the journal)",
+		cfg.Kernel, cfg.Features, h.why, h.rung0+r+1, h.rung0+len(h.rungs), len(cells), h.rungs[r].n, len(h.y), len(cells)-len(todo))
 	rows := h.subset(r)
 	rx, ry, rd, rcfg := x, h.y, dots, *cfg
 	if len(rows) < len(h.y) {

@@ -79,8 +79,8 @@ type MainConfig struct {
 	Search    string
 	Trials    int
 	ColdStart bool
-	// Extend is the grids' range extension (GridConfig.Extend, for Search
-	// grid, random and bayes; halving grids run without it): the most
+	// Extend is the grids' range extension (GridConfig.Extend, for every
+	// Search; a halving grid halves each step's cells on its rungs): the most
 	// steps a range is extended beyond each edge while the best cell lies
 	// on it. 0 means the profile's, 2 in both: on the
 	// quick sigmoid grid (4 α × 3 c × 3 C) a step of C adds 12 cells, a

@@ -293,7 +293,7 @@ func (j *mainJob) grid(ctx context.Context, dg *dataset.Dataset, train, test *ma
 	cfg := GridConfig{Kernel: k, Features: fname, Folds: c.Folds, Seed: c.Seed, MaxIter: c.MaxIter, MemBytes: c.MemBytes,
 		PSD: indefinite(k), PSDSample: min(c.PSDSample, train.Rows), Out: j.results, Resume: true, Args: c.Args,
 		Search: c.Search, Trials: c.Trials, ColdStart: c.ColdStart, Extractor: ext}
-	if c.Extend > 0 && c.Search != "halving" {
+	if c.Extend > 0 {
 		cfg.Extend = c.Extend
 	}
 	MainGridRanges(&cfg, c.Grids, train, c.Seed)

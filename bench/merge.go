@@ -318,11 +318,11 @@ func fromLattice(search string) bool { return search == "bayes" || search == "ha
 // specAdmits reports whether cell c belongs to the search of spec s whose
 // cells (grid, random) or lattice (bayes, halving) are all: the cell at
 // c's index, or for bayes and halving any lattice cell, with c's index
-// below the trials (evaluations); past a grid's cells or a random or
-// bayes search's trials, a cell its range extension may add
-// (results.ForeignCell).
+// below the trials (evaluations); past a grid's cells, a random or
+// bayes search's trials or a halving search's evaluations, a cell its
+// range extension may add (results.ForeignCell).
 func specAdmits(s GridSpec, all []GridCell, c GridCell) bool {
-	if s.Search != "halving" && s.Extend > 0 && c.Index >= s.Cells && c.Rung == 0 {
+	if s.Extend > 0 && c.Index >= s.Cells && (s.Search == "halving") == (c.Rung > 0) {
 		i, _, err := results.ForeignCell(s, []GridCell{c})
 		return err == nil && i < 0
 	}

@@ -66,3 +66,39 @@ func TestHalvingTables(t *testing.T) {
 		t.Error("a grid without rungs is shown as halving")
 	}
 }
+
+// A halving grid with a range extension (cells from SearchCells on: a
+// step of two cells halved on both rungs, and a step of one cell on the
+// last rung alone) shows the extension's rungs as rows of their own,
+// every step's together, and each cell's fate within its own ladder; the
+// best cell is the best on all images, the extension's included.
+func TestHalvingTablesExtended(t *testing.T) {
+	mk := func(i, rung, n int, alpha, cv float64) results.GridCell {
+		return results.GridCell{Index: i, Kernel: "sigmoid", Features: "pixels", Alpha: alpha, Coef0: -1, C: 1,
+			Folds: 2, FoldAccuracy: []float64{cv, cv}, CVAccuracy: cv, Rung: rung, RungN: n, Seconds: 1}
+	}
+	cells := append(halvingCells(), mk(6, 1, 100, 0.8, 0.3), mk(7, 1, 100, 1.6, 0.6), mk(8, 2, 300, 1.6, 0.5), mk(9, 2, 300, 3.2, 0.42))
+	g := &Grid{Kernel: "sigmoid", Features: "pixels", Cells: cells, Extend: 2, SearchCells: 6}
+	if b := g.BestCell(); b != 8 {
+		t.Errorf("best cell %d, want 8 (the best on all images, from the extension)", b)
+	}
+	h := HalvingTable(g)
+	if h == nil || len(h.Rows) != 4 || !strings.Contains(h.Title, "range extension") {
+		t.Fatalf("halving table %+v", h)
+	}
+	var rows []string
+	for _, r := range h.Rows {
+		rows = append(rows, r[0].Text+"|"+r[1].Text+"|"+r[2].Text+"|"+r[3].Text+"|"+r[6].Text)
+	}
+	want := "1|100|4|2|50.0,2|300|2|– (last)|–,1 (extension)|100|2|1|60.0,2 (extension)|300|2|– (last)|–"
+	if got := strings.Join(rows, ","); got != want {
+		t.Errorf("rows %s\nwant %s", got, want)
+	}
+	var fates []string
+	for _, row := range GridTable(g).Rows {
+		fates = append(fates, row[len(row)-1].Text)
+	}
+	if got := strings.Join(fates, ","); got != "dropped,kept,dropped,kept,last rung,last rung,dropped,kept,last rung,last rung" {
+		t.Errorf("fates %s", got)
+	}
+}

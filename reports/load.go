@@ -67,6 +67,10 @@ type Grid struct {
 	// (results.ExtendedSteps).
 	Extend   int
 	Extended map[string][2]int
+	// SearchCells is the spec's cells, those of the search before its
+	// range extension (with Extend > 0; 0 otherwise): a halving
+	// search's extension evaluations have indices from it on.
+	SearchCells int
 }
 
 // BestCell returns the index in g.Cells of the grid's best cell: the
@@ -237,6 +241,7 @@ func (l *loader) loadGrid(path, rel, name string) error {
 	if spec != nil && spec.Extend > 0 {
 		g := l.grid(spec.Kernel, spec.Features)
 		g.Extend, g.Extended = spec.Extend, results.ExtendedSteps(*spec, gridParams(spec.Kernel), cells)
+		g.SearchCells = spec.Cells
 	}
 	l.in.Files = append(l.in.Files, Source{Path: rel, Kind: "grid"})
 	return nil

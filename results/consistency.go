@@ -47,7 +47,7 @@ func (s *GridSpec) Range(name string) SpecRange {
 // or choose their cells (random, …) each cell must have the spec's
 // kernel, features, folds and degree and parameters inside the spec's
 // ranges (bench.ForeignCell also redraws random cells exactly). A grid,
-// random or bayes search with Extend may hold cells past its Cells whose
+// random, bayes or halving search with Extend may hold cells past its Cells whose
 // parameters lie up to Extend steps beyond its ranges (ExtendedValues;
 // between them, for a random search's draws).
 func ForeignCell(spec GridSpec, cells []GridCell) (int, string, error) {
@@ -63,7 +63,7 @@ func ForeignCell(spec GridSpec, cells []GridCell) (int, string, error) {
 			case spec.Extend > 0 && c.Index >= spec.Cells && spec.Search == "random":
 				why = extensionDraw(spec, axes, c)
 			case spec.Extend > 0 && c.Index >= spec.Cells:
-				why = extensionCell(spec, axes, c) // a bayes search's extension trial
+				why = extensionCell(spec, axes, c) // a bayes trial's or a halving evaluation's
 			}
 			if why != "" {
 				return i, why, nil

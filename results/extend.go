@@ -170,15 +170,18 @@ func stepOf(vals, steps []float64, v float64, side int) int {
 // extensionCell says how cell c (index at or past the spec's cells) falls
 // outside the extension of spec's grid, or "": each parameter is one of
 // its range's values or of the steps beyond (ExtendedValues), at least one
-// is beyond, and the index is below the cells of the fully extended grid.
+// is beyond, and the index is below the cells of the fully extended grid
+// (for a halving search, below its evaluations and at most 4 for each
+// cell the extension can add).
 func extensionCell(spec GridSpec, axes []string, c GridCell) string {
 	if c.Kernel != spec.Kernel || c.Features != spec.Features || c.Folds != spec.Folds || c.Degree != spec.Degree {
 		return outsideSpec(spec, axes, c)
 	}
-	total, outside := 1, false
+	total, lattice, outside := 1, 1, false
 	for _, name := range axes {
 		r := spec.Range(name)
 		below, above := ExtendedValues(spec.Kernel, name, r, spec.Extend)
+		lattice *= len(SortedValues(r.Values))
 		total *= len(SortedValues(r.Values)) + len(below) + len(above)
 		v := c.Param(name)
 		switch {
@@ -191,7 +194,12 @@ func extensionCell(spec GridSpec, axes []string, c GridCell) string {
 	switch {
 	case !outside:
 		return fmt.Sprintf("cell %d is past the grid's %d cells but extends no range", c.Index, spec.Cells)
-	case c.Index >= total:
+	case spec.Search == "halving" && c.Index >= spec.Cells+4*(total-lattice):
+		// A step's m cells run a halving of their own: with η ≥ 2 each
+		// rung but the last keeps at most ¾ of at least 2 cells, so at
+		// most 4m evaluations.
+		return fmt.Sprintf("cell %d is outside the %d evaluations an extended halving search can make", c.Index, spec.Cells+4*(total-lattice))
+	case spec.Search != "halving" && c.Index >= total:
 		return fmt.Sprintf("cell %d is outside the extended grid's %d cells", c.Index, total)
 	}
 	return ""

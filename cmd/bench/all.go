@@ -69,8 +69,8 @@ const allLong = `Without a command, bench runs the whole benchmark in its quick 
                 profiles 2): while a grid's best cell is on an open
                 edge of a range, a step beyond it is added, at most 2
                 a side (with -search bayes and random too: the
-                search's share of the step's cells; not with
-                halving). The sigmoid grids on pixels and hog also get a
+                search's share of the step's cells; with halving,
+                the step's cells halved on the search's rungs). The sigmoid grids on pixels and hog also get a
                 search comparison (-compare, both profiles 3 seeds):
                 bayes and random search replayed on the grid's cells,
                 no fits.
@@ -241,8 +241,6 @@ func (f *allFlags) checkSearch(set map[string]bool, c *bench.MainConfig) error {
 		return usagef("-compare %d: want 0 (none) or a number of search seeds ≥ 1", f.compare)
 	case set["extend"] && f.extend < 0:
 		return usagef("-extend %d: want 0 (off) or a number of steps ≥ 1", f.extend)
-	case set["extend"] && f.extend > 0 && f.search == "halving":
-		return usagef("-extend: range extension runs on -search grid, random and bayes; drop -search halving")
 	case !slices.Contains(bench.Searches, f.search):
 		return usagef("-search %q: want grid, bayes, random or halving", f.search)
 	case set["trials"] && f.trials < 1:

@@ -24,7 +24,7 @@ var cmdGrid = &Command{
 	Name: "grid",
 	UsageLine: "grid -out DIR [-data SPEC] [-train N] [-test M] [-seed S] [-features NAME] [-kernel sigmoid|rbf|linear|poly]\n" +
 		"       [-alpha LIST] [-coef0 LIST] [-gamma LIST] [-C LIST] [-degree D] [-folds 5] [-search grid|random|bayes|halving] [-trials T]\n" +
-		"       [-batch B] [-eta E] [-warm-start] [-max-iter N] [-eps E] [-mem SIZE] [-workers W] [-psd] [-psd-sample N] [-shard I/N] [-resume] [-no-retrain]",
+		"       [-batch B] [-eta E] [-extend N] [-warm-start] [-max-iter N] [-eps E] [-mem SIZE] [-workers W] [-psd] [-psd-sample N] [-shard I/N] [-resume] [-no-retrain]",
 	Resume: "finished cells are kept in the journal; run the same command with -resume to continue",
 	Short:  "cross-validated grid search over α × c × C (sigmoid), γ × C (rbf) or C (linear)",
 	Long: `Grid cross-validates every cell of a parameter grid for one kernel on one
@@ -78,8 +78,16 @@ cells, at least a batch), each trial chosen by expected improvement under
 the GP of all trials so far ("...; step 1 of 2; trial 1 of 3: expected
 improvement ..."). With -search random the draws' edges are read at the
 nearest values of the ranges, and its share of the step is drawn in the
-part of the ranges the step added ("...; draw 1 of 3"). Not with -search
-halving (a cell past the edge would skip the rungs that cut the others).
+part of the ranges the step added ("...; draw 1 of 3"). With -search
+halving the step's cells run a successive halving of their own (the same
+-eta and nested subsets, on the top rungs of the search's schedule) and
+the survivors of its last rung, on all images, compete with the best so
+far ("...; step 1 of 2; rung 2 of 3: n=1000, survivor of rung 1 ...").
+Not with -shard (a shard does not see the grid's best): run the shards
+without -extend, join them with 'bench merge', then run this command
+with -resume -extend N on the merged folder; a journal written without
+-extend is resumed and extended, one written with -extend only with the
+same N.
 
 -shard I/N runs cells I, I+N, ... of the same cell order (I counts from 0:
 shards 0/N … N-1/N cover the grid; a Kubernetes Indexed Job passes
@@ -101,7 +109,7 @@ merged folder with -resume to retrain the best cell (no cell is recomputed).`,
 		fs.Var(&c.eta, "eta", "-search halving's factor `E` ≥ 2: each rung keeps the best 1/E of its cells on E times as many images (default 3)")
 		fs.IntVar(&cfg.Batch, "batch", 0, "cells -search bayes proposes at once (0: the number of workers)")
 		fs.BoolVar(&c.warm, "warm-start", true, "seed each fit of a convex one-vs-one pair from the previous fold's or C's solution (alpha seeding); false: every fit from α = 0")
-		fs.IntVar(&cfg.Extend, "extend", 0, "while the best cell is on an open edge of a range, add a step of that range beyond it, at most `N` steps a side (0: off; not with -search halving)")
+		fs.IntVar(&cfg.Extend, "extend", 0, "while the best cell is on an open edge of a range, add a step of that range beyond it, at most `N` steps a side (0: off; not with -shard: extend the merged shards with -resume)")
 		fs.IntVar(&c.compare, "compare", 0, "compare searches instead: the whole grid, then random and bayes search with -trials cells and a halving search (-eta) for seeds 1..`N`, into DIR/search-KERNEL-FEATURES.json")
 		fs.IntVar(&cfg.MaxIter, "max-iter", 0, "SMO iteration cap of each binary fit (0: 20·n with n the fold's training size; -1: the solver's 1e7)")
 		fs.Float64Var(&cfg.Tol, "eps", 1e-3, "stopping tolerance (LIBSVM's -e)")
@@ -208,12 +216,10 @@ func (c *gridCmd) check(args []string) error {
 		return usagef("-trials %d: want at least 1", c.trials.v)
 	case cfg.Extend < 0:
 		return usagef("-extend %d: want 0 (off) or a number of steps ≥ 1", cfg.Extend)
-	case cfg.Extend > 0 && cfg.Search == "halving":
-		return usagef("-extend: range extension runs on -search grid, random and bayes, not -search halving (see bench help grid)")
 	case cfg.Extend > 0 && c.compare > 0:
 		return usagef("-extend: -compare compares searches on the grid's lattice; drop -extend")
 	case cfg.Extend > 0 && cfg.Shards > 1:
-		return usagef("-extend: range extension chooses its cells from the whole grid's results; it cannot run with -shard")
+		return usagef("-extend: a shard does not see the whole grid's best cell; run the shards without -extend, join them with 'bench merge', then run 'bench grid -resume -extend %d' on the merged folder", cfg.Extend)
 	case cfg.Batch < 0:
 		return usagef("-batch %d: want at least 1 (or 0: the number of workers)", cfg.Batch)
 	case c.eta.set && cfg.Search != "halving" && c.compare == 0:

@@ -1,7 +1,9 @@
 package main
 
 import (
+	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -63,11 +65,9 @@ func TestGridSearchUsageErrors(t *testing.T) {
 		{gridArgs("-out", t.TempDir(), "-search", "bayes", "-batch", "-1"), "-batch"},
 		{gridArgs("-out", t.TempDir(), "-search", "annealing"), "bayes"},
 		{gridArgs("-out", t.TempDir(), "-extend", "-1"), "-extend -1"},
-		{gridArgs("-out", t.TempDir(), "-extend", "2", "-search", "halving"), "-extend"},
-		{gridArgs("-out", t.TempDir(), "-extend", "2", "-shard", "0/2"), "-extend"},
+		{gridArgs("-out", t.TempDir(), "-extend", "2", "-shard", "0/2"), "then run 'bench grid -resume -extend 2' on the merged folder"},
 		{gridArgs("-out", t.TempDir(), "-extend", "2", "-compare", "3"), "-extend"},
 		{[]string{"all", "-out", t.TempDir(), "-extend", "-2"}, "-extend -2"},
-		{[]string{"all", "-out", t.TempDir(), "-extend", "2", "-search", "halving"}, "-extend"},
 		{[]string{"all", "-out", t.TempDir(), "-compare", "-1"}, "-compare -1"},
 	})
 }
@@ -184,5 +184,91 @@ func TestGridSearchExtendReportMerge(t *testing.T) {
 		if code, _, errs, _ := runBench(t, "merge", "-out", filepath.Join(out, "merged"), out); code != 0 {
 			t.Errorf("merge of an extended %s search: exit %d, %s", search, code, errs)
 		}
+	}
+}
+
+// bench grid -search halving -extend 1 on 600 images (two rungs, 200 and
+// 600 images) with α a two-value range, so that the best is on one of its
+// edges: the step's 4 cells are halved on the same rungs (4 on 200
+// images, 2 on 600) and journalled with their step and rung; bench
+// report shows the extension's rungs in the halving table and bench
+// merge takes the folder.
+func TestGridHalvingExtend(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "h")
+	args := []string{"grid", "-data", "synthetic:600,100", "-kernel", "sigmoid", "-alpha", "2^-12,2^-9",
+		"-coef0", "-1,0", "-C", "1,4", "-folds", "2", "-search", "halving", "-extend", "1", "-out", out}
+	if code, _, errs, _ := runBench(t, args...); code != 0 {
+		t.Fatalf("halving -extend 1: exit %d: %s", code, errs)
+	}
+	cells, _, err := bench.ReadCells(filepath.Join(out, "grid-sigmoid-pixels.jsonl"))
+	if err != nil || len(cells) <= 8+3 {
+		t.Fatalf("%d evaluations journalled (%v), want 8 + 3 of the search and those of a step", len(cells), err)
+	}
+	for _, c := range cells {
+		if ext := c.Index >= 11; ext != strings.HasPrefix(c.Why, "extend: best ") || (ext && !strings.Contains(c.Why, " of 1; rung ")) || c.RungN != []int{200, 600}[c.Rung-1] {
+			t.Errorf("evaluation %d: rung %d, n = %d, why %q", c.Index, c.Rung, c.RungN, c.Why)
+		}
+	}
+	rep := filepath.Join(out, "report")
+	if code, _, errs, _ := runBench(t, "report", "-in", out, "-out", rep); code != 0 {
+		t.Fatalf("report of an extended halving grid: exit %d, %s", code, errs)
+	}
+	csv, err := os.ReadFile(filepath.Join(rep, "tables", "halving-sigmoid-pixels.csv"))
+	if err != nil || !strings.Contains(string(csv), "\n1 extension,200,") || !strings.Contains(string(csv), "\n2 extension,600,") {
+		t.Errorf("halving table (%v):\n%s", err, csv)
+	}
+	if code, _, errs, _ := runBench(t, "merge", "-out", filepath.Join(out, "merged"), out); code != 0 {
+		t.Errorf("merge of an extended halving grid: exit %d, %s", code, errs)
+	}
+}
+
+// bench grid as 2 shards without -extend, bench merge, then bench grid
+// -resume -extend 1 on the merged folder: the same cells (CV accuracies,
+// reasons) and best cell as bench grid -extend 1 unsharded (cold starts:
+// alpha seeding chains a shard's cells otherwise, and the fits would
+// agree only within the tolerance).
+func TestGridExtendMergedShards(t *testing.T) {
+	tmp := t.TempDir()
+	grid := func(out string, extra ...string) {
+		t.Helper()
+		args := gridArgs(append([]string{"-warm-start=false", "-out", out}, extra...)...)
+		if code, _, errs, _ := runBench(t, args...); code != 0 {
+			t.Fatalf("%q: exit %d, %s", args, code, errs)
+		}
+	}
+	whole, merged := filepath.Join(tmp, "whole"), filepath.Join(tmp, "merged")
+	grid(whole, "-extend", "1")
+	grid(filepath.Join(tmp, "s0"), "-shard", "0/2")
+	grid(filepath.Join(tmp, "s1"), "-shard", "1/2")
+	if code, _, errs, _ := runBench(t, "merge", "-out", merged, filepath.Join(tmp, "s0"), filepath.Join(tmp, "s1")); code != 0 {
+		t.Fatalf("merge: exit %d, %s", code, errs)
+	}
+	grid(merged, "-resume", "-extend", "1")
+	read := func(dir string) ([]bench.GridCell, bench.Best) {
+		cells, _, err := bench.ReadCells(filepath.Join(dir, "grid-sigmoid-pixels.jsonl"))
+		var b bench.Best
+		if err == nil {
+			err = bench.ReadJSON(filepath.Join(dir, "best-sigmoid-pixels.json"), &b)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		slices.SortFunc(cells, func(a, b bench.GridCell) int { return a.Index - b.Index })
+		return cells, b
+	}
+	want, wantBest := read(whole)
+	got, gotBest := read(merged)
+	if len(want) <= 4 || len(got) != len(want) {
+		t.Fatalf("%d cells, want %d (4 and the extension's)", len(got), len(want))
+	}
+	for i := range got {
+		g, w := got[i], want[i]
+		if g.Index != w.Index || bench.ParamString(g) != bench.ParamString(w) || g.CVAccuracy != w.CVAccuracy || g.Why != w.Why {
+			t.Errorf("cell %d: %s %v %q, want %s %v %q", i, bench.ParamString(g), g.CVAccuracy, g.Why, bench.ParamString(w), w.CVAccuracy, w.Why)
+		}
+	}
+	if gotBest.Cell.Index != wantBest.Cell.Index || gotBest.GridCells != wantBest.GridCells || gotBest.TestAccuracy != wantBest.TestAccuracy {
+		t.Errorf("best cell %d of %d (test %v), want %d of %d (test %v)", gotBest.Cell.Index, gotBest.GridCells, gotBest.TestAccuracy,
+			wantBest.Cell.Index, wantBest.GridCells, wantBest.TestAccuracy)
 	}
 }
