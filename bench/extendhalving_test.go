@@ -210,3 +210,66 @@ func TestExtendMergedShards(t *testing.T) {
 		t.Errorf("the extended folder resumed without Extend: %v", err)
 	}
 }
+
+// TestExtendHalvingCIFAR measures halving with range extension on the two
+// grids of TestExtendSearchesCIFAR (1000 CIFAR-10 images, pixels, 3
+// folds, 4 α × 3 c × 3 C; C = 1, 8, 64 with Extend 2 and C = 1/32, 1/8,
+// 1/2 with Extend 3), side by side with the whole grid extended: for
+// search seeds 1…3, the halving search's best on all images, then the
+// extended search's, their evaluations and fit seconds, and each step's
+// reason. Every evaluation past the search's must be an extension's.
+//
+//	CIFAR10_DIR=… go test ./bench -run TestExtendHalvingCIFAR -v
+func TestExtendHalvingCIFAR(t *testing.T) {
+	if os.Getenv("CIFAR10_DIR") == "" {
+		t.Skip("CIFAR10_DIR not set")
+	}
+	d, train, _ := smallData(t, 100, 1)
+	secs := func(cells []GridCell) (s float64) {
+		for _, c := range cells {
+			s += c.Seconds
+		}
+		return s
+	}
+	for _, g := range []struct {
+		cs     []float64
+		extend int
+	}{{[]float64{1, 8, 64}, 2}, {[]float64{1.0 / 32, 1.0 / 8, 1.0 / 2}, 3}} {
+		cfg := GridConfig{Kernel: "sigmoid", Alpha: Values(1.0/32768, 1.0/8192, 1.0/2048, 1.0/512), Coef0: Values(-1, -0.5, 0),
+			C: Values(g.cs...), Folds: 3, Seed: 1, NoRetrain: true, Extend: g.extend}
+		_, grid, err := Grid(context.Background(), d, train, nil, cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		lat, _ := BestCell(grid[:36])
+		gb, _ := BestCell(grid)
+		t.Logf("C %v, extend %d: grid: 36 cells, best %s %.2f%% (%.1f s); extended: %d cells, best %s %.2f%% (%.1f s)", g.cs, g.extend,
+			ParamString(lat), 100*lat.CVAccuracy, secs(grid[:36]), len(grid), ParamString(gb), 100*gb.CVAccuracy, secs(grid))
+		for seed := uint64(1); seed <= 3; seed++ {
+			h := cfg
+			h.Search, h.SearchSeed = "halving", seed
+			_, cells, err := Grid(context.Background(), d, train, nil, h)
+			if err != nil {
+				t.Fatal(err)
+			}
+			n := 36 + 12 // 1000 images, 3 folds: 36 cells on 333, 12 on 1000
+			base, _ := BestCell(cells[:n])
+			best, _ := BestCell(cells)
+			t.Logf("  halving seed %d: %d evaluations, best %s %.2f%% (%.1f s); extended: %d evaluations, best %s %.2f%% (%.1f s)", seed, n,
+				ParamString(base), 100*base.CVAccuracy, secs(cells[:n]), len(cells), ParamString(best), 100*best.CVAccuracy, secs(cells))
+			why := ""
+			for _, c := range cells[n:] {
+				if !strings.HasPrefix(c.Why, "extend: best ") {
+					t.Errorf("evaluation %d past the search: why %q", c.Index, c.Why)
+				}
+				if step := c.Why[:strings.LastIndex(c.Why, "; rung ")]; step != why {
+					why = step
+					t.Logf("    from evaluation %d: %s", c.Index, why)
+				}
+				if c.Rung == 2 {
+					t.Logf("      %s on all images: %.2f%%", ParamString(c), 100*c.CVAccuracy)
+				}
+			}
+		}
+	}
+}
