@@ -118,9 +118,15 @@
 // from the ranges as grown, keeping the draws with a grown parameter in
 // the part its step added (the continuous form of the step's cells). A
 // halving search's best comes from its last rung, which only survivors of
-// the lower rungs reach, and a cell past the edge would either skip those
-// rungs or re-run them and change which cells survived: it does not extend
-// (Validate refuses Extend with it).
+// the lower rungs reach: a step's cells run a successive halving of
+// their own (halving.step), with the same η on the top rungs of the
+// search's schedule (the same nested subsets and rung numbers, as many
+// rungs as the step's cells need), and its last rung's cells, on all
+// images, join those the edge test sees. So each added cell reaches all
+// images by surviving the rungs the search's cells survived, and the
+// search's own rungs are never re-run: its evaluations do not depend on
+// Extend. A shard cannot see the grid's best and is refused with Extend;
+// a journal written without Extend (merged shards) may be resumed with it.
 //
 // Successive halving (Search "halving", halving.go; Jamieson and
 // Talwalkar 2016, scikit-learn's HalvingGridSearchCV) spends the budget
