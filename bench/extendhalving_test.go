@@ -273,3 +273,39 @@ func TestExtendHalvingCIFAR(t *testing.T) {
 		}
 	}
 }
+
+// A halving journal written without Extend, resumed with it, is extended:
+// the search's 48 evaluations are taken from the journal, only the
+// extension's are fitted, and the result is the run with Extend.
+func TestExtendHalvingAfterPlain(t *testing.T) {
+	useFitter(t, bowlFit(6, -1, -0.5))
+	d := oneHot(3, 100)
+	_, want, err := Grid(context.Background(), d, d.Train.X, nil, extendHalvingConfig("", 3))
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(t.TempDir(), "h")
+	if _, _, err := Grid(context.Background(), d, d.Train.X, nil, extendHalvingConfig(out, 0)); err != nil {
+		t.Fatal(err)
+	}
+	var fits int
+	useFitter(t, func(ctx context.Context, a gramFit) (fitOut, error) {
+		fits++
+		return bowlFit(6, -1, -0.5)(ctx, a)
+	})
+	cfg := extendHalvingConfig(out, 3)
+	cfg.Resume = true
+	_, got, err := Grid(context.Background(), d, d.Train.X, nil, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fits != (len(want)-48)*cfg.Folds {
+		t.Errorf("%d fits, want %d (the extension's)", fits, (len(want)-48)*cfg.Folds)
+	}
+	equalCells(t, "extended on resume", got, want)
+	for i := range got {
+		if got[i].Why != want[i].Why || got[i].Rung != want[i].Rung {
+			t.Errorf("evaluation %d: why %q, want %q", i, got[i].Why, want[i].Why)
+		}
+	}
+}
