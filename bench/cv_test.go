@@ -1,6 +1,7 @@
 package bench
 
 import (
+	"context"
 	"math"
 	"math/rand/v2"
 	"os"
@@ -98,7 +99,7 @@ func TestRunNeedsTestSplit(t *testing.T) {
 	if err := dataset.WriteLIBSVMFile(file, x, y); err != nil {
 		t.Fatal(err)
 	}
-	d, err := dataset.LoadLIBSVM(file, "")
+	d, err := dataset.LoadLIBSVM(context.Background(), file, "")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,6 +1,7 @@
 package dataset
 
 import (
+	"context"
 	"math/rand/v2"
 	"os"
 	"strconv"
@@ -27,7 +28,7 @@ func BenchmarkReadLIBSVMRandom1000x3072(b *testing.B) {
 	}
 	b.SetBytes(int64(len(text)))
 	for b.Loop() {
-		if _, _, err := ReadLIBSVMFile(file); err != nil {
+		if _, _, err := ReadLIBSVMFile(context.Background(), file); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -65,7 +65,7 @@ func BenchmarkReadLIBSVM1000x3072(b *testing.B) {
 	st, _ := os.Stat(file)
 	b.SetBytes(st.Size())
 	for b.Loop() {
-		if _, _, err := ReadLIBSVMFile(file); err != nil {
+		if _, _, err := ReadLIBSVMFile(context.Background(), file); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -88,7 +88,7 @@ func BenchmarkParseLIBSVMExact1000x3072(b *testing.B) {
 	}
 	b.SetBytes(int64(len(text)))
 	for b.Loop() {
-		if _, err := parseLIBSVM("bench", bytes.NewReader(text), nil); err != nil {
+		if _, err := parseLIBSVM(context.Background(), "bench", bytes.NewReader(text), nil); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -2,6 +2,7 @@ package dataset
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"math"
 	"slices"
@@ -71,7 +72,7 @@ func FuzzLIBSVM(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, text string) {
-		s, err := parseLIBSVM("f.txt", strings.NewReader(text), nil)
+		s, err := parseLIBSVM(context.Background(), "f.txt", strings.NewReader(text), nil)
 		if err != nil {
 			var pe *ParseError
 			lines := strings.Count(text, "\n") + 1
@@ -111,7 +112,7 @@ func FuzzLIBSVM(f *testing.F) {
 		if err := WriteLIBSVM(&buf, x, s.labels); err != nil {
 			t.Fatal(err)
 		}
-		s2, err := parseLIBSVM("g.txt", &buf, nil)
+		s2, err := parseLIBSVM(context.Background(), "g.txt", &buf, nil)
 		if err != nil {
 			t.Fatalf("cannot read what WriteLIBSVM wrote: %v\n%s", err, buf.String())
 		}

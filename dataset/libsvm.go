@@ -3,6 +3,7 @@ package dataset
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -69,13 +70,15 @@ func (s *sparseRows) each(f func(i int, idx []int32, val []float32)) {
 // comment-only lines are skipped. The text is parsed in chunks of whole
 // lines on all cores (textnum.LinesTee); an error names the first bad line.
 // When tee is not nil, the text is also written to it, in order, on a
-// goroutine of its own (textnum.LinesTee).
-func parseLIBSVM(name string, r io.Reader, tee io.Writer) (*sparseRows, error) {
+// goroutine of its own (textnum.LinesTee). ctx is checked once per chunk
+// of text (4 MiB), not per line: once it is done parsing stops and
+// ctx.Err() is returned.
+func parseLIBSVM(ctx context.Context, name string, r io.Reader, tee io.Writer) (*sparseRows, error) {
 	var (
 		mu    sync.Mutex
 		parts []*sparsePart
 	)
-	err := textnum.LinesTee(r, 1, tee, func(c textnum.Chunk) error {
+	err := textnum.LinesTee(ctx, r, 1, tee, func(c textnum.Chunk) error {
 		p := &sparsePart{start: []int{0}}
 		n := len(c.Data)/10 + 1 // about one value per 10 bytes of text
 		p.idx, p.val = make([]int32, 0, n), make([]float32, 0, n)
@@ -267,7 +270,7 @@ func (s *sparseRows) dense(name string, cols int) (*matrix.Matrix, error) {
 }
 
 // readSparse parses the LIBSVM file name and returns it with its checksum.
-func readSparse(name string) (*sparseRows, FileSum, error) {
+func readSparse(ctx context.Context, name string) (*sparseRows, FileSum, error) {
 	f, err := os.Open(name)
 	if err != nil {
 		return nil, FileSum{}, fmt.Errorf("dataset: %w", err)
@@ -277,7 +280,7 @@ func readSparse(name string) (*sparseRows, FileSum, error) {
 	// 0.25 s of SHA-256), not on the goroutine that reads.
 	h := sha256.New()
 	cr := &countingReader{r: f}
-	s, err := parseLIBSVM(name, cr, h)
+	s, err := parseLIBSVM(ctx, name, cr, h)
 	if err != nil {
 		return nil, FileSum{}, err
 	}
@@ -303,9 +306,11 @@ func (c *countingReader) Read(b []byte) (int, error) {
 // indices (sparse or dense), an optional trailing `# comment`; blank lines
 // and lines holding only a comment are skipped. x has one row per sample
 // and as many columns as the largest index; absent features are 0. Any
-// other deviation is a *ParseError naming the file and line.
-func ReadLIBSVMFile(path string) (x *matrix.Matrix, y []int, err error) {
-	s, _, err := readSparse(path)
+// other deviation is a *ParseError naming the file and line. When ctx is
+// done reading stops (checked once per 4 MiB chunk) and ctx.Err() is
+// returned.
+func ReadLIBSVMFile(ctx context.Context, path string) (x *matrix.Matrix, y []int, err error) {
+	s, _, err := readSparse(ctx, path)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -328,8 +333,10 @@ func ReadLIBSVMFile(path string) (x *matrix.Matrix, y []int, err error) {
 // or the test file's when there is no training file. A test file with
 // fewer features is padded with zeros; one whose samples have a non-zero
 // value beyond the training width is an error (a model trained on the
-// narrower data could not use it), zeros there are dropped.
-func LoadLIBSVM(train, test string) (*Dataset, error) {
+// narrower data could not use it), zeros there are dropped. When ctx is
+// done reading stops (checked once per 4 MiB chunk) and ctx.Err() is
+// returned.
+func LoadLIBSVM(ctx context.Context, train, test string) (*Dataset, error) {
 	if train == "" && test == "" {
 		return nil, errors.New("dataset: LoadLIBSVM: no file named")
 	}
@@ -343,7 +350,7 @@ func LoadLIBSVM(train, test string) (*Dataset, error) {
 		if f.name == "" {
 			continue
 		}
-		s, sum, err := readSparse(f.name)
+		s, sum, err := readSparse(ctx, f.name)
 		if err != nil {
 			return nil, err
 		}

@@ -1,6 +1,7 @@
 package dataset
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"math/rand/v2"
@@ -30,7 +31,7 @@ func TestParseLIBSVMChunks(t *testing.T) {
 		b.WriteString(" \n")
 	}
 	text := b.String()
-	one, err := parseLIBSVM("f.txt", strings.NewReader(text), nil)
+	one, err := parseLIBSVM(context.Background(), "f.txt", strings.NewReader(text), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -44,7 +45,7 @@ func TestParseLIBSVMChunks(t *testing.T) {
 	defer textnum.SetBlockSize(textnum.SetBlockSize(1))
 	for _, bs := range []int{1, 13, 100, 4096} {
 		textnum.SetBlockSize(bs)
-		many, err := parseLIBSVM("f.txt", strings.NewReader(text), nil)
+		many, err := parseLIBSVM(context.Background(), "f.txt", strings.NewReader(text), nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -59,11 +60,58 @@ func TestParseLIBSVMChunks(t *testing.T) {
 		for _, bad := range []int{3, 200, 401} {
 			l := slices.Clone(lines)
 			l[bad-1] = "1 2:0.5 1:3\n"
-			_, err := parseLIBSVM("f.txt", strings.NewReader(strings.Join(l, "")), nil)
+			_, err := parseLIBSVM(context.Background(), "f.txt", strings.NewReader(strings.Join(l, "")), nil)
 			var pe *ParseError
 			if !errors.As(err, &pe) || pe.Line != bad {
 				t.Fatalf("block %d: bad line %d: error %v", bs, bad, err)
 			}
 		}
 	}
+}
+
+// TestLIBSVMContext: reading a LIBSVM file with a cancelled context, or
+// one cancelled part-way through the text, returns ctx.Err() and stops
+// reading there.
+func TestLIBSVMContext(t *testing.T) {
+	dir := t.TempDir()
+	text := strings.Repeat("1 1:0.5 3:0.25\n2 2:1\n", 2000)
+	file := writeText(t, dir, "x.txt", text)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, _, err := ReadLIBSVMFile(ctx, file); !errors.Is(err, context.Canceled) {
+		t.Errorf("ReadLIBSVMFile, cancelled: %v", err)
+	}
+	if _, err := LoadLIBSVM(ctx, file, file); !errors.Is(err, context.Canceled) {
+		t.Errorf("LoadLIBSVM, cancelled: %v", err)
+	}
+	if _, err := Load(ctx, Options{Spec: "libsvm:" + file}); !errors.Is(err, context.Canceled) {
+		t.Errorf("Load libsvm:, cancelled: %v", err)
+	}
+
+	defer textnum.SetBlockSize(textnum.SetBlockSize(256))
+	ctx, cancel = context.WithCancel(context.Background())
+	defer cancel()
+	r := &cancelAfter{r: strings.NewReader(text), after: len(text) / 4, cancel: cancel}
+	if _, err := parseLIBSVM(ctx, "x.txt", r, nil); !errors.Is(err, context.Canceled) {
+		t.Errorf("cancelled a quarter through: %v", err)
+	}
+	if r.n > len(text)/4+256 {
+		t.Errorf("cancelled after %d of %d bytes, read %d", len(text)/4, len(text), r.n)
+	}
+}
+
+// cancelAfter cancels once more than after bytes were read through it.
+type cancelAfter struct {
+	r      *strings.Reader
+	after  int
+	n      int
+	cancel func()
+}
+
+func (c *cancelAfter) Read(b []byte) (int, error) {
+	k, err := c.r.Read(b)
+	if c.n += k; c.n > c.after {
+		c.cancel()
+	}
+	return k, err
 }

@@ -2,6 +2,7 @@ package dataset
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"math"
 	"math/rand/v2"
@@ -36,7 +37,7 @@ func TestReadLIBSVM(t *testing.T) {
 		"2.0 4:0\n" +
 		"3" // no newline at the end, no features
 	p := writeText(t, t.TempDir(), "a.txt", text)
-	x, y, err := ReadLIBSVMFile(p)
+	x, y, err := ReadLIBSVMFile(context.Background(), p)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -79,7 +80,7 @@ func TestReadLIBSVMErrors(t *testing.T) {
 		{"1e10 1:1\n", 1, "not an integer"},
 	} {
 		p := writeText(t, dir, "bad.txt", c.text)
-		_, _, err := ReadLIBSVMFile(p)
+		_, _, err := ReadLIBSVMFile(context.Background(), p)
 		var pe *ParseError
 		if !errors.As(err, &pe) || pe.File != p || pe.Line != c.line || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%q: error %v, want line %d saying %q", c.text, err, c.line, c.want)
@@ -91,11 +92,11 @@ func TestReadLIBSVMErrors(t *testing.T) {
 	}
 	for _, text := range []string{"", "# only a comment\n\n"} {
 		p := writeText(t, dir, "empty.txt", text)
-		if _, _, err := ReadLIBSVMFile(p); err == nil || !strings.Contains(err.Error(), "no samples") {
+		if _, _, err := ReadLIBSVMFile(context.Background(), p); err == nil || !strings.Contains(err.Error(), "no samples") {
 			t.Errorf("%q: error %v, want no samples", text, err)
 		}
 	}
-	if _, _, err := ReadLIBSVMFile(filepath.Join(dir, "none.txt")); err == nil || !strings.Contains(err.Error(), "none.txt") {
+	if _, _, err := ReadLIBSVMFile(context.Background(), filepath.Join(dir, "none.txt")); err == nil || !strings.Contains(err.Error(), "none.txt") {
 		t.Errorf("missing file: %v", err)
 	}
 }
@@ -129,7 +130,7 @@ func writeRead(t *testing.T, p string, x *matrix.Matrix, y []int) (*matrix.Matri
 	if err := WriteLIBSVMFile(p, x, y); err != nil {
 		t.Fatal(err)
 	}
-	x2, y2, err := ReadLIBSVMFile(p)
+	x2, y2, err := ReadLIBSVMFile(context.Background(), p)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -239,7 +240,7 @@ func TestLoadLIBSVM(t *testing.T) {
 	dir := t.TempDir()
 	tr := writeText(t, dir, "train", "+1 1:1\n-1 2:1\n1 1:2 3:0\n")
 	te := writeText(t, dir, "test", "-1 2:1\n3 1:1\n")
-	d, err := LoadLIBSVM(tr, te)
+	d, err := LoadLIBSVM(context.Background(), tr, te)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -261,7 +262,7 @@ func TestLoadLIBSVM(t *testing.T) {
 	defer textnum.SetBlockSize(textnum.SetBlockSize(5))
 	for _, f := range []string{tr, te} {
 		raw, _ := os.ReadFile(f)
-		if _, sum, err := readSparse(f); err != nil || sum != fileSum(f, raw) {
+		if _, sum, err := readSparse(context.Background(), f); err != nil || sum != fileSum(f, raw) {
 			t.Errorf("%s: checksum %+v, %v; want %+v", f, sum, err, fileSum(f, raw))
 		}
 	}
@@ -273,7 +274,7 @@ func TestLoadLIBSVM(t *testing.T) {
 		t.Errorf("Load(libsvm:…): %v", err)
 	}
 	bad := writeText(t, dir, "bad", "1 1:1\n1 3:0.5 2:0.1\n")
-	if _, err := LoadLIBSVM(tr, bad); err == nil || !strings.Contains(err.Error(), bad+":2: ") {
+	if _, err := LoadLIBSVM(context.Background(), tr, bad); err == nil || !strings.Contains(err.Error(), bad+":2: ") {
 		t.Errorf("error %v, want one naming %s line 2", err, bad)
 	}
 }
@@ -308,12 +309,12 @@ func TestLoadLIBSVMWiderTest(t *testing.T) {
 	dir := t.TempDir()
 	tr := writeText(t, dir, "train", "1 1:1\n2 2:1\n")
 	zeros := writeText(t, dir, "zeros", "1 1:1 5:0\n")
-	d, err := LoadLIBSVM(tr, zeros)
+	d, err := LoadLIBSVM(context.Background(), tr, zeros)
 	if err != nil || d.Test.X.Cols != 2 {
 		t.Fatalf("zeros beyond the training width: %v (want them dropped)", err)
 	}
 	wide := writeText(t, dir, "wide", "1 1:1\n2 1:1 5:0.5\n")
-	_, err = LoadLIBSVM(tr, wide)
+	_, err = LoadLIBSVM(context.Background(), tr, wide)
 	if err == nil || !strings.Contains(err.Error(), wide+": sample 2 has 5:0.5, beyond the 2 features") {
 		t.Errorf("non-zero beyond the training width: %v", err)
 	}

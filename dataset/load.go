@@ -71,11 +71,11 @@ func Load(ctx context.Context, opt Options) (*Dataset, error) {
 		}
 		switch {
 		case opt.PredictOnly && two:
-			return LoadLIBSVM("", test)
+			return LoadLIBSVM(ctx, "", test)
 		case opt.PredictOnly:
-			return LoadLIBSVM("", train)
+			return LoadLIBSVM(ctx, "", train)
 		}
-		return LoadLIBSVM(train, test)
+		return LoadLIBSVM(ctx, train, test)
 	case strings.HasPrefix(spec, "images:"):
 		dir := strings.TrimPrefix(spec, "images:")
 		if dir == "" {

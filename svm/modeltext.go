@@ -3,6 +3,7 @@ package svm
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -461,7 +462,7 @@ func (m *Model) readSVs(file string, br *bufio.Reader, first, totalSV, totalSVLi
 		}
 	}
 	r := newSVReader(file, first, len(m.Labels)-1, totalSV, cols, m.Gram)
-	err = textnum.LinesTee(br, first, sum, r.parse) // the file's hash beside the parsing
+	err = textnum.LinesTee(context.Background(), br, first, sum, r.parse) // the file's hash beside the parsing
 	if re := (*textnum.ReadError)(nil); errors.As(err, &re) {
 		return "", &ParseError{File: file, Line: re.Line, Msg: re.Err.Error()}
 	}

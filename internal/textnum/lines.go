@@ -2,6 +2,7 @@ package textnum
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"io"
 	"math"
@@ -40,8 +41,11 @@ type chunkError struct {
 // started (those before it still are) and Lines returns the error of the
 // earliest failing chunk; a read error is returned as it
 // comes, with the number of the line being read (errors.As *ReadError).
-func Lines(r io.Reader, parse func(c Chunk) error) error {
-	return LinesTee(r, 1, nil, parse)
+// ctx is checked once per chunk (read, parsed or written to the tee), not
+// per line: once it is done no chunk is started and Lines returns
+// ctx.Err(), after at most the chunks already being parsed.
+func Lines(ctx context.Context, r io.Reader, parse func(c Chunk) error) error {
+	return LinesTee(ctx, r, 1, nil, parse)
 }
 
 // piece is a chunk on its way to the parsers and the tee; the last of them
@@ -57,8 +61,9 @@ type piece struct {
 // are parsed (w is a hash of the text, say): w's time overlaps the parsing
 // instead of adding to the one goroutine that reads. When parse fails, w
 // may have been given only the start of the text. A write error of w is
-// returned when nothing else failed. w may be nil.
-func LinesTee(r io.Reader, line int, w io.Writer, parse func(c Chunk) error) error {
+// returned when nothing else failed. w may be nil. A done ctx comes
+// before every other error (no chunk after it is parsed or written).
+func LinesTee(ctx context.Context, r io.Reader, line int, w io.Writer, parse func(c Chunk) error) error {
 	workers := runtime.GOMAXPROCS(0)
 	work := make(chan *piece, workers)
 	free := make(chan []byte, 4*workers+1)
@@ -87,7 +92,7 @@ func LinesTee(r io.Reader, line int, w io.Writer, parse func(c Chunk) error) err
 		wg.Go(func() {
 			memo := new(Float32Memo)
 			for p := range work {
-				if !failedBefore(p.Seq) {
+				if ctx.Err() == nil && !failedBefore(p.Seq) {
 					c := p.Chunk
 					c.Memo = memo
 					if err := parse(c); err != nil {
@@ -109,14 +114,14 @@ func LinesTee(r io.Reader, line int, w io.Writer, parse func(c Chunk) error) err
 		tee = make(chan *piece, 2*workers+1)
 		teeDone.Go(func() {
 			for p := range tee {
-				if werr == nil {
+				if werr == nil && ctx.Err() == nil {
 					_, werr = w.Write(p.Data)
 				}
 				release(p)
 			}
 		})
 	}
-	rerr := split(r, line, work, tee, free, func() bool { return failedBefore(math.MaxInt) })
+	rerr := split(r, line, work, tee, free, func() bool { return ctx.Err() != nil || failedBefore(math.MaxInt) })
 	close(work)
 	if tee != nil {
 		close(tee)
@@ -124,6 +129,9 @@ func LinesTee(r io.Reader, line int, w io.Writer, parse func(c Chunk) error) err
 	wg.Wait()
 	teeDone.Wait()
 	switch {
+	case ctx.Err() != nil:
+		// Chunks may have been skipped: the text is not whole.
+		return ctx.Err()
 	case first != nil:
 		return first.err
 	case rerr != nil:

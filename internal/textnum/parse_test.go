@@ -2,6 +2,7 @@ package textnum
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -247,7 +248,7 @@ func TestLinesTee(t *testing.T) {
 		blockSize = bs
 		var w slowWriter
 		var lines atomic.Int64
-		err := LinesTee(iotest.HalfReader(strings.NewReader(text.String())), 1, &w, func(c Chunk) error {
+		err := LinesTee(context.Background(), iotest.HalfReader(strings.NewReader(text.String())), 1, &w, func(c Chunk) error {
 			lines.Add(int64(bytes.Count(c.Data, []byte("\n"))))
 			return nil
 		})
@@ -260,7 +261,7 @@ func TestLinesTee(t *testing.T) {
 	}
 	blockSize = 64
 	werr := errors.New("disk gone")
-	err := LinesTee(strings.NewReader(text.String()), 1, errWriter{werr}, func(Chunk) error { return nil })
+	err := LinesTee(context.Background(), strings.NewReader(text.String()), 1, errWriter{werr}, func(Chunk) error { return nil })
 	if !errors.Is(err, werr) {
 		t.Fatalf("write error: got %v", err)
 	}
@@ -284,7 +285,7 @@ func TestLinesTeeStops(t *testing.T) {
 	for _, bs := range []int{1, 13, 500, 1 << 20} {
 		blockSize = bs
 		var w slowWriter
-		err := LinesTee(strings.NewReader(text.String()), 1, &w, func(c Chunk) error {
+		err := LinesTee(context.Background(), strings.NewReader(text.String()), 1, &w, func(c Chunk) error {
 			for i, n := 0, c.Line; i < len(c.Data); n++ {
 				if _, i = NextLine(c.Data, i); n%1000 == 999 {
 					return fmt.Errorf("line %d", n)
@@ -297,7 +298,7 @@ func TestLinesTeeStops(t *testing.T) {
 		}
 		w = slowWriter{}
 		half := text.String()[:text.Len()/2]
-		err = LinesTee(io.MultiReader(strings.NewReader(half), iotest.ErrReader(rerr)), 1, &w, func(Chunk) error { return nil })
+		err = LinesTee(context.Background(), io.MultiReader(strings.NewReader(half), iotest.ErrReader(rerr)), 1, &w, func(Chunk) error { return nil })
 		var re *ReadError
 		if !errors.As(err, &re) || !errors.Is(err, rerr) || !strings.HasPrefix(half, string(w.b)) {
 			t.Fatalf("block %d: read error %v; the writer got %d bytes, a start of the text: %v", bs, err, len(w.b), strings.HasPrefix(half, string(w.b)))
@@ -319,7 +320,7 @@ func TestLinesMemo(t *testing.T) {
 	var mu sync.Mutex
 	for pass := range 2 {
 		seen := map[*Float32Memo]bool{}
-		err := Lines(strings.NewReader(text.String()), func(c Chunk) error {
+		err := Lines(context.Background(), strings.NewReader(text.String()), func(c Chunk) error {
 			mu.Lock()
 			fresh := !seen[c.Memo]
 			seen[c.Memo] = true
@@ -360,7 +361,7 @@ func TestLines(t *testing.T) {
 		blockSize = bs
 		var mu sync.Mutex
 		seen := map[int]string{}
-		err := Lines(iotest.HalfReader(strings.NewReader(text.String())), func(c Chunk) error {
+		err := Lines(context.Background(), iotest.HalfReader(strings.NewReader(text.String())), func(c Chunk) error {
 			for i, n := 0, c.Line; i < len(c.Data); n++ {
 				var l []byte
 				l, i = NextLine(c.Data, i)
@@ -381,7 +382,7 @@ func TestLines(t *testing.T) {
 				t.Fatalf("block %d: line %d is %q", bs, n, l)
 			}
 		}
-		err = Lines(strings.NewReader(text.String()), func(c Chunk) error {
+		err = Lines(context.Background(), strings.NewReader(text.String()), func(c Chunk) error {
 			for i, n := 0, c.Line; i < len(c.Data); n++ {
 				var l []byte
 				l, i = NextLine(c.Data, i)
@@ -396,7 +397,7 @@ func TestLines(t *testing.T) {
 		}
 	}
 	rerr := errors.New("disk gone")
-	err := Lines(iotest.ErrReader(rerr), func(Chunk) error { return nil })
+	err := Lines(context.Background(), iotest.ErrReader(rerr), func(Chunk) error { return nil })
 	var re *ReadError
 	if !errors.As(err, &re) || !errors.Is(err, rerr) || re.Line != 1 {
 		t.Fatalf("read error: %v", err)
@@ -446,5 +447,62 @@ func TestIndexText(t *testing.T) {
 		if got, want := string(it.Append([]byte("x"), i)), fmt.Sprintf("x%d:", i); got != want {
 			t.Errorf("Append(%d) = %q, want %q", i, got, want)
 		}
+	}
+}
+
+// cancelReader cancels its context once more than after bytes have been
+// read through it, and counts the bytes read.
+type cancelReader struct {
+	r      io.Reader
+	after  int
+	n      int
+	cancel func()
+}
+
+func (c *cancelReader) Read(b []byte) (int, error) {
+	k, err := c.r.Read(b)
+	c.n += k
+	if c.n > c.after {
+		c.cancel()
+	}
+	return k, err
+}
+
+// TestLinesContext: a done context stops Lines before any chunk (already
+// cancelled) or after the chunk being read when it is cancelled, with
+// ctx.Err(), and nothing is written to the tee after it.
+func TestLinesContext(t *testing.T) {
+	defer SetBlockSize(SetBlockSize(64))
+	text := strings.Repeat("1 1:0.5 2:0.25\n", 1000) // 15000 bytes, about 235 chunks
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	var parsed atomic.Int32
+	err := Lines(ctx, strings.NewReader(text), func(Chunk) error { parsed.Add(1); return nil })
+	if !errors.Is(err, context.Canceled) || parsed.Load() != 0 {
+		t.Errorf("cancelled before: %v, %d chunks parsed", err, parsed.Load())
+	}
+
+	ctx, cancel = context.WithCancel(context.Background())
+	defer cancel()
+	cr := &cancelReader{r: strings.NewReader(text), after: 1000, cancel: cancel}
+	var tee bytes.Buffer
+	parsed.Store(0)
+	err = LinesTee(ctx, cr, 1, &tee, func(c Chunk) error { parsed.Add(int32(len(c.Data))); return nil })
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("cancelled after 1000 bytes: %v", err)
+	}
+	// Reading stops with the block in which the context was cancelled.
+	if cr.n > 1000+64 || parsed.Load() > 1000+64 || tee.Len() > 1000+64 {
+		t.Errorf("cancelled after 1000 bytes: read %d bytes, parsed %d, teed %d", cr.n, parsed.Load(), tee.Len())
+	}
+	// A parse error before the cancel still reads whole with a live context.
+	perr := errors.New("bad chunk")
+	if err := Lines(context.Background(), strings.NewReader(text), func(c Chunk) error {
+		if c.Seq == 3 {
+			return perr
+		}
+		return nil
+	}); err != perr {
+		t.Errorf("live context, bad chunk 3: %v", err)
 	}
 }
