@@ -182,6 +182,7 @@ feed:
 // cold starts.
 func runChain(ctx context.Context, ft foldFitter, ch []fitJob, folds *cvFolds, conv *convexity, buf []int, record func(fitJob, fitOut, []int, float64) error) error {
 	outs := make([]fitOut, len(ch))
+	gate := newSeedGate(conv)
 	for pos, j := range ch {
 		if ctx.Err() != nil {
 			return ctx.Err()
@@ -189,7 +190,7 @@ func runChain(ctx context.Context, ft foldFitter, ch []fitJob, folds *cvFolds, c
 		var log *seedLog
 		if j.from >= 0 && outs[j.from].model != nil && conv != nil {
 			log = &seedLog{}
-			j.start = seedFrom(outs[j.from].model, ch[j.from], j, folds, conv, log)
+			j.start = seedFrom(outs[j.from].model, ch[j.from], j, folds, gate, len(ch)-pos, log)
 		}
 		t0 := time.Now()
 		pred := buf[:j.nval]

@@ -42,7 +42,15 @@ import (
 // sub-problem of that pair is a principal submatrix (u zero outside it
 // keeps Σu = 0), so it is conditionally positive definite too, its optimum
 // α is unique, and a seeded and a cold start stop within Tol of the same
-// point. Elsewhere (sigmoid cells whose tanh bends enough on the data) the
+// point. For a kernel positive semidefinite on any data (RBF, linear,
+// polynomial with c ≥ 0: kernels.Mercer) convexity holds by theory and
+// nothing is checked: its decision function is unique even where K is
+// singular, and a fit whose seeded pair meets a quadratic coefficient
+// ≤ 0 after all (float32 rounding of a nearly singular K) is redone
+// cold. The check costs m³/3 flops for a pair of m rows, as much as the
+// fits it would seed on CIFAR-10 sigmoid grids of 2,000 to 5,000 images,
+// so a chain makes it only where its remaining fits are expected to save
+// more (worthChecking). Elsewhere (sigmoid cells whose tanh bends enough on the data) the
 // problem is not convex, a seeded start can end at another stationary
 // point, and the pair starts cold, from α = 0, exactly as LIBSVM does. Pairs larger than maxSeedRows rows, and grids whose inner
 // products do not fit in memory (foldRows mode), are not checked and start
@@ -51,6 +59,30 @@ import (
 // maxSeedRows bounds the rows of a pair whose convexity is checked (the
 // check holds its m×m kernel matrix in float64 and costs m³/3 flops).
 const maxSeedRows = 2500
+
+// The check's cost against what seeding saves. On CIFAR-10 a sigmoid
+// grid's SMO took 13 ns per iteration and row of the sub-problem
+// (2,000 and 5,000 images, predictions included) and the check 0.29 ns a
+// flop, so one iteration-row costs about iterRowFlops of the check's
+// flops; seeded fits of convex pairs took about half the iterations of
+// cold ones or fewer (seedSaving). A chain checks a pair only when
+// the fits it has left are expected to save more than the check costs
+// (worthChecking); else the pair starts cold, as it would if it were
+// not convex. Without this the checks cost more than seeding saved:
+// 5,000 images, sigmoid grid of 48 cells, 26.1 s seeded against 20.6 s
+// cold (docs/search.md).
+const (
+	iterRowFlops = 28
+	seedSaving   = 0.5
+)
+
+// worthChecking reports whether checking a pair of m rows (m³/3 flops)
+// pays for itself: fits more fits of the chain on sub-problems of rows
+// rows, each expected to take iters iterations cold, seeded.
+func worthChecking(m, rows, iters, fits int) bool {
+	saved := float64(fits) * float64(iters) * float64(rows) * iterRowFlops * seedSaving
+	return saved >= float64(m)*float64(m)*float64(m)/3
+}
 
 // convexity decides, once per kernel and class pair, whether a pair's
 // sub-problems are convex (see above), from the grid's inner products.
@@ -73,11 +105,19 @@ func newConvexity(dg *kernels.DotGram, y []int) *convexity {
 	return c
 }
 
+// pairRows is the number of the grid's rows of labels i and j.
+func (c *convexity) pairRows(i, j int) int { return len(c.byClass[i]) + len(c.byClass[j]) }
+
 // convex reports whether the pair of labels i, j (j < 0: one-vs-rest, not
-// checked) has a conditionally positive definite kernel matrix under k.
+// checked) has a conditionally positive definite kernel matrix under k:
+// by theory for a kernel that is positive semidefinite on any data
+// (kernels.Mercer), else by the check, made once.
 func (c *convexity) convex(k kernels.DotKernel, i, j int) bool {
 	if c == nil || j < 0 {
 		return false
+	}
+	if mercer(k) {
+		return true
 	}
 	key := convexKey{k, min(i, j), max(i, j)}
 	return c.pairs.get(key, func() bool {
@@ -95,6 +135,53 @@ func (c *convexity) convex(k kernels.DotKernel, i, j int) bool {
 		}
 		return c.positiveDefinite(k, sample) && (step == 1 || c.positiveDefinite(k, rows))
 	})
+}
+
+// mercer reports whether k is positive semidefinite on any data.
+func mercer(k kernels.DotKernel) bool {
+	m, ok := k.(kernels.Mercer)
+	return ok && m.PositiveSemidefinite()
+}
+
+// seedGate decides, for one chain, which pairs of a fit are seeded: the
+// convex ones whose check pays (worthChecking), judged on the chain's own
+// fits so that the decisions, and so the iteration counts, do not depend
+// on what other chains ran first.
+type seedGate struct {
+	conv    *convexity
+	checked map[convexKey]bool // pairs this chain has checked, and the answer
+}
+
+func newSeedGate(conv *convexity) *seedGate {
+	if conv == nil {
+		return nil
+	}
+	return &seedGate{conv: conv, checked: map[convexKey]bool{}}
+}
+
+// seeds reports whether pair i, j of fit j (rows its sub-problem's rows,
+// fits the chain's fits from this one on) is seeded from prev, the fit
+// before it in the chain. A pair whose previous fit met a quadratic
+// coefficient ≤ 0 is not convex (a direction of non-positive curvature on
+// yᵀd = 0) and needs no check.
+func (g *seedGate) seeds(k kernels.DotKernel, i, j int, prev *svm.Model, rows, fits int) bool {
+	if g == nil || j < 0 {
+		return false
+	}
+	if mercer(k) {
+		return true
+	}
+	key := convexKey{k, min(i, j), max(i, j)}
+	if v, ok := g.checked[key]; ok {
+		return v
+	}
+	st, ok := prev.Pair(i, j)
+	if !ok || st.NonPSDSteps > 0 || !worthChecking(g.conv.pairRows(i, j), rows, st.Iter, fits) {
+		return false
+	}
+	v := g.conv.convex(k, i, j)
+	g.checked[key] = v
+	return v
 }
 
 // positiveDefinite reports whether the kernel matrix K of rows under k
@@ -175,13 +262,14 @@ func makeChains(todo []GridCell, kerns []kernels.DotKernel, folds *cvFolds, warm
 }
 
 // seedFrom returns the start of fit j from prev, the model of fit p of
-// the same chain, for the pairs conv finds convex (the others get no
-// start: α = 0, a cold start); log records the pairs seeded. A sample in
+// the same chain, for the pairs gate seeds (fits: the chain's fits from
+// j on; the others get no start: α = 0, a cold start); log records the
+// pairs seeded. A sample in
 // both fits' training rows keeps its α from p (scaled into j's box when
 // j's C is smaller: that keeps yᵀα = 0). A sample leaving hands its α to
 // the entering sample of its label with the largest kernel value against
 // it (SIR), so the start is feasible as it is.
-func seedFrom(prev *svm.Model, p, j fitJob, folds *cvFolds, conv *convexity, log *seedLog) func(i, jl int, rows []int, alpha []float64) {
+func seedFrom(prev *svm.Model, p, j fitJob, folds *cvFolds, gate *seedGate, fits int, log *seedLog) func(i, jl int, rows []int, alpha []float64) {
 	scale := 1.0
 	if j.c < p.c {
 		scale = j.c / p.c
@@ -195,7 +283,7 @@ func seedFrom(prev *svm.Model, p, j fitJob, folds *cvFolds, conv *convexity, log
 		inFrom[r] = true
 	}
 	return func(i, jl int, rows []int, alpha []float64) {
-		if !conv.convex(j.kern, i, jl) {
+		if !gate.seeds(j.kern, i, jl, prev, len(rows), fits) {
 			return
 		}
 		byRow := map[int]float64{}
@@ -220,7 +308,7 @@ func seedFrom(prev *svm.Model, p, j fitJob, folds *cvFolds, conv *convexity, log
 				entering = append(entering, t)
 			}
 		}
-		replace(conv, j.kern, folds, leaving, entering, byRow, rows, trTo, alpha)
+		replace(gate.conv, j.kern, folds, leaving, entering, byRow, rows, trTo, alpha)
 		log.add(i, jl)
 	}
 }
@@ -310,7 +398,7 @@ func SolveSummary(cells []GridCell) string {
 	how := "cold starts"
 	switch {
 	case warm == len(cells) && warm > 0:
-		how = fmt.Sprintf("alpha seeding (%d sub-problems seeded: the convex ones; -warm-start=false for cold starts)", seeded)
+		how = fmt.Sprintf("alpha seeding (%d sub-problems seeded: convex ones, where it pays; -warm-start=false for cold starts)", seeded)
 	case warm > 0:
 		how = fmt.Sprintf("alpha seeding in %d of %d cells (%d sub-problems seeded)", warm, len(cells), seeded)
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/svmbench/svmbench/dataset"
 	"github.com/svmbench/svmbench/kernels"
 	"github.com/svmbench/svmbench/matrix"
+	"github.com/svmbench/svmbench/svm"
 )
 
 // foldPreds runs grid cfg on the real solver and returns its cells and
@@ -225,5 +226,43 @@ func BenchmarkAlphaSeeding(b *testing.B) {
 		b.ReportMetric(float64(it[1]), "cold-iter")
 		b.ReportMetric(float64(it[1])/float64(it[0]), "ratio")
 		b.ReportMetric(float64(seeded)/float64(24*5*45), "seeded-share")
+	}
+}
+
+// TestSeedGate checks which pairs a chain seeds and what it checks for
+// that: a kernel positive semidefinite by theory (RBF) is seeded with no
+// check; a sigmoid pair is checked only when its remaining fits are
+// expected to save more than the check costs, and never after its
+// previous fit met a quadratic coefficient ≤ 0.
+func TestSeedGate(t *testing.T) {
+	d := blobs(2, 100, 300, 3) // one pair of 200 rows (a check of 2.7 Mflop), 300 features
+	dg := kernels.NewDotGram(d.Train.X)
+	prev := func(iter, nonPSD int) *svm.Model {
+		return &svm.Model{Pairs: []svm.PairStats{{I: 1, J: 0, Iter: iter, NonPSDSteps: nonPSD}}}
+	}
+	sig := kernels.Sigmoid{Alpha: 1e-4, Coef0: -1}
+	for _, tc := range []struct {
+		name          string
+		k             kernels.DotKernel
+		prev          *svm.Model
+		fits          int
+		seeds, checks bool
+	}{
+		{"rbf, no history", kernels.RBF{Gamma: 0.01}, prev(1, 0), 1, true, false},
+		{"sigmoid, cheap fits left", sig, prev(10, 0), 2, false, false},
+		{"sigmoid, costly fits left", sig, prev(2000, 0), 10, true, true},
+		{"sigmoid, non-PSD step seen", sig, prev(2000, 1), 10, false, false},
+	} {
+		conv := newConvexity(dg, d.Train.Y)
+		g := newSeedGate(conv)
+		if got := g.seeds(tc.k, 0, 1, tc.prev, 160, tc.fits); got != tc.seeds {
+			t.Errorf("%s: seeds %v, want %v", tc.name, got, tc.seeds)
+		}
+		if checked := len(conv.pairs.m) > 0; checked != tc.checks {
+			t.Errorf("%s: checked %v, want %v", tc.name, checked, tc.checks)
+		}
+	}
+	if newSeedGate(nil).seeds(sig, 0, 1, prev(2000, 0), 160, 10) {
+		t.Error("a nil gate (cold starts) seeds")
 	}
 }

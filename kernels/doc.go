@@ -23,7 +23,11 @@
 // A user kernel needs only Name and Eval. If it is a function of ⟨x,y⟩, ‖x‖²
 // and ‖y‖² alone it should also implement DotKernel (FromDot), and the engine
 // then computes it through matrix products like the built-in ones; otherwise
-// the engine calls Eval once per value, in parallel.
+// the engine calls Eval once per value, in parallel. A kernel that is
+// positive semidefinite on any data, as the table's PSD column says of RBF,
+// linear and polynomial with c ≥ 0, says so by implementing Mercer; the
+// grid's alpha seeding then trusts the SVM's dual to be convex instead of
+// checking it on the data (a Cholesky factorisation per class pair).
 //
 // # The registry
 //

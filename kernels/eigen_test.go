@@ -156,3 +156,35 @@ func TestEigenSampling(t *testing.T) {
 		t.Errorf("laplacian: %+v, %v", s, err)
 	}
 }
+
+// TestMercer checks the kernels that claim to be positive semidefinite on
+// any data (Mercer) against the spectrum of their Gram matrix on random
+// points, and that a polynomial with c < 0, which does not claim it, has
+// a negative eigenvalue there.
+func TestMercer(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	x := matrix.New(60, 5)
+	for i := range x.Data {
+		x.Data[i] = float32(rng.NormFloat64())
+	}
+	for _, tc := range []struct {
+		k    Kernel
+		want bool
+	}{
+		{RBF{Gamma: 0.5}, true}, {Linear{}, true}, {Poly{Gamma: 1, Coef0: 1, Degree: 3}, true},
+		{Poly{Gamma: 1, Coef0: 0, Degree: 2}, true}, {Poly{Gamma: 1, Coef0: -3, Degree: 2}, false},
+	} {
+		claims := tc.k.(Mercer).PositiveSemidefinite()
+		s, err := Eigen(tc.k, x, 0, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		psd := s.Min >= -1e-9*s.Max
+		if claims != tc.want || claims && !psd || !claims && psd {
+			t.Errorf("%v: claims positive semidefinite %v (want %v); spectrum [%.3g, %.3g]", tc.k, claims, tc.want, s.Min, s.Max)
+		}
+	}
+	if _, ok := Kernel(Sigmoid{Alpha: 0.01}).(Mercer); ok {
+		t.Error("Sigmoid claims to be positive semidefinite on any data")
+	}
+}

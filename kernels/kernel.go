@@ -28,6 +28,17 @@ type DotKernel interface {
 	FromDot(dot, xx, yy float64) float64
 }
 
+// Mercer is implemented by kernels that know from their parameters that
+// every Gram matrix they make is positive semidefinite (a Mercer kernel),
+// so that an SVM's dual with them is convex on any data. Sigmoid does not
+// implement it: whether its matrix is (conditionally) positive definite
+// depends on the data (bench checks it where it matters).
+type Mercer interface {
+	// PositiveSemidefinite reports whether every Gram matrix of the
+	// kernel, on any points, is positive semidefinite.
+	PositiveSemidefinite() bool
+}
+
 // Validator is implemented by kernels whose parameters have allowed ranges.
 type Validator interface {
 	// Validate returns an error naming the field and its allowed range
@@ -52,6 +63,9 @@ var (
 	_ DotKernel = RBF{}
 	_ DotKernel = Linear{}
 	_ DotKernel = Poly{}
+	_ Mercer    = RBF{}
+	_ Mercer    = Linear{}
+	_ Mercer    = Poly{}
 	_ Validator = Sigmoid{}
 	_ Validator = RBF{}
 	_ Validator = Poly{}

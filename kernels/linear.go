@@ -13,6 +13,10 @@ func (Linear) Eval(x, y []float32) float64 { return dot64(x, y) }
 // FromDot returns dot.
 func (Linear) FromDot(dot, _, _ float64) float64 { return dot }
 
+// PositiveSemidefinite returns true: a linear kernel's matrix is a Gram
+// matrix XXᵀ.
+func (Linear) PositiveSemidefinite() bool { return true }
+
 func (Linear) String() string { return linearSpec.Name }
 
 var linearSpec = &Spec{

@@ -23,6 +23,13 @@ func (k Poly) Eval(x, y []float32) float64 { return powi(k.Gamma*dot64(x, y)+k.C
 // FromDot returns (γ·dot + c)^d.
 func (k Poly) FromDot(dot, _, _ float64) float64 { return powi(k.Gamma*dot+k.Coef0, k.Degree) }
 
+// PositiveSemidefinite reports whether c ≥ 0 (with γ > 0 and d ≥ 1):
+// then (γ⟨x,y⟩ + c)^d is a sum of powers ⟨x,y⟩^k with coefficients
+// binom(d,k)·γ^k·c^(d−k) ≥ 0, each an entrywise power of a Gram matrix,
+// positive semidefinite by the Schur product theorem. With c < 0 it can
+// be indefinite.
+func (k Poly) PositiveSemidefinite() bool { return k.Gamma > 0 && k.Degree >= 1 && k.Coef0 >= 0 }
+
 func (k Poly) String() string {
 	return fmt.Sprintf("poly(gamma=%g, coef0=%g, degree=%d)", k.Gamma, k.Coef0, k.Degree)
 }

@@ -35,6 +35,10 @@ func (k RBF) FromDot(dot, xx, yy float64) float64 {
 	return math.Exp(-k.Gamma * d)
 }
 
+// PositiveSemidefinite returns true: the Gaussian kernel is positive
+// definite on distinct points for every γ > 0 (Schoenberg).
+func (RBF) PositiveSemidefinite() bool { return true }
+
 func (k RBF) String() string { return fmt.Sprintf("rbf(gamma=%g)", k.Gamma) }
 
 // Validate requires a finite γ > 0.

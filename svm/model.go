@@ -320,6 +320,17 @@ func grow(dst []float64, n int) []float64 {
 	return dst[:n]
 }
 
+// Pair returns the statistics of the binary sub-problem of labels i and j
+// (in either order), and false when the model has none.
+func (m *Model) Pair(i, j int) (PairStats, bool) {
+	for _, st := range m.Pairs {
+		if (st.I == i && st.J == j) || (st.I == j && st.J == i) {
+			return st, true
+		}
+	}
+	return PairStats{}, false
+}
+
 // PairAlpha calls set(row, α) for every support vector of the binary
 // sub-problem of labels i and j (j = −1: class i against the rest, in a
 // one-vs-rest model), with row its training row (as in SVIndex) and α > 0

@@ -52,8 +52,11 @@ Alpha seeding is on (-warm-start=false turns it off): each fit starts
 from the previous fold's or C's solution in the one-vs-one pairs whose
 kernel matrix is conditionally positive definite (on Σu = 0: the problem
 convex, its optimum unique, so the CV accuracies are those of cold
-starts), from α = 0 elsewhere; the
-SMO iterations and seeded sub-problems are printed and journalled
+starts), from α = 0 elsewhere. RBF, linear and poly with c ≥ 0 are
+positive semidefinite by theory; a sigmoid pair is checked (a Cholesky
+factorisation of its kernel matrix) only where the fits left are
+expected to save more than the check costs, and starts cold otherwise.
+The SMO iterations and seeded sub-problems are printed and journalled
 (smo_iter, seeded_pairs).
 
 The inner products of all training samples are computed once; every cell and
