@@ -119,9 +119,11 @@ func Load(dir string) (*Inputs, error) {
 		return nil, err
 	}
 	in := l.in
-	if err := checkBestFiles(l.bests, l.journals); err != nil {
+	warn, err := checkBestFiles(l.bests, l.journals)
+	if err != nil {
 		return nil, err
 	}
+	in.Warnings = append(in.Warnings, warn...)
 	if len(in.Files) == 0 {
 		return nil, &ErrNoResults{Dir: dir}
 	}

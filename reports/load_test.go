@@ -1,6 +1,7 @@
 package reports
 
 import (
+	"bytes"
 	"errors"
 	"os"
 	"path/filepath"
@@ -168,12 +169,29 @@ func TestLoadRefusesMixedGrids(t *testing.T) {
 		t.Errorf("Load of a best file of another grid: %v", err)
 	}
 	writeFile(t, dir, "best-rbf-pixels.json", `{"cell":`+cell1+`,"grid_cells":2,"test_accuracy":0.56,"retrained":true,"model":"svm-rbf-pixels.model"}`)
-	if _, err := Load(dir); err == nil || !strings.Contains(err.Error(), "svm-rbf-pixels.model") {
-		t.Errorf("Load of a best file whose model is missing: %v", err)
+	// Results shipped without their models (docs/results/cifar10-full):
+	// read, and the report says the models were not there.
+	in, err := Load(dir)
+	if err != nil || len(in.Warnings) != 1 || !strings.Contains(in.Warnings[0], "model files named by the best files were not present (svm-rbf-pixels.model)") {
+		t.Fatalf("Load of a best file whose model is missing: %v, warnings %q", err, in.Warnings)
 	}
+	if in.Grids[0].Best == nil || in.Grids[0].Best.TestAccuracy != 0.56 {
+		t.Errorf("the best file's numbers were not kept: %+v", in.Grids[0].Best)
+	}
+	var md bytes.Buffer
+	if err := buildDoc(in).writeMarkdown(&md); err != nil || !strings.Contains(md.String(), "Warnings: the model files named by the best files were not present (svm-rbf-pixels.model)") {
+		t.Errorf("the report does not say the model is missing (%v)", err)
+	}
+	// A model that cannot be looked at (a path through a file) is refused.
+	writeFile(t, dir, "afile", "x")
+	writeFile(t, dir, "best-rbf-pixels.json", `{"cell":`+cell1+`,"grid_cells":2,"test_accuracy":0.56,"retrained":true,"model":"afile/svm-rbf-pixels.model"}`)
+	if _, err := Load(dir); err == nil || !strings.Contains(err.Error(), "its model afile/svm-rbf-pixels.model") {
+		t.Errorf("Load of a best file whose model path goes through a file: %v", err)
+	}
+	writeFile(t, dir, "best-rbf-pixels.json", `{"cell":`+cell1+`,"grid_cells":2,"test_accuracy":0.56,"retrained":true,"model":"svm-rbf-pixels.model"}`)
 	writeFile(t, dir, "svm-rbf-pixels.model", "svm_type c_svc\n")
-	if _, err := Load(dir); err != nil {
-		t.Errorf("Load of a consistent grid: %v", err)
+	if in, err := Load(dir); err != nil || len(in.Warnings) != 0 {
+		t.Errorf("Load of a consistent grid: %v, warnings %q", err, in.Warnings)
 	}
 }
 
@@ -216,5 +234,23 @@ func TestLoadExtendedGrid(t *testing.T) {
 		{Kernel: "rbf", Gamma: 0.01, C: 1, CVAccuracy: 0.5}, {Kernel: "rbf", Gamma: 0.02, C: 1, CVAccuracy: 0.5}, {Kernel: "rbf", Gamma: 0.04, C: 1, CVAccuracy: 0.4}}}
 	if got := edgeCell(g, g.Cells[0]); got.Text != "γ low (tied with another γ)" || got.CSV != "gamma=low:tied" {
 		t.Errorf("a tie on the edge: %q, %q", got.Text, got.CSV)
+	}
+}
+
+// TestLoadShippedFullResults: the full profile's results as shipped in
+// docs/results/cifar10-full (best files, without their model files) load,
+// and the report says the models were not there.
+func TestLoadShippedFullResults(t *testing.T) {
+	in, err := Load(filepath.Join("..", "docs", "results", "cifar10-full", "results"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(in.Warnings) != 1 || !strings.Contains(in.Warnings[0], "svm-rbf-pixels.model") {
+		t.Errorf("warnings %q: want one naming the missing models", in.Warnings)
+	}
+	for _, g := range in.Grids {
+		if g.Best == nil || !g.Best.Retrained {
+			t.Errorf("grid %s/%s: its best file was not kept", g.Kernel, g.Features)
+		}
 	}
 }
