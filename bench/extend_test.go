@@ -418,8 +418,14 @@ func TestExtendBayesDeterministic(t *testing.T) {
 func TestExtendBayesResumeMidway(t *testing.T) {
 	d := oneHot(3, 100)
 	cfg, want := resumeMidExtension(t, d, func(out string) GridConfig { return extendBayesConfig(out, 3) }, 11)
-	// A journal holding a trial past those the search proposes is
-	// another run's.
+	refuseForeignJournal(t, d, cfg, want, "this search proposes")
+}
+
+// refuseForeignJournal checks that the finished journal of cfg (its cells
+// want) is refused as another run's once it holds one more evaluation
+// (the mismatch saying why), and when resumed with another Extend.
+func refuseForeignJournal(t *testing.T, d *dataset.Dataset, cfg GridConfig, want []GridCell, why string) {
+	t.Helper()
 	extra := want[len(want)-1]
 	extra.Index = len(want)
 	line, err := results.EncodeCells([]GridCell{extra})
@@ -433,8 +439,8 @@ func TestExtendBayesResumeMidway(t *testing.T) {
 	f.Write(line)
 	f.Close()
 	var me *MismatchError
-	if _, _, err := Grid(context.Background(), d, d.Train.X, nil, cfg); !errors.As(err, &me) || !strings.Contains(me.Why, "this search proposes") {
-		t.Errorf("resume of a journal with an extra trial: %v", err)
+	if _, _, err := Grid(context.Background(), d, d.Train.X, nil, cfg); !errors.As(err, &me) || !strings.Contains(me.Why, why) {
+		t.Errorf("resume of a journal with an extra evaluation: %v", err)
 	}
 	cfg.Extend = 1
 	if _, _, err := Grid(context.Background(), d, d.Train.X, nil, cfg); !errors.As(err, &me) || !strings.Contains(me.Why, "extend") {

@@ -124,26 +124,7 @@ func TestExtendHalvingResumeMidway(t *testing.T) {
 	mk := func(out string) GridConfig { return extendHalvingConfig(out, 3) }
 	resumeMidExtension(t, d, mk, 48+12+5) // step 2, its first rung
 	cfg, want := resumeMidExtension(t, d, mk, 48+12+10)
-	extra := want[len(want)-1]
-	extra.Index = len(want)
-	line, err := results.EncodeCells([]GridCell{extra})
-	if err != nil {
-		t.Fatal(err)
-	}
-	f, err := os.OpenFile(filepath.Join(cfg.Out, GridFile("sigmoid", "pixels")), os.O_APPEND|os.O_WRONLY, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	f.Write(line)
-	f.Close()
-	var me *MismatchError
-	if _, _, err := Grid(context.Background(), d, d.Train.X, nil, cfg); !errors.As(err, &me) || !strings.Contains(me.Why, "this extension evaluates") {
-		t.Errorf("resume of a journal with an extra evaluation: %v", err)
-	}
-	cfg.Extend = 1
-	if _, _, err := Grid(context.Background(), d, d.Train.X, nil, cfg); !errors.As(err, &me) || !strings.Contains(me.Why, "extend") {
-		t.Errorf("resume with another Extend: %v", err)
-	}
+	refuseForeignJournal(t, d, cfg, want, "this extension evaluates")
 }
 
 // A grid run as 2 shards without Extend, merged, and resumed with Extend
