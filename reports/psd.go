@@ -23,14 +23,14 @@ var (
 	psdMap = eigenMap{
 		value:    func(c results.GridCell) *float64 { return c.MinEigen },
 		title:    "PSD map: λmin of K (red: K not PSD)",
-		barLabel: "smallest eigenvalue λmin of K",
+		barLabel: "smallest eigenvalue λmin of K (log scale each side of 0)",
 	}
 	// cpdMap: the smallest eigenvalue of K on Σu = 0, whose sign decides
 	// whether the SVM's dual is convex.
 	cpdMap = eigenMap{
 		value:    func(c results.GridCell) *float64 { return c.MinEigenCPD },
 		title:    "CPD map: λmin of K on Σu = 0 (red: SVM not convex)",
-		barLabel: "smallest eigenvalue of K on Σu = 0",
+		barLabel: "λmin of K on Σu = 0 (log scale each side of 0)",
 	}
 )
 
@@ -47,39 +47,29 @@ func psdPanels(g *Grid, px, py string, alphas, coefs []float64, best results.Gri
 }
 
 // psdPanel draws the eigenvalue e over the parameters px × py (α × c for
-// the sigmoid), whose values are alphas and coefs. Its colour scale is
-// linear on each side of zero separately (negative values over [λneg, 0],
-// positive over [0, λpos]) so that the sign shows at a glance even when
-// one side's values are orders of magnitude smaller.
+// the sigmoid), whose values are alphas and coefs. The sign is what the
+// map is for, and on real data the values run from −400 to 1e-5, so each
+// side of zero has its own logarithmic scale (signedLog): every negative
+// value is at least a clearly red, every positive one a clearly blue, and
+// only an exact 0 is white.
 func psdPanel(g *Grid, e eigenMap, px, py string, alphas, coefs []float64, best results.GridCell) *heatPanel {
 	z := nanGrid(len(alphas), len(coefs))
-	have := false
-	neg, pos := 0.0, 0.0
+	var vals []float64
 	for _, c := range g.Cells {
-		if e.value(c) != nil {
-			v := *e.value(c)
-			neg, pos = math.Min(neg, v), math.Max(pos, v)
-			have = true
+		if v := e.value(c); v != nil {
+			vals = append(vals, *v)
 		}
 	}
-	if !have {
+	if len(vals) == 0 {
 		return nil
 	}
-	scale := func(v float64) float64 {
-		switch {
-		case v < 0:
-			return v / -neg
-		case v > 0:
-			return v / pos
-		}
-		return 0
-	}
+	sl := newSignedLog(vals)
 	// Cell text shows λ itself, so keep the raw values beside.
 	rawZ := nanGrid(len(alphas), len(coefs))
 	for _, c := range g.Cells {
 		if v := e.value(c); v != nil {
 			i, j := slices.Index(alphas, c.Param(px)), slices.Index(coefs, c.Param(py))
-			z[i][j], rawZ[i][j] = scale(*v), *v
+			z[i][j], rawZ[i][j] = sl.at(*v), *v
 		}
 	}
 	// The diverging map spans [-1, 1]; the colour bar shows only the side
@@ -88,17 +78,11 @@ func psdPanel(g *Grid, e eigenMap, px, py string, alphas, coefs []float64, best 
 	cm.SetMax(1)
 	cm.SetMin(-1)
 	bar := palette.Reverse(cm)
-	ticks := plot.ConstantTicks{{Value: 0, Label: "0"}}
-	if neg < 0 {
-		ticks = append(ticks, plot.Tick{Value: -1, Label: sig3(neg)}, plot.Tick{Value: -0.5, Label: sig3(neg / 2)})
-	}
-	if pos > 0 {
-		ticks = append(ticks, plot.Tick{Value: 1, Label: sig3(pos)}, plot.Tick{Value: 0.5, Label: sig3(pos / 2)})
-	}
+	ticks := sl.ticks()
 	switch {
-	case neg == 0:
+	case sl.neg == nil:
 		bar = &subMap{bar, 0, 1}
-	case pos == 0:
+	case sl.pos == nil:
 		bar = &subMap{bar, -1, 0}
 	}
 	p := &heatPanel{
@@ -112,4 +96,69 @@ func psdPanel(g *Grid, e eigenMap, px, py string, alphas, coefs []float64, best 
 	p.cellText = nil
 	p.rawText = func(i, j int) string { return sig3(rawZ[i][j]) }
 	return p
+}
+
+// signedLog maps eigenvalues to [−1, 1] for a diverging colour map: each
+// side of zero logarithmically, its smallest magnitude to ±floor and its
+// largest to ±1, so that a value's sign shows whatever its size.
+type signedLog struct {
+	neg, pos *[2]float64 // the side's smallest and largest magnitude; nil: no value there
+}
+
+// floor is where a side's smallest magnitude lands: a clearly saturated
+// colour.
+const floor = 0.3
+
+func newSignedLog(vals []float64) signedLog {
+	var s signedLog
+	for _, v := range vals {
+		side := &s.pos
+		if v < 0 {
+			side = &s.neg
+		}
+		a := math.Abs(v)
+		switch {
+		case v == 0:
+		case *side == nil:
+			*side = &[2]float64{a, a}
+		default:
+			(*side)[0], (*side)[1] = math.Min((*side)[0], a), math.Max((*side)[1], a)
+		}
+	}
+	return s
+}
+
+// at is v's position in [−1, 1].
+func (s signedLog) at(v float64) float64 {
+	side, sign := s.pos, 1.0
+	if v < 0 {
+		side, sign = s.neg, -1
+	}
+	if v == 0 || side == nil {
+		return 0
+	}
+	lo, hi := math.Log(side[0]), math.Log(side[1])
+	if hi == lo {
+		return sign
+	}
+	return sign * (floor + (1-floor)*(math.Log(math.Abs(v))-lo)/(hi-lo))
+}
+
+// ticks labels 0 and, on each side with values, its smallest and largest
+// magnitude.
+func (s signedLog) ticks() plot.ConstantTicks {
+	ticks := plot.ConstantTicks{{Value: 0, Label: "0"}}
+	for _, side := range []struct {
+		r    *[2]float64
+		sign float64
+	}{{s.neg, -1}, {s.pos, 1}} {
+		if side.r == nil {
+			continue
+		}
+		ticks = append(ticks, plot.Tick{Value: side.sign, Label: sig3(side.sign * side.r[1])})
+		if side.r[0] != side.r[1] {
+			ticks = append(ticks, plot.Tick{Value: side.sign * floor, Label: sig3(side.sign * side.r[0])})
+		}
+	}
+	return ticks
 }

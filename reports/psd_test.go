@@ -1,6 +1,7 @@
 package reports
 
 import (
+	"math"
 	"os"
 	"path/filepath"
 	"slices"
@@ -74,5 +75,31 @@ func TestPSDPanels(t *testing.T) {
 	var none []results.GridCell
 	if len(eigenColumns(none)) != 0 {
 		t.Error("no cells: eigen columns")
+	}
+}
+
+// TestSignedLog checks the eigenvalue maps' colour scale: every negative
+// value lands at −floor or below, every positive one at floor or above,
+// 0 at 0, in the values' order, the extremes at ±1.
+func TestSignedLog(t *testing.T) {
+	vals := []float64{-451, -3.2e-5, -0.1, 0, 3.6e-6, 7.4e-5, 1e-5}
+	s := newSignedLog(vals)
+	sorted := slices.Sorted(slices.Values(vals))
+	prev := math.Inf(-1)
+	for _, v := range sorted {
+		at := s.at(v)
+		switch {
+		case v < 0 && !(at <= -floor && at >= -1), v > 0 && !(at >= floor && at <= 1), v == 0 && at != 0:
+			t.Errorf("%g at %g: outside its side's range", v, at)
+		case at <= prev:
+			t.Errorf("%g at %g: not above the previous value's %g", v, at, prev)
+		}
+		prev = at
+	}
+	if s.at(-451) != -1 || s.at(7.4e-5) != 1 {
+		t.Errorf("extremes at %g and %g, want -1 and 1", s.at(-451), s.at(7.4e-5))
+	}
+	if only := newSignedLog([]float64{-2}); only.at(-2) != -1 || only.pos != nil {
+		t.Errorf("a single negative value: at %g, positive side %v", only.at(-2), only.pos)
 	}
 }
