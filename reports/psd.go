@@ -141,7 +141,7 @@ func (s signedLog) at(v float64) float64 {
 	if hi == lo {
 		return sign
 	}
-	return sign * (floor + (1-floor)*(math.Log(math.Abs(v))-lo)/(hi-lo))
+	return sign * (1 - (1-floor)*(hi-math.Log(math.Abs(v)))/(hi-lo))
 }
 
 // ticks labels 0 and, on each side with values, its smallest and largest
