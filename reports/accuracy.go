@@ -11,10 +11,21 @@ import (
 )
 
 // AccuracyFigure is the test accuracy of each model × features as bars,
-// grouped by model (SVM kernels beside the CNN variants).
+// grouped by model (SVM kernels beside the CNN variants): the main
+// table's, the mean over repeats at its n, when there are trials (so that
+// figure and table show the same numbers), else the models × features
+// table's.
 func AccuracyFigure(in *Inputs) *Figure {
+	ms, caption := in.Models, "Test accuracy of each model on each feature set (percent of the test images classified correctly; the models × features table)."
+	if gs := mainGroups(in); len(gs) > 0 {
+		ms = nil
+		for _, g := range gs {
+			ms = append(ms, results.ModelResult{Model: g.Model, Features: g.Features, Accuracy: g.repeatInterval().Est})
+		}
+		caption = fmt.Sprintf("Test accuracy of each model on each feature set: the mean over repeats at n = %d, as in the first table, which gives the intervals (percent of the test images classified correctly).", gs[0].N)
+	}
 	p := newPlot("Test accuracy by model and feature set", "model", "test accuracy (%)")
-	groupedBars(p, in.Models, func(m results.ModelResult) float64 { return 100 * m.Accuracy }, func(v float64) string { return strconv.FormatFloat(v, 'f', 1, 64) }, false)
+	groupedBars(p, ms, func(m results.ModelResult) float64 { return 100 * m.Accuracy }, func(v float64) string { return strconv.FormatFloat(v, 'f', 1, 64) }, false)
 	if k := len(classNames(in)); k > 1 {
 		chanceLine(p, 100/float64(k), fmt.Sprintf("chance (%.0f%%)", 100/float64(k)))
 	}
@@ -23,7 +34,7 @@ func AccuracyFigure(in *Inputs) *Figure {
 	p.Y.Padding, p.X.Padding = 0, 0
 	return &Figure{
 		Name:    "accuracy",
-		Caption: "Test accuracy of each model on each feature set (percent of the test images classified correctly).",
+		Caption: caption,
 		Width:   9 * vg.Inch, Height: 4.5 * vg.Inch,
 		draw: withLegend(p, 1.7*vg.Inch),
 	}

@@ -149,3 +149,25 @@ func TestRepeatIntervalCut(t *testing.T) {
 		}
 	}
 }
+
+// TestAccuracyFigureMatchesMainTable: with trials, the accuracy figure's
+// bars are the main table's accuracies (the mean over repeats at its n),
+// not the models × features table's single run, and its caption says so.
+func TestAccuracyFigureMatchesMainTable(t *testing.T) {
+	in := loadTrialsFixture(t)
+	f := AccuracyFigure(in)
+	var svg strings.Builder
+	if err := f.WriteSVG(&svg); err != nil {
+		t.Fatal(err)
+	}
+	main := RepeatsTable(in)
+	for _, row := range main.Rows {
+		acc, _, _ := strings.Cut(row[5].Text, " ± ")
+		if !strings.Contains(svg.String(), ">"+acc+"<") {
+			t.Errorf("%s/%s: the main table's %s%% is not a bar label of the figure", row[0].Text, row[1].Text, acc)
+		}
+	}
+	if !strings.Contains(f.Caption, "mean over repeats at n = ") {
+		t.Errorf("caption does not say the bars are the repeats' mean: %s", f.Caption)
+	}
+}
