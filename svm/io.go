@@ -3,6 +3,7 @@ package svm
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -309,7 +310,12 @@ func (m *Model) writeLIBSVM(w io.Writer) error {
 // returns an error rather than a model that would read its inputs wrongly;
 // a sidecar that does not match a model that does not need it is ignored
 // with a warning (Model.Warnings).
-func Load(path string) (*Model, error) {
+func Load(path string) (*Model, error) { return LoadContext(context.Background(), path) }
+
+// LoadContext is Load that stops reading the support vectors when ctx is
+// done (checked once per 4 MiB of the file) and returns ctx's error: a
+// model file can hold hundreds of megabytes.
+func LoadContext(ctx context.Context, path string) (*Model, error) {
 	jsonPath := path + ".json"
 	if strings.HasSuffix(path, ".json") {
 		jsonPath = path
@@ -344,7 +350,7 @@ func Load(path string) (*Model, error) {
 		return nil, fmt.Errorf("svm: %w", err)
 	}
 	h := sha256.New()
-	m, need, err := parseLIBSVM(lpath, f, st.Size(), h)
+	m, need, err := parseLIBSVM(ctx, lpath, f, st.Size(), h)
 	if err != nil {
 		return nil, err
 	}
@@ -418,7 +424,7 @@ func (mj *modelJSON) model(file string) (*Model, error) {
 // disagreement names the line at fault. sum, when not nil, is given the
 // whole text in order (Load's SHA-256 of the file), the support vectors'
 // part on a goroutine of its own beside their parsing.
-func parseLIBSVM(file string, r io.Reader, size int64, sum io.Writer) (m *Model, need string, err error) {
+func parseLIBSVM(ctx context.Context, file string, r io.Reader, size int64, sum io.Writer) (m *Model, need string, err error) {
 	h := &libsvmHeader{file: file, size: size, m: &Model{}, degree: 3, nrClass: -1, totalSV: -1, at: map[string]int{}, sum: sum}
 	br := bufio.NewReaderSize(r, 4<<20)
 	if err := h.read(br); err != nil {
@@ -430,7 +436,7 @@ func parseLIBSVM(file string, r io.Reader, size int64, sum io.Writer) (m *Model,
 	if err := h.setKernel(); err != nil {
 		return nil, "", err
 	}
-	need, err = h.m.readSVs(file, br, h.line+1, h.totalSV, h.at["total_sv"], sum)
+	need, err = h.m.readSVs(ctx, file, br, h.line+1, h.totalSV, h.at["total_sv"], sum)
 	if err != nil {
 		return nil, "", err
 	}

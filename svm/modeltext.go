@@ -452,7 +452,7 @@ func field(b []byte, i int) (f []byte, next int) {
 // file, into m; total_sv was checked against the file's size. need is the
 // reason a sidecarMark line at the end gives, or "". sum, when not nil, is
 // given the section's text in order.
-func (m *Model) readSVs(file string, br *bufio.Reader, first, totalSV, totalSVLine int, sum io.Writer) (need string, err error) {
+func (m *Model) readSVs(ctx context.Context, file string, br *bufio.Reader, first, totalSV, totalSVLine int, sum io.Writer) (need string, err error) {
 	cols := 0
 	if !m.Gram {
 		head, _ := br.Peek(br.Size())
@@ -462,7 +462,7 @@ func (m *Model) readSVs(file string, br *bufio.Reader, first, totalSV, totalSVLi
 		}
 	}
 	r := newSVReader(file, first, len(m.Labels)-1, totalSV, cols, m.Gram)
-	err = textnum.LinesTee(context.Background(), br, first, sum, r.parse) // the file's hash beside the parsing
+	err = textnum.LinesTee(ctx, br, first, sum, r.parse) // the file's hash beside the parsing
 	if re := (*textnum.ReadError)(nil); errors.As(err, &re) {
 		return "", &ParseError{File: file, Line: re.Line, Msg: re.Err.Error()}
 	}

@@ -310,6 +310,38 @@ func TestCancel(t *testing.T) {
 	}
 }
 
+// TestLoadContext: a model loaded with a live context equals Load's, and
+// one loaded with a cancelled context returns its error, not a model.
+func TestLoadContext(t *testing.T) {
+	x, y := blobs(300, 5, []int{0, 1}, 2, 3)
+	m, err := Train(context.Background(), x, y, Params{Kernel: kernels.RBF{Gamma: 0.5}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := filepath.Join(t.TempDir(), "m.model")
+	if err := m.Save(p); err != nil {
+		t.Fatal(err)
+	}
+	a, err := Load(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := LoadContext(context.Background(), p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pa, _ := a.Predict(nil, x)
+	pb, err := b.Predict(nil, x)
+	if err != nil || !slices.Equal(pa, pb) {
+		t.Fatalf("LoadContext's model predicts otherwise than Load's: %v", err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if c, err := LoadContext(ctx, p); !errors.Is(err, context.Canceled) || c != nil {
+		t.Errorf("cancelled load: model %v, error %v", c != nil, err)
+	}
+}
+
 func TestOneClass(t *testing.T) {
 	x, _ := blobs(10, 3, []int{0}, 1, 1)
 	y := make([]int, 10)

@@ -78,7 +78,7 @@ func (c *predictCmd) check(args []string) error {
 // run is bench predict: load the model, predict the test split, print the
 // accuracy and the confusion matrix.
 func (c *predictCmd) run(ctx context.Context) error {
-	m, err := svm.Load(c.model)
+	m, err := svm.LoadContext(ctx, c.model)
 	if err != nil {
 		return err
 	}
