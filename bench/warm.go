@@ -146,9 +146,11 @@ func mercer(k kernels.DotKernel) bool {
 // seedGate decides, for one chain, which pairs of a fit are seeded: the
 // convex ones whose check pays (worthChecking), judged on the chain's own
 // fits so that the decisions, and so the iteration counts, do not depend
-// on what other chains ran first.
+// on what other chains ran first. A fit asks about its pairs concurrently
+// (svm.Params.Start), each pair once.
 type seedGate struct {
 	conv    *convexity
+	mu      sync.Mutex
 	checked map[convexKey]bool // pairs this chain has checked, and the answer
 }
 
@@ -172,15 +174,20 @@ func (g *seedGate) seeds(k kernels.DotKernel, i, j int, prev *svm.Model, rows, f
 		return true
 	}
 	key := convexKey{k, min(i, j), max(i, j)}
-	if v, ok := g.checked[key]; ok {
+	g.mu.Lock()
+	v, ok := g.checked[key]
+	g.mu.Unlock()
+	if ok {
 		return v
 	}
 	st, ok := prev.Pair(i, j)
 	if !ok || st.NonPSDSteps > 0 || !worthChecking(g.conv.pairRows(i, j), rows, st.Iter, fits) {
 		return false
 	}
-	v := g.conv.convex(k, i, j)
+	v = g.conv.convex(k, i, j)
+	g.mu.Lock()
 	g.checked[key] = v
+	g.mu.Unlock()
 	return v
 }
 

@@ -266,3 +266,34 @@ func TestSeedGate(t *testing.T) {
 		t.Error("a nil gate (cold starts) seeds")
 	}
 }
+
+// TestSeedGateConcurrent: svm.Train calls a fit's Start once per pair,
+// from as many goroutines as the fit's inner workers, so one chain's gate
+// is asked about several pairs at once (run with -race).
+func TestSeedGateConcurrent(t *testing.T) {
+	d := blobs(4, 40, 50, 5) // 6 pairs of 80 rows
+	conv := newConvexity(kernels.NewDotGram(d.Train.X), d.Train.Y)
+	g := newSeedGate(conv)
+	prev := &svm.Model{}
+	for i := range 4 {
+		for j := range i {
+			prev.Pairs = append(prev.Pairs, svm.PairStats{I: i, J: j, Iter: 2000})
+		}
+	}
+	sig := kernels.Sigmoid{Alpha: 1e-4, Coef0: -1}
+	var wg sync.WaitGroup
+	got := make([]bool, len(prev.Pairs))
+	for p, st := range prev.Pairs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			got[p] = g.seeds(sig, st.I, st.J, prev, 60, 10)
+		}()
+	}
+	wg.Wait()
+	for p, st := range prev.Pairs {
+		if want := conv.convex(sig, st.I, st.J); got[p] != want || g.checked[convexKey{sig, st.J, st.I}] != want {
+			t.Errorf("pair %d-%d: seeds %v, convex %v", st.I, st.J, got[p], want)
+		}
+	}
+}
