@@ -11,18 +11,15 @@ import (
 )
 
 // AccuracyFigure is the test accuracy of each model × features as bars,
-// grouped by model (SVM kernels beside the CNN variants): the main
-// table's, the mean over repeats at its n, when there are trials (so that
-// figure and table show the same numbers), else the models × features
-// table's.
+// grouped by model (SVM kernels beside the CNN variants): with trials the
+// main table's rows (the mean over repeats at its n, a model trained on
+// another n labelled with it), so that figure and table show the same
+// numbers; else the models × features table's.
 func AccuracyFigure(in *Inputs) *Figure {
 	ms, caption := in.Models, "Test accuracy of each model on each feature set (percent of the test images classified correctly; the models × features table)."
 	if gs := mainGroups(in); len(gs) > 0 {
-		ms = nil
-		for _, g := range gs {
-			ms = append(ms, results.ModelResult{Model: g.Model, Features: g.Features, Accuracy: g.repeatInterval().Est})
-		}
-		caption = fmt.Sprintf("Test accuracy of each model on each feature set: the mean over repeats at n = %d, as in the first table, which gives the intervals (percent of the test images classified correctly).", gs[0].N)
+		ms = mainAccuracies(in, gs)
+		caption = fmt.Sprintf("Test accuracy of each model on each feature set: the mean over repeats at n = %d (a model trained on another n says so), as in the first table, which gives the intervals (percent of the test images classified correctly).", gs[0].at)
 	}
 	p := newPlot("Test accuracy by model and feature set", "model", "test accuracy (%)")
 	groupedBars(p, ms, func(m results.ModelResult) float64 { return 100 * m.Accuracy }, func(v float64) string { return strconv.FormatFloat(v, 'f', 1, 64) }, false)
@@ -38,4 +35,22 @@ func AccuracyFigure(in *Inputs) *Figure {
 		Width:   9 * vg.Inch, Height: 4.5 * vg.Inch,
 		draw: withLegend(p, 1.7*vg.Inch),
 	}
+}
+
+// mainAccuracies are the accuracies of the main table's rows (RepeatsTable):
+// the groups gs, then the CNNs scored once.
+func mainAccuracies(in *Inputs, gs []*trialGroup) []results.ModelResult {
+	var ms []results.ModelResult
+	for _, g := range gs {
+		ms = append(ms, results.ModelResult{Model: g.name(), Features: g.Features, Accuracy: g.repeatInterval().Est})
+	}
+	for _, m := range unrepeatedCNNs(in, gs) {
+		n, k := confusionCounts(m.Confusion)
+		if in.Manifest != nil {
+			m.Model += nNote(in.Manifest.TrainN, gs[0].at)
+		}
+		m.Accuracy = float64(k) / float64(n)
+		ms = append(ms, m)
+	}
+	return ms
 }

@@ -46,9 +46,13 @@ func (g *trialGroup) label() string { return g.Model + "/" + g.Features + g.nNot
 // name is the model, with its n when not the comparison's.
 func (g *trialGroup) name() string { return g.Model + g.nNote() }
 
-func (g *trialGroup) nNote() string {
-	if g.at != 0 && g.N != g.at {
-		return fmt.Sprintf(" (n = %d)", g.N)
+func (g *trialGroup) nNote() string { return nNote(g.N, g.at) }
+
+// nNote is " (n = N)" for a model trained on n images, shown among models
+// compared at n = at; "" when n is at (or either is unknown).
+func nNote(n, at int) string {
+	if at != 0 && n != 0 && n != at {
+		return fmt.Sprintf(" (n = %d)", n)
 	}
 	return ""
 }
@@ -237,9 +241,7 @@ func RepeatsTable(in *Inputs) *Table {
 		Right:     []bool{false, false, false, true, true, true, true, true, true},
 	}
 	rng := bootRNG()
-	scored := map[string]bool{}
 	for _, g := range gs {
-		scored[g.Model] = scored[g.Model] || isCNN(g.Model)
 		r, b := g.repeatInterval(), g.imageInterval(rng)
 		rep := Cell{Text: ivText(r), CSV: ivCSV(r)}
 		if len(g.Trials) == 1 {
@@ -252,14 +254,8 @@ func RepeatsTable(in *Inputs) *Table {
 			rep, {Text: ivText(b), CSV: ivCSV(b)},
 			{Text: secs(g.meanTrainSeconds()), CSV: raw(g.meanTrainSeconds())}})
 	}
-	for _, m := range in.Models {
-		if !isCNN(m.Model) || scored[m.Model] {
-			continue
-		}
+	for _, m := range unrepeatedCNNs(in, gs) {
 		n, k := confusionCounts(m.Confusion)
-		if n == 0 {
-			continue
-		}
 		w := stats.Wilson(k, n, confidence)
 		trainN := "–"
 		if in.Manifest != nil && in.Manifest.TrainN > 0 {
@@ -274,6 +270,20 @@ func RepeatsTable(in *Inputs) *Table {
 	t.Note = fmt.Sprintf("Each SVM is trained %d time(s) on different balanced subsets of n training images at its grid's best parameters and scored on the same %d test images. Accuracy is the mean over repeats ± the half-width of its 95%% Student-t interval (with one repeat: Wilson's interval over the test images), the interval shown cut to [0, 100]; the test-image interval is a percentile bootstrap (%d resamples) over the test images of the accuracy averaged over repeats. %s",
 		len(gs[0].Trials), len(gs[0].correct[0]), bootReps, cnnNote(gs))
 	return t
+}
+
+// unrepeatedCNNs are the CNNs of results.json that have no group in gs
+// (their network was not there for the trials stage) and a confusion
+// matrix: the main table shows them scored once, after gs.
+func unrepeatedCNNs(in *Inputs, gs []*trialGroup) []results.ModelResult {
+	var out []results.ModelResult
+	for _, m := range in.Models {
+		n, _ := confusionCounts(m.Confusion)
+		if isCNN(m.Model) && n > 0 && !slices.ContainsFunc(gs, func(g *trialGroup) bool { return g.Model == m.Model }) {
+			out = append(out, m)
+		}
+	}
+	return out
 }
 
 // cnnNote says how the CNN rows' intervals were made.

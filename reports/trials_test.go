@@ -3,6 +3,7 @@ package reports
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -169,5 +170,33 @@ func TestAccuracyFigureMatchesMainTable(t *testing.T) {
 	}
 	if !strings.Contains(f.Caption, "mean over repeats at n = ") {
 		t.Errorf("caption does not say the bars are the repeats' mean: %s", f.Caption)
+	}
+}
+
+// TestAccuracyFigureCNNs: the accuracy figure draws every row of the main
+// table: a CNN trained on another n than the SVMs' is labelled with its n
+// (as the table's n column says), and a CNN of results.json without
+// trials (its network missing at the trials stage) is still drawn, with
+// the accuracy the table gives it.
+func TestAccuracyFigureCNNs(t *testing.T) {
+	in := loadTrialsFixture(t)
+	tr := *in.Trials
+	tr.Trials = slices.DeleteFunc(slices.Clone(tr.Trials), func(x results.Trial) bool { return x.Model == "cnn-fixed" })
+	in.Trials = &tr
+	f := AccuracyFigure(in)
+	var svg strings.Builder
+	if err := f.WriteSVG(&svg); err != nil {
+		t.Fatal(err)
+	}
+	for _, row := range RepeatsTable(in).Rows {
+		acc, _, _ := strings.Cut(row[5].Text, " ± ")
+		if !strings.Contains(svg.String(), ">"+acc+"<") {
+			t.Errorf("%s/%s: the main table's %s%% is not a bar label of the figure", row[0].Text, row[1].Text, acc)
+		}
+	}
+	for _, label := range []string{">cnn-fixed (n = 5000)<", ">cnn-seed (n = 5000)<"} {
+		if !strings.Contains(svg.String(), label) {
+			t.Errorf("the figure has no model label %s", label)
+		}
 	}
 }
