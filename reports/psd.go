@@ -51,26 +51,30 @@ func psdPanels(g *Grid, px, py string, alphas, coefs []float64, best results.Gri
 // map is for, and on real data the values run from −400 to 1e-5, so each
 // side of zero has its own logarithmic scale (signedLog): every negative
 // value is at least a clearly red, every positive one a clearly blue, and
-// only an exact 0 is white.
+// only an exact 0 is white. A halving grid's rungs sample K from their own
+// training subsets, so a setting's values differ between rungs: each
+// α, c shows that of its cell on the most images (the last rung's: all
+// of them, as in a plain grid), and the scale spans the values shown.
 func psdPanel(g *Grid, e eigenMap, px, py string, alphas, coefs []float64, best results.GridCell) *heatPanel {
-	z := nanGrid(len(alphas), len(coefs))
-	var vals []float64
+	// Cell text shows λ itself, so keep the raw values beside.
+	rawZ, rungN := nanGrid(len(alphas), len(coefs)), map[[2]int]int{}
 	for _, c := range g.Cells {
-		if v := e.value(c); v != nil {
-			vals = append(vals, *v)
+		i, j := slices.Index(alphas, c.Param(px)), slices.Index(coefs, c.Param(py))
+		if n, seen := rungN[[2]int{i, j}]; e.value(c) != nil && (!seen || c.RungN > n) {
+			rawZ[i][j], rungN[[2]int{i, j}] = *e.value(c), c.RungN
 		}
 	}
-	if len(vals) == 0 {
+	if len(rungN) == 0 {
 		return nil
 	}
+	var vals []float64
+	for k := range rungN {
+		vals = append(vals, rawZ[k[0]][k[1]])
+	}
 	sl := newSignedLog(vals)
-	// Cell text shows λ itself, so keep the raw values beside.
-	rawZ := nanGrid(len(alphas), len(coefs))
-	for _, c := range g.Cells {
-		if v := e.value(c); v != nil {
-			i, j := slices.Index(alphas, c.Param(px)), slices.Index(coefs, c.Param(py))
-			z[i][j], rawZ[i][j] = sl.at(*v), *v
-		}
+	z := nanGrid(len(alphas), len(coefs))
+	for k := range rungN {
+		z[k[0]][k[1]] = sl.at(rawZ[k[0]][k[1]])
 	}
 	// The diverging map spans [-1, 1]; the colour bar shows only the side
 	// (or sides) the data occupy.

@@ -103,3 +103,31 @@ func TestSignedLog(t *testing.T) {
 		t.Errorf("a single negative value: at %g, positive side %v", only.at(-2), only.pos)
 	}
 }
+
+// A halving grid's rungs sample K from their own training subsets, so a
+// setting's eigenvalues differ between rungs (here the sign of the CPD
+// value): each map shows, at every α, c, the value of the cell on the
+// most images (the last rung's, all of them, as in a plain grid), whatever
+// the journal's order, and its colour scale and bar name only values
+// shown.
+func TestPSDPanelHalving(t *testing.T) {
+	mk := func(i, rung, n int, alpha, cpd float64) results.GridCell {
+		plain := cpd - 1
+		return results.GridCell{Index: i, Kernel: "sigmoid", Features: "pixels", Alpha: alpha, Coef0: 0, C: 1, Folds: 2,
+			CVAccuracy: 0.3, Rung: rung, RungN: n, MinEigen: &plain, MinEigenCPD: &cpd}
+	}
+	// The extension's rung-1 cell of α = 1 is journalled after rung 2's.
+	cells := []results.GridCell{mk(0, 1, 200, 1, -0.5), mk(1, 1, 200, 2, -2), mk(2, 2, 600, 1, 0.25), mk(3, 1, 200, 1, -0.5)}
+	g := &Grid{Kernel: "sigmoid", Features: "pixels", Cells: cells}
+	p := psdPanel(g, cpdMap, "alpha", "coef0", []float64{1, 2}, []float64{0}, cells[2])
+	if got := p.rawText(0, 0); got != sig3(0.25) || p.z[0][0] <= 0 {
+		t.Errorf("α = 1: shows %s at %g, want the last rung's %s (positive)", got, p.z[0][0], sig3(0.25))
+	}
+	var labels []string
+	for _, tk := range p.barTicks.Ticks(-1, 1) {
+		labels = append(labels, tk.Label)
+	}
+	if slices.Contains(labels, sig3(-0.5)) {
+		t.Errorf("the colour bar names %s, a rung-1 value not shown (ticks %q)", sig3(-0.5), labels)
+	}
+}
