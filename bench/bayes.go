@@ -317,7 +317,7 @@ func runBayes(ctx context.Context, x *matrix.Matrix, y []int, cfg *GridConfig, d
 func bayesLoop(sp *searchSpace, cfg *GridConfig, eval func([]GridCell) ([]GridCell, error)) error {
 	// The initial design: 2(D+1) cells, but at most a third of the budget
 	// (and at least one batch), so that small budgets are mostly guided.
-	n0 := min(cfg.Trials, max(cfg.Batch, min(2*(len(sp.active)+1), (cfg.Trials+2)/3)))
+	n0 := min(cfg.Trials, max(cfg.Batch, min(bayesDesign(len(sp.active)), (cfg.Trials+2)/3)))
 	bo := newBayesOpt(sp, cfg.searchSeed(), n0)
 	seen, err := bo.trials(cfg, 0, cfg.Trials, eval, nil)
 	if err != nil || cfg.Extend == 0 {

@@ -272,3 +272,26 @@ func TestSearchSpaceShear(t *testing.T) {
 		}
 	}
 }
+
+// TestBayesDefaultTrials: the default budget is a quarter of the grid but
+// at least the initial design 2(d+1), at most the grid.
+func TestBayesDefaultTrials(t *testing.T) {
+	for _, tc := range []struct {
+		cfg  GridConfig
+		want int
+	}{
+		{GridConfig{Kernel: "linear", C: Values(1, 2, 4, 8)}, 4},                                                       // a quarter is 1; design 4 = all
+		{GridConfig{Kernel: "rbf", Gamma: Values(1, 2, 4), C: Values(1, 8, 64)}, 6},                                    // a quarter is 3; design 6
+		{GridConfig{Kernel: "sigmoid", Alpha: Values(1, 2, 3, 4), Coef0: Values(-1, -0.5, 0), C: Values(1, 8, 64)}, 9}, // a quarter, 9 ≥ 8
+		{GridConfig{Kernel: "rbf", Gamma: Values(1), C: Values(1, 2)}, 2},                                              // design 4, capped at the grid
+	} {
+		cfg := tc.cfg
+		cfg.Search, cfg.Folds = "bayes", 3
+		if err := cfg.Validate(); err != nil {
+			t.Fatal(err)
+		}
+		if cfg.Trials != tc.want {
+			t.Errorf("%s grid of %d cells: %d trials, want %d", cfg.Kernel, cfg.latticeCells(), cfg.Trials, tc.want)
+		}
+	}
+}

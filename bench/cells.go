@@ -53,6 +53,23 @@ func (cfg *GridConfig) latticeCells() int {
 	return n
 }
 
+// searchedAxes is the number of the grid's axes with more than one value:
+// those a bayes search moves along.
+func (cfg *GridConfig) searchedAxes() int {
+	n := 0
+	for _, a := range cfg.axes() {
+		if len(cfg.rangeOf(a).Values) > 1 {
+			n++
+		}
+	}
+	return n
+}
+
+// bayesDesign is the size of a bayes search's initial design over d
+// searched axes: 2(d+1) cells, a common rule for a Gaussian process's
+// space-filling start.
+func bayesDesign(d int) int { return 2 * (d + 1) }
+
 func (cfg *GridConfig) rangeOf(name string) *Range {
 	switch name {
 	case "alpha":

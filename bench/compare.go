@@ -84,8 +84,15 @@ func newComparison(d *dataset.Dataset, cfg *GridConfig, cells []GridCell) *Searc
 func bayesOnGrid(cfg GridConfig, seed uint64, cells []GridCell) (tr SearchTrace, budget int, err error) {
 	b := cfg
 	b.Search, b.SearchSeed, b.Extend = "bayes", seed, 0 // the comparison is on the lattice
+	quarter := b.Trials == 0
 	if err := b.Validate(); err != nil {
 		return SearchTrace{}, 0, err
+	}
+	if quarter {
+		// Searches are compared at a quarter of the grid, the issue's
+		// budget, even where a bayes search's own default (at least its
+		// initial design) would take more.
+		b.Trials = (b.latticeCells() + 3) / 4
 	}
 	if tr, err = replayBayes(&b, cells); err != nil {
 		return SearchTrace{}, 0, err

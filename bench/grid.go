@@ -71,7 +71,9 @@ type GridConfig struct {
 	// as many images, up to all of them (halving.go).
 	Search string
 	// Trials is the number of cells random and bayes search evaluate;
-	// 0 means 20 (random) or a quarter of the grid's cells (bayes).
+	// 0 means 20 (random) or, for bayes, a quarter of the grid's cells
+	// but at least its initial design of 2(d+1) cells for d searched axes
+	// (never more than the grid).
 	Trials int
 	// Eta is the halving search's factor, at least 2: each rung keeps
 	// the best ⌈cells/Eta⌉ and multiplies the training images by Eta.
@@ -332,7 +334,9 @@ func (cfg *GridConfig) validateSearch() error {
 	case "bayes":
 		lattice := cfg.latticeCells()
 		if cfg.Trials == 0 {
-			cfg.Trials = (lattice + 3) / 4
+			// A quarter of the grid, but not less than the initial design:
+			// a small grid (4 C values of a linear kernel) would get one cell.
+			cfg.Trials = min(lattice, max((lattice+3)/4, bayesDesign(cfg.searchedAxes())))
 		}
 		if cfg.Trials > lattice {
 			return fmt.Errorf("bench: GridConfig.Trials = %d: the bayes search's lattice has %d cells: want at most %d (or -search grid)", cfg.Trials, lattice, lattice)

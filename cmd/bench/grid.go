@@ -37,7 +37,8 @@ Defaults: sigmoid α 2^-15:2^-5:2, c -2:0:0.5, C 2^-1:2^7:2 (150 cells);
 rbf γ 2^3:2^-15:-2 and C 2^-5:2^15:2 (grid.py's); linear C 2^-5:2^15:2.
 -search random -trials T draws T cells from the same ranges instead
 (log-uniform over 2^a:2^b:k, uniform over start:stop:step), seeded by -seed.
--search bayes -trials T evaluates T cells of the grid (default a quarter)
+-search bayes -trials T evaluates T cells of the grid (default a quarter,
+but at least 2(d+1) for d ranges of more than one value, at most all)
 chosen by Bayesian optimisation: a seeded Latin hypercube start, then
 batches of -batch cells (default the workers) of highest expected
 improvement under a Gaussian process; each trial's reason is journalled
@@ -108,7 +109,7 @@ merged folder with -resume to retrain the best cell (no cell is recomputed).`,
 		fs.IntVar(&cfg.Degree, "degree", 3, "poly degree")
 		fs.IntVar(&cfg.Folds, "folds", 5, "cross-validation folds")
 		fs.StringVar(&cfg.Search, "search", "grid", "grid (every cell), random (-trials cells drawn from the ranges), bayes (-trials cells chosen by Bayesian optimisation) or halving (successive halving over the training-set size)")
-		fs.Var(&c.trials, "trials", "cells evaluated by -search random (default 20) or bayes (default a quarter of the grid)")
+		fs.Var(&c.trials, "trials", "cells evaluated by -search random (default 20) or bayes (default a quarter of the grid, at least 2(d+1) for d ranges searched)")
 		fs.Var(&c.eta, "eta", "-search halving's factor `E` ≥ 2: each rung keeps the best 1/E of its cells on E times as many images (default 3)")
 		fs.IntVar(&cfg.Batch, "batch", 0, "cells -search bayes proposes at once (0: the number of workers)")
 		fs.BoolVar(&c.warm, "warm-start", true, "seed each fit of a convex one-vs-one pair from the previous fold's or C's solution (alpha seeding); false: every fit from α = 0")
