@@ -271,8 +271,9 @@ func runBayes(ctx context.Context, x *matrix.Matrix, y []int, cfg *GridConfig, d
 	}
 	var replayed []GridCell
 	added := 0
-	// The inner products of all rows and the convexity of their pairs,
-	// computed for the first batch that runs cells and kept for the others.
+	// The inner products of all rows, the convexity of their pairs and the
+	// PSD cache, made for the first batch that runs cells and kept for the
+	// others.
 	rows := sync.OnceValue(func() *sharedRows { return shareRows(cfg, x, y) })
 	err := bayesLoop(sp, cfg, func(batch []GridCell) ([]GridCell, error) {
 		if batch[0].Index >= cfg.Trials { // a range extension's trials

@@ -197,9 +197,10 @@ func extendGrid(ctx context.Context, x *matrix.Matrix, y []int, cfg *GridConfig,
 // the top rungs of h's schedule), and the cells of its last rung, on all
 // images, join those the next step's edge test sees. Evaluations are
 // numbered on from h's, each (cell, rung) taken from the journal (done)
-// when it is there; inner products come from dots, as for h's rungs. It
+// when it is there; what runs on the same rows as h's rungs shares with
+// them (halving.shared: inner products, convexity checks, PSD cache). It
 // returns the cells replayed and the evaluations added.
-func extendHalving(ctx context.Context, h *halving, x *matrix.Matrix, dots *kernels.DotGram, top []GridCell, done map[int]GridCell, prog *fitProgress, emit func(GridCell) error) (replayed []GridCell, added int, err error) {
+func extendHalving(ctx context.Context, h *halving, x *matrix.Matrix, top []GridCell, done map[int]GridCell, prog *fitProgress, emit func(GridCell) error) (replayed []GridCell, added int, err error) {
 	cfg := h.cfg
 	e := newExtension(cfg)
 	first := h.evaluations()
@@ -212,7 +213,7 @@ func extendHalving(ctx context.Context, h *halving, x *matrix.Matrix, dots *kern
 		st := h.step(e.apply(gs, 0, why), why)
 		cfg.logf("grid %s/%s: halving: %s: %d cells added, %s", cfg.Kernel, cfg.Features, why, len(st.all), st.describe())
 		prog.grow(int64(st.evaluations())*int64(cfg.Folds), 0)
-		rep, last, err := st.runRungs(ctx, x, dots, next, done, prog, emit)
+		rep, last, err := st.runRungs(ctx, x, next, done, prog, emit)
 		replayed = append(replayed, rep...)
 		next += st.evaluations()
 		if err != nil {

@@ -575,7 +575,8 @@ func Grid(ctx context.Context, d *dataset.Dataset, train, test *matrix.Matrix, c
 		nCells += added
 	default:
 		// With Extend, the cells and the extension's share the inner
-		// products and the pairs' convexity checks (shareRows).
+		// products, the pairs' convexity checks and the PSD cache
+		// (shareRows).
 		var rows func() *sharedRows
 		if cfg.Extend > 0 {
 			rows = sync.OnceValue(func() *sharedRows { return shareRows(&cfg, train, y) })

@@ -49,13 +49,19 @@ type halving struct {
 	// holds.
 	rung0      int
 	why, first string
+	// shared holds, per rung size n, what the runCellsOn calls on those
+	// rows share across the search and its extension's steps (one map for
+	// all of them): on all rows, the inner products, convexity checks and
+	// PSD cache (shareRows); on fewer, the PSD cache (the rung's inner
+	// products are taken from all rows' for each call, not kept).
+	shared map[int]*sharedRows
 }
 
 // newHalving plans cfg's halving search over the lattice all on the
 // training labels y: the stratified order (seeded by the search seed),
 // the smallest rung allowed and the rungs.
 func newHalving(cfg *GridConfig, y []int, all []GridCell) (*halving, error) {
-	h := &halving{cfg: cfg, y: y, all: all, first: "every cell of the grid"}
+	h := &halving{cfg: cfg, y: y, all: all, first: "every cell of the grid", shared: map[int]*sharedRows{}}
 	count := map[int]int{}
 	for _, l := range y {
 		count[l]++
@@ -115,7 +121,7 @@ func rungsNeeded(nCells int, eta float64) int {
 func (h *halving) step(cells []GridCell, why string) *halving {
 	k := min(rungsNeeded(len(cells), h.cfg.Eta), len(h.rungs))
 	s := &halving{cfg: h.cfg, y: h.y, all: cells, order: h.order, nMin: h.nMin,
-		rung0: len(h.rungs) - k, why: why + "; ", first: "every cell of the step"}
+		rung0: len(h.rungs) - k, why: why + "; ", first: "every cell of the step", shared: h.shared}
 	c := len(cells)
 	for _, r := range h.rungs[len(h.rungs)-k:] {
 		s.rungs = append(s.rungs, halvingRung{n: r.n, cells: c})
@@ -243,19 +249,18 @@ func survivors(cells []GridCell, lat []int, keep int) (next, rank []int) {
 func (h *halving) run(ctx context.Context, x *matrix.Matrix, done map[int]GridCell, prog *fitProgress, emit func(GridCell) error) ([]GridCell, int, error) {
 	cfg := h.cfg
 	cfg.logf("grid %s/%s: halving, η = %g: %s", cfg.Kernel, cfg.Features, cfg.Eta, h.describe())
-	dots := allDots(cfg, x, h.y)
-	replayed, top, err := h.runRungs(ctx, x, dots, 0, done, prog, emit)
+	h.shared[len(h.y)] = shareRows(cfg, x, h.y)
+	replayed, top, err := h.runRungs(ctx, x, 0, done, prog, emit)
 	if err != nil || cfg.Extend == 0 {
 		return replayed, 0, err
 	}
-	rep, added, err := extendHalving(ctx, h, x, dots, top, done, prog, emit)
+	rep, added, err := extendHalving(ctx, h, x, top, done, prog, emit)
 	return append(replayed, rep...), added, err
 }
 
-// runRungs runs h's rungs, its cells numbered from first on, the inner
-// products taken from dots (runRung). It returns the cells replayed from
+// runRungs runs h's rungs (runRung), its cells numbered from first on. It returns the cells replayed from
 // done and the cells of the last rung, finished.
-func (h *halving) runRungs(ctx context.Context, x *matrix.Matrix, dots *kernels.DotGram, first int, done map[int]GridCell, prog *fitProgress, emit func(GridCell) error) (replayed, top []GridCell, err error) {
+func (h *halving) runRungs(ctx context.Context, x *matrix.Matrix, first int, done map[int]GridCell, prog *fitProgress, emit func(GridCell) error) (replayed, top []GridCell, err error) {
 	lat := make([]int, len(h.all))
 	for i := range lat {
 		lat[i] = i
@@ -263,7 +268,7 @@ func (h *halving) runRungs(ctx context.Context, x *matrix.Matrix, dots *kernels.
 	var rank []int
 	for r := range h.rungs {
 		cells := h.rungCells(r, first, lat, rank)
-		out, rep, err := h.runRung(ctx, r, x, dots, cells, done, prog, emit)
+		out, rep, err := h.runRung(ctx, r, x, cells, done, prog, emit)
 		replayed = append(replayed, rep...)
 		if err != nil {
 			return replayed, nil, err
@@ -299,10 +304,11 @@ func (h *halving) describe() string {
 }
 
 // runRung replays the cells of rung r found in done and cross-validates
-// the others on the rung's rows, the inner products taken from dots
-// (those of all rows; nil: computed from the rows). It returns the rung's
-// cells, finished, and those replayed.
-func (h *halving) runRung(ctx context.Context, r int, x *matrix.Matrix, dots *kernels.DotGram, cells []GridCell, done map[int]GridCell, prog *fitProgress, emit func(GridCell) error) (out, replayed []GridCell, err error) {
+// the others on the rung's rows, the inner products taken from those of
+// all rows (h.shared; nil: computed from the rows) and the PSD cache and
+// convexity checks shared with the other rungs on the same rows. It
+// returns the rung's cells, finished, and those replayed.
+func (h *halving) runRung(ctx context.Context, r int, x *matrix.Matrix, cells []GridCell, done map[int]GridCell, prog *fitProgress, emit func(GridCell) error) (out, replayed []GridCell, err error) {
 	cfg := h.cfg
 	replayed, todo, err := splitJournal(cfg, cells, done, func(dc, c GridCell) string {
 		if results.SameSetting(c, dc) && dc.Rung == c.Rung && dc.RungN == c.RungN {
@@ -322,6 +328,7 @@ func (h *halving) runRung(ctx context.Context, r int, x *matrix.Matrix, dots *ke
 	cfg.logf("grid %s/%s: %shalving rung %d of %d: %d cells on %d of %d images (%d found in the journal)",
 		cfg.Kernel, cfg.Features, h.why, h.rung0+r+1, h.rung0+len(h.rungs), len(cells), h.rungs[r].n, len(h.y), len(cells)-len(todo))
 	rows := h.subset(r)
+	sh, dots := h.shared[len(rows)], h.shared[len(h.y)].dots
 	rx, ry, rd, rcfg := x, h.y, dots, *cfg
 	if len(rows) < len(h.y) {
 		rx = matrix.New(len(rows), x.Cols)
@@ -332,9 +339,13 @@ func (h *halving) runRung(ctx context.Context, r int, x *matrix.Matrix, dots *ke
 			// The inner products of all rows stay alive beside the rung's.
 			rcfg.MemBytes = max(cfg.MemBytes-matrix.Bytes(dots.Dot.Rows, dots.Dot.Cols), 1)
 		}
+		if sh == nil {
+			sh = &sharedRows{psd: sharedPSD(cfg, rx)}
+			h.shared[len(rows)] = sh
+		}
 	}
 	var mu sync.Mutex
-	err = runCellsOn(ctx, rx, ry, &sharedRows{dots: rd}, todo, &rcfg, prog, func(c GridCell) error {
+	err = runCellsOn(ctx, rx, ry, &sharedRows{dots: rd, conv: sh.conv, psd: sh.psd}, todo, &rcfg, prog, func(c GridCell) error {
 		mu.Lock()
 		out = append(out, c)
 		mu.Unlock()

@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"slices"
+	"sync"
 
 	"gonum.org/v1/gonum/floats"
 	"gonum.org/v1/gonum/mat"
@@ -27,6 +28,17 @@ type psdCache struct {
 type psdValue struct {
 	plain, zeroSum float64
 	err            error
+}
+
+// sharedPSD returns, with cfg.PSD, a function that makes the psdCache of
+// the rows x on its first call and returns it on every call, for the
+// runCellsOn calls on those rows to share (sharedRows); nil without.
+func sharedPSD(cfg *GridConfig, x *matrix.Matrix) func() *psdCache {
+	if !cfg.PSD {
+		return nil
+	}
+	size, seed := cfg.PSDSample, cfg.Seed
+	return sync.OnceValue(func() *psdCache { return newPSDCache(x, size, seed) })
 }
 
 func newPSDCache(x *matrix.Matrix, size int, seed uint64) *psdCache {

@@ -19,19 +19,23 @@ func runCells(ctx context.Context, x *matrix.Matrix, y []int, todo []GridCell, c
 
 // sharedRows is what several runCellsOn calls on the same rows share:
 // the inner products of all of them (nil: each call computes its own when
-// its plan needs them) and the convexity checks of their one-vs-one pairs
-// under each kernel met (nil: each call makes its own, when seeding).
+// its plan needs them), the convexity checks of their one-vs-one pairs
+// under each kernel met (nil: each call makes its own, when seeding) and,
+// with cfg.PSD, the minimum eigenvalues' cache (sharedPSD; nil: each call
+// makes its own).
 type sharedRows struct {
 	dots *kernels.DotGram
 	conv *convexity
+	psd  func() *psdCache
 }
 
 // shareRows computes the inner products of all rows of x once, for the
 // runCellsOn calls of a search that runs its cells in several steps on
-// them (bayes batches, range extension), with the convexity cache they
-// share when fits are seeded.
+// them (bayes batches, range extension, halving's rungs on all rows),
+// with the convexity cache they share when fits are seeded and the PSD
+// cache with cfg.PSD.
 func shareRows(cfg *GridConfig, x *matrix.Matrix, y []int) *sharedRows {
-	sh := &sharedRows{dots: allDots(cfg, x, y)}
+	sh := &sharedRows{dots: allDots(cfg, x, y), psd: sharedPSD(cfg, x)}
 	if sh.dots != nil && cfg.seedsPairs() {
 		sh.conv = newConvexity(sh.dots, y)
 	}
@@ -96,7 +100,10 @@ func runCellsOn(ctx context.Context, x *matrix.Matrix, y []int, sh *sharedRows, 
 	tally := newCVTally(todo, folds, y)
 	tally.warm = !cfg.ColdStart
 	var psd *psdCache
-	if cfg.PSD {
+	switch {
+	case sh != nil && sh.psd != nil:
+		psd = sh.psd()
+	case cfg.PSD:
 		psd = newPSDCache(x, cfg.PSDSample, cfg.Seed)
 	}
 	// finish completes a cross-validated cell and emits it.
