@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/svmbench/svmbench/dataset"
@@ -239,9 +240,9 @@ func TestExtendResumeMidway(t *testing.T) {
 	if !errors.Is(err, context.Canceled) || len(part) != 5 {
 		t.Fatalf("interrupted: %d cells, %v; want 5 and context.Canceled", len(part), err)
 	}
-	var fits int
+	var fits atomic.Int64 // the fitter runs on several goroutines
 	useFitter(t, func(ctx context.Context, a gramFit) (fitOut, error) {
-		fits++
+		fits.Add(1)
 		return peakFit(5, 0, 0)(ctx, a)
 	})
 	cfg.Progress, cfg.Resume = nil, true
@@ -249,8 +250,8 @@ func TestExtendResumeMidway(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if fits != 2*3 {
-		t.Errorf("resume ran %d fits, want 6 (cells 5 and 6)", fits)
+	if int(fits.Load()) != 2*3 {
+		t.Errorf("resume ran %d fits, want 6 (cells 5 and 6)", int(fits.Load()))
 	}
 	equalCells(t, "resumed", got, want)
 	for i := range got {
@@ -557,9 +558,9 @@ func resumeMidExtension(t *testing.T, d *dataset.Dataset, mk func(out string) Gr
 	if _, part, err := Grid(ctx, d, d.Train.X, nil, cfg); !errors.Is(err, context.Canceled) || len(part) != cut || len(want) <= cut+1 {
 		t.Fatalf("interrupted: %d trials of %d, %v; want %d and context.Canceled", len(part), len(want), err, cut)
 	}
-	var fits int
+	var fits atomic.Int64 // the fitter runs on several goroutines
 	useFitter(t, func(ctx context.Context, a gramFit) (fitOut, error) {
-		fits++
+		fits.Add(1)
 		return bowlFit(6, -1, -0.5)(ctx, a)
 	})
 	cfg.Progress, cfg.Resume = nil, true
@@ -567,8 +568,8 @@ func resumeMidExtension(t *testing.T, d *dataset.Dataset, mk func(out string) Gr
 	if err != nil {
 		t.Fatal(err)
 	}
-	if fits != (len(want)-cut)*cfg.Folds {
-		t.Errorf("resume ran %d fits, want %d (trials %d to %d)", fits, (len(want)-cut)*cfg.Folds, cut, len(want)-1)
+	if int(fits.Load()) != (len(want)-cut)*cfg.Folds {
+		t.Errorf("resume ran %d fits, want %d (trials %d to %d)", int(fits.Load()), (len(want)-cut)*cfg.Folds, cut, len(want)-1)
 	}
 	equalCells(t, "resumed", got, want)
 	for i := range got {

@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/svmbench/svmbench/results"
@@ -162,9 +163,9 @@ func TestExtendMergedShards(t *testing.T) {
 	if _, err := Merge(context.Background(), dirs, merged); err != nil {
 		t.Fatal(err)
 	}
-	var fits int
+	var fits atomic.Int64 // the fitter runs on several goroutines
 	useFitter(t, func(ctx context.Context, a gramFit) (fitOut, error) {
-		fits++
+		fits.Add(1)
 		return bowlFit(6, -1, -0.5)(ctx, a)
 	})
 	cfg := mk(merged, 2)
@@ -173,8 +174,8 @@ func TestExtendMergedShards(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(want) <= 36 || fits != (len(want)-36)*cfg.Folds {
-		t.Errorf("%d cells; the resumed merge ran %d fits, want %d (the extension's)", len(want), fits, (len(want)-36)*cfg.Folds)
+	if len(want) <= 36 || int(fits.Load()) != (len(want)-36)*cfg.Folds {
+		t.Errorf("%d cells; the resumed merge ran %d fits, want %d (the extension's)", len(want), int(fits.Load()), (len(want)-36)*cfg.Folds)
 	}
 	equalCells(t, "merged and extended", got, want)
 	for i := range got {
@@ -269,9 +270,9 @@ func TestExtendHalvingAfterPlain(t *testing.T) {
 	if _, _, err := Grid(context.Background(), d, d.Train.X, nil, extendHalvingConfig(out, 0)); err != nil {
 		t.Fatal(err)
 	}
-	var fits int
+	var fits atomic.Int64 // the fitter runs on several goroutines
 	useFitter(t, func(ctx context.Context, a gramFit) (fitOut, error) {
-		fits++
+		fits.Add(1)
 		return bowlFit(6, -1, -0.5)(ctx, a)
 	})
 	cfg := extendHalvingConfig(out, 3)
@@ -280,8 +281,8 @@ func TestExtendHalvingAfterPlain(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if fits != (len(want)-48)*cfg.Folds {
-		t.Errorf("%d fits, want %d (the extension's)", fits, (len(want)-48)*cfg.Folds)
+	if int(fits.Load()) != (len(want)-48)*cfg.Folds {
+		t.Errorf("%d fits, want %d (the extension's)", int(fits.Load()), (len(want)-48)*cfg.Folds)
 	}
 	equalCells(t, "extended on resume", got, want)
 	for i := range got {
