@@ -50,7 +50,7 @@ func newPSDCache(x *matrix.Matrix, size int, seed uint64) *psdCache {
 }
 
 // minEigen returns the smallest eigenvalue of k's Gram matrix on the
-// sample (minEigenSym) and the smallest on Σu = 0 (minEigenZeroSum).
+// sample (smallestEigen) and the smallest on Σu = 0 (minEigenZeroSumSym).
 func (p *psdCache) minEigen(k kernels.DotKernel) (plain, zeroSum float64, err error) {
 	e := p.vals.get(k, func() psdValue {
 		m := len(p.sample)
@@ -81,23 +81,13 @@ func symOf(g *matrix.Matrix) *mat.SymDense {
 	return s
 }
 
-// minEigenSym returns the smallest eigenvalue of the symmetric matrix g
-// (float64 arithmetic, LAPACK's dsyev through gonum).
-func minEigenSym(g *matrix.Matrix) (float64, error) {
-	return smallestEigen(symOf(g))
-}
-
-// minEigenZeroSum returns the smallest eigenvalue of the symmetric matrix
-// g on the subspace Σu = 0: min uᵀGu over unit vectors u with Σu = 0, the
-// smallest eigenvalue of PGP (P = I − 11ᵀ/m) restricted to that subspace.
-// It is ≥ 0 exactly when g is conditionally positive semi-definite, which
-// is what decides whether the SVM's dual is convex (see warm.go), and a
-// constant added to every entry of g does not change it.
-func minEigenZeroSum(g *matrix.Matrix) (float64, error) {
-	return minEigenZeroSumSym(symOf(g))
-}
-
-// minEigenZeroSumSym is minEigenZeroSum on a SymDense. The Householder
+// minEigenZeroSumSym returns the smallest eigenvalue of the symmetric
+// matrix s on the subspace Σu = 0: min uᵀSu over unit vectors u with
+// Σu = 0, the smallest eigenvalue of PSP (P = I − 11ᵀ/m) restricted to
+// that subspace. It is ≥ 0 exactly when s is conditionally positive
+// semi-definite, which is what decides whether the SVM's dual is convex
+// (see warm.go), and a constant added to every entry of s does not
+// change it. The Householder
 // reflection H = I − τvvᵀ, v = 1/√m + e₀, maps 1/√m to −e₀, so the
 // columns 1..m−1 of H are an orthonormal basis of Σu = 0 and the
 // trailing (m−1)×(m−1) block of HSH is S restricted to it:

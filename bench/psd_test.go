@@ -11,6 +11,17 @@ import (
 	"github.com/svmbench/svmbench/matrix"
 )
 
+// minEigenSym returns the smallest eigenvalue of the symmetric matrix g
+// (float64 arithmetic, LAPACK's dsyev through gonum), as psdCache does.
+func minEigenSym(g *matrix.Matrix) (float64, error) {
+	return smallestEigen(symOf(g))
+}
+
+// minEigenZeroSum is minEigenZeroSumSym on g, as psdCache computes it.
+func minEigenZeroSum(g *matrix.Matrix) (float64, error) {
+	return minEigenZeroSumSym(symOf(g))
+}
+
 // zeroSumDirect computes the smallest eigenvalue of g on Σu = 0 another
 // way: PGP (P = I − 11ᵀ/m) has the eigenvalues of g on that subspace and a
 // 0 for the vector 1; adding L·11ᵀ/m moves that one to L, above the rest.
