@@ -47,15 +47,19 @@ type heatPanel struct {
 }
 
 func (h *heatPanel) draw(dc draw.Canvas) {
-	barW := vg.Length(1.05) * vg.Inch
+	barW := h.barWidth()
 	heatC := draw.Crop(dc, 0, -barW, 0, 0)
 	barC := draw.Crop(dc, dc.Size().X-barW+vg.Points(10), 0, 0, 0)
 
 	p := newPlot(h.title, h.xlabel, h.ylabel)
+	p.Title.TextStyle = fitWidth(p.Title.TextStyle, h.title, heatC.Size().X)
 	hm := plotter.NewHeatMap(h.z, sampled(h.cm, 255))
 	hm.Min, hm.Max = h.cm.Min(), h.cm.Max()
 	hm.NaN = color.Gray{225}
 	p.Add(hm)
+	h.axes(p)
+	// A cell's text is made to fit its cell (long ones ran together).
+	cellW := p.DataCanvas(heatC).Size().X / vg.Length(len(h.z))
 	var xs, ys []float64
 	var ts []string
 	var styles []text.Style
@@ -77,7 +81,7 @@ func (h *heatPanel) draw(dc draw.Canvas) {
 			if err != nil {
 				c = color.White
 			}
-			styles = append(styles, textStyle(cellSize, textOn(c)))
+			styles = append(styles, fitWidth(textStyle(cellSize, textOn(c)), label, 0.8*cellW)) // inside the best cell's outline
 		}
 	}
 	p.Add(newLabels(xs, ys, ts, func(i int) text.Style { return styles[i] }))
@@ -90,14 +94,6 @@ func (h *heatPanel) draw(dc draw.Canvas) {
 		inner.Color, inner.Width = color.White, vg.Points(1.5)
 		p.Add(outer, inner)
 	}
-	p.X.Tick.Marker = indexTicks(h.xticks)
-	p.Y.Tick.Marker = indexTicks(h.yticks)
-	if h.rotateX {
-		p.X.Tick.Label.Rotation = math.Pi / 4
-		p.X.Tick.Label.XAlign = draw.XRight
-		p.X.Tick.Label.YAlign = draw.YCenter
-	}
-	p.X.Padding, p.Y.Padding = 0, 0
 	p.Draw(heatC)
 
 	// The colour bar spans the heat map's data area.
@@ -112,11 +108,48 @@ func (h *heatPanel) draw(dc draw.Canvas) {
 	b.Add(&plotter.ColorBar{ColorMap: bar, Vertical: true})
 	b.Y.Padding = 0
 	b.Y.Label.TextStyle.Font = font.From(sans, tickSize)
+	b.Y.Label.TextStyle = fitWidth(b.Y.Label.TextStyle, h.barLabel, barC.Size().Y)
 	b.Y.Tick.Marker = trimTicks{}
 	if h.barTicks != nil {
 		b.Y.Tick.Marker = h.barTicks
 	}
 	b.Draw(barC)
+}
+
+// barWidth is the width of the colour bar's column: 1.05 inch, wider when
+// its tick labels are longer than an accuracy's (an eigenvalue's
+// "-5.84e-09" left the bar no width at all).
+func (h *heatPanel) barWidth() vg.Length {
+	w := vg.Length(1.05) * vg.Inch
+	if h.barTicks == nil {
+		return w
+	}
+	sty := textStyle(tickSize, color.Black)
+	for _, t := range h.barTicks.Ticks(h.cm.Min(), h.cm.Max()) {
+		w = max(w, sty.Width(t.Label)+vg.Points(58))
+	}
+	return w
+}
+
+// axes sets the heat map's ticks and padding.
+func (h *heatPanel) axes(p *plot.Plot) {
+	p.X.Tick.Marker = indexTicks(h.xticks)
+	p.Y.Tick.Marker = indexTicks(h.yticks)
+	if h.rotateX {
+		p.X.Tick.Label.Rotation = math.Pi / 4
+		p.X.Tick.Label.XAlign = draw.XRight
+		p.X.Tick.Label.YAlign = draw.YCenter
+	}
+	p.X.Padding, p.Y.Padding = 0, 0
+}
+
+// fitWidth returns sty with its font made smaller, if need be, for s to
+// be at most w wide.
+func fitWidth(sty text.Style, s string, w vg.Length) text.Style {
+	if tw := sty.Width(s); tw > w && w > 0 {
+		sty.Font.Size *= w / tw
+	}
+	return sty
 }
 
 // uniq returns the sorted distinct values of f over cells.

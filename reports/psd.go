@@ -23,13 +23,13 @@ var (
 	psdMap = eigenMap{
 		value:    func(c results.GridCell) *float64 { return c.MinEigen },
 		title:    "PSD map: λmin of K (red: K not PSD)",
-		barLabel: "smallest eigenvalue λmin of K (log scale each side of 0)",
+		barLabel: "λmin of K (log scale each side of 0)",
 	}
 	// cpdMap: the smallest eigenvalue of K on Σu = 0, whose sign decides
 	// whether the SVM's dual is convex.
 	cpdMap = eigenMap{
 		value:    func(c results.GridCell) *float64 { return c.MinEigenCPD },
-		title:    "CPD map: λmin of K on Σu = 0 (red: SVM not convex)",
+		title:    "CPD map: λmin on Σu = 0 (red: SVM not convex)",
 		barLabel: "λmin of K on Σu = 0 (log scale each side of 0)",
 	}
 )

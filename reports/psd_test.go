@@ -1,12 +1,19 @@
 package reports
 
 import (
+	"cmp"
 	"math"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
+
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/text"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+	"gonum.org/v1/plot/vg/recorder"
 
 	"github.com/svmbench/svmbench/results"
 )
@@ -129,5 +136,61 @@ func TestPSDPanelHalving(t *testing.T) {
 	}
 	if slices.Contains(labels, sig3(-0.5)) {
 		t.Errorf("the colour bar names %s, a rung-1 value not shown (ticks %q)", sig3(-0.5), labels)
+	}
+}
+
+// TestPSDPanelTextFits: on a panel of the size tiledPanels gives, with
+// six α columns and values of nine characters (the quick profile's CPD
+// map on CNN features), the title lies inside the panel, no two cell
+// labels of a row overlap (they ran together, hiding the signs) and the
+// colour bar keeps its width beside its long tick labels.
+func TestPSDPanelTextFits(t *testing.T) {
+	alphas, coefs := []float64{1, 2, 3, 4, 5, 6}, []float64{-1, -0.5, 0}
+	var cells []results.GridCell
+	for i, a := range alphas {
+		for j, c := range coefs {
+			v := -5.84e-9 * math.Pow(10, float64(i+j)) * float64(1-2*(i%2))
+			cells = append(cells, results.GridCell{Index: len(cells), Kernel: "sigmoid", Features: "cnn", Alpha: a, Coef0: c, C: 1, MinEigen: &v, MinEigenCPD: &v})
+		}
+	}
+	g := &Grid{Kernel: "sigmoid", Features: "cnn", Cells: cells}
+	p := psdPanel(g, cpdMap, "alpha", "coef0", alphas, coefs, cells[0])
+	var rec recorder.Canvas
+	w := 4.9 * vg.Inch
+	p.draw(draw.NewCanvas(&rec, w, 4*vg.Inch))
+	type span struct{ lo, hi vg.Length }
+	rows := map[vg.Length][]span{}
+	for _, a := range rec.Actions {
+		if im, ok := a.(*recorder.DrawImage); ok {
+			// The colour bar, squeezed to a sliver by long tick labels.
+			if bw := im.Rectangle.Size().X; bw < vg.Points(15) {
+				t.Errorf("the colour bar is %.1f pt wide", bw)
+			}
+		}
+		fs, ok := a.(*recorder.FillString)
+		if !ok {
+			continue
+		}
+		width := text.Style{Font: fs.Font, Handler: plot.DefaultTextHandler}.Width(fs.String)
+		switch {
+		case fs.String == cpdMap.title:
+			if fs.Point.X < -0.01 || fs.Point.X+width > w+0.01 { // rounding: a fitted title fills its width
+				t.Errorf("title from %.1f to %.1f pt, outside the panel's 0 to %.1f", fs.Point.X, fs.Point.X+width, w)
+			}
+		case strings.Contains(fs.String, "e-") && fs.Point.X < w-p.barWidth(): // not the colour bar's ticks
+			y := vg.Length(math.Round(float64(fs.Point.Y)/20) * 20) // baselines differ with the font size
+			rows[y] = append(rows[y], span{fs.Point.X, fs.Point.X + width})
+		}
+	}
+	if len(rows) != len(coefs) {
+		t.Fatalf("%d rows of cell labels, want %d", len(rows), len(coefs))
+	}
+	for y, r := range rows {
+		slices.SortFunc(r, func(a, b span) int { return cmp.Compare(a.lo, b.lo) })
+		for i := 1; i < len(r); i++ {
+			if r[i].lo < r[i-1].hi {
+				t.Errorf("row at %.1f pt: label %d ends at %.1f, label %d starts at %.1f", y, i-1, r[i-1].hi, i, r[i].lo)
+			}
+		}
 	}
 }
