@@ -378,10 +378,8 @@ func (l *seedLog) nonConvex(m *svm.Model) bool {
 	if l == nil || m == nil {
 		return false
 	}
-	for _, st := range m.Pairs {
-		if st.NonPSDSteps > 0 && slices.ContainsFunc(l.pairs, func(p [2]int) bool {
-			return (p[0] == st.I && p[1] == st.J) || (p[0] == st.J && p[1] == st.I)
-		}) {
+	for _, p := range l.pairs {
+		if st, ok := m.Pair(p[0], p[1]); ok && st.NonPSDSteps > 0 {
 			return true
 		}
 	}

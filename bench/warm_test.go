@@ -297,3 +297,27 @@ func TestSeedGateConcurrent(t *testing.T) {
 		}
 	}
 }
+
+// TestSeedLogNonConvex: a fit is redone cold when a pair it seeded (in
+// either label order) met a quadratic coefficient ≤ 0, not when only a
+// pair it started cold did.
+func TestSeedLogNonConvex(t *testing.T) {
+	l := &seedLog{}
+	l.add(0, 1)
+	model := func(pairs ...svm.PairStats) *svm.Model { return &svm.Model{Pairs: pairs} }
+	for _, tc := range []struct {
+		name string
+		l    *seedLog
+		m    *svm.Model
+		want bool
+	}{
+		{"seeded pair met one", l, model(svm.PairStats{I: 1, J: 0, NonPSDSteps: 2}, svm.PairStats{I: 2, J: 0}), true},
+		{"cold pair met one", l, model(svm.PairStats{I: 1, J: 0}, svm.PairStats{I: 2, J: 0, NonPSDSteps: 1}), false},
+		{"no seeded pair", nil, model(svm.PairStats{I: 1, J: 0, NonPSDSteps: 2}), false},
+		{"no model", l, nil, false},
+	} {
+		if got := tc.l.nonConvex(tc.m); got != tc.want {
+			t.Errorf("%s: %v, want %v", tc.name, got, tc.want)
+		}
+	}
+}
