@@ -12,10 +12,12 @@ import (
 )
 
 // eigenMap is one of the two eigenvalue maps beside a grid's accuracy
-// maps: which value of a cell it shows, and its words.
+// maps: which value of a cell it shows, and its words in the figure and
+// as a grid table's column.
 type eigenMap struct {
 	value           func(results.GridCell) *float64
 	title, barLabel string
+	header, csv     string
 }
 
 var (
@@ -24,6 +26,7 @@ var (
 		value:    func(c results.GridCell) *float64 { return c.MinEigen },
 		title:    "PSD map: λmin of K (red: K not PSD)",
 		barLabel: "λmin of K (log scale each side of 0)",
+		header:   "λmin", csv: "min_eigen",
 	}
 	// cpdMap: the smallest eigenvalue of K on Σu = 0, whose sign decides
 	// whether the SVM's dual is convex.
@@ -31,14 +34,17 @@ var (
 		value:    func(c results.GridCell) *float64 { return c.MinEigenCPD },
 		title:    "CPD map: λmin on Σu = 0 (red: SVM not convex)",
 		barLabel: "λmin of K on Σu = 0 (log scale each side of 0)",
+		header:   "λmin Σu=0", csv: "min_eigen_cpd",
 	}
+	// eigenMaps are the maps in the order figures and tables show them.
+	eigenMaps = []eigenMap{psdMap, cpdMap}
 )
 
 // psdPanels returns the eigenvalue maps the grid's cells have values for
 // (none, the PSD map, or the PSD and CPD maps).
 func psdPanels(g *Grid, px, py string, alphas, coefs []float64, best results.GridCell) []*heatPanel {
 	var out []*heatPanel
-	for _, e := range []eigenMap{psdMap, cpdMap} {
+	for _, e := range eigenMaps {
 		if p := psdPanel(g, e, px, py, alphas, coefs, best); p != nil {
 			out = append(out, p)
 		}

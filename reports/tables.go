@@ -213,17 +213,11 @@ func cellParams(c results.GridCell) map[string]float64 {
 	return m
 }
 
-// eigenColumn is a grid table's column of one eigenvalue map (psd.go).
-type eigenColumn struct {
-	eigenMap
-	header, csv string
-}
-
 // eigenColumns returns the eigenvalue columns the cells have values for:
 // λmin (min_eigen) and λmin on Σu = 0 (min_eigen_cpd).
-func eigenColumns(cells []results.GridCell) []eigenColumn {
-	var out []eigenColumn
-	for _, e := range []eigenColumn{{psdMap, "λmin", "min_eigen"}, {cpdMap, "λmin Σu=0", "min_eigen_cpd"}} {
+func eigenColumns(cells []results.GridCell) []eigenMap {
+	var out []eigenMap
+	for _, e := range eigenMaps {
 		for _, c := range cells {
 			if e.value(c) != nil {
 				out = append(out, e)
@@ -235,7 +229,7 @@ func eigenColumns(cells []results.GridCell) []eigenColumn {
 }
 
 // cell formats c's value, "–" when it has none.
-func (e eigenColumn) cell(c results.GridCell) Cell {
+func (e eigenMap) cell(c results.GridCell) Cell {
 	if v := e.value(c); v != nil {
 		return Cell{Text: strconv.FormatFloat(*v, 'g', 3, 64), CSV: raw(*v)}
 	}
