@@ -42,7 +42,12 @@ import (
 // sub-problem of that pair is a principal submatrix (u zero outside it
 // keeps Σu = 0), so it is conditionally positive definite too, its optimum
 // α is unique, and a seeded and a cold start stop within Tol of the same
-// point. For a kernel positive semidefinite on any data (RBF, linear,
+// point. Elsewhere (sigmoid cells whose tanh bends enough on the data)
+// the problem is not convex, a seeded start can end at another
+// stationary point, and the pair starts cold, from α = 0, exactly as
+// LIBSVM does.
+//
+// For a kernel positive semidefinite on any data (RBF, linear,
 // polynomial with c ≥ 0: kernels.Mercer) convexity holds by theory and
 // nothing is checked: its decision function is unique even where K is
 // singular, and a fit whose seeded pair meets a quadratic coefficient
@@ -50,11 +55,9 @@ import (
 // cold. The check costs m³/3 flops for a pair of m rows, as much as the
 // fits it would seed on CIFAR-10 sigmoid grids of 2,000 to 5,000 images,
 // so a chain makes it only where its remaining fits are expected to save
-// more (worthChecking). Elsewhere (sigmoid cells whose tanh bends enough on the data) the
-// problem is not convex, a seeded start can end at another stationary
-// point, and the pair starts cold, from α = 0, exactly as LIBSVM does. Pairs larger than maxSeedRows rows, and grids whose inner
-// products do not fit in memory (foldRows mode), are not checked and start
-// cold.
+// more (worthChecking; seedGate); else the pair starts cold. Pairs larger
+// than maxSeedRows rows, and grids whose inner products do not fit in
+// memory (foldRows mode), are not checked and start cold.
 
 // maxSeedRows bounds the rows of a pair whose convexity is checked (the
 // check holds its m×m kernel matrix in float64 and costs m³/3 flops).
