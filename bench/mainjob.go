@@ -292,10 +292,7 @@ func (j *mainJob) grid(ctx context.Context, dg *dataset.Dataset, train, test *ma
 	c := j.cfg
 	cfg := GridConfig{Kernel: k, Features: fname, Folds: c.Folds, Seed: c.Seed, MaxIter: c.MaxIter, MemBytes: c.MemBytes,
 		PSD: indefinite(k), PSDSample: min(c.PSDSample, train.Rows), Out: j.results, Resume: true, Args: c.Args,
-		Search: c.Search, Trials: c.Trials, ColdStart: c.ColdStart, Extractor: ext}
-	if c.Extend > 0 {
-		cfg.Extend = c.Extend
-	}
+		Search: c.Search, Trials: c.Trials, ColdStart: c.ColdStart, Extractor: ext, Extend: max(c.Extend, 0)} // -1: off
 	MainGridRanges(&cfg, c.Grids, train, c.Seed)
 	spec, err := kernels.Lookup(k)
 	if err != nil {
