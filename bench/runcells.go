@@ -202,7 +202,8 @@ func runChain(ctx context.Context, ft foldFitter, ch []fitJob, folds *cvFolds, c
 		t0 := time.Now()
 		pred := buf[:j.nval]
 		out, err := ft.fit(ctx, j, pred)
-		if err == nil && log.nonConvex(out.model) {
+		if bad := log.nonConvex(out.model); err == nil && len(bad) > 0 {
+			gate.refuse(j.kern, bad)
 			j.start, log = nil, nil
 			out, err = ft.fit(ctx, j, pred)
 		}

@@ -173,15 +173,15 @@ func (g *seedGate) seeds(k kernels.DotKernel, i, j int, prev *svm.Model, rows, f
 	if g == nil || j < 0 {
 		return false
 	}
-	if mercer(k) {
-		return true
-	}
 	key := convexKey{k, min(i, j), max(i, j)}
 	g.mu.Lock()
 	v, ok := g.checked[key]
 	g.mu.Unlock()
 	if ok {
 		return v
+	}
+	if mercer(k) {
+		return true
 	}
 	st, ok := prev.Pair(i, j)
 	if !ok || st.NonPSDSteps > 0 || !worthChecking(g.conv.pairRows(i, j), rows, st.Iter, fits) {
@@ -192,6 +192,19 @@ func (g *seedGate) seeds(k kernels.DotKernel, i, j int, prev *svm.Model, rows, f
 	g.checked[key] = v
 	g.mu.Unlock()
 	return v
+}
+
+// refuse marks the pairs of k that met a quadratic coefficient ≤ 0 in
+// a seeded fit (redone cold) as not to be seeded again in this chain: a
+// Mercer kernel's matrix, or one that passed the check, can be that
+// singular in float32, and seeding it in every later fit would do every
+// fit twice.
+func (g *seedGate) refuse(k kernels.DotKernel, pairs [][2]int) {
+	g.mu.Lock()
+	for _, p := range pairs {
+		g.checked[convexKey{k, min(p[0], p[1]), max(p[0], p[1])}] = false
+	}
+	g.mu.Unlock()
 }
 
 // positiveDefinite reports whether the kernel matrix K of rows under k
@@ -374,19 +387,20 @@ func (l *seedLog) count() int {
 	return len(l.pairs)
 }
 
-// nonConvex reports whether a seeded pair of m met a quadratic coefficient
-// ≤ 0 after all (a matrix at the edge of positive definiteness, within
-// rounding): that fit is then redone cold.
-func (l *seedLog) nonConvex(m *svm.Model) bool {
+// nonConvex returns the seeded pairs of m that met a quadratic
+// coefficient ≤ 0 after all (a matrix at the edge of positive
+// definiteness, within rounding): that fit is then redone cold.
+func (l *seedLog) nonConvex(m *svm.Model) [][2]int {
 	if l == nil || m == nil {
-		return false
+		return nil
 	}
+	var bad [][2]int
 	for _, p := range l.pairs {
 		if st, ok := m.Pair(p[0], p[1]); ok && st.NonPSDSteps > 0 {
-			return true
+			bad = append(bad, p)
 		}
 	}
-	return false
+	return bad
 }
 
 // SolveSummary is the grid summary line about its solves: the SMO

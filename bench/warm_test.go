@@ -265,6 +265,14 @@ func TestSeedGate(t *testing.T) {
 	if newSeedGate(nil).seeds(sig, 0, 1, prev(2000, 0), 160, 10) {
 		t.Error("a nil gate (cold starts) seeds")
 	}
+	// A pair whose seeded fit was redone cold is not seeded again in the
+	// chain, a Mercer kernel's included; its other pairs still are.
+	g := newSeedGate(newConvexity(dg, d.Train.Y))
+	rbf := kernels.RBF{Gamma: 0.01}
+	g.refuse(rbf, [][2]int{{1, 0}})
+	if g.seeds(rbf, 0, 1, prev(1, 0), 160, 10) || !g.seeds(rbf, 0, 2, prev(1, 0), 160, 10) {
+		t.Error("a refused pair is seeded again, or refusing one pair refused another")
+	}
 }
 
 // TestSeedGateConcurrent: svm.Train calls a fit's Start once per pair,
@@ -316,7 +324,7 @@ func TestSeedLogNonConvex(t *testing.T) {
 		{"no seeded pair", nil, model(svm.PairStats{I: 1, J: 0, NonPSDSteps: 2}), false},
 		{"no model", l, nil, false},
 	} {
-		if got := tc.l.nonConvex(tc.m); got != tc.want {
+		if got := len(tc.l.nonConvex(tc.m)) > 0; got != tc.want {
 			t.Errorf("%s: %v, want %v", tc.name, got, tc.want)
 		}
 	}
