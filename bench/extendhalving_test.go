@@ -206,27 +206,8 @@ func TestExtendHalvingCIFAR(t *testing.T) {
 	if os.Getenv("CIFAR10_DIR") == "" {
 		t.Skip("CIFAR10_DIR not set")
 	}
-	d, train, _ := smallData(t, 100, 1)
-	secs := func(cells []GridCell) (s float64) {
-		for _, c := range cells {
-			s += c.Seconds
-		}
-		return s
-	}
-	for _, g := range []struct {
-		cs     []float64
-		extend int
-	}{{[]float64{1, 8, 64}, 2}, {[]float64{1.0 / 32, 1.0 / 8, 1.0 / 2}, 3}} {
-		cfg := GridConfig{Kernel: "sigmoid", Alpha: Values(1.0/32768, 1.0/8192, 1.0/2048, 1.0/512), Coef0: Values(-1, -0.5, 0),
-			C: Values(g.cs...), Folds: 3, Seed: 1, NoRetrain: true, Extend: g.extend}
-		_, grid, err := Grid(context.Background(), d, train, nil, cfg)
-		if err != nil {
-			t.Fatal(err)
-		}
-		lat, _ := BestCell(grid[:36])
-		gb, _ := BestCell(grid)
-		t.Logf("C %v, extend %d: grid: 36 cells, best %s %.2f%% (%.1f s); extended: %d cells, best %s %.2f%% (%.1f s)", g.cs, g.extend,
-			ParamString(lat), 100*lat.CVAccuracy, secs(grid[:36]), len(grid), ParamString(gb), 100*gb.CVAccuracy, secs(grid))
+	d, train, cfgs := extendCIFARGrids(t)
+	for _, cfg := range cfgs {
 		for seed := uint64(1); seed <= 3; seed++ {
 			h := cfg
 			h.Search, h.SearchSeed = "halving", seed
@@ -238,7 +219,7 @@ func TestExtendHalvingCIFAR(t *testing.T) {
 			base, _ := BestCell(cells[:n])
 			best, _ := BestCell(cells)
 			t.Logf("  halving seed %d: %d evaluations, best %s %.2f%% (%.1f s); extended: %d evaluations, best %s %.2f%% (%.1f s)", seed, n,
-				ParamString(base), 100*base.CVAccuracy, secs(cells[:n]), len(cells), ParamString(best), 100*best.CVAccuracy, secs(cells))
+				ParamString(base), 100*base.CVAccuracy, cellSeconds(cells[:n]), len(cells), ParamString(best), 100*best.CVAccuracy, cellSeconds(cells))
 			why := ""
 			for _, c := range cells[n:] {
 				if !strings.HasPrefix(c.Why, "extend: best ") {
