@@ -74,10 +74,11 @@ type MainConfig struct {
 	// means every cell (both profiles: their measured search comparison
 	// is in docs/search.md), "bayes" Trials cells (0: a quarter) chosen
 	// by Bayesian optimisation, "random" Trials drawn cells, "halving"
-	// successive halving over the grid's training images with η = 3
-	// (Trials must be 0).
+	// successive halving over the grid's training images with factor
+	// Eta (0: 3; must be 0 for the other searches; Trials must be 0).
 	Search    string
 	Trials    int
+	Eta       float64
 	ColdStart bool
 	// Extend is the grids' range extension (GridConfig.Extend, for every
 	// Search; a halving grid halves each step's cells on its rungs): the most
@@ -272,6 +273,8 @@ func (cfg *MainConfig) validate() error {
 		return fmt.Errorf("bench: MainConfig.Folds = %d, CNN.Epochs = %d: want folds ≥ 2 and epochs ≥ 1", cfg.Folds, cfg.CNN.Epochs)
 	case cfg.Extend < -1 || cfg.Extend > maxExtend:
 		return fmt.Errorf("bench: MainConfig.Extend = %d: want -1 (off), 0 (the profile's) or 1 to %d steps", cfg.Extend, maxExtend)
+	case cfg.Eta != 0 && (cfg.Search != "halving" || !(cfg.Eta >= 2 && cfg.Eta <= 1e6)):
+		return fmt.Errorf("bench: MainConfig.Eta = %v: want 0, or a factor from 2 to 1000000 with Search halving", cfg.Eta)
 	case cfg.Compare < -1 || cfg.Compare > 100:
 		return fmt.Errorf("bench: MainConfig.Compare = %d: want -1 (none), 0 (the profile's) or 1 to 100 search seeds", cfg.Compare)
 	case cfg.MemBytes < 0 || cfg.PSDSample < 2:

@@ -292,7 +292,7 @@ func (j *mainJob) grid(ctx context.Context, dg *dataset.Dataset, train, test *ma
 	c := j.cfg
 	cfg := GridConfig{Kernel: k, Features: fname, Folds: c.Folds, Seed: c.Seed, MaxIter: c.MaxIter, MemBytes: c.MemBytes,
 		PSD: indefinite(k), PSDSample: min(c.PSDSample, train.Rows), Out: j.results, Resume: true, Args: c.Args,
-		Search: c.Search, Trials: c.Trials, ColdStart: c.ColdStart, Extractor: ext, Extend: max(c.Extend, 0)} // -1: off
+		Search: c.Search, Trials: c.Trials, Eta: c.Eta, ColdStart: c.ColdStart, Extractor: ext, Extend: max(c.Extend, 0)} // -1: off
 	MainGridRanges(&cfg, c.Grids, train, c.Seed)
 	spec, err := kernels.Lookup(k)
 	if err != nil {
@@ -485,6 +485,7 @@ type mainStamp struct {
 	MaxIter   int     `json:"max_iter,omitempty"`
 	Search    string  `json:"search,omitempty"` // "" for every cell
 	Trials    int     `json:"trials,omitempty"`
+	Eta       float64 `json:"eta,omitempty"`    // halving's factor; 0 for 3
 	Extend    int     `json:"extend,omitempty"` // range extension steps; -1 off
 	Batch     int     `json:"batch"`
 	LR        float64 `json:"lr"`
@@ -495,7 +496,7 @@ func (c *MainConfig) stamp() mainStamp {
 	s := mainStamp{Profile: c.Profile, Data: cmp.Or(c.Data.Spec, "auto"), Train: size(c.Train), Test: size(c.Test), Seed: c.Seed,
 		GridTrain: size(c.GridTrain), Folds: c.Folds, Epochs: r.Epochs,
 		Features: strings.Join(c.Features, ","), Kernels: strings.Join(c.Kernels, ","), PSDSample: c.PSDSample, MaxIter: c.MaxIter,
-		Batch: r.Batch, LR: r.LR, Trials: c.Trials, Extend: c.Extend}
+		Batch: r.Batch, LR: r.LR, Trials: c.Trials, Eta: c.Eta, Extend: c.Extend}
 	if c.Search != "grid" {
 		s.Search = c.Search
 	}

@@ -319,3 +319,18 @@ func TestMainJobComparesSearches(t *testing.T) {
 		}
 	}
 }
+
+// TestMainConfigEta: the main job's halving factor is refused without
+// -search halving and outside [2, 1e6].
+func TestMainConfigEta(t *testing.T) {
+	for _, tc := range []struct {
+		search string
+		eta    float64
+		ok     bool
+	}{{"", 2, false}, {"bayes", 3, false}, {"halving", 1.5, false}, {"halving", 2, true}, {"halving", 0, true}} {
+		err := bench.MainConfig{Search: tc.search, Eta: tc.eta}.Validate()
+		if (err == nil) != tc.ok || err != nil && !strings.Contains(err.Error(), "Eta") {
+			t.Errorf("Search %q, Eta %v: %v", tc.search, tc.eta, err)
+		}
+	}
+}

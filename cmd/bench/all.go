@@ -31,6 +31,7 @@ type allFlags struct {
 	maxIter   int
 	search    string
 	trials    int
+	eta       float64
 	warmStart bool
 	extend    int
 	compare   int
@@ -139,6 +140,7 @@ var cmdAll = &Command{
 		fs.IntVar(&f.psdSample, "psd-sample", 0, "rows of the sigmoid grids' PSD check (profile default)")
 		fs.IntVar(&f.maxIter, "max-iter", 0, "SMO iteration cap per fit in the grids; 0 = 20·n")
 		fs.StringVar(&f.search, "search", "grid", "the grids' search: grid (every cell), bayes, random or halving (η = 3; see bench help grid)")
+		fs.Float64Var(&f.eta, "eta", 0, "-search halving's factor `E` ≥ 2: each rung keeps the best 1/E of its cells on E times as many images (0: 3)")
 		fs.IntVar(&f.trials, "trials", 0, "cells of each bayes or random search (0: for bayes a quarter of the grid, at least 2(d+1) cells for d searched ranges; 20 for random)")
 		fs.BoolVar(&f.warmStart, "warm-start", true, "alpha seeding in the grids, convex pairs only (see bench help grid)")
 		fs.IntVar(&f.compare, "compare", 0, "search seeds `N` of the search comparison (bayes, random replayed on the grid's cells) of the sigmoid grids on pixels and hog (profile default 3; 0 none)")
@@ -173,7 +175,7 @@ func (f *allFlags) check(args []string) error {
 		Data:  dataset.Options{Spec: f.df.spec, CacheDir: f.df.cache},
 		Folds: f.folds, Features: splitList(f.feats), Kernels: splitList(f.kernels),
 		PSDSample: f.psdSample, MaxIter: f.maxIter, CNN: cnn.TrainConfig{Epochs: f.epochs, Batch: f.batch, LR: f.lr},
-		Skip: splitList(f.skip), Search: f.search, Trials: f.trials, ColdStart: !f.warmStart,
+		Skip: splitList(f.skip), Search: f.search, Trials: f.trials, Eta: f.eta, ColdStart: !f.warmStart,
 		Repeats: f.repeats, CNNVariants: splitList(f.variants)}
 	if err := f.checkSearch(set, &c); err != nil {
 		return err
@@ -220,7 +222,7 @@ func (f *allFlags) check(args []string) error {
 	return nil
 }
 
-// checkSearch checks the grids' search flags (-search, -trials, -extend,
+// checkSearch checks the grids' search flags (-search, -trials, -eta, -extend,
 // -compare) and sets c's Extend and Compare from them: given as 0, off
 // (-1); left out, the profile's.
 func (f *allFlags) checkSearch(set map[string]bool, c *bench.MainConfig) error {
@@ -247,6 +249,10 @@ func (f *allFlags) checkSearch(set map[string]bool, c *bench.MainConfig) error {
 		return usagef("-trials %d: want at least 1", f.trials)
 	case set["trials"] && (f.search == "grid" || f.search == "halving"):
 		return usagef("-trials: only with -search bayes or random")
+	case set["eta"] && f.search != "halving":
+		return usagef("-eta: only with -search halving")
+	case set["eta"] && !(f.eta >= 2 && f.eta <= 1e6):
+		return usagef("-eta %v: want a factor from 2 to 1000000", f.eta)
 	}
 	return nil
 }

@@ -69,6 +69,8 @@ func TestGridSearchUsageErrors(t *testing.T) {
 		{gridArgs("-out", t.TempDir(), "-extend", "2", "-compare", "3"), "-extend"},
 		{[]string{"all", "-out", t.TempDir(), "-extend", "-2"}, "-extend -2"},
 		{[]string{"all", "-out", t.TempDir(), "-compare", "-1"}, "-compare -1"},
+		{[]string{"all", "-out", t.TempDir(), "-eta", "4"}, "-eta: only with -search halving"},
+		{[]string{"all", "-out", t.TempDir(), "-search", "halving", "-eta", "1.5"}, "-eta 1.5"},
 	})
 }
 
