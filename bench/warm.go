@@ -52,7 +52,7 @@ import (
 // nothing is checked: its decision function is unique even where K is
 // singular, and a fit whose seeded pair meets a quadratic coefficient
 // ≤ 0 after all (float32 rounding of a nearly singular K) is redone
-// cold. The check costs m³/3 flops for a pair of m rows, as much as the
+// cold, and that pair is not seeded again in its chain. The check costs m³/3 flops for a pair of m rows, as much as the
 // fits it would seed on CIFAR-10 sigmoid grids of 2,000 to 5,000 images,
 // so a chain makes it only where its remaining fits are expected to save
 // more (worthChecking; seedGate); else the pair starts cold. Pairs larger
@@ -63,17 +63,18 @@ import (
 // check holds its m×m kernel matrix in float64 and costs m³/3 flops).
 const maxSeedRows = 2500
 
-// The check's cost against what seeding saves. On CIFAR-10 a sigmoid
-// grid's SMO took 13 ns per iteration and row of the sub-problem
-// (2,000 and 5,000 images, predictions included) and the check 0.29 ns a
-// flop, so one iteration-row costs about iterRowFlops of the check's
-// flops; seeded fits of convex pairs took about half the iterations of
-// cold ones or fewer (seedSaving). A chain checks a pair only when
-// the fits it has left are expected to save more than the check costs
-// (worthChecking); else the pair starts cold, as it would if it were
-// not convex. Without this the checks cost more than seeding saved:
-// 5,000 images, sigmoid grid of 48 cells, 26.1 s seeded against 20.6 s
-// cold (docs/search.md).
+// The check's cost against what seeding saves. On CIFAR-10 (a sigmoid
+// grid of 2,000 images, 4 α × 3 c × C ∈ {1, 2, 4, 8}, pixels) the
+// iterations seeding saved took 7.6 ns per iteration and row of the
+// sub-problem (553,000 fewer iterations, 1.35 s less CPU) and the check
+// 0.27 ns a flop (gonum's Cholesky), so a saved iteration-row is worth
+// about iterRowFlops of the check's flops; seeded fits of convex pairs
+// took about half the iterations of cold ones or fewer (seedSaving). A
+// chain checks a pair only when the fits it has left are expected to save
+// more than the check costs (worthChecking); else the pair starts cold,
+// as it would if it were not convex. Without this the checks cost more
+// than seeding saved: 5,000 images, the quick profile's sigmoid grid,
+// 87.7 s of CPU seeded against 64.6 s cold (docs/search.md).
 const (
 	iterRowFlops = 28
 	seedSaving   = 0.5
