@@ -240,11 +240,7 @@ func TestExtendResumeMidway(t *testing.T) {
 	if !errors.Is(err, context.Canceled) || len(part) != 5 {
 		t.Fatalf("interrupted: %d cells, %v; want 5 and context.Canceled", len(part), err)
 	}
-	var fits atomic.Int64 // the fitter runs on several goroutines
-	useFitter(t, func(ctx context.Context, a gramFit) (fitOut, error) {
-		fits.Add(1)
-		return peakFit(5, 0, 0)(ctx, a)
-	})
+	fits := countFits(t, peakFit(5, 0, 0))
 	cfg.Progress, cfg.Resume = nil, true
 	_, got, err := Grid(context.Background(), d, d.Train.X, nil, cfg)
 	if err != nil {
@@ -558,11 +554,7 @@ func resumeMidExtension(t *testing.T, d *dataset.Dataset, mk func(out string) Gr
 	if _, part, err := Grid(ctx, d, d.Train.X, nil, cfg); !errors.Is(err, context.Canceled) || len(part) != cut || len(want) <= cut+1 {
 		t.Fatalf("interrupted: %d trials of %d, %v; want %d and context.Canceled", len(part), len(want), err, cut)
 	}
-	var fits atomic.Int64 // the fitter runs on several goroutines
-	useFitter(t, func(ctx context.Context, a gramFit) (fitOut, error) {
-		fits.Add(1)
-		return bowlFit(6, -1, -0.5)(ctx, a)
-	})
+	fits := countFits(t, bowlFit(6, -1, -0.5))
 	cfg.Progress, cfg.Resume = nil, true
 	_, got, err := Grid(context.Background(), d, d.Train.X, nil, cfg)
 	if err != nil {
@@ -656,4 +648,16 @@ func cellSeconds(cells []GridCell) (s float64) {
 		s += c.Seconds
 	}
 	return s
+}
+
+// countFits makes fit the grid's fitter for the test and counts its calls
+// (atomically: the fitter runs on several goroutines).
+func countFits(t *testing.T, fit func(context.Context, gramFit) (fitOut, error)) *atomic.Int64 {
+	t.Helper()
+	var fits atomic.Int64
+	useFitter(t, func(ctx context.Context, a gramFit) (fitOut, error) {
+		fits.Add(1)
+		return fit(ctx, a)
+	})
+	return &fits
 }

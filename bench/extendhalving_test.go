@@ -8,7 +8,6 @@ import (
 	"regexp"
 	"slices"
 	"strings"
-	"sync/atomic"
 	"testing"
 
 	"github.com/svmbench/svmbench/results"
@@ -163,11 +162,7 @@ func TestExtendMergedShards(t *testing.T) {
 	if _, err := Merge(context.Background(), dirs, merged); err != nil {
 		t.Fatal(err)
 	}
-	var fits atomic.Int64 // the fitter runs on several goroutines
-	useFitter(t, func(ctx context.Context, a gramFit) (fitOut, error) {
-		fits.Add(1)
-		return bowlFit(6, -1, -0.5)(ctx, a)
-	})
+	fits := countFits(t, bowlFit(6, -1, -0.5))
 	cfg := mk(merged, 2)
 	cfg.Resume = true
 	best, got, err := Grid(context.Background(), d, d.Train.X, d.Test.X, cfg)
@@ -251,11 +246,7 @@ func TestExtendHalvingAfterPlain(t *testing.T) {
 	if _, _, err := Grid(context.Background(), d, d.Train.X, nil, extendHalvingConfig(out, 0)); err != nil {
 		t.Fatal(err)
 	}
-	var fits atomic.Int64 // the fitter runs on several goroutines
-	useFitter(t, func(ctx context.Context, a gramFit) (fitOut, error) {
-		fits.Add(1)
-		return bowlFit(6, -1, -0.5)(ctx, a)
-	})
+	fits := countFits(t, bowlFit(6, -1, -0.5))
 	cfg := extendHalvingConfig(out, 3)
 	cfg.Resume = true
 	_, got, err := Grid(context.Background(), d, d.Train.X, nil, cfg)

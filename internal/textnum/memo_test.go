@@ -80,39 +80,24 @@ func TestFloat32MemoOff(t *testing.T) {
 // same time.
 func BenchmarkScanFloat32Distinct(b *testing.B) {
 	rng := rand.New(rand.NewPCG(15, 16))
-	var line []byte
-	var starts []int
-	for range 4096 {
-		starts = append(starts, len(line))
-		line = strconv.AppendFloat(line, rng.Float64(), 'g', -1, 64)
-		line = append(line, ' ')
-	}
-	b.Run("memo", func(b *testing.B) {
-		var f Float32Memo
-		for b.Loop() {
-			for _, i := range starts {
-				f.Scan(line, i)
-			}
-		}
-	})
-	b.Run("plain", func(b *testing.B) {
-		for b.Loop() {
-			for _, i := range starts {
-				ScanFloat32(line, i)
-			}
-		}
-	})
+	benchScanValues(b, rng.Float64)
 }
 
 // BenchmarkScanFloat32Pixels is BenchmarkScanFloat32Distinct for the 256
 // pixel values k/255 (shortest float64 texts), which the memory holds.
 func BenchmarkScanFloat32Pixels(b *testing.B) {
 	rng := rand.New(rand.NewPCG(17, 18))
+	benchScanValues(b, func() float64 { return float64(float32(rng.IntN(256)) / 255) })
+}
+
+// benchScanValues scans a line of 4096 values from next (shortest
+// float64 texts) with a Float32Memo and with plain ScanFloat32.
+func benchScanValues(b *testing.B, next func() float64) {
 	var line []byte
 	var starts []int
 	for range 4096 {
 		starts = append(starts, len(line))
-		line = strconv.AppendFloat(line, float64(float32(rng.IntN(256))/255), 'g', -1, 64)
+		line = strconv.AppendFloat(line, next(), 'g', -1, 64)
 		line = append(line, ' ')
 	}
 	b.Run("memo", func(b *testing.B) {
