@@ -32,7 +32,7 @@
 //
 // # Chunks
 //
-// Lines reads a text in blocks cut after a newline and hands each block,
+// LinesTee reads a text in blocks cut after a newline and hands each block,
 // with the number of its first line, to parse on GOMAXPROCS goroutines. An
 // error is reported for the earliest failing block, so the line it names is
 // the first bad line of the text.

@@ -24,7 +24,7 @@ type Chunk struct {
 	Memo      *Float32Memo
 }
 
-// blockSize is the size Lines reads at a time (a longer line makes a
+// blockSize is the size LinesTee reads at a time (a longer line makes a
 // longer chunk); tests make it small.
 var blockSize = 4 << 20
 
@@ -34,20 +34,6 @@ type chunkError struct {
 	err error
 }
 
-// Lines reads r in chunks of whole lines and calls parse on each, from
-// GOMAXPROCS goroutines at once (chunks may be parsed in any order; Seq
-// says where each belongs). parse must not keep c.Data after it returns.
-// When parse fails, reading stops, no chunk after the failing one is
-// started (those before it still are) and Lines returns the error of the
-// earliest failing chunk; a read error is returned as it
-// comes, with the number of the line being read (errors.As *ReadError).
-// ctx is checked once per chunk (read, parsed or written to the tee), not
-// per line: once it is done no chunk is started and Lines returns
-// ctx.Err(), after at most the chunks already being parsed.
-func Lines(ctx context.Context, r io.Reader, parse func(c Chunk) error) error {
-	return LinesTee(ctx, r, 1, nil, parse)
-}
-
 // piece is a chunk on its way to the parsers and the tee; the last of them
 // to finish with it gives its buffer back.
 type piece struct {
@@ -55,14 +41,27 @@ type piece struct {
 	users atomic.Int32
 }
 
-// LinesTee is Lines for a text whose first line is line number line (the
-// rest of a file whose start was read otherwise) that also writes the
-// whole text to w, in order, from a goroutine of its own while the chunks
-// are parsed (w is a hash of the text, say): w's time overlaps the parsing
-// instead of adding to the one goroutine that reads. When parse fails, w
-// may have been given only the start of the text. A write error of w is
-// returned when nothing else failed. w may be nil. A done ctx comes
-// before every other error (no chunk after it is parsed or written).
+// LinesTee reads r in chunks of whole lines and calls parse on each, from
+// GOMAXPROCS goroutines at once (chunks may be parsed in any order; Seq
+// says where each belongs); the first line of r is line number line (1 for
+// a whole text; more for the rest of a file whose start was read
+// otherwise). parse must not keep c.Data after it returns. When parse
+// fails, reading stops, no chunk after the failing one is started (those
+// before it still are) and LinesTee returns the error of the earliest
+// failing chunk; a read error is returned as it comes, with the number of
+// the line being read (errors.As *ReadError).
+//
+// When w is not nil, LinesTee also writes the whole text to w, in order,
+// from a goroutine of its own while the chunks are parsed (w is a hash of
+// the text, say): w's time overlaps the parsing instead of adding to the
+// one goroutine that reads. When parse fails, w may have been given only
+// the start of the text. A write error of w is returned when nothing else
+// failed.
+//
+// ctx is checked once per chunk (read, parsed or written to w), not per
+// line: once it is done no chunk is started or written and LinesTee
+// returns ctx.Err(), after at most the chunks already being parsed; a done
+// ctx comes before every other error.
 func LinesTee(ctx context.Context, r io.Reader, line int, w io.Writer, parse func(c Chunk) error) error {
 	workers := runtime.GOMAXPROCS(0)
 	work := make(chan *piece, workers)
@@ -205,7 +204,7 @@ func NextLine(data []byte, i int) (line []byte, next int) {
 	return data[i : i+k], i + k + 1
 }
 
-// SetBlockSize sets the size Lines reads at a time and returns the one it
+// SetBlockSize sets the size LinesTee reads at a time and returns the one it
 // replaces; tests use it to cut small texts into many chunks.
 func SetBlockSize(n int) (old int) {
 	old, blockSize = blockSize, max(n, 1)

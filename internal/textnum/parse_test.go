@@ -320,7 +320,7 @@ func TestLinesMemo(t *testing.T) {
 	var mu sync.Mutex
 	for pass := range 2 {
 		seen := map[*Float32Memo]bool{}
-		err := Lines(context.Background(), strings.NewReader(text.String()), func(c Chunk) error {
+		err := LinesTee(context.Background(), strings.NewReader(text.String()), 1, nil, func(c Chunk) error {
 			mu.Lock()
 			fresh := !seen[c.Memo]
 			seen[c.Memo] = true
@@ -347,9 +347,10 @@ func TestLinesMemo(t *testing.T) {
 	}
 }
 
-// TestLines checks that Lines hands every line exactly once with its
-// number, for block sizes that cut lines everywhere, and reports the
-// earliest failing line.
+// TestLines checks that LinesTee (no writer) hands every line exactly once
+// with its number, counted from the first line's number it is given, for
+// block sizes that cut lines everywhere, and reports the earliest failing
+// line and a read error's line.
 func TestLines(t *testing.T) {
 	defer func(b int) { blockSize = b }(blockSize)
 	var text strings.Builder
@@ -359,30 +360,32 @@ func TestLines(t *testing.T) {
 	text.WriteString("last 501") // no final newline
 	for _, bs := range []int{1, 7, 64, 1000, 1 << 20} {
 		blockSize = bs
-		var mu sync.Mutex
-		seen := map[int]string{}
-		err := Lines(context.Background(), iotest.HalfReader(strings.NewReader(text.String())), func(c Chunk) error {
-			for i, n := 0, c.Line; i < len(c.Data); n++ {
-				var l []byte
-				l, i = NextLine(c.Data, i)
-				mu.Lock()
-				seen[n] = string(l)
-				mu.Unlock()
+		for _, first := range []int{1, 1000} {
+			var mu sync.Mutex
+			seen := map[int]string{}
+			err := LinesTee(context.Background(), iotest.HalfReader(strings.NewReader(text.String())), first, nil, func(c Chunk) error {
+				for i, n := 0, c.Line; i < len(c.Data); n++ {
+					var l []byte
+					l, i = NextLine(c.Data, i)
+					mu.Lock()
+					seen[n] = string(l)
+					mu.Unlock()
+				}
+				return nil
+			})
+			if err != nil {
+				t.Fatal(err)
 			}
-			return nil
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if len(seen) != 501 {
-			t.Fatalf("block %d: %d lines", bs, len(seen))
-		}
-		for n, l := range seen {
-			if f := strings.Fields(l); len(f) < 2 || f[1] != strconv.Itoa(n) {
-				t.Fatalf("block %d: line %d is %q", bs, n, l)
+			if len(seen) != 501 {
+				t.Fatalf("block %d, first line %d: %d lines", bs, first, len(seen))
+			}
+			for n, l := range seen {
+				if f := strings.Fields(l); len(f) < 2 || f[1] != strconv.Itoa(n-first+1) {
+					t.Fatalf("block %d, first line %d: line %d is %q", bs, first, n, l)
+				}
 			}
 		}
-		err = Lines(context.Background(), strings.NewReader(text.String()), func(c Chunk) error {
+		err := LinesTee(context.Background(), strings.NewReader(text.String()), 1, nil, func(c Chunk) error {
 			for i, n := 0, c.Line; i < len(c.Data); n++ {
 				var l []byte
 				l, i = NextLine(c.Data, i)
@@ -397,10 +400,12 @@ func TestLines(t *testing.T) {
 		}
 	}
 	rerr := errors.New("disk gone")
-	err := Lines(context.Background(), iotest.ErrReader(rerr), func(Chunk) error { return nil })
-	var re *ReadError
-	if !errors.As(err, &re) || !errors.Is(err, rerr) || re.Line != 1 {
-		t.Fatalf("read error: %v", err)
+	for _, first := range []int{1, 40} {
+		err := LinesTee(context.Background(), iotest.ErrReader(rerr), first, nil, func(Chunk) error { return nil })
+		var re *ReadError
+		if !errors.As(err, &re) || !errors.Is(err, rerr) || re.Line != first {
+			t.Fatalf("read error, first line %d: %v", first, err)
+		}
 	}
 }
 
@@ -468,7 +473,7 @@ func (c *cancelReader) Read(b []byte) (int, error) {
 	return k, err
 }
 
-// TestLinesContext: a done context stops Lines before any chunk (already
+// TestLinesContext: a done context stops LinesTee before any chunk (already
 // cancelled) or after the chunk being read when it is cancelled, with
 // ctx.Err(), and nothing is written to the tee after it.
 func TestLinesContext(t *testing.T) {
@@ -477,7 +482,7 @@ func TestLinesContext(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	var parsed atomic.Int32
-	err := Lines(ctx, strings.NewReader(text), func(Chunk) error { parsed.Add(1); return nil })
+	err := LinesTee(ctx, strings.NewReader(text), 1, nil, func(Chunk) error { parsed.Add(1); return nil })
 	if !errors.Is(err, context.Canceled) || parsed.Load() != 0 {
 		t.Errorf("cancelled before: %v, %d chunks parsed", err, parsed.Load())
 	}
@@ -497,7 +502,7 @@ func TestLinesContext(t *testing.T) {
 	}
 	// A parse error before the cancel still reads whole with a live context.
 	perr := errors.New("bad chunk")
-	if err := Lines(context.Background(), strings.NewReader(text), func(c Chunk) error {
+	if err := LinesTee(context.Background(), strings.NewReader(text), 1, nil, func(c Chunk) error {
 		if c.Seq == 3 {
 			return perr
 		}
