@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/svmbench/svmbench/internal/testio"
 	"github.com/svmbench/svmbench/internal/textnum"
 )
 
@@ -91,27 +92,11 @@ func TestLIBSVMContext(t *testing.T) {
 	defer textnum.SetBlockSize(textnum.SetBlockSize(256))
 	ctx, cancel = context.WithCancel(context.Background())
 	defer cancel()
-	r := &cancelAfter{r: strings.NewReader(text), after: len(text) / 4, cancel: cancel}
+	r := &testio.CancelReader{R: strings.NewReader(text), After: len(text) / 4, Cancel: cancel}
 	if _, err := parseLIBSVM(ctx, "x.txt", r, nil); !errors.Is(err, context.Canceled) {
 		t.Errorf("cancelled a quarter through: %v", err)
 	}
-	if r.n > len(text)/4+256 {
-		t.Errorf("cancelled after %d of %d bytes, read %d", len(text)/4, len(text), r.n)
+	if r.N > len(text)/4+256 {
+		t.Errorf("cancelled after %d of %d bytes, read %d", len(text)/4, len(text), r.N)
 	}
-}
-
-// cancelAfter cancels once more than after bytes were read through it.
-type cancelAfter struct {
-	r      *strings.Reader
-	after  int
-	n      int
-	cancel func()
-}
-
-func (c *cancelAfter) Read(b []byte) (int, error) {
-	k, err := c.r.Read(b)
-	if c.n += k; c.n > c.after {
-		c.cancel()
-	}
-	return k, err
 }

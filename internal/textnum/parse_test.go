@@ -14,6 +14,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"testing/iotest"
+
+	"github.com/svmbench/svmbench/internal/testio"
 )
 
 // same reports whether ParseFloat32 and ParseFloat64 agree with strconv
@@ -455,24 +457,6 @@ func TestIndexText(t *testing.T) {
 	}
 }
 
-// cancelReader cancels its context once more than after bytes have been
-// read through it, and counts the bytes read.
-type cancelReader struct {
-	r      io.Reader
-	after  int
-	n      int
-	cancel func()
-}
-
-func (c *cancelReader) Read(b []byte) (int, error) {
-	k, err := c.r.Read(b)
-	c.n += k
-	if c.n > c.after {
-		c.cancel()
-	}
-	return k, err
-}
-
 // TestLinesContext: a done context stops LinesTee before any chunk (already
 // cancelled) or after the chunk being read when it is cancelled, with
 // ctx.Err(), and nothing is written to the tee after it.
@@ -489,7 +473,7 @@ func TestLinesContext(t *testing.T) {
 
 	ctx, cancel = context.WithCancel(context.Background())
 	defer cancel()
-	cr := &cancelReader{r: strings.NewReader(text), after: 1000, cancel: cancel}
+	cr := &testio.CancelReader{R: strings.NewReader(text), After: 1000, Cancel: cancel}
 	var tee bytes.Buffer
 	parsed.Store(0)
 	err = LinesTee(ctx, cr, 1, &tee, func(c Chunk) error { parsed.Add(int32(len(c.Data))); return nil })
@@ -497,8 +481,8 @@ func TestLinesContext(t *testing.T) {
 		t.Fatalf("cancelled after 1000 bytes: %v", err)
 	}
 	// Reading stops with the block in which the context was cancelled.
-	if cr.n > 1000+64 || parsed.Load() > 1000+64 || tee.Len() > 1000+64 {
-		t.Errorf("cancelled after 1000 bytes: read %d bytes, parsed %d, teed %d", cr.n, parsed.Load(), tee.Len())
+	if cr.N > 1000+64 || parsed.Load() > 1000+64 || tee.Len() > 1000+64 {
+		t.Errorf("cancelled after 1000 bytes: read %d bytes, parsed %d, teed %d", cr.N, parsed.Load(), tee.Len())
 	}
 	// A parse error before the cancel still reads whole with a live context.
 	perr := errors.New("bad chunk")
