@@ -88,23 +88,44 @@ func (cfg *GridConfig) rangeOf(name string) *Range {
 // alpha, coef0, C (sigmoid), gamma, C (rbf), gamma, coef0, C (poly) or C
 // (linear), each in the order its Range lists its values: C varies
 // fastest. For random search, cell i is the i-th draw of a generator
-// seeded with cfg.Seed. cfg must have been through Validate.
+// seeded with cfg.Seed (or SearchSeed): when every range is a list, the
+// draws are distinct cells of that grid (listsOnly); otherwise each
+// parameter is drawn from its range (Range.sample). cfg must have been
+// through Validate.
 func (cfg *GridConfig) Cells() []GridCell {
-	names := cfg.axes()
-	base := GridCell{Kernel: cfg.Kernel, Features: cfg.Features, Folds: cfg.Folds, Degree: cfg.Degree}
+	if cfg.Search != "random" {
+		return cfg.lattice()
+	}
+	rng := rand.New(rand.NewPCG(cfg.searchSeed(), 0x72616e646f6d)) // "random"
 	var cells []GridCell
-	if cfg.Search == "random" {
-		rng := rand.New(rand.NewPCG(cfg.searchSeed(), 0x72616e646f6d)) // "random"
-		for i := 0; i < cfg.Trials; i++ {
-			c := base
+	if cfg.listsOnly() {
+		all := cfg.lattice()
+		for i, k := range rng.Perm(len(all))[:min(cfg.Trials, len(all))] {
+			c := all[k]
 			c.Index = i
-			for _, n := range names {
-				c.SetParam(n, cfg.rangeOf(n).sample(rng))
-			}
 			cells = append(cells, c)
 		}
 		return cells
 	}
+	names := cfg.axes()
+	base := GridCell{Kernel: cfg.Kernel, Features: cfg.Features, Folds: cfg.Folds, Degree: cfg.Degree}
+	for i := 0; i < cfg.Trials; i++ {
+		c := base
+		c.Index = i
+		for _, n := range names {
+			c.SetParam(n, cfg.rangeOf(n).sample(rng))
+		}
+		cells = append(cells, c)
+	}
+	return cells
+}
+
+// lattice returns every cell of the grid over cfg's ranges, in the order
+// Cells gives a full grid's.
+func (cfg *GridConfig) lattice() []GridCell {
+	names := cfg.axes()
+	base := GridCell{Kernel: cfg.Kernel, Features: cfg.Features, Folds: cfg.Folds, Degree: cfg.Degree}
+	var cells []GridCell
 	var rec func(d int, c GridCell)
 	rec = func(d int, c GridCell) {
 		if d == len(names) {
@@ -119,6 +140,20 @@ func (cfg *GridConfig) Cells() []GridCell {
 	}
 	rec(0, base)
 	return cells
+}
+
+// listsOnly reports whether every range of cfg's grid is a list (as the
+// main job's are): a random search then draws cells of the grid without
+// replacement, as scikit-learn's ParameterSampler does when every
+// parameter is a list, since a cell drawn twice would be fitted twice on
+// the same folds for the same result.
+func (cfg *GridConfig) listsOnly() bool {
+	for _, n := range cfg.axes() {
+		if cfg.rangeOf(n).Kind != List {
+			return false
+		}
+	}
+	return true
 }
 
 // ShardCells returns the cells of shard i of n: cells i, i+n, i+2n, … of

@@ -13,10 +13,9 @@ import (
 // search and the random search of cfg.Trials cells (0: a quarter of the
 // grid) are replayed on the grid's cells. Both are exact replays when
 // every range is a list: bayes proposes lattice cells, and random search
-// draws each parameter from its list (GridConfig.Cells), so each of their
+// draws distinct cells of the grid (GridConfig.Cells), so each of their
 // cells is a grid cell, with the CV accuracy a fit on the same folds
-// gives and charged the seconds the grid measured for it (a cell drawn
-// twice is charged twice). A random draw that is not a grid cell (a
+// gives and charged the seconds the grid measured for it. A random draw that is not a grid cell (a
 // range written start:stop:step or 2^a:2^b:k, which random search samples
 // continuously) is an error: run CompareSearches instead.
 func CompareOnGrid(d *dataset.Dataset, cfg GridConfig, cells []GridCell, seeds []uint64) (*SearchComparison, error) {

@@ -340,19 +340,29 @@ func (e *extension) scale(n string) func(float64) float64 {
 // them, numbered from next: its share of the cells the steps add to the
 // lattice (stepTrials: Trials over the lattice's cells, at least one),
 // each drawn from the ranges as grown (sampleAxis) until at least one
-// grown parameter lies in the part its step added.
+// grown parameter lies in the part its step added; when every range is a
+// list, distinct cells among those the steps add (as Cells draws).
 func (e *extension) draw(gs []growth, next int, why string) []GridCell {
 	old := map[string][2]float64{}
 	for _, g := range gs {
 		vals := e.vals[g.name]
 		old[g.name] = [2]float64{vals[0], vals[len(vals)-1]}
 	}
-	k := stepTrials(len(e.apply(gs, 0, why)), e.cfg.Trials, e.cfg.latticeCells(), 1)
+	added := e.apply(gs, 0, why)
+	k := stepTrials(len(added), e.cfg.Trials, e.cfg.latticeCells(), 1)
 	e.round++
 	rng := rand.New(rand.NewPCG(e.cfg.searchSeed(), 0x657874656e64+uint64(e.round))) // "extend"
 	cfg := e.cfg
-	base := GridCell{Kernel: cfg.Kernel, Features: cfg.Features, Folds: cfg.Folds, Degree: cfg.Degree}
 	var cells []GridCell
+	if cfg.listsOnly() {
+		for i, j := range rng.Perm(len(added))[:k] {
+			c := added[j]
+			c.Index, c.Why = next+i, fmt.Sprintf("%s; draw %d of %d", why, i+1, k)
+			cells = append(cells, c)
+		}
+		return cells
+	}
+	base := GridCell{Kernel: cfg.Kernel, Features: cfg.Features, Folds: cfg.Folds, Degree: cfg.Degree}
 	for len(cells) < k {
 		c, grown := base, false
 		for _, n := range e.axes {

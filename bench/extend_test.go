@@ -175,7 +175,7 @@ func TestExtendNotWhenInterior(t *testing.T) {
 func TestExtendNotOnATie(t *testing.T) {
 	useFitter(t, meanFit)
 	d := oneHot(3, 30)
-	for search, n := range map[string]int{"grid": 3, "bayes": 2, "random": 20} {
+	for search, n := range map[string]int{"grid": 3, "bayes": 2, "random": 3} { // random: 20 draws capped at the 3 cells
 		cfg := extendGridConfig(t.TempDir(), 2, 1, 2, 4)
 		cfg.Search = search
 		if search == "bayes" {
@@ -298,6 +298,43 @@ func bowlFit(logC, logAlpha, coef0 float64) func(context.Context, gramFit) (fitO
 		}
 		out.capped = false
 		return out, nil
+	}
+}
+
+// TestExtendRandomListsDistinct: a random search over lists (18 of 36
+// cells, the best at C = 64 past the C range's edge 8) extends C, and
+// every cell it fits, drawn or drawn for a step, is a distinct cell of the
+// lattice as grown: a step draws among the cells it adds, without
+// replacement.
+func TestExtendRandomListsDistinct(t *testing.T) {
+	useFitter(t, bowlFit(6, -1, -0.5))
+	d := oneHot(3, 100)
+	cfg := extendBayesConfig(t.TempDir(), 2)
+	cfg.Search, cfg.Trials, cfg.Batch = "random", 18, 0
+	_, cells, err := Grid(context.Background(), d, d.Train.X, nil, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]int{}
+	steps := map[string]int{}
+	for _, c := range cells {
+		k := ParamString(c)
+		if j, ok := seen[k]; ok {
+			t.Errorf("cell %d (%s, %q) repeats cell %d", c.Index, k, c.Why, j)
+		}
+		seen[k] = c.Index
+		if c.Index >= 18 {
+			step, _, _ := strings.Cut(c.Why, "; draw ")
+			steps[step]++
+		}
+	}
+	if len(cells) <= 18 || len(steps) == 0 {
+		t.Fatalf("%d cells, steps %v: want the C range extended", len(cells), steps)
+	}
+	for step, n := range steps {
+		if n != 5 { // ⌈9 · 18/36⌉ of the 9 cells a step of C adds (both steps are C's)
+			t.Errorf("%q: %d draws, want 5", step, n)
+		}
 	}
 }
 

@@ -63,7 +63,8 @@ type GridConfig struct {
 	Folds int
 	// Search is "grid" (every cell, the default), "random": Trials cells
 	// drawn from the same ranges (log-uniform over 2^a:2^b:k ranges,
-	// uniform over start:stop:step ranges, uniform among listed values),
+	// uniform over start:stop:step ranges, uniform among listed values;
+	// when every range is a list, distinct cells of the grid),
 	// "bayes": Trials cells of the grid chosen by Bayesian optimisation
 	// (bayes.go; the package documentation argues the method), or
 	// "halving": successive halving over the training-set size, every
@@ -71,9 +72,10 @@ type GridConfig struct {
 	// as many images, up to all of them (halving.go).
 	Search string
 	// Trials is the number of cells random and bayes search evaluate;
-	// 0 means 20 (random) or, for bayes, a quarter of the grid's cells
-	// but at least its initial design of 2(d+1) cells for d searched axes
-	// (never more than the grid).
+	// 0 means 20 (random; at most the grid's cells when every range is a
+	// list) or, for bayes, a quarter of the grid's cells but at least its
+	// initial design of 2(d+1) cells for d searched axes (never more than
+	// the grid).
 	Trials int
 	// Eta is the halving search's factor, at least 2: each rung keeps
 	// the best ⌈cells/Eta⌉ and multiplies the training images by Eta.
@@ -350,6 +352,10 @@ func (cfg *GridConfig) validateSearch() error {
 	}
 	if cfg.Trials < 0 || cfg.Trials > 1e6 {
 		return fmt.Errorf("bench: GridConfig.Trials = %d: want 1 to 1000000", cfg.Trials)
+	}
+	if cfg.Search == "random" && cfg.listsOnly() {
+		// Drawn without replacement (Cells): at most every cell.
+		cfg.Trials = min(cfg.Trials, cfg.latticeCells())
 	}
 	if cfg.Batch < 0 {
 		return fmt.Errorf("bench: GridConfig.Batch = %d: want ≥ 1, or 0 for the number of workers", cfg.Batch)

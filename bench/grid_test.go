@@ -135,6 +135,61 @@ func TestRandomSearch(t *testing.T) {
 	}
 }
 
+// TestRandomSearchLists: over ranges that are all lists a random search
+// draws distinct cells of the grid (a cell drawn twice would be fitted
+// twice for the same result: the main job's -search random drew 20 of 36
+// sigmoid cells with 5 repeats), repeatably for a seed, and a budget
+// above the grid's cells is cut to them: every cell once, in draw order.
+func TestRandomSearchLists(t *testing.T) {
+	mk := func(seed uint64, trials int) (GridConfig, []GridCell) {
+		cfg := GridConfig{Search: "random", Trials: trials, Seed: seed,
+			Alpha: Values(0.25, 0.5, 1), Coef0: Values(-1, -0.5, 0), C: Values(1, 8, 64, 512)}
+		if err := cfg.Validate(); err != nil {
+			t.Fatal(err)
+		}
+		return cfg, cfg.Cells()
+	}
+	full := GridConfig{Alpha: Values(0.25, 0.5, 1), Coef0: Values(-1, -0.5, 0), C: Values(1, 8, 64, 512)}
+	if err := full.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	grid := full.Cells()
+	key := func(c GridCell) string { return ParamString(c) }
+	inGrid := map[string]bool{}
+	for _, c := range grid {
+		inGrid[key(c)] = true
+	}
+	distinct := func(name string, cells []GridCell) {
+		t.Helper()
+		seen := map[string]bool{}
+		for i, c := range cells {
+			if c.Index != i || !inGrid[key(c)] || seen[key(c)] {
+				t.Errorf("%s: draw %d (index %d) %s: in the grid %v, drawn before %v", name, i, c.Index, key(c), inGrid[key(c)], seen[key(c)])
+			}
+			seen[key(c)] = true
+		}
+	}
+	for seed := uint64(1); seed <= 5; seed++ {
+		_, x := mk(seed, 20)
+		_, y := mk(seed, 20)
+		if len(x) != 20 || !slices.EqualFunc(x, y, results.SameSetting) {
+			t.Fatalf("seed %d: %d draws, repeatable %v", seed, len(x), slices.EqualFunc(x, y, results.SameSetting))
+		}
+		distinct(fmt.Sprintf("seed %d, 20 of 36", seed), x)
+	}
+	cfg, all := mk(1, 50)
+	if cfg.Trials != 36 || len(all) != 36 {
+		t.Fatalf("50 trials on a grid of 36 cells: Trials %d, %d draws; want 36", cfg.Trials, len(all))
+	}
+	distinct("50 of 36", all)
+	if slices.EqualFunc(all, grid, results.SameSetting) {
+		t.Error("every cell drawn, in the grid's order: not a random order")
+	}
+	if _, z := mk(2, 20); slices.EqualFunc(z, all[:20], results.SameSetting) {
+		t.Error("seeds 1 and 2 drew the same cells")
+	}
+}
+
 func TestBetterTieRules(t *testing.T) {
 	base := GridCell{CVAccuracy: 0.5, C: 1, Alpha: 0.01, Coef0: -1, Index: 5}
 	for _, tc := range []struct {

@@ -36,7 +36,9 @@ a linear range start:stop:step (-coef0 -2:0:0.5) or a power-of-two range
 Defaults: sigmoid α 2^-15:2^-5:2, c -2:0:0.5, C 2^-1:2^7:2 (150 cells);
 rbf γ 2^3:2^-15:-2 and C 2^-5:2^15:2 (grid.py's); linear C 2^-5:2^15:2.
 -search random -trials T draws T cells from the same ranges instead
-(log-uniform over 2^a:2^b:k, uniform over start:stop:step), seeded by -seed.
+(log-uniform over 2^a:2^b:k, uniform over start:stop:step, among a list's
+values), seeded by -seed; when every range is a list, T distinct cells of
+the grid (at most all of them).
 -search bayes -trials T evaluates T cells of the grid (default a quarter,
 but at least 2(d+1) for d ranges of more than one value, at most all)
 chosen by Bayesian optimisation: a seeded Latin hypercube start, then
