@@ -131,7 +131,7 @@ func run(ctx context.Context, args []string, stderr io.Writer) int {
 			return 0
 		}
 		fmt.Fprintf(stderr, "bench %s: %v\n", c.Name, err)
-		printUsage(stderr, c, false)
+		printShortUsage(stderr, c)
 		return 2
 	}
 	err := r.check(fs.Args())
@@ -149,7 +149,7 @@ func exitStatus(stderr io.Writer, c *Command, err error) int {
 		return 0
 	case errors.As(err, &ue):
 		fmt.Fprintf(stderr, "bench %s: %s\n", c.Name, ue.msg)
-		printUsage(stderr, c, false)
+		printShortUsage(stderr, c)
 		return 2
 	case errors.Is(err, context.Canceled):
 		if c.Resume == "" {
@@ -196,6 +196,13 @@ before any work starts); 1 data or I/O error (bad input, a full disk, an
 output folder another run holds); 130 interrupted (Ctrl-C or SIGTERM:
 finished work is kept where the command can resume).
 `
+
+// printShortUsage follows a usage error: the usage line and where the
+// flags are, so that the error stays the first thing on the screen and
+// not above a page of flags.
+func printShortUsage(w io.Writer, c *Command) {
+	fmt.Fprintf(w, "Usage: bench %s\nRun 'bench help %s' for its flags.\n", c.UsageLine, c.Name)
+}
 
 func printUsage(w io.Writer, c *Command, long bool) {
 	fmt.Fprintf(w, "Usage: bench %s\n", c.UsageLine)

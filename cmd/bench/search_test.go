@@ -46,13 +46,19 @@ type usageCase struct {
 	want string
 }
 
-// usageErrors runs each case and wants exit 2 with an error naming its want.
+// usageErrors runs each case and wants exit 2 with an error naming its
+// want on the first line, then the usage line and where the flags are
+// (not the whole flag list, which would push the error off the screen).
 func usageErrors(t *testing.T, cases []usageCase) {
 	t.Helper()
 	for _, tc := range cases {
 		code, _, errs, _ := runBench(t, tc.args...)
-		if code != 2 || !strings.Contains(errs, tc.want) {
-			t.Errorf("%q: exit %d, %q; want 2 naming %q", tc.args, code, errs, tc.want)
+		first, rest, _ := strings.Cut(errs, "\n")
+		if code != 2 || !strings.Contains(first, tc.want) {
+			t.Errorf("%q: exit %d, %q; want 2 naming %q on the first line", tc.args, code, errs, tc.want)
+		}
+		if !strings.HasPrefix(rest, "Usage: bench ") || !strings.Contains(rest, "Run 'bench help ") || strings.Contains(rest, "Flags:") {
+			t.Errorf("%q: after the error %q; want the usage line and a pointer to the flags", tc.args, rest)
 		}
 	}
 }
