@@ -149,6 +149,8 @@ func SearchFigure(c *results.SearchComparison) *Figure {
 	left := newPlot("Best CV accuracy found against cells evaluated ("+what+")", cellsLabel(ms), "best CV accuracy so far (%)")
 	right := newPlot("… and against fit seconds", "fit seconds (summed over workers)", "best CV accuracy so far (%)")
 	right.Legend.Padding = vg.Points(2)
+	// Whole cells labelled between the ends, and 1-2-5 steps of seconds.
+	left.X.Tick.Marker, right.X.Tick.Marker = niceTicks{integer: true}, niceTicks{}
 	lo := 100 * c.GridBest
 	for i, m := range ms {
 		col := seriesColor(i)
