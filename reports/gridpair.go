@@ -2,6 +2,7 @@ package reports
 
 import (
 	"fmt"
+	"math"
 	"slices"
 	"strconv"
 
@@ -18,12 +19,16 @@ func pairGridFigure(g *Grid, spec *kernels.Spec, px, py kernels.Param) *Figure {
 	lo, hi := accRange(g.Cells)
 	best := g.Cells[g.BestCell()]
 	var panels []*heatPanel
+	filled := 0 // cells of the maps with a result
 	for _, C := range Cs {
 		z := nanGrid(len(alphas), len(coefs))
 		rung := nanGrid(len(alphas), len(coefs))
 		for _, c := range g.Cells {
 			if c.C == C {
 				i, j := slices.Index(alphas, c.Param(px.Name)), slices.Index(coefs, c.Param(py.Name))
+				if math.IsNaN(z[i][j]) {
+					filled++
+				}
 				z[i][j], rung[i][j] = 100*c.CVAccuracy, float64(c.Rung)
 			}
 		}
@@ -56,9 +61,21 @@ func pairGridFigure(g *Grid, spec *kernels.Spec, px, py kernels.Param) *Figure {
 	folds := best.Folds
 	title := fmt.Sprintf("%s kernel %s on %s features: %d-fold CV accuracy", upperFirst(spec.Title), spec.Formula, g.Features, folds)
 	f := tiledPanels("grid-"+g.Kernel+"-"+g.Features, title, panels)
-	f.Caption = fmt.Sprintf("Cross-validated accuracy of the %s kernel on %s features over %s × %s, one map per C; the best cell (%s) is outlined. ", spec.Title, g.Features, px.Symbol, py.Symbol, paramString(cellParams(best))) +
+	f.Caption = fmt.Sprintf("Cross-validated accuracy of the %s kernel on %s features over %s × %s, one map per C; the best cell (%s) is outlined%s. ", spec.Title, g.Features, px.Symbol, py.Symbol, paramString(cellParams(best)), notRun(g, filled < len(alphas)*len(coefs)*len(Cs))) +
 		psdCaption(spec.Title, len(eig))
 	return f
+}
+
+// notRun says, for a caption, that the grey cells of g's maps were not
+// run, and by which search, when some were not (missing).
+func notRun(g *Grid, missing bool) string {
+	if !missing {
+		return ""
+	}
+	if g.Search != "" {
+		return "; grey cells were not run (a " + g.Search + " search)"
+	}
+	return "; grey cells were not run"
 }
 
 // psdCaption explains the eigenvalue maps a grid figure has (n of them:

@@ -71,6 +71,10 @@ type Grid struct {
 	// range extension (with Extend > 0; 0 otherwise): a halving
 	// search's extension evaluations have indices from it on.
 	SearchCells int
+	// Search is the spec's search: "random", "bayes" or "halving", which
+	// evaluate some of the grid's cells; "" for a whole grid or a
+	// journal without a spec.
+	Search string
 }
 
 // BestCell returns the index in g.Cells of the grid's best cell: the
@@ -239,6 +243,9 @@ func (l *loader) loadGrid(path, rel, name string) error {
 	}
 	if len(cells) == 0 {
 		l.grid(kernel, feats)
+	}
+	if spec != nil && spec.Search != "grid" {
+		l.grid(spec.Kernel, spec.Features).Search = spec.Search
 	}
 	if spec != nil && spec.Extend > 0 {
 		g := l.grid(spec.Kernel, spec.Features)

@@ -245,13 +245,22 @@ func eigenNote(n int) string {
 	return s
 }
 
+// searchPrefix names a search that evaluated only some of the grid's
+// cells ("random search, "), for a title's count of cells.
+func searchPrefix(g *Grid) string {
+	if g.Search == "" {
+		return ""
+	}
+	return g.Search + " search, "
+}
+
 // GridTable lists a grid's cells in cell order, the best cell marked.
 func GridTable(g *Grid) *Table {
 	params := gridParams(g.Kernel)
 	eig := eigenColumns(g.Cells)
 	t := &Table{
 		Name:  "grid-" + g.Kernel + "-" + g.Features,
-		Title: fmt.Sprintf("Grid search: %s kernel on %s features (%d cells)", g.Kernel, g.Features, len(g.Cells)),
+		Title: fmt.Sprintf("Grid search: %s kernel on %s features (%s%d cells)", g.Kernel, g.Features, searchPrefix(g), len(g.Cells)),
 		Note:  "* marks the best cell (highest CV accuracy; ties: smaller C, smaller α or γ, c closer to 0). CV accuracy is the mean over folds; SVs the mean over folds; capped: the fit hit its iteration cap.",
 	}
 	t.Header = []string{"Best", "Cell"}
