@@ -21,11 +21,17 @@ import (
 // prog the progress lines.
 func runBench(t *testing.T, args ...string) (code int, out, errs, prog string) {
 	t.Helper()
+	return runBenchCtx(t, context.Background(), args...)
+}
+
+// runBenchCtx is runBench under ctx (a cancelled one: Ctrl-C).
+func runBenchCtx(t *testing.T, ctx context.Context, args ...string) (code int, out, errs, prog string) {
+	t.Helper()
 	var o, e, p bytes.Buffer
 	oldOut, oldErr := stdout, stderr
 	stdout, stderr = &o, &p
 	defer func() { stdout, stderr = oldOut, oldErr }()
-	code = run(context.Background(), args, &e)
+	code = run(ctx, args, &e)
 	return code, o.String(), e.String(), p.String()
 }
 

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -18,6 +19,7 @@ import (
 	"github.com/svmbench/svmbench/kernels"
 	"github.com/svmbench/svmbench/matrix"
 	"github.com/svmbench/svmbench/reports"
+	"github.com/svmbench/svmbench/results"
 )
 
 var cmdGrid = &Command{
@@ -117,6 +119,7 @@ merged folder with -resume to retrain the best cell (no cell is recomputed).`,
 		fs.BoolVar(&c.warm, "warm-start", true, "seed each fit of a convex one-vs-one pair from the previous fold's or C's solution (alpha seeding); false: every fit from α = 0")
 		fs.IntVar(&cfg.Extend, "extend", 0, "while the best cell is on an open edge of a range, add a step of that range beyond it, at most `N` steps a side (0: off; not with -shard: extend the merged shards with -resume)")
 		fs.IntVar(&c.compare, "compare", 0, "compare searches instead: the whole grid, then random and bayes search with -trials cells and a halving search (-eta) for seeds 1..`N`, into DIR/search-KERNEL-FEATURES.json")
+		fs.BoolVar(&c.compareSeeding, "compare-seeding", false, "measure alpha seeding instead: run the whole grid with seeding and again from cold starts on the same folds, and print SMO iterations, fit seconds and accuracies of both, cell by cell, into DIR/seeding-KERNEL-FEATURES.json (use -eps 1e-5 to check that no accuracy changes)")
 		fs.IntVar(&cfg.MaxIter, "max-iter", 0, "SMO iteration cap of each binary fit (0: 20·n with n the fold's training size; -1: the solver's 1e7)")
 		fs.Float64Var(&cfg.Tol, "eps", 1e-3, "stopping tolerance (LIBSVM's -e)")
 		fs.StringVar(&c.mem, "mem", "", "memory `SIZE` for inner products and the fits running at once, e.g. 8GiB (default a quarter of physical memory)")
@@ -142,7 +145,7 @@ type gridCmd struct {
 	trials                    setInt
 	eta                       setFloat
 	compare                   int
-	warm                      bool
+	warm, compareSeeding      bool
 	ext                       features.Extractor
 }
 
@@ -233,6 +236,9 @@ func (c *gridCmd) check(args []string) error {
 	case c.eta.set && !(c.eta.v >= 2 && c.eta.v <= 1e6):
 		return usagef("-eta %v: want a factor from 2 to 1000000", c.eta.v)
 	}
+	if err := c.checkCompareSeeding(); err != nil {
+		return err
+	}
 	cfg.Trials = c.trials.v
 	if c.compare == 0 {
 		cfg.Eta = c.eta.v // -compare passes it to its halving runs (run)
@@ -259,6 +265,25 @@ func (c *gridCmd) check(args []string) error {
 	return err
 }
 
+// checkCompareSeeding refuses the flags -compare-seeding does not
+// combine with.
+func (c *gridCmd) checkCompareSeeding() error {
+	cfg := &c.cfg
+	switch {
+	case !c.compareSeeding:
+		return nil
+	case c.compare > 0:
+		return usagef("-compare-seeding: one comparison a run; drop -compare")
+	case cfg.Search != "grid":
+		return usagef("-compare-seeding: runs the whole grid twice; drop -search %s", cfg.Search)
+	case !c.warm:
+		return usagef("-compare-seeding: runs the grid both with and without seeding; drop -warm-start=false")
+	case cfg.Extend > 0 || cfg.Shards > 1 || cfg.Resume:
+		return usagef("-compare-seeding: compares the grid's cells as given; drop -extend, -shard and -resume")
+	}
+	return nil
+}
+
 // run is bench grid: bench.Grid on the features, the grid printed as a
 // table with its best cell; or, with -export-libsvm, the training data
 // written in LIBSVM format.
@@ -269,7 +294,16 @@ func (c *gridCmd) run(ctx context.Context) error {
 	if c.compare > 0 {
 		cfg := c.cfg
 		cfg.Eta = c.eta.v
-		return runCompare(ctx, c.df, c.ext, cfg, c.compare)
+		if err := runCompare(ctx, c.df, c.ext, cfg, c.compare); err != nil {
+			return &noJournal{"-compare", err}
+		}
+		return nil
+	}
+	if c.compareSeeding {
+		if err := runCompareSeeding(ctx, c.df, c.ext, c.cfg); err != nil {
+			return &noJournal{"-compare-seeding", err}
+		}
+		return nil
 	}
 	return runGrid(ctx, c.df, c.ext, c.cfg)
 }
@@ -421,6 +455,54 @@ func runCompare(ctx context.Context, df *dataFlags, ext features.Extractor, cfg 
 	fmt.Fprintf(stdout, "cells@n counts each cell at its training images over all %d (a halving rung of n/9 images counts 1/9); halving's best CV is its last rung's, on all images\n", len(d.Train.Y))
 	fmt.Fprintf(stdout, "%s\n", filepath.Join(cfg.Out, bench.SearchFile(cmp.Kernel, cmp.Features)))
 	return nil
+}
+
+// runCompareSeeding is bench grid -compare-seeding: bench.CompareSeeding,
+// printed cell by cell and in total.
+func runCompareSeeding(ctx context.Context, df *dataFlags, ext features.Extractor, cfg bench.GridConfig) error {
+	prog := newProgress()
+	defer prog.Wait()
+	d, train, err := loadTrainFeatures(ctx, df, ext, prog)
+	if err != nil {
+		return err
+	}
+	cfg.Features, cfg.Args, cfg.Log = ext.Name(), os.Args, prog.Printf
+	if err := os.MkdirAll(cfg.Out, 0o755); err != nil {
+		return err
+	}
+	cmp, err := bench.CompareSeeding(ctx, d, train, cfg)
+	prog.Wait()
+	if err != nil {
+		return err
+	}
+	printSeeding(stdout, cmp, len(d.Train.Y))
+	fmt.Fprintf(stdout, "%s\n", filepath.Join(cfg.Out, results.SeedingFile(cmp.Kernel, cmp.Features)))
+	return nil
+}
+
+// printSeeding prints a seeding comparison: a line a cell, then totals.
+func printSeeding(w io.Writer, cmp *results.SeedingComparison, n int) {
+	fmt.Fprintf(w, "%s/%s on %d samples, %d folds, eps %g: each cell run with alpha seeding and from cold starts on the same folds\n",
+		cmp.Kernel, cmp.Features, n, cmp.Folds, cmp.Eps)
+	fmt.Fprintf(w, "%5s  %-32s %7s %11s %11s %7s %9s %9s %7s\n", "cell", "parameters", "seeded", "iter seeded", "iter cold", "ratio", "CV seeded", "CV cold", "folds ≠")
+	for _, c := range cmp.Cells {
+		ratio := "-"
+		if c.IterSeeded > 0 {
+			ratio = fmt.Sprintf("%.2f×", float64(c.IterCold)/float64(c.IterSeeded))
+		}
+		ps := results.ParamString(results.GridCell{Kernel: cmp.Kernel, Alpha: c.Alpha, Coef0: c.Coef0, Gamma: c.Gamma, Degree: c.Degree, C: c.C})
+		fmt.Fprintf(w, "%5d  %-32s %7d %11d %11d %7s %8.2f%% %8.2f%% %7d\n", c.Index, ps, c.SeededPairs, c.IterSeeded, c.IterCold, ratio, 100*c.CVSeeded, 100*c.CVCold, c.FoldsDiffer)
+	}
+	t := cmp.Totals()
+	fmt.Fprintf(w, "SMO iterations: %d seeded against %d cold (%.2f× fewer); %d sub-problems seeded (convex ones, where it pays) in %d of %d cells\n",
+		t.IterSeeded, t.IterCold, t.IterRatio, t.SeededPairs, t.SeededCells, t.Cells)
+	fmt.Fprintf(w, "fit seconds (in-process, summed over workers): %.2f seeded against %.2f cold (%.2f×)\n", t.SecSeeded, t.SecCold, t.SecondRatio)
+	if t.FoldsDiffer == 0 {
+		fmt.Fprintf(w, "accuracy: every fold's accuracy is the same in all %d cells\n", t.Cells)
+	} else {
+		fmt.Fprintf(w, "accuracy: %d folds differ, in %d cells; CV accuracy by at most %.2f points (the tolerance -eps %g lets a seeded fit stop elsewhere within it)\n",
+			t.FoldsDiffer, t.CellsDiffer, 100*t.MaxCVDiff, cmp.Eps)
+	}
 }
 
 // hasParam reports whether the kernel has the parameter called name.

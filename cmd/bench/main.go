@@ -86,6 +86,17 @@ type usageError struct {
 func (e *usageError) Error() string { return e.msg }
 func (e *usageError) Unwrap() error { return e.err }
 
+// noJournal wraps the error of work that keeps no journal (a comparison:
+// -compare, -compare-seeding), so that an interruption does not point to
+// the command's -resume.
+type noJournal struct {
+	what string // the flag, e.g. "-compare"
+	err  error
+}
+
+func (e *noJournal) Error() string { return e.err.Error() }
+func (e *noJournal) Unwrap() error { return e.err }
+
 // usagef returns a usage error; a %w verb in format wraps its argument.
 func usagef(format string, a ...any) error {
 	err := fmt.Errorf(format, a...)
@@ -152,7 +163,10 @@ func exitStatus(stderr io.Writer, c *Command, err error) int {
 		printShortUsage(stderr, c)
 		return 2
 	case errors.Is(err, context.Canceled):
-		if c.Resume == "" {
+		var nj *noJournal
+		if errors.As(err, &nj) {
+			fmt.Fprintf(stderr, "bench %s: interrupted; nothing was written (%s keeps no journal: run it again)\n", c.Name, nj.what)
+		} else if c.Resume == "" {
 			fmt.Fprintf(stderr, "bench %s: interrupted; nothing was written (%s has no resume)\n", c.Name, c.Name)
 		} else {
 			fmt.Fprintf(stderr, "bench %s: interrupted; %s\n", c.Name, c.Resume)

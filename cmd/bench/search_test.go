@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"slices"
@@ -8,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/svmbench/svmbench/bench"
+	"github.com/svmbench/svmbench/results"
 )
 
 // bench grid -search bayes runs its trials, journals why each was chosen,
@@ -278,5 +280,41 @@ func TestGridExtendMergedShards(t *testing.T) {
 	if gotBest.Cell.Index != wantBest.Cell.Index || gotBest.GridCells != wantBest.GridCells || gotBest.TestAccuracy != wantBest.TestAccuracy {
 		t.Errorf("best cell %d of %d (test %v), want %d of %d (test %v)", gotBest.Cell.Index, gotBest.GridCells, gotBest.TestAccuracy,
 			wantBest.Cell.Index, wantBest.GridCells, wantBest.TestAccuracy)
+	}
+}
+
+// bench grid -compare-seeding runs the grid seeded and cold, prints both
+// cell by cell and in total, writes the comparison, and refuses the flags
+// it does not combine with; interrupted, it says it keeps no journal.
+func TestGridCompareSeeding(t *testing.T) {
+	out := t.TempDir()
+	code, stdout, errs, _ := runBench(t, "grid", "-data", "synthetic:200,100", "-kernel", "rbf", "-gamma", "2^-12,2^-10", "-C", "1,2,4",
+		"-folds", "3", "-eps", "1e-5", "-compare-seeding", "-out", out)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	for _, want := range []string{"each cell run with alpha seeding and from cold starts", "SMO iterations: ", "seeded against", "every fold's accuracy is the same in all 6 cells"} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("output lacks %q:\n%s", want, stdout)
+		}
+	}
+	var cmp results.SeedingComparison
+	if err := results.ReadJSON(filepath.Join(out, results.SeedingFile("rbf", "pixels")), &cmp); err != nil || len(cmp.Cells) != 6 {
+		t.Fatalf("%d cells in the comparison file: %v", len(cmp.Cells), err)
+	}
+	usageErrors(t, []usageCase{
+		{gridArgs("-out", t.TempDir(), "-compare-seeding", "-compare", "2"), "-compare-seeding: one comparison a run"},
+		{gridArgs("-out", t.TempDir(), "-compare-seeding", "-search", "bayes"), "drop -search bayes"},
+		{gridArgs("-out", t.TempDir(), "-compare-seeding", "-warm-start=false"), "drop -warm-start=false"},
+		{gridArgs("-out", t.TempDir(), "-compare-seeding", "-extend", "2"), "drop -extend"},
+		{gridArgs("-out", t.TempDir(), "-compare-seeding", "-resume"), "drop -extend, -shard and -resume"},
+	})
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	for _, flag := range [][]string{{"-compare-seeding"}, {"-compare", "1"}} {
+		code, _, errs, _ = runBenchCtx(t, ctx, gridArgs(append(flag, "-out", t.TempDir())...)...)
+		if code != 130 || !strings.Contains(errs, flag[0]+" keeps no journal") || strings.Contains(errs, "-resume") {
+			t.Errorf("%s interrupted: exit %d, %q; want 130 saying it keeps no journal", flag[0], code, errs)
+		}
 	}
 }
