@@ -67,7 +67,7 @@ func (m *Model) Capped() bool { return m.capped }
 func (m *Model) Err() error {
 	for _, st := range m.Pairs {
 		if st.Status == IterationCap {
-			return fmt.Errorf("%w (%s after %d iterations)", ErrNotConverged, pairName(st), st.Iter)
+			return fmt.Errorf("%w (%s after %d iterations)", ErrNotConverged, pairName(st, m.OneVsRest), st.Iter)
 		}
 	}
 	if m.capped {

@@ -368,3 +368,70 @@ func TestLoadErrorsNameLine(t *testing.T) {
 		t.Errorf("error %v: want a ParseError at line 3 naming the key", err)
 	}
 }
+
+// TestNonFiniteKernelIsAnError: kernel values that overflow float32 (a
+// poly kernel of high degree, or a linear kernel on values near 1e20:
+// LIBSVM's own Q is float too, and svm-train writes `rho -nan`) make the
+// solution NaN. Train says so, naming the pair, instead of panicking while
+// building the model (it did: index out of range in addPair) or writing a
+// model that cannot be read back. (Labels 9 and 2 come first in these
+// blobs, so pair 9 vs 2 is the first sub-problem.)
+func TestNonFiniteKernelIsAnError(t *testing.T) {
+	x, y := blobs(60, 4, []int{2, 7, 9}, 1, 3)
+	big := x.Clone()
+	for i := range big.Rows {
+		big.Row(i)[0] = 1e20
+	}
+	for _, tc := range []struct {
+		name string
+		x    *matrix.Matrix
+		k    kernels.Kernel
+	}{
+		{"poly degree 400", x, kernels.Poly{Gamma: 10, Coef0: 1, Degree: 400}},
+		{"linear on 1e20", big, kernels.Linear{}},
+	} {
+		_, err := Train(context.Background(), tc.x, y, Params{Kernel: tc.k})
+		if err == nil || !strings.HasPrefix(err.Error(), "svm: ") || !strings.Contains(err.Error(), "not finite") || !strings.Contains(err.Error(), "pair 9 vs 2") {
+			t.Errorf("%s: error %v, want one saying the kernel values of pair 9 vs 2 (the first) are not finite", tc.name, err)
+		}
+	}
+	g := gramOf(t, kernels.RBF{Gamma: 0.5}, x)
+	g.Row(0)[1], g.Row(1)[0] = float32(math.Inf(1)), float32(math.Inf(1))
+	if _, err := TrainGram(context.Background(), g, y, Params{}); err == nil || !strings.Contains(err.Error(), "not finite") {
+		t.Errorf("TrainGram with an infinite kernel value: error %v, want one saying so", err)
+	}
+}
+
+// TestNonPSDWarning: the warning about quadratic coefficients ≤ 0 names a
+// −1/+1 pair as the pair it is (it said "class 1 vs rest": −1, the label,
+// was taken for one-vs-rest's "rest"), and it is not given for a kernel
+// that is PSD on any data (kernels.Mercer), where such a step comes from a
+// singular K (here, empty samples), not from a non-convex
+// problem.
+func TestNonPSDWarning(t *testing.T) {
+	x, y := blobs(80, 3, []int{-1, 1}, 1, 5)
+	// Empty samples (LIBSVM lines holding only their label) in both
+	// classes: for the linear kernel K is all zero.
+	empty := matrix.New(4, 3)
+	lin, err := Train(context.Background(), empty, []int{-1, 1, -1, 1}, Params{Kernel: kernels.Linear{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if lin.Pairs[0].NonPSDSteps == 0 {
+		t.Fatalf("linear: no step with a quadratic coefficient ≤ 0; the test data do not test the warning")
+	}
+	if w := lin.Warnings(); len(w) > 0 {
+		t.Errorf("linear kernel (PSD) on a repeated sample: warnings %q, want none", w)
+	}
+	sig, err := Train(context.Background(), x, y, Params{Kernel: kernels.Sigmoid{Alpha: 2, Coef0: -1}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sig.Pairs[0].NonPSDSteps == 0 {
+		t.Fatalf("sigmoid: no step with a quadratic coefficient ≤ 0; the test data do not test the warning")
+	}
+	w := sig.Warnings()
+	if len(w) == 0 || !strings.Contains(w[0], "pair 1 vs -1") || strings.Contains(w[0], "rest") {
+		t.Errorf("sigmoid, labels 1 and -1: warnings %q, want one naming pair 1 vs -1", w)
+	}
+}

@@ -254,6 +254,7 @@ type subproblem struct {
 	// results
 	alpha []float64
 	stats PairStats
+	nan   bool // the solution is not finite (kernel values were not)
 }
 
 func train(ctx context.Context, y []int, p Params, src *qSource) (*Model, error) {
@@ -303,6 +304,7 @@ func train(ctx context.Context, y []int, p Params, src *qSource) (*Model, error)
 					mu.Unlock()
 					continue
 				}
+				sp.nan = !s.finite()
 				sp.alpha = s.alpha
 				sp.stats = s.stats(sp)
 				done++
@@ -324,6 +326,11 @@ func train(ctx context.Context, y []int, p Params, src *qSource) (*Model, error)
 	}
 	if firstErr != nil {
 		return nil, fmt.Errorf("svm: training stopped: %w", firstErr)
+	}
+	for _, sp := range subs {
+		if sp.nan {
+			return nil, fmt.Errorf("svm: %s: the solution is not finite because kernel values are not (float32 overflows past 3.4e38: scale the features, or lower γ or the degree)", subName(sp, labels, ovr))
+		}
 	}
 	m := buildModel(labels, members, subs, p)
 	if p.Probability && !m.OneVsRest && len(labels) > 1 {
@@ -387,6 +394,29 @@ func makeSubproblems(labels []int, members [][]int, p Params) (subs []*subproble
 	return subs, p.OneVsRest && nc > 2
 }
 
+// finite reports whether the solution is a number: kernel values that
+// are not (a float32 overflow) make it NaN.
+func (s *solver) finite() bool {
+	if math.IsNaN(s.obj) || math.IsInf(s.obj, 0) || math.IsNaN(s.rho) || math.IsInf(s.rho, 0) {
+		return false
+	}
+	for _, a := range s.alpha {
+		if math.IsNaN(a) {
+			return false
+		}
+	}
+	return true
+}
+
+// subName names sub-problem sp as pairName does.
+func subName(sp *subproblem, labels []int, ovr bool) string {
+	st := PairStats{I: labels[sp.i]}
+	if !ovr {
+		st.J = labels[sp.j]
+	}
+	return pairName(st, ovr)
+}
+
 func (s *solver) stats(sp *subproblem) PairStats {
 	st := PairStats{I: -1, J: -1, Obj: s.obj, Rho: s.rho, Iter: s.iter, NonPSDSteps: s.nonPSD}
 	if s.capped {
@@ -424,9 +454,6 @@ func buildModel(labels []int, members [][]int, subs []*subproblem, p Params) *Mo
 		m.warnings = append([]string{fmt.Sprintf(
 			"sigmoid kernel with alpha = %g < 0: accepted for study (LIBSVM refuses it); its Gram matrix is not PSD", sg.Alpha)},
 			m.warnings...)
-	}
-	if math.IsNaN(sumRho(m.Rho)) {
-		m.warnings = append(m.warnings, "some rho is NaN: the kernel produced non-finite values")
 	}
 	return m
 }
@@ -486,6 +513,9 @@ func (m *Model) addPair(k int, sp *subproblem, svPos map[int]int) {
 
 // warnPairs adds the warnings of the sub-problems: each that stopped at
 // the iteration cap, and one for all that met a non-PSD kernel matrix.
+// A kernel PSD on any data (kernels.Mercer) gets no such warning: its
+// steps with a quadratic coefficient ≤ 0 come from a singular K (samples
+// repeated in both classes, empty samples), and the problem is convex.
 func (m *Model) warnPairs(tol float64) {
 	var nonPSD, nonPSDSteps, allSteps int
 	first := ""
@@ -493,16 +523,19 @@ func (m *Model) warnPairs(tol float64) {
 		if st.Status == IterationCap {
 			m.capped = true
 			m.warnings = append(m.warnings, fmt.Sprintf("%s: iteration cap %d reached before Tol %g",
-				pairName(st), st.Iter, tol))
+				pairName(st, m.OneVsRest), st.Iter, tol))
 		}
 		if st.NonPSDSteps > 0 {
 			nonPSD++
 			nonPSDSteps += st.NonPSDSteps
 			if first == "" {
-				first = pairName(st)
+				first = pairName(st, m.OneVsRest)
 			}
 		}
 		allSteps += st.Iter
+	}
+	if mk, ok := m.Kernel.(kernels.Mercer); ok && mk.PositiveSemidefinite() {
+		nonPSD = 0
 	}
 	if nonPSD > 0 {
 		m.warnings = append(m.warnings, fmt.Sprintf(
@@ -511,19 +544,13 @@ func (m *Model) warnPairs(tol float64) {
 	}
 }
 
-func sumRho(r []float64) float64 {
-	var s float64
-	for _, v := range r {
-		s += v
-	}
-	return s
-}
-
-func pairName(st PairStats) string {
-	if st.J == -1 && st.I != -1 {
+// pairName names a sub-problem in warnings: "pair 1 vs -1" (J is a
+// label, −1 included), "class 2 vs rest" in a one-vs-rest model.
+func pairName(st PairStats, ovr bool) string {
+	if ovr {
 		return fmt.Sprintf("class %d vs rest", st.I)
 	}
-	return fmt.Sprintf("pair %d-%d", st.I, st.J)
+	return fmt.Sprintf("pair %d vs %d", st.I, st.J)
 }
 
 // sortBy is an insertion sort (the sub-problem lists are short).
