@@ -39,6 +39,15 @@ func TestLoadBadHeaders(t *testing.T) {
 		{"probA count", strings.Replace(goodHeader, "label 1 -1\n", "label 1 -1\nprobA 1 2\nprobB 1\n", 1) + body, 8, "probA has 2 values"},
 		{"descending indices", goodHeader + "1 2:0.5 1:0.5\n-1 2:0.5\n", 10, "must be ascending"},
 		{"no SV", "svm_type c_svc\nkernel_type rbf\n", 2, "no SV section"},
+		// Found by the red-team pass of 7 December: these were accepted
+		// (svm-predict accepts them too) and predicted NaN or nonsense.
+		{"nr_sv overflowing", strings.Replace(goodHeader, "nr_sv 1 1", "nr_sv 9223372036854775807 1", 1) + body, 8, "nr_sv: 9223372036854775807 is more than total_sv (line 5) 2"},
+		{"duplicate label", strings.Replace(goodHeader, "label 1 -1", "label 1 1", 1) + body, 7, "label 1 appears twice"},
+		{"rho NaN", strings.Replace(goodHeader, "rho 0.1", "rho nan", 1) + body, 6, `rho: "nan" is not a finite number`},
+		{"probB Inf", strings.Replace(goodHeader, "label 1 -1\n", "label 1 -1\nprobA 1\nprobB -inf\n", 1) + body, 9, `probB: "-inf" is not a finite number`},
+		{"coefficient NaN", goodHeader + "NaN 1:0.5\n-1 2:0.5\n", 10, `coefficient "NaN" is not a finite number`},
+		{"SV value Inf", goodHeader + "1 1:0.5\n-1 2:inf\n", 11, `feature "2:inf": the value is not a finite float32 number`},
+		{"SV value past float32", goodHeader + "1 1:1e39\n-1 2:0.5\n", 10, `feature "1:1e39": the value is not a finite float32 number`},
 	} {
 		p := filepath.Join(t.TempDir(), "m")
 		os.WriteFile(p, []byte(c.text), 0o644)

@@ -12,8 +12,10 @@ import (
 	"hash"
 	"io"
 	"io/fs"
+	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -533,7 +535,14 @@ func (h *libsvmHeader) set() error {
 	case "probB":
 		m.ProbB, err = h.floats(h.nrClass * (h.nrClass - 1) / 2)
 	case "label":
-		m.Labels, err = h.ints()
+		if m.Labels, err = h.ints(); err == nil {
+			for i, l := range m.Labels {
+				if slices.Contains(m.Labels[:i], l) {
+					err = h.perr("label %d appears twice", l)
+					break
+				}
+			}
+		}
 	case "nr_sv":
 		m.NSVClass, err = h.ints()
 	default:
@@ -592,8 +601,8 @@ func (h *libsvmHeader) floats(want int) ([]float64, error) {
 	out := make([]float64, len(h.vals))
 	for i, s := range h.vals {
 		v, err := strconv.ParseFloat(s, 64)
-		if err != nil {
-			return nil, h.perr("%s: %q is not a number", h.key, s)
+		if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
+			return nil, h.perr("%s: %q is not a finite number", h.key, s)
 		}
 		out[i] = v
 	}
@@ -641,6 +650,9 @@ func (h *libsvmHeader) check() error {
 	for _, c := range m.NSVClass {
 		if c < 0 {
 			return h.perrAt(at["nr_sv"], "nr_sv: %d is negative", c)
+		}
+		if c > h.totalSV {
+			return h.perrAt(at["nr_sv"], "nr_sv: %d is more than total_sv (line %d) %d", c, at["total_sv"], h.totalSV)
 		}
 		sum += c
 	}

@@ -9,6 +9,7 @@ import (
 	"io"
 	"math"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -343,8 +344,8 @@ func (r *svReader) parseLine(l *svLine, b []byte, memo *textnum.Float32Memo) (em
 			return false, perr("want %d coefficients, got %d fields", r.nrow, len(bytes.Fields(b)))
 		}
 		v, ok := textnum.ParseFloat64(f)
-		if !ok {
-			return false, perr("coefficient %q is not a number", f)
+		if !ok || math.IsNaN(v) || math.IsInf(v, 0) {
+			return false, perr("coefficient %q is not a finite number", f)
 		}
 		l.coef = append(l.coef, v)
 	}
@@ -368,6 +369,11 @@ func (r *svReader) parseLine(l *svLine, b []byte, memo *textnum.Float32Memo) (em
 				v, ok2 = textnum.ParseInt(f[c+1:])
 			} else {
 				x, ok2 = textnum.ParseFloat32(f[c+1:])
+			}
+		}
+		if ok1 && !r.gram && c+1 < len(f) && (!ok2 || math.IsNaN(float64(x)) || math.IsInf(float64(x), 0)) {
+			if _, err := strconv.ParseFloat(string(f[c+1:]), 64); err == nil || errors.Is(err, strconv.ErrRange) {
+				return false, perr("feature %q: the value is not a finite float32 number", f)
 			}
 		}
 		if !ok1 || !ok2 {
@@ -425,7 +431,7 @@ func fastFeatures(l *svLine, b []byte, i int, memo *textnum.Float32Memo) int {
 		if !ok || (k < n && b[k] != ' ' && b[k] != '\t' && b[k] != '\r') {
 			for k = j + 1; k < n && b[k] != ' ' && b[k] != '\t' && b[k] != '\r'; k++ {
 			}
-			if v, ok = textnum.ParseFloat32(b[j+1 : k]); !ok {
+			if v, ok = textnum.ParseFloat32(b[j+1 : k]); !ok || math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) {
 				return i
 			}
 		}
