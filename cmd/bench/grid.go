@@ -428,12 +428,8 @@ func exportLIBSVM(ctx context.Context, df *dataFlags, ext features.Extractor, fi
 func runCompare(ctx context.Context, df *dataFlags, ext features.Extractor, cfg bench.GridConfig, n int) error {
 	prog := newProgress()
 	defer prog.Wait()
-	d, train, err := loadTrainFeatures(ctx, df, ext, prog)
+	d, train, err := compareData(ctx, df, ext, &cfg, prog)
 	if err != nil {
-		return err
-	}
-	cfg.Features, cfg.Args, cfg.Log = ext.Name(), os.Args, prog.Printf
-	if err := os.MkdirAll(cfg.Out, 0o755); err != nil {
 		return err
 	}
 	seeds := make([]uint64, n)
@@ -457,17 +453,24 @@ func runCompare(ctx context.Context, df *dataFlags, ext features.Extractor, cfg 
 	return nil
 }
 
+// compareData loads a comparison's training features and readies cfg
+// and its folder: the common start of -compare and -compare-seeding.
+func compareData(ctx context.Context, df *dataFlags, ext features.Extractor, cfg *bench.GridConfig, prog *progress.Progress) (*dataset.Dataset, *matrix.Matrix, error) {
+	d, train, err := loadTrainFeatures(ctx, df, ext, prog)
+	if err != nil {
+		return nil, nil, err
+	}
+	cfg.Features, cfg.Args, cfg.Log = ext.Name(), os.Args, prog.Printf
+	return d, train, os.MkdirAll(cfg.Out, 0o755)
+}
+
 // runCompareSeeding is bench grid -compare-seeding: bench.CompareSeeding,
 // printed cell by cell and in total.
 func runCompareSeeding(ctx context.Context, df *dataFlags, ext features.Extractor, cfg bench.GridConfig) error {
 	prog := newProgress()
 	defer prog.Wait()
-	d, train, err := loadTrainFeatures(ctx, df, ext, prog)
+	d, train, err := compareData(ctx, df, ext, &cfg, prog)
 	if err != nil {
-		return err
-	}
-	cfg.Features, cfg.Args, cfg.Log = ext.Name(), os.Args, prog.Printf
-	if err := os.MkdirAll(cfg.Out, 0o755); err != nil {
 		return err
 	}
 	cmp, err := bench.CompareSeeding(ctx, d, train, cfg)
