@@ -182,3 +182,22 @@ func TestPredictBadModel(t *testing.T) {
 	}
 	oneLine(t, errs, regexp.QuoteMeta(model)+`:4:`, `total_sv`)
 }
+
+// TestDefaultSlopeIsLIBSVMs: without -alpha (or with -alpha 0) the
+// sigmoid's slope is 1/features, svm-train -t 3's default γ, as -gamma's is
+// for rbf and poly: a 2-feature file gives `gamma 0.5` in the model, what
+// svm-train -t 3 writes for it. (It was 0.001, undocumented, so `bench
+// train -kernel sigmoid` and `svm-train -t 3` trained different models.)
+func TestDefaultSlopeIsLIBSVMs(t *testing.T) {
+	dir := t.TempDir()
+	train := filepath.Join(dir, "train.txt")
+	blobFile(t, train, 60, []int{1, -1}, 1)
+	for _, extra := range [][]string{nil, {"-alpha", "0"}} {
+		model := filepath.Join(dir, "m")
+		out := mustRun(t, append([]string{"train", "-data", "libsvm:" + train, "-kernel", "sigmoid", "-model", model}, extra...)...)
+		b, _ := os.ReadFile(model)
+		if !strings.Contains(string(b), "\nkernel_type sigmoid\ngamma 0.5\n") || !strings.Contains(out, "sigmoid(alpha=0.5,") {
+			t.Errorf("bench train -kernel sigmoid %v: the model's header and summary should give α = 1/2:\n%s\n%s", extra, b[:min(len(b), 120)], out)
+		}
+	}
+}

@@ -42,10 +42,10 @@ exp(−γ‖x−y‖²) with -gamma; linear ⟨x,y⟩; poly (γ⟨x,y⟩+c)^d wi
 
 -data libsvm:FILE trains on FILE (libsvm:TRAIN,TEST on TRAIN). Labels are
 the file's (-1/+1, 1..K, 2 7 9), kept in LIBSVM's order; -w LABEL:W
-multiplies C for that label (an absent label is an error); -gamma 0 is
-1/(features of the training data), LIBSVM's default. -b 1 also fits
-LIBSVM's probability model (probA/probB; bench predict -b 1, svm-predict
--b 1). -cv K prints the K-fold cross-validation accuracy as svm-train -v K
+multiplies C for that label (an absent label is an error); -gamma 0 and
+-alpha 0 (the defaults) are 1/(features of the training data), LIBSVM's
+default. -b 1 also fits LIBSVM's probability model (probA/probB; bench
+predict -b 1, svm-predict -b 1). -cv K prints the K-fold cross-validation accuracy as svm-train -v K
 does (Cross Validation Accuracy = X%) and writes no model; with -w, -ovr
 and -b 1 it cross-validates that setting (-b 1: each fold fits the
 probability model and scores samples by their most probable label, as
@@ -163,7 +163,7 @@ func (c *trainCmd) run(ctx context.Context) error {
 		return err
 	}
 	p := c.p
-	p.Kernel = withDefaultGamma(p.Kernel, x.Cols)
+	p.Kernel = withDefaultSlope(p.Kernel, x.Cols)
 	budget := int64(p.CacheMB * (1 << 20))
 	if c.cv > 0 && c.mem == "" {
 		budget = bench.DefaultMemBytes() // the grid's default budget
@@ -265,7 +265,7 @@ type kernelFlags struct {
 func addKernelFlags(fs *flag.FlagSet) *kernelFlags {
 	f := &kernelFlags{fs: fs}
 	fs.StringVar(&f.name, "kernel", "", "kernel `NAME`: "+kernels.NameList()+" (required)")
-	fs.Float64Var(&f.alpha, "alpha", 0.001, "sigmoid slope `α` (LIBSVM's -g)")
+	fs.Float64Var(&f.alpha, "alpha", 0, "sigmoid slope `α` (LIBSVM's -g; 0 = 1/features, LIBSVM's default)")
 	fs.Float64Var(&f.coef0, "coef0", 0, "sigmoid and poly bias `c` (LIBSVM's -r)")
 	fs.Float64Var(&f.gamma, "gamma", 0, "rbf and poly `γ` > 0 (0 = 1/features, LIBSVM's default)")
 	fs.IntVar(&f.degree, "degree", 3, "poly degree `d` ≥ 1")
@@ -306,9 +306,9 @@ func (f *kernelFlags) kernel() (kernels.Kernel, error) {
 	if f.gamma < 0 || math.IsNaN(f.gamma) {
 		return nil, usagef("-gamma %g: want a value > 0", f.gamma)
 	}
-	// γ = 0 is resolved by withDefaultGamma once the features are known;
-	// the other parameters are checked now, with γ = 1 standing in.
-	if err := kernels.Validate(withDefaultGamma(k, 1)); err != nil {
+	// γ = 0 and α = 0 are resolved by withDefaultSlope once the features
+	// are known; the other parameters are checked now, with 1 standing in.
+	if err := kernels.Validate(withDefaultSlope(k, 1)); err != nil {
 		var pe *kernels.ParamError
 		if errors.As(err, &pe) {
 			return nil, &usageError{msg: fmt.Sprintf("-%s %v: want %s", strings.ToLower(pe.Field), pe.Value, pe.Want), err: err}
@@ -318,17 +318,20 @@ func (f *kernelFlags) kernel() (kernels.Kernel, error) {
 	return k, nil
 }
 
-// withDefaultGamma replaces γ = 0 by 1/features, LIBSVM's default, in a
-// kernel that has a γ.
-func withDefaultGamma(k kernels.Kernel, nfeat int) kernels.Kernel {
+// withDefaultSlope replaces γ = 0 (rbf, poly) and the sigmoid's α = 0 by
+// 1/features: svm-train's -g 0, its default for every kernel (-t 3 -g is
+// our -alpha).
+func withDefaultSlope(k kernels.Kernel, nfeat int) kernels.Kernel {
 	spec, v, ok := kernels.Of(k)
-	if !ok || v.Gamma != 0 {
+	if !ok {
 		return k
 	}
-	if _, hasGamma := spec.Param("gamma"); !hasGamma {
-		return k
+	if _, has := spec.Param("gamma"); has && v.Gamma == 0 {
+		v.Gamma = 1 / float64(nfeat)
 	}
-	v.Gamma = 1 / float64(nfeat)
+	if _, has := spec.Param("alpha"); has && v.Alpha == 0 {
+		v.Alpha = 1 / float64(nfeat)
+	}
 	return spec.New(v)
 }
 
