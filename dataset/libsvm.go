@@ -205,7 +205,7 @@ func (s *sparsePart) parseFeature(f []byte, prev int) string {
 		return fmt.Sprintf("feature %q: index %q is not a positive integer", f, f[:c])
 	}
 	if idx > MaxLIBSVMIndex {
-		return fmt.Sprintf("feature %q: index %d is larger than %d", f, idx, MaxLIBSVMIndex)
+		return fmt.Sprintf("feature %q: index %d is larger than %d, the largest this reader takes (samples are held dense: each would take %d MiB)", f, idx, MaxLIBSVMIndex, idx*4>>20)
 	}
 	if int(idx) <= prev {
 		return fmt.Sprintf("feature %q: index %d follows %d; indices must be strictly ascending", f, idx, prev)

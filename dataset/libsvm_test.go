@@ -76,6 +76,9 @@ func TestReadLIBSVMErrors(t *testing.T) {
 		{"1 1:1e39\n", 1, "not a finite"},
 		{"1 1\n", 1, "want index:value"},
 		{"1 99999999999:1\n", 1, "larger than"},
+		// svm-train reads this one (its indices are C ints); we hold
+		// samples dense, and the error says so.
+		{"1 20000000:1\n", 1, "index 20000000 is larger than 16777216, the largest this reader takes (samples are held dense"},
 		{"1 1:1\n2 1:1 1:2\n", 2, "follows"},
 		{"1e10 1:1\n", 1, "not an integer"},
 	} {
