@@ -31,6 +31,10 @@ type Split struct {
 	X *matrix.Matrix
 	// Y holds the integer class label of each row.
 	Y []int
+	// Lines holds, for a split read from a LIBSVM file, the file line of
+	// each row (1-based; blank and comment lines are not rows), for
+	// errors about a sample; nil for other sources.
+	Lines []int
 }
 
 // Len is the number of samples.
@@ -39,10 +43,17 @@ func (s *Split) Len() int { return len(s.Y) }
 // Subset returns the samples idx, in that order, as a new split.
 func (s *Split) Subset(idx []int) *Split {
 	y := make([]int, len(idx))
+	var lines []int
+	if s.Lines != nil {
+		lines = make([]int, len(idx))
+	}
 	for k, i := range idx {
 		y[k] = s.Y[i]
+		if lines != nil {
+			lines[k] = s.Lines[i]
+		}
 	}
-	return &Split{X: s.X.Gather(idx), Y: y}
+	return &Split{X: s.X.Gather(idx), Y: y, Lines: lines}
 }
 
 // FileSum records a file that was read and its checksum, for manifests.

@@ -36,6 +36,7 @@ var maxDense = int64(1) << 30
 // parts, one part per chunk of text parsed on its own core, in file order.
 type sparseRows struct {
 	labels []int
+	lines  []int // the file line of each row
 	parts  []*sparsePart
 	maxIdx int // largest index seen (the dimension), 0 for none
 }
@@ -47,6 +48,7 @@ type sparsePart struct {
 	idx    []int32
 	val    []float32
 	labels []int
+	lines  []int // the file line of each row
 	maxIdx int
 }
 
@@ -89,6 +91,9 @@ func parseLIBSVM(ctx context.Context, name string, r io.Reader, tee io.Writer) (
 			if msg := p.parseLine(b, c.Memo); msg != "" {
 				return &ParseError{File: name, Line: line, Msg: msg}
 			}
+			if len(p.lines) < p.rows {
+				p.lines = append(p.lines, line)
+			}
 		}
 		mu.Lock()
 		defer mu.Unlock()
@@ -107,6 +112,7 @@ func parseLIBSVM(ctx context.Context, name string, r io.Reader, tee io.Writer) (
 	s := &sparseRows{parts: parts}
 	for _, p := range parts {
 		s.labels = append(s.labels, p.labels...)
+		s.lines = append(s.lines, p.lines...)
 		s.maxIdx = max(s.maxIdx, p.maxIdx)
 	}
 	return s, nil
@@ -371,7 +377,7 @@ func LoadLIBSVM(ctx context.Context, train, test string) (*Dataset, error) {
 		if d.Train.X, err = tr.dense(train, cols); err != nil {
 			return nil, err
 		}
-		d.Train.Y = tr.labels
+		d.Train.Y, d.Train.Lines = tr.labels, tr.lines
 		for _, l := range tr.labels {
 			labels[l] = true
 		}
@@ -387,7 +393,7 @@ func LoadLIBSVM(ctx context.Context, train, test string) (*Dataset, error) {
 		if d.Test.X, err = te.dense(test, cols); err != nil {
 			return nil, err
 		}
-		d.Test.Y = te.labels
+		d.Test.Y, d.Test.Lines = te.labels, te.lines
 		for _, l := range te.labels {
 			labels[l] = true
 		}
@@ -407,7 +413,7 @@ func (s *sparseRows) checkZeroBeyond(name string, cols int, train string) error 
 	s.each(func(i int, idx []int32, val []float32) {
 		for k := range idx {
 			if int(idx[k]) > cols && val[k] != 0 && err == nil {
-				err = &ParseError{File: name, Msg: fmt.Sprintf("sample %d has %d:%g, beyond the %d features of the training file %s (a model of the training data cannot use it; LIBSVM's sparse convention allows only zeros there)",
+				err = &ParseError{File: name, Line: s.lines[i], Msg: fmt.Sprintf("sample %d has %d:%g, beyond the %d features of the training file %s (a model of the training data cannot use it; LIBSVM's sparse convention allows only zeros there)",
 					i+1, idx[k], val[k], cols, train)}
 			}
 		}

@@ -316,10 +316,18 @@ func TestLoadLIBSVMWiderTest(t *testing.T) {
 	if err != nil || d.Test.X.Cols != 2 {
 		t.Fatalf("zeros beyond the training width: %v (want them dropped)", err)
 	}
-	wide := writeText(t, dir, "wide", "1 1:1\n2 1:1 5:0.5\n")
+	// The error names the sample's line, past a comment and a blank line.
+	wide := writeText(t, dir, "wide", "# test\n1 1:1\n\n2 1:1 5:0.5\n")
 	_, err = LoadLIBSVM(context.Background(), tr, wide)
-	if err == nil || !strings.Contains(err.Error(), wide+": sample 2 has 5:0.5, beyond the 2 features") {
+	if err == nil || !strings.Contains(err.Error(), wide+":4: sample 2 has 5:0.5, beyond the 2 features") {
 		t.Errorf("non-zero beyond the training width: %v", err)
+	}
+	d, err = LoadLIBSVM(context.Background(), "", wide)
+	if err != nil || !slices.Equal(d.Test.Lines, []int{2, 4}) || d.Train.Lines != nil {
+		t.Errorf("lines of the samples: %v, %v; want [2 4]", d.Test.Lines, err)
+	}
+	if sub := d.Test.Subset([]int{1}); !slices.Equal(sub.Lines, []int{4}) {
+		t.Errorf("lines of a subset: %v, want [4]", sub.Lines)
 	}
 }
 

@@ -48,3 +48,17 @@ func (e *ParseError) Error() string {
 	}
 	return fmt.Sprintf("svm: %s: %s", e.File, e.Msg)
 }
+
+// WidthError is a sample with a non-zero feature past the training
+// width, which Model.Conform (and so prediction) refuses: LIBSVM's sparse
+// convention allows only zeros there.
+type WidthError struct {
+	Sample  int // the row of the sample, 0-based
+	Feature int // the feature, 1-based
+	Value   float32
+	Dim     int // the model's training width
+}
+
+func (e *WidthError) Error() string {
+	return fmt.Sprintf("svm: sample %d has feature %d = %g, but the model was trained on %d features (only zeros may follow them)", e.Sample+1, e.Feature, e.Value, e.Dim)
+}

@@ -135,7 +135,7 @@ func (m *Model) DecisionValues(dst []float64, x *matrix.Matrix) ([]float64, erro
 // Conform returns x with the training data's width m.Dim: narrower
 // samples are padded with zeros (absent features are 0, LIBSVM's sparse
 // convention), wider ones lose their extra features, which must all be 0
-// (an error naming the first sample that has one otherwise). x itself is
+// (a *WidthError naming the first sample that has one otherwise). x itself is
 // returned when it has the width already or m.Dim is unknown (0).
 func (m *Model) Conform(x *matrix.Matrix) (*matrix.Matrix, error) {
 	if m.Dim == 0 || x.Cols == m.Dim {
@@ -145,7 +145,7 @@ func (m *Model) Conform(x *matrix.Matrix) (*matrix.Matrix, error) {
 		for i := range x.Rows {
 			for j, v := range x.Row(i)[m.Dim:] {
 				if v != 0 {
-					return nil, fmt.Errorf("svm: sample %d has feature %d = %g, but the model was trained on %d features (only zeros may follow them)", i+1, m.Dim+j+1, v, m.Dim)
+					return nil, &WidthError{Sample: i, Feature: m.Dim + j + 1, Value: v, Dim: m.Dim}
 				}
 			}
 		}

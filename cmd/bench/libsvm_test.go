@@ -201,3 +201,22 @@ func TestDefaultSlopeIsLIBSVMs(t *testing.T) {
 		}
 	}
 }
+
+// TestPredictWiderSampleNamesLine: a test sample with a non-zero feature
+// past the model's training width is an error naming the test file and
+// the sample's line (past comments and blank lines), as every error about
+// a data file does; it said "svm: sample 2 has feature 3 = 1", no file,
+// and the sample's number, not its line.
+func TestPredictWiderSampleNamesLine(t *testing.T) {
+	dir := t.TempDir()
+	train, test := filepath.Join(dir, "train.txt"), filepath.Join(dir, "test.txt")
+	blobFile(t, train, 60, []int{1, -1}, 1)
+	os.WriteFile(test, []byte("# test\n1 1:1\n\n-1 1:1 3:1\n"), 0o644)
+	model := filepath.Join(dir, "m")
+	mustRun(t, "train", "-data", "libsvm:"+train, "-kernel", "linear", "-model", model)
+	code, _, errs, _ := runBench(t, "predict", "-data", "libsvm:"+test, "-model", model)
+	if code != 1 {
+		t.Errorf("exit %d, want 1", code)
+	}
+	oneLine(t, errs, regexp.QuoteMeta(test)+`:4: `, `sample 2 has feature 3 = 1`)
+}

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -138,6 +139,11 @@ func predictFeatures(m *svm.Model, ext features.Extractor, d *dataset.Dataset) (
 	if d.Image == nil {
 		var err error
 		if test.X, err = m.Conform(test.X); err != nil {
+			// Name the sample's file and line (predict reads one file).
+			var we *svm.WidthError
+			if errors.As(err, &we) && test.Lines != nil && len(d.Files) == 1 {
+				return nil, fmt.Errorf("%s:%d: %w", d.Files[0].Name, test.Lines[we.Sample], err)
+			}
 			return nil, err
 		}
 	}
