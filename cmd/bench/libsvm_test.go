@@ -220,3 +220,16 @@ func TestPredictWiderSampleNamesLine(t *testing.T) {
 	}
 	oneLine(t, errs, regexp.QuoteMeta(test)+`:4: `, `sample 2 has feature 3 = 1`)
 }
+
+// TestCVAccuracyFormat: -cv prints the accuracy as svm-train -v does,
+// C's %g (6 significant digits): 9 identical samples of 3 classes are all
+// predicted as one class, 3 of 9 right, `33.3333%` (it printed Go's
+// shortest %g, 33.33333333333333%).
+func TestCVAccuracyFormat(t *testing.T) {
+	train := filepath.Join(t.TempDir(), "train.txt")
+	os.WriteFile(train, []byte(strings.Repeat("1 1:1\n2 1:1\n3 1:1\n", 3)), 0o644)
+	out := mustRun(t, "train", "-data", "libsvm:"+train, "-kernel", "linear", "-cv", "3")
+	if out != "Cross Validation Accuracy = 33.3333%\n" {
+		t.Errorf("-cv 3 printed %q, want svm-train -v 3's Cross Validation Accuracy = 33.3333%%", out)
+	}
+}

@@ -232,7 +232,8 @@ func (c *trainCmd) crossValidate(ctx context.Context, prog *progress.Progress, x
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "Cross Validation Accuracy = %g%%\n", 100*acc)
+	// %.6g: C's %g, as svm-train -v prints it.
+	fmt.Fprintf(stdout, "Cross Validation Accuracy = %.6g%%\n", 100*acc)
 	return nil
 }
 
