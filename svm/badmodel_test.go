@@ -47,6 +47,11 @@ func TestLoadBadHeaders(t *testing.T) {
 		{"probB Inf", strings.Replace(goodHeader, "label 1 -1\n", "label 1 -1\nprobA 1\nprobB -inf\n", 1) + body, 9, `probB: "-inf" is not a finite number`},
 		{"coefficient NaN", goodHeader + "NaN 1:0.5\n-1 2:0.5\n", 10, `coefficient "NaN" is not a finite number`},
 		{"SV value Inf", goodHeader + "1 1:0.5\n-1 2:inf\n", 11, `feature "2:inf": the value is not a finite float32 number`},
+		{"gamma NaN", strings.Replace(goodHeader, "gamma 0.5", "gamma nan", 1) + body, 3, "gamma NaN: want a finite value > 0"},
+		{"gamma missing", strings.Replace(goodHeader, "gamma 0.5\n", "", 1) + body, 2, "kernel_type rbf needs gamma"},
+		{"degree 0", strings.Replace(goodHeader, "kernel_type rbf\ngamma 0.5", "kernel_type polynomial\ndegree 0\ngamma 0.5\ncoef0 0", 1) + body, 3, "degree 0: want an integer ≥ 1"},
+		{"degree 2.5", strings.Replace(goodHeader, "kernel_type rbf\ngamma 0.5", "kernel_type polynomial\ndegree 2.5\ngamma 0.5\ncoef0 0", 1) + body, 3, `degree: "2.5" is not an integer`},
+		{"degree 1e30", strings.Replace(goodHeader, "kernel_type rbf\ngamma 0.5", "kernel_type polynomial\ndegree 1e30\ngamma 0.5\ncoef0 0", 1) + body, 3, `degree: "1e30" is not an integer`},
 		{"SV value past float32", goodHeader + "1 1:1e39\n-1 2:0.5\n", 10, `feature "1:1e39": the value is not a finite float32 number`},
 	} {
 		p := filepath.Join(t.TempDir(), "m")

@@ -515,9 +515,12 @@ func (h *libsvmHeader) set() error {
 	case "kernel_type":
 		h.kind, err = h.one()
 	case "degree":
-		var v float64
-		v, err = h.num()
-		h.degree = int(v)
+		var v string
+		if v, err = h.one(); err == nil {
+			if h.degree, err = strconv.Atoi(v); err != nil {
+				err = h.perr("degree: %q is not an integer", v)
+			}
+		}
 	case "gamma":
 		h.gamma, err = h.num()
 	case "coef0":
@@ -672,7 +675,23 @@ func (h *libsvmHeader) setKernel() error {
 	if !ok {
 		return h.perrAt(h.at["kernel_type"], "kernel_type %q: want %s or precomputed", h.kind, strings.Join(kernels.LIBSVMNames(), ", "))
 	}
+	for _, p := range ks.Params {
+		if p.LIBSVM == "gamma" && h.at["gamma"] == 0 {
+			return h.perrAt(h.at["kernel_type"], "kernel_type %s needs gamma", h.kind)
+		}
+	}
 	hdr := map[string]float64{"gamma": h.gamma, "coef0": h.coef0, "degree": float64(h.degree)}
 	h.m.Kernel = ks.New(ks.FromLIBSVM(func(key string) float64 { return hdr[key] }))
+	if err := kernels.Validate(h.m.Kernel); err != nil {
+		var pe *kernels.ParamError
+		if errors.As(err, &pe) {
+			for _, p := range ks.Params {
+				if strings.EqualFold(p.Name, pe.Field) {
+					return h.perrAt(h.at[p.LIBSVM], "%s %v: want %s", p.LIBSVM, pe.Value, pe.Want)
+				}
+			}
+		}
+		return h.perrAt(h.at["kernel_type"], "%v", err)
+	}
 	return nil
 }
