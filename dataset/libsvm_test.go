@@ -306,6 +306,11 @@ func TestLoadLIBSVMOneFile(t *testing.T) {
 			t.Errorf("%s predict-only: train %d, test %d×%d, files %+v", spec, d.Train.Len(), d.Test.Len(), d.Test.X.Cols, d.Files)
 		}
 	}
+	// Training reads the training file alone.
+	d, err = Load(t.Context(), Options{Spec: "libsvm:" + te + ",/no/such/test", TrainOnly: true})
+	if err != nil || d.Train.Len() != 1 || d.Test.Len() != 0 || len(d.Files) != 1 {
+		t.Errorf("train-only: %v, files %+v", err, d)
+	}
 }
 
 func TestLoadLIBSVMWiderTest(t *testing.T) {

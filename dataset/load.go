@@ -24,6 +24,10 @@ type Options struct {
 	// "libsvm:TRAIN,TEST" reads TEST alone; the training split is empty.
 	// Other specs are read whole.
 	PredictOnly bool
+	// TrainOnly says the data will only be trained on (bench train):
+	// "libsvm:TRAIN,TEST" reads TRAIN alone; the test split is empty.
+	// Other specs are read whole.
+	TrainOnly bool
 	// CacheDir is where downloads go; "" means os.UserCacheDir()/svmbench.
 	CacheDir string
 	// URL of the CIFAR-10 binary archive; "" means the official one.
@@ -48,7 +52,8 @@ type Options struct {
 //	                    that says how to point at a local copy
 //	DIR                 a folder of CIFAR-10 binary batches
 //	FILE.tar.gz, .tgz   a CIFAR-10 binary archive, read without extracting
-//	libsvm:TRAIN,TEST   two LIBSVM text files
+//	libsvm:TRAIN,TEST   two LIBSVM text files (TEST alone with PredictOnly,
+//	                    TRAIN alone with TrainOnly)
 //	libsvm:FILE         one LIBSVM text file: the training split, or with
 //	                    PredictOnly the test split (the other split empty)
 //	images:DIR          DIR/train/<class>/*.png|*.jpg and DIR/test/<class>/…
@@ -74,6 +79,8 @@ func Load(ctx context.Context, opt Options) (*Dataset, error) {
 			return LoadLIBSVM(ctx, "", test)
 		case opt.PredictOnly:
 			return LoadLIBSVM(ctx, "", train)
+		case opt.TrainOnly:
+			return LoadLIBSVM(ctx, train, "")
 		}
 		return LoadLIBSVM(ctx, train, test)
 	case strings.HasPrefix(spec, "images:"):

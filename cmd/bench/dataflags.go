@@ -47,6 +47,9 @@ type dataFlags struct {
 	// predictOnly reads only the data predicted (bench predict): the
 	// single file of libsvm:FILE, or TEST of libsvm:TRAIN,TEST.
 	predictOnly bool
+	// trainOnly reads only the training data (bench train): TRAIN of
+	// libsvm:TRAIN,TEST.
+	trainOnly bool
 }
 
 // addDataFlags defines -data, -train, -test, -seed and -cache-dir on fs.
@@ -62,7 +65,7 @@ func addDataFlags(fs *flag.FlagSet) *dataFlags {
 
 // options returns the dataset options of the flags, without progress.
 func (f *dataFlags) options() dataset.Options {
-	return dataset.Options{Spec: f.spec, CacheDir: f.cache, URL: f.url, Seed: f.seed, PredictOnly: f.predictOnly}
+	return dataset.Options{Spec: f.spec, CacheDir: f.cache, URL: f.url, Seed: f.seed, PredictOnly: f.predictOnly, TrainOnly: f.trainOnly}
 }
 
 // validate reports flag values out of range as usage errors.

@@ -233,3 +233,22 @@ func TestCVAccuracyFormat(t *testing.T) {
 		t.Errorf("-cv 3 printed %q, want svm-train -v 3's Cross Validation Accuracy = 33.3333%%", out)
 	}
 }
+
+// TestTrainReadsTrainOnly: bench train -data libsvm:TRAIN,TEST trains on
+// TRAIN and reads nothing else, as bench predict reads TEST alone: a TEST
+// that is missing or malformed does not stop it (it read TEST and failed
+// on it), and the model's manifest lists TRAIN alone.
+func TestTrainReadsTrainOnly(t *testing.T) {
+	dir := t.TempDir()
+	train, bad := filepath.Join(dir, "train.txt"), filepath.Join(dir, "bad.txt")
+	blobFile(t, train, 60, []int{2, 7, 9}, 1)
+	os.WriteFile(bad, []byte("2 1:1 9:x\n"), 0o644)
+	for _, test := range []string{bad, filepath.Join(dir, "missing.txt")} {
+		model := filepath.Join(dir, "m")
+		mustRun(t, "train", "-data", "libsvm:"+train+","+test, "-kernel", "linear", "-model", model)
+		side, _ := os.ReadFile(model + ".json")
+		if !strings.Contains(string(side), "train.txt") || strings.Contains(string(side), filepath.Base(test)) {
+			t.Errorf("libsvm:train.txt,%s: the sidecar should list train.txt alone:\n%s", filepath.Base(test), side)
+		}
+	}
+}

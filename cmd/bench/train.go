@@ -74,6 +74,7 @@ memory of the process.`,
 		fs.IntVar(&c.cv, "cv", 0, "print the `K`-fold cross-validation accuracy (svm-train -v K); no model is written")
 		fs.StringVar(&c.model, "model", "", "write the model to `FILE` (required)")
 		fs.BoolVar(&c.verbose, "v", false, "print one line per binary sub-problem")
+		c.df.trainOnly = true
 		return c
 	},
 }
