@@ -284,6 +284,11 @@ func (r *svReader) finish(m *Model, totalSV, totalSVLine int) (need string, err 
 // sv (r.sv itself, or a new matrix of another width).
 func (r *svReader) compact(sv *matrix.Matrix) {
 	j, a := 0, 0
+	// A new matrix is zero already: its rows are not cleared, so that
+	// only the pages holding values are touched (a model whose one
+	// support vector has index 2^24 would otherwise make every row of
+	// 64 MiB resident).
+	fresh := sv != r.sv
 	put := func(o int, l *svLine) {
 		if l != nil {
 			for k, v := range l.coef {
@@ -293,7 +298,9 @@ func (r *svReader) compact(sv *matrix.Matrix) {
 				r.svIndex[j] = int(l.idx[0]) - 1
 			} else {
 				row := sv.Row(j)
-				clear(row)
+				if !fresh {
+					clear(row)
+				}
 				for k, i := range l.idx {
 					row[i-1] = l.val[k]
 				}
@@ -306,7 +313,9 @@ func (r *svReader) compact(sv *matrix.Matrix) {
 				r.svIndex[j] = r.svIndex[o]
 			} else if sv != r.sv || o != j {
 				dst := sv.Row(j)
-				clear(dst)
+				if !fresh {
+					clear(dst)
+				}
 				src := r.sv.Row(o)
 				copy(dst, src[:min(len(src), len(dst))])
 			}
