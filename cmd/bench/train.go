@@ -68,7 +68,7 @@ memory of the process.`,
 		fs.Float64Var(&c.cacheMB, "cache", 200, "kernel memory budget in `MB` (MiB) of float32 values, as LIBSVM's -m")
 		fs.BoolVar(&c.shrinking, "shrinking", true, "use the shrinking heuristic (LIBSVM's -h)")
 		fs.IntVar(&c.maxIter, "max-iter", 0, "iteration cap `N` per sub-problem; 0 = max(1e7, 100·n)")
-		fs.StringVar(&c.weights, "w", "", "class weights `LABEL:W,...` multiplying C (LIBSVM's -wLABEL W)")
+		fs.StringVar(&c.weights, "w", "", "class weights `LABEL:W,...` multiplying C, W finite and > 0 (LIBSVM's -wLABEL W)")
 		fs.BoolVar(&c.ovr, "ovr", false, "one-vs-rest instead of one-vs-one")
 		fs.IntVar(&c.prob, "b", 0, "1: also fit the probability model, as svm-train -b 1 (`0|1`)")
 		fs.IntVar(&c.cv, "cv", 0, "print the `K`-fold cross-validation accuracy (svm-train -v K); no model is written")
@@ -354,8 +354,8 @@ func parseWeights(s string) (map[int]float64, error) {
 		ls, ws, ok := strings.Cut(strings.TrimSpace(part), ":")
 		l, err1 := strconv.Atoi(ls)
 		v, err2 := strconv.ParseFloat(ws, 64)
-		if !ok || err1 != nil || err2 != nil || !(v > 0) {
-			return nil, usagef("-w %q: want LABEL:WEIGHT pairs with WEIGHT > 0, separated by commas", part)
+		if !ok || err1 != nil || err2 != nil || !(v > 0) || math.IsInf(v, 1) {
+			return nil, usagef("-w %q: want LABEL:WEIGHT pairs with WEIGHT finite and > 0, separated by commas", part)
 		}
 		w[l] = v
 	}

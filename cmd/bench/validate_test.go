@@ -35,6 +35,7 @@ func TestFlagsCheckedBeforeAnyWork(t *testing.T) {
 		{[]string{"train", "-model", filepath.Join(dir, "m"), "-kernel", "linear", "-C", "Inf"}, "-C +Inf"},
 		{[]string{"train", "-model", filepath.Join(dir, "m"), "-kernel", "linear", "-C", "0"}, "-C 0"},
 		{[]string{"train", "-model", filepath.Join(dir, "m"), "-kernel", "sigmoid", "-alpha", "NaN"}, "-alpha NaN"},
+		{[]string{"train", "-model", filepath.Join(dir, "m"), "-kernel", "rbf", "-w", "1:inf"}, `-w "1:inf": want LABEL:WEIGHT pairs with WEIGHT finite and > 0`},
 		{[]string{"train", "-model", filepath.Join(dir, "m"), "-kernel", "poly", "-degree", "0"}, "-degree 0"},
 		{[]string{"train", "-model", filepath.Join(dir, "m"), "-kernel", "rbf", "-gamma", "NaN"}, "-gamma NaN"},
 		{[]string{"all", "-out", out, "-noise-cnn", "resnet"}, "NoiseCNNs has \"resnet\""},
