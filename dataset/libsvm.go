@@ -204,24 +204,24 @@ func (s *sparsePart) fastFeatures(b []byte, i int, memo *textnum.Float32Memo) (p
 func (s *sparsePart) parseFeature(f []byte, prev int) string {
 	c := bytes.IndexByte(f, ':')
 	if c < 0 {
-		return fmt.Sprintf("feature %q: want index:value", f)
+		return fmt.Sprintf("feature %s: want index:value", textnum.Quote(f))
 	}
 	idx, ok := textnum.ParseInt(f[:c])
 	if !ok || idx < 1 {
-		return fmt.Sprintf("feature %q: index %q is not a positive integer", f, f[:c])
+		return fmt.Sprintf("feature %s: index %s is not a positive integer", textnum.Quote(f), textnum.Quote(f[:c]))
 	}
 	if idx > MaxLIBSVMIndex {
-		return fmt.Sprintf("feature %q: index %d is larger than %d, the largest this reader takes (samples are held dense: each would take %d MiB)", f, idx, MaxLIBSVMIndex, idx*4>>20)
+		return fmt.Sprintf("feature %s: index %d is larger than %d, the largest this reader takes (samples are held dense: each would take %d MiB)", textnum.Quote(f), idx, MaxLIBSVMIndex, idx*4>>20)
 	}
 	if int(idx) <= prev {
-		return fmt.Sprintf("feature %q: index %d follows %d; indices must be strictly ascending", f, idx, prev)
+		return fmt.Sprintf("feature %s: index %d follows %d; indices must be strictly ascending", textnum.Quote(f), idx, prev)
 	}
 	v, ok := textnum.ParseFloat32(f[c+1:])
 	if !ok || math.IsInf(float64(v), 0) || math.IsNaN(float64(v)) {
 		if len(f) == c+1 {
-			return fmt.Sprintf("feature %q: no value after ':'", f)
+			return fmt.Sprintf("feature %s: no value after ':'", textnum.Quote(f))
 		}
-		return fmt.Sprintf("feature %q: value %q is not a finite float32 number", f, f[c+1:])
+		return fmt.Sprintf("feature %s: value %s is not a finite float32 number", textnum.Quote(f), textnum.Quote(f[c+1:]))
 	}
 	s.idx = append(s.idx, int32(idx))
 	s.val = append(s.val, v)
@@ -236,10 +236,10 @@ func parseLabel(f []byte) (int, string) {
 	}
 	v, err := strconv.ParseFloat(string(f), 64)
 	if err != nil || math.IsInf(v, 0) || math.IsNaN(v) {
-		return 0, fmt.Sprintf("label %q is not a number", f)
+		return 0, fmt.Sprintf("label %s is not a number", textnum.Quote(f))
 	}
 	if v != math.Trunc(v) || math.Abs(v) > math.MaxInt32 {
-		return 0, fmt.Sprintf("label %q is not an integer within ±2147483647 (classification needs integer class labels)", f)
+		return 0, fmt.Sprintf("label %s is not an integer within ±2147483647 (classification needs integer class labels)", textnum.Quote(f))
 	}
 	return int(v), ""
 }

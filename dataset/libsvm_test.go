@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"os"
@@ -91,6 +92,16 @@ func TestReadLIBSVMErrors(t *testing.T) {
 		}
 		if prefix := "dataset: " + p + ":" + string(rune('0'+c.line)) + ": "; !strings.HasPrefix(err.Error(), prefix) {
 			t.Errorf("error %q does not start %q", err, prefix)
+		}
+	}
+	// A field of 100 kB (a binary file has no spaces: its first "label"
+	// was megabytes) is quoted in part: the error stays one short line.
+	long := strings.Repeat("9", 100000)
+	for _, text := range []string{long + " 1:1\n", "1 1:" + long + "x\n", "1 " + long + ":1\n", "1 " + long + "\n"} {
+		p := writeText(t, dir, "long.txt", text)
+		_, _, err := ReadLIBSVMFile(context.Background(), p)
+		if err == nil || len(err.Error()) > 300 || !strings.Contains(err.Error(), "…") {
+			t.Errorf("a 100 kB field: error of %d bytes, want under 300 quoting part of it: %.300v", len(fmt.Sprint(err)), err)
 		}
 	}
 	for _, text := range []string{"", "# only a comment\n\n"} {

@@ -53,12 +53,18 @@ func TestLoadBadHeaders(t *testing.T) {
 		{"degree 2.5", strings.Replace(goodHeader, "kernel_type rbf\ngamma 0.5", "kernel_type polynomial\ndegree 2.5\ngamma 0.5\ncoef0 0", 1) + body, 3, `degree: "2.5" is not an integer`},
 		{"degree 1e30", strings.Replace(goodHeader, "kernel_type rbf\ngamma 0.5", "kernel_type polynomial\ndegree 1e30\ngamma 0.5\ncoef0 0", 1) + body, 3, `degree: "1e30" is not an integer`},
 		{"SV value past float32", goodHeader + "1 1:1e39\n-1 2:0.5\n", 10, `feature "1:1e39": the value is not a finite float32 number`},
+		// A field of 100 kB is quoted in part (a binary file given as a
+		// model was one header key of megabytes, all in the error).
+		{"long header key", strings.Repeat("x", 100000) + "\n" + goodHeader + body, 1, `unknown header key "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"… (100000 bytes)`},
+		{"long gamma", strings.Replace(goodHeader, "gamma 0.5", "gamma "+strings.Repeat("x", 100000), 1) + body, 3, "(100000 bytes) is not a number"},
+		{"long coefficient", goodHeader + strings.Repeat("x", 100000) + " 1:0.5\n-1 2:0.5\n", 10, "(100000 bytes) is not a finite number"},
+		{"long feature", goodHeader + "1 1:" + strings.Repeat("x", 100000) + "\n-1 2:0.5\n", 10, "(100002 bytes): want INDEX:VALUE"},
 	} {
 		p := filepath.Join(t.TempDir(), "m")
 		os.WriteFile(p, []byte(c.text), 0o644)
 		_, err := Load(p)
 		var pe *ParseError
-		if !errors.As(err, &pe) || pe.Line != c.line || !strings.Contains(err.Error(), c.want) || strings.Contains(err.Error(), "\n") {
+		if !errors.As(err, &pe) || pe.Line != c.line || !strings.Contains(err.Error(), c.want) || strings.Contains(err.Error(), "\n") || len(err.Error()) > 300 {
 			t.Errorf("%s: %v; want a one-line ParseError at line %d saying %q", c.name, err, c.line, c.want)
 		}
 	}

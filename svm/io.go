@@ -518,7 +518,7 @@ func (h *libsvmHeader) set() error {
 		var v string
 		if v, err = h.one(); err == nil {
 			if h.degree, err = strconv.Atoi(v); err != nil {
-				err = h.perr("degree: %q is not an integer", v)
+				err = h.perr("degree: %s is not an integer", textnum.Quote(v))
 			}
 		}
 	case "gamma":
@@ -549,7 +549,7 @@ func (h *libsvmHeader) set() error {
 	case "nr_sv":
 		m.NSVClass, err = h.ints()
 	default:
-		err = h.perr("unknown header key %q", h.key)
+		err = h.perr("unknown header key %s", textnum.Quote(h.key))
 	}
 	return err
 }
@@ -570,7 +570,7 @@ func (h *libsvmHeader) count() (int, error) {
 	}
 	v, err := strconv.Atoi(s)
 	if err != nil || v < 0 {
-		return 0, h.perr("%s: %q is not a count (an integer ≥ 0)", h.key, s)
+		return 0, h.perr("%s: %s is not a count (an integer ≥ 0)", h.key, textnum.Quote(s))
 	}
 	// Every class and support vector takes at least two bytes of the file:
 	// a larger count cannot be true (and must not be allocated).
@@ -588,7 +588,7 @@ func (h *libsvmHeader) num() (float64, error) {
 	}
 	v, err := strconv.ParseFloat(s, 64)
 	if err != nil {
-		return 0, h.perr("%s: %q is not a number", h.key, s)
+		return 0, h.perr("%s: %s is not a number", h.key, textnum.Quote(s))
 	}
 	return v, nil
 }
@@ -605,7 +605,7 @@ func (h *libsvmHeader) floats(want int) ([]float64, error) {
 	for i, s := range h.vals {
 		v, err := strconv.ParseFloat(s, 64)
 		if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
-			return nil, h.perr("%s: %q is not a finite number", h.key, s)
+			return nil, h.perr("%s: %s is not a finite number", h.key, textnum.Quote(s))
 		}
 		out[i] = v
 	}
@@ -624,7 +624,7 @@ func (h *libsvmHeader) ints() ([]int, error) {
 	for i, s := range h.vals {
 		v, err := strconv.Atoi(s)
 		if err != nil {
-			return nil, h.perr("%s: %q is not an integer", h.key, s)
+			return nil, h.perr("%s: %s is not an integer", h.key, textnum.Quote(s))
 		}
 		out[i] = v
 	}
@@ -673,7 +673,7 @@ func (h *libsvmHeader) setKernel() error {
 	}
 	ks, ok := kernels.LookupLIBSVM(h.kind)
 	if !ok {
-		return h.perrAt(h.at["kernel_type"], "kernel_type %q: want %s or precomputed", h.kind, strings.Join(kernels.LIBSVMNames(), ", "))
+		return h.perrAt(h.at["kernel_type"], "kernel_type %s: want %s or precomputed", textnum.Quote(h.kind), strings.Join(kernels.LIBSVMNames(), ", "))
 	}
 	for _, p := range ks.Params {
 		if p.LIBSVM == "gamma" && h.at["gamma"] == 0 {

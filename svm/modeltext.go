@@ -354,7 +354,7 @@ func (r *svReader) parseLine(l *svLine, b []byte, memo *textnum.Float32Memo) (em
 		}
 		v, ok := textnum.ParseFloat64(f)
 		if !ok || math.IsNaN(v) || math.IsInf(v, 0) {
-			return false, perr("coefficient %q is not a finite number", f)
+			return false, perr("coefficient %s is not a finite number", textnum.Quote(f))
 		}
 		l.coef = append(l.coef, v)
 	}
@@ -382,15 +382,15 @@ func (r *svReader) parseLine(l *svLine, b []byte, memo *textnum.Float32Memo) (em
 		}
 		if ok1 && !r.gram && c+1 < len(f) && (!ok2 || math.IsNaN(float64(x)) || math.IsInf(float64(x), 0)) {
 			if _, err := strconv.ParseFloat(string(f[c+1:]), 64); err == nil || errors.Is(err, strconv.ErrRange) {
-				return false, perr("feature %q: the value is not a finite float32 number", f)
+				return false, perr("feature %s: the value is not a finite float32 number", textnum.Quote(f))
 			}
 		}
 		if !ok1 || !ok2 {
-			return false, perr("feature %q: want INDEX:VALUE", f)
+			return false, perr("feature %s: want INDEX:VALUE", textnum.Quote(f))
 		}
 		if r.gram {
 			if idx != 0 || v < 1 || v > math.MaxInt32 || len(l.idx) > 0 {
-				return false, perr("precomputed support vector %q: want 0:ROW with ROW ≥ 1", f)
+				return false, perr("precomputed support vector %s: want 0:ROW with ROW ≥ 1", textnum.Quote(f))
 			}
 			l.idx = append(l.idx, int32(v))
 			continue

@@ -28,7 +28,8 @@
 // AppendFloat32 writes the shortest decimal that reads back as the same
 // float32 (strconv's shortest digits): at most 9 significant digits and never
 // longer than C's %.9g; LIBSVM's %.8g is not always enough to read back the
-// same float32, and for most values it is longer.
+// same float32, and for most values it is longer. Quote quotes a field for
+// an error message, its first 32 bytes only when it is longer.
 //
 // # Chunks
 //

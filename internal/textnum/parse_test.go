@@ -495,3 +495,17 @@ func TestLinesContext(t *testing.T) {
 		t.Errorf("live context, bad chunk 3: %v", err)
 	}
 }
+
+func TestQuote(t *testing.T) {
+	for _, c := range []struct{ in, want string }{
+		{"", `""`},
+		{"1:x", `"1:x"`},
+		{"a\tb\xff", `"a\tb\xff"`},
+		{strings.Repeat("7", 32), `"` + strings.Repeat("7", 32) + `"`},
+		{strings.Repeat("7", 33), `"` + strings.Repeat("7", 32) + `"… (33 bytes)`},
+	} {
+		if got := Quote(c.in); got != c.want || Quote([]byte(c.in)) != c.want {
+			t.Errorf("Quote(%.40q) = %s, want %s", c.in, got, c.want)
+		}
+	}
+}
