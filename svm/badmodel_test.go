@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"os"
 	"os/exec"
@@ -199,6 +200,73 @@ func TestSaveLeavesNeitherOnFailure(t *testing.T) {
 	for _, e := range es {
 		if e.Name() != "m.json" {
 			t.Errorf("a failed Save left %s", e.Name())
+		}
+	}
+}
+
+// TestLoadBadJSONModels: a MODEL.json written alone (one-vs-rest), or the
+// sidecar of a LIBSVM file, whose fields disagree is an error naming the
+// file, never a panic: "dim" -5 or 1e12 panicked in Conform (slice bounds,
+// makeslice; exit status 2, a usage error's), and a repeated label, nr_sv
+// that do not add up, a missing "sv", an invalid kernel parameter or
+// probA/probB of the wrong length were read.
+func TestLoadBadJSONModels(t *testing.T) {
+	x, y := blobs(90, 4, []int{1, 2, 3}, 1, 5)
+	ovr, err := Train(context.Background(), x, y, Params{Kernel: kernels.RBF{Gamma: 0.3}, OneVsRest: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ovo, _, _ := trainSmall(t)
+	dir := t.TempDir()
+	for _, c := range []struct {
+		name string
+		m    *Model
+		edit func(map[string]any)
+		want string
+	}{
+		{"dim -5", ovr, func(j map[string]any) { j["dim"] = -5 }, "dim -5"},
+		{"dim 1e12", ovr, func(j map[string]any) { j["dim"] = 1e12 }, "dim 1000000000000"},
+		{"sidecar dim -5", ovo, func(j map[string]any) { j["dim"] = -5 }, "dim -5"},
+		{"repeated label", ovr, func(j map[string]any) { j["labels"] = []int{1, 1, 3} }, "label 1 appears twice"},
+		{"nr_sv", ovr, func(j map[string]any) { j["nr_sv"] = []int{1, 1, 1} }, "nr_sv"},
+		{"no sv", ovr, func(j map[string]any) { delete(j, "sv") }, "no sv"},
+		{"gamma -1", ovr, func(j map[string]any) { j["kernel"].(map[string]any)["gamma"] = -1 }, "gamma -1: want a finite value > 0"},
+		{"probA", ovr, func(j map[string]any) { j["probA"], j["probB"] = []float64{1}, []float64{1} }, "probA"},
+	} {
+		p := filepath.Join(dir, strings.ReplaceAll(c.name, " ", "-"))
+		if err := c.m.Save(p); err != nil {
+			t.Fatal(err)
+		}
+		jp := p + ".json"
+		if _, err := os.Stat(jp); err != nil {
+			t.Fatal(err)
+		}
+		var j map[string]any
+		b, _ := os.ReadFile(jp)
+		if err := json.Unmarshal(b, &j); err != nil {
+			t.Fatal(err)
+		}
+		c.edit(j)
+		b, _ = json.Marshal(j)
+		os.WriteFile(jp, b, 0o644)
+		load := p
+		if c.m.OneVsRest {
+			load = jp
+		}
+		var pe *ParseError
+		m, err := Load(load)
+		if err == nil {
+			func() {
+				defer func() {
+					if r := recover(); r != nil {
+						t.Errorf("%s: loaded, then predicting panicked: %v", c.name, r)
+					}
+				}()
+				m.Predict(nil, x)
+			}()
+		}
+		if !errors.As(err, &pe) || pe.File != jp || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: %v; want a ParseError naming %s and saying %q", c.name, err, filepath.Base(jp), c.want)
 		}
 	}
 }

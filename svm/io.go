@@ -374,6 +374,9 @@ func LoadContext(ctx context.Context, path string) (*Model, error) {
 		m.warnings = append(m.warnings, fmt.Sprintf("%s does not match %s (SHA-256 differs): ignored", jsonPath, lpath))
 		return m, nil
 	}
+	if err := mj.checkDim(jsonPath); err != nil {
+		return nil, err
+	}
 	m.C, m.Meta, m.Dim, m.Pairs, m.warnings, m.capped = mj.C, mj.Meta, mj.Dim, mj.Pairs, mj.Warnings, mj.Capped
 	if m.Gram && m.Kernel == nil {
 		m.Kernel = mj.Kernel.kernel()
@@ -381,12 +384,26 @@ func LoadContext(ctx context.Context, path string) (*Model, error) {
 	return m, nil
 }
 
+// checkDim requires the training width to be one a model file can have.
+func (mj *modelJSON) checkDim(file string) error {
+	if mj.Dim < 0 || mj.Dim > maxModelIndex {
+		return &ParseError{File: file, Msg: fmt.Sprintf("dim %d: want a width from 0 (unknown) to %d", mj.Dim, maxModelIndex)}
+	}
+	return nil
+}
+
 func (mj *modelJSON) model(file string) (*Model, error) {
+	if err := mj.check(file); err != nil {
+		return nil, err
+	}
 	m := &Model{Kernel: mj.Kernel.kernel(), C: mj.C, Labels: mj.Labels, OneVsRest: mj.OneVsRest,
 		SVIndex: mj.SVIndex, NSVClass: mj.NSVClass, Coef: mj.Coef, Rho: mj.Rho, Pairs: mj.Pairs,
 		ProbA: mj.ProbA, ProbB: mj.ProbB, Dim: mj.Dim,
 		Gram: mj.Gram, Meta: mj.Meta, capped: mj.Capped, warnings: mj.Warnings}
 	nsv := len(m.SVIndex)
+	if len(mj.SV) == 0 && nsv > 0 && !m.Gram {
+		return nil, &ParseError{File: file, Msg: fmt.Sprintf("no sv (support vectors) for %d indices", nsv)}
+	}
 	if len(mj.SV) > 0 {
 		if len(mj.SV) != nsv {
 			return nil, &ParseError{File: file, Msg: fmt.Sprintf("%d support vectors for %d indices", len(mj.SV), nsv)}
@@ -412,6 +429,12 @@ func (mj *modelJSON) model(file string) (*Model, error) {
 		if len(c) != nsv {
 			return nil, &ParseError{File: file, Msg: "coefficient row length differs from the number of support vectors"}
 		}
+	}
+	if len(m.ProbA)+len(m.ProbB) > 0 && (m.OneVsRest || len(m.ProbA) != want || len(m.ProbB) != want) {
+		return nil, &ParseError{File: file, Msg: fmt.Sprintf("probA and probB have %d and %d values, want %d each (one-vs-one only)", len(m.ProbA), len(m.ProbB), want)}
+	}
+	if sum := intSum(m.NSVClass); len(m.NSVClass) > 0 && (len(m.NSVClass) != len(m.Labels) || sum != nsv) {
+		return nil, &ParseError{File: file, Msg: fmt.Sprintf("nr_sv %v: want %d counts adding up to the %d support vectors", m.NSVClass, len(m.Labels), nsv)}
 	}
 	if mj.Kernel != nil && !mj.Kernel.Builtin {
 		m.warnings = append(m.warnings, fmt.Sprintf("user kernel %q cannot be rebuilt by Load: set Model.Kernel", mj.Kernel.Name))
@@ -694,4 +717,38 @@ func (h *libsvmHeader) setKernel() error {
 		return h.perrAt(h.at["kernel_type"], "%v", err)
 	}
 	return nil
+}
+
+// check checks what a model written as MODEL.json alone holds beside its
+// arrays: the width, distinct labels and a valid kernel.
+func (mj *modelJSON) check(file string) error {
+	if err := mj.checkDim(file); err != nil {
+		return err
+	}
+	for i, l := range mj.Labels {
+		if slices.Contains(mj.Labels[:i], l) {
+			return &ParseError{File: file, Msg: fmt.Sprintf("label %d appears twice", l)}
+		}
+	}
+	if k := mj.Kernel.kernel(); k != nil {
+		var pe *kernels.ParamError
+		if err := kernels.Validate(k); errors.As(err, &pe) {
+			return &ParseError{File: file, Msg: fmt.Sprintf("kernel %s: %s %v: want %s", mj.Kernel.Name, strings.ToLower(pe.Field), pe.Value, pe.Want)}
+		} else if err != nil {
+			return &ParseError{File: file, Msg: fmt.Sprintf("kernel %s: %v", mj.Kernel.Name, err)}
+		}
+	}
+	return nil
+}
+
+// intSum is the sum of a, with counts too large to add reported as -1.
+func intSum(a []int) int {
+	s := 0
+	for _, v := range a {
+		if v < 0 || v > math.MaxInt32 {
+			return -1
+		}
+		s += v
+	}
+	return s
 }
