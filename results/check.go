@@ -4,10 +4,12 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 )
 
 // CheckCell checks what a grid cell's format promises: a cell index ≥ 0,
-// folds ≥ 1 with one accuracy each, and accuracies that are fractions.
+// folds ≥ 1 with one accuracy each, accuracies that are fractions, and a
+// cv_accuracy within the range of the fold accuracies (their weighted mean).
 func CheckCell(c GridCell) error {
 	if c.Index < 0 {
 		return fmt.Errorf("cell: want an index >= 0, got %d", c.Index)
@@ -22,6 +24,12 @@ func CheckCell(c GridCell) error {
 		if err := CheckFraction(fmt.Sprintf("fold_accuracy[%d]", i), a); err != nil {
 			return err
 		}
+	}
+	// cv_accuracy is the folds' accuracies weighted by their sizes: it
+	// lies between the smallest and the largest (up to rounding).
+	lo, hi := slices.Min(c.FoldAccuracy), slices.Max(c.FoldAccuracy)
+	if c.CVAccuracy < lo-1e-9 || c.CVAccuracy > hi+1e-9 {
+		return fmt.Errorf("cell %d: cv_accuracy %g is outside its fold accuracies' range %g…%g, so it is not their mean", c.Index, c.CVAccuracy, lo, hi)
 	}
 	return nil
 }

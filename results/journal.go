@@ -27,8 +27,8 @@ type Journal struct {
 // ReadJournal reads a grid journal, one GridCell a line. A last line that
 // is unterminated or not valid JSON is a write that an interruption tore:
 // it is left out and described in TornOffset, TornLine and TornErr. Any
-// other bad line, or a cell that fails CheckCell, is a *FileError naming
-// the file and line. A missing file has no cells.
+// other bad line, a cell that fails CheckCell, or a cell index that an
+// earlier line holds already, is a *FileError naming the file and line. A missing file has no cells.
 func ReadJournal(path string) (Journal, error) {
 	j := Journal{TornOffset: -1}
 	data, err := os.ReadFile(path)
@@ -39,6 +39,7 @@ func ReadJournal(path string) (Journal, error) {
 		return j, fmt.Errorf("results: %w", err)
 	}
 	off, line := 0, 0
+	seen := map[int]int{} // cell index → its line
 	for off < len(data) {
 		line++
 		end := bytes.IndexByte(data[off:], '\n')
@@ -62,6 +63,11 @@ func ReadJournal(path string) (Journal, error) {
 			if err := CheckCell(c); err != nil {
 				return Journal{TornOffset: -1}, &FileError{Path: path, Line: line, Err: err}
 			}
+			if prev, ok := seen[c.Index]; ok {
+				return Journal{TornOffset: -1}, &FileError{Path: path, Line: line,
+					Err: fmt.Errorf("cell %d again (line %d holds it): a journal holds each cell once, so the file was edited or joined from two runs", c.Index, prev)}
+			}
+			seen[c.Index] = line
 			j.Cells = append(j.Cells, c)
 			j.Lines = append(j.Lines, line)
 		}

@@ -68,6 +68,13 @@ func TestJournalTornAndBad(t *testing.T) {
 		{"bad middle line", string(good) + "\n{oops\n" + string(good) + "\n", 0, -1, 0, "x.jsonl:2: invalid JSON"},
 		{"percent", strings.Replace(string(good), `"cv_accuracy":0.5`, `"cv_accuracy":50`, 1) + "\n", 0, -1, 0, "x.jsonl:1: cv_accuracy: want a fraction in [0, 1], got 50"},
 		{"folds", strings.Replace(string(good), `"folds":2`, `"folds":3`, 1) + "\n", 0, -1, 0, "cell 0 has 2 fold accuracies for 3 folds"},
+		// A hand-edited or concatenated journal: a cell index twice is
+		// refused naming both lines (resume kept the last silently, the
+		// report the first), and a CV accuracy outside its folds' range
+		// cannot be their weighted mean.
+		{"repeated cell", string(good) + "\n" + string(good) + "\n", 0, -1, 0, "x.jsonl:2: cell 0 again (line 1 holds it)"},
+		{"repeated cell, other results", string(good) + "\n" + strings.Replace(string(good), `"n_sv":3`, `"n_sv":4`, 1) + "\n", 0, -1, 0, "x.jsonl:2: cell 0 again (line 1 holds it)"},
+		{"cv outside its folds", strings.Replace(string(good), `"cv_accuracy":0.5`, `"cv_accuracy":0.9`, 1) + "\n", 0, -1, 0, "x.jsonl:1: cell 0: cv_accuracy 0.9 is outside its fold accuracies' range 0.5…0.5"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			p := filepath.Join(dir, "x.jsonl")
