@@ -14,7 +14,6 @@ import (
 	"math"
 	"os"
 	"path/filepath"
-	"reflect"
 	"runtime"
 	"slices"
 	"strconv"
@@ -495,34 +494,6 @@ func hashSplit(h hash.Hash, x *matrix.Matrix, y []int) {
 	h.Write(buf)
 }
 
-// sameGrid explains how two specs differ as grids on data (shard and
-// manifest aside), or returns "".
-func sameGrid(a, b GridSpec) string {
-	a.Shard, b.Shard, a.Shards, b.Shards = 0, 0, 0, 0
-	a.Manifest, b.Manifest = Manifest{}, Manifest{}
-	switch {
-	case a.TrainSHA256 != b.TrainSHA256 || a.TrainN != b.TrainN:
-		return fmt.Sprintf("different training data (%d samples, sha256 %.12s… against %d samples, %.12s…)", a.TrainN, a.TrainSHA256, b.TrainN, b.TrainSHA256)
-	case a.Kernel != b.Kernel || a.Features != b.Features:
-		return fmt.Sprintf("kernel/features %s/%s against %s/%s", a.Kernel, a.Features, b.Kernel, b.Features)
-	}
-	var ma, mb map[string]any
-	ja, _ := json.Marshal(a)
-	jb, _ := json.Marshal(b)
-	json.Unmarshal(ja, &ma)
-	json.Unmarshal(jb, &mb)
-	var diffs []string
-	for k, va := range ma {
-		if !reflect.DeepEqual(va, mb[k]) {
-			sa, _ := json.Marshal(va)
-			sb, _ := json.Marshal(mb[k])
-			diffs = append(diffs, fmt.Sprintf("%s %s against %s", k, sa, sb))
-		}
-	}
-	slices.Sort(diffs)
-	return strings.Join(diffs, "; ")
-}
-
 // Grid runs the cross-validated grid search cfg on the training split of
 // d, with train and test the feature matrices of d's training and test
 // splits (rows in the order of d.Train and d.Test; test may be nil with
@@ -787,7 +758,7 @@ func openGridJournal(cfg *GridConfig, all []GridCell, spec GridSpec) (map[int]Gr
 			// is the start of the extended search and is extended.
 			prev.Extend = spec.Extend
 		}
-		if why := sameGrid(prev, spec); why != "" {
+		if why := results.GridDiff(prev, spec); why != "" {
 			return nil, nil, fmt.Errorf("bench: cannot resume: %w", &MismatchError{File: spath, Why: why})
 		}
 		byIndex := map[int]GridCell{}

@@ -408,6 +408,60 @@ func TestMergeRefusesMismatch(t *testing.T) {
 	if _, err := Merge(context.Background(), []string{a, filepath.Join(tmp, "none")}, filepath.Join(tmp, "out")); err == nil {
 		t.Error("merge of a folder without a grid succeeded")
 	}
+
+	// A run with -extend is another grid, whichever folder comes first:
+	// the spec of a run without it omits "extend", and only the first
+	// spec's fields were compared, so [a, x] merged 'more cells than the
+	// grid' into a folder the report refused.
+	x := run("x", d, func(c *GridConfig) { c.Shards = 0; c.Extend = 2 })
+	for _, dirs := range [][]string{{a, x}, {x, a}} {
+		var me *MismatchError
+		if _, err := Merge(context.Background(), dirs, filepath.Join(tmp, "outx")); !errors.As(err, &me) || !strings.Contains(err.Error(), "extend") {
+			t.Errorf("merge of %v: %v, want a MismatchError naming extend", dirs, err)
+		}
+	}
+
+	// The same cell in two folders with other results is two runs that
+	// disagree: refused naming both files, not the first folder's taken.
+	dup := filepath.Join(tmp, "dup")
+	if err := os.CopyFS(dup, os.DirFS(a)); err != nil {
+		t.Fatal(err)
+	}
+	jp := filepath.Join(dup, GridFile("sigmoid", "pixels"))
+	cells, _, err := ReadCells(jp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cells[0].CVAccuracy, cells[0].FoldAccuracy = 0.99, []float64{0.99, 0.99, 0.99}
+	if err := results.WriteCells(jp, cells); err != nil {
+		t.Fatal(err)
+	}
+	for _, dirs := range [][]string{{a, dup}, {dup, a}} {
+		_, err := Merge(context.Background(), dirs, filepath.Join(tmp, "outd"))
+		if err == nil || !strings.Contains(err.Error(), filepath.Join("a", GridFile("sigmoid", "pixels"))) || !strings.Contains(err.Error(), filepath.Join("dup", GridFile("sigmoid", "pixels"))) {
+			t.Errorf("merge of %v, cell %d with other results: %v, want an error naming both files", dirs, cells[0].Index, err)
+		}
+	}
+	// The same results twice (a folder listed twice) merge as one.
+	if _, err := Merge(context.Background(), []string{a, a}, filepath.Join(tmp, "outa")); err != nil {
+		t.Errorf("merge of a folder with itself: %v", err)
+	}
+	// A torn last line is left out, and the summary says so.
+	jb, err := os.ReadFile(filepath.Join(a, GridFile("sigmoid", "pixels")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	torn := filepath.Join(tmp, "torn")
+	if err := os.CopyFS(torn, os.DirFS(a)); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(torn, GridFile("sigmoid", "pixels")), jb[:len(jb)-10], 0o644); err != nil {
+		t.Fatal(err)
+	}
+	sums, err := Merge(context.Background(), []string{torn}, filepath.Join(tmp, "outt"))
+	if err != nil || len(sums) != 1 || len(sums[0].Dropped) != 1 || !strings.Contains(sums[0].Dropped[0], GridFile("sigmoid", "pixels")+":") {
+		t.Errorf("merge of a journal with a torn last line: %v, summary %+v", err, sums)
+	}
 }
 
 // cancelAfter sets cfg's Progress to cancel the returned context once

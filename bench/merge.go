@@ -25,6 +25,9 @@ type MergeSummary struct {
 	// Removed lists the best file and model that out held for this grid
 	// and that no longer belonged to the merged journal (file names).
 	Removed []string
+	// Dropped lists the torn last lines (an interrupted append) of the
+	// journals read, left out of the merge: "FILE:LINE (what was wrong)".
+	Dropped []string
 }
 
 // Merge joins the grid outputs (journals and specs) found in dirs, for
@@ -33,7 +36,9 @@ type MergeSummary struct {
 // order and one spec marked as shard 0 of 1. It refuses grids whose specs
 // differ (other parameter lists, folds, seed, kernel settings or training
 // data) and cells that do not match the grid's cell order; a cell found
-// in two folders is taken once. Merge does not retrain the best cell: run
+// in two folders is taken once, and refused when the two disagree (other
+// CV or fold accuracies). A journal's torn last line is left out and
+// listed in the summary's Dropped. Merge does not retrain the best cell: run
 // the grid again on out with Resume to do that (no cell is recomputed).
 //
 // The folder out is left complete and consistent, or untouched: Merge holds
@@ -106,10 +111,12 @@ type merger struct {
 
 // mergeGroup is one grid's spec (as first found) and its distinct cells.
 type mergeGroup struct {
-	spec  GridSpec
-	from  string // the spec file first found
-	cells map[int]GridCell
-	n     int // folders that held the grid
+	spec    GridSpec
+	from    string // the spec file first found
+	cells   map[int]GridCell
+	where   map[int]string // file:line each cell was taken from
+	dropped []string       // torn last lines left out, file:line (why)
+	n       int            // folders that held the grid
 }
 
 // readFolder adds the grids whose specs dir holds.
@@ -145,13 +152,13 @@ func (m *merger) readGrid(sp string) error {
 	tag := GridFile(s.Kernel, s.Features)
 	g, ok := m.groups[tag]
 	if !ok {
-		g = &mergeGroup{spec: s, from: sp, cells: map[int]GridCell{}}
+		g = &mergeGroup{spec: s, from: sp, cells: map[int]GridCell{}, where: map[int]string{}}
 		if m.groups == nil {
 			m.groups = map[string]*mergeGroup{}
 		}
 		m.groups[tag] = g
 		m.order = append(m.order, tag)
-	} else if why := sameGrid(g.spec, s); why != "" {
+	} else if why := results.GridDiff(g.spec, s); why != "" {
 		return fmt.Errorf("bench: merge: %w", &MismatchError{File: sp, Why: fmt.Sprintf("against %s: %s", g.from, why)})
 	}
 	g.n++
@@ -163,16 +170,29 @@ func (m *merger) readGrid(sp string) error {
 	if len(all) != s.Cells && !fromLattice(s.Search) {
 		return fmt.Errorf("bench: merge: %s: the spec's ranges give %d cells, it says %d", sp, len(all), s.Cells)
 	}
-	cells, _, err := ReadCells(jpath)
+	j, err := results.ReadJournal(jpath)
 	if err != nil {
 		return err
 	}
-	for _, c := range cells {
+	if j.TornOffset >= 0 {
+		g.dropped = append(g.dropped, fmt.Sprintf("%s:%d (%v)", jpath, j.TornLine, j.TornErr))
+	}
+	for i, c := range j.Cells {
+		where := fmt.Sprintf("%s:%d", jpath, j.Lines[i])
 		if !specAdmits(s, all, c) {
-			return fmt.Errorf("bench: merge: %w", &MismatchError{File: jpath, Why: fmt.Sprintf("cell %d is not the grid's cell %d", c.Index, c.Index)})
+			return fmt.Errorf("bench: merge: %w", &MismatchError{File: where, Why: fmt.Sprintf("cell %d is not the grid's cell %d", c.Index, c.Index)})
 		}
-		if _, dup := g.cells[c.Index]; !dup {
+		prev, dup := g.cells[c.Index]
+		switch {
+		case !dup:
 			g.cells[c.Index] = c
+			g.where[c.Index] = where
+		case !results.SameSetting(prev, c) || prev.CVAccuracy != c.CVAccuracy || !slices.Equal(prev.FoldAccuracy, c.FoldAccuracy):
+			// Two runs of one cell that disagree: taking either would
+			// make the merge depend on the folders' order.
+			return fmt.Errorf("bench: merge: %w", &MismatchError{File: where, Why: fmt.Sprintf(
+				"cell %d (%s) has CV accuracy %g, folds %v; %s has %s, CV accuracy %g, folds %v: two runs of this cell disagree, merge only one of them",
+				c.Index, ParamString(c), c.CVAccuracy, c.FoldAccuracy, g.where[c.Index], ParamString(prev), prev.CVAccuracy, prev.FoldAccuracy)})
 		}
 	}
 	return nil
@@ -223,7 +243,7 @@ func writeMerged(out string, g *mergeGroup) (MergeSummary, error) {
 	); err != nil {
 		return MergeSummary{}, fmt.Errorf("bench: merge: writing %s and %s: %w", jpath, spath, err)
 	}
-	s := MergeSummary{Kernel: spec.Kernel, Features: spec.Features, Sources: g.n, Cells: len(cells), Total: spec.Cells, Removed: removed}
+	s := MergeSummary{Kernel: spec.Kernel, Features: spec.Features, Sources: g.n, Cells: len(cells), Total: spec.Cells, Removed: removed, Dropped: g.dropped}
 	for i := 0; i < spec.Cells; i++ {
 		if _, ok := g.cells[i]; !ok {
 			s.Missing = append(s.Missing, i)

@@ -1,9 +1,12 @@
 package results
 
 import (
+	"encoding/json"
 	"fmt"
 	"math"
+	"reflect"
 	"slices"
+	"strings"
 
 	"github.com/svmbench/svmbench/kernels"
 )
@@ -164,6 +167,59 @@ func CheckBest(b Best, cells []GridCell) error {
 	}
 	if bc, _ := BestCell(cells); bc.Index != b.Cell.Index {
 		return fmt.Errorf("results: the best file names cell %d (CV accuracy %g) but the journal's best is cell %d (CV accuracy %g)", b.Cell.Index, b.Cell.CVAccuracy, bc.Index, bc.CVAccuracy)
+	}
+	return nil
+}
+
+// GridDiff explains how two grid specs differ as grids on data (shard,
+// shards and manifest aside), or returns "" when they describe one grid:
+// what -resume, bench merge and the report check before they take cells
+// of two runs as one grid's.
+func GridDiff(a, b GridSpec) string {
+	a.Shard, b.Shard, a.Shards, b.Shards = 0, 0, 0, 0
+	a.Manifest, b.Manifest = Manifest{}, Manifest{}
+	switch {
+	case a.TrainSHA256 != b.TrainSHA256 || a.TrainN != b.TrainN:
+		return fmt.Sprintf("different training data (%d samples, sha256 %.12s… against %d samples, %.12s…)", a.TrainN, a.TrainSHA256, b.TrainN, b.TrainSHA256)
+	case a.Kernel != b.Kernel || a.Features != b.Features:
+		return fmt.Sprintf("kernel/features %s/%s against %s/%s", a.Kernel, a.Features, b.Kernel, b.Features)
+	}
+	var ma, mb map[string]any
+	ja, _ := json.Marshal(a)
+	jb, _ := json.Marshal(b)
+	json.Unmarshal(ja, &ma)
+	json.Unmarshal(jb, &mb)
+	for k, vb := range mb { // a field a omits (omitempty) that b sets
+		if _, ok := ma[k]; !ok {
+			ma[k] = zeroLike(vb)
+		}
+	}
+	var diffs []string
+	for k, va := range ma {
+		vb, ok := mb[k]
+		if !ok {
+			vb = zeroLike(va)
+		}
+		if !reflect.DeepEqual(va, vb) {
+			sa, _ := json.Marshal(va)
+			sb, _ := json.Marshal(vb)
+			diffs = append(diffs, fmt.Sprintf("%s %s against %s", k, sa, sb))
+		}
+	}
+	slices.Sort(diffs)
+	return strings.Join(diffs, "; ")
+}
+
+// zeroLike is the zero value of a decoded JSON value's type: what an
+// omitempty field left out of a spec stands for.
+func zeroLike(v any) any {
+	switch v.(type) {
+	case float64:
+		return 0.0
+	case string:
+		return ""
+	case bool:
+		return false
 	}
 	return nil
 }

@@ -139,3 +139,30 @@ func TestNames(t *testing.T) {
 		t.Errorf("SetParam/Param: %+v", c)
 	}
 }
+
+// GridDiff compares the fields of both specs: a field one of them omits
+// (extend, trials, eta… are omitempty) differs from the other's value
+// whichever spec is first. Before, only the first spec's fields were
+// compared, so bench merge took a shard run with -extend 2 after one run
+// without it as the same grid.
+func TestGridDiff(t *testing.T) {
+	a := results.GridSpec{Kernel: "rbf", Features: "pixels", Search: "grid", Folds: 3, Cells: 4, TrainN: 10, TrainSHA256: "ab",
+		Shard: 0, Shards: 2}
+	b := a
+	b.Shard = 1
+	b.Manifest.Seed = 7
+	if d := results.GridDiff(a, b); d != "" {
+		t.Errorf("specs differing only in shard and manifest: %q", d)
+	}
+	b.Extend = 2
+	for _, d := range []string{results.GridDiff(a, b), results.GridDiff(b, a)} {
+		if !strings.Contains(d, "extend") {
+			t.Errorf("specs with and without extend 2: %q, want it named", d)
+		}
+	}
+	b = a
+	b.TrainSHA256 = "cd"
+	if d := results.GridDiff(a, b); !strings.Contains(d, "different training data") {
+		t.Errorf("specs of other data: %q", d)
+	}
+}

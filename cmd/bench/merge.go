@@ -81,6 +81,9 @@ func (c *mergeCmd) run(ctx context.Context) error {
 			return err
 		}
 		fmt.Fprintf(stdout, "grid %s/%s: %d of %d cells from %d folders\n", s.Kernel, s.Features, s.Cells, s.Total, s.Sources)
+		for _, d := range s.Dropped {
+			fmt.Fprintf(stdout, "dropped the torn last line %s\n", d)
+		}
 		if err := reports.WriteGridCells(stdout, cells, s.Best); err != nil {
 			return err
 		}
