@@ -118,7 +118,7 @@ func Load(dir string) (*Inputs, error) {
 		return nil, fmt.Errorf("reports: %s is not a folder", dir)
 	}
 	l := &loader{dir: dir, in: &Inputs{Dir: dir}, grids: map[string]*Grid{},
-		journals: map[string][]results.GridCell{}, bests: map[string]results.Best{}}
+		journals: map[string][]results.GridCell{}, bests: map[string]results.Best{}, specs: map[string]seenSpec{}}
 	if err := filepath.WalkDir(dir, l.visit); err != nil {
 		return nil, err
 	}
@@ -141,7 +141,9 @@ func Load(dir string) (*Inputs, error) {
 		}
 	}
 	for _, g := range l.grids {
-		g.Cells, in.Warnings = dedupeCells(g, in.Warnings)
+		if g.Cells, in.Warnings, err = dedupeCells(g, in.Warnings); err != nil {
+			return nil, err
+		}
 		in.Grids = append(in.Grids, g)
 	}
 	in.sort()
@@ -156,6 +158,7 @@ type loader struct {
 	journals map[string][]results.GridCell // grid file path → its cells
 	bests    map[string]results.Best       // best file path → contents
 	primary  *results.Manifest             // of the first results.json
+	specs    map[string]seenSpec           // by kernel "\x00" features: the first grid spec read
 }
 
 // visit reads the file at path if it is a results file (a WalkDirFunc).
@@ -206,6 +209,35 @@ func (l *loader) loadResults(path, rel string) error {
 	return nil
 }
 
+// sameGridAsBefore refuses the spec of the journal at path when a journal
+// of the same kernel and features read before (another subfolder: a shard,
+// a merged folder) has a spec of another grid (results.GridDiff): their
+// cells would be drawn as one grid's. A nil spec (a journal without one)
+// is checked by its cells alone (dedupeCells).
+func (l *loader) sameGridAsBefore(path string, spec *results.GridSpec) error {
+	if spec == nil {
+		return nil
+	}
+	spath := strings.TrimSuffix(path, ".jsonl") + ".spec.json"
+	key := spec.Kernel + "\x00" + spec.Features
+	first, ok := l.specs[key]
+	if !ok {
+		l.specs[key] = seenSpec{spec: *spec, path: spath}
+		return nil
+	}
+	if why := results.GridDiff(first.spec, *spec); why != "" {
+		return &FileError{Path: spath, Err: fmt.Errorf("another %s/%s grid than %s (%s): the folder holds two runs; report each from its own folder, or join the shards of one grid with bench merge",
+			spec.Kernel, spec.Features, first.path, why)}
+	}
+	return nil
+}
+
+// seenSpec is the first spec read of a kernel and feature set, and its file.
+type seenSpec struct {
+	spec results.GridSpec
+	path string
+}
+
 // grid returns the grid of kernel and features, adding it if it is new.
 func (l *loader) grid(kernel, features string) *Grid {
 	key := kernel + "\x00" + features
@@ -226,6 +258,9 @@ func (l *loader) loadGrid(path, rel, name string) error {
 	}
 	spec, err := checkGridFile(path, cells, lines)
 	if err != nil {
+		return err
+	}
+	if err := l.sameGridAsBefore(path, spec); err != nil {
 		return err
 	}
 	l.journals[path] = cells
@@ -386,13 +421,19 @@ func splitGridName(s string) (kernel, features string) {
 }
 
 // dedupeCells sorts a grid's cells by index and keeps one per index (a
-// grid merged from overlapping shards may repeat one).
-func dedupeCells(g *Grid, warnings []string) ([]results.GridCell, []string) {
+// grid merged from overlapping shards may repeat one). One index at two
+// settings is two grids' journals (without specs to tell them apart, as
+// sameGridAsBefore does): an error.
+func dedupeCells(g *Grid, warnings []string) ([]results.GridCell, []string, error) {
 	slices.SortStableFunc(g.Cells, func(a, b results.GridCell) int { return a.Index - b.Index })
 	out := g.Cells[:0]
 	dups := 0
 	for _, c := range g.Cells {
 		if len(out) > 0 && out[len(out)-1].Index == c.Index {
+			if prev := out[len(out)-1]; !results.SameSetting(prev, c) {
+				return nil, warnings, fmt.Errorf("reports: grid %s/%s: cell %d is %s in one journal and %s in another: the folder holds two runs; report each from its own folder",
+					g.Kernel, g.Features, c.Index, results.ParamString(prev), results.ParamString(c))
+			}
 			dups++
 			continue
 		}
@@ -401,7 +442,7 @@ func dedupeCells(g *Grid, warnings []string) ([]results.GridCell, []string) {
 	if dups > 0 {
 		warnings = append(warnings, fmt.Sprintf("grid %s/%s: %d duplicate cells ignored (the first of each kept)", g.Kernel, g.Features, dups))
 	}
-	return out, warnings
+	return out, warnings, nil
 }
 
 // readJSON reads a results JSON file (results.ReadJSON), its format

@@ -132,6 +132,41 @@ func TestLoadShardsDedupe(t *testing.T) {
 	}
 }
 
+// Two runs of one kernel and feature set in two subfolders are shards of
+// one grid only when their specs agree: runs on other data, or over other
+// ranges, were drawn as one grid (the first file's cell at each index kept,
+// "12 duplicate cells ignored"), with the best of one and cells of both.
+func TestLoadRefusesTwoGridsInSubfolders(t *testing.T) {
+	otherData := strings.Replace(spec01, `"cells":2`, `"cells":2,"train_n":90,"train_sha256":"beef"`, 1)
+	otherRange := strings.Replace(strings.Replace(spec01, `0.01,0.02`, `0.01,0.04`, 1), `[0.01,0.02]`, `[0.01,0.04]`, 1)
+	cell1b := strings.Replace(cell1, `"gamma":0.02`, `"gamma":0.04`, 1)
+	for _, tc := range []struct{ name, spec, cells, want string }{
+		{"other data", otherData, cell0 + "\n" + cell1 + "\n", "different training data"},
+		{"other range", otherRange, cell0 + "\n" + cell1b + "\n", "gamma"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			writeFile(t, dir, "a/grid-rbf-pixels.spec.json", spec01)
+			writeFile(t, dir, "a/grid-rbf-pixels.jsonl", cell0+"\n"+cell1+"\n")
+			writeFile(t, dir, "b/grid-rbf-pixels.spec.json", tc.spec)
+			writeFile(t, dir, "b/grid-rbf-pixels.jsonl", tc.cells)
+			_, err := Load(dir)
+			if err == nil || !strings.Contains(err.Error(), filepath.Join("b", "grid-rbf-pixels.spec.json")) ||
+				!strings.Contains(err.Error(), filepath.Join("a", "grid-rbf-pixels.spec.json")) || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("Load of two grids' journals: %v, want an error naming both specs and %q", err, tc.want)
+			}
+		})
+	}
+	// Without specs (hand-written journals), a cell index that holds two
+	// settings is still two grids.
+	dir := t.TempDir()
+	writeFile(t, dir, "a/grid-rbf-pixels.jsonl", cell0+"\n"+cell1+"\n")
+	writeFile(t, dir, "b/grid-rbf-pixels.jsonl", cell1b+"\n")
+	if _, err := Load(dir); err == nil || !strings.Contains(err.Error(), "cell 1") {
+		t.Errorf("Load of two journals with cell 1 at other settings: %v", err)
+	}
+}
+
 func TestBestCellTies(t *testing.T) {
 	in := loadFixture(t)
 	g := *in.Grids[0]
