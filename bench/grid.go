@@ -736,13 +736,13 @@ func openGridJournal(cfg *GridConfig, all []GridCell, spec GridSpec) (map[int]Gr
 	}
 	jpath := filepath.Join(cfg.Out, GridFile(cfg.Kernel, cfg.Features))
 	spath := filepath.Join(cfg.Out, SpecFile(cfg.Kernel, cfg.Features))
-	old, torn, err := ReadCells(jpath)
+	j, err := results.ReadJournal(jpath)
 	if err != nil {
 		return nil, nil, err
 	}
-	if len(old) > 0 || torn >= 0 {
+	if len(j.Cells) > 0 || j.TornOffset >= 0 {
 		if !cfg.Resume {
-			return nil, nil, fmt.Errorf("bench: %s already holds %d cells: %w", jpath, len(old), ErrExists)
+			return nil, nil, fmt.Errorf("bench: %s already holds %d cells: %w", jpath, len(j.Cells), ErrExists)
 		}
 		var prev GridSpec
 		if err := ReadJSON(spath, &prev); err != nil {
@@ -761,32 +761,52 @@ func openGridJournal(cfg *GridConfig, all []GridCell, spec GridSpec) (map[int]Gr
 		if why := results.GridDiff(prev, spec); why != "" {
 			return nil, nil, fmt.Errorf("bench: cannot resume: %w", &MismatchError{File: spath, Why: why})
 		}
-		byIndex := map[int]GridCell{}
-		for _, c := range all {
-			byIndex[c.Index] = c
-		}
-		for _, c := range old {
-			want, ok := byIndex[c.Index]
-			if cfg.Extend > 0 && c.Index >= len(all) {
-				// Added by range extension: extendGrid checks it
-				// against the cell it adds at that index.
-				done[c.Index] = c
-				continue
-			}
-			if all != nil && (!ok || !results.SameSetting(want, c)) {
-				return nil, nil, fmt.Errorf("bench: cannot resume: %w", &MismatchError{File: jpath, Why: fmt.Sprintf("cell %d is not this grid's cell %d", c.Index, c.Index)})
-			}
-			done[c.Index] = c
+		if done, err = journalCells(cfg, all, j, jpath); err != nil {
+			return nil, nil, err
 		}
 	}
 	if err := WriteJSON(spath, spec); err != nil {
 		return nil, nil, err
 	}
-	jr, err := results.OpenJournal(jpath, torn)
+	if j.TornOffset >= 0 {
+		cfg.logf("grid %s/%s: dropped the torn last line %d of %s (%v): a write the interruption cut short; its cell runs again",
+			cfg.Kernel, cfg.Features, j.TornLine, jpath, j.TornErr)
+	}
+	jr, err := results.OpenJournal(jpath, j.TornOffset)
 	if err != nil {
 		return nil, nil, err
 	}
 	return done, jr, nil
+}
+
+// journalCells returns the cells of the journal j (at jpath) by index,
+// each checked to be the cell of all (the grid's cells; nil for the
+// adaptive searches, whose cells are checked as they are replayed) at its
+// index; cells past the grid's that range extension added are checked by
+// extendGrid against the cell it adds there. A cell that is not is a
+// *MismatchError naming its line and both settings.
+func journalCells(cfg *GridConfig, all []GridCell, j results.Journal, jpath string) (map[int]GridCell, error) {
+	done := map[int]GridCell{}
+	for i, c := range j.Cells {
+		if all != nil && !(cfg.Extend > 0 && c.Index >= len(all)) {
+			where := fmt.Sprintf("%s:%d", jpath, j.Lines[i])
+			if c.Index >= len(all) {
+				return nil, fmt.Errorf("bench: cannot resume: %w", &MismatchError{File: where, Why: fmt.Sprintf("cell %d is past the grid's %d cells", c.Index, len(all))})
+			}
+			if want := all[c.Index]; !results.SameSetting(want, c) {
+				return nil, fmt.Errorf("bench: cannot resume: %w", &MismatchError{File: where, Why: fmt.Sprintf("cell %d has %s, this grid's cell %d has %s",
+					c.Index, cellSetting(c), c.Index, cellSetting(want))})
+			}
+		}
+		done[c.Index] = c
+	}
+	return done, nil
+}
+
+// cellSetting names a cell's grid point: its parameters, and its kernel,
+// features and folds.
+func cellSetting(c GridCell) string {
+	return fmt.Sprintf("%s (%s/%s, %d folds)", ParamString(c), c.Kernel, c.Features, c.Folds)
 }
 
 // checkFoldable requires every class to have at least k samples, so that

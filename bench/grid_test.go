@@ -554,11 +554,17 @@ func TestTornLastLine(t *testing.T) {
 		t.Fatalf("ReadCells of a torn journal: %d cells, torn at %d, %v", len(cells), torn, err)
 	}
 	cfg.Resume = true
+	var logged strings.Builder
+	cfg.Log = func(format string, args ...any) { fmt.Fprintf(&logged, format+"\n", args...) }
 	_, got, err := Grid(context.Background(), d, d.Train.X, nil, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
 	equalCells(t, "after torn line", got, want)
+	// The drop is said, with the file and line (it was silent).
+	if !strings.Contains(logged.String(), "dropped the torn last line 6 of "+path) {
+		t.Errorf("resume log %q does not say it dropped line 6", logged.String())
+	}
 	again, torn, err := ReadCells(path)
 	if err != nil || torn >= 0 || len(again) != 12 {
 		t.Errorf("journal after resume: %d cells, torn %d, %v", len(again), torn, err)
@@ -569,6 +575,25 @@ func TestTornLastLine(t *testing.T) {
 	os.WriteFile(path, []byte(bad), 0o644)
 	if _, _, err := ReadCells(path); err == nil || !strings.Contains(err.Error(), path+":3") {
 		t.Errorf("bad middle line: %v", err)
+	}
+
+	// A cell whose parameters are not its index's, or an index past the
+	// grid, is refused naming the line and what differs (the message
+	// was "cell 1 is not this grid's cell 1").
+	edited := append([]GridCell(nil), want...)
+	edited[1].C = 3
+	results.WriteCells(path, edited)
+	var me *MismatchError
+	_, _, err = Grid(context.Background(), d, d.Train.X, nil, cfg)
+	if !errors.As(err, &me) || !strings.Contains(err.Error(), path+":2") || !strings.Contains(err.Error(), "C=3") || !strings.Contains(err.Error(), "C=100") {
+		t.Errorf("resume of a journal whose cell 1 has C=3: %v", err)
+	}
+	edited[1] = want[1]
+	edited[1].Index = 40
+	results.WriteCells(path, edited)
+	_, _, err = Grid(context.Background(), d, d.Train.X, nil, cfg)
+	if !errors.As(err, &me) || !strings.Contains(err.Error(), path+":2") || !strings.Contains(err.Error(), "cell 40 is past the grid's 12 cells") {
+		t.Errorf("resume of a journal with a cell 40: %v", err)
 	}
 }
 
