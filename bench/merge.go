@@ -180,7 +180,11 @@ func (m *merger) readGrid(sp string) error {
 	for i, c := range j.Cells {
 		where := fmt.Sprintf("%s:%d", jpath, j.Lines[i])
 		if !specAdmits(s, all, c) {
-			return fmt.Errorf("bench: merge: %w", &MismatchError{File: where, Why: fmt.Sprintf("cell %d is not the grid's cell %d", c.Index, c.Index)})
+			why := fmt.Sprintf("cell %d (%s) is not a cell of the grid %s describes", c.Index, ParamString(c), filepath.Base(sp))
+			if _, w, err := results.ForeignCell(s, []GridCell{c}); err == nil && w != "" {
+				why = w
+			}
+			return fmt.Errorf("bench: merge: %w", &MismatchError{File: where, Why: why})
 		}
 		prev, dup := g.cells[c.Index]
 		switch {
