@@ -97,6 +97,21 @@ func TestBayesResume(t *testing.T) {
 	if _, err := Merge(context.Background(), []string{cfg.Out}, filepath.Join(tmp, "merged")); err != nil {
 		t.Errorf("merging a bayes journal: %v", err)
 	}
+
+	// A trial edited to another lattice cell is refused naming the
+	// journal's folder and line (it named the file alone, no folder).
+	jp := filepath.Join(cfg.Out, GridFile("sigmoid", "pixels"))
+	edited := slices.Clone(want)
+	edited[7].C = cfg.C.Values[0]
+	if edited[7].C == want[7].C {
+		edited[7].C = cfg.C.Values[1]
+	}
+	if err := results.WriteCells(jp, edited); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := Grid(context.Background(), d, d.Train.X, nil, cfg); !errors.As(err, &me) || !strings.Contains(err.Error(), jp+":8 ") {
+		t.Errorf("resume of a bayes journal whose trial 7 (line 8) was edited: %v", err)
+	}
 }
 
 // A range of one value is held fixed and said so; the search covers the

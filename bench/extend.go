@@ -240,7 +240,7 @@ func unusedJournal(cfg *GridConfig, done map[int]GridCell, from, used int, what,
 		return nil
 	}
 	slices.Sort(extra)
-	return fmt.Errorf("bench: cannot resume: %w", &MismatchError{File: GridFile(cfg.Kernel, cfg.Features),
+	return fmt.Errorf("bench: cannot resume: %w", &MismatchError{File: cfg.journalAt(-1),
 		Why: fmt.Sprintf("the journal holds %d cells%s, from cell %d, but %s %d of them", len(extra), what, extra[0], run, used)})
 }
 

@@ -181,6 +181,19 @@ type GridConfig struct {
 
 	// svm holds the solver options CrossValidate adds (zero for a grid).
 	svm svmOptions
+	// journalLines maps the cells of a resumed journal to their lines
+	// (openGridJournal), so that a refusal names the line (journalAt).
+	journalLines map[int]int
+}
+
+// journalAt names where cell i of the resumed journal is:
+// "OUT/grid-KERNEL-FEATURES.jsonl:LINE" (no line when it holds no cell i).
+func (cfg *GridConfig) journalAt(i int) string {
+	p := filepath.Join(cfg.Out, GridFile(cfg.Kernel, cfg.Features))
+	if line, ok := cfg.journalLines[i]; ok {
+		return fmt.Sprintf("%s:%d", p, line)
+	}
+	return p
 }
 
 func (cfg *GridConfig) searchSeed() uint64 {
@@ -635,7 +648,7 @@ func (s *cellSink) emit(c GridCell) error {
 // index, found, and those still to run, todo. differ (nil: any cell
 // matches) says why a journalled cell is not the one expected there
 // ("": it is); the first such cell stops the split with a *MismatchError
-// naming cfg's grid file, found holding the cells before it.
+// naming its line of cfg's grid file, found holding the cells before it.
 func splitJournal(cfg *GridConfig, cells []GridCell, done map[int]GridCell, differ func(dc, c GridCell) string) (found, todo []GridCell, err error) {
 	for _, c := range cells {
 		dc, ok := done[c.Index]
@@ -645,7 +658,7 @@ func splitJournal(cfg *GridConfig, cells []GridCell, done map[int]GridCell, diff
 		}
 		if differ != nil {
 			if why := differ(dc, c); why != "" {
-				return found, todo, &MismatchError{File: GridFile(cfg.Kernel, cfg.Features), Why: why}
+				return found, todo, &MismatchError{File: cfg.journalAt(c.Index), Why: why}
 			}
 		}
 		found = append(found, dc)
@@ -763,6 +776,10 @@ func openGridJournal(cfg *GridConfig, all []GridCell, spec GridSpec) (map[int]Gr
 		}
 		if done, err = journalCells(cfg, all, j, jpath); err != nil {
 			return nil, nil, err
+		}
+		cfg.journalLines = make(map[int]int, len(j.Cells))
+		for i, c := range j.Cells {
+			cfg.journalLines[c.Index] = j.Lines[i]
 		}
 	}
 	if err := WriteJSON(spath, spec); err != nil {
