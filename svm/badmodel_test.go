@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -13,6 +14,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/svmbench/svmbench/internal/memory"
 	"github.com/svmbench/svmbench/internal/textnum"
 	"github.com/svmbench/svmbench/kernels"
 	"github.com/svmbench/svmbench/matrix"
@@ -269,4 +271,65 @@ func TestLoadBadJSONModels(t *testing.T) {
 			t.Errorf("%s: %v; want a ParseError naming %s and saying %q", c.name, err, filepath.Base(jp), c.want)
 		}
 	}
+}
+
+// TestWiderSamplesUnknownWidth: with a model of unknown training width
+// (svm-train's, read without a sidecar), samples wider than its support
+// vectors are predicted as LIBSVM predicts them, their extra features in
+// ‖x‖² (RBF) and nowhere else, without widening the support vectors to
+// the samples' width: a 30-byte test file with index 2^24 made bench
+// predict allocate 14 GB for svm-train's 208 support vectors. The
+// decision values are those of the support vectors widened (the old way)
+// for rbf, poly and sigmoid, and for a kernel that is not a function of
+// inner products.
+func TestWiderSamplesUnknownWidth(t *testing.T) {
+	x, y := blobs(60, 4, []int{1, 2, 3}, 1, 5)
+	wide := matrix.New(x.Rows, 9)
+	for i := range x.Rows {
+		copy(wide.Row(i), x.Row(i))
+		wide.Set(i, 4+i%5, float32(i%3)-0.5)
+	}
+	for _, k := range []kernels.Kernel{kernels.RBF{Gamma: 0.3}, kernels.Poly{Gamma: 0.2, Coef0: 1, Degree: 2}, kernels.Sigmoid{Alpha: 0.1, Coef0: -0.5}, l1Kernel{}} {
+		m, err := Train(context.Background(), x, y, Params{Kernel: k})
+		if err != nil {
+			t.Fatal(err)
+		}
+		m.Dim = 0
+		got, err := m.DecisionValues(nil, wide)
+		if err != nil {
+			t.Fatal(err)
+		}
+		widened := *m
+		widened.SV = resize(m.SV, wide.Cols)
+		want, _ := widened.DecisionValues(nil, wide)
+		for i := range want {
+			if math.Abs(got[i]-want[i]) > 1e-5*(1+math.Abs(want[i])) {
+				t.Fatalf("%s: decision value %d is %g, with the support vectors widened %g", k.Name(), i, got[i], want[i])
+			}
+		}
+	}
+	m, _, _ := trainSmall(t)
+	m.Dim = 0
+	huge := matrix.New(1, 1<<24)
+	huge.Set(0, 1<<24-1, 1)
+	peak, err := memory.Measure(func() error { _, err := m.Predict(nil, huge); return err })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if peak.HeapBytes > 1<<30 {
+		t.Errorf("predicting one sample of 2^24 features with %d support vectors: Go heap peak %d MiB, want it near the sample's 64 MiB", m.NSV(), peak.HeapBytes>>20)
+	}
+}
+
+// l1Kernel is exp(−‖x−y‖₁), not a function of inner products.
+type l1Kernel struct{}
+
+func (l1Kernel) Name() string { return "l1" }
+
+func (l1Kernel) Eval(x, y []float32) float64 {
+	var d float64
+	for i := range x {
+		d += math.Abs(float64(x[i]) - float64(y[i]))
+	}
+	return math.Exp(-d)
 }

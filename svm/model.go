@@ -110,8 +110,18 @@ func (m *Model) DecisionValues(dst []float64, x *matrix.Matrix) ([]float64, erro
 		x = resize(x, sv.Cols)
 	}
 	if x.Cols > sv.Cols {
-		// A LIBSVM file omits trailing zero features: widen.
-		sv = resize(sv, x.Cols)
+		// A LIBSVM file omits trailing zero features: the support vectors
+		// are zero past their width. For a kernel of ⟨x,y⟩, ‖x‖², ‖y‖²
+		// the features of x past it count in ‖x‖² alone, and fold into one
+		// column of their norm against a zero column of the support
+		// vectors (widening these to x's width could take gigabytes: 208
+		// of them × index 2^24 is 14 GB). Other kernels see them widened.
+		if _, ok := m.Kernel.(kernels.DotKernel); ok {
+			x = foldTail(x, sv.Cols)
+			sv = resize(sv, sv.Cols+1)
+		} else {
+			sv = resize(sv, x.Cols)
+		}
 	}
 	dst = grow(dst, x.Rows*m.NDecision())
 	bs := m.predictBlock()
@@ -151,6 +161,24 @@ func (m *Model) Conform(x *matrix.Matrix) (*matrix.Matrix, error) {
 		}
 	}
 	return resize(x, m.Dim), nil
+}
+
+// foldTail returns x cut to cols columns plus one holding the norm of
+// each row's features past cols, so that inner products with rows zero
+// past cols, and every row's norm, are x's.
+func foldTail(x *matrix.Matrix, cols int) *matrix.Matrix {
+	w := matrix.New(x.Rows, cols+1)
+	for i := range x.Rows {
+		r := x.Row(i)
+		var ss float64
+		for _, v := range r[cols:] {
+			ss += float64(v) * float64(v)
+		}
+		dst := w.Row(i)
+		copy(dst, r[:cols])
+		dst[cols] = float32(math.Sqrt(ss))
+	}
+	return w
 }
 
 // resize returns a copy of x with cols columns, cut or padded with zeros.
