@@ -308,6 +308,26 @@ func TestWiderSamplesUnknownWidth(t *testing.T) {
 			}
 		}
 	}
+	// And the other way: support vectors wider than the samples (a model
+	// whose one support vector has index 2^24 padded every test sample to
+	// 64 MiB: 5 s for 50 samples, svm-predict's instant).
+	for _, k := range []kernels.Kernel{kernels.RBF{Gamma: 0.3}, kernels.Linear{}, l1Kernel{}} {
+		m, err := Train(context.Background(), wide, y, Params{Kernel: k})
+		if err != nil {
+			t.Fatal(err)
+		}
+		m.Dim = 0
+		got, err := m.DecisionValues(nil, x)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, _ := m.DecisionValues(nil, resize(x, wide.Cols))
+		for i := range want {
+			if math.Abs(got[i]-want[i]) > 1e-5*(1+math.Abs(want[i])) {
+				t.Fatalf("%s: decision value %d of a narrower sample is %g, padded %g", k.Name(), i, got[i], want[i])
+			}
+		}
+	}
 	m, _, _ := trainSmall(t)
 	m.Dim = 0
 	huge := matrix.New(1, 1<<24)
@@ -318,6 +338,17 @@ func TestWiderSamplesUnknownWidth(t *testing.T) {
 	}
 	if peak.HeapBytes > 1<<30 {
 		t.Errorf("predicting one sample of 2^24 features with %d support vectors: Go heap peak %d MiB, want it near the sample's 64 MiB", m.NSV(), peak.HeapBytes>>20)
+	}
+	m.SV = resize(m.SV, 1<<22)
+	m.SV.Set(0, 1<<22-1, 1)
+	svBytes := uint64(matrix.Bytes(m.SV.Rows, m.SV.Cols))
+	narrow := x.Slice(0, 50)
+	peak, err = memory.Measure(func() error { _, err := m.Predict(nil, narrow); return err })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if peak.HeapBytes > svBytes+(256<<20) {
+		t.Errorf("predicting 50 samples of 4 features with support vectors of 2^22: Go heap peak %d MiB, want it near the support vectors' %d MiB", peak.HeapBytes>>20, svBytes>>20)
 	}
 }
 

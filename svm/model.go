@@ -105,23 +105,24 @@ func (m *Model) DecisionValues(dst []float64, x *matrix.Matrix) ([]float64, erro
 		return nil, err
 	}
 	sv := m.SV
-	if x.Cols < sv.Cols {
-		// Absent features are zeros (LIBSVM's sparse convention): pad.
+	// Absent features are zeros (LIBSVM's sparse convention; a LIBSVM
+	// file omits trailing zeros), so the narrower side is zero past its
+	// width. For a kernel of ⟨x,y⟩, ‖x‖², ‖y‖² the wider side's extra
+	// features count in its norm alone: they fold into one column of
+	// their norm, against a zero column of the other side. Padding the
+	// narrower side instead could take gigabytes (208 support vectors
+	// widened to a sample's index 2^24: 14 GB) and as many flops. Other
+	// kernels see the narrower side padded.
+	_, dot := m.Kernel.(kernels.DotKernel)
+	switch {
+	case x.Cols > sv.Cols && dot:
+		x, sv = foldTail(x, sv.Cols), resize(sv, sv.Cols+1)
+	case x.Cols < sv.Cols && dot:
+		x, sv = resize(x, x.Cols+1), foldTail(sv, x.Cols)
+	case x.Cols > sv.Cols:
+		sv = resize(sv, x.Cols)
+	case x.Cols < sv.Cols:
 		x = resize(x, sv.Cols)
-	}
-	if x.Cols > sv.Cols {
-		// A LIBSVM file omits trailing zero features: the support vectors
-		// are zero past their width. For a kernel of ⟨x,y⟩, ‖x‖², ‖y‖²
-		// the features of x past it count in ‖x‖² alone, and fold into one
-		// column of their norm against a zero column of the support
-		// vectors (widening these to x's width could take gigabytes: 208
-		// of them × index 2^24 is 14 GB). Other kernels see them widened.
-		if _, ok := m.Kernel.(kernels.DotKernel); ok {
-			x = foldTail(x, sv.Cols)
-			sv = resize(sv, sv.Cols+1)
-		} else {
-			sv = resize(sv, x.Cols)
-		}
 	}
 	dst = grow(dst, x.Rows*m.NDecision())
 	bs := m.predictBlock()
