@@ -298,7 +298,7 @@ func (l *loader) loadBest(path, rel, name string) error {
 	if err := readJSON(path, &b); err != nil {
 		return err
 	}
-	if err := results.CheckFraction("test_accuracy", b.TestAccuracy); err != nil {
+	if err := results.CheckBestFile(b); err != nil {
 		return &FileError{Path: path, Err: err}
 	}
 	if b.Cell.Kernel == "" {

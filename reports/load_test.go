@@ -82,6 +82,13 @@ func TestLoadErrors(t *testing.T) {
 		{"truncated", "scaling.json", `{"points": [`, "scaling.json:1: the file is empty or ends in the middle"},
 		{"trailing data", "cnn-seed.json", `{"variant":"seed"} {}`, "cnn-seed.json: unexpected data after the JSON value"},
 		{"ragged confusion", "cnn-seed.json", `{"variant":"seed","confusion":[[1,2],[3]]}`, "confusion: want a square matrix, row 1 has 1 entries"},
+		// Counts and times are never negative: the report drew -1e+308 s
+		// and -50 SVs from hand-edited files.
+		{"negative seconds", "grid-rbf-pixels.jsonl", strings.Replace(cell0, `"seconds":1`, `"seconds":-1e308`, 1) + "\n", "grid-rbf-pixels.jsonl:1: seconds: want a count or time >= 0, got -1e+308"},
+		{"negative SVs", "grid-rbf-pixels.jsonl", strings.Replace(cell0, `"n_sv":10`, `"n_sv":-50`, 1) + "\n", "grid-rbf-pixels.jsonl:1: n_sv: want a count or time >= 0, got -50"},
+		{"negative rung", "grid-rbf-pixels.jsonl", strings.Replace(cell0, `"n_sv":10`, `"n_sv":10,"rung":-4`, 1) + "\n", "grid-rbf-pixels.jsonl:1: rung: want a count or time >= 0, got -4"},
+		{"negative train time", "results.json", `{"results": [{"model":"svm-rbf","features":"pixels","accuracy":0.5,"train_seconds":-5}]}`, "results.json: record 1 (results[0]): train_seconds: want a count or time >= 0, got -5"},
+		{"best negative SVs", "best-rbf-pixels.json", `{"cell":` + cell0 + `,"grid_cells":2,"test_accuracy":0.5,"n_sv":-5}`, "best-rbf-pixels.json: n_sv: want a count or time >= 0, got -5"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := t.TempDir()

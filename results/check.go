@@ -8,7 +8,8 @@ import (
 )
 
 // CheckCell checks what a grid cell's format promises: a cell index ≥ 0,
-// folds ≥ 1 with one accuracy each, accuracies that are fractions, and a
+// folds ≥ 1 with one accuracy each, accuracies that are fractions, counts
+// and times ≥ 0, and a
 // cv_accuracy within the range of the fold accuracies (their weighted mean).
 func CheckCell(c GridCell) error {
 	if c.Index < 0 {
@@ -25,6 +26,15 @@ func CheckCell(c GridCell) error {
 			return err
 		}
 	}
+	for _, f := range []struct {
+		name string
+		v    float64
+	}{{"seconds", c.Seconds}, {"n_sv", c.NSV}, {"smo_iter", float64(c.SMOIter)}, {"seeded_pairs", float64(c.SeededPairs)},
+		{"rung", float64(c.Rung)}, {"rung_n", float64(c.RungN)}} {
+		if err := CheckNonNegative(f.name, f.v); err != nil {
+			return err
+		}
+	}
 	// cv_accuracy is the folds' accuracies weighted by their sizes: it
 	// lies between the smallest and the largest (up to rounding).
 	lo, hi := slices.Min(c.FoldAccuracy), slices.Max(c.FoldAccuracy)
@@ -32,6 +42,31 @@ func CheckCell(c GridCell) error {
 		return fmt.Errorf("cell %d: cv_accuracy %g is outside its fold accuracies' range %g…%g, so it is not their mean", c.Index, c.CVAccuracy, lo, hi)
 	}
 	return nil
+}
+
+// CheckNonNegative checks that field's value v, a count or a time, is
+// ≥ 0.
+func CheckNonNegative(field string, v float64) error {
+	if math.IsNaN(v) || v < 0 {
+		return fmt.Errorf("%s: want a count or time >= 0, got %g", field, v)
+	}
+	return nil
+}
+
+// CheckBestFile checks what a best file's format promises: a test
+// accuracy that is a fraction and counts and times ≥ 0 (its cell is
+// checked against its journal by CheckBest).
+func CheckBestFile(b Best) error {
+	if err := CheckFraction("test_accuracy", b.TestAccuracy); err != nil {
+		return err
+	}
+	if err := CheckNonNegative("train_seconds", b.TrainSeconds); err != nil {
+		return err
+	}
+	if err := CheckNonNegative("n_sv", float64(b.NSV)); err != nil {
+		return err
+	}
+	return CheckNonNegative("grid_cells", float64(b.GridCells))
 }
 
 // CheckFraction checks that field's value v is a fraction in [0, 1].
@@ -43,7 +78,8 @@ func CheckFraction(field string, v float64) error {
 }
 
 // CheckModel checks what a ModelResult's format promises: a model name,
-// accuracies that are fractions and a square confusion matrix of counts.
+// accuracies that are fractions, times and a count of SVs ≥ 0, and a
+// square confusion matrix of counts.
 func CheckModel(m ModelResult) error {
 	if m.Model == "" {
 		return errors.New("missing model name")
@@ -53,6 +89,14 @@ func CheckModel(m ModelResult) error {
 	}
 	for i, a := range m.PerClassAccuracy {
 		if err := CheckFraction(fmt.Sprintf("per_class_accuracy[%d]", i), a); err != nil {
+			return err
+		}
+	}
+	for _, f := range []struct {
+		name string
+		v    float64
+	}{{"train_seconds", m.TrainSeconds}, {"predict_seconds", m.PredictSeconds}, {"n_sv", float64(m.NSV)}} {
+		if err := CheckNonNegative(f.name, f.v); err != nil {
 			return err
 		}
 	}
