@@ -296,7 +296,7 @@ func runBayes(ctx context.Context, x *matrix.Matrix, y []int, cfg *GridConfig, d
 			return out, nil
 		}
 		var mu sync.Mutex
-		err = runCellsOn(ctx, x, y, rows(), todo, cfg, prog, func(c GridCell) error {
+		err = runResumed(ctx, x, y, rows(), batch, todo, cfg, prog, func(c GridCell) error {
 			mu.Lock()
 			out = append(out, c)
 			mu.Unlock()

@@ -34,7 +34,10 @@
 //
 // Each finished cell is appended to the grid's journal as one JSON line and
 // the file is synced, so an interruption loses at most the cells running;
-// Resume skips the cells found and drops a torn last line. Shards split the
+// Resume skips the cells found and drops a torn last line; with alpha
+// seeding it fits again, unjournalled, the found cells that seed a missing
+// one in its chain (runResumed), so the missing cells get the fits of an
+// uninterrupted run. Shards split the
 // cell order (cells i, i+N, …) over machines; Merge joins their journals,
 // refusing grids whose specs (ranges, folds, seed, training data digest)
 // differ.

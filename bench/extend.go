@@ -181,7 +181,7 @@ func extendGrid(ctx context.Context, x *matrix.Matrix, y []int, cfg *GridConfig,
 		if len(todo) == 0 {
 			continue
 		}
-		if err := runCellsOn(ctx, x, y, rows(), todo, cfg, prog, sink.emit); err != nil {
+		if err := runResumed(ctx, x, y, rows(), cells, todo, cfg, prog, sink.emit); err != nil {
 			return next - nBase, err
 		}
 	}

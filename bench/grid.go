@@ -681,7 +681,7 @@ func resumeCells(ctx context.Context, train *matrix.Matrix, y []int, mine []Grid
 	if rows != nil && len(todo) > 0 {
 		sh = rows()
 	}
-	return runCellsOn(ctx, train, y, sh, todo, cfg, prog, sink.emit)
+	return runResumed(ctx, train, y, sh, mine, todo, cfg, prog, sink.emit)
 }
 
 // modelMeta is the sidecar record of the best model: the features, and

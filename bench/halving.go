@@ -345,7 +345,7 @@ func (h *halving) runRung(ctx context.Context, r int, x *matrix.Matrix, cells []
 		}
 	}
 	var mu sync.Mutex
-	err = runCellsOn(ctx, rx, ry, &sharedRows{dots: rd, conv: sh.conv, psd: sh.psd}, todo, &rcfg, prog, func(c GridCell) error {
+	err = runResumed(ctx, rx, ry, &sharedRows{dots: rd, conv: sh.conv, psd: sh.psd}, cells, todo, &rcfg, prog, func(c GridCell) error {
 		mu.Lock()
 		out = append(out, c)
 		mu.Unlock()

@@ -70,7 +70,63 @@ func allDots(cfg *GridConfig, x *matrix.Matrix, y []int) *kernels.DotGram {
 // halving search takes each rung's inner products from those of all the
 // rows and a bayes search's batches share theirs.
 func runCellsOn(ctx context.Context, x *matrix.Matrix, y []int, sh *sharedRows, todo []GridCell, cfg *GridConfig, prog *fitProgress, emit func(GridCell) error) error {
-	k := cfg.Folds
+	return runFits(ctx, x, y, sh, cellRun{cells: todo}, cfg, prog, emit)
+}
+
+// cellRun is what runFits fits: cells, of which those marked in replay
+// are fitted only to seed the fits after them in their chain (they are in
+// the journal: neither emitted nor counted in the progress), with the
+// chains shaped as for canon (nil: cells), the cells of the uninterrupted
+// run (runResumed).
+type cellRun struct {
+	cells  []GridCell
+	replay []bool
+	canon  []GridCell
+}
+
+// runResumed runs the cells todo of cells, the others being in the
+// journal, so that each is fitted as in an uninterrupted runCellsOn of
+// all of cells (in that order): with alpha seeding a fit starts from the
+// one before it in its chain (makeChains), so the journalled cells before
+// a missing one in its run of equal kernels are fitted again to seed it,
+// and the chains keep the uninterrupted run's shape. Without seeding it is
+// runCellsOn of todo.
+func runResumed(ctx context.Context, x *matrix.Matrix, y []int, sh *sharedRows, cells, todo []GridCell, cfg *GridConfig, prog *fitProgress, emit func(GridCell) error) error {
+	if len(todo) == 0 || len(todo) == len(cells) || !cfg.seedsPairs() {
+		return runCellsOn(ctx, x, y, sh, todo, cfg, prog, emit)
+	}
+	missing := make(map[int]bool, len(todo))
+	for _, c := range todo {
+		missing[c.Index] = true
+	}
+	r := cellRun{canon: cells}
+	for _, g := range kernelRuns(cellKernels(cells)) {
+		last := -1
+		for i := g[0]; i < g[1]; i++ {
+			if missing[cells[i].Index] {
+				last = i
+			}
+		}
+		for i := g[0]; i <= last; i++ {
+			r.cells = append(r.cells, cells[i])
+			r.replay = append(r.replay, !missing[cells[i].Index])
+		}
+	}
+	return runFits(ctx, x, y, sh, r, cfg, prog, emit)
+}
+
+// cellKernels returns the kernel of each cell (checked by Grid).
+func cellKernels(cells []GridCell) []kernels.DotKernel {
+	kerns := make([]kernels.DotKernel, len(cells))
+	for i, c := range cells {
+		kerns[i], _ = CellKernel(c)
+	}
+	return kerns
+}
+
+// runFits cross-validates the cells of r (runCellsOn, runResumed).
+func runFits(ctx context.Context, x *matrix.Matrix, y []int, sh *sharedRows, r cellRun, cfg *GridConfig, prog *fitProgress, emit func(GridCell) error) error {
+	k, todo := cfg.Folds, r.cells
 	if len(todo) == 0 {
 		return nil
 	}
@@ -82,11 +138,26 @@ func runCellsOn(ctx context.Context, x *matrix.Matrix, y []int, sh *sharedRows, 
 	if err != nil {
 		return err
 	}
-	cfg.logf("grid %s/%s: %d cells × %d folds on %d samples; %d fits at once, %s",
-		cfg.Kernel, cfg.Features, len(todo), k, len(y), plan.workers, plan)
-	kerns := make([]kernels.DotKernel, len(todo))
-	for i, c := range todo {
-		kerns[i], _ = CellKernel(c) // checked by Grid
+	replays := 0
+	for _, rp := range r.replay {
+		if rp {
+			replays++
+		}
+	}
+	seed := ""
+	if replays > 0 {
+		seed = fmt.Sprintf(" (and %d cells of the journal again, to seed them as in an uninterrupted run)", replays)
+	}
+	cfg.logf("grid %s/%s: %d cells × %d folds on %d samples%s; %d fits at once, %s",
+		cfg.Kernel, cfg.Features, len(todo)-replays, k, len(y), seed, plan.workers, plan)
+	kerns := cellKernels(todo)
+	subsets := chainSubsets(kerns, k, plan.workers)
+	if r.canon != nil {
+		cp, err := planFits(cfg, len(y), x.Cols, folds, len(r.canon)*k)
+		if err != nil {
+			return err
+		}
+		subsets = chainSubsets(cellKernels(r.canon), k, cp.workers)
 	}
 	var dots *kernels.DotGram
 	var conv *convexity
@@ -117,12 +188,15 @@ func runCellsOn(ctx context.Context, x *matrix.Matrix, y []int, sh *sharedRows, 
 		}
 		return emit(out)
 	}
-	chains := makeChains(todo, kerns, folds, !cfg.ColdStart, plan.workers)
+	chains := makeChains(todo, kerns, folds, !cfg.ColdStart, subsets)
 	if dg := sharedDots(fitters); conv == nil && dg != nil && cfg.seedsPairs() {
 		conv = newConvexity(dg, y)
 	}
-	return runPool(ctx, fitters, chains, folds, conv, func(j fitJob, r fitOut, pred []int, secs float64) error {
-		out, done := tally.add(j, r, pred, secs)
+	return runPool(ctx, fitters, chains, folds, conv, func(j fitJob, fo fitOut, pred []int, secs float64) error {
+		out, done := tally.add(j, fo, pred, secs)
+		if r.replay != nil && r.replay[j.cell] {
+			return nil // in the journal already
+		}
 		var err error
 		if done {
 			err = finish(j.cell, out)

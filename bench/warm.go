@@ -233,12 +233,33 @@ func (c *convexity) positiveDefinite(k kernels.DotKernel, rows []int) bool {
 	return ch.Factorize(s)
 }
 
+// kernelRuns returns the runs of consecutive equal kernels in kerns, as
+// [first, end) index pairs: the cells makeChains chains together.
+func kernelRuns(kerns []kernels.DotKernel) [][2]int {
+	var groups [][2]int
+	for i := range kerns {
+		if i == 0 || kerns[i] != kerns[i-1] {
+			groups = append(groups, [2]int{i, i})
+		}
+		groups[len(groups)-1][1] = i + 1
+	}
+	return groups
+}
+
+// chainSubsets is the number of subsets makeChains splits the k folds
+// into for cells of kernels kerns run by workers fits at once: enough that
+// there are at least workers chains where the grid allows it.
+func chainSubsets(kerns []kernels.DotKernel, k, workers int) int {
+	groups := max(1, len(kernelRuns(kerns)))
+	return min(k, max(1, (workers+groups-1)/groups))
+}
+
 // makeChains returns the fits of the cells todo (with kernels kerns) on k
 // folds as chains. Cold (warm false): one fit a chain, cell by cell, fold
 // by fold. Warm: per run of consecutive cells with the same kernel, the
-// folds split into enough subsets that there are at least workers chains
-// where the grid allows it, each subset C-major with its seeds.
-func makeChains(todo []GridCell, kerns []kernels.DotKernel, folds *cvFolds, warm bool, workers int) [][]fitJob {
+// folds split into subsets (chainSubsets), each subset C-major with its
+// seeds.
+func makeChains(todo []GridCell, kerns []kernels.DotKernel, folds *cvFolds, warm bool, subsets int) [][]fitJob {
 	k := len(folds.val)
 	job := func(i, f int) fitJob {
 		return fitJob{cell: i, index: todo[i].Index, fold: f, nval: len(folds.val[f]), kern: kerns[i], c: todo[i].C, from: -1}
@@ -252,15 +273,7 @@ func makeChains(todo []GridCell, kerns []kernels.DotKernel, folds *cvFolds, warm
 		}
 		return chains
 	}
-	var groups [][2]int // [first, end) runs of equal kernels
-	for i := range todo {
-		if i == 0 || kerns[i] != kerns[i-1] {
-			groups = append(groups, [2]int{i, i})
-		}
-		groups[len(groups)-1][1] = i + 1
-	}
-	subsets := min(k, max(1, (workers+len(groups)-1)/len(groups)))
-	for _, g := range groups {
+	for _, g := range kernelRuns(kerns) {
 		for s := range subsets {
 			var fs []int
 			for f := s; f < k; f += subsets {
