@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"os"
@@ -250,5 +251,24 @@ func TestTrainReadsTrainOnly(t *testing.T) {
 		if !strings.Contains(string(side), "train.txt") || strings.Contains(string(side), filepath.Base(test)) {
 			t.Errorf("libsvm:train.txt,%s: the sidecar should list train.txt alone:\n%s", filepath.Base(test), side)
 		}
+	}
+}
+
+// TestPredictManyClassesNoTable: with more than 30 labels bench predict
+// prints the accuracy and says why there is no confusion table, instead of
+// a table of labels² counts (545 kB of stdout for a 300-class file).
+func TestPredictManyClassesNoTable(t *testing.T) {
+	dir := t.TempDir()
+	train := filepath.Join(dir, "train.txt")
+	var b strings.Builder
+	for i := range 80 {
+		fmt.Fprintf(&b, "%d 1:%d 2:1\n", i%40+1, i%40)
+	}
+	os.WriteFile(train, []byte(b.String()), 0o644)
+	model := filepath.Join(dir, "m")
+	mustRun(t, "train", "-data", "libsvm:"+train, "-kernel", "linear", "-model", model)
+	out := mustRun(t, "predict", "-data", "libsvm:"+train, "-model", model)
+	if lines := strings.Count(out, "\n"); lines > 3 || !strings.HasPrefix(out, "accuracy ") || !strings.Contains(out, "40 labels") {
+		t.Errorf("bench predict on 40 labels printed %d lines, want the accuracy and a note:\n%.500s", lines, out)
 	}
 }

@@ -201,6 +201,10 @@ func writePredictions(path string, labels, pred []int, prob []float64) error {
 	return nil
 }
 
+// maxConfusion is the most labels whose confusion table predict prints:
+// past it the table (labels² counts) is too wide to read.
+const maxConfusion = 30
+
 func printConfusion(d *dataset.Dataset, m *svm.Model, pred []int, secs float64, model, feat string) error {
 	y := d.Test.Y
 	labels := slices.Clone(classLabels(d))
@@ -219,6 +223,10 @@ func printConfusion(d *dataset.Dataset, m *svm.Model, pred []int, secs float64, 
 	acc := float64(ok) / float64(max(len(y), 1))
 	fmt.Fprintf(stdout, "accuracy %.4f (%d/%d) on %s, model %s (%d SVs, %s features), %.2f s prediction\n",
 		acc, ok, len(y), d.Source, model, m.NSV(), feat, secs)
+	if len(labels) > maxConfusion {
+		fmt.Fprintf(stdout, "(no confusion table for %d labels, more than %d; -out FILE writes every prediction)\n", len(labels), maxConfusion)
+		return nil
+	}
 	w := 5
 	for _, l := range labels {
 		w = max(w, len(strconv.Itoa(l)), len(strconv.Itoa(len(y))))
