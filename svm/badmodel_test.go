@@ -364,3 +364,39 @@ func (l1Kernel) Eval(x, y []float32) float64 {
 	}
 	return math.Exp(-d)
 }
+
+// TestLoadModelNamedJSON: a model saved as NAME.json (a LIBSVM file, with
+// its sidecar NAME.json.json) loads from NAME.json, as does an svm-train
+// model file named so (no sidecar); Load took NAME.json for a sidecar and
+// failed: "not a model JSON file". A one-vs-rest model saved as NAME.json
+// (written to NAME.json.json alone) loads from either name.
+func TestLoadModelNamedJSON(t *testing.T) {
+	m, _, _ := trainSmall(t)
+	dir := t.TempDir()
+	p := filepath.Join(dir, "m.json")
+	if err := m.Save(p); err != nil {
+		t.Fatal(err)
+	}
+	if back, err := Load(p); err != nil || back.Dim != m.Dim || back.NSV() != m.NSV() {
+		t.Errorf("Load(%s) of a saved model: %v", filepath.Base(p), err)
+	}
+	plain := filepath.Join(dir, "svm-train.json")
+	os.WriteFile(plain, []byte(goodHeader+"1 1:0.5\n-1 2:0.5\n"), 0o644)
+	if _, err := Load(plain); err != nil {
+		t.Errorf("Load of an svm-train model named .json: %v", err)
+	}
+	xo, yo := blobs(60, 4, []int{1, 2, 3}, 1, 5)
+	ovr, err := Train(context.Background(), xo, yo, Params{Kernel: kernels.RBF{Gamma: 0.3}, OneVsRest: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	po := filepath.Join(dir, "ovr.json")
+	if err := ovr.Save(po); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{po, po + ".json"} {
+		if back, err := Load(name); err != nil || !back.OneVsRest {
+			t.Errorf("Load(%s) of a one-vs-rest model saved as %s: %v", filepath.Base(name), filepath.Base(po), err)
+		}
+	}
+}

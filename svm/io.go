@@ -319,8 +319,8 @@ func Load(path string) (*Model, error) { return LoadContext(context.Background()
 // model file can hold hundreds of megabytes.
 func LoadContext(ctx context.Context, path string) (*Model, error) {
 	jsonPath := path + ".json"
-	if strings.HasSuffix(path, ".json") {
-		jsonPath = path
+	if strings.HasSuffix(path, ".json") && !exists(jsonPath) && isJSONObject(path) {
+		jsonPath = path // a sidecar, or a model saved as JSON alone
 	}
 	var mj *modelJSON
 	b, jerr := os.ReadFile(jsonPath)
@@ -390,6 +390,27 @@ func (mj *modelJSON) checkDim(file string) error {
 		return &ParseError{File: file, Msg: fmt.Sprintf("dim %d: want a width from 0 (unknown) to %d", mj.Dim, maxModelIndex)}
 	}
 	return nil
+}
+
+// exists reports whether path names a file.
+func exists(path string) bool {
+	_, err := os.Stat(path)
+	return err == nil
+}
+
+// isJSONObject reports whether the file path starts, after white space,
+// with '{': a model's JSON and not LIBSVM's text (which a model saved as
+// NAME.json is, beside its sidecar NAME.json.json).
+func isJSONObject(path string) bool {
+	f, err := os.Open(path)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	b := make([]byte, 512)
+	n, _ := f.Read(b)
+	b = bytes.TrimLeft(b[:n], " \t\r\n")
+	return len(b) > 0 && b[0] == '{'
 }
 
 func (mj *modelJSON) model(file string) (*Model, error) {
