@@ -547,7 +547,7 @@ func Grid(ctx context.Context, d *dataset.Dataset, train, test *matrix.Matrix, c
 	if jr != nil {
 		defer jr.Close()
 	}
-	sink := &cellSink{jr: jr}
+	sink := &cellSink{jr: jr, spec: results.SpecDigest(spec)}
 	prog := newFitProgress(cfg.Progress, 0, int64(nCells)*int64(cfg.Folds))
 	var runErr error
 	switch cfg.Search {
@@ -628,11 +628,13 @@ func checkGrid(d *dataset.Dataset, train, test *matrix.Matrix, cfg *GridConfig) 
 // journals each (when jr is not nil) and keeps it.
 type cellSink struct {
 	jr       *results.JournalWriter
+	spec     string // results.SpecDigest of the grid's spec, recorded in each cell
 	mu       sync.Mutex
 	finished []GridCell
 }
 
 func (s *cellSink) emit(c GridCell) error {
+	c.Spec = s.spec
 	if s.jr != nil {
 		if err := s.jr.Append(c); err != nil {
 			return err
@@ -774,7 +776,7 @@ func openGridJournal(cfg *GridConfig, all []GridCell, spec GridSpec) (map[int]Gr
 		if why := results.GridDiff(prev, spec); why != "" {
 			return nil, nil, fmt.Errorf("bench: cannot resume: %w", &MismatchError{File: spath, Why: why})
 		}
-		if done, err = journalCells(cfg, all, j, jpath); err != nil {
+		if done, err = journalCells(cfg, all, spec, j, jpath); err != nil {
 			return nil, nil, err
 		}
 		cfg.journalLines = make(map[int]int, len(j.Cells))
@@ -800,11 +802,15 @@ func openGridJournal(cfg *GridConfig, all []GridCell, spec GridSpec) (map[int]Gr
 // each checked to be the cell of all (the grid's cells; nil for the
 // adaptive searches, whose cells are checked as they are replayed) at its
 // index; cells past the grid's that range extension added are checked by
-// extendGrid against the cell it adds there. A cell that is not is a
-// *MismatchError naming its line and both settings.
-func journalCells(cfg *GridConfig, all []GridCell, j results.Journal, jpath string) (map[int]GridCell, error) {
+// extendGrid against the cell it adds there. A cell that is not, or that
+// was run under another spec than spec (results.OtherSpec), is a
+// *MismatchError naming its line and what differs.
+func journalCells(cfg *GridConfig, all []GridCell, spec GridSpec, j results.Journal, jpath string) (map[int]GridCell, error) {
 	done := map[int]GridCell{}
 	for i, c := range j.Cells {
+		if why := results.OtherSpec(spec, c); why != "" {
+			return nil, fmt.Errorf("bench: cannot resume: %w", &MismatchError{File: fmt.Sprintf("%s:%d", jpath, j.Lines[i]), Why: why})
+		}
 		if all != nil && !(cfg.Extend > 0 && c.Index >= len(all)) {
 			where := fmt.Sprintf("%s:%d", jpath, j.Lines[i])
 			if c.Index >= len(all) {

@@ -723,3 +723,38 @@ func TestGridConfigSearchNames(t *testing.T) {
 		}
 	}
 }
+
+// A journal resumed under a spec copied from another run of the same data
+// (another seed: other folds) or edited to match the command is refused
+// naming its line: nothing else in a cell shows the folds it was run on,
+// so the cells of seed 7 were taken as seed 8's. Merge and the report
+// refuse it too.
+func TestResumeRefusesCopiedSpec(t *testing.T) {
+	useFitter(t, meanFit)
+	d := blobs(3, 30, 6, 1)
+	tmp := t.TempDir()
+	a := smallGrid(filepath.Join(tmp, "a"))
+	b := smallGrid(filepath.Join(tmp, "b"))
+	b.Seed = 8
+	for _, c := range []GridConfig{a, b} {
+		if _, _, err := Grid(context.Background(), d, d.Train.X, nil, c); err != nil {
+			t.Fatal(err)
+		}
+	}
+	j, err := os.ReadFile(filepath.Join(a.Out, GridFile("sigmoid", "pixels")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	jb := filepath.Join(b.Out, GridFile("sigmoid", "pixels"))
+	if err := os.WriteFile(jb, j, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	b.Resume = true
+	var me *MismatchError
+	if _, _, err := Grid(context.Background(), d, d.Train.X, nil, b); !errors.As(err, &me) || !strings.Contains(err.Error(), jb+":1") || !strings.Contains(err.Error(), "another grid spec") {
+		t.Errorf("resume of seed 7's journal under seed 8's spec: %v", err)
+	}
+	if _, err := Merge(context.Background(), []string{b.Out}, filepath.Join(tmp, "m")); !errors.As(err, &me) || !strings.Contains(err.Error(), jb+":1") {
+		t.Errorf("merge of seed 7's journal under seed 8's spec: %v", err)
+	}
+}

@@ -179,6 +179,9 @@ func (m *merger) readGrid(sp string) error {
 	}
 	for i, c := range j.Cells {
 		where := fmt.Sprintf("%s:%d", jpath, j.Lines[i])
+		if why := results.OtherSpec(s, c); why != "" {
+			return fmt.Errorf("bench: merge: %w", &MismatchError{File: where, Why: why})
+		}
 		if !specAdmits(s, all, c) {
 			why := fmt.Sprintf("cell %d (%s) is not a cell of the grid %s describes", c.Index, ParamString(c), filepath.Base(sp))
 			if _, w, err := results.ForeignCell(s, []GridCell{c}); err == nil && w != "" {

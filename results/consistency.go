@@ -1,6 +1,8 @@
 package results
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"math"
@@ -44,7 +46,8 @@ func (s *GridSpec) Range(name string) SpecRange {
 // ForeignCell returns the position in cells of the first cell that is not
 // one of the cells of the grid (or shard) spec describes, with what is
 // wrong with it; -1 and "" when every cell belongs. A journal that fails
-// this check mixes runs (or was edited) and must not be read as one grid.
+// this check mixes runs (or was edited) and must not be read as one grid;
+// a cell recorded under another spec (OtherSpec) fails it too.
 // For a full grid (search "grid") the cells are listed from the spec's
 // values, as bench lists them, and compared exactly; for searches that draw
 // or choose their cells (random, …) each cell must have the spec's
@@ -59,6 +62,27 @@ func ForeignCell(spec GridSpec, cells []GridCell) (int, string, error) {
 		return -1, "", fmt.Errorf("results: the grid spec: %w", err)
 	}
 	axes := append(ks.GridParams(), "C")
+	i, why, err := foreignSetting(spec, axes, cells)
+	if err != nil {
+		return i, why, err
+	}
+	// A cell run under another spec: after the settings' check, so that a
+	// line of another grid is named by what differs in it.
+	end := len(cells)
+	if i >= 0 {
+		end = i // the cells before the first of another setting
+	}
+	for k, c := range cells[:end] {
+		if w := OtherSpec(spec, c); w != "" {
+			return k, w, nil
+		}
+	}
+	return i, why, nil
+}
+
+// foreignSetting is ForeignCell without the spec digests: the first cell
+// whose setting (index, parameters, shard) is not one of spec's.
+func foreignSetting(spec GridSpec, axes []string, cells []GridCell) (int, string, error) {
 	if spec.Search != "grid" {
 		for i, c := range cells {
 			why := outsideSpec(spec, axes, c)
@@ -97,6 +121,27 @@ func ForeignCell(spec GridSpec, cells []GridCell) (int, string, error) {
 		}
 	}
 	return -1, "", nil
+}
+
+// SpecDigest identifies the grid spec s describes, for its cells
+// (GridCell.Spec): the first 16 hex digits of the SHA-256 of s's JSON
+// without its manifest, shard, shards and extend, which are the same for
+// every shard of one grid and for a search before and after -resume
+// -extend.
+func SpecDigest(s GridSpec) string {
+	s.Manifest, s.Shard, s.Shards, s.Extend = Manifest{}, 0, 0, 0
+	b, _ := json.Marshal(s)
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:8])
+}
+
+// OtherSpec says why cell c was not run under spec (its Spec digest is
+// another's), or returns "" (the same digest, or none recorded).
+func OtherSpec(spec GridSpec, c GridCell) string {
+	if d := SpecDigest(spec); c.Spec != "" && c.Spec != d {
+		return fmt.Sprintf("cell %d was run under another grid spec (digest %s; this spec's is %s): the spec file was edited or copied from another run (another seed, tolerance, …)", c.Index, c.Spec, d)
+	}
+	return ""
 }
 
 // specGridCells lists the cells of a full grid from the spec's values: the

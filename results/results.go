@@ -73,6 +73,12 @@ type GridCell struct {
 	// reached, each with its own cell index.
 	Rung  int `json:"rung,omitempty"`
 	RungN int `json:"rung_n,omitempty"`
+	// Spec is the SpecDigest of the grid spec the cell was run under, so
+	// that a journal is never read under a spec edited, or copied from
+	// another run, since (another seed gives other folds, another tol
+	// other fits, and neither shows in the cell). Absent in journals
+	// written before 7 December 2026, which are read unchecked.
+	Spec string `json:"spec,omitempty"`
 }
 
 // Values returns the cell's kernel parameters.

@@ -166,3 +166,32 @@ func TestGridDiff(t *testing.T) {
 		t.Errorf("specs of other data: %q", d)
 	}
 }
+
+// SpecDigest is one for the shards of a grid and for a search before and
+// after -extend, another for another seed or tolerance; ForeignCell
+// refuses a cell recorded under another spec.
+func TestSpecDigest(t *testing.T) {
+	a := results.GridSpec{Kernel: "rbf", Features: "pixels", Search: "grid", Folds: 2, Cells: 2, Seed: 1,
+		Gamma: results.SpecRange{Text: "0.01,0.02", Kind: "list", Values: []float64{0.01, 0.02}},
+		C:     results.SpecRange{Text: "1", Kind: "list", Values: []float64{1}}, Shards: 1}
+	b := a
+	b.Shard, b.Shards, b.Extend, b.Manifest.Seed = 1, 2, 3, 9
+	if results.SpecDigest(a) != results.SpecDigest(b) {
+		t.Error("a shard's or an extended run's spec has another digest")
+	}
+	b = a
+	b.Seed = 2
+	if results.SpecDigest(a) == results.SpecDigest(b) {
+		t.Error("specs of seeds 1 and 2 have one digest")
+	}
+	c := cell(1, 0.5)
+	c.Gamma = 0.02
+	c.Spec = results.SpecDigest(b)
+	if i, why, err := results.ForeignCell(a, []results.GridCell{c}); err != nil || i != 0 || !strings.Contains(why, "another grid spec") {
+		t.Errorf("ForeignCell of a cell run under seed 2's spec: %d %q %v", i, why, err)
+	}
+	c.Spec = results.SpecDigest(a)
+	if i, why, err := results.ForeignCell(a, []results.GridCell{c}); err != nil || i != -1 {
+		t.Errorf("ForeignCell of a cell of the spec: %d %q %v", i, why, err)
+	}
+}
