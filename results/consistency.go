@@ -128,9 +128,21 @@ func foreignSetting(spec GridSpec, axes []string, cells []GridCell) (int, string
 // without its manifest, shard, shards and extend, which are the same for
 // every shard of one grid and for a search before and after -resume
 // -extend.
+//
+// Fields at their zero value are left out of the digest, so that a field
+// added to GridSpec later (zero in the specs of runs that do not use it)
+// does not change the digest of the journals written before.
 func SpecDigest(s GridSpec) string {
 	s.Manifest, s.Shard, s.Shards, s.Extend = Manifest{}, 0, 0, 0
+	var m map[string]any
 	b, _ := json.Marshal(s)
+	json.Unmarshal(b, &m)
+	for k, v := range m {
+		if reflect.DeepEqual(v, zeroLike(v)) {
+			delete(m, k)
+		}
+	}
+	b, _ = json.Marshal(m) // map keys in sorted order
 	sum := sha256.Sum256(b)
 	return hex.EncodeToString(sum[:8])
 }
