@@ -272,3 +272,27 @@ func TestPredictManyClassesNoTable(t *testing.T) {
 		t.Errorf("bench predict on 40 labels printed %d lines, want the accuracy and a note:\n%.500s", lines, out)
 	}
 }
+
+// TestVerbosePairNames: -v names a pair of labels 1 and -1 as such, and
+// the classes of a one-vs-rest model: it printed "pair 1--1", and with
+// -ovr on two classes, whose model is one pair, "class 1-rest".
+func TestVerbosePairNames(t *testing.T) {
+	dir := t.TempDir()
+	train := filepath.Join(dir, "train.txt")
+	blobFile(t, train, 60, []int{1, -1}, 1)
+	for _, ovr := range []bool{false, true} {
+		args := []string{"train", "-data", "libsvm:" + train, "-kernel", "linear", "-v", "-model", filepath.Join(dir, "m")}
+		if ovr {
+			args = append(args, "-ovr")
+		}
+		out := mustRun(t, args...)
+		if !strings.HasPrefix(out, "pair 1 vs -1: obj = ") {
+			t.Errorf("-v (ovr %v) on labels 1, -1: %q, want a line for pair 1 vs -1", ovr, out)
+		}
+	}
+	blobFile(t, train, 60, []int{2, -1, 7}, 1)
+	out := mustRun(t, "train", "-data", "libsvm:"+train, "-kernel", "linear", "-v", "-ovr", "-model", filepath.Join(dir, "m"))
+	if !strings.Contains(out, "\nclass -1 vs rest: obj = ") {
+		t.Errorf("-v -ovr on labels 2, -1, 7: %q, want a line for class -1 vs rest", out)
+	}
+}

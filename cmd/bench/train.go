@@ -57,7 +57,8 @@ their fitted scaling, training width, manifest, pair statistics); both or
 neither are written. A one-vs-rest model is written to FILE.json only.
 See docs/libsvm.md for svm-train's flags side by side. With -v, one line
 per binary sub-problem:
-  pair I-J: obj = %g, rho = %g, nSV = %d, nBSV = %d, iter = %d
+  pair I vs J: obj = %g, rho = %g, nSV = %d, nBSV = %d, iter = %d
+(class I vs rest with -ovr on more than two classes)
 Always a final summary: total support vectors, training seconds, peak
 memory of the process.`,
 	Flags: func(fs *flag.FlagSet) runner {
@@ -191,7 +192,7 @@ func (c *trainCmd) run(ctx context.Context) error {
 	}
 	prog.Wait()
 	if c.verbose {
-		printPairs(m, c.ovr)
+		printPairs(m)
 	}
 	for _, w := range m.Warnings() {
 		fmt.Fprintf(stderr, "warning: %s\n", w)
@@ -212,7 +213,7 @@ func (c *trainCmd) run(ctx context.Context) error {
 		return err
 	}
 	fmt.Fprintf(stdout, "trained %s C-SVC (%s, C = %g) on %d samples × %d features, %d classes: total nSV = %d, %.2f s training, %s (%s BLAS, GOMAXPROCS %d); model %s\n",
-		kernelString(p.Kernel), pairsName(c.ovr), p.C, x.Rows, x.Cols, len(m.Labels), m.NSV(), secs, peakString(peak.RSSBytes, peak.HeapBytes),
+		kernelString(p.Kernel), pairsName(m.OneVsRest), p.C, x.Rows, x.Cols, len(m.Labels), m.NSV(), secs, peakString(peak.RSSBytes, peak.HeapBytes),
 		linalg.Implementation(), runtime.GOMAXPROCS(0), c.model)
 	return nil
 }
@@ -238,14 +239,16 @@ func (c *trainCmd) crossValidate(ctx context.Context, prog *progress.Progress, x
 	return nil
 }
 
-// printPairs prints one line per binary sub-problem (-v).
-func printPairs(m *svm.Model, ovr bool) {
+// printPairs prints one line per binary sub-problem (-v): "pair 1 vs -1"
+// (labels), or "class 2 vs rest" in a one-vs-rest model (-ovr on more
+// than two classes; on two, the one pair).
+func printPairs(m *svm.Model) {
 	for _, st := range m.Pairs {
-		if st.J == -1 && ovr {
-			fmt.Fprintf(stdout, "class %d-rest: obj = %g, rho = %g, nSV = %d, nBSV = %d, iter = %d\n", st.I, st.Obj, st.Rho, st.NSV, st.NBSV, st.Iter)
-			continue
+		name := fmt.Sprintf("pair %d vs %d", st.I, st.J)
+		if m.OneVsRest {
+			name = fmt.Sprintf("class %d vs rest", st.I)
 		}
-		fmt.Fprintf(stdout, "pair %d-%d: obj = %g, rho = %g, nSV = %d, nBSV = %d, iter = %d\n", st.I, st.J, st.Obj, st.Rho, st.NSV, st.NBSV, st.Iter)
+		fmt.Fprintf(stdout, "%s: obj = %g, rho = %g, nSV = %d, nBSV = %d, iter = %d\n", name, st.Obj, st.Rho, st.NSV, st.NBSV, st.Iter)
 	}
 }
 

@@ -41,7 +41,7 @@ func readLabels(t *testing.T, path string) []string {
 	return lines
 }
 
-var pairLine = regexp.MustCompile(`^pair \d+-\d+: obj = .*, rho = .*, nSV = \d+, nBSV = \d+, iter = \d+$`)
+var pairLine = regexp.MustCompile(`^pair -?\d+ vs -?\d+: obj = .*, rho = .*, nSV = \d+, nBSV = \d+, iter = \d+$`)
 
 // On synthetic:200,100 (seed 1) rbf C=10 reaches 0.37 and sigmoid
 // (α = 0.001, c = 0, C = 1) 0.36; chance is 0.10.
