@@ -400,3 +400,27 @@ func TestLoadModelNamedJSON(t *testing.T) {
 		}
 	}
 }
+
+// TestTooWideModelNamesLine: a model too wide to hold dense names the line
+// of its widest support vector (it named total_sv's line, or no line when
+// that vector came after the first 4 MiB).
+func TestTooWideModelNamesLine(t *testing.T) {
+	head := strings.Replace(strings.Replace(goodHeader, "total_sv 2", "total_sv 200", 1), "nr_sv 1 1", "nr_sv 100 100", 1)
+	narrow := "1 1:0.5 " + strings.Repeat(" ", 30000) + "\n"
+	for _, c := range []struct {
+		name string
+		text string
+		line int
+	}{
+		{"in the first 4 MiB", head + strings.Repeat(narrow, 5) + "1 16777216:1\n" + strings.Repeat(narrow, 194), 15},
+		{"past the first 4 MiB", head + strings.Repeat(narrow, 150) + "1 16777216:1\n" + strings.Repeat(narrow, 49), 160},
+	} {
+		p := filepath.Join(t.TempDir(), "m")
+		os.WriteFile(p, []byte(c.text), 0o644)
+		_, err := Load(p)
+		var pe *ParseError
+		if !errors.As(err, &pe) || pe.Line != c.line || !strings.Contains(err.Error(), "too many to hold dense") {
+			t.Errorf("%s: %v; want a ParseError at line %d", c.name, err, c.line)
+		}
+	}
+}

@@ -88,6 +88,7 @@ type svReader struct {
 	mu        sync.Mutex
 	aside     []svLine
 	maxIdx    int
+	maxAt     int // offset of the first line holding feature maxIdx
 	nextLines int // section lines seen (the largest offset + 1)
 }
 
@@ -123,20 +124,24 @@ func newSVReader(file string, first, nrow, totalSV, cols int, gram bool) *svRead
 }
 
 // guessCols returns the largest feature index of the complete lines in
-// head, the start of the SV section.
-func guessCols(head []byte) int {
-	cols := 0
+// head, the start of the SV section, and the offset of the first line
+// holding it.
+func guessCols(head []byte) (cols, at int) {
 	if k := bytes.LastIndexByte(head, '\n'); k >= 0 {
 		head = head[:k]
+	} else {
+		head = nil
 	}
-	for _, f := range bytes.Fields(head) {
-		if c := bytes.IndexByte(f, ':'); c > 0 {
-			if i, ok := textnum.ParseInt(f[:c]); ok && i > int64(cols) && i <= maxModelIndex {
-				cols = int(i)
+	for o, line := range bytes.Split(head, []byte{'\n'}) {
+		for _, f := range bytes.Fields(line) {
+			if c := bytes.IndexByte(f, ':'); c > 0 {
+				if i, ok := textnum.ParseInt(f[:c]); ok && i > int64(cols) && i <= maxModelIndex {
+					cols, at = int(i), o
+				}
 			}
 		}
 	}
-	return cols
+	return cols, at
 }
 
 // maxModelIndex is the largest feature index of a model file.
@@ -191,7 +196,7 @@ func (r *svReader) place(l *svLine, empty bool) {
 		r.mu.Lock()
 		r.aside = append(r.aside, svLine{at: l.at, coef: append([]float64(nil), l.coef...),
 			idx: append([]int32(nil), l.idx...), val: append([]float32(nil), l.val...)})
-		r.maxIdx = max(r.maxIdx, last)
+		r.noteMax(last, l.at)
 		r.mu.Unlock()
 		return
 	}
@@ -209,8 +214,16 @@ func (r *svReader) place(l *svLine, empty bool) {
 	}
 	if last > 0 {
 		r.mu.Lock()
-		r.maxIdx = max(r.maxIdx, last)
+		r.noteMax(last, l.at)
 		r.mu.Unlock()
+	}
+}
+
+// noteMax records feature last of the line at offset at, if it is the
+// widest so far (the first in the file among equals); r.mu is held.
+func (r *svReader) noteMax(last, at int) {
+	if last > r.maxIdx || (last == r.maxIdx && at < r.maxAt) {
+		r.maxIdx, r.maxAt = last, at
 	}
 }
 
@@ -471,9 +484,10 @@ func (m *Model) readSVs(ctx context.Context, file string, br *bufio.Reader, firs
 	cols := 0
 	if !m.Gram {
 		head, _ := br.Peek(br.Size())
-		cols = guessCols(head)
+		var at int
+		cols, at = guessCols(head)
 		if int64(totalSV)*int64(cols) > maxDenseSV {
-			return "", &ParseError{File: file, Line: totalSVLine, Msg: fmt.Sprintf("total_sv %d support vectors of %d features are too many to hold dense (at most %d values)", totalSV, cols, maxDenseSV)}
+			return "", tooWide(file, first+at, totalSV, cols)
 		}
 	}
 	r := newSVReader(file, first, len(m.Labels)-1, totalSV, cols, m.Gram)
@@ -485,9 +499,15 @@ func (m *Model) readSVs(ctx context.Context, file string, br *bufio.Reader, firs
 		return "", err
 	}
 	if !m.Gram && int64(totalSV)*int64(r.maxIdx) > maxDenseSV {
-		return "", &ParseError{File: file, Msg: fmt.Sprintf("%d support vectors of %d features are too many to hold dense (at most %d values)", totalSV, r.maxIdx, maxDenseSV)}
+		return "", tooWide(file, first+r.maxAt, totalSV, r.maxIdx)
 	}
 	return r.finish(m, totalSV, totalSVLine)
+}
+
+// tooWide is the error of a model whose support vector on line has
+// feature cols, too many for totalSV of them held dense.
+func tooWide(file string, line, totalSV, cols int) error {
+	return &ParseError{File: file, Line: line, Msg: fmt.Sprintf("a support vector has feature %d: total_sv %d support vectors of %d features are too many to hold dense (at most %d values)", cols, totalSV, cols, maxDenseSV)}
 }
 
 // maxDenseSV is the largest support-vector matrix (values; 8 GB of
