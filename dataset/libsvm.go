@@ -39,6 +39,7 @@ type sparseRows struct {
 	lines  []int // the file line of each row
 	parts  []*sparsePart
 	maxIdx int // largest index seen (the dimension), 0 for none
+	maxAt  int // the first line holding index maxIdx
 }
 
 // sparsePart is the rows of one chunk of a LIBSVM file.
@@ -50,6 +51,7 @@ type sparsePart struct {
 	labels []int
 	lines  []int // the file line of each row
 	maxIdx int
+	maxAt  int // the first line holding index maxIdx
 }
 
 // each calls f with every row of s in order.
@@ -88,8 +90,12 @@ func parseLIBSVM(ctx context.Context, name string, r io.Reader, tee io.Writer) (
 		for i := 0; i < len(c.Data); line++ {
 			var b []byte
 			b, i = textnum.NextLine(c.Data, i)
+			before := p.maxIdx
 			if msg := p.parseLine(b, c.Memo); msg != "" {
 				return &ParseError{File: name, Line: line, Msg: msg}
+			}
+			if p.maxIdx > before {
+				p.maxAt = line
 			}
 			if len(p.lines) < p.rows {
 				p.lines = append(p.lines, line)
@@ -113,7 +119,9 @@ func parseLIBSVM(ctx context.Context, name string, r io.Reader, tee io.Writer) (
 	for _, p := range parts {
 		s.labels = append(s.labels, p.labels...)
 		s.lines = append(s.lines, p.lines...)
-		s.maxIdx = max(s.maxIdx, p.maxIdx)
+		if p.maxIdx > s.maxIdx {
+			s.maxIdx, s.maxAt = p.maxIdx, p.maxAt
+		}
 	}
 	return s, nil
 }
@@ -249,7 +257,11 @@ func parseLabel(f []byte) (int, string) {
 func (s *sparseRows) dense(name string, cols int) (*matrix.Matrix, error) {
 	n := len(s.labels)
 	if int64(n)*int64(cols) > maxDense {
-		return nil, fmt.Errorf("dataset: %s: %d samples × %d features is too large to hold dense (at most %d values)", name, n, cols, maxDense)
+		msg := fmt.Sprintf("%d samples × %d features is too large to hold dense (at most %d values)", n, cols, maxDense)
+		if cols == s.maxIdx {
+			return nil, &ParseError{File: name, Line: s.maxAt, Msg: msg + fmt.Sprintf(": this line has index %d", cols)}
+		}
+		return nil, &ParseError{File: name, Msg: msg}
 	}
 	x := matrix.New(n, cols)
 	var wg sync.WaitGroup

@@ -376,3 +376,16 @@ func TestSVMTrainReads(t *testing.T) {
 		t.Errorf("svm-train's model does not have 3 classes:\n%.300s", m)
 	}
 }
+
+// TestTooLargeNamesLine: a file too large to hold dense names the line of
+// its largest index (it named no line). maxDense is lowered for the test.
+func TestTooLargeNamesLine(t *testing.T) {
+	defer func(v int64) { maxDense = v }(maxDense)
+	maxDense = 1000
+	p := writeText(t, t.TempDir(), "wide.txt", "1 1:1\n# c\n2 400:1\n1 2:1\n2 400:2\n")
+	_, _, err := ReadLIBSVMFile(context.Background(), p)
+	var pe *ParseError
+	if !errors.As(err, &pe) || pe.Line != 3 || !strings.Contains(err.Error(), "4 samples × 400 features is too large to hold dense") {
+		t.Errorf("error %v, want a ParseError at line 3, the first with index 400", err)
+	}
+}
