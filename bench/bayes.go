@@ -305,7 +305,7 @@ func runBayes(ctx context.Context, x *matrix.Matrix, y []int, cfg *GridConfig, d
 		return out, err
 	})
 	if err == nil {
-		err = unusedJournal(cfg, done, 0, len(replayed), "", "this search proposes")
+		err = unusedJournal(cfg, done, 0, replayed, "", "this search proposes")
 	}
 	return replayed, added, err
 }

@@ -158,7 +158,8 @@ func (e *extension) step(cells []GridCell, next int) ([]GridCell, string) {
 // journal is another run's.
 func extendGrid(ctx context.Context, x *matrix.Matrix, y []int, cfg *GridConfig, nBase int, done map[int]GridCell, prog *fitProgress, sink *cellSink, rows func() *sharedRows) (int, error) {
 	e := newExtension(cfg)
-	next, reused := nBase, 0
+	next := nBase
+	var reused []GridCell
 	for {
 		cells, why := e.step(sink.finished, next)
 		if len(cells) == 0 {
@@ -171,7 +172,7 @@ func extendGrid(ctx context.Context, x *matrix.Matrix, y []int, cfg *GridConfig,
 			}
 			return fmt.Sprintf("cell %d has %s, the extension's cell %d has %s", dc.Index, ParamString(dc), c.Index, ParamString(c))
 		})
-		reused += len(found)
+		reused = append(reused, found...)
 		sink.finished = append(sink.finished, found...)
 		if err != nil {
 			return next - nBase, fmt.Errorf("bench: cannot resume: %w", err)
@@ -221,27 +222,37 @@ func extendHalving(ctx context.Context, h *halving, x *matrix.Matrix, top []Grid
 		}
 		full = append(full, last...)
 	}
-	return replayed, next - first, unusedJournal(cfg, done, first, len(replayed), fmt.Sprintf(" past the search's %d evaluations", first), "this extension evaluates")
+	return replayed, next - first, unusedJournal(cfg, done, first, replayed, fmt.Sprintf(" past the search's %d evaluations", first), "this extension evaluates")
 }
 
 // unusedJournal refuses a resumed journal (done) that holds cells from
-// index from on that this run did not take up: used of them were, and a
-// run that finished takes up all it has. what qualifies those cells
-// (" past the grid's 36") and run says what this run did with them ("this
-// extension adds").
-func unusedJournal(cfg *GridConfig, done map[int]GridCell, from, used int, what, run string) error {
-	var extra []int
+// index from on that this run did not take up (used: those it took), as a
+// run that finished takes up all it has, naming the first such cell and
+// its line. what qualifies those cells (" past the grid's 36") and run
+// says what this run did with them ("this extension adds").
+func unusedJournal(cfg *GridConfig, done map[int]GridCell, from int, used []GridCell, what, run string) error {
+	took := make(map[int]bool, len(used))
+	for _, c := range used {
+		took[c.Index] = true
+	}
+	var extra, unused []int
 	for i := range done {
 		if i >= from {
 			extra = append(extra, i)
+			if !took[i] {
+				unused = append(unused, i)
+			}
 		}
 	}
-	if len(extra) == used {
+	if len(unused) == 0 {
 		return nil
 	}
 	slices.Sort(extra)
-	return fmt.Errorf("bench: cannot resume: %w", &MismatchError{File: cfg.journalAt(-1),
-		Why: fmt.Sprintf("the journal holds %d cells%s, from cell %d, but %s %d of them", len(extra), what, extra[0], run, used)})
+	slices.Sort(unused)
+	u := done[unused[0]]
+	return fmt.Errorf("bench: cannot resume: %w", &MismatchError{File: cfg.journalAt(u.Index),
+		Why: fmt.Sprintf("the journal holds %d cells%s, from cell %d, but %s %d of them: cell %d (%s) is none of them",
+			len(extra), what, extra[0], run, len(extra)-len(unused), u.Index, ParamString(u))})
 }
 
 // extendBayes extends the ranges of cfg's bayes search bo after its

@@ -1,8 +1,10 @@
 package bench
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
@@ -466,15 +468,23 @@ func refuseForeignJournal(t *testing.T, d *dataset.Dataset, cfg GridConfig, want
 	if err != nil {
 		t.Fatal(err)
 	}
-	f, err := os.OpenFile(filepath.Join(cfg.Out, GridFile("sigmoid", "pixels")), os.O_APPEND|os.O_WRONLY, 0)
+	jp := filepath.Join(cfg.Out, GridFile("sigmoid", "pixels"))
+	before, err := os.ReadFile(jp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.OpenFile(jp, os.O_APPEND|os.O_WRONLY, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
 	f.Write(line)
 	f.Close()
+	// The error names the extra cell and its line (it named neither).
+	where := fmt.Sprintf("%s:%d ", jp, bytes.Count(before, []byte("\n"))+1)
 	var me *MismatchError
-	if _, _, err := Grid(context.Background(), d, d.Train.X, nil, cfg); !errors.As(err, &me) || !strings.Contains(me.Why, why) {
-		t.Errorf("resume of a journal with an extra evaluation: %v", err)
+	if _, _, err := Grid(context.Background(), d, d.Train.X, nil, cfg); !errors.As(err, &me) || !strings.Contains(me.Why, why) ||
+		!strings.Contains(err.Error(), where) || !strings.Contains(me.Why, fmt.Sprintf("cell %d (", extra.Index)) {
+		t.Errorf("resume of a journal with an extra evaluation: %v, want it to name %s and cell %d", err, where, extra.Index)
 	}
 	cfg.Extend = 1
 	if _, _, err := Grid(context.Background(), d, d.Train.X, nil, cfg); !errors.As(err, &me) || !strings.Contains(me.Why, "extend") {
