@@ -432,6 +432,7 @@ func TestMergeRefusesMismatch(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	want0 := cells[0]
 	cells[0].CVAccuracy, cells[0].FoldAccuracy = 0.99, []float64{0.99, 0.99, 0.99}
 	if err := results.WriteCells(jp, cells); err != nil {
 		t.Fatal(err)
@@ -461,6 +462,16 @@ func TestMergeRefusesMismatch(t *testing.T) {
 	sums, err := Merge(context.Background(), []string{torn}, filepath.Join(tmp, "outt"))
 	if err != nil || len(sums) != 1 || len(sums[0].Dropped) != 1 || !strings.Contains(sums[0].Dropped[0], GridFile("sigmoid", "pixels")+":") {
 		t.Errorf("merge of a journal with a torn last line: %v, summary %+v", err, sums)
+	}
+	// A rung in a grid's journal (results.ForeignCell's rung check) is
+	// refused naming the line.
+	cells[0].CVAccuracy, cells[0].FoldAccuracy = want0.CVAccuracy, want0.FoldAccuracy
+	cells[1].Rung, cells[1].RungN = 2, 10
+	if err := results.WriteCells(jp, cells); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Merge(context.Background(), []string{dup}, filepath.Join(tmp, "outr")); err == nil || !strings.Contains(err.Error(), jp+":2") || !strings.Contains(err.Error(), "rung 2") {
+		t.Errorf("merge of a grid journal with a rung: %v", err)
 	}
 }
 

@@ -202,6 +202,15 @@ func (m *merger) readGrid(sp string) error {
 				c.Index, ParamString(c), c.CVAccuracy, c.FoldAccuracy, g.where[c.Index], ParamString(prev), prev.CVAccuracy, prev.FoldAccuracy)})
 		}
 	}
+	// What no single cell shows: the rungs of a halving journal, the spec
+	// each cell was run under (results.ForeignCell, as the report reads it).
+	i, why, err := results.ForeignCell(s, j.Cells)
+	if err != nil {
+		return fmt.Errorf("bench: merge: %s: %w", sp, err)
+	}
+	if i >= 0 {
+		return fmt.Errorf("bench: merge: %w", &MismatchError{File: fmt.Sprintf("%s:%d", jpath, j.Lines[i]), Why: why})
+	}
 	return nil
 }
 

@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"math"
 	"reflect"
 	"slices"
@@ -47,7 +48,8 @@ func (s *GridSpec) Range(name string) SpecRange {
 // one of the cells of the grid (or shard) spec describes, with what is
 // wrong with it; -1 and "" when every cell belongs. A journal that fails
 // this check mixes runs (or was edited) and must not be read as one grid;
-// a cell recorded under another spec (OtherSpec) fails it too.
+// a cell recorded under another spec (OtherSpec), or whose rung does not
+// fit the others' (rungWhy), fails it too.
 // For a full grid (search "grid") the cells are listed from the spec's
 // values, as bench lists them, and compared exactly; for searches that draw
 // or choose their cells (random, …) each cell must have the spec's
@@ -72,12 +74,48 @@ func ForeignCell(spec GridSpec, cells []GridCell) (int, string, error) {
 	if i >= 0 {
 		end = i // the cells before the first of another setting
 	}
+	sizes := map[int][2]int{}
 	for k, c := range cells[:end] {
 		if w := OtherSpec(spec, c); w != "" {
 			return k, w, nil
 		}
+		if w := rungWhy(spec, c, sizes); w != "" {
+			return k, w, nil
+		}
 	}
 	return i, why, nil
+}
+
+// rungWhy says how cell c's rung does not fit spec or the rungs of the
+// cells before it (sizes: rung → its images and the cell that showed
+// them, added to), or returns "": only a halving journal has rungs, each
+// of one size, larger for a higher rung and at most spec.TrainN.
+func rungWhy(spec GridSpec, c GridCell, sizes map[int][2]int) string {
+	switch {
+	case spec.Search != "halving" && (c.Rung != 0 || c.RungN != 0):
+		return fmt.Sprintf("cell %d has rung %d (n=%d) in a -search %s journal", c.Index, c.Rung, c.RungN, spec.Search)
+	case spec.Search != "halving":
+		return ""
+	case c.Rung < 1 || c.RungN < 1:
+		return fmt.Sprintf("cell %d has no rung (rung %d, n=%d) in a halving journal", c.Index, c.Rung, c.RungN)
+	case spec.TrainN > 0 && c.RungN > spec.TrainN:
+		return fmt.Sprintf("cell %d: rung %d has %d images, more than the %d training images", c.Index, c.Rung, c.RungN, spec.TrainN)
+	}
+	if s, ok := sizes[c.Rung]; ok && s[0] != c.RungN {
+		return fmt.Sprintf("cell %d: rung %d has %d images, cell %d on it %d", c.Index, c.Rung, c.RungN, s[1], s[0])
+	}
+	rungs := slices.Sorted(maps.Keys(sizes))
+	for _, r := range rungs {
+		s := sizes[r]
+		if r < c.Rung && s[0] >= c.RungN {
+			return fmt.Sprintf("cell %d: rung %d has %d images, no more than rung %d's %d", c.Index, c.Rung, c.RungN, r, s[0])
+		}
+		if r > c.Rung && s[0] <= c.RungN {
+			return fmt.Sprintf("cell %d: rung %d has %d images, no fewer than rung %d's %d", c.Index, c.Rung, c.RungN, r, s[0])
+		}
+	}
+	sizes[c.Rung] = [2]int{c.RungN, c.Index}
+	return ""
 }
 
 // foreignSetting is ForeignCell without the spec digests: the first cell

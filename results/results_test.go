@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -193,5 +194,47 @@ func TestSpecDigest(t *testing.T) {
 	c.Spec = results.SpecDigest(a)
 	if i, why, err := results.ForeignCell(a, []results.GridCell{c}); err != nil || i != -1 {
 		t.Errorf("ForeignCell of a cell of the spec: %d %q %v", i, why, err)
+	}
+}
+
+// A halving journal's rungs must be consistent: each rung one size, sizes
+// growing with the rung, none above train_n, and rungs only in a halving
+// journal. A cell edited to rung 99 was drawn by the report as the best
+// (the only cell of the top rung), and a rung of 999999 images shown.
+func TestForeignCellRungs(t *testing.T) {
+	spec := results.GridSpec{Kernel: "rbf", Features: "pixels", Search: "halving", Folds: 2, Cells: 4, TrainN: 100, Eta: 3,
+		Gamma: results.SpecRange{Text: "0.01,0.02", Kind: "list", Values: []float64{0.01, 0.02}},
+		C:     results.SpecRange{Text: "1", Kind: "list", Values: []float64{1}}, Shards: 1}
+	rung := func(i int, gamma float64, r, n int) results.GridCell {
+		c := cell(i, 0.5)
+		c.Gamma, c.Rung, c.RungN = gamma, r, n
+		return c
+	}
+	good := []results.GridCell{rung(0, 0.01, 1, 33), rung(1, 0.02, 1, 33), rung(2, 0.02, 2, 100)}
+	if i, why, err := results.ForeignCell(spec, good); err != nil || i != -1 {
+		t.Fatalf("a consistent halving journal: %d %q %v", i, why, err)
+	}
+	for _, tc := range []struct {
+		name string
+		c    results.GridCell
+		want string
+	}{
+		{"rung 99 of rung 1's size", rung(2, 0.02, 99, 33), "rung 99 has 33 images, no more than rung 1's 33"},
+		{"more images than train_n", rung(2, 0.02, 2, 999999), "999999 images, more than the 100"},
+		{"two sizes for one rung", rung(1, 0.02, 1, 50), "rung 1 has 50 images, cell 0 on it 33"},
+		{"no rung", rung(2, 0.02, 0, 0), "no rung"},
+	} {
+		cells := append(slices.Clone(good[:2]), tc.c)
+		if tc.name == "two sizes for one rung" {
+			cells = []results.GridCell{good[0], tc.c}
+		}
+		if i, why, err := results.ForeignCell(spec, cells); err != nil || i < 0 || !strings.Contains(why, tc.want) {
+			t.Errorf("%s: %d %q %v, want %q", tc.name, i, why, err, tc.want)
+		}
+	}
+	grid := spec
+	grid.Search, grid.Cells = "grid", 2
+	if i, why, _ := results.ForeignCell(grid, []results.GridCell{rung(0, 0.01, 1, 33)}); i != 0 || !strings.Contains(why, "rung") {
+		t.Errorf("a rung in a grid journal: %d %q", i, why)
 	}
 }
