@@ -129,6 +129,8 @@ func foreignSetting(spec GridSpec, axes []string, cells []GridCell) (int, string
 				why = extensionDraw(spec, axes, c)
 			case spec.Extend > 0 && c.Index >= spec.Cells:
 				why = extensionCell(spec, axes, c) // a bayes trial's or a halving evaluation's
+			case c.Index >= spec.Cells:
+				why = fmt.Sprintf("cell %d is past the search's %d cells (trials or evaluations), and the search extends no range", c.Index, spec.Cells)
 			}
 			if why != "" {
 				return i, why, nil

@@ -232,6 +232,10 @@ func TestForeignCellRungs(t *testing.T) {
 			t.Errorf("%s: %d %q %v, want %q", tc.name, i, why, err, tc.want)
 		}
 	}
+	// An evaluation past the spec's cells, in a search without -extend.
+	if i, why, _ := results.ForeignCell(spec, append(slices.Clone(good), rung(9, 0.01, 2, 100))); i != 3 || !strings.Contains(why, "cell 9 is past the search's 4 cells") {
+		t.Errorf("a halving evaluation past the search's: %d %q", i, why)
+	}
 	grid := spec
 	grid.Search, grid.Cells = "grid", 2
 	if i, why, _ := results.ForeignCell(grid, []results.GridCell{rung(0, 0.01, 1, 33)}); i != 0 || !strings.Contains(why, "rung") {
