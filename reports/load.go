@@ -427,20 +427,28 @@ func splitGridName(s string) (kernel, features string) {
 func dedupeCells(g *Grid, warnings []string) ([]results.GridCell, []string, error) {
 	slices.SortStableFunc(g.Cells, func(a, b results.GridCell) int { return a.Index - b.Index })
 	out := g.Cells[:0]
-	dups := 0
+	var dups, disagree []int
 	for _, c := range g.Cells {
 		if len(out) > 0 && out[len(out)-1].Index == c.Index {
-			if prev := out[len(out)-1]; !results.SameSetting(prev, c) {
+			prev := out[len(out)-1]
+			if !results.SameSetting(prev, c) {
 				return nil, warnings, fmt.Errorf("reports: grid %s/%s: cell %d is %s in one journal and %s in another: the folder holds two runs; report each from its own folder",
 					g.Kernel, g.Features, c.Index, results.ParamString(prev), results.ParamString(c))
 			}
-			dups++
+			dups = append(dups, c.Index)
+			if prev.CVAccuracy != c.CVAccuracy || !slices.Equal(prev.FoldAccuracy, c.FoldAccuracy) {
+				disagree = append(disagree, c.Index)
+			}
 			continue
 		}
 		out = append(out, c)
 	}
-	if dups > 0 {
-		warnings = append(warnings, fmt.Sprintf("grid %s/%s: %d duplicate cells ignored (the first of each kept)", g.Kernel, g.Features, dups))
+	if len(dups) > 0 {
+		w := fmt.Sprintf("grid %s/%s: %d duplicate cells ignored (the first of each kept)", g.Kernel, g.Features, len(dups))
+		if len(disagree) > 0 {
+			w += fmt.Sprintf("; %d of them with other CV accuracies than the first (cells %v): two runs of them disagree, and bench merge would refuse them", len(disagree), disagree[:min(len(disagree), 10)])
+		}
+		warnings = append(warnings, w)
 	}
 	return out, warnings, nil
 }

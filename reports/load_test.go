@@ -137,6 +137,12 @@ func TestLoadShardsDedupe(t *testing.T) {
 	if len(in.Warnings) != 1 {
 		t.Errorf("warnings %q: want one about the duplicate cell", in.Warnings)
 	}
+	// A duplicate with other results is said to disagree (merge refuses it).
+	writeFile(t, dir, "shard1/grid-rbf-pixels.jsonl", strings.Replace(strings.Replace(cell1, `"cv_accuracy":0.5`, `"cv_accuracy":0.55`, 1), `[0.5,0.5]`, `[0.5,0.6]`, 1)+"\n")
+	in, err = Load(dir)
+	if err != nil || len(in.Warnings) != 1 || !strings.Contains(in.Warnings[0], "1 of them with other CV accuracies than the first (cells [1])") {
+		t.Errorf("duplicate cells that disagree: %v, warnings %q", err, in.Warnings)
+	}
 }
 
 // Two runs of one kernel and feature set in two subfolders are shards of
