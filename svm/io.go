@@ -351,8 +351,19 @@ func LoadContext(ctx context.Context, path string) (*Model, error) {
 	if err != nil {
 		return nil, fmt.Errorf("svm: %w", err)
 	}
+	var r io.Reader = f
+	size := st.Size()
+	if !st.Mode().IsRegular() {
+		// A pipe has no size to bound the header's counts by: read it
+		// whole first (bench predict -model <(zcat m.gz)).
+		b, err := io.ReadAll(f)
+		if err != nil {
+			return nil, fmt.Errorf("svm: %w", err)
+		}
+		r, size = bytes.NewReader(b), int64(len(b))
+	}
 	h := sha256.New()
-	m, need, err := parseLIBSVM(ctx, lpath, f, st.Size(), h)
+	m, need, err := parseLIBSVM(ctx, lpath, r, size, h)
 	if err != nil {
 		return nil, err
 	}
