@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"math"
 	"os"
 	"path/filepath"
@@ -707,4 +708,39 @@ func countFits(t *testing.T, fit func(context.Context, gramFit) (fitOut, error))
 		return fit(ctx, a)
 	})
 	return &fits
+}
+
+// A finished grid resumed with -extend and interrupted leaves no best file
+// of the grid before: the journal grew past it, and the report refused
+// the folder ("the best file names cell 2 but the journal's best is cell
+// 4"). The best file goes with the first new journal line, and the
+// finished resume writes the new one.
+func TestResumeDropsStaleBest(t *testing.T) {
+	useFitter(t, peakFit(5, 0, 0))
+	d := oneHot(3, 30)
+	cfg := extendGridConfig(filepath.Join(t.TempDir(), "g"), 0, 1, 2, 4)
+	if _, _, err := Grid(context.Background(), d, d.Train.X, nil, cfg); err != nil {
+		t.Fatal(err)
+	}
+	bpath := filepath.Join(cfg.Out, BestFile("sigmoid", "pixels"))
+	if _, err := os.Stat(bpath); err != nil {
+		t.Fatal(err)
+	}
+	cfg.Extend, cfg.Resume, cfg.Workers = 5, true, 1
+	ctx := cancelAfter(&cfg, 4*3) // after the first extension step's cell
+	if _, part, err := Grid(ctx, d, d.Train.X, nil, cfg); !errors.Is(err, context.Canceled) || len(part) != 4 {
+		t.Fatalf("interrupted: %d cells, %v; want 4 and context.Canceled", len(part), err)
+	}
+	if _, err := os.Stat(bpath); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("the best file of the grid before its extension is still there (%v)", err)
+	}
+	cfg.Progress = nil
+	best, cells, err := Grid(context.Background(), d, d.Train.X, nil, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b Best
+	if err := ReadJSON(bpath, &b); err != nil || b.Cell.Index != best.Cell.Index || CheckBest(b, cells) != nil {
+		t.Errorf("the finished resume's best file: %+v, %v", b.Cell, err)
+	}
 }

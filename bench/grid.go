@@ -548,6 +548,16 @@ func Grid(ctx context.Context, d *dataset.Dataset, train, test *matrix.Matrix, c
 		defer jr.Close()
 	}
 	sink := &cellSink{jr: jr, spec: results.SpecDigest(spec)}
+	if cfg.Out != "" {
+		// The best file and model describe the journal as it was: they
+		// go with its first new line (an interrupted -resume -extend
+		// left them beside a journal whose best was another cell), and
+		// the run writes new ones when it finishes.
+		sink.first = func() error {
+			_, err := removeFiles(cfg.Out, BestFile(cfg.Kernel, cfg.Features), ModelFile(cfg.Kernel, cfg.Features), ModelFile(cfg.Kernel, cfg.Features)+".json")
+			return err
+		}
+	}
 	prog := newFitProgress(cfg.Progress, 0, int64(nCells)*int64(cfg.Folds))
 	var runErr error
 	switch cfg.Search {
@@ -628,6 +638,9 @@ func checkGrid(d *dataset.Dataset, train, test *matrix.Matrix, cfg *GridConfig) 
 // journals each (when jr is not nil) and keeps it.
 type cellSink struct {
 	jr       *results.JournalWriter
+	first    func() error // nil, or run once before the first cell is journalled
+	once     sync.Once
+	firstErr error
 	spec     string // results.SpecDigest of the grid's spec, recorded in each cell
 	mu       sync.Mutex
 	finished []GridCell
@@ -635,6 +648,11 @@ type cellSink struct {
 
 func (s *cellSink) emit(c GridCell) error {
 	c.Spec = s.spec
+	if s.first != nil {
+		if s.once.Do(func() { s.firstErr = s.first() }); s.firstErr != nil {
+			return s.firstErr
+		}
+	}
 	if s.jr != nil {
 		if err := s.jr.Append(c); err != nil {
 			return err

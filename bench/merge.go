@@ -333,14 +333,22 @@ func dropStaleBest(out string, spec GridSpec, cells []GridCell) ([]string, error
 	if err == nil && CheckBest(b, cells) == nil {
 		return nil, nil
 	}
+	return removeFiles(out, BestFile(spec.Kernel, spec.Features), ModelFile(spec.Kernel, spec.Features))
+}
+
+// removeFiles removes the files names from folder out in that order (a
+// best file before its model, so that an interruption never leaves a best
+// file without its model) and returns those it removed; a file that is
+// not there is skipped.
+func removeFiles(out string, names ...string) ([]string, error) {
 	var removed []string
-	for _, name := range []string{BestFile(spec.Kernel, spec.Features), ModelFile(spec.Kernel, spec.Features)} {
+	for _, name := range names {
 		err := os.Remove(filepath.Join(out, name))
 		switch {
 		case err == nil:
 			removed = append(removed, name)
 		case !os.IsNotExist(err):
-			return removed, fmt.Errorf("bench: merge: removing the stale %s: %w", name, err)
+			return removed, fmt.Errorf("bench: removing the stale %s: %w", name, err)
 		}
 	}
 	return removed, nil
