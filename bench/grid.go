@@ -547,17 +547,7 @@ func Grid(ctx context.Context, d *dataset.Dataset, train, test *matrix.Matrix, c
 	if jr != nil {
 		defer jr.Close()
 	}
-	sink := &cellSink{jr: jr, spec: results.SpecDigest(spec)}
-	if cfg.Out != "" {
-		// The best file and model describe the journal as it was: they
-		// go with its first new line (an interrupted -resume -extend
-		// left them beside a journal whose best was another cell), and
-		// the run writes new ones when it finishes.
-		sink.first = func() error {
-			_, err := removeFiles(cfg.Out, BestFile(cfg.Kernel, cfg.Features), ModelFile(cfg.Kernel, cfg.Features), ModelFile(cfg.Kernel, cfg.Features)+".json")
-			return err
-		}
-	}
+	sink := newCellSink(&cfg, jr, spec)
 	prog := newFitProgress(cfg.Progress, 0, int64(nCells)*int64(cfg.Folds))
 	var runErr error
 	switch cfg.Search {
@@ -644,6 +634,24 @@ type cellSink struct {
 	spec     string // results.SpecDigest of the grid's spec, recorded in each cell
 	mu       sync.Mutex
 	finished []GridCell
+}
+
+// newCellSink returns the sink of cfg's grid, journalling to jr (nil:
+// not) with spec's digest in each cell. With an output folder, the best
+// file and model there go before the first new cell is journalled: they
+// describe the journal as it was (an interrupted -resume -extend left them
+// beside a journal whose best was another cell), and the run writes new
+// ones when it finishes.
+func newCellSink(cfg *GridConfig, jr *results.JournalWriter, spec GridSpec) *cellSink {
+	s := &cellSink{jr: jr, spec: results.SpecDigest(spec)}
+	if cfg.Out != "" {
+		model := ModelFile(cfg.Kernel, cfg.Features)
+		s.first = func() error {
+			_, err := removeFiles(cfg.Out, BestFile(cfg.Kernel, cfg.Features), model, model+".json")
+			return err
+		}
+	}
+	return s
 }
 
 func (s *cellSink) emit(c GridCell) error {
