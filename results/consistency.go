@@ -83,7 +83,44 @@ func ForeignCell(spec GridSpec, cells []GridCell) (int, string, error) {
 			return k, w, nil
 		}
 	}
+	if i < 0 && spec.Search == "halving" {
+		return notSurvivor(spec, cells)
+	}
 	return i, why, nil
+}
+
+// notSurvivor returns the position of the first cell of a halving
+// search's rung above the first (its range extension's evaluations
+// aside) whose setting is not among the best ⌈cells/η⌉ of the rung below
+// by Better, as the search keeps them, with why; -1 and "" when there is
+// none.
+func notSurvivor(spec GridSpec, cells []GridCell) (int, string, error) {
+	type setting struct{ alpha, coef0, gamma, c float64 }
+	key := func(c GridCell) setting { return setting{c.Alpha, c.Coef0, c.Gamma, c.C} }
+	rungs := map[int][]GridCell{}
+	for _, c := range cells {
+		if c.Index < spec.Cells {
+			rungs[c.Rung] = append(rungs[c.Rung], c)
+		}
+	}
+	for i, c := range cells {
+		below := slices.Clone(rungs[c.Rung-1])
+		if c.Index >= spec.Cells || c.Rung < 2 || len(below) == 0 || spec.Eta < 2 {
+			continue
+		}
+		slices.SortFunc(below, func(a, b GridCell) int {
+			if Better(a, b) {
+				return -1
+			}
+			return 1
+		})
+		keep := int(math.Ceil(float64(len(below)) / spec.Eta))
+		if !slices.ContainsFunc(below[:keep], func(b GridCell) bool { return key(b) == key(c) }) {
+			return i, fmt.Sprintf("cell %d on rung %d has %s, not among the best %d of rung %d (of %d cells), the survivors the search keeps",
+				c.Index, c.Rung, ParamString(c), keep, c.Rung-1, len(below)), nil
+		}
+	}
+	return -1, "", nil
 }
 
 // rungWhy says how cell c's rung does not fit spec or the rungs of the

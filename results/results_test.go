@@ -211,6 +211,7 @@ func TestForeignCellRungs(t *testing.T) {
 		return c
 	}
 	good := []results.GridCell{rung(0, 0.01, 1, 33), rung(1, 0.02, 1, 33), rung(2, 0.02, 2, 100)}
+	good[1].CVAccuracy, good[1].FoldAccuracy = 0.6, []float64{0.6, 0.6} // rung 1's best: the survivor
 	if i, why, err := results.ForeignCell(spec, good); err != nil || i != -1 {
 		t.Fatalf("a consistent halving journal: %d %q %v", i, why, err)
 	}
@@ -240,5 +241,33 @@ func TestForeignCellRungs(t *testing.T) {
 	grid.Search, grid.Cells = "grid", 2
 	if i, why, _ := results.ForeignCell(grid, []results.GridCell{rung(0, 0.01, 1, 33)}); i != 0 || !strings.Contains(why, "rung") {
 		t.Errorf("a rung in a grid journal: %d %q", i, why)
+	}
+}
+
+// The cells of a halving search's rung above the first are survivors of
+// the rung below: the best ⌈cells/η⌉ by Better. A journal edited to put a
+// dropped setting on rung 2 was reported (and merged) as the search's.
+func TestForeignCellSurvivors(t *testing.T) {
+	spec := results.GridSpec{Kernel: "rbf", Features: "pixels", Search: "halving", Folds: 2, Cells: 6, TrainN: 90, Eta: 3,
+		Gamma: results.SpecRange{Text: "0.01,0.02", Kind: "list", Values: []float64{0.01, 0.02}},
+		C:     results.SpecRange{Text: "1,2", Kind: "list", Values: []float64{1, 2}}, Shards: 1}
+	ev := func(i int, gamma, c, acc float64, r, n int) results.GridCell {
+		x := cell(i, acc)
+		x.Gamma, x.C, x.Rung, x.RungN = gamma, c, r, n
+		return x
+	}
+	// Rung 1: four cells on 30 images; rung 2 keeps ⌈4/3⌉ = 2 on 90.
+	rung1 := []results.GridCell{ev(0, 0.01, 1, 0.5, 1, 30), ev(1, 0.01, 2, 0.7, 1, 30), ev(2, 0.02, 1, 0.6, 1, 30), ev(3, 0.02, 2, 0.4, 1, 30)}
+	good := append(slices.Clone(rung1), ev(4, 0.01, 2, 0.8, 2, 90), ev(5, 0.02, 1, 0.75, 2, 90))
+	if i, why, err := results.ForeignCell(spec, good); err != nil || i != -1 {
+		t.Fatalf("a halving journal of survivors: %d %q %v", i, why, err)
+	}
+	bad := append(slices.Clone(rung1), ev(4, 0.01, 2, 0.8, 2, 90), ev(5, 0.02, 2, 0.95, 2, 90))
+	if i, why, err := results.ForeignCell(spec, bad); err != nil || i != 5 || !strings.Contains(why, "not among the best 2 of rung 1") {
+		t.Errorf("a dropped setting on rung 2: %d %q %v", i, why, err)
+	}
+	// An interrupted rung 2 (one of its two cells) is still the search's.
+	if i, why, err := results.ForeignCell(spec, good[:5]); err != nil || i != -1 {
+		t.Errorf("an interrupted rung 2: %d %q %v", i, why, err)
 	}
 }
