@@ -125,15 +125,18 @@ func newSVReader(file string, first, nrow, totalSV, cols int, gram bool) *svRead
 
 // guessCols returns the largest feature index of the complete lines in
 // head, the start of the SV section, and the offset of the first line
-// holding it.
+// holding it. It cuts lines and fields as parseLine does (NextLine,
+// field), without allocating.
 func guessCols(head []byte) (cols, at int) {
 	if k := bytes.LastIndexByte(head, '\n'); k >= 0 {
 		head = head[:k]
 	} else {
 		head = nil
 	}
-	for o, line := range bytes.Split(head, []byte{'\n'}) {
-		for _, f := range bytes.Fields(line) {
+	for o, next := 0, 0; next < len(head); o++ {
+		var line []byte
+		line, next = textnum.NextLine(head, next)
+		for f, j := field(line, 0); len(f) > 0; f, j = field(line, j) {
 			if c := bytes.IndexByte(f, ':'); c > 0 {
 				if i, ok := textnum.ParseInt(f[:c]); ok && i > int64(cols) && i <= maxModelIndex {
 					cols, at = int(i), o
