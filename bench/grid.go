@@ -833,8 +833,9 @@ func openGridJournal(cfg *GridConfig, all []GridCell, spec GridSpec) (map[int]Gr
 // *MismatchError naming its line and what differs.
 func journalCells(cfg *GridConfig, all []GridCell, spec GridSpec, j results.Journal, jpath string) (map[int]GridCell, error) {
 	done := map[int]GridCell{}
+	digest := results.SpecDigest(spec)
 	for i, c := range j.Cells {
-		if why := results.OtherSpec(spec, c); why != "" {
+		if why := results.OtherSpec(digest, c); why != "" {
 			return nil, fmt.Errorf("bench: cannot resume: %w", &MismatchError{File: fmt.Sprintf("%s:%d", jpath, j.Lines[i]), Why: why})
 		}
 		if all != nil && !(cfg.Extend > 0 && c.Index >= len(all)) {

@@ -177,9 +177,10 @@ func (m *merger) readGrid(sp string) error {
 	if j.TornOffset >= 0 {
 		g.dropped = append(g.dropped, fmt.Sprintf("%s:%d (%v)", jpath, j.TornLine, j.TornErr))
 	}
+	digest := results.SpecDigest(s)
 	for i, c := range j.Cells {
 		where := fmt.Sprintf("%s:%d", jpath, j.Lines[i])
-		if why := results.OtherSpec(s, c); why != "" {
+		if why := results.OtherSpec(digest, c); why != "" {
 			return fmt.Errorf("bench: merge: %w", &MismatchError{File: where, Why: why})
 		}
 		if !specAdmits(s, all, c) {
@@ -367,6 +368,9 @@ func fromLattice(search string) bool { return search == "bayes" || search == "ha
 // range extension may add (results.ForeignCell).
 func specAdmits(s GridSpec, all []GridCell, c GridCell) bool {
 	if s.Extend > 0 && c.Index >= s.Cells && (s.Search == "halving") == (c.Rung > 0) {
+		// The setting alone: readGrid checks c's spec digest (without
+		// it, ForeignCell would compute the spec's digest again per cell).
+		c.Spec = ""
 		i, _, err := results.ForeignCell(s, []GridCell{c})
 		return err == nil && i < 0
 	}

@@ -75,8 +75,12 @@ func ForeignCell(spec GridSpec, cells []GridCell) (int, string, error) {
 		end = i // the cells before the first of another setting
 	}
 	sizes := map[int][2]int{}
+	digest := "" // SpecDigest(spec), once, when a cell records a digest
 	for k, c := range cells[:end] {
-		if w := OtherSpec(spec, c); w != "" {
+		if c.Spec != "" && digest == "" {
+			digest = SpecDigest(spec)
+		}
+		if w := OtherSpec(digest, c); w != "" {
 			return k, w, nil
 		}
 		if w := rungWhy(spec, c, sizes); w != "" {
@@ -224,10 +228,13 @@ func SpecDigest(s GridSpec) string {
 	return hex.EncodeToString(sum[:8])
 }
 
-// OtherSpec says why cell c was not run under spec (its Spec digest is
-// another's), or returns "" (the same digest, or none recorded).
-func OtherSpec(spec GridSpec, c GridCell) string {
-	if d := SpecDigest(spec); c.Spec != "" && c.Spec != d {
+// OtherSpec says why cell c was not run under the spec whose SpecDigest
+// is d (its Spec digest is another's), or returns "" (the same digest, or
+// none recorded). The digest is a parameter so that a journal's cells are
+// checked against one digest computed once: SpecDigest encodes the whole
+// spec, whose lists may hold thousands of values.
+func OtherSpec(d string, c GridCell) string {
+	if c.Spec != "" && c.Spec != d {
 		return fmt.Sprintf("cell %d was run under another grid spec (digest %s; this spec's is %s): the spec file was edited or copied from another run (another seed, tolerance, …)", c.Index, c.Spec, d)
 	}
 	return ""
