@@ -107,19 +107,27 @@ func notSurvivor(spec GridSpec, cells []GridCell) (int, string, error) {
 			rungs[c.Rung] = append(rungs[c.Rung], c)
 		}
 	}
+	kept := map[int]map[setting]bool{} // rung → its survivors' settings, sorted out once a rung
 	for i, c := range cells {
-		below := slices.Clone(rungs[c.Rung-1])
+		below := rungs[c.Rung-1]
 		if c.Index >= spec.Cells || c.Rung < 2 || len(below) == 0 || spec.Eta < 2 {
 			continue
 		}
-		slices.SortFunc(below, func(a, b GridCell) int {
-			if Better(a, b) {
-				return -1
-			}
-			return 1
-		})
 		keep := int(math.Ceil(float64(len(below)) / spec.Eta))
-		if !slices.ContainsFunc(below[:keep], func(b GridCell) bool { return key(b) == key(c) }) {
+		if kept[c.Rung-1] == nil {
+			best := slices.Clone(below)
+			slices.SortFunc(best, func(a, b GridCell) int {
+				if Better(a, b) {
+					return -1
+				}
+				return 1
+			})
+			kept[c.Rung-1] = map[setting]bool{}
+			for _, b := range best[:keep] {
+				kept[c.Rung-1][key(b)] = true
+			}
+		}
+		if !kept[c.Rung-1][key(c)] {
 			return i, fmt.Sprintf("cell %d on rung %d has %s, not among the best %d of rung %d (of %d cells), the survivors the search keeps",
 				c.Index, c.Rung, ParamString(c), keep, c.Rung-1, len(below)), nil
 		}
