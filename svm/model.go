@@ -67,7 +67,7 @@ func (m *Model) Capped() bool { return m.capped }
 func (m *Model) Err() error {
 	for _, st := range m.Pairs {
 		if st.Status == IterationCap {
-			return fmt.Errorf("%w (%s after %d iterations)", ErrNotConverged, pairName(st, m.OneVsRest), st.Iter)
+			return fmt.Errorf("%w (%s after %d iterations)", ErrNotConverged, m.PairName(st), st.Iter)
 		}
 	}
 	if m.capped {
@@ -359,6 +359,11 @@ func (m *Model) Pair(i, j int) (PairStats, bool) {
 	}
 	return PairStats{}, false
 }
+
+// PairName names sub-problem st as the model's warnings do: "pair 1 vs
+// -1" (labels I and J, −1 included), or "class 2 vs rest" in a
+// one-vs-rest model.
+func (m *Model) PairName(st PairStats) string { return pairName(st, m.OneVsRest) }
 
 // PairAlpha calls set(row, α) for every support vector of the binary
 // sub-problem of labels i and j (j = −1: class i against the rest, in a

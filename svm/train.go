@@ -523,13 +523,13 @@ func (m *Model) warnPairs(tol float64) {
 		if st.Status == IterationCap {
 			m.capped = true
 			m.warnings = append(m.warnings, fmt.Sprintf("%s: iteration cap %d reached before Tol %g",
-				pairName(st, m.OneVsRest), st.Iter, tol))
+				m.PairName(st), st.Iter, tol))
 		}
 		if st.NonPSDSteps > 0 {
 			nonPSD++
 			nonPSDSteps += st.NonPSDSteps
 			if first == "" {
-				first = pairName(st, m.OneVsRest)
+				first = m.PairName(st)
 			}
 		}
 		allSteps += st.Iter
@@ -544,8 +544,8 @@ func (m *Model) warnPairs(tol float64) {
 	}
 }
 
-// pairName names a sub-problem in warnings: "pair 1 vs -1" (J is a
-// label, −1 included), "class 2 vs rest" in a one-vs-rest model.
+// pairName is Model.PairName for a model being built (one-vs-rest when
+// ovr).
 func pairName(st PairStats, ovr bool) string {
 	if ovr {
 		return fmt.Sprintf("class %d vs rest", st.I)

@@ -239,16 +239,13 @@ func (c *trainCmd) crossValidate(ctx context.Context, prog *progress.Progress, x
 	return nil
 }
 
-// printPairs prints one line per binary sub-problem (-v): "pair 1 vs -1"
-// (labels), or "class 2 vs rest" in a one-vs-rest model (-ovr on more
-// than two classes; on two, the one pair).
+// printPairs prints one line per binary sub-problem (-v), named as the
+// model's warnings name it (svm.Model.PairName): "pair 1 vs -1", or
+// "class 2 vs rest" in a one-vs-rest model (-ovr on more than two
+// classes; on two, the one pair).
 func printPairs(m *svm.Model) {
 	for _, st := range m.Pairs {
-		name := fmt.Sprintf("pair %d vs %d", st.I, st.J)
-		if m.OneVsRest {
-			name = fmt.Sprintf("class %d vs rest", st.I)
-		}
-		fmt.Fprintf(stdout, "%s: obj = %g, rho = %g, nSV = %d, nBSV = %d, iter = %d\n", name, st.Obj, st.Rho, st.NSV, st.NBSV, st.Iter)
+		fmt.Fprintf(stdout, "%s: obj = %g, rho = %g, nSV = %d, nBSV = %d, iter = %d\n", m.PairName(st), st.Obj, st.Rho, st.NSV, st.NBSV, st.Iter)
 	}
 }
 
