@@ -214,19 +214,7 @@ func (h *halving) rungCells(r, first int, lat, rank []int) []GridCell {
 // cells[i], in any order of finishing) by results.Better and returns the
 // best keep lattice cells in ascending order with their ranks (1-based).
 func survivors(cells []GridCell, lat []int, keep int) (next, rank []int) {
-	pos := make([]int, len(cells))
-	for i := range pos {
-		pos[i] = i
-	}
-	slices.SortFunc(pos, func(a, b int) int {
-		if results.Better(cells[a], cells[b]) {
-			return -1
-		}
-		if results.Better(cells[b], cells[a]) {
-			return 1
-		}
-		return 0
-	})
+	pos := results.Ranked(cells)
 	type kept struct{ lat, rank int }
 	var ks []kept
 	for r, p := range pos[:keep] {

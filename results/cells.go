@@ -43,6 +43,26 @@ func Better(a, b GridCell) bool {
 	return a.Index < b.Index
 }
 
+// Ranked returns the positions in cells of its cells, best first by
+// Better: the order in which a halving search keeps the survivors of a
+// rung (bench), and ForeignCell checks them.
+func Ranked(cells []GridCell) []int {
+	pos := make([]int, len(cells))
+	for i := range pos {
+		pos[i] = i
+	}
+	slices.SortFunc(pos, func(a, b int) int {
+		if Better(cells[a], cells[b]) {
+			return -1
+		}
+		if Better(cells[b], cells[a]) {
+			return 1
+		}
+		return 0
+	})
+	return pos
+}
+
 // BestCell returns the best of cells by Better, and false when there are
 // none. In a successive-halving journal (cells with a Rung) only the
 // cells of the highest rung compete: the lower rungs scored their cells

@@ -115,16 +115,9 @@ func notSurvivor(spec GridSpec, cells []GridCell) (int, string, error) {
 		}
 		keep := int(math.Ceil(float64(len(below)) / spec.Eta))
 		if kept[c.Rung-1] == nil {
-			best := slices.Clone(below)
-			slices.SortFunc(best, func(a, b GridCell) int {
-				if Better(a, b) {
-					return -1
-				}
-				return 1
-			})
 			kept[c.Rung-1] = map[setting]bool{}
-			for _, b := range best[:keep] {
-				kept[c.Rung-1][key(b)] = true
+			for _, p := range Ranked(below)[:keep] {
+				kept[c.Rung-1][key(below[p])] = true
 			}
 		}
 		if !kept[c.Rung-1][key(c)] {
