@@ -195,7 +195,7 @@ func (m *merger) readGrid(sp string) error {
 		case !dup:
 			g.cells[c.Index] = c
 			g.where[c.Index] = where
-		case !results.SameSetting(prev, c) || prev.CVAccuracy != c.CVAccuracy || !slices.Equal(prev.FoldAccuracy, c.FoldAccuracy):
+		case !results.SameSetting(prev, c) || !results.SameResults(prev, c):
 			// Two runs of one cell that disagree: taking either would
 			// make the merge depend on the folders' order.
 			return fmt.Errorf("bench: merge: %w", &MismatchError{File: where, Why: fmt.Sprintf(

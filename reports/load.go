@@ -436,7 +436,7 @@ func dedupeCells(g *Grid, warnings []string) ([]results.GridCell, []string, erro
 					g.Kernel, g.Features, c.Index, results.ParamString(prev), results.ParamString(c))
 			}
 			dups = append(dups, c.Index)
-			if prev.CVAccuracy != c.CVAccuracy || !slices.Equal(prev.FoldAccuracy, c.FoldAccuracy) {
+			if !results.SameResults(prev, c) {
 				disagree = append(disagree, c.Index)
 			}
 			continue

@@ -28,6 +28,13 @@ func SameSetting(a, b GridCell) bool {
 		a.Degree == b.Degree && a.C == b.C && a.Folds == b.Folds
 }
 
+// SameResults reports whether two cells hold the same cross-validation
+// results (CV accuracy and fold accuracies): two runs of one cell that
+// do not are two runs that disagree.
+func SameResults(a, b GridCell) bool {
+	return a.CVAccuracy == b.CVAccuracy && slices.Equal(a.FoldAccuracy, b.FoldAccuracy)
+}
+
 // Range returns the spec's range of the parameter called name ("alpha",
 // "coef0", "gamma" or "C"); the zero SpecRange for any other name.
 func (s *GridSpec) Range(name string) SpecRange {
@@ -304,7 +311,7 @@ func CheckBest(b Best, cells []GridCell) error {
 		return fmt.Errorf("results: the best cell %d (%s) is not in the grid journal", b.Cell.Index, cellText(b.Cell))
 	case !SameSetting(*mine, b.Cell):
 		return fmt.Errorf("results: the best cell %d has %s, the journal's cell %d has %s", b.Cell.Index, cellText(b.Cell), mine.Index, cellText(*mine))
-	case mine.CVAccuracy != b.Cell.CVAccuracy || !slices.Equal(mine.FoldAccuracy, b.Cell.FoldAccuracy):
+	case !SameResults(*mine, b.Cell):
 		return fmt.Errorf("results: the best cell %d has CV accuracy %g, the journal's cell %d has %g", b.Cell.Index, b.Cell.CVAccuracy, mine.Index, mine.CVAccuracy)
 	}
 	if bc, _ := BestCell(cells); bc.Index != b.Cell.Index {
