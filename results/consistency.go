@@ -223,15 +223,7 @@ func foreignSetting(spec GridSpec, axes []string, cells []GridCell) (int, string
 // does not change the digest of the journals written before.
 func SpecDigest(s GridSpec) string {
 	s.Manifest, s.Shard, s.Shards, s.Extend = Manifest{}, 0, 0, 0
-	var m map[string]any
-	b, _ := json.Marshal(s)
-	json.Unmarshal(b, &m)
-	for k, v := range m {
-		if reflect.DeepEqual(v, zeroLike(v)) {
-			delete(m, k)
-		}
-	}
-	b, _ = json.Marshal(m) // map keys in sorted order
+	b, _ := json.Marshal(specFields(s)) // map keys in sorted order
 	sum := sha256.Sum256(b)
 	return hex.EncodeToString(sum[:8])
 }
@@ -333,12 +325,8 @@ func GridDiff(a, b GridSpec) string {
 	case a.Kernel != b.Kernel || a.Features != b.Features:
 		return fmt.Sprintf("kernel/features %s/%s against %s/%s", a.Kernel, a.Features, b.Kernel, b.Features)
 	}
-	var ma, mb map[string]any
-	ja, _ := json.Marshal(a)
-	jb, _ := json.Marshal(b)
-	json.Unmarshal(ja, &ma)
-	json.Unmarshal(jb, &mb)
-	for k, vb := range mb { // a field a omits (omitempty) that b sets
+	ma, mb := specFields(a), specFields(b)
+	for k, vb := range mb { // a field at its zero value in a that b sets
 		if _, ok := ma[k]; !ok {
 			ma[k] = zeroLike(vb)
 		}
@@ -357,6 +345,22 @@ func GridDiff(a, b GridSpec) string {
 	}
 	slices.Sort(diffs)
 	return strings.Join(diffs, "; ")
+}
+
+// specFields returns the fields of s's JSON without those at their zero
+// value (zeroLike): a field a spec omits (omitempty, or added to GridSpec
+// after it was written) and one at its zero value are one, for SpecDigest
+// and GridDiff alike.
+func specFields(s GridSpec) map[string]any {
+	var m map[string]any
+	b, _ := json.Marshal(s)
+	json.Unmarshal(b, &m)
+	for k, v := range m {
+		if reflect.DeepEqual(v, zeroLike(v)) {
+			delete(m, k)
+		}
+	}
+	return m
 }
 
 // zeroLike is the zero value of a decoded JSON value's type: what an
