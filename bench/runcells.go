@@ -95,6 +95,13 @@ func runResumed(ctx context.Context, x *matrix.Matrix, y []int, sh *sharedRows, 
 	if len(todo) == 0 || len(todo) == len(cells) || !cfg.seedsPairs() {
 		return runCellsOn(ctx, x, y, sh, todo, cfg, prog, emit)
 	}
+	return runFits(ctx, x, y, sh, resumeRun(cells, todo), cfg, prog, emit)
+}
+
+// resumeRun is what runResumed fits: per run of equal kernels of cells,
+// its cells up to the last one of todo (those in the journal marked to
+// replay, to seed the fits after them), none past it.
+func resumeRun(cells, todo []GridCell) cellRun {
 	missing := make(map[int]bool, len(todo))
 	for _, c := range todo {
 		missing[c.Index] = true
@@ -112,7 +119,7 @@ func runResumed(ctx context.Context, x *matrix.Matrix, y []int, sh *sharedRows, 
 			r.replay = append(r.replay, !missing[cells[i].Index])
 		}
 	}
-	return runFits(ctx, x, y, sh, r, cfg, prog, emit)
+	return r
 }
 
 // cellKernels returns the kernel of each cell (checked by Grid).

@@ -398,3 +398,41 @@ func copyFile(from, to string) error {
 	}
 	return os.WriteFile(to, b, 0o644)
 }
+
+// TestResumeRunReplaysOnlySeeds: a resumed run fits again only the
+// journalled cells that seed a missing one (those before it in its run of
+// equal kernels), never those past a run's last missing cell or a run
+// with none missing, and replays (does not journal) exactly the
+// journalled ones it refits.
+func TestResumeRunReplaysOnlySeeds(t *testing.T) {
+	cfg := GridConfig{Kernel: "rbf", Features: "pixels", Gamma: Values(0.002, 0.01, 0.05), C: Values(0.5, 2, 8, 32), Folds: 3}
+	if err := cfg.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	cells := cfg.Cells() // three runs of equal kernels: cells 0-3, 4-7, 8-11
+	for _, tc := range []struct {
+		missing, fit, replay []int
+	}{
+		{missing: []int{1, 3, 5, 7}, fit: []int{0, 1, 2, 3, 4, 5, 6, 7}, replay: []int{0, 2, 4, 6}},
+		{missing: []int{2, 4}, fit: []int{0, 1, 2, 4}, replay: []int{0, 1}},
+		{missing: []int{11}, fit: []int{8, 9, 10, 11}, replay: []int{8, 9, 10}},
+		{missing: []int{0, 8}, fit: []int{0, 8}, replay: nil},
+	} {
+		var todo []GridCell
+		for _, i := range tc.missing {
+			todo = append(todo, cells[i])
+		}
+		r := resumeRun(cells, todo)
+		var fit, replay []int
+		for k, c := range r.cells {
+			fit = append(fit, c.Index)
+			if r.replay[k] {
+				replay = append(replay, c.Index)
+			}
+		}
+		if !slices.Equal(fit, tc.fit) || !slices.Equal(replay, tc.replay) || len(r.canon) != len(cells) {
+			t.Errorf("missing %v: fits %v replaying %v (canon of %d cells), want fits %v replaying %v (canon of %d)",
+				tc.missing, fit, replay, len(r.canon), tc.fit, tc.replay, len(cells))
+		}
+	}
+}
