@@ -434,7 +434,7 @@ func SolveSummary(cells []GridCell) string {
 	how := "cold starts"
 	switch {
 	case warm == len(cells) && warm > 0:
-		how = fmt.Sprintf("alpha seeding (%d sub-problems seeded: convex ones, where it pays; -warm-start=false for cold starts)", seeded)
+		how = fmt.Sprintf("alpha seeding (%d sub-problems seeded: convex ones, where it pays; -warm-start=false for cold starts, -compare-seeding to compare the two)", seeded)
 	case warm > 0:
 		how = fmt.Sprintf("alpha seeding in %d of %d cells (%d sub-problems seeded)", warm, len(cells), seeded)
 	}
