@@ -8,6 +8,7 @@ import (
 	"github.com/svmbench/svmbench/dataset"
 	"github.com/svmbench/svmbench/matrix"
 	"github.com/svmbench/svmbench/results"
+	"github.com/svmbench/svmbench/svm"
 )
 
 // CompareSeeding runs the grid cfg (every cell, cfg.Seed's folds) twice:
@@ -44,7 +45,7 @@ func CompareSeeding(ctx context.Context, d *dataset.Dataset, train *matrix.Matri
 	cmp.Manifest = NewManifest(d, cfg.Seed, cfg.Args)
 	cmp.Kernel, cmp.Features, cmp.Folds, cmp.Eps = cfg.Kernel, cfg.Features, cfg.Folds, cfg.Tol
 	if cmp.Eps == 0 {
-		cmp.Eps = 1e-3 // the solver's default (svm.Params.Tol)
+		cmp.Eps = svm.DefaultTol
 	}
 	if out != "" {
 		if err := WriteJSON(filepath.Join(out, results.SeedingFile(cfg.Kernel, cfg.Features)), cmp); err != nil {

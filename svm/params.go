@@ -8,6 +8,10 @@ import (
 	"github.com/svmbench/svmbench/kernels"
 )
 
+// DefaultTol is the solver's stopping tolerance when Params.Tol is 0:
+// LIBSVM's default -e 1e-3.
+const DefaultTol = 1e-3
+
 // Params are the settings of C-SVC training. The zero value of every field
 // but Kernel is a documented default (LIBSVM's where LIBSVM has one).
 type Params struct {
@@ -17,7 +21,7 @@ type Params struct {
 	// C is the penalty, > 0; 0 means 1 (LIBSVM's -c).
 	C float64
 	// Tol is the stopping tolerance ε on the maximal violation, > 0;
-	// 0 means 1e-3 (LIBSVM's -e).
+	// 0 means DefaultTol (LIBSVM's -e).
 	Tol float64
 	// CacheMB is the kernel memory budget in MiB (2^20 bytes) of float32
 	// entries, like LIBSVM's -m; 0 means 200. When the whole n×n kernel
@@ -73,7 +77,7 @@ func (p Params) defaults() Params {
 		p.C = 1
 	}
 	if p.Tol == 0 {
-		p.Tol = 1e-3
+		p.Tol = DefaultTol
 	}
 	if p.CacheMB == 0 {
 		p.CacheMB = 200
