@@ -255,6 +255,9 @@ func (sp *searchSpace) describeFixed(cfg *GridConfig) string {
 	for _, n := range sp.fixed {
 		parts = append(parts, n+" = "+strconv.FormatFloat(cfg.rangeOf(n).Values[0], 'g', -1, 64))
 	}
+	if len(sp.active) == 0 {
+		return fmt.Sprintf("every range has one value (%s): the search evaluates that one cell", strings.Join(parts, ", "))
+	}
 	return fmt.Sprintf("%s has one value: searching %s only", strings.Join(parts, ", "), strings.Join(sp.active, ", "))
 }
 
@@ -275,6 +278,7 @@ func runBayes(ctx context.Context, x *matrix.Matrix, y []int, cfg *GridConfig, d
 	// PSD cache, made for the first batch that runs cells and kept for the
 	// others.
 	rows := sync.OnceValue(func() *sharedRows { return shareRows(cfg, x, y) })
+	tl := &trialLog{cfg: cfg}
 	err := bayesLoop(sp, cfg, func(batch []GridCell) ([]GridCell, error) {
 		if batch[0].Index >= cfg.Trials { // a range extension's trials
 			added += len(batch)
@@ -295,10 +299,12 @@ func runBayes(ctx context.Context, x *matrix.Matrix, y []int, cfg *GridConfig, d
 		if len(todo) == 0 {
 			return out, nil
 		}
+		tl.found(found)
 		var mu sync.Mutex
-		err = runResumed(ctx, x, y, rows(), batch, todo, cfg, prog, func(c GridCell) error {
+		err = runResumed(ctx, x, y, rows(), batch, todo, tl.quiet(), prog, func(c GridCell) error {
 			mu.Lock()
 			out = append(out, c)
+			tl.done(c)
 			mu.Unlock()
 			return emit(c)
 		})
@@ -358,4 +364,48 @@ func (b *bayesOpt) trials(cfg *GridConfig, t, n int, eval func([]GridCell) ([]Gr
 		t += len(props)
 	}
 	return seen, nil
+}
+
+// trialLog writes a bayes search's log: a line per trial as it finishes
+// (its parameters, CV accuracy, the best so far and why it was chosen,
+// as Optuna logs its trials), and the plan of the fits only for the
+// first batch that runs (every batch shares it).
+type trialLog struct {
+	cfg     *GridConfig
+	best    float64
+	planned bool
+}
+
+// found counts the trials a resumed journal holds in the best so far.
+func (l *trialLog) found(cells []GridCell) {
+	for _, c := range cells {
+		l.best = max(l.best, c.CVAccuracy)
+	}
+}
+
+// done logs trial c. A range extension's trial is counted past the
+// budget, with the part of its reason after the step the log has named.
+func (l *trialLog) done(c GridCell) {
+	l.best = max(l.best, c.CVAccuracy)
+	n, why := fmt.Sprintf("%d of %d", c.Index+1, l.cfg.Trials), c.Why
+	if c.Index >= l.cfg.Trials {
+		n = fmt.Sprintf("%d (range extension)", c.Index+1)
+		if i := strings.LastIndex(why, "; trial "); i >= 0 {
+			why = why[i+2:]
+		}
+	}
+	l.cfg.logf("grid %s/%s: bayes trial %s: %s: CV %.2f%%, best so far %.2f%% (%s)", l.cfg.Kernel, l.cfg.Features,
+		n, ParamString(c), 100*c.CVAccuracy, 100*l.best, why)
+}
+
+// quiet returns the configuration a batch's fits run with: cfg itself
+// for the first batch, then cfg without its log.
+func (l *trialLog) quiet() *GridConfig {
+	if !l.planned {
+		l.planned = true
+		return l.cfg
+	}
+	q := *l.cfg
+	q.Log = nil
+	return &q
 }

@@ -3,6 +3,7 @@ package bench
 import (
 	"context"
 	"errors"
+	"fmt"
 	"math"
 	"path/filepath"
 	"slices"
@@ -123,18 +124,40 @@ func TestBayesSingleValueRange(t *testing.T) {
 	cfg.Coef0 = Values(-1)
 	cfg.Trials = 6
 	var logs []string
-	cfg.Log = func(f string, a ...any) { logs = append(logs, f) }
+	cfg.Log = func(f string, a ...any) { logs = append(logs, fmt.Sprintf(f, a...)) }
 	_, cells, err := Grid(context.Background(), d, d.Train.X, nil, cfg)
 	if err != nil || len(cells) != 6 {
 		t.Fatalf("%d trials, %v", len(cells), err)
 	}
-	if !strings.Contains(strings.Join(logs, "\n"), "bayes: %s") {
+	log := strings.Join(logs, "\n")
+	if !strings.Contains(log, "bayes: coef0 = -1 has one value: searching alpha, C only") {
 		t.Errorf("no message about the fixed range: %q", logs)
 	}
 	for _, c := range cells {
 		if c.Coef0 != -1 {
 			t.Errorf("trial %d moved the fixed c to %g", c.Index, c.Coef0)
 		}
+	}
+	// A line per trial, with its result; the fits' plan once, not per batch.
+	for i := range 6 {
+		if !strings.Contains(log, fmt.Sprintf("bayes trial %d of 6: ", i+1)) {
+			t.Errorf("no log line for trial %d: %q", i+1, logs)
+		}
+	}
+	if n := strings.Count(log, "fits at once"); n != 1 {
+		t.Errorf("the plan of the fits logged %d times, want once: %q", n, logs)
+	}
+
+	// Every range of one value: the one cell, said so.
+	cfg = bayesGrid("")
+	cfg.Alpha, cfg.Coef0, cfg.C, cfg.Trials = Values(0.01), Values(-1), Values(1), 0
+	logs = nil
+	cfg.Log = func(f string, a ...any) { logs = append(logs, fmt.Sprintf(f, a...)) }
+	if _, cells, err = Grid(context.Background(), d, d.Train.X, nil, cfg); err != nil || len(cells) != 1 {
+		t.Fatalf("one-cell search: %d trials, %v", len(cells), err)
+	}
+	if log := strings.Join(logs, "\n"); !strings.Contains(log, "every range has one value (alpha = 0.01, coef0 = -1, C = 1): the search evaluates that one cell") {
+		t.Errorf("one-cell search's message: %q", logs)
 	}
 }
 
