@@ -443,28 +443,14 @@ func DefaultMemBytes() int64 {
 
 // spec describes cfg on training data x, y for the spec file.
 func (cfg *GridConfig) spec(x *matrix.Matrix, y []int, nCells int, m Manifest) GridSpec {
-	sr := func(r Range, used bool) SpecRange {
-		if !used {
-			return SpecRange{}
-		}
-		return SpecRange{Text: r.Text, Kind: r.Kind.String(), Values: r.Values}
-	}
-	used := map[string]bool{}
-	for _, n := range cfg.axes() {
-		used[n] = true
-	}
-	s := GridSpec{
-		Kernel: cfg.Kernel, Features: cfg.Features, Search: cfg.Search,
-		Alpha: sr(cfg.Alpha, used["alpha"]), Coef0: sr(cfg.Coef0, used["coef0"]),
-		Gamma: sr(cfg.Gamma, used["gamma"]), C: sr(cfg.C, used["C"]),
-		Degree: cfg.Degree, Folds: cfg.Folds, Seed: cfg.Seed, MaxIter: cfg.MaxIter, Tol: cfg.Tol,
-		PSD: cfg.PSD, Cells: nCells, Shard: cfg.Shard, Shards: cfg.Shards,
-		TrainN: len(y), TrainSHA256: TrainDigest(x, y), Manifest: m,
-	}
+	s := cfg.rangeSpec()
+	s.Features, s.Search = cfg.Features, cfg.Search
+	s.Degree, s.Folds, s.Seed, s.MaxIter, s.Tol = cfg.Degree, cfg.Folds, cfg.Seed, cfg.MaxIter, cfg.Tol
+	s.PSD, s.Cells, s.Shard, s.Shards = cfg.PSD, nCells, cfg.Shard, cfg.Shards
+	s.TrainN, s.TrainSHA256, s.Manifest = len(y), TrainDigest(x, y), m
 	if cfg.Search == "random" || cfg.Search == "bayes" {
 		s.Trials = cfg.Trials
 	}
-	s.Extend = cfg.Extend
 	if cfg.Search == "bayes" {
 		s.Batch = cfg.Batch
 	}
@@ -478,6 +464,33 @@ func (cfg *GridConfig) spec(x *matrix.Matrix, y []int, nCells int, m Manifest) G
 		s.PSDSample = cfg.PSDSample
 	}
 	return s
+}
+
+// rangeSpec is the part of cfg's spec that says what it searched: the
+// kernel, the ranges of its parameters and the range extension.
+func (cfg *GridConfig) rangeSpec() GridSpec {
+	sr := func(r Range, used bool) SpecRange {
+		if !used {
+			return SpecRange{}
+		}
+		return SpecRange{Text: r.Text, Kind: r.Kind.String(), Values: r.Values}
+	}
+	used := map[string]bool{}
+	for _, n := range cfg.axes() {
+		used[n] = true
+	}
+	return GridSpec{
+		Kernel: cfg.Kernel, Extend: cfg.Extend,
+		Alpha: sr(cfg.Alpha, used["alpha"]), Coef0: sr(cfg.Coef0, used["coef0"]),
+		Gamma: sr(cfg.Gamma, used["gamma"]), C: sr(cfg.C, used["C"]),
+	}
+}
+
+// ExtendedSteps counts the steps cells of cfg's search hold beyond its
+// ranges, below ([0]) and above ([1]) each parameter's
+// (results.ExtendedSteps); nil without cfg.Extend.
+func ExtendedSteps(cfg *GridConfig, cells []GridCell) map[string][2]int {
+	return results.ExtendedSteps(cfg.rangeSpec(), cfg.axes(), cells)
 }
 
 // TrainDigest is the GridSpec.TrainSHA256 of features x and labels y:

@@ -484,17 +484,32 @@ func FilesTable(in *Inputs) *Table {
 // parameter says "tied with another C" (the surface is flat there, and a
 // range extension does not take that edge: results.TiedOff).
 func edgeCell(g *Grid, best results.GridCell) Cell {
+	return edgeNote(g.Kernel, g.Cells, best, g.Extend, g.Extended)
+}
+
+// BestOnEdge is the report's "Best on edge" of a grid of kernel whose
+// cells are cells, searched with range extension extend (0: none) that
+// took extended steps (results.ExtendedSteps): "α low, C high (extended
+// by 2 steps, the limit)"; "" when best lies inside every range.
+func BestOnEdge(kernel string, cells []results.GridCell, best results.GridCell, extend int, extended map[string][2]int) string {
+	if t := edgeNote(kernel, cells, best, extend, extended).Text; !strings.HasPrefix(t, "–") {
+		return t
+	}
+	return ""
+}
+
+func edgeNote(kernel string, cells []results.GridCell, best results.GridCell, extend int, extended map[string][2]int) Cell {
 	var parts, raw, inside []string
-	for _, p := range gridParams(g.Kernel) {
+	for _, p := range gridParams(kernel) {
 		lo, hi := math.Inf(1), math.Inf(-1)
-		for _, c := range g.Cells {
+		for _, c := range cells {
 			v := c.Param(p)
 			lo, hi = math.Min(lo, v), math.Max(hi, v)
 		}
 		if !(lo < hi) {
 			continue
 		}
-		name, st := kernels.Symbol(p), g.Extended[p]
+		name, st := kernels.Symbol(p), extended[p]
 		side := -1
 		switch v := best.Param(p); v {
 		case lo:
@@ -513,12 +528,12 @@ func edgeCell(g *Grid, best results.GridCell) Cell {
 		r := fmt.Sprintf("%s=%s", p, [2]string{"low", "high"}[side])
 		if k := st[side]; k > 0 {
 			notes = append(notes, "extended by "+steps(k))
-			if k >= g.Extend {
+			if k >= extend {
 				notes[0] += ", the limit"
 			}
 			r += fmt.Sprintf(":extended%d", k)
 		}
-		if results.TiedOff(g.Cells, best, p) {
+		if results.TiedOff(cells, best, p) {
 			notes = append(notes, "tied with another "+name)
 			r += ":tied"
 		}

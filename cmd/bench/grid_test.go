@@ -69,6 +69,11 @@ func TestGridResumeShardMerge(t *testing.T) {
 	if !strings.Contains(out, "4 cells in "+journal) || !strings.Contains(out, "best: cell ") {
 		t.Errorf("grid output:\n%s", out)
 	}
+	// Every range of the tiny grid has two values (or one), so its best
+	// lies on an edge; without -extend the summary says how to step past it.
+	if !strings.Contains(out, "\nbest on edge: ") || !strings.Contains(out, "add -extend N") {
+		t.Errorf("grid output does not flag the best on the edge:\n%s", out)
+	}
 
 	// A second run into the same folder is refused without -resume and
 	// leaves the journal alone; with -resume it computes nothing new.
