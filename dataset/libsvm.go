@@ -229,6 +229,9 @@ func (s *sparsePart) parseFeature(f []byte, prev int) string {
 		if len(f) == c+1 {
 			return fmt.Sprintf("feature %s: no value after ':'", textnum.Quote(f))
 		}
+		if why := textnum.StrtodRefusal(f[c+1:]); why != "" {
+			return fmt.Sprintf("feature %s: value %s %s", textnum.Quote(f), textnum.Quote(f[c+1:]), why)
+		}
 		return fmt.Sprintf("feature %s: value %s is not a finite float32 number", textnum.Quote(f), textnum.Quote(f[c+1:]))
 	}
 	s.idx = append(s.idx, int32(idx))
@@ -242,8 +245,11 @@ func parseLabel(f []byte) (int, string) {
 	if v, ok := textnum.ParseInt(f); ok && v >= math.MinInt32 && v <= math.MaxInt32 {
 		return int(v), ""
 	}
-	v, err := strconv.ParseFloat(string(f), 64)
-	if err != nil || math.IsInf(v, 0) || math.IsNaN(v) {
+	v, ok := textnum.ParseFloat64(f)
+	if why := textnum.StrtodRefusal(f); why != "" {
+		return 0, fmt.Sprintf("label %s %s", textnum.Quote(f), why)
+	}
+	if !ok || math.IsInf(v, 0) || math.IsNaN(v) {
 		return 0, fmt.Sprintf("label %s is not a number", textnum.Quote(f))
 	}
 	if v != math.Trunc(v) || math.Abs(v) > math.MaxInt32 {

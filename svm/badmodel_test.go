@@ -55,6 +55,14 @@ func TestLoadBadHeaders(t *testing.T) {
 		{"degree 0", strings.Replace(goodHeader, "kernel_type rbf\ngamma 0.5", "kernel_type polynomial\ndegree 0\ngamma 0.5\ncoef0 0", 1) + body, 3, "degree 0: want an integer ≥ 1"},
 		{"degree 2.5", strings.Replace(goodHeader, "kernel_type rbf\ngamma 0.5", "kernel_type polynomial\ndegree 2.5\ngamma 0.5\ncoef0 0", 1) + body, 3, `degree: "2.5" is not an integer`},
 		{"degree 1e30", strings.Replace(goodHeader, "kernel_type rbf\ngamma 0.5", "kernel_type polynomial\ndegree 1e30\ngamma 0.5\ncoef0 0", 1) + body, 3, `degree: "1e30" is not an integer`},
+		// Digit separators and values below the smallest normal float64:
+		// strconv reads them, svm-train's strtod does not (svm-predict
+		// reads "1_000" as 1, the digits before the '_').
+		{"gamma with separator", strings.Replace(goodHeader, "gamma 0.5", "gamma 0_5", 1) + body, 3, `gamma: "0_5" has a digit separator '_'`},
+		{"rho with separator", strings.Replace(goodHeader, "rho 0.1", "rho 1_0", 1) + body, 6, `rho: "1_0" has a digit separator '_'`},
+		{"coefficient with separator", goodHeader + "1_0 1:0.5\n-1 2:0.5\n", 10, `coefficient "1_0" has a digit separator '_'`},
+		{"SV value with separator", goodHeader + "1 1:0.5\n-1 2:1_000\n", 11, `feature "2:1_000": the value "1_000" has a digit separator '_'`},
+		{"SV value underflowing", goodHeader + "1 1:1e-400\n-1 2:0.5\n", 10, `feature "1:1e-400": the value "1e-400" is nonzero but below`},
 		{"SV value past float32", goodHeader + "1 1:1e39\n-1 2:0.5\n", 10, `feature "1:1e39": the value is not a finite float32 number`},
 		// A field of 100 kB is quoted in part (a binary file given as a
 		// model was one header key of megabytes, all in the error).

@@ -637,8 +637,11 @@ func (h *libsvmHeader) num() (float64, error) {
 	if err != nil {
 		return 0, err
 	}
-	v, err := strconv.ParseFloat(s, 64)
-	if err != nil {
+	v, ok := textnum.ParseFloat64([]byte(s))
+	if why := textnum.StrtodRefusal([]byte(s)); why != "" {
+		return 0, h.perr("%s: %s %s", h.key, textnum.Quote(s), why)
+	}
+	if !ok {
 		return 0, h.perr("%s: %s is not a number", h.key, textnum.Quote(s))
 	}
 	return v, nil
@@ -654,8 +657,11 @@ func (h *libsvmHeader) floats(want int) ([]float64, error) {
 	}
 	out := make([]float64, len(h.vals))
 	for i, s := range h.vals {
-		v, err := strconv.ParseFloat(s, 64)
-		if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
+		v, ok := textnum.ParseFloat64([]byte(s))
+		if why := textnum.StrtodRefusal([]byte(s)); why != "" {
+			return nil, h.perr("%s: %s %s", h.key, textnum.Quote(s), why)
+		}
+		if !ok || math.IsNaN(v) || math.IsInf(v, 0) {
 			return nil, h.perr("%s: %s is not a finite number", h.key, textnum.Quote(s))
 		}
 		out[i] = v

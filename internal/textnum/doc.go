@@ -5,7 +5,10 @@
 // # Parsing
 //
 // ParseFloat32 and ParseFloat64 return exactly what strconv.ParseFloat
-// returns for the same text (bit for bit, and failing on the same inputs),
+// returns for the same text (bit for bit), failing where it fails and where
+// C's strtod, as svm-train calls it, refuses what strconv reads: digit
+// separators (1_000) and nonzero values below the smallest normal float64
+// (StrtodRefusal says which, for error messages); and they do so
 // without strconv's per-call overhead for the common forms
 // [+-]digits[.digits][(e|E)[+-]digits]. A decimal with mantissa m
 // (m < 2^53) and exponent e (|e| ≤ 22) is m·10^e with m and 10^|e| exact

@@ -1,6 +1,7 @@
 package textnum
 
 import (
+	"bytes"
 	"encoding/binary"
 	"math"
 	"math/bits"
@@ -166,7 +167,8 @@ func scale(m uint64, exp int, neg, exact bool) (v float64, ok bool) {
 }
 
 // ParseFloat64 returns strconv.ParseFloat(string(b), 64) without its error
-// value: ok is false exactly when strconv fails.
+// value: ok is false exactly when strconv fails or when C's strtod, as
+// svm-train and svm-predict call it, refuses the text (StrtodRefusal).
 func ParseFloat64(b []byte) (float64, bool) {
 	if m, exp, neg, ok := decimal(b); ok && m < 1<<53 {
 		if v, ok := scale(m, exp, neg, true); ok {
@@ -174,11 +176,13 @@ func ParseFloat64(b []byte) (float64, bool) {
 		}
 	}
 	v, err := strconv.ParseFloat(string(b), 64)
-	return v, err == nil
+	return v, err == nil && strtodReads(b, v)
 }
 
 // ParseFloat32 returns strconv.ParseFloat(string(b), 32) as a float32
-// without its error value: ok is false exactly when strconv fails.
+// without its error value: ok is false exactly when strconv fails or when
+// C's strtod, as svm-train and svm-predict call it, refuses the text
+// (StrtodRefusal).
 func ParseFloat32(b []byte) (float32, bool) {
 	if m, exp, neg, ok := decimal(b); ok {
 		if v, ok := exact32(m, exp, neg); ok {
@@ -186,7 +190,71 @@ func ParseFloat32(b []byte) (float32, bool) {
 		}
 	}
 	v, err := strconv.ParseFloat(string(b), 32)
-	return float32(v), err == nil
+	if err != nil {
+		return float32(v), false
+	}
+	d := v
+	if math.Abs(v) < 0x1p-126 { // a float32 zero or subnormal: strtod reads the float64
+		d, _ = strconv.ParseFloat(string(b), 64)
+	}
+	return float32(v), strtodReads(b, d)
+}
+
+// strtodReads reports whether svm-train's strtod reads b, a text that
+// strconv.ParseFloat reads as v (as a float64, or as a float32 of at
+// least 2^-126 in magnitude). strconv reads digit separators (1_000),
+// where strtod stops at the '_' and svm-train refuses the field; strtod
+// reports a range error (errno ERANGE, which svm-train refuses) for a
+// nonzero value below the smallest normal float64, where strconv returns
+// the subnormal or zero without an error. (glibc's strtod does not for an
+// exact subnormal such as 0x1p-1074; that one is refused here all the
+// same.) Only the slow path asks: the fast path reads neither form.
+func strtodReads(b []byte, v float64) bool {
+	if bytes.IndexByte(b, '_') >= 0 {
+		return false
+	}
+	if a := math.Abs(v); a >= 0x1p-1022 || math.IsNaN(v) {
+		return true
+	}
+	return v == 0 && !nonzeroDigits(b)
+}
+
+// nonzeroDigits reports whether the significand of the number text b
+// (decimal, or hexadecimal after 0x) holds a digit other than 0.
+func nonzeroDigits(b []byte) bool {
+	if len(b) > 0 && (b[0] == '+' || b[0] == '-') {
+		b = b[1:]
+	}
+	hex := len(b) > 1 && b[0] == '0' && (b[1] == 'x' || b[1] == 'X')
+	if hex {
+		b = b[2:]
+	}
+	for _, c := range b {
+		switch {
+		case c == 'p' || c == 'P' || (!hex && (c == 'e' || c == 'E')):
+			return false
+		case c >= '1' && c <= '9', hex && (c|0x20) >= 'a' && (c|0x20) <= 'f':
+			return true
+		}
+	}
+	return false
+}
+
+// StrtodRefusal says why svm-train would refuse the number text b that
+// strconv.ParseFloat reads (and ParseFloat32 and ParseFloat64 therefore
+// refuse), for an error message; it is "" for every other text, numbers
+// both read and texts neither reads.
+func StrtodRefusal(b []byte) string {
+	v, err := strconv.ParseFloat(string(b), 64)
+	switch {
+	case err != nil:
+		return ""
+	case bytes.IndexByte(b, '_') >= 0:
+		return "has a digit separator '_', which C's strtod (LIBSVM's reader) does not read"
+	case !strtodReads(b, v):
+		return "is nonzero but below 2.2250738585072014e-308, the smallest normal float64, which C's strtod (LIBSVM's reader) reports out of range"
+	}
+	return ""
 }
 
 // ScanFloat32 reads the number that starts at b[i] in the common form

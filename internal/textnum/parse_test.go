@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"math/big"
 	"math/rand/v2"
 	"strconv"
 	"strings"
@@ -23,11 +24,17 @@ import (
 func checkSame(t *testing.T, s string) {
 	t.Helper()
 	w32, err32 := strconv.ParseFloat(s, 32)
+	if err32 == nil && !strtodWould(s) {
+		err32 = errors.New("strtod refuses it")
+	}
 	g32, ok32 := ParseFloat32([]byte(s))
 	if ok32 != (err32 == nil) || (ok32 && math.Float32bits(g32) != math.Float32bits(float32(w32))) {
 		t.Fatalf("ParseFloat32(%q) = %v (%x), %v; strconv: %v (%x), %v", s, g32, math.Float32bits(g32), ok32, float32(w32), math.Float32bits(float32(w32)), err32)
 	}
 	w64, err64 := strconv.ParseFloat(s, 64)
+	if err64 == nil && !strtodWould(s) {
+		err64 = errors.New("strtod refuses it")
+	}
 	g64, ok64 := ParseFloat64([]byte(s))
 	if ok64 != (err64 == nil) || (ok64 && math.Float64bits(g64) != math.Float64bits(w64)) {
 		t.Fatalf("ParseFloat64(%q) = %v, %v; strconv: %v, %v", s, g64, ok64, w64, err64)
@@ -39,13 +46,63 @@ func checkSame(t *testing.T, s string) {
 	}
 }
 
+// strtodWould reports whether svm-train reads s, a text strconv reads:
+// not with a digit separator, and not when its exact value (big.Float,
+// whose exponent does not underflow) is nonzero and below the smallest
+// normal float64, where strtod reports a range error.
+func strtodWould(s string) bool {
+	if strings.Contains(s, "_") {
+		return false
+	}
+	x, _, err := new(big.Float).SetPrec(64).Parse(s, 0)
+	if err != nil {
+		return true // inf, nan: the callers refuse those themselves
+	}
+	x.Abs(x)
+	return x.Sign() == 0 || x.Cmp(big.NewFloat(0x1p-1022)) >= 0
+}
+
+// TestStrtodForms checks the forms of numbers Go and C do not read alike
+// against what svm-train (libsvm-tools 3.24, Debian) did with a value
+// `1 1:TEXT` of a data file: accept or "Wrong input format at line 1".
+func TestStrtodForms(t *testing.T) {
+	for _, c := range []struct {
+		text   string
+		svm    bool   // svm-train reads it
+		refuse string // StrtodRefusal's reason begins so, when strconv reads it and we do not
+	}{
+		{"1_000", false, "has a digit separator"}, {"1_0.5", false, "has a digit separator"},
+		{"0x1_0p0", false, "has a digit separator"}, {"1e-400", false, "is nonzero but below"},
+		{"1e-310", false, "is nonzero but below"}, {"2.225073858507201e-308", false, "is nonzero but below"},
+		{"4.9406564584124654e-324", false, "is nonzero but below"},
+		{"2.2250738585072014e-308", true, ""}, {"1e-40", true, ""}, {"1e-50", true, ""},
+		{"0e-500", true, ""}, {"0.0e-400", true, ""}, {"0x0p-2000", true, ""},
+		{"0x1p-3", true, ""}, {"0x1.8p1", true, ""}, {"+1", true, ""}, {".5", true, ""}, {"5.", true, ""},
+		{"1e+05", true, ""}, {"1E5", true, ""}, {"007", true, ""},
+	} {
+		_, ok64 := ParseFloat64([]byte(c.text))
+		_, ok32 := ParseFloat32([]byte(c.text))
+		why := StrtodRefusal([]byte(c.text))
+		if ok64 != c.svm || ok32 != c.svm || !strings.HasPrefix(why, c.refuse) || (c.refuse == "") != (why == "") {
+			t.Errorf("%q: ParseFloat64 ok %v, ParseFloat32 ok %v, StrtodRefusal %q; svm-train reads it: %v", c.text, ok64, ok32, why, c.svm)
+		}
+	}
+	// Not read by strconv either: no reason of this kind.
+	for _, s := range []string{"abc", "0x10", "1e", "-nan"} {
+		if why := StrtodRefusal([]byte(s)); why != "" {
+			t.Errorf("StrtodRefusal(%q) = %q, want \"\"", s, why)
+		}
+	}
+}
+
 var cases = []string{
 	"0", "-0", "+0", "0.0", ".5", "5.", ".", "-", "+", "", "e5", "1e", "1e+", "1e-5", "1E5", "-1.5E-3",
 	"0.0039215689", "0.003921569", "0.0039215686", "1", "255", "0.99607843", "1e-45", "1.4e-45",
 	"3.4028235e38", "3.4028236e38", "3.5e38", "1e39", "1e-39", "1.1754944e-38", "1.1754942e-38",
 	"inf", "-Inf", "NaN", "infinity", "0x1p-2", "1_0", "1__0", " 1", "1 ", "1..2", "1e5.5", "--1",
 	"9007199254740993", "9007199254740992", "123456789012345678901234567890", "0.000000000000000000000001",
-	"1e22", "1e23", "1e-22", "1e-23", "16777217", "16777216", "33554431", "33554433",
+	"1_000", "1_0.5", "0x1_0p0", "1e-400", "-1e-310", "1e-320", "0x1p-1074", "0e-999", "0x0.0p-2000",
+	"2.2250738585072014e-308", "2.225073858507201e-308", "1e22", "1e23", "1e-22", "1e-23", "16777217", "16777216", "33554431", "33554433",
 	"8.589973e9", "8.589974e9", "0.1", "0.30000000000000004", "2.5", "1.00000005960464477539062",
 	"1.0000000596046448", "1.00000017881393432617187", "9223372036854775807", "-9223372036854775808",
 	"9223372036854775808", "000000000000000000000000001", "1e0000000000000000000001",
