@@ -689,7 +689,8 @@ func (s *cellSink) emit(c GridCell) error {
 // index, found, and those still to run, todo. differ (nil: any cell
 // matches) says why a journalled cell is not the one expected there
 // ("": it is); the first such cell stops the split with a *MismatchError
-// naming its line of cfg's grid file, found holding the cells before it.
+// (wrapped in "bench: cannot resume: ") naming its line of cfg's grid
+// file, found holding the cells before it.
 func splitJournal(cfg *GridConfig, cells []GridCell, done map[int]GridCell, differ func(dc, c GridCell) string) (found, todo []GridCell, err error) {
 	for _, c := range cells {
 		dc, ok := done[c.Index]
@@ -699,7 +700,7 @@ func splitJournal(cfg *GridConfig, cells []GridCell, done map[int]GridCell, diff
 		}
 		if differ != nil {
 			if why := differ(dc, c); why != "" {
-				return found, todo, &MismatchError{File: cfg.journalAt(c.Index), Why: why}
+				return found, todo, fmt.Errorf("bench: cannot resume: %w", &MismatchError{File: cfg.journalAt(c.Index), Why: why})
 			}
 		}
 		found = append(found, dc)

@@ -540,6 +540,25 @@ func TestResumeAfterInterrupt(t *testing.T) {
 	var me *MismatchError
 	if _, _, err := Grid(context.Background(), d, d.Train.X, nil, cfg); !errors.As(err, &me) || !strings.Contains(me.Why, "seed") {
 		t.Errorf("resume with another seed: %v", err)
+	} else if strings.Count(err.Error(), "bench:") != 1 {
+		t.Errorf("resume with another seed: %q: want the package named once", err)
+	}
+}
+
+// A journalled cell that is not the one a search makes at its index is
+// refused with one package prefix and the word resume, as every other
+// mismatch on resume is.
+func TestSplitJournalMismatchMessage(t *testing.T) {
+	cfg := &GridConfig{Kernel: "sigmoid", Features: "pixels", Out: t.TempDir()}
+	cells := []GridCell{{Index: 0}, {Index: 1}}
+	done := map[int]GridCell{0: {Index: 0}}
+	_, _, err := splitJournal(cfg, cells, done, func(dc, c GridCell) string { return "trial 0 differs" })
+	var me *MismatchError
+	if !errors.As(err, &me) || me.Why != "trial 0 differs" {
+		t.Fatalf("splitJournal: %v, want a MismatchError", err)
+	}
+	if msg := err.Error(); !strings.HasPrefix(msg, "bench: cannot resume: ") || strings.Count(msg, "bench:") != 1 {
+		t.Errorf("splitJournal: %q: want \"bench: cannot resume: \" once", msg)
 	}
 }
 

@@ -76,8 +76,11 @@ func TestTrainCNNResume(t *testing.T) {
 	other := cfg
 	other.Recipe.LR = 0.02
 	var me *bench.MismatchError
-	if _, err := bench.TrainCNN(context.Background(), d, other); !errors.As(err, &me) {
+	_, err = bench.TrainCNN(context.Background(), d, other)
+	if !errors.As(err, &me) {
 		t.Errorf("other learning rate: %v, want a MismatchError", err)
+	} else if msg := err.Error(); strings.Count(msg, "bench:") != 1 || strings.Contains(msg, "grid") {
+		t.Errorf("other learning rate: %q: want the package named once and no grid (a CNN run is no grid)", msg)
 	}
 }
 

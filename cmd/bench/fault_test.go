@@ -312,7 +312,7 @@ func TestFaultMergeDirty(t *testing.T) {
 		shards = append(shards, s)
 	}
 	code, errs := runProc(t, append([]string{"merge", "-out", dirty}, shards...)...)
-	if code != 1 || !strings.Contains(errs, "not the same grid") {
+	if code != 1 || !strings.Contains(errs, "does not match") {
 		t.Errorf("merge into a folder holding another grid: exit %d, %q; want exit 1, a mismatch", code, errs)
 	}
 	if after := gridOutcome(t, dirty, "rbf"); after != before {
