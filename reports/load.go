@@ -105,7 +105,8 @@ func (g *Grid) BestCell() int {
 func betterCell(a, b results.GridCell) bool { return results.Better(a, b) }
 
 // Load reads every results file under dir, recursively: results.json,
-// grid-KERNEL-FEATURES.jsonl, best-KERNEL-FEATURES.json, scaling.json and
+// grid-KERNEL-FEATURES.jsonl, best-KERNEL-FEATURES.json, scaling.json,
+// trials.json, cost.json, search-KERNEL-FEATURES.json and
 // cnn-VARIANT.json. A torn last line of a grid file (an interrupted
 // append) is dropped with a warning; any other bad content is an error
 // that names the file, the line or record, and what was expected.

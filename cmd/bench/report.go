@@ -15,7 +15,8 @@ var cmdReport = &Command{
 	Short:     "rebuild the report (report.md, report.html, figures, CSV tables) from results on disk",
 	Long: `Report reads every results file under -in, in subfolders too
 (results.json, grid-KERNEL-FEATURES.jsonl, best-KERNEL-FEATURES.json,
-scaling.json, cnn-VARIANT.json), and writes into -out:
+scaling.json, trials.json, cost.json, search-KERNEL-FEATURES.json,
+cnn-VARIANT.json), and writes into -out:
 
   report.md, report.html   the report; the HTML embeds its figures
   figures/NAME.png|svg     every figure

@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/svmbench/svmbench/results"
 )
 
 // Issue 13, defects 5 and 6: every flag is checked before any work, an
@@ -75,5 +77,18 @@ func TestInterruptedMessage(t *testing.T) {
 	b.Reset()
 	if code := exitStatus(&b, cmdGrid, context.Canceled); code != 130 || !strings.Contains(b.String(), "-resume") {
 		t.Errorf("grid interrupted: exit %d, %q; want 130 and how to resume (-resume)", code, b.String())
+	}
+}
+
+// bench help report names every results file the report reads (it listed
+// five of the eight: trials.json, cost.json and the search comparison were
+// read but not named).
+func TestHelpReportNamesItsFiles(t *testing.T) {
+	_, _, errs, _ := runBench(t, "help", "report")
+	for _, want := range []string{results.ResultsFile, "grid-KERNEL-FEATURES.jsonl", "best-KERNEL-FEATURES.json",
+		results.ScalingFile, results.TrialsFile, results.CostFile, "search-KERNEL-FEATURES.json", "cnn-VARIANT.json"} {
+		if !strings.Contains(errs, want) {
+			t.Errorf("bench help report lacks %q:\n%s", want, errs)
+		}
 	}
 }
