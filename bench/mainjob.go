@@ -308,6 +308,7 @@ func (j *mainJob) grid(ctx context.Context, dg *dataset.Dataset, train, test *ma
 			*r.dst = *r.src
 		}
 	}
+	capTrials(&cfg)
 	update, end := j.task(fmt.Sprintf("grid %s/%s (fits)", k, fname))
 	cfg.Progress = update
 	best, cells, err := Grid(ctx, dg, train, test, cfg)
@@ -320,6 +321,23 @@ func (j *mainJob) grid(ctx context.Context, dg *dataset.Dataset, train, test *ma
 			k, fname, len(cells), ParamString(best.Cell), 100*best.Cell.CVAccuracy, 100*best.TestAccuracy, train.Rows)
 	}
 	return j.compareSearches(dg, cfg, cells)
+}
+
+// capTrials cuts a bayes search's Trials to the cells of cfg's grid:
+// the main job passes one -trials to grids of different sizes (quick:
+// sigmoid 36 cells, rbf 9, linear 4), and a grid with fewer cells than
+// that is searched whole rather than refused by Validate after the
+// stages before it ran. A config Validate refuses is left for it to name.
+func capTrials(cfg *GridConfig) {
+	if cfg.Search != "bayes" || cfg.Trials <= 0 {
+		return
+	}
+	probe := *cfg
+	probe.Search, probe.Trials, probe.Eta = "grid", 0, 0
+	if probe.Validate() != nil {
+		return
+	}
+	cfg.Trials = min(cfg.Trials, probe.latticeCells())
 }
 
 // comparesSearches reports whether the job writes a search comparison

@@ -301,6 +301,32 @@ func TestMainJobExtendsByDefault(t *testing.T) {
 	}
 }
 
+// TestMainJobBayesTrialsCapped: bench all -search bayes -trials T runs
+// grids of different sizes (quick: sigmoid 36 cells, rbf 9, linear 4); a
+// grid with fewer than T cells gets all of them rather than failing the
+// job after the grids before it (and the CNN stage) ran.
+func TestMainJobBayesTrialsCapped(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the main job's grids")
+	}
+	out := mainGridsOnly(t, func(c *bench.MainConfig) {
+		c.Kernels, c.Search, c.Trials, c.Extend = []string{"sigmoid", "linear"}, "bayes", 5, -1
+		c.C = bench.Values(1, 8)
+	})
+	for _, k := range []struct {
+		kernel string
+		trials int
+	}{{"sigmoid", 5}, {"linear", 2}} {
+		var spec bench.GridSpec
+		if err := bench.ReadJSON(filepath.Join(out, "results", bench.SpecFile(k.kernel, "pixels")), &spec); err != nil {
+			t.Fatal(err)
+		}
+		if spec.Trials != k.trials {
+			t.Errorf("%s grid: %d trials, want %d", k.kernel, spec.Trials, k.trials)
+		}
+	}
+}
+
 // TestMainJobComparesSearches: the main job writes the search comparison
 // of its sigmoid grid on pixels (3 seeds of bayes and random, replayed),
 // and none with Compare -1.

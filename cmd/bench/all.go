@@ -141,7 +141,7 @@ var cmdAll = &Command{
 		fs.IntVar(&f.maxIter, "max-iter", 0, "SMO iteration cap per fit in the grids; 0 = 20·n")
 		fs.StringVar(&f.search, "search", "grid", "the grids' search: grid (every cell), bayes, random or halving (η = 3; see bench help grid)")
 		fs.Float64Var(&f.eta, "eta", 0, "-search halving's factor `E` ≥ 2: each rung keeps the best 1/E of its cells on E times as many images (0: 3)")
-		fs.IntVar(&f.trials, "trials", 0, "cells of each bayes or random search (0: for bayes a quarter of the grid, at least 2(d+1) cells for d searched ranges; 20 for random, at most the grid's cells when every range is a list, drawn without repeats)")
+		fs.IntVar(&f.trials, "trials", 0, "cells of each bayes or random search, at most each grid's cells (0: for bayes a quarter of the grid, at least 2(d+1) cells for d searched ranges; 20 for random, drawn without repeats when every range is a list)")
 		fs.BoolVar(&f.warmStart, "warm-start", true, "alpha seeding in the grids, convex pairs only (see bench help grid)")
 		fs.IntVar(&f.compare, "compare", 0, "search seeds `N` of the search comparison (bayes, random replayed on the grid's cells) of the sigmoid grids on pixels and hog (profile default 3; 0 none)")
 		fs.IntVar(&f.extend, "extend", 0, "range extension: at most `N` steps beyond each edge of a grid's range while its best cell is on it (profile default 2; 0 turns it off; see bench help grid)")
