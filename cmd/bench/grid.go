@@ -254,6 +254,9 @@ func (c *gridCmd) check(args []string) error {
 	}
 	cfg.Seed = c.df.seed
 	cfg.Features = c.ff.name
+	if err := c.checkSearchBounds(); err != nil {
+		return err
+	}
 	if err := cfg.Validate(); err != nil {
 		return usagef("%w", err)
 	}
@@ -263,6 +266,28 @@ func (c *gridCmd) check(args []string) error {
 	var err error
 	c.ext, err = c.ff.extractor()
 	return err
+}
+
+// checkSearchBounds refuses, naming the flag, what GridConfig.Validate
+// would refuse naming its field: a bayes search of more -trials than the
+// grid has cells, and a bayes or halving search with -shard.
+func (c *gridCmd) checkSearchBounds() error {
+	cfg := &c.cfg
+	if (cfg.Search == "bayes" || cfg.Search == "halving") && cfg.Shards > 1 {
+		return usagef("-shard: a %s search chooses its next cells from the results before them and cannot be sharded", cfg.Search)
+	}
+	if cfg.Search != "bayes" || !c.trials.set {
+		return nil
+	}
+	probe := *cfg
+	probe.Search, probe.Trials = "grid", 0
+	if probe.Validate() != nil {
+		return nil // cfg.Validate names what is wrong
+	}
+	if n := len(probe.Cells()); c.trials.v > n {
+		return usagef("-trials %d: the grid has %d cells and a bayes search evaluates each at most once: want at most %d", c.trials.v, n, n)
+	}
+	return nil
 }
 
 // checkCompareSeeding refuses the flags -compare-seeding does not

@@ -71,6 +71,10 @@ func TestGridSearchUsageErrors(t *testing.T) {
 		{gridArgs("-out", t.TempDir(), "-search", "bayes", "-trials", "-3"), "-trials"},
 		{gridArgs("-out", t.TempDir(), "-trials", "5"), "-trials"},
 		{gridArgs("-out", t.TempDir(), "-search", "bayes", "-batch", "-1"), "-batch"},
+		// These three named GridConfig's fields, not the flags.
+		{gridArgs("-out", t.TempDir(), "-search", "bayes", "-trials", "1000"), "-trials 1000"},
+		{gridArgs("-out", t.TempDir(), "-search", "bayes", "-shard", "0/2"), "-shard"},
+		{gridArgs("-out", t.TempDir(), "-search", "halving", "-shard", "1/2"), "-shard"},
 		{gridArgs("-out", t.TempDir(), "-search", "annealing"), "bayes"},
 		{gridArgs("-out", t.TempDir(), "-extend", "-1"), "-extend -1"},
 		{gridArgs("-out", t.TempDir(), "-extend", "2", "-shard", "0/2"), "then run 'bench grid -resume -extend 2' on the merged folder"},
