@@ -10,6 +10,12 @@ import (
 // still usable; Model.Capped reports the same condition.
 var ErrNotConverged = errors.New("svm: iteration cap reached before the stopping tolerance")
 
+// ErrNotFinite is wrapped by the error Train and TrainGram return when a
+// binary sub-problem's solution is not finite because kernel values are
+// not (float32 overflows past 3.4e38): a condition of the data and the
+// kernel's parameters, which a grid records against the cell.
+var ErrNotFinite = errors.New("the solution is not finite because kernel values are not (float32 overflows past 3.4e38: scale the features, or lower γ or the degree)")
+
 // ErrNoKernel is returned by prediction on a model whose kernel is not
 // known (a model trained with TrainGram and no Params.Kernel, or a saved
 // model with a user kernel that Load cannot rebuild).

@@ -329,7 +329,7 @@ func train(ctx context.Context, y []int, p Params, src *qSource) (*Model, error)
 	}
 	for _, sp := range subs {
 		if sp.nan {
-			return nil, fmt.Errorf("svm: %s: the solution is not finite because kernel values are not (float32 overflows past 3.4e38: scale the features, or lower γ or the degree)", subName(sp, labels, ovr))
+			return nil, fmt.Errorf("svm: %s: %w", subName(sp, labels, ovr), ErrNotFinite)
 		}
 	}
 	m := buildModel(labels, members, subs, p)
