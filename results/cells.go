@@ -21,10 +21,14 @@ func ParamString(c GridCell) string {
 	return ps + "C=" + strconv.FormatFloat(c.C, 'g', -1, 64)
 }
 
-// Better reports whether cell a ranks above cell b: higher cv_accuracy;
+// Better reports whether cell a ranks above cell b: scored (a failed
+// cell ranks below every scored one), then higher cv_accuracy;
 // on a tie smaller C, then smaller α (sigmoid) or γ (rbf, poly), then c
 // closer to 0, then earlier in the cell order.
 func Better(a, b GridCell) bool {
+	if (a.Failed == "") != (b.Failed == "") {
+		return a.Failed == "" // a scored cell ranks above a failed one
+	}
 	if a.CVAccuracy != b.CVAccuracy {
 		return a.CVAccuracy > b.CVAccuracy
 	}
@@ -64,7 +68,7 @@ func Ranked(cells []GridCell) []int {
 }
 
 // BestCell returns the best of cells by Better, and false when there are
-// none. In a successive-halving journal (cells with a Rung) only the
+// none but failed ones (Failed). In a successive-halving journal (cells with a Rung) only the
 // cells of the highest rung compete: the lower rungs scored their cells
 // on fewer images, so their accuracies are not comparable.
 func BestCell(cells []GridCell) (GridCell, bool) {
@@ -72,7 +76,7 @@ func BestCell(cells []GridCell) (GridCell, bool) {
 	var best GridCell
 	found := false
 	for _, c := range cells {
-		if c.Rung == top && (!found || Better(c, best)) {
+		if c.Rung == top && c.Failed == "" && (!found || Better(c, best)) {
 			best, found = c, true
 		}
 	}
@@ -86,8 +90,23 @@ func BestCell(cells []GridCell) (GridCell, bool) {
 // (bench.GridConfig.Extend).
 func TiedOff(cells []GridCell, best GridCell, name string) bool {
 	return slices.ContainsFunc(cells, func(c GridCell) bool {
-		return c.Rung == best.Rung && c.CVAccuracy == best.CVAccuracy && c.Param(name) != best.Param(name)
+		return c.Rung == best.Rung && c.Failed == "" && c.CVAccuracy == best.CVAccuracy && c.Param(name) != best.Param(name)
 	})
+}
+
+// Failures counts the failed cells of cells (Failed) and returns the
+// first of them in cell order (ok false when none failed).
+func Failures(cells []GridCell) (n int, first GridCell, ok bool) {
+	for _, c := range cells {
+		if c.Failed == "" {
+			continue
+		}
+		n++
+		if !ok || c.Index < first.Index {
+			first, ok = c, true
+		}
+	}
+	return n, first, ok
 }
 
 // TopRung is the highest Rung of cells: 0 for any search but halving.

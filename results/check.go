@@ -10,10 +10,14 @@ import (
 // CheckCell checks what a grid cell's format promises: a cell index ≥ 0,
 // folds ≥ 1 with one accuracy each, accuracies that are fractions, counts
 // and times ≥ 0, and a
-// cv_accuracy within the range of the fold accuracies (their weighted mean).
+// cv_accuracy within the range of the fold accuracies (their weighted mean);
+// a failed cell (Failed) has no fold accuracies and cv_accuracy 0.
 func CheckCell(c GridCell) error {
 	if c.Index < 0 {
 		return fmt.Errorf("cell: want an index >= 0, got %d", c.Index)
+	}
+	if c.Failed != "" {
+		return checkFailed(c)
 	}
 	if c.Folds <= 0 || len(c.FoldAccuracy) != c.Folds {
 		return fmt.Errorf("cell %d has %d fold accuracies for %d folds", c.Index, len(c.FoldAccuracy), c.Folds)
@@ -40,6 +44,23 @@ func CheckCell(c GridCell) error {
 	lo, hi := slices.Min(c.FoldAccuracy), slices.Max(c.FoldAccuracy)
 	if c.CVAccuracy < lo-1e-9 || c.CVAccuracy > hi+1e-9 {
 		return fmt.Errorf("cell %d: cv_accuracy %g is outside its fold accuracies' range %g…%g, so it is not their mean", c.Index, c.CVAccuracy, lo, hi)
+	}
+	return nil
+}
+
+// checkFailed checks a failed cell (Failed): folds ≥ 1, no fold
+// accuracies and cv_accuracy 0 (it has no score), counts and times ≥ 0.
+func checkFailed(c GridCell) error {
+	if c.Folds <= 0 || len(c.FoldAccuracy) != 0 || c.CVAccuracy != 0 {
+		return fmt.Errorf("cell %d failed (%s) but has %d fold accuracies and cv_accuracy %g for %d folds: want none, 0 and folds >= 1", c.Index, c.Failed, len(c.FoldAccuracy), c.CVAccuracy, c.Folds)
+	}
+	for _, f := range []struct {
+		name string
+		v    float64
+	}{{"seconds", c.Seconds}, {"n_sv", c.NSV}, {"smo_iter", float64(c.SMOIter)}, {"rung", float64(c.Rung)}, {"rung_n", float64(c.RungN)}} {
+		if err := CheckNonNegative(f.name, f.v); err != nil {
+			return err
+		}
 	}
 	return nil
 }

@@ -29,10 +29,10 @@ func SameSetting(a, b GridCell) bool {
 }
 
 // SameResults reports whether two cells hold the same cross-validation
-// results (CV accuracy and fold accuracies): two runs of one cell that
+// results (CV accuracy, fold accuracies, failure): two runs of one cell that
 // do not are two runs that disagree.
 func SameResults(a, b GridCell) bool {
-	return a.CVAccuracy == b.CVAccuracy && slices.Equal(a.FoldAccuracy, b.FoldAccuracy)
+	return a.CVAccuracy == b.CVAccuracy && slices.Equal(a.FoldAccuracy, b.FoldAccuracy) && a.Failed == b.Failed
 }
 
 // Range returns the spec's range of the parameter called name ("alpha",

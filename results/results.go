@@ -45,7 +45,15 @@ type GridCell struct {
 	Seconds      float64   `json:"seconds"`
 	NSV          float64   `json:"n_sv"` // mean over folds
 	Capped       bool      `json:"capped"`
-	MinEigen     *float64  `json:"min_eigen,omitempty"` // with -psd
+	// Failed says why the cell could not be cross-validated (a fold's fit
+	// failed: kernel values that are not finite, float32 overflowing
+	// past 3.4e38), "" for a scored cell. A failed cell has no fold
+	// accuracies and cv_accuracy 0, never ranks above a scored one
+	// (Better) and is never the best (BestCell); it is journalled like the
+	// others, so a resumed grid does not run it again (its parameters and
+	// data would fail the same way).
+	Failed   string   `json:"failed,omitempty"`
+	MinEigen *float64 `json:"min_eigen,omitempty"` // with -psd
 	// MinEigenCPD (with -psd) is the smallest eigenvalue of the same
 	// sample's kernel matrix K on the subspace Σu = 0: min uᵀKu over unit
 	// u with Σu = 0. It is ≥ 0 exactly when K is conditionally positive

@@ -271,3 +271,40 @@ func TestForeignCellSurvivors(t *testing.T) {
 		t.Errorf("an interrupted rung 2: %d %q %v", i, why, err)
 	}
 }
+
+// TestFailedCell: a failed cell (Failed) has no fold accuracies and
+// cv_accuracy 0, ranks below every scored cell and is never the best.
+func TestFailedCell(t *testing.T) {
+	scored := results.GridCell{Index: 1, Kernel: "poly", Gamma: 1, C: 4, Folds: 3, FoldAccuracy: []float64{0.1, 0.1, 0.1}, CVAccuracy: 0.1}
+	failed := results.GridCell{Index: 0, Kernel: "poly", Gamma: 1000, C: 1, Folds: 3, FoldAccuracy: []float64{}, Failed: "fold 1: svm: not finite"}
+	if err := results.CheckCell(failed); err != nil {
+		t.Errorf("CheckCell(failed): %v", err)
+	}
+	for _, bad := range []results.GridCell{
+		{Index: 0, Folds: 3, FoldAccuracy: []float64{0.5, 0.5, 0.5}, CVAccuracy: 0.5, Failed: "x"},
+		{Index: 0, Folds: 3, CVAccuracy: 0.5, Failed: "x"},
+		{Index: 0, Folds: 0, Failed: "x"},
+		{Index: 0, Folds: 3, Seconds: -1, Failed: "x"},
+	} {
+		if err := results.CheckCell(bad); err == nil {
+			t.Errorf("CheckCell(%+v): no error", bad)
+		}
+	}
+	if !results.Better(scored, failed) || results.Better(failed, scored) {
+		t.Error("Better: a failed cell (earlier, smaller C) ranks above a scored one")
+	}
+	if b, ok := results.BestCell([]results.GridCell{failed, scored}); !ok || b.Index != 1 {
+		t.Errorf("BestCell = %+v, %v; want the scored cell 1", b, ok)
+	}
+	if _, ok := results.BestCell([]results.GridCell{failed}); ok {
+		t.Error("BestCell of failed cells only: found one")
+	}
+	f2 := failed
+	f2.Index = 2
+	if n, first, ok := results.Failures([]results.GridCell{f2, scored, failed}); n != 2 || !ok || first.Index != 0 {
+		t.Errorf("Failures = %d, cell %d, %v; want 2, cell 0", n, first.Index, ok)
+	}
+	if results.SameResults(failed, results.GridCell{FoldAccuracy: []float64{}}) {
+		t.Error("SameResults: a failed cell and a scored one with no folds agree")
+	}
+}
