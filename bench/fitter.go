@@ -38,6 +38,10 @@ type fitOut struct {
 	// model is the fitted model, kept to seed the next fit of a chain
 	// (nil when the fitter has none, as in tests).
 	model *svm.Model
+	// failed says why the fit could not be made (svm.ErrNotFinite: the
+	// kernel values of the cell overflow); "" for a fit made. A failed fit
+	// predicts nothing, and fails its cell (GridCell.Failed).
+	failed string
 }
 
 // foldFitter runs fits, predicting a fold's validation rows into pred.

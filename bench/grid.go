@@ -599,9 +599,18 @@ func Grid(ctx context.Context, d *dataset.Dataset, train, test *matrix.Matrix, c
 	if cfg.Shards > 1 || len(finished) == 0 {
 		return nil, finished, nil
 	}
-	bc, _ := BestCell(finished)
+	bc, ok := BestCell(finished)
+	if !ok {
+		return nil, finished, allFailed(finished)
+	}
 	best, err := saveBest(ctx, &cfg, &Best{Manifest: manifest, Cell: bc, GridCells: nCells}, train, y, test, d.Test.Y)
 	return best, finished, err
+}
+
+// allFailed is the error of a grid whose every cell failed (Failed).
+func allFailed(cells []GridCell) error {
+	n, c, _ := results.Failures(cells)
+	return fmt.Errorf("bench: grid %s/%s: every cell failed (%d of %d), so the grid has no best; the first, cell %d (%s): %s", c.Kernel, c.Features, n, len(cells), c.Index, ParamString(c), c.Failed)
 }
 
 // searchCells returns how many cells cfg's search evaluates and the cells
@@ -715,7 +724,11 @@ func resumeCells(ctx context.Context, train *matrix.Matrix, y []int, mine []Grid
 	found, todo, _ := splitJournal(cfg, mine, done, nil)
 	sink.finished = append(sink.finished, found...)
 	if len(sink.finished) > 0 {
-		cfg.logf("grid %s/%s: %d of %d cells found in the journal, %d to run", cfg.Kernel, cfg.Features, len(sink.finished), len(mine), len(todo))
+		failed := ""
+		if n, _, _ := Failures(sink.finished); n > 0 {
+			failed = fmt.Sprintf(" (%d of them failed: they are not run again)", n)
+		}
+		cfg.logf("grid %s/%s: %d of %d cells found in the journal%s, %d to run", cfg.Kernel, cfg.Features, len(sink.finished), len(mine), failed, len(todo))
 	}
 	prog.total = int64(len(mine)) * int64(cfg.Folds)
 	prog.add(int64(len(sink.finished)) * int64(cfg.Folds))

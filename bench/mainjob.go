@@ -317,8 +317,12 @@ func (j *mainJob) grid(ctx context.Context, dg *dataset.Dataset, train, test *ma
 		return err
 	}
 	if best != nil {
-		j.log("grid %s/%s: %d cells; best %s: CV %.1f%%, test %.1f%% (retrained on %d images)",
-			k, fname, len(cells), ParamString(best.Cell), 100*best.Cell.CVAccuracy, 100*best.TestAccuracy, train.Rows)
+		failed := ""
+		if n, c, ok := Failures(cells); ok {
+			failed = fmt.Sprintf(" (%d failed, not scored: cell %d: %s)", n, c.Index, c.Failed)
+		}
+		j.log("grid %s/%s: %d cells%s; best %s: CV %.1f%%, test %.1f%% (retrained on %d images)",
+			k, fname, len(cells), failed, ParamString(best.Cell), 100*best.Cell.CVAccuracy, 100*best.TestAccuracy, train.Rows)
 	}
 	return j.compareSearches(dg, cfg, cells)
 }

@@ -52,5 +52,6 @@ var (
 	ReadCells   = results.ReadCells
 	Better      = results.Better
 	BestCell    = results.BestCell
+	Failures    = results.Failures
 	ParamString = results.ParamString
 )

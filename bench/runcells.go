@@ -2,12 +2,14 @@ package bench
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sync"
 	"time"
 
 	"github.com/svmbench/svmbench/kernels"
 	"github.com/svmbench/svmbench/matrix"
+	"github.com/svmbench/svmbench/svm"
 )
 
 // runCells cross-validates the cells todo on x, y and emits each finished
@@ -288,6 +290,11 @@ func runChain(ctx context.Context, ft foldFitter, ch []fitJob, folds *cvFolds, c
 			j.start, log = nil, nil
 			out, err = ft.fit(ctx, j, pred)
 		}
+		if errors.Is(err, svm.ErrNotFinite) {
+			// A condition of the cell's parameters and the data, not of
+			// the run: the cell is recorded as failed, the grid goes on.
+			out, err = fitOut{failed: fmt.Sprintf("fold %d: %v", j.fold+1, err)}, nil
+		}
 		if err != nil {
 			return fmt.Errorf("bench: cell %d fold %d: %w", j.index, j.fold, err)
 		}
@@ -335,7 +342,7 @@ func newCVTally(cells []GridCell, folds *cvFolds, y []int) *cvTally {
 func (t *cvTally) add(j fitJob, out fitOut, pred []int, secs float64) (GridCell, bool) {
 	r := fitResult{fitOut: out}
 	for i, row := range t.folds.val[j.fold] {
-		if pred[i] == t.y[row] {
+		if out.failed == "" && pred[i] == t.y[row] {
 			r.correct++
 		}
 	}
@@ -364,6 +371,13 @@ func (t *cvTally) add(j fitJob, out fitOut, pred []int, secs float64) (GridCell,
 	c.NSV = float64(sv) / float64(k)
 	c.Seconds = st.secs
 	c.WarmStart = t.warm
+	for _, fr := range st.res {
+		if fr.failed != "" { // the first failed fold, in fold order
+			c.Failed, c.FoldAccuracy, c.CVAccuracy, c.NSV = fr.failed, []float64{}, 0, 0
+			c.SeededPairs, c.Capped = 0, false
+			break
+		}
+	}
 	return c, true
 }
 

@@ -227,3 +227,34 @@ func TestGridBestModelPredicts(t *testing.T) {
 		}
 	}
 }
+
+// TestGridFailedCells: a poly grid whose γ = 1e6 cells overflow float32
+// finishes, prints them as failed with the reason, and reports; a grid
+// whose every cell fails exits 1 naming the first cell and why, also
+// when resumed (without fitting again), and merge and report read it.
+func TestGridFailedCells(t *testing.T) {
+	dir := t.TempDir()
+	args := func(out, gammas string, extra ...string) []string {
+		return append([]string{"grid", "-data", "synthetic:150,60", "-kernel", "poly", "-degree", "9",
+			"-gamma", gammas, "-coef0", "0", "-C", "1", "-folds", "3", "-out", filepath.Join(dir, out)}, extra...)
+	}
+	code, out, errs, _ := runBench(t, args("some", "1e6,1e-3")...)
+	if code != 0 || !strings.Contains(out, "failed |") || !strings.Contains(out, "not finite") || !strings.Contains(out, "best: cell 1") {
+		t.Errorf("one failing cell: exit %d\n%s\n%s", code, out, errs)
+	}
+	if code, out, errs, _ := runBench(t, "report", "-in", filepath.Join(dir, "some"), "-out", filepath.Join(dir, "rep")); code != 0 || !strings.Contains(out, "(1 failed)") {
+		t.Errorf("report: exit %d\n%s\n%s", code, out, errs)
+	}
+	for _, resume := range []string{"-resume=false", "-resume"} {
+		code, out, errs, _ = runBench(t, args("all", "1e6,1e7", resume)...)
+		if code != 1 || !strings.Contains(errs, "every cell failed (2 of 2)") || !strings.Contains(errs, "cell 0 (γ=1e+06") || !strings.Contains(out, "failed (cells 0, 1") {
+			t.Errorf("%s, every cell failing: exit %d\n%s\n%s", resume, code, out, errs)
+		}
+	}
+	if code, out, errs, _ := runBench(t, "merge", "-out", filepath.Join(dir, "merged"), filepath.Join(dir, "all")); code != 0 || !strings.Contains(out, "failed (cells 0, 1") {
+		t.Errorf("merge: exit %d\n%s\n%s", code, out, errs)
+	}
+	if code, out, errs, _ := runBench(t, "report", "-in", filepath.Join(dir, "all"), "-out", filepath.Join(dir, "rep2")); code != 0 || !strings.Contains(out, "no cell scored") {
+		t.Errorf("report of a grid whose every cell failed: exit %d\n%s\n%s", code, out, errs)
+	}
+}

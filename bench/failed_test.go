@@ -1,0 +1,109 @@
+package bench
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/svmbench/svmbench/kernels"
+	"github.com/svmbench/svmbench/svm"
+)
+
+// failingGrid is a poly grid of degree 9 on blobs whose cells of γ = 1e6
+// overflow float32 ((γ⟨x,y⟩)^9 past 3.4e38): svm.ErrNotFinite in every
+// fold.
+func failingGrid(out string, gammas ...float64) GridConfig {
+	return GridConfig{
+		Kernel: "poly", Features: "pixels", Degree: 9,
+		Gamma: Values(gammas...), Coef0: Values(0), C: Values(1),
+		Folds: 3, Seed: 7, Out: out, MemBytes: 1 << 28,
+	}
+}
+
+// TestFailedCellIsRecorded: a cell whose kernel values overflow is
+// journalled as failed (its reason, no fold accuracies), the grid goes on
+// and its best is the other cell; -resume runs it not again.
+func TestFailedCellIsRecorded(t *testing.T) {
+	d := blobs(3, 30, 6, 3)
+	cfg := failingGrid(filepath.Join(t.TempDir(), "g"), 0.1, 1e6)
+	fits := countFits(t, svmFitGram)
+	best, cells, err := Grid(context.Background(), d, d.Train.X, d.Test.X, cfg)
+	if err != nil {
+		t.Fatalf("a grid with one failing cell: %v", err)
+	}
+	if len(cells) != 2 || cells[1].Failed == "" || cells[0].Failed != "" {
+		t.Fatalf("cells %+v: want cell 1 (γ=1e6) failed, cell 0 not", cells)
+	}
+	if f := cells[1]; !strings.Contains(f.Failed, "not finite") || len(f.FoldAccuracy) != 0 || f.CVAccuracy != 0 {
+		t.Errorf("failed cell %+v: want the reason, no fold accuracies, cv_accuracy 0", f)
+	}
+	if best == nil || best.Cell.Index != 0 {
+		t.Fatalf("best %+v: want cell 0", best)
+	}
+	onDisk, _, err := ReadCells(filepath.Join(cfg.Out, GridFile("poly", "pixels")))
+	if err != nil || len(onDisk) != 2 {
+		t.Fatalf("journal: %d cells, %v", len(onDisk), err)
+	}
+	fits.Store(0)
+	cfg.Resume = true
+	best, cells, err = Grid(context.Background(), d, d.Train.X, d.Test.X, cfg)
+	if err != nil || fits.Load() != 0 || len(cells) != 2 || cells[1].Failed == "" || best == nil || best.Cell.Index != 0 {
+		t.Errorf("resumed: %d fits, cells %+v, best %+v, %v; want no fit, cell 1 failed, best cell 0", fits.Load(), cells, best, err)
+	}
+}
+
+// TestEveryCellFailed: a grid whose every cell fails ends with an error
+// naming the first cell and why, its cells journalled; resumed, it says
+// the same without fitting them again.
+func TestEveryCellFailed(t *testing.T) {
+	d := blobs(3, 30, 6, 3)
+	cfg := failingGrid(filepath.Join(t.TempDir(), "g"), 1e6, 1e7)
+	fits := countFits(t, svmFitGram)
+	for _, resume := range []bool{false, true} {
+		cfg.Resume = resume
+		fits.Store(0)
+		best, cells, err := Grid(context.Background(), d, d.Train.X, d.Test.X, cfg)
+		if err == nil || !strings.Contains(err.Error(), "every cell failed (2 of 2)") || !strings.Contains(err.Error(), "cell 0 (γ=1e+06") || !strings.Contains(err.Error(), "not finite") {
+			t.Errorf("resume %v: error %v, want every cell failed naming cell 0 and why", resume, err)
+		}
+		if best != nil || len(cells) != 2 {
+			t.Errorf("resume %v: best %v, %d cells; want none and both cells", resume, best, len(cells))
+		}
+		if resume && fits.Load() != 0 {
+			t.Errorf("resumed: %d fits, want none", fits.Load())
+		}
+	}
+}
+
+// TestBayesGoesOnAfterFailures: a bayes search whose initial design
+// fails whole still spends its budget (seeded random untried cells until
+// one is scored), and the same seed gives the same trials.
+func TestBayesGoesOnAfterFailures(t *testing.T) {
+	d := blobs(3, 30, 6, 3)
+	useFitter(t, func(ctx context.Context, a gramFit) (fitOut, error) {
+		if p, ok := a.kern.(kernels.Poly); ok && (p.Gamma > 1 || a.c < 10) { // one cell of 12 scores
+			return fitOut{}, fmt.Errorf("svm: pair 0 vs 1: %w", svm.ErrNotFinite)
+		}
+		return meanFit(ctx, a)
+	})
+	var runs [][]GridCell
+	for range 2 {
+		cfg := failingGrid(filepath.Join(t.TempDir(), "g"), 1e6, 1e5, 1e4, 0.1)
+		cfg.C = Values(1, 4, 16)
+		cfg.Search, cfg.Trials, cfg.Batch, cfg.NoRetrain = "bayes", 10, 2, true
+		_, cells, err := Grid(context.Background(), d, d.Train.X, nil, cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(cells) != 10 {
+			t.Fatalf("%d trials, want the budget of 10", len(cells))
+		}
+		if _, ok := BestCell(cells); !ok {
+			t.Errorf("no trial scored: %+v", cells)
+		}
+		runs = append(runs, cells)
+	}
+	equalCells(t, "same seed", runs[1], runs[0])
+}
