@@ -1,6 +1,7 @@
 package reports
 
 import (
+	"fmt"
 	"math"
 	"strconv"
 	"unicode"
@@ -15,11 +16,19 @@ import (
 // accuracy over them for each C with the best cell outlined, and the PSD
 // map beside it (gridpair.go); for one (rbf γ) the CV accuracy over it × C
 // (gridone.go); for none (linear) the CV accuracy against C
-// (gridlinear.go). It returns nil for a grid it cannot draw (no cells, a
+// (gridlinear.go). A failed cell (results.GridCell.Failed) is marked
+// "failed" on a grey square and its reason given in the caption. It
+// returns nil for a grid it cannot draw (no cells, or only failed ones, a
 // kernel the registry does not know, or more parameters than two axes
 // show).
 func GridFigure(g *Grid) *Figure {
+	if g.BestCell() < 0 {
+		return nil // no cells, or every one failed: the grid's table says why
+	}
 	f := gridFigure(g)
+	if f != nil {
+		f.Caption += failedNote(g.Cells)
+	}
 	if f != nil && halvingRungs(g) != nil {
 		f.Caption += " Successive halving: each setting shows its CV accuracy on the last rung it reached, on that rung's images (rN: dropped after rung N; the rungs table gives their sizes); only the last rung's cells were scored on all images and compete for the best."
 	}
@@ -60,9 +69,21 @@ func upperFirst(s string) string {
 func accRange(cells []results.GridCell) (lo, hi float64) {
 	lo, hi = math.Inf(1), math.Inf(-1)
 	for _, c := range cells {
-		lo, hi = math.Min(lo, 100*c.CVAccuracy), math.Max(hi, 100*c.CVAccuracy)
+		if c.Failed == "" {
+			lo, hi = math.Min(lo, 100*c.CVAccuracy), math.Max(hi, 100*c.CVAccuracy)
+		}
 	}
 	return lo, hi
+}
+
+// failedNote says, for a caption, which cells failed and why (the first
+// failed cell's reason), or "" when none did.
+func failedNote(cells []results.GridCell) string {
+	n, c, ok := results.Failures(cells)
+	if !ok {
+		return ""
+	}
+	return fmt.Sprintf(" %d cell(s) marked \u201cfailed\u201d could not be cross-validated and are not scored (cell %d, %s: %s).", n, c.Index, paramString(cellParams(c)), c.Failed)
 }
 
 func pctText(v float64) string { return strconv.FormatFloat(v, 'f', 1, 64) }

@@ -15,6 +15,7 @@ import (
 // order given, with the kernel's parameters (kernels.Spec.Params), CV
 // accuracy in percent, the fold range, mean support vectors, seconds and
 // flags (and for a halving search each cell's rung and its images n);
+// a failed cell reads "failed", and the reasons follow the table;
 // the best cell, if any, is marked with "*". bench grid and bench
 // merge print it.
 func WriteGridCells(w io.Writer, cells []results.GridCell, best *results.GridCell) error {
@@ -63,8 +64,12 @@ func WriteGridCells(w io.Writer, cells []results.GridCell, best *results.GridCel
 		if c.Capped {
 			capped = "yes"
 		}
-		row = append(row, g(c.C), f("%.2f", 100*c.CVAccuracy), f("%.2f", 100*lo), f("%.2f", 100*hi),
-			f("%.1f", c.NSV), f("%.2f", c.Seconds), txt(capped))
+		if c.Failed != "" {
+			row = append(row, g(c.C), txt("failed"), txt(""), txt(""), txt(""), f("%.2f", c.Seconds), txt(capped))
+		} else {
+			row = append(row, g(c.C), f("%.2f", 100*c.CVAccuracy), f("%.2f", 100*lo), f("%.2f", 100*hi),
+				f("%.1f", c.NSV), f("%.2f", c.Seconds), txt(capped))
+		}
 		for _, e := range eig {
 			if v := e.value(c); v != nil {
 				row = append(row, g(*v))
@@ -81,5 +86,39 @@ func WriteGridCells(w io.Writer, cells []results.GridCell, best *results.GridCel
 		}
 		t.Rows = append(t.Rows, append(row, txt(mark)))
 	}
-	return t.WriteText(w)
+	if err := t.WriteText(w); err != nil {
+		return err
+	}
+	return writeFailures(w, cells)
+}
+
+// writeFailures says, below a grid's table, which cells failed and why:
+// each reason once, with the cells that gave it (the first few).
+func writeFailures(w io.Writer, cells []results.GridCell) error {
+	var reasons []string
+	byReason := map[string][]string{}
+	for _, c := range cells {
+		if c.Failed == "" {
+			continue
+		}
+		if byReason[c.Failed] == nil {
+			reasons = append(reasons, c.Failed)
+		}
+		byReason[c.Failed] = append(byReason[c.Failed], strconv.Itoa(c.Index))
+	}
+	for _, r := range reasons {
+		ids := byReason[r]
+		list := strings.Join(ids[:min(len(ids), 8)], ", ")
+		if len(ids) > 8 {
+			list += fmt.Sprintf(" and %d more", len(ids)-8)
+		}
+		cells := "cells"
+		if len(ids) == 1 {
+			cells = "cell"
+		}
+		if _, err := fmt.Fprintf(w, "failed (%s %s: not scored, never the best, not rerun by -resume): %s\n", cells, list, r); err != nil {
+			return err
+		}
+	}
+	return nil
 }

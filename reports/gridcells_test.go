@@ -60,3 +60,41 @@ func TestWriteDataTables(t *testing.T) {
 		}
 	}
 }
+
+// A failed cell reads "failed" in the grid's tables, with its reason;
+// the heat map marks it and its caption says why; a grid whose every
+// cell failed has no figure, and its summary says no cell was scored.
+func TestFailedCells(t *testing.T) {
+	const why = "fold 1: svm: pair 0 vs 1: the solution is not finite"
+	cells := []results.GridCell{
+		{Index: 0, Kernel: "poly", Features: "pixels", Gamma: 1000, Degree: 9, C: 1, Folds: 3, FoldAccuracy: []float64{}, Failed: why},
+		{Index: 1, Kernel: "poly", Features: "pixels", Gamma: 1, Degree: 9, C: 1, Folds: 3, FoldAccuracy: []float64{0.1, 0.2, 0.3}, CVAccuracy: 0.2},
+	}
+	var b bytes.Buffer
+	if err := WriteGridCells(&b, cells, &cells[1]); err != nil {
+		t.Fatal(err)
+	}
+	if out := b.String(); !strings.Contains(out, "failed |") || !strings.Contains(out, "failed (cell 0: not scored, never the best, not rerun by -resume): "+why) {
+		t.Errorf("terminal table:\n%s", out)
+	}
+	g := &Grid{Kernel: "poly", Features: "pixels", Cells: cells}
+	if g.BestCell() != 1 {
+		t.Errorf("BestCell = %d, want 1", g.BestCell())
+	}
+	var md bytes.Buffer
+	if err := GridTable(g).WriteMarkdown(&md); err != nil || !strings.Contains(md.String(), "failed") || !strings.Contains(md.String(), why) {
+		t.Errorf("GridTable: %v\n%s", err, md.String())
+	}
+	f := GridFigure(g)
+	if f == nil || !strings.Contains(f.Caption, "marked “failed” could not be cross-validated") || !strings.Contains(f.Caption, why) {
+		t.Fatalf("GridFigure: %+v", f)
+	}
+	all := &Grid{Kernel: "poly", Features: "pixels", Cells: cells[:1]}
+	if all.BestCell() != -1 || GridFigure(all) != nil {
+		t.Errorf("every cell failed: BestCell %d, a figure %v", all.BestCell(), GridFigure(all) != nil)
+	}
+	md.Reset()
+	if err := GridSummaryTable(&Inputs{Grids: []*Grid{all}}).WriteMarkdown(&md); err != nil || !strings.Contains(md.String(), "no cell scored") || !strings.Contains(md.String(), "1 (1 failed)") {
+		t.Errorf("GridSummaryTable: %v\n%s", err, md.String())
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"sort"
 
 	"github.com/svmbench/svmbench/kernels"
+	"github.com/svmbench/svmbench/results"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
@@ -15,7 +16,7 @@ import (
 )
 
 func linearGridFigure(g *Grid, spec *kernels.Spec) *Figure {
-	cells := slices.Clone(g.Cells)
+	cells := slices.DeleteFunc(slices.Clone(g.Cells), func(c results.GridCell) bool { return c.Failed != "" })
 	sort.SliceStable(cells, func(i, j int) bool { return cells[i].C < cells[j].C })
 	best := g.Cells[g.BestCell()]
 	p := newPlot(fmt.Sprintf("%s kernel on %s features: %d-fold CV accuracy against C", upperFirst(spec.Title), g.Features, best.Folds), "C (box constraint, log scale)", "CV accuracy (%)")

@@ -16,8 +16,14 @@ func oneGridFigure(g *Grid, spec *kernels.Spec, px kernels.Param) *Figure {
 	lo, hi := accRange(g.Cells)
 	best := g.Cells[g.BestCell()]
 	z := nanGrid(len(gammas), len(Cs))
+	failed := map[[2]int]bool{}
 	for _, c := range g.Cells {
-		z[slices.Index(gammas, c.Param(px.Name))][slices.Index(Cs, c.C)] = 100 * c.CVAccuracy
+		i, j := slices.Index(gammas, c.Param(px.Name)), slices.Index(Cs, c.C)
+		if c.Failed != "" {
+			failed[[2]int{i, j}] = true
+			continue
+		}
+		z[i][j] = 100 * c.CVAccuracy
 	}
 	p := &heatPanel{
 		title:  "best cell outlined",
@@ -25,6 +31,7 @@ func oneGridFigure(g *Grid, spec *kernels.Spec, px kernels.Param) *Figure {
 		xticks: labelsOf(gammas), yticks: labelsOf(Cs),
 		z: z, cm: accuracyMap(lo, hi), cellText: pctText, barLabel: "CV accuracy (%)",
 		bestX: slices.Index(gammas, best.Param(px.Name)), bestY: slices.Index(Cs, best.C),
+		nanText: failedText(failed),
 	}
 	title := fmt.Sprintf("%s kernel %s on %s features: %d-fold CV accuracy", upperFirst(spec.Title), spec.Formula, g.Features, best.Folds)
 	f := tiledPanels("grid-"+g.Kernel+"-"+g.Features, title, []*heatPanel{p})

@@ -23,11 +23,16 @@ func pairGridFigure(g *Grid, spec *kernels.Spec, px, py kernels.Param) *Figure {
 	for _, C := range Cs {
 		z := nanGrid(len(alphas), len(coefs))
 		rung := nanGrid(len(alphas), len(coefs))
+		failed := map[[2]int]bool{}
 		for _, c := range g.Cells {
 			if c.C == C {
 				i, j := slices.Index(alphas, c.Param(px.Name)), slices.Index(coefs, c.Param(py.Name))
-				if math.IsNaN(z[i][j]) {
+				if math.IsNaN(z[i][j]) && !failed[[2]int{i, j}] {
 					filled++
+				}
+				if c.Failed != "" {
+					failed[[2]int{i, j}] = true
+					continue
 				}
 				z[i][j], rung[i][j] = 100*c.CVAccuracy, float64(c.Rung)
 			}
@@ -38,6 +43,7 @@ func pairGridFigure(g *Grid, spec *kernels.Spec, px, py kernels.Param) *Figure {
 			xticks: labelsOf(alphas), yticks: labelsOf(coefs),
 			z: z, cm: accuracyMap(lo, hi), cellText: pctText,
 			barLabel: "CV accuracy (%)", bestX: -1, bestY: -1,
+			nanText: failedText(failed),
 		}
 		if top := results.TopRung(g.Cells); top > 0 {
 			// Halving: a setting dropped before the last rung is marked
@@ -64,6 +70,20 @@ func pairGridFigure(g *Grid, spec *kernels.Spec, px, py kernels.Param) *Figure {
 	f.Caption = fmt.Sprintf("Cross-validated accuracy of the %s kernel on %s features over %s × %s, one map per C; the best cell (%s) is outlined%s. ", spec.Title, g.Features, px.Symbol, py.Symbol, paramString(cellParams(best)), notRun(g, filled < len(alphas)*len(coefs)*len(Cs))) +
 		psdCaption(spec.Title, len(eig))
 	return f
+}
+
+// failedText labels the failed cells of a map ("failed"), none when
+// failed is empty.
+func failedText(failed map[[2]int]bool) func(i, j int) string {
+	if len(failed) == 0 {
+		return nil
+	}
+	return func(i, j int) string {
+		if failed[[2]int{i, j}] {
+			return "failed"
+		}
+		return ""
+	}
 }
 
 // notRun says, for a caption, that the grey cells of g's maps were not

@@ -116,7 +116,7 @@ func halvingRow(rg halvingRung, kept map[settingKey]bool) []Cell {
 	if kept != nil {
 		lo := 2.0
 		for _, c := range rg.cells {
-			if kept[keyOf(c)] {
+			if kept[keyOf(c)] && c.Failed == "" {
 				lo, nKept = min(lo, c.CVAccuracy), nKept+1
 			}
 		}

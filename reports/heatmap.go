@@ -43,7 +43,16 @@ type heatPanel struct {
 	rotateX        bool
 	barTicks       plot.Ticker           // nil: trimmed default ticks
 	rawText        func(i, j int) string // overrides cellText
+	nanText        func(i, j int) string // a label on a cell without a value ("failed"); nil: none
 	bar            palette.ColorMap      // the colour bar's map, nil: cm
+}
+
+// labelNaN is nanText's label of cell i, j, "" without nanText.
+func (h *heatPanel) labelNaN(i, j int) string {
+	if h.nanText == nil {
+		return ""
+	}
+	return h.nanText(i, j)
 }
 
 func (h *heatPanel) draw(dc draw.Canvas) {
@@ -68,6 +77,10 @@ func (h *heatPanel) draw(dc draw.Canvas) {
 		for j := range rows {
 			v := h.z[i][j]
 			if math.IsNaN(v) {
+				if l := h.labelNaN(i, j); l != "" {
+					xs, ys, ts = append(xs, float64(i)), append(ys, float64(j)), append(ts, l)
+					styles = append(styles, fitWidth(textStyle(cellSize, color.Black), l, 0.8*cellW))
+				}
 				continue
 			}
 			label := ""

@@ -81,7 +81,8 @@ type Grid struct {
 // cell named by the best file when there is one, else the best by the
 // rule bench uses (highest CV accuracy; ties: smaller C, smaller α or γ,
 // c closer to 0, earlier cell; for a halving search among the last
-// rung's cells). It returns -1 for a grid without cells.
+// rung's cells; never a failed cell). It returns -1 for a grid without
+// cells, or whose every cell failed.
 func (g *Grid) BestCell() int {
 	if g.Best != nil {
 		for i, c := range g.Cells {
@@ -94,7 +95,7 @@ func (g *Grid) BestCell() int {
 	top := results.TopRung(g.Cells)
 	best := -1
 	for i, c := range g.Cells {
-		if c.Rung == top && (best < 0 || betterCell(c, g.Cells[best])) {
+		if c.Rung == top && c.Failed == "" && (best < 0 || betterCell(c, g.Cells[best])) {
 			best = i
 		}
 	}

@@ -278,6 +278,12 @@ func GridTable(g *Grid) *Table {
 	if len(eig) > 0 {
 		t.Note += " " + eigenNote(len(eig))
 	}
+	nFailed, _, _ := results.Failures(g.Cells)
+	if nFailed > 0 {
+		t.Header = append(t.Header, "Failed")
+		t.CSVHeader = append(t.CSVHeader, "failed")
+		t.Note += " Failed: the cell could not be cross-validated, and why (it has no CV accuracy and is never the best)."
+	}
 	fate := halvingFate(g)
 	if fate != nil {
 		t.Header = append(t.Header, "Rung", "Images", "Halving")
@@ -313,8 +319,12 @@ func GridTable(g *Grid) *Table {
 		if c.Capped {
 			capped = "yes"
 		}
+		cv := Cell{Text: pct(c.CVAccuracy), CSV: raw(c.CVAccuracy)}
+		if c.Failed != "" {
+			cv = Cell{Text: "failed", CSV: ""}
+		}
 		row = append(row,
-			Cell{Text: pct(c.CVAccuracy), CSV: raw(c.CVAccuracy)},
+			cv,
 			fr,
 			Cell{Text: strconv.FormatFloat(c.NSV, 'f', 0, 64), CSV: raw(c.NSV)},
 			Cell{Text: secs(c.Seconds), CSV: raw(c.Seconds)},
@@ -322,6 +332,9 @@ func GridTable(g *Grid) *Table {
 		)
 		for _, e := range eig {
 			row = append(row, e.cell(c))
+		}
+		if nFailed > 0 {
+			row = append(row, txt(c.Failed))
 		}
 		if fate != nil {
 			row = append(row, txt(strconv.Itoa(c.Rung)), txt(strconv.Itoa(c.RungN)), txt(fate[c.Index]))
@@ -366,15 +379,22 @@ func GridSummaryTable(in *Inputs) *Table {
 		if g.Best != nil && g.Best.GridCells > len(g.Cells) {
 			cells = fmt.Sprintf("%d of %d", len(g.Cells), g.Best.GridCells)
 		}
+		if n, _, _ := results.Failures(g.Cells); n > 0 {
+			cells += fmt.Sprintf(" (%d failed)", n)
+		}
 		cv := Cell{Text: "–"}
 		if b >= 0 || g.Best != nil {
 			cv = Cell{Text: pct(cell.CVAccuracy), CSV: raw(cell.CVAccuracy)}
 		}
+		params, edge := Cell{Text: paramString(cellParams(cell)), CSV: paramRaw(cellParams(cell))}, edgeCell(g, cell)
+		if b < 0 && g.Best == nil {
+			params, edge = Cell{Text: "– (no cell scored)"}, Cell{Text: "–"}
+		}
 		t.Rows = append(t.Rows, []Cell{
 			txt(g.Kernel), txt(g.Features), txt(cells),
-			{Text: paramString(cellParams(cell)), CSV: paramRaw(cellParams(cell))},
+			params,
 			cv, test,
-			edgeCell(g, cell),
+			edge,
 			txt(strconv.Itoa(capped)),
 			{Text: secs(total), CSV: raw(total)},
 		})
