@@ -76,6 +76,39 @@ func accRange(cells []results.GridCell) (lo, hi float64) {
 	return lo, hi
 }
 
+// searchTitle names, for a figure's title, the search that evaluated
+// some of g's cells and how many: " — random search, 20 of 36 cells",
+// " — halving search, 48 evaluations of 36 cells", with ", 4 more by
+// range extension" when an extension added some; "" for a whole grid.
+func searchTitle(g *Grid) string {
+	if g.Search == "" {
+		return ""
+	}
+	settings, ext := map[string]bool{}, map[string]bool{}
+	for _, c := range g.Cells {
+		if g.SearchCells > 0 && c.Index >= g.SearchCells {
+			ext[paramString(cellParams(c))] = true
+		} else {
+			settings[paramString(cellParams(c))] = true
+		}
+	}
+	var s string
+	switch {
+	case g.Search == "halving":
+		return fmt.Sprintf(" — halving search, %d evaluations of %d cells", len(g.Cells), len(settings)+len(ext))
+	case g.SpecCells > 0:
+		s = fmt.Sprintf(" — %s search, %d of %d cells", g.Search, len(settings), g.SpecCells)
+	case g.Search == "random":
+		s = fmt.Sprintf(" — random search, %d draws", len(settings))
+	default:
+		s = fmt.Sprintf(" — %s search, %d cells", g.Search, len(settings))
+	}
+	if len(ext) > 0 {
+		s += fmt.Sprintf(", %d more by range extension", len(ext))
+	}
+	return s
+}
+
 // failedNote says, for a caption, which cells failed and why (the first
 // failed cell's reason), or "" when none did.
 func failedNote(cells []results.GridCell) string {

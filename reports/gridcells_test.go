@@ -98,3 +98,69 @@ func TestFailedCells(t *testing.T) {
 		t.Errorf("GridSummaryTable: %v\n%s", err, md.String())
 	}
 }
+
+// The grid figure's title names the search and how many cells it
+// evaluated, as the caption does: for a heat map (sigmoid, rbf) and for
+// the linear kernel's plot; a whole grid's title names none.
+func TestGridFigureTitleNamesSearch(t *testing.T) {
+	var sig []results.GridCell
+	for i, a := range []float64{1e-4, 1e-3, 1e-2, 1e-1} {
+		for j, c := range []float64{-1, -0.5, 0} {
+			for k, C := range []float64{1, 8, 64} {
+				if n := len(sig); (i+j+k)%2 == 0 && n < 20 || n < 20 && i == 3 {
+					sig = append(sig, results.GridCell{Index: n, Kernel: "sigmoid", Features: "pixels", Alpha: a, Coef0: c, C: C,
+						Folds: 3, FoldAccuracy: []float64{0.2, 0.3, 0.4}, CVAccuracy: 0.3 + 0.01*float64(n%5)})
+				}
+			}
+		}
+	}
+	lin := []results.GridCell{
+		{Index: 0, Kernel: "linear", Features: "hog", C: 0.73, Folds: 3, FoldAccuracy: []float64{0.3, 0.3, 0.3}, CVAccuracy: 0.3},
+		{Index: 1, Kernel: "linear", Features: "hog", C: 5.1, Folds: 3, FoldAccuracy: []float64{0.4, 0.4, 0.4}, CVAccuracy: 0.4},
+	}
+	rbf := []results.GridCell{
+		{Index: 0, Kernel: "rbf", Features: "pixels", Gamma: 0.01, C: 1, Folds: 3, FoldAccuracy: []float64{0.3, 0.3, 0.3}, CVAccuracy: 0.3, Rung: 1, RungN: 100},
+		{Index: 1, Kernel: "rbf", Features: "pixels", Gamma: 0.1, C: 1, Folds: 3, FoldAccuracy: []float64{0.2, 0.2, 0.2}, CVAccuracy: 0.2, Rung: 1, RungN: 100},
+		{Index: 2, Kernel: "rbf", Features: "pixels", Gamma: 0.01, C: 1, Folds: 3, FoldAccuracy: []float64{0.4, 0.4, 0.4}, CVAccuracy: 0.4, Rung: 2, RungN: 300},
+	}
+	for _, c := range []struct {
+		g    *Grid
+		want string
+	}{
+		{&Grid{Kernel: "sigmoid", Features: "pixels", Cells: sig, Search: "random", SpecCells: 36}, "accuracy — random search, 20 of 36 cells"},
+		{&Grid{Kernel: "sigmoid", Features: "pixels", Cells: sig, Search: "bayes", SpecCells: 36, SearchCells: 18}, "bayes search, 18 of 36 cells, 2 more by range extension"},
+		{&Grid{Kernel: "linear", Features: "hog", Cells: lin, Search: "random"}, "against C — random search, 2 draws"},
+		{&Grid{Kernel: "rbf", Features: "pixels", Cells: rbf, Search: "halving", SpecCells: 2}, "accuracy — halving search, 3 evaluations of 2 cells"},
+		{&Grid{Kernel: "rbf", Features: "pixels", Cells: rbf[:2]}, "accuracy</text>"},
+	} {
+		var b bytes.Buffer
+		if err := GridFigure(c.g).WriteSVG(&b); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(b.String(), c.want) {
+			t.Errorf("%s %s: the SVG has no %q", c.g.Kernel, c.g.Search, c.want)
+		}
+	}
+}
+
+// The lattice a search picks from: the product of the ranges' values,
+// none for a random search that draws from a range that is not a list.
+func TestLatticeCells(t *testing.T) {
+	r := func(kind string, n int) results.SpecRange {
+		return results.SpecRange{Kind: kind, Values: make([]float64, n)}
+	}
+	for _, c := range []struct {
+		spec results.GridSpec
+		want int
+	}{
+		{results.GridSpec{Kernel: "sigmoid", Search: "random", Alpha: r("list", 4), Coef0: r("list", 3), C: r("list", 3)}, 36},
+		{results.GridSpec{Kernel: "sigmoid", Search: "random", Alpha: r("pow2", 4), Coef0: r("list", 3), C: r("list", 3)}, 0},
+		{results.GridSpec{Kernel: "sigmoid", Search: "bayes", Alpha: r("pow2", 6), Coef0: r("linear", 5), C: r("pow2", 5)}, 150},
+		{results.GridSpec{Kernel: "rbf", Search: "random", Gamma: r("pow2", 1), C: r("list", 4)}, 4},
+		{results.GridSpec{Kernel: "linear", Search: "halving", C: r("pow2", 11)}, 11},
+	} {
+		if got := latticeCells(&c.spec); got != c.want {
+			t.Errorf("%s %s: %d cells, want %d", c.spec.Kernel, c.spec.Search, got, c.want)
+		}
+	}
+}

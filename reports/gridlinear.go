@@ -19,7 +19,10 @@ func linearGridFigure(g *Grid, spec *kernels.Spec) *Figure {
 	cells := slices.DeleteFunc(slices.Clone(g.Cells), func(c results.GridCell) bool { return c.Failed != "" })
 	sort.SliceStable(cells, func(i, j int) bool { return cells[i].C < cells[j].C })
 	best := g.Cells[g.BestCell()]
-	p := newPlot(fmt.Sprintf("%s kernel on %s features: %d-fold CV accuracy against C", upperFirst(spec.Title), g.Features, best.Folds), "C (box constraint, log scale)", "CV accuracy (%)")
+	title := fmt.Sprintf("%s kernel on %s features: %d-fold CV accuracy against C%s", upperFirst(spec.Title), g.Features, best.Folds, searchTitle(g))
+	p := newPlot(title, "C (box constraint, log scale)", "CV accuracy (%)")
+	const width, legend = 8.5 * vg.Inch, 1.6 * vg.Inch
+	p.Title.TextStyle = fitWidth(p.Title.TextStyle, title, width-legend-vg.Points(12)) // a search's title is long; the plot is left of the legend
 	var xys plotter.XYs
 	var lo, hi plotter.XYs
 	for _, c := range cells {
@@ -62,7 +65,7 @@ func linearGridFigure(g *Grid, spec *kernels.Spec) *Figure {
 	return &Figure{
 		Name:    "grid-" + g.Kernel + "-" + g.Features,
 		Caption: fmt.Sprintf("Cross-validated accuracy of the %s kernel on %s features against C; the best cell (C=%s) is ringed.", spec.Title, g.Features, num(best.C)),
-		Width:   8.5 * vg.Inch, Height: 4.5 * vg.Inch,
-		draw: withLegend(p, 1.6*vg.Inch),
+		Width:   width, Height: 4.5 * vg.Inch,
+		draw: withLegend(p, legend),
 	}
 }

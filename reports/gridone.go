@@ -33,7 +33,7 @@ func oneGridFigure(g *Grid, spec *kernels.Spec, px kernels.Param) *Figure {
 		bestX: slices.Index(gammas, best.Param(px.Name)), bestY: slices.Index(Cs, best.C),
 		nanText: failedText(failed),
 	}
-	title := fmt.Sprintf("%s kernel %s on %s features: %d-fold CV accuracy", upperFirst(spec.Title), spec.Formula, g.Features, best.Folds)
+	title := fmt.Sprintf("%s kernel %s on %s features: %d-fold CV accuracy%s", upperFirst(spec.Title), spec.Formula, g.Features, best.Folds, searchTitle(g))
 	f := tiledPanels("grid-"+g.Kernel+"-"+g.Features, title, []*heatPanel{p})
 	f.Caption = fmt.Sprintf("Cross-validated accuracy of the %s kernel on %s features over %s × C; the best cell (%s) is outlined; grey cells were not run.", spec.Title, g.Features, px.Symbol, paramString(cellParams(best)))
 	return f

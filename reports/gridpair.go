@@ -65,7 +65,7 @@ func pairGridFigure(g *Grid, spec *kernels.Spec, px, py kernels.Param) *Figure {
 	eig := psdPanels(g, px.Name, py.Name, alphas, coefs, best)
 	panels = append(panels, eig...)
 	folds := best.Folds
-	title := fmt.Sprintf("%s kernel %s on %s features: %d-fold CV accuracy", upperFirst(spec.Title), spec.Formula, g.Features, folds)
+	title := fmt.Sprintf("%s kernel %s on %s features: %d-fold CV accuracy%s", upperFirst(spec.Title), spec.Formula, g.Features, folds, searchTitle(g))
 	f := tiledPanels("grid-"+g.Kernel+"-"+g.Features, title, panels)
 	f.Caption = fmt.Sprintf("Cross-validated accuracy of the %s kernel on %s features over %s × %s, one map per C; the best cell (%s) is outlined%s. ", spec.Title, g.Features, px.Symbol, py.Symbol, paramString(cellParams(best)), notRun(g, filled < len(alphas)*len(coefs)*len(Cs))) +
 		psdCaption(spec.Title, len(eig))

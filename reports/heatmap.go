@@ -224,7 +224,7 @@ func tiledPanels(name, title string, panels []*heatPanel) *Figure {
 	head := vg.Points(30)
 	f := &Figure{Name: name, Width: vg.Length(cols) * pw, Height: vg.Length(rows)*ph + head}
 	f.draw = func(dc draw.Canvas) {
-		sty := textStyle(titleSize+1, color.Black)
+		sty := fitWidth(textStyle(titleSize+1, color.Black), title, dc.Max.X-dc.Min.X-vg.Points(24)) // a search's title is long
 		sty.YAlign = draw.YTop
 		dc.FillText(sty, vg.Point{X: (dc.Min.X + dc.Max.X) / 2, Y: dc.Max.Y - vg.Points(6)}, title)
 		body := draw.Crop(dc, 0, 0, 0, -head)

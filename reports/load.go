@@ -75,6 +75,12 @@ type Grid struct {
 	// evaluate some of the grid's cells; "" for a whole grid or a
 	// journal without a spec.
 	Search string
+	// SpecCells is the cells of the spec's ranges (the product of their
+	// values' counts, before any range extension): the lattice a bayes
+	// or halving search, or a random search over lists, picks its cells
+	// from; 0 without a spec, or for a random search that draws off the
+	// lattice (a range that is not a list).
+	SpecCells int
 }
 
 // BestCell returns the index in g.Cells of the grid's best cell: the
@@ -282,7 +288,8 @@ func (l *loader) loadGrid(path, rel, name string) error {
 		l.grid(kernel, feats)
 	}
 	if spec != nil && spec.Search != "grid" {
-		l.grid(spec.Kernel, spec.Features).Search = spec.Search
+		g := l.grid(spec.Kernel, spec.Features)
+		g.Search, g.SpecCells = spec.Search, latticeCells(spec)
 	}
 	if spec != nil && spec.Extend > 0 {
 		g := l.grid(spec.Kernel, spec.Features)
@@ -291,6 +298,19 @@ func (l *loader) loadGrid(path, rel, name string) error {
 	}
 	l.in.Files = append(l.in.Files, Source{Path: rel, Kind: "grid"})
 	return nil
+}
+
+// latticeCells is Grid.SpecCells of spec.
+func latticeCells(spec *results.GridSpec) int {
+	n := 1
+	for _, name := range gridParams(spec.Kernel) {
+		r := spec.Range(name)
+		if spec.Search == "random" && r.Kind != "list" && len(r.Values) > 1 {
+			return 0 // drawn from the range, not among its values
+		}
+		n *= max(1, len(r.Values))
+	}
+	return n
 }
 
 // loadBest reads a best file; one that does not name its kernel and
