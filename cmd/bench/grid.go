@@ -69,6 +69,10 @@ fold derives its Gram matrix from them. Each finished cell is appended to
 DIR/grid-KERNEL-FEATURES.jsonl and synced; Ctrl-C keeps every finished cell and
 -resume continues (a torn last line is dropped). Every fit has its own
 iteration cap (-max-iter, default 20·n): a capped fit is marked and scored.
+A cell whose kernel values are not finite (float32 overflows: a poly kernel
+of high degree or large γ) is journalled as failed with the reason, printed
+as failed, never the best and not rerun by -resume; when every cell fails,
+the grid exits 1 naming the first and why.
 At the end the best cell (highest CV accuracy; ties: smaller C, smaller α or γ,
 c closer to 0, earlier cell) is retrained on all training data, saved as
 DIR/svm-KERNEL-FEATURES.model, scored on the test data and recorded in
