@@ -43,6 +43,9 @@ func gridFigure(g *Grid) *Figure {
 	if err != nil {
 		return nil
 	}
+	if offLattice(g) && len(spec.GridParams()) > 0 { // the linear kernel's plot is one already
+		return sliceGridFigure(g, spec)
+	}
 	switch axes := spec.GridParams(); len(axes) {
 	case 2:
 		x, _ := spec.Param(axes[0])

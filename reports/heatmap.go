@@ -209,9 +209,12 @@ func nanGrid(nx, ny int) gridZ {
 	return z
 }
 
+// panel is one tile of a tiled figure (a heat map, a plot).
+type panel interface{ draw(dc draw.Canvas) }
+
 // tiledPanels lays panels out in rows of up to three (four as 2×2) under
 // a title.
-func tiledPanels(name, title string, panels []*heatPanel) *Figure {
+func tiledPanels[P panel](name, title string, panels []P) *Figure {
 	cols := min(3, len(panels))
 	if len(panels) == 4 {
 		cols = 2 // 2×2 rather than 3 + 1

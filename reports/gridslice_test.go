@@ -1,0 +1,66 @@
+package reports
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"strings"
+	"testing"
+)
+
+// TestSliceFigureOffLattice: a random search over ranges that are not
+// lists (every draw its own α, c and C) is drawn as one panel per
+// parameter, not as a heat map per C value with one filled square each
+// (20 draws made 20 maps of one square, their tick labels run together);
+// a random search over lists keeps its heat maps.
+func TestSliceFigureOffLattice(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	var journal strings.Builder
+	for i := range 12 {
+		acc := 0.25 + 0.01*float64(i)
+		fmt.Fprintf(&journal, `{"cell":%d,"kernel":"sigmoid","features":"pixels","alpha":%g,"coef0":%g,"C":%g,"folds":2,"fold_accuracy":[%g,%g],"cv_accuracy":%g,"seconds":1,"n_sv":10,"capped":false}`+"\n",
+			i, 1e-4*(1+9*r.Float64()), -2*r.Float64(), 1+100*r.Float64(), acc-0.05, acc+0.05, acc)
+	}
+	dir := t.TempDir()
+	writeFile(t, dir, "grid-sigmoid-pixels.spec.json", `{"kernel":"sigmoid","features":"pixels","search":"random","trials":12,"alpha":{"text":"2^-14:2^-10:2","kind":"pow2","values":[0.00006103515625,0.000244140625,0.0009765625]},"coef0":{"text":"-2:0:1","kind":"linear","values":[-2,-1,0]},"C":{"text":"2^0:2^7:1","kind":"pow2","values":[1,2,4,8,16,32,64,128]},"folds":2,"cells":12,"shard":0,"shards":1}`)
+	writeFile(t, dir, "grid-sigmoid-pixels.jsonl", journal.String())
+	in, err := Load(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := in.Grids[0]
+	if !offLattice(g) {
+		t.Fatalf("a random search over ranges is not seen as off the lattice (spec cells %d)", g.SpecCells)
+	}
+	f := GridFigure(g)
+	if f == nil || !strings.Contains(f.Caption, "one point per draw") || !strings.Contains(f.Caption, "best draw (α=") {
+		t.Fatalf("figure of an off-lattice random search: %+v", f)
+	}
+	if f.Height > f.Width { // three panels in a row; the heat maps made 12 rows of maps
+		t.Errorf("figure %g × %g: want the three slice panels side by side", f.Width, f.Height)
+	}
+	if _, err := f.png(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestPow2Ticks: a log axis over powers of two is labelled 2^k, at most 7
+// labels; a range within a factor of two still gets labels.
+func TestPow2Ticks(t *testing.T) {
+	labels := func(min, max float64) (out []string) {
+		for _, tk := range (pow2Ticks{}).Ticks(min, max) {
+			if tk.Label != "" {
+				out = append(out, tk.Label)
+			}
+		}
+		return out
+	}
+	if got := labels(0.4, 150); len(got) < 3 || len(got) > 7 || got[0] != "2^-1" || got[len(got)-1] != "2^7" {
+		t.Errorf("ticks of [0.4, 150] = %v, want 2^-1 … at most 7 labels", got)
+	}
+	if got := labels(3e-5, 0.04); len(got) < 3 || len(got) > 7 || !strings.HasPrefix(got[0], "2^-15") {
+		t.Errorf("ticks of [3e-5, 0.04] = %v", got)
+	}
+	if got := labels(10, 15); len(got) < 2 {
+		t.Errorf("ticks of [10, 15] = %v, want at least 2 labels", got)
+	}
+}
