@@ -211,10 +211,11 @@
 //	report   MainConfig.Report (the caller     Out/report.md, report.html, figures/, tables/
 //	         passes reports' builder)
 //
-// Out/results/all.json records the settings; a folder made with others is
-// refused. Run again with the same configuration, the job skips finished
-// work (a grid's best file, a CNN's finished run, results.json's records)
-// and resumes interrupted work (grid journals, CNN checkpoints). Progress
+// Out/results/all.json records the settings that change finished results
+// (mainStamp); a folder made with others is refused, naming each flag.
+// Run again with the same configuration, the job skips finished work (a
+// grid's best file, a CNN's finished run, results.json's records) and
+// resumes interrupted work (grid journals, CNN checkpoints). Progress
 // comes through MainProgress: Log lines and Task counters.
 //
 // To add a stage: write a method func (j *mainJob) NAMEStage(ctx) error in

@@ -176,16 +176,22 @@ var (
 		LabelNoise: []float64{0, 0.1, 0.2, 0.4}, PixelNoise: []float64{0, 0.05, 0.1, 0.2}, CostN: 5000}
 )
 
+// profileNamed returns the profile name ("" is quick) stands for.
+func profileNamed(name string) (MainConfig, bool) {
+	switch name {
+	case "", "quick":
+		return QuickProfile, true
+	case "full":
+		return FullProfile, true
+	}
+	return MainConfig{}, false
+}
+
 // withDefaults returns a copy of cfg with every zero field set from its
 // profile and the fixed defaults.
 func (cfg MainConfig) withDefaults() (MainConfig, error) {
-	var p MainConfig
-	switch cfg.Profile {
-	case "", "quick":
-		p = QuickProfile
-	case "full":
-		p = FullProfile
-	default:
+	p, ok := profileNamed(cfg.Profile)
+	if !ok {
 		return cfg, fmt.Errorf("bench: MainConfig.Profile = %q: want quick or full", cfg.Profile)
 	}
 	cfg.Profile = p.Profile

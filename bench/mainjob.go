@@ -1,17 +1,12 @@
 package bench
 
 import (
-	"cmp"
 	"context"
-	"encoding/json"
-	"errors"
 	"fmt"
-	"io/fs"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/svmbench/svmbench/cnn"
@@ -481,69 +476,4 @@ func (j *mainJob) reportStage(ctx context.Context) error {
 		return nil
 	}
 	return j.cfg.Report(j.results, j.cfg.Out)
-}
-
-// MainStampFile is the file in the results folder that records the
-// settings of the main job that made it.
-const MainStampFile = "all.json"
-
-// mainStamp identifies a main job's results folder: a rerun with other
-// settings must not mix its results with these. Its JSON is all.json.
-type mainStamp struct {
-	Profile   string `json:"profile"`
-	Data      string `json:"data"`
-	Train     int    `json:"train"`
-	Test      int    `json:"test"`
-	Seed      uint64 `json:"seed"`
-	GridTrain int    `json:"grid_train"`
-	Folds     int    `json:"folds"`
-	Epochs    int    `json:"epochs"`
-	// Grid settings: a grid whose best file exists is skipped, so a
-	// change here must not reuse it.
-	Features  string  `json:"features"`
-	Kernels   string  `json:"kernels"`
-	Ranges    string  `json:"ranges,omitempty"` // Alpha/Coef0/Gamma/C as given
-	PSDSample int     `json:"psd_sample"`
-	MaxIter   int     `json:"max_iter,omitempty"`
-	Search    string  `json:"search,omitempty"` // "" for every cell
-	Trials    int     `json:"trials,omitempty"`
-	Eta       float64 `json:"eta,omitempty"`    // halving's factor; 0 for 3
-	Extend    int     `json:"extend,omitempty"` // range extension steps; -1 off
-	Batch     int     `json:"batch"`
-	LR        float64 `json:"lr"`
-}
-
-func (c *MainConfig) stamp() mainStamp {
-	r := c.CNN.WithDefaults()
-	s := mainStamp{Profile: c.Profile, Data: cmp.Or(c.Data.Spec, "auto"), Train: size(c.Train), Test: size(c.Test), Seed: c.Seed,
-		GridTrain: size(c.GridTrain), Folds: c.Folds, Epochs: r.Epochs,
-		Features: strings.Join(c.Features, ","), Kernels: strings.Join(c.Kernels, ","), PSDSample: c.PSDSample, MaxIter: c.MaxIter,
-		Batch: r.Batch, LR: r.LR, Trials: c.Trials, Eta: c.Eta, Extend: c.Extend}
-	if c.Search != "grid" {
-		s.Search = c.Search
-	}
-	if r := c.Alpha.Text + c.Coef0.Text + c.Gamma.Text + c.C.Text; r != "" {
-		s.Ranges = fmt.Sprintf("alpha=%s coef0=%s gamma=%s C=%s", c.Alpha.Text, c.Coef0.Text, c.Gamma.Text, c.C.Text)
-	}
-	return s
-}
-
-// checkStamp writes the stamp of a new results folder, or checks that an
-// existing folder was made with the same settings.
-func checkStamp(path string, s mainStamp) error {
-	data, err := os.ReadFile(path)
-	if errors.Is(err, fs.ErrNotExist) {
-		return WriteJSON(path, s)
-	}
-	if err != nil {
-		return fmt.Errorf("bench: %w", err)
-	}
-	var old mainStamp
-	if err := json.Unmarshal(data, &old); err != nil {
-		return fmt.Errorf("bench: %s: %v", path, err)
-	}
-	if old != s {
-		return fmt.Errorf("bench: %s holds results made with other settings (%+v; now %+v): choose another -out, or delete that folder to start again", filepath.Dir(path), old, s)
-	}
-	return nil
 }

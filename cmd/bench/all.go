@@ -103,8 +103,12 @@ cleanly and running the same command again resumes: finished stages whose
 outputs exist are skipped, an interrupted grid continues from its journal,
 an interrupted CNN from its checkpoint. The job is bench.MainJob: a Go
 program can run it with the same configuration (bench.MainConfig).
-A results folder made with other settings (sizes, seed, data, grids, CNN
-recipe) is refused rather than mixed (choose another -out).
+A results folder made with other settings (sizes, seed, data, grids,
+-warm-start, -compare, -curve, CNN recipe: all.json) is refused rather than
+mixed, naming each flag with both values (choose another -out); -repeats,
+-noise-cnn, -scaling, -cnn-variants, -skip and -mem may change on a rerun
+(they add records, or say what runs now and in how much memory: see
+docs/cli.md).
 
 The quick grids are centred on the scale of each feature set: with s the
 mean squared norm ‖x‖² of the training features and k = round(log2(1/s)),

@@ -44,3 +44,33 @@ func TestGridWarmStartFlag(t *testing.T) {
 		}
 	}
 }
+
+// bench all into a folder made with alpha seeding, rerun with
+// -warm-start=false (or another -compare, -curve), is refused naming the
+// flag and both values, exit 1 as other settings are; before, all.json
+// did not record them and the rerun reused the seeded grids.
+func TestAllResumeRefusesOtherWarmStart(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the main job")
+	}
+	out := t.TempDir()
+	args := append(faultMain(out), "-skip", "cnn,run,trials,cost,report") // the last -skip counts
+	if code, _, errs, _ := runBench(t, args...); code != 0 {
+		t.Fatalf("first run: exit %d\n%s", code, errs)
+	}
+	for _, tc := range []struct{ flags, want []string }{
+		{[]string{"-warm-start=false"}, []string{"-warm-start true there, false now"}},
+		{[]string{"-compare", "2"}, []string{"-compare 3 there, 2 now"}},
+		{[]string{"-curve", "100", "-folds", "2"}, []string{"-folds 3 there, 2 now", "-curve 500,1000,2000,5000,10000 there, 100 now"}},
+	} {
+		code, _, errs, _ := runBench(t, append(append([]string(nil), args...), tc.flags...)...)
+		for _, w := range tc.want {
+			if code != 1 || !strings.Contains(errs, w) {
+				t.Errorf("rerun with %v: exit %d, %q; want exit 1 naming %q", tc.flags, code, errs, w)
+			}
+		}
+	}
+	if code, _, errs, _ := runBench(t, append(args, "-repeats", "2", "-noise-cnn", "none")...); code != 0 {
+		t.Errorf("rerun with other -repeats and -noise-cnn (they add trials): exit %d\n%s", code, errs)
+	}
+}
