@@ -219,6 +219,9 @@ func (f *allFlags) check(args []string) error {
 	if (set["folds"] && f.folds < 2) || (set["epochs"] && f.epochs < 1) || f.gridTrain < 0 {
 		return usagef("-grid-train ≥ 0, -folds ≥ 2 and -epochs ≥ 1 (got %d, %d, %d)", f.gridTrain, f.folds, f.epochs)
 	}
+	if err := checkGridTrain(&c); err != nil {
+		return err
+	}
 	if err := c.Validate(); err != nil {
 		return usagef("%w", err)
 	}
@@ -257,6 +260,27 @@ func (f *allFlags) checkSearch(set map[string]bool, c *bench.MainConfig) error {
 		return usagef("-eta: only with -search halving")
 	case set["eta"] && !(f.eta >= 2 && f.eta <= 1e6):
 		return usagef("-eta %v: want a factor from 2 to 1000000", f.eta)
+	}
+	return nil
+}
+
+// checkGridTrain refuses, naming the flag, what MainConfig.Validate
+// would refuse naming its field (MainConfig.GridTrain): -grid-train
+// larger than the training subset, -train's or else the profile's.
+func checkGridTrain(c *bench.MainConfig) error {
+	if c.GridTrain <= 0 {
+		return nil
+	}
+	train, of := c.Train, "-train"
+	if train == 0 {
+		p := bench.QuickProfile
+		if c.Profile == "full" {
+			p = bench.FullProfile
+		}
+		train, of = p.Train, "the "+p.Profile+" profile's -train"
+	}
+	if train > 0 && c.GridTrain > train {
+		return usagef("-grid-train %d: more than %s %d (the grids cross-validate on a subset of the training images): want at most %d, or 0 for all", c.GridTrain, of, train, train)
 	}
 	return nil
 }

@@ -28,7 +28,10 @@ func TestFlagsCheckedBeforeAnyWork(t *testing.T) {
 		{[]string{"grid", "-out", out, "-kernel", "linear", "-C", "1", "-eps", "NaN"}, "-eps NaN"},
 		{[]string{"grid", "-out", out, "-kernel", "poly", "-gamma", "1", "-C", "1", "-degree", "0"}, "-degree 0"},
 		{[]string{"grid", "-out", out, "-kernel", "linear", "-C", "NaN"}, "-C"},
-		{[]string{"run", "-out", out, "-models", "svm-foo"}, "svm-foo"},
+		// These two named RunConfig.Models and MainConfig.GridTrain, not the flags.
+		{[]string{"run", "-out", out, "-models", "svm-linear,svm-foo"}, `-models "svm-foo": want svm-KERNEL`},
+		{[]string{"all", "-out", out, "-train", "100", "-grid-train", "150"}, "-grid-train 150: more than -train 100"},
+		{[]string{"all", "-out", out, "-grid-train", "20000"}, "-grid-train 20000: more than the quick profile's -train 10000"},
 		{[]string{"run", "-out", out, "-models", "svm-linear", "-params", filepath.Join(dir, "nofile")}, "-params"},
 		{[]string{"run", "-out", out, "-models", "svm-linear", "-eps", "0"}, "-eps 0"},
 		{[]string{"run", "-out", out, "-models", "svm-linear", "-train", "100", "-scaling", "50,150"}, "-scaling size 150 is larger than -train 100"},
