@@ -247,7 +247,7 @@ func (b *bayesOpt) next(t, k int) []proposal {
 	// g0 is conditioned on the observations already; it is conditioned
 	// anew only once the batch holds believed values.
 	g0 := fitGP(xs, ys)
-	best := slices.Max(b.obsY)
+	best := g0.incumbent(b.obsX) // over the scored trials: a failed one is no best
 	for len(out) < k {
 		g := g0
 		if len(xs) > nObs {
@@ -259,7 +259,7 @@ func (b *bayesOpt) next(t, k int) []proposal {
 				continue
 			}
 			mu, sd := g.predict(x)
-			if ei := expectedImprovement(mu, sd, best, 0.001); ei > bei {
+			if ei := expectedImprovement(mu, sd, best); ei > bei {
 				bi, bei, bmu = c, ei, mu
 			}
 		}
@@ -267,7 +267,7 @@ func (b *bayesOpt) next(t, k int) []proposal {
 			break // every lattice cell tried
 		}
 		chosen[bi] = true
-		out = append(out, proposal{bi, fmt.Sprintf("expected improvement %.3g (GP mean %.4f) over best %.4f", bei, bmu, best)})
+		out = append(out, proposal{bi, fmt.Sprintf("expected improvement %.3g (GP mean %.4f) over the trials' best GP mean %.4f", bei, bmu, best)})
 		xs, ys = append(xs, b.sp.coord[bi]), append(ys, bmu) // kriging believer
 	}
 	return out

@@ -333,3 +333,23 @@ func TestBayesDefaultTrials(t *testing.T) {
 		}
 	}
 }
+
+// Expected improvement is taken over the plug-in incumbent: the best
+// posterior mean at the trials, not the best observation. A lone high
+// observation among low neighbours is partly noise to the GP, so the
+// incumbent lies below it, at the mean the GP predicts there.
+func TestGPIncumbent(t *testing.T) {
+	x := [][]float64{{0, 0}, {0.25, 0}, {0.5, 0}, {0.75, 0}, {1, 0}, {0.5, 1}}
+	y := []float64{0.30, 0.31, 0.38, 0.31, 0.30, 0.32}
+	g := fitGP(x, y)
+	mu, _ := g.predict(x[2])
+	if inc := g.incumbent(x); inc != mu || !(inc < 0.38) || !(inc > 0.32) {
+		t.Errorf("incumbent %.4f, posterior mean at the best trial %.4f, observed 0.38", inc, mu)
+	}
+	if ei := expectedImprovement(0.4, 0, 0.4); ei != 0 {
+		t.Errorf("no spread, no gain: EI %v, want 0", ei)
+	}
+	if ei := expectedImprovement(0.41, 0, 0.4); math.Abs(ei-0.01) > 1e-12 {
+		t.Errorf("no spread: EI %v, want the gain 0.01", ei)
+	}
+}

@@ -38,7 +38,7 @@ func readFinishedGrid(t *testing.T, journal string) (string, GridConfig, []GridC
 		}
 	}
 	slices.SortFunc(cells, func(a, b GridCell) int { return a.Index - b.Index })
-	return filepath.Base(filepath.Dir(filepath.Dir(journal))) + "/" + spec.Features, cfg, cells
+	return filepath.Base(filepath.Dir(filepath.Dir(journal))) + "/" + spec.Kernel + "/" + spec.Features, cfg, cells
 }
 
 // TestBayesOnFinishedGrids is a measurement, skipped unless asked for: it
@@ -71,7 +71,7 @@ func TestBayesOnFinishedGrids(t *testing.T) {
 	for i := range seeds {
 		seeds[i] = uint64(i + 1)
 	}
-	t.Logf("%-20s %7s %6s | %-28s | %-28s | %s", "grid", "best", "budget", "bayes: behind 1-3, 1-N; found", "random: behind 1-3, 1-N; found", "bayes behind, seed by seed")
+	t.Logf("%-30s %7s %6s | %-28s | %-28s | %s", "grid", "best", "budget", "bayes: behind 1-3, 1-N; found", "random: behind 1-3, 1-N; found", "bayes behind, seed by seed")
 	for _, j := range strings.Split(env, ",") {
 		name, cfg, cells := readFinishedGrid(t, j)
 		cfg.Batch = batch
@@ -79,7 +79,7 @@ func TestBayesOnFinishedGrids(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		line := fmt.Sprintf("%-20s %6.2f%% %3d/%-3d", name, 100*cmpn.GridBest, cmpn.Budget, cmpn.GridCells)
+		line := fmt.Sprintf("%-30s %6.2f%% %3d/%-3d", name, 100*cmpn.GridBest, cmpn.Budget, cmpn.GridCells)
 		var each []string
 		for _, search := range []string{"bayes", "random"} {
 			var gaps []float64

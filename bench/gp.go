@@ -192,16 +192,35 @@ func (g *gp) predict(x []float64) (mu, sd float64) {
 	return g.mean + g.scale*mu, g.scale * math.Sqrt(s2)
 }
 
-// expectedImprovement of a maximisation over the incumbent best, with
-// exploration margin xi: E[max(f − best − ξ, 0)] under N(mu, sd²).
-func expectedImprovement(mu, sd, best, xi float64) float64 {
-	if sd <= 0 {
-		return max(mu-best-xi, 0)
+// incumbent is the plug-in incumbent of expected improvement for noisy
+// observations: the highest posterior mean at the points xs observed
+// (Picheny et al. 2013, "plug-in EI"; Vazquez et al. 2008). The GP
+// treats each observation as the surface plus noise σn² (fitted: about
+// the CV's own standard error, a point of accuracy here), so the best
+// observation is, more often than not, a lucky draw above the surface;
+// improving on it is improving on its noise too.
+func (g *gp) incumbent(xs [][]float64) float64 {
+	best := math.Inf(-1)
+	for _, x := range xs {
+		mu, _ := g.predict(x)
+		best = max(best, mu)
 	}
-	z := (mu - best - xi) / sd
+	return best
+}
+
+// expectedImprovement of a maximisation over the incumbent best:
+// E[max(f − best, 0)] under N(mu, sd²), Jones et al. (1998)'s form,
+// with no exploration margin ξ: the margin this had, ξ = 0.001, was a
+// constant in units of accuracy, so its weight changed with the spread
+// of each grid's surface (docs/search.md measures the change).
+func expectedImprovement(mu, sd, best float64) float64 {
+	if sd <= 0 {
+		return max(mu-best, 0)
+	}
+	z := (mu - best) / sd
 	cdf := 0.5 * math.Erfc(-z/math.Sqrt2)
 	pdf := math.Exp(-z*z/2) / math.Sqrt(2*math.Pi)
-	return (mu-best-xi)*cdf + sd*pdf
+	return (mu-best)*cdf + sd*pdf
 }
 
 // nelderMead minimises f from x0 with an initial simplex of side step,
