@@ -23,3 +23,26 @@ type MismatchError struct {
 func (e *MismatchError) Error() string {
 	return fmt.Sprintf("%s does not match: %s", e.File, e.Why)
 }
+
+// ConfigError is a field of a configuration (MainConfig, RunConfig,
+// GridConfig) out of range, as kernels.ParamError and cnn.ConfigError
+// are for theirs: it names the field, the value refused and what is
+// allowed, so that a command line can name its flag instead
+// (cmd/bench's flagged).
+type ConfigError struct {
+	Field string // "MainConfig.Kernels", "GridConfig.C"
+	Value any    // the value refused; of a list field, the item
+	Item  bool   // Value is an item of the list Field
+	Want  string // what is allowed, in words
+}
+
+func (e *ConfigError) Error() string {
+	v := fmt.Sprintf("= %v", e.Value)
+	if s, ok := e.Value.(string); ok {
+		v = fmt.Sprintf("= %q", s)
+	}
+	if e.Item {
+		v = "has " + v[2:]
+	}
+	return fmt.Sprintf("bench: %s %s: want %s", e.Field, v, e.Want)
+}

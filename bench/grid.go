@@ -231,7 +231,7 @@ func (cfg *GridConfig) Validate() error {
 		return err
 	}
 	if cfg.MaxIter < -1 {
-		return fmt.Errorf("bench: GridConfig.MaxIter = %d: want ≥ 1, 0 (20·n) or -1 (solver default)", cfg.MaxIter)
+		return &ConfigError{"GridConfig.MaxIter", cfg.MaxIter, false, "≥ 1, 0 (20·n) or -1 (solver default)"}
 	}
 	if cfg.Tol < 0 || math.IsNaN(cfg.Tol) {
 		return fmt.Errorf("bench: GridConfig.Tol = %v: want a value > 0, or 0 for the default", cfg.Tol)
@@ -243,7 +243,7 @@ func (cfg *GridConfig) Validate() error {
 		cfg.MemBytes = DefaultMemBytes()
 	}
 	if cfg.Workers < 0 {
-		return fmt.Errorf("bench: GridConfig.Workers = %d: want ≥ 0", cfg.Workers)
+		return &ConfigError{"GridConfig.Workers", cfg.Workers, false, "≥ 0 (0: GOMAXPROCS)"}
 	}
 	if cfg.PSDSample == 0 {
 		cfg.PSDSample = 1000
@@ -264,7 +264,7 @@ func (cfg *GridConfig) Validate() error {
 func (cfg *GridConfig) validateExtend() error {
 	switch {
 	case cfg.Extend < 0 || cfg.Extend > maxExtend:
-		return fmt.Errorf("bench: GridConfig.Extend = %d: want 0 (off) to %d steps", cfg.Extend, maxExtend)
+		return &ConfigError{"GridConfig.Extend", cfg.Extend, false, fmt.Sprintf("0 (off) to %d steps", maxExtend)}
 	case cfg.Extend > 0 && cfg.Shards > 1:
 		return fmt.Errorf("bench: GridConfig.Extend = %d: range extension chooses its cells from the whole grid's results, which a shard does not see: run the shards without Extend, merge them (bench.Merge), then resume the merged folder with Extend", cfg.Extend)
 	}
@@ -279,7 +279,7 @@ func (cfg *GridConfig) validateKernel() error {
 	}
 	spec, err := kernels.Lookup(cfg.Kernel)
 	if err != nil {
-		return fmt.Errorf("bench: GridConfig.Kernel = %q: want %s", cfg.Kernel, kernels.NameList())
+		return &ConfigError{"GridConfig.Kernel", cfg.Kernel, false, kernels.NameList()}
 	}
 	p, ok := spec.Param("degree")
 	if !ok {
@@ -305,7 +305,7 @@ func (cfg *GridConfig) validateRanges() error {
 		r := cfg.rangeOf(n)
 		if !used[n] {
 			if !r.IsZero() {
-				return fmt.Errorf("bench: GridConfig: the %s kernel has no parameter %s", cfg.Kernel, n)
+				return &ConfigError{"GridConfig." + rangeField(n), r.Text, false, fmt.Sprintf("none: the %s kernel has no parameter %s", cfg.Kernel, n)}
 			}
 			continue
 		}
@@ -314,10 +314,10 @@ func (cfg *GridConfig) validateRanges() error {
 		}
 		for _, v := range r.Values {
 			if math.IsNaN(v) || math.IsInf(v, 0) {
-				return fmt.Errorf("bench: GridConfig.%s has %v: want finite values", rangeField(n), v)
+				return &ConfigError{"GridConfig." + rangeField(n), v, true, "finite values"}
 			}
 			if (n == "C" || n == "gamma") && !(v > 0) {
-				return fmt.Errorf("bench: GridConfig.%s has %g: want values > 0", rangeField(n), v)
+				return &ConfigError{"GridConfig." + rangeField(n), v, true, "values > 0"}
 			}
 		}
 	}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"slices"
+	"strings"
 
 	"github.com/svmbench/svmbench/cnn"
 	"github.com/svmbench/svmbench/dataset"
@@ -192,7 +193,7 @@ func profileNamed(name string) (MainConfig, bool) {
 func (cfg MainConfig) withDefaults() (MainConfig, error) {
 	p, ok := profileNamed(cfg.Profile)
 	if !ok {
-		return cfg, fmt.Errorf("bench: MainConfig.Profile = %q: want quick or full", cfg.Profile)
+		return cfg, &ConfigError{"MainConfig.Profile", cfg.Profile, false, "quick or full"}
 	}
 	cfg.Profile = p.Profile
 	cfg.Out = cmp.Or(cfg.Out, "svmbench-report")
@@ -220,7 +221,7 @@ func (cfg MainConfig) withDefaults() (MainConfig, error) {
 		}
 		for _, n := range cfg.Scaling {
 			if n > train && scalingGiven {
-				return cfg, fmt.Errorf("bench: MainConfig.Scaling has %d, more than Train = %d", n, train)
+				return cfg, &ConfigError{"MainConfig.Scaling", n, true, fmt.Sprintf("at most the training subset's %d images", train)}
 			}
 		}
 		cfg.Scaling = slices.DeleteFunc(cfg.Scaling, func(n int) bool { return n > train })
@@ -251,17 +252,17 @@ func (cfg *MainConfig) validate() error {
 	}
 	for _, s := range cfg.Skip {
 		if !slices.Contains(MainStages(), s) {
-			return fmt.Errorf("bench: MainConfig.Skip has %q: want stages of %v", s, MainStages())
+			return &ConfigError{"MainConfig.Skip", s, true, "stages of " + strings.Join(MainStages(), ", ")}
 		}
 	}
 	for _, k := range cfg.Kernels {
 		if _, err := kernels.Lookup(k); err != nil {
-			return fmt.Errorf("bench: MainConfig.Kernels has %q: want %s", k, kernels.NameList())
+			return &ConfigError{"MainConfig.Kernels", k, true, kernels.NameList()}
 		}
 	}
 	for _, name := range cfg.Features {
 		if _, err := features.ByName(name); err != nil && name != "cnn" {
-			return fmt.Errorf("bench: MainConfig.Features: %w", err)
+			return &ConfigError{"MainConfig.Features", name, true, strings.Join(append(features.Names(), "cnn"), ", ")}
 		}
 	}
 	if cfg.Grids != GridsQuick && cfg.Grids != GridsDefault {
@@ -277,7 +278,7 @@ func (cfg *MainConfig) validate() error {
 		return fmt.Errorf("bench: MainConfig.Train, Test, GridTrain = %d, %d, %d: want sizes ≥ 0 or AllSamples", cfg.Train, cfg.Test, cfg.GridTrain)
 	case cfg.Folds < 2 || cfg.CNN.Epochs < 1:
 		return fmt.Errorf("bench: MainConfig.Folds = %d, CNN.Epochs = %d: want folds ≥ 2 and epochs ≥ 1", cfg.Folds, cfg.CNN.Epochs)
-	case cfg.Extend < -1 || cfg.Extend > maxExtend:
+	case cfg.Extend < -1: // above maxExtend: validateGrids
 		return fmt.Errorf("bench: MainConfig.Extend = %d: want -1 (off), 0 (the profile's) or 1 to %d steps", cfg.Extend, maxExtend)
 	case cfg.Eta != 0 && (cfg.Search != "halving" || !(cfg.Eta >= 2 && cfg.Eta <= 1e6)):
 		return fmt.Errorf("bench: MainConfig.Eta = %v: want 0, or a factor from 2 to 1000000 with Search halving", cfg.Eta)
@@ -290,6 +291,46 @@ func (cfg *MainConfig) validate() error {
 	}
 	if err := cfg.CNN.Validate(); err != nil {
 		return fmt.Errorf("bench: MainConfig.CNN: %w", err)
+	}
+	if !slices.Contains(cfg.Skip, "grids") {
+		return cfg.validateGrids()
+	}
+	return nil
+}
+
+// setRanges sets the ranges of cfg (a grid of the job) that cfg gives
+// (Alpha, Coef0, Gamma, C), in the grids whose kernel has the parameter:
+// -kernels linear,rbf -gamma LIST sets rbf's γ and leaves linear alone.
+func (c *MainConfig) setRanges(cfg *GridConfig) error {
+	spec, err := kernels.Lookup(cfg.Kernel)
+	if err != nil {
+		return err
+	}
+	for _, r := range []struct {
+		name     string
+		src, dst *Range
+	}{{"alpha", &c.Alpha, &cfg.Alpha}, {"coef0", &c.Coef0, &cfg.Coef0}, {"gamma", &c.Gamma, &cfg.Gamma}, {"C", &c.C, &cfg.C}} {
+		if _, has := spec.Param(r.name); !r.src.IsZero() && (has || r.name == "C") {
+			*r.dst = *r.src
+		}
+	}
+	return nil
+}
+
+// validateGrids reports, before any work, what the grid stage would
+// refuse in each grid's GridConfig once the stages before it ran: a
+// range value, MaxIter or Extend out of range (a *ConfigError naming
+// GridConfig's field). The job's own ranges need the data and are not
+// checked here.
+func (c *MainConfig) validateGrids() error {
+	for _, k := range c.Kernels {
+		probe := GridConfig{Kernel: k, MaxIter: c.MaxIter, Extend: max(c.Extend, 0)}
+		if err := c.setRanges(&probe); err != nil {
+			return err
+		}
+		if err := probe.Validate(); err != nil {
+			return err
+		}
 	}
 	return nil
 }

@@ -289,19 +289,8 @@ func (j *mainJob) grid(ctx context.Context, dg *dataset.Dataset, train, test *ma
 		PSD: indefinite(k), PSDSample: min(c.PSDSample, train.Rows), Out: j.results, Resume: true, Args: c.Args,
 		Search: c.Search, Trials: c.Trials, Eta: c.Eta, ColdStart: c.ColdStart, Extractor: ext, Extend: max(c.Extend, 0)} // -1: off
 	MainGridRanges(&cfg, c.Grids, train, c.Seed)
-	spec, err := kernels.Lookup(k)
-	if err != nil {
+	if err := c.setRanges(&cfg); err != nil {
 		return err
-	}
-	for _, r := range []struct {
-		name     string
-		src, dst *Range
-	}{{"alpha", &c.Alpha, &cfg.Alpha}, {"coef0", &c.Coef0, &cfg.Coef0}, {"gamma", &c.Gamma, &cfg.Gamma}, {"C", &c.C, &cfg.C}} {
-		// Only in the grids whose kernel has the parameter: -kernels
-		// linear,rbf -gamma LIST sets rbf's γ and leaves linear alone.
-		if _, has := spec.Param(r.name); !r.src.IsZero() && (has || r.name == "C") {
-			*r.dst = *r.src
-		}
 	}
 	capTrials(&cfg)
 	update, end := j.task(fmt.Sprintf("grid %s/%s (fits)", k, fname))

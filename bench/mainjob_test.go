@@ -363,3 +363,27 @@ func TestMainConfigEta(t *testing.T) {
 		}
 	}
 }
+
+// MainConfig.Validate refuses, before any work, a grid range or MaxIter
+// its grids would refuse only once the stages before them ran (a data
+// error after the CNN's training, before), as a *ConfigError naming the
+// field; skipping the grids skips the check.
+func TestMainConfigValidatesGrids(t *testing.T) {
+	for _, tc := range []struct {
+		cfg   bench.MainConfig
+		field string
+	}{
+		{bench.MainConfig{C: bench.Values(1, 0)}, "GridConfig.C"},
+		{bench.MainConfig{Kernels: []string{"rbf"}, Gamma: bench.Values(0)}, "GridConfig.Gamma"},
+		{bench.MainConfig{MaxIter: -5}, "GridConfig.MaxIter"},
+		{bench.MainConfig{Extend: 99}, "GridConfig.Extend"},
+		{bench.MainConfig{Kernels: []string{"linear"}, Gamma: bench.Values(0)}, ""}, // linear has no γ: not used
+		{bench.MainConfig{C: bench.Values(0), Skip: []string{"grids"}}, ""},
+	} {
+		err := tc.cfg.Validate()
+		var ce *bench.ConfigError
+		if tc.field == "" && err != nil || tc.field != "" && (!errors.As(err, &ce) || ce.Field != tc.field) {
+			t.Errorf("%+v: %v; want a ConfigError naming %q (none for \"\")", tc.cfg, err, tc.field)
+		}
+	}
+}

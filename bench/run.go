@@ -129,7 +129,7 @@ func (cfg *RunConfig) validate() error {
 		case isSVM, m == ModelCNNSigmoidLoss, m == ModelCNNFixed:
 			ms = append(ms, m)
 		default:
-			return fmt.Errorf("bench: RunConfig.Models has %q: want svm-KERNEL (KERNEL %s), cnn-sigmoid-loss (or cnn-seed), cnn-fixed or cnn", m, kernels.NameList())
+			return &ConfigError{"RunConfig.Models", m, true, fmt.Sprintf("svm-KERNEL (KERNEL %s), cnn-sigmoid-loss (or cnn-seed), cnn-fixed or cnn", kernels.NameList())}
 		}
 	}
 	// CNNs first: the "cnn" feature set may need one of them.

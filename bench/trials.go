@@ -165,7 +165,7 @@ func (cfg *TrialsConfig) validate(d *dataset.Dataset) error {
 func checkVariants(name string, vs []string) error {
 	for _, v := range vs {
 		if v != cnn.VariantFixed && v != cnn.VariantSigmoidLoss {
-			return fmt.Errorf("bench: %s has %q: want %s or %s", name, v, cnn.VariantSigmoidLoss, cnn.VariantFixed)
+			return &ConfigError{name, v, true, cnn.VariantSigmoidLoss + " or " + cnn.VariantFixed}
 		}
 	}
 	return nil

@@ -219,15 +219,34 @@ func (f *allFlags) check(args []string) error {
 	if (set["folds"] && f.folds < 2) || (set["epochs"] && f.epochs < 1) || f.gridTrain < 0 {
 		return usagef("-grid-train ≥ 0, -folds ≥ 2 and -epochs ≥ 1 (got %d, %d, %d)", f.gridTrain, f.folds, f.epochs)
 	}
+	if set["repeats"] && f.repeats < 1 {
+		return usagef("-repeats %d: want at least 1", f.repeats)
+	}
+	if set["psd-sample"] && f.psdSample < 2 {
+		return usagef("-psd-sample %d: want at least 2 rows", f.psdSample)
+	}
 	if err := checkGridTrain(&c); err != nil {
 		return err
 	}
 	if err := c.Validate(); err != nil {
-		return usagef("%w", err)
+		return flagged(err, allFlagOf)
 	}
 	f.cfg = c
 	return nil
 }
+
+// allFlagOf names the flag of each MainConfig field (and of the grids'
+// and the CNN recipe's fields) whose *ConfigError check passes to
+// flagged.
+var allFlagOf = func() map[string]string {
+	m := map[string]string{"MainConfig.Profile": "-profile", "MainConfig.Kernels": "-kernels", "MainConfig.Features": "-features",
+		"MainConfig.Skip": "-skip", "MainConfig.Scaling": "-scaling", "MainConfig.CNNVariants": "-cnn-variants",
+		"MainConfig.NoiseCNNs": "-noise-cnn", "TrainConfig.Epochs": "-epochs", "TrainConfig.Batch": "-batch", "TrainConfig.LR": "-lr"}
+	for k, v := range rangeFlags {
+		m[k] = v
+	}
+	return m
+}()
 
 // checkSearch checks the grids' search flags (-search, -trials, -eta, -extend,
 // -compare) and sets c's Extend and Compare from them: given as 0, off
@@ -246,8 +265,8 @@ func (f *allFlags) checkSearch(set map[string]bool, c *bench.MainConfig) error {
 		}
 	}
 	switch {
-	case set["compare"] && f.compare < 0:
-		return usagef("-compare %d: want 0 (none) or a number of search seeds ≥ 1", f.compare)
+	case set["compare"] && (f.compare < 0 || f.compare > 100):
+		return usagef("-compare %d: want 0 (none) or a number of search seeds from 1 to 100", f.compare)
 	case set["extend"] && f.extend < 0:
 		return usagef("-extend %d: want 0 (off) or a number of steps ≥ 1", f.extend)
 	case !slices.Contains(bench.Searches, f.search):

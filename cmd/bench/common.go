@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -9,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/svmbench/svmbench/bench"
+	"github.com/svmbench/svmbench/cnn"
 	"github.com/svmbench/svmbench/internal/memory"
 	"github.com/svmbench/svmbench/internal/progress"
 )
@@ -60,6 +63,38 @@ func positive(flag string, v float64) error {
 	}
 	return nil
 }
+
+// flagged returns a library's validation error as a usage error that
+// names the flag: a *bench.ConfigError or *cnn.ConfigError whose field
+// flags maps ("MainConfig.Kernels": "-kernels"; cnn's as
+// "TrainConfig.LR") reads `-kernels "foo": want sigmoid, rbf, linear or
+// poly`, as train.go turns a kernels.ParamError into its flag. Any other
+// error is a usage error with its own text.
+func flagged(err error, flags map[string]string) error {
+	var field, want string
+	var value any
+	var be *bench.ConfigError
+	var ce *cnn.ConfigError
+	switch {
+	case errors.As(err, &be):
+		field, value, want = be.Field, be.Value, be.Want
+	case errors.As(err, &ce):
+		field, value, want = "TrainConfig."+ce.Field, ce.Value, ce.Want
+	}
+	flag, ok := flags[field]
+	if !ok {
+		return usagef("%w", err)
+	}
+	if s, isString := value.(string); isString {
+		value = strconv.Quote(s)
+	}
+	return &usageError{msg: fmt.Sprintf("%s %v: want %s", flag, value, want), err: err}
+}
+
+// rangeFlags are the flags of GridConfig's ranges and iteration cap, in
+// bench grid and bench all.
+var rangeFlags = map[string]string{"GridConfig.Alpha": "-alpha", "GridConfig.Coef0": "-coef0",
+	"GridConfig.Gamma": "-gamma", "GridConfig.C": "-C", "GridConfig.MaxIter": "-max-iter", "GridConfig.Extend": "-extend"}
 
 // writableDir checks, before any work, that the folder a file is to be
 // written in exists, so that a run does not fail only when it saves.

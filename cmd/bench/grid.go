@@ -262,7 +262,7 @@ func (c *gridCmd) check(args []string) error {
 		return err
 	}
 	if err := cfg.Validate(); err != nil {
-		return usagef("%w", err)
+		return flagged(err, gridFlagOf)
 	}
 	if err := c.df.validate(); err != nil {
 		return err
@@ -271,6 +271,16 @@ func (c *gridCmd) check(args []string) error {
 	c.ext, err = c.ff.extractor()
 	return err
 }
+
+// gridFlagOf names the flag of each GridConfig field whose *ConfigError
+// check passes to flagged.
+var gridFlagOf = func() map[string]string {
+	m := map[string]string{"GridConfig.Kernel": "-kernel", "GridConfig.Workers": "-workers"}
+	for k, v := range rangeFlags {
+		m[k] = v
+	}
+	return m
+}()
 
 // checkSearchBounds refuses, naming the flag, what GridConfig.Validate
 // would refuse naming its field: a bayes search of more -trials than the

@@ -15,7 +15,6 @@ import (
 	"github.com/svmbench/svmbench/cnn"
 	"github.com/svmbench/svmbench/dataset"
 	"github.com/svmbench/svmbench/internal/progress"
-	"github.com/svmbench/svmbench/kernels"
 	"github.com/svmbench/svmbench/reports"
 )
 
@@ -125,27 +124,13 @@ func (c *runCmd) check(args []string) error {
 	if c.sizes != nil && len(featList) > 1 {
 		return usagef("-scaling runs on one feature set; -features has %d", len(featList))
 	}
-	if err := checkModels(splitList(c.models)); err != nil {
-		return err
-	}
 	c.rc = bench.RunConfig{Models: splitList(c.models), Features: featList, ParamsDir: c.params,
 		CNN: cnn.TrainConfig{Epochs: c.epochs}, Seed: c.df.seed, Tol: c.eps, MemBytes: memBytes,
 		Out: c.out, Resume: c.resume, Args: os.Args}
 	if err := c.rc.Check(); err != nil {
-		return usagef("%w", err)
+		return flagged(err, map[string]string{"RunConfig.Models": "-models"})
 	}
 	return c.df.validate()
-}
-
-// checkModels refuses, naming the flag, a model of -models that
-// RunConfig.Check would refuse naming its field (RunConfig.Models).
-func checkModels(models []string) error {
-	for _, m := range models {
-		if (bench.RunConfig{Models: []string{m}}).Check() != nil {
-			return usagef("-models %q: want svm-KERNEL (KERNEL %s), cnn-sigmoid-loss (or cnn-seed), cnn-fixed or cnn", m, kernels.NameList())
-		}
-	}
-	return nil
 }
 
 // run is bench run: bench.Run (or bench.RunScaling with -scaling), the

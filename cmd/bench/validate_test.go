@@ -43,7 +43,30 @@ func TestFlagsCheckedBeforeAnyWork(t *testing.T) {
 		{[]string{"train", "-model", filepath.Join(dir, "m"), "-kernel", "rbf", "-w", "1:inf"}, `-w "1:inf": want LABEL:WEIGHT pairs with WEIGHT finite and > 0`},
 		{[]string{"train", "-model", filepath.Join(dir, "m"), "-kernel", "poly", "-degree", "0"}, "-degree 0"},
 		{[]string{"train", "-model", filepath.Join(dir, "m"), "-kernel", "rbf", "-gamma", "NaN"}, "-gamma NaN"},
-		{[]string{"all", "-out", out, "-noise-cnn", "resnet"}, "NoiseCNNs has \"resnet\""},
+		// These named MainConfig's, GridConfig's or cnn.TrainConfig's
+		// fields; -max-iter and -C exited 1 after the cnn stage.
+		{[]string{"all", "-out", out, "-noise-cnn", "resnet"}, `-noise-cnn "resnet": want sigmoid-loss or fixed`},
+		{[]string{"all", "-out", out, "-cnn-variants", "resnet"}, `-cnn-variants "resnet": want`},
+		{[]string{"all", "-out", out, "-kernels", "foo"}, `-kernels "foo": want sigmoid`},
+		{[]string{"all", "-out", out, "-features", "foo"}, `-features "foo": want pixels`},
+		{[]string{"all", "-out", out, "-skip", "foo"}, `-skip "foo": want stages of cnn`},
+		{[]string{"all", "-out", out, "-profile", "bogus"}, `-profile "bogus": want quick or full`},
+		{[]string{"all", "-out", out, "-train", "100", "-scaling", "500"}, "-scaling 500: want at most the training subset's 100 images"},
+		{[]string{"all", "-out", out, "-lr", "-1"}, "-lr -1: want"},
+		{[]string{"all", "-out", out, "-batch", "-3"}, "-batch -3: want"},
+		{[]string{"all", "-out", out, "-repeats", "-1"}, "-repeats -1: want"},
+		{[]string{"all", "-out", out, "-psd-sample", "1"}, "-psd-sample 1: want"},
+		{[]string{"all", "-out", out, "-compare", "200"}, "-compare 200: want"},
+		{[]string{"all", "-out", out, "-max-iter", "-5"}, "-max-iter -5: want"},
+		{[]string{"all", "-out", out, "-C", "0"}, "-C 0: want values > 0"},
+		{[]string{"all", "-out", out, "-kernels", "rbf", "-gamma", "0,1"}, "-gamma 0: want values > 0"},
+		{[]string{"grid", "-out", out, "-kernel", "linear", "-C", "1,0"}, "-C 0: want values > 0"},
+		{[]string{"grid", "-out", out, "-kernel", "linear", "-C", "1", "-max-iter", "-4"}, "-max-iter -4: want"},
+		{[]string{"grid", "-out", out, "-kernel", "foo"}, `-kernel "foo": want sigmoid`},
+		{[]string{"grid", "-out", out, "-kernel", "linear", "-C", "1", "-workers", "-1"}, "-workers -1: want"},
+		{[]string{"grid", "-out", out, "-kernel", "linear", "-C", "1", "-extend", "99"}, "-extend 99: want 0 (off) to 20 steps"},
+		{[]string{"grid", "-out", out, "-kernel", "linear", "-gamma", "1"}, `-gamma "1": want none: the linear kernel has no parameter gamma`},
+		{[]string{"all", "-out", out, "-extend", "99"}, "-extend 99: want 0 (off) to 20 steps"},
 	} {
 		args := append(append([]string(nil), tc.args...), data...)
 		code, _, errs, prog := runBench(t, args...)
