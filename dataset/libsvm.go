@@ -246,10 +246,10 @@ func parseLabel(f []byte) (int, string) {
 		return int(v), ""
 	}
 	v, ok := textnum.ParseFloat64(f)
-	if why := textnum.StrtodRefusal(f); why != "" {
-		return 0, fmt.Sprintf("label %s %s", textnum.Quote(f), why)
-	}
 	if !ok || math.IsInf(v, 0) || math.IsNaN(v) {
+		if why := textnum.StrtodRefusal(f); why != "" {
+			return 0, fmt.Sprintf("label %s %s", textnum.Quote(f), why)
+		}
 		return 0, fmt.Sprintf("label %s is not a number", textnum.Quote(f))
 	}
 	if v != math.Trunc(v) || math.Abs(v) > math.MaxInt32 {

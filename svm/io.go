@@ -638,10 +638,10 @@ func (h *libsvmHeader) num() (float64, error) {
 		return 0, err
 	}
 	v, ok := textnum.ParseFloat64([]byte(s))
-	if why := textnum.StrtodRefusal([]byte(s)); why != "" {
-		return 0, h.perr("%s: %s %s", h.key, textnum.Quote(s), why)
-	}
 	if !ok {
+		if why := textnum.StrtodRefusal([]byte(s)); why != "" {
+			return 0, h.perr("%s: %s %s", h.key, textnum.Quote(s), why)
+		}
 		return 0, h.perr("%s: %s is not a number", h.key, textnum.Quote(s))
 	}
 	return v, nil
@@ -658,10 +658,10 @@ func (h *libsvmHeader) floats(want int) ([]float64, error) {
 	out := make([]float64, len(h.vals))
 	for i, s := range h.vals {
 		v, ok := textnum.ParseFloat64([]byte(s))
-		if why := textnum.StrtodRefusal([]byte(s)); why != "" {
-			return nil, h.perr("%s: %s %s", h.key, textnum.Quote(s), why)
-		}
 		if !ok || math.IsNaN(v) || math.IsInf(v, 0) {
+			if why := textnum.StrtodRefusal([]byte(s)); why != "" {
+				return nil, h.perr("%s: %s %s", h.key, textnum.Quote(s), why)
+			}
 			return nil, h.perr("%s: %s is not a finite number", h.key, textnum.Quote(s))
 		}
 		out[i] = v

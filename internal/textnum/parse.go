@@ -194,15 +194,15 @@ func ParseFloat32(b []byte) (float32, bool) {
 		return float32(v), false
 	}
 	d := v
-	if math.Abs(v) < 0x1p-126 { // a float32 zero or subnormal: strtod reads the float64
+	if v == 0 && nonzeroDigits(b) { // below float32's range: strtod reads the float64
 		d, _ = strconv.ParseFloat(string(b), 64)
 	}
 	return float32(v), strtodReads(b, d)
 }
 
 // strtodReads reports whether svm-train's strtod reads b, a text that
-// strconv.ParseFloat reads as v (as a float64, or as a float32 of at
-// least 2^-126 in magnitude). strconv reads digit separators (1_000),
+// strconv.ParseFloat reads as v (as a float64, or as a float32 that is
+// not 0: its magnitude, at least 2^-149, is a normal float64). strconv reads digit separators (1_000),
 // where strtod stops at the '_' and svm-train refuses the field; strtod
 // reports a range error (errno ERANGE, which svm-train refuses) for a
 // nonzero value below the smallest normal float64, where strconv returns
