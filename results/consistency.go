@@ -306,7 +306,11 @@ func CheckBest(b Best, cells []GridCell) error {
 	case !SameResults(*mine, b.Cell):
 		return fmt.Errorf("results: the best cell %d has CV accuracy %g, the journal's cell %d has %g", b.Cell.Index, b.Cell.CVAccuracy, mine.Index, mine.CVAccuracy)
 	}
-	if bc, _ := BestCell(cells); bc.Index != b.Cell.Index {
+	bc, ok := BestCell(cells)
+	switch {
+	case !ok:
+		return fmt.Errorf("results: the best file names cell %d, but every cell of the journal failed (that one: %s), so it has no best", b.Cell.Index, mine.Failed)
+	case bc.Index != b.Cell.Index:
 		return fmt.Errorf("results: the best file names cell %d (CV accuracy %g) but the journal's best is cell %d (CV accuracy %g)", b.Cell.Index, b.Cell.CVAccuracy, bc.Index, bc.CVAccuracy)
 	}
 	return nil

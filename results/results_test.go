@@ -308,3 +308,13 @@ func TestFailedCell(t *testing.T) {
 		t.Error("SameResults: a failed cell and a scored one with no folds agree")
 	}
 }
+
+// TestCheckBestFailed: a best file never names a failed cell, not even
+// in a journal whose every cell failed (BestCell finds none there; its
+// zero cell has index 0, the failed cell's).
+func TestCheckBestFailed(t *testing.T) {
+	failed := results.GridCell{Index: 0, Kernel: "poly", Gamma: 1000, C: 1, Folds: 3, FoldAccuracy: []float64{}, Failed: "fold 1: svm: not finite"}
+	if err := results.CheckBest(results.Best{Cell: failed}, []results.GridCell{failed}); err == nil {
+		t.Error("CheckBest: a best file naming the failed cell 0 of a journal of failed cells passes")
+	}
+}
