@@ -345,11 +345,11 @@ func runBayes(ctx context.Context, x *matrix.Matrix, y []int, cfg *GridConfig, d
 		if err != nil {
 			return nil, err
 		}
+		tl.found(found)
 		out := slices.Clone(found)
 		if len(todo) == 0 {
 			return out, nil
 		}
-		tl.found(found)
 		var mu sync.Mutex
 		err = runResumed(ctx, x, y, rows(), batch, todo, tl.quiet(), prog, func(c GridCell) error {
 			mu.Lock()
@@ -426,21 +426,29 @@ func (b *bayesOpt) trials(cfg *GridConfig, t, n int, eval func([]GridCell) ([]Gr
 // first batch that runs (every batch shares it).
 type trialLog struct {
 	cfg     *GridConfig
-	best    float64
+	best    float64 // the best CV accuracy of the trials scored so far
+	scored  bool    // some trial was scored (not Failed)
 	planned bool
 }
 
 // found counts the trials a resumed journal holds in the best so far.
 func (l *trialLog) found(cells []GridCell) {
 	for _, c := range cells {
-		l.best = max(l.best, c.CVAccuracy)
+		l.count(c)
+	}
+}
+
+// count takes trial c into the best so far; a failed trial has no score.
+func (l *trialLog) count(c GridCell) {
+	if c.Failed == "" {
+		l.best, l.scored = max(l.best, c.CVAccuracy), true
 	}
 }
 
 // done logs trial c. A range extension's trial is counted past the
 // budget, with the part of its reason after the step the log has named.
 func (l *trialLog) done(c GridCell) {
-	l.best = max(l.best, c.CVAccuracy)
+	l.count(c)
 	n, why := fmt.Sprintf("%d of %d", c.Index+1, l.cfg.Trials), c.Why
 	if c.Index >= l.cfg.Trials {
 		n = fmt.Sprintf("%d (range extension)", c.Index+1)
@@ -452,8 +460,12 @@ func (l *trialLog) done(c GridCell) {
 	if c.Failed != "" {
 		cv = "failed (" + c.Failed + ")"
 	}
-	l.cfg.logf("grid %s/%s: bayes trial %s: %s: %s, best so far %.2f%% (%s)", l.cfg.Kernel, l.cfg.Features,
-		n, ParamString(c), cv, 100*l.best, why)
+	best := fmt.Sprintf("best so far %.2f%%", 100*l.best)
+	if !l.scored {
+		best = "no trial scored yet"
+	}
+	l.cfg.logf("grid %s/%s: bayes trial %s: %s: %s, %s (%s)", l.cfg.Kernel, l.cfg.Features,
+		n, ParamString(c), cv, best, why)
 }
 
 // quiet returns the configuration a batch's fits run with: cfg itself

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -351,5 +352,65 @@ func TestGPIncumbent(t *testing.T) {
 	}
 	if ei := expectedImprovement(0.41, 0, 0.4); math.Abs(ei-0.01) > 1e-12 {
 		t.Errorf("no spread: EI %v, want the gain 0.01", ei)
+	}
+}
+
+// A resumed bayes search logs each trial it runs as the uninterrupted
+// search did: its best so far counts the trials of the journal, those of
+// whole batches found there too.
+func TestBayesResumeLogsBest(t *testing.T) {
+	useFitter(t, meanFit)
+	d := blobs(3, 30, 6, 3)
+	cfg := bayesGrid(filepath.Join(t.TempDir(), "g"))
+	trialLines := func(logs []string) map[string]string {
+		out := map[string]string{}
+		for _, l := range logs {
+			if _, rest, ok := strings.Cut(l, "bayes trial "); ok {
+				n, _, _ := strings.Cut(rest, ":")
+				out[n] = l
+			}
+		}
+		return out
+	}
+	var logs []string
+	cfg.Log = func(f string, a ...any) { logs = append(logs, fmt.Sprintf(f, a...)) }
+	_, cells, err := Grid(context.Background(), d, d.Train.X, nil, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := trialLines(logs)
+	// Keep whole batches in the journal, up to a trial that scores below
+	// the best before it.
+	k := 2
+	for ; k < len(cells); k += 2 {
+		if b, _ := BestCell(cells[:k]); b.CVAccuracy > cells[k].CVAccuracy {
+			break
+		}
+	}
+	if k >= len(cells) {
+		t.Fatalf("the test needs a trial after a batch that scores below the best before it: %v", cells)
+	}
+	jpath := filepath.Join(cfg.Out, GridFile(cfg.Kernel, cfg.Features))
+	b, err := os.ReadFile(jpath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.SplitAfter(string(b), "\n")
+	if err := os.WriteFile(jpath, []byte(strings.Join(lines[:k], "")), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	logs = nil
+	cfg.Resume = true
+	if _, _, err := Grid(context.Background(), d, d.Train.X, nil, cfg); err != nil {
+		t.Fatal(err)
+	}
+	got := trialLines(logs)
+	if len(got) != len(cells)-k {
+		t.Fatalf("resumed: %d trial lines, want %d: %q", len(got), len(cells)-k, logs)
+	}
+	for n, l := range got {
+		if l != want[n] {
+			t.Errorf("resumed, trial %s:\n%s\nuninterrupted:\n%s", n, l, want[n])
+		}
 	}
 }

@@ -93,9 +93,18 @@ func TestBayesGoesOnAfterFailures(t *testing.T) {
 		cfg := failingGrid(filepath.Join(t.TempDir(), "g"), 1e6, 1e5, 1e4, 0.1)
 		cfg.C = Values(1, 4, 16)
 		cfg.Search, cfg.Trials, cfg.Batch, cfg.NoRetrain = "bayes", 10, 2, true
+		var logs []string
+		cfg.Log = func(f string, a ...any) { logs = append(logs, fmt.Sprintf(f, a...)) }
 		_, cells, err := Grid(context.Background(), d, d.Train.X, nil, cfg)
 		if err != nil {
 			t.Fatal(err)
+		}
+		// A failed trial has no score: before any is scored, the log has
+		// no best so far (not 0%).
+		log := strings.Join(logs, "\n")
+		if !strings.Contains(log, "bayes trial 1 of 10: ") || strings.Contains(log, "best so far 0.00%") ||
+			!strings.Contains(log, "failed (fold 1: svm: pair 0 vs 1: the solution is not finite") || !strings.Contains(log, "no trial scored yet (initial design") {
+			t.Errorf("the log of a search whose design failed: %q", logs)
 		}
 		if len(cells) != 10 {
 			t.Fatalf("%d trials, want the budget of 10", len(cells))
