@@ -856,13 +856,22 @@ func openGridJournal(cfg *GridConfig, all []GridCell, spec GridSpec) (map[int]Gr
 // adaptive searches, whose cells are checked as they are replayed) at its
 // index; cells past the grid's that range extension added are checked by
 // extendGrid against the cell it adds there. A cell that is not, or that
-// was run under another spec than spec (results.OtherSpec), is a
-// *MismatchError naming its line and what differs.
+// was run under another spec than spec (results.OtherSpec) or with
+// alpha seeding where this run has none or the reverse
+// (results.OtherSeeding), is a *MismatchError naming its line and what
+// differs.
 func journalCells(cfg *GridConfig, all []GridCell, spec GridSpec, j results.Journal, jpath string) (map[int]GridCell, error) {
 	done := map[int]GridCell{}
 	digest := results.SpecDigest(spec)
 	for i, c := range j.Cells {
-		if why := results.OtherSpec(digest, c); why != "" {
+		why := results.OtherSpec(digest, c)
+		if why == "" {
+			why = results.OtherSeeding(c, !cfg.ColdStart, "this run fits")
+			if why != "" {
+				why += "; resume with the journal's -warm-start"
+			}
+		}
+		if why != "" {
 			return nil, fmt.Errorf("bench: cannot resume: %w", &MismatchError{File: fmt.Sprintf("%s:%d", jpath, j.Lines[i]), Why: why})
 		}
 		if all != nil && !(cfg.Extend > 0 && c.Index >= len(all)) {

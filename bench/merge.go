@@ -117,6 +117,23 @@ type mergeGroup struct {
 	where   map[int]string // file:line each cell was taken from
 	dropped []string       // torn last lines left out, file:line (why)
 	n       int            // folders that held the grid
+	// seeded is whether the first cell that says so was fitted with alpha
+	// seeding (results.OtherSeeding), known once one has said.
+	seeded, known bool
+	seededAt      string // file:line of that cell
+}
+
+// otherSeeding says why c (at where) was fitted otherwise, seeded or
+// cold, than the grid's cells before it, or returns ""
+// (results.OtherSeeding).
+func (g *mergeGroup) otherSeeding(c GridCell, where string) string {
+	if g.known {
+		return results.OtherSeeding(c, g.seeded, g.seededAt+" was fitted")
+	}
+	if c.Failed == "" && c.SMOIter > 0 {
+		g.seeded, g.known, g.seededAt = c.WarmStart, true, where
+	}
+	return ""
 }
 
 // readFolder adds the grids whose specs dir holds.
@@ -181,6 +198,9 @@ func (m *merger) readGrid(sp string) error {
 	for i, c := range j.Cells {
 		where := fmt.Sprintf("%s:%d", jpath, j.Lines[i])
 		if why := results.OtherSpec(digest, c); why != "" {
+			return fmt.Errorf("bench: merge: %w", &MismatchError{File: where, Why: why})
+		}
+		if why := g.otherSeeding(c, where); why != "" {
 			return fmt.Errorf("bench: merge: %w", &MismatchError{File: where, Why: why})
 		}
 		if !specAdmits(s, all, c) {

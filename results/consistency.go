@@ -240,6 +240,24 @@ func OtherSpec(d string, c GridCell) string {
 	return ""
 }
 
+// OtherSeeding says why cell c was not fitted as fits with alpha seeding
+// on (warm true) or off (as other says: "this run fits", "FILE:LINE was
+// fitted"), or returns "": a cell whose fits were counted (smo_iter)
+// records whether they were seeded (warm_start), and seeded and cold fits
+// agree only within the solver's tolerance, so one grid must not hold
+// both. A failed cell, or one written before these fields existed (no
+// smo_iter), says nothing.
+func OtherSeeding(c GridCell, warm bool, other string) string {
+	if c.Failed != "" || c.SMOIter == 0 || c.WarmStart == warm {
+		return ""
+	}
+	was, is := "with alpha seeding (warm_start)", "from cold starts (-warm-start=false)"
+	if !c.WarmStart {
+		was, is = is, was
+	}
+	return fmt.Sprintf("cell %d was fitted %s, %s %s: the grid's CV accuracies would mix the two (they agree only within the tolerance)", c.Index, was, other, is)
+}
+
 // specGridCells lists the cells of a full grid from the spec's values: the
 // nested loop over axes, outermost first, C varying fastest.
 func specGridCells(spec GridSpec, axes []string) []GridCell {

@@ -92,6 +92,26 @@ func TestGridResumeShardMerge(t *testing.T) {
 		t.Errorf("-resume of a finished grid changed the journal:\n%s\nwas\n%s", again, raw)
 	}
 
+	// Resumed with the other -warm-start, or merged with a shard run with
+	// it, the grid would mix seeded and cold CV accuracies: refused, naming
+	// the cell's line and the flag (alpha seeding on is the default).
+	code, _, errs, _ = runBench(t, gridArgs("-out", full, "-resume", "-warm-start=false")...)
+	if code != 1 || !strings.Contains(errs, journal+":1") || !strings.Contains(errs, "with alpha seeding") || !strings.Contains(errs, "-warm-start") {
+		t.Errorf("-resume -warm-start=false of a seeded journal: exit %d, %q; want exit 1 naming the line and -warm-start", code, errs)
+	}
+	cold := filepath.Join(dir, "cold")
+	if code, _, errs, _ = runBench(t, gridArgs("-out", cold, "-shard", "1/2", "-warm-start=false")...); code != 0 {
+		t.Fatalf("cold shard: exit %d: %s", code, errs)
+	}
+	seeded := filepath.Join(dir, "seeded")
+	if code, _, errs, _ = runBench(t, gridArgs("-out", seeded, "-shard", "0/2")...); code != 0 {
+		t.Fatalf("seeded shard: exit %d: %s", code, errs)
+	}
+	code, _, errs, _ = runBench(t, "merge", "-out", filepath.Join(dir, "mixed"), seeded, cold)
+	if code != 1 || !strings.Contains(errs, "from cold starts") || !strings.Contains(errs, filepath.Join(seeded, "grid-sigmoid-pixels.jsonl")+":1 was fitted with alpha seeding") {
+		t.Errorf("merge of a seeded and a cold shard: exit %d, %q; want refused naming both", code, errs)
+	}
+
 	// Two shards merged give the cells of the whole grid.
 	s0, s1, merged := filepath.Join(dir, "s0"), filepath.Join(dir, "s1"), filepath.Join(dir, "merged")
 	for i, s := range []string{s0, s1} {
