@@ -110,14 +110,18 @@ func HalvingTable(g *Grid) *Table {
 // halvingRow is rung rg's row of the halving table, kept the settings
 // that went on (nil: the last rung).
 func halvingRow(rg halvingRung, kept map[settingKey]bool) []Cell {
-	best, _ := results.BestCell(rg.cells)
+	best, ok := results.BestCell(rg.cells)
 	cut := Cell{Text: "–"}
 	nKept := 0
 	if kept != nil {
 		lo := 2.0
 		for _, c := range rg.cells {
-			if kept[keyOf(c)] && c.Failed == "" {
-				lo, nKept = min(lo, c.CVAccuracy), nKept+1
+			if !kept[keyOf(c)] {
+				continue
+			}
+			nKept++ // a failed cell that went on too: it has no score for the cut-off
+			if c.Failed == "" {
+				lo = min(lo, c.CVAccuracy)
 			}
 		}
 		if lo <= 1 {
@@ -138,10 +142,14 @@ func halvingRow(rg halvingRung, kept map[settingKey]bool) []Cell {
 	if rg.ext {
 		rung = Cell{Text: rung.Text + " (extension)", CSV: rung.Text + " extension"}
 	}
+	params, cv := Cell{Text: "–"}, Cell{Text: "–"} // every cell of the rung failed
+	if ok {
+		params = Cell{Text: paramString(cellParams(best)), CSV: paramRaw(cellParams(best))}
+		cv = Cell{Text: pct(best.CVAccuracy), CSV: raw(best.CVAccuracy)}
+	}
 	return []Cell{
 		rung, txt(strconv.Itoa(rg.n)), txt(strconv.Itoa(len(rg.cells))), txt(keptText),
-		{Text: paramString(cellParams(best)), CSV: paramRaw(cellParams(best))},
-		{Text: pct(best.CVAccuracy), CSV: raw(best.CVAccuracy)}, cut,
+		params, cv, cut,
 		{Text: secs(total), CSV: raw(total)},
 	}
 }

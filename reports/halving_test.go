@@ -102,3 +102,38 @@ func TestHalvingTablesExtended(t *testing.T) {
 		t.Errorf("fates %s", got)
 	}
 }
+
+// A failed cell that went on (a rung keeps failed cells when fewer scored
+// cells than survivors are left) is counted in Kept but gives no cut-off;
+// a rung whose every cell failed has no best cell to name.
+func TestHalvingTableFailed(t *testing.T) {
+	cells := halvingCells()
+	fail := func(c results.GridCell) results.GridCell {
+		c.Failed, c.FoldAccuracy, c.CVAccuracy = "fold 1: svm: not finite", []float64{}, 0
+		return c
+	}
+	// Rung 1: cells 0, 2, 3 failed, so cell 1 and the failed cell 0 (the
+	// first of the failed by the tie rule) went on; cell 4 is cell 1 on
+	// rung 2, cell 5 cell 0, failed again.
+	cells[0], cells[2], cells[3] = fail(cells[0]), fail(cells[2]), fail(cells[3])
+	cells[5].Alpha = cells[0].Alpha
+	cells[5] = fail(cells[5])
+	g := &Grid{Kernel: "sigmoid", Features: "pixels", Cells: cells}
+	h := HalvingTable(g)
+	if h == nil || len(h.Rows) != 2 {
+		t.Fatalf("halving table %+v", h)
+	}
+	if r1 := h.Rows[0]; r1[2].Text != "4" || r1[3].Text != "2" || r1[5].Text != "90.0" || r1[6].Text != "90.0" {
+		t.Errorf("rung 1 row %v: want 4 cells, 2 kept (one failed), best and cut-off 90.0", r1)
+	}
+	for i := range cells[:4] {
+		cells[i] = fail(cells[i])
+	}
+	cells[4] = fail(cells[4])
+	h = HalvingTable(&Grid{Kernel: "sigmoid", Features: "pixels", Cells: cells})
+	for _, r := range h.Rows {
+		if r[4].Text != "–" || r[5].Text != "–" {
+			t.Errorf("rung %s of failed cells only: best %q, CV %q; want none", r[0].Text, r[4].Text, r[5].Text)
+		}
+	}
+}
