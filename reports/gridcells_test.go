@@ -2,6 +2,7 @@ package reports
 
 import (
 	"bytes"
+	"slices"
 	"strings"
 	"testing"
 
@@ -84,6 +85,11 @@ func TestFailedCells(t *testing.T) {
 	var md bytes.Buffer
 	if err := GridTable(g).WriteMarkdown(&md); err != nil || !strings.Contains(md.String(), "failed") || !strings.Contains(md.String(), why) {
 		t.Errorf("GridTable: %v\n%s", err, md.String())
+	}
+	// Its SVs are no count either: "–", empty in the CSV (it has 0).
+	gt := GridTable(g)
+	if k := slices.Index(gt.CSVHeader, "n_sv"); k < 0 || gt.Rows[0][k].Text != "–" || gt.Rows[0][k].CSV != "" {
+		t.Errorf("GridTable: the failed cell's n_sv column %+v, want – and empty", gt.Rows[0])
 	}
 	f := GridFigure(g)
 	if f == nil || !strings.Contains(f.Caption, "marked “failed” could not be cross-validated") || !strings.Contains(f.Caption, why) {

@@ -319,14 +319,14 @@ func GridTable(g *Grid) *Table {
 		if c.Capped {
 			capped = "yes"
 		}
-		cv := Cell{Text: pct(c.CVAccuracy), CSV: raw(c.CVAccuracy)}
-		if c.Failed != "" {
-			cv = Cell{Text: "failed", CSV: ""}
+		cv, nsv := Cell{Text: pct(c.CVAccuracy), CSV: raw(c.CVAccuracy)}, Cell{Text: strconv.FormatFloat(c.NSV, 'f', 0, 64), CSV: raw(c.NSV)}
+		if c.Failed != "" { // no score and no model: its 0s are no values
+			cv, nsv = Cell{Text: "failed", CSV: ""}, Cell{Text: "–", CSV: ""}
 		}
 		row = append(row,
 			cv,
 			fr,
-			Cell{Text: strconv.FormatFloat(c.NSV, 'f', 0, 64), CSV: raw(c.NSV)},
+			nsv,
 			Cell{Text: secs(c.Seconds), CSV: raw(c.Seconds)},
 			Cell{Text: capped, CSV: strconv.FormatBool(c.Capped)},
 		)
