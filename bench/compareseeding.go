@@ -64,15 +64,18 @@ func pairSeeding(seeded, cold []GridCell) (*results.SeedingComparison, error) {
 	cmp := &results.SeedingComparison{}
 	for _, s := range seeded {
 		c, ok := byIndex[s.Index]
-		if !ok || len(c.FoldAccuracy) != len(s.FoldAccuracy) {
+		if !ok || (s.Failed == "" && c.Failed == "" && len(c.FoldAccuracy) != len(s.FoldAccuracy)) {
 			return nil, fmt.Errorf("bench: cell %d of the seeded run has no counterpart in the cold run", s.Index)
 		}
 		sc := results.SeedingCell{Index: s.Index, Alpha: s.Alpha, Coef0: s.Coef0, Gamma: s.Gamma, Degree: s.Degree, C: s.C,
 			SeededPairs: s.SeededPairs, IterSeeded: s.SMOIter, IterCold: c.SMOIter,
-			SecondsSeeded: s.Seconds, SecondsCold: c.Seconds, CVSeeded: s.CVAccuracy, CVCold: c.CVAccuracy}
-		for f := range s.FoldAccuracy {
-			if s.FoldAccuracy[f] != c.FoldAccuracy[f] {
-				sc.FoldsDiffer++
+			SecondsSeeded: s.Seconds, SecondsCold: c.Seconds, CVSeeded: s.CVAccuracy, CVCold: c.CVAccuracy,
+			FailedSeeded: s.Failed, FailedCold: c.Failed}
+		if s.Failed == "" && c.Failed == "" { // a failed run has no folds to compare
+			for f := range s.FoldAccuracy {
+				if s.FoldAccuracy[f] != c.FoldAccuracy[f] {
+					sc.FoldsDiffer++
+				}
 			}
 		}
 		cmp.Cells = append(cmp.Cells, sc)

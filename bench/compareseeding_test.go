@@ -66,3 +66,34 @@ func TestPairSeedingMismatch(t *testing.T) {
 		t.Error("a seeded run missing a cell: no error")
 	}
 }
+
+// A failed cell (Failed) is paired, not refused, and not compared: its
+// cv_accuracy 0 is no score. Failed in both runs it differs in nothing;
+// failed in one run only it is no difference of 40 points of accuracy.
+func TestPairSeedingFailed(t *testing.T) {
+	const why = "fold 1: svm: pair 0 vs 1: the solution is not finite"
+	ok := GridCell{Index: 0, Folds: 2, FoldAccuracy: []float64{0.5, 0.5}, CVAccuracy: 0.5}
+	failed := GridCell{Index: 1, Folds: 2, FoldAccuracy: []float64{}, Failed: why}
+	scored := GridCell{Index: 1, Folds: 2, FoldAccuracy: []float64{0.4, 0.4}, CVAccuracy: 0.4}
+	for _, c := range []struct {
+		name             string
+		seeded, cold     GridCell
+		inSeeded, inCold string
+	}{
+		{"both runs", failed, failed, why, why},
+		{"the seeded run", failed, scored, why, ""},
+		{"the cold run", scored, failed, "", why},
+	} {
+		cmp, err := pairSeeding([]GridCell{ok, c.seeded}, []GridCell{ok, c.cold})
+		if err != nil {
+			t.Errorf("failed in %s: %v", c.name, err)
+			continue
+		}
+		if f := cmp.Cells[1]; f.FailedSeeded != c.inSeeded || f.FailedCold != c.inCold {
+			t.Errorf("failed in %s: cell %+v", c.name, f)
+		}
+		if tot := cmp.Totals(); tot.Cells != 2 || tot.Failed != 1 || tot.CellsDiffer != 0 || tot.MaxCVDiff != 0 || tot.FoldsDiffer != 0 {
+			t.Errorf("failed in %s: totals %+v; want 2 cells, 1 failed, none differing", c.name, tot)
+		}
+	}
+}

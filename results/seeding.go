@@ -34,7 +34,16 @@ type SeedingCell struct {
 	// FoldsDiffer counts the folds whose validation accuracy differs
 	// between the two runs.
 	FoldsDiffer int `json:"folds_differ"`
+	// FailedSeeded and FailedCold say why the cell could not be
+	// cross-validated in that run (GridCell.Failed), "" where it was
+	// scored; a cell failed in either run has no CV accuracy to compare
+	// (its cv_accuracy 0 is none) and FoldsDiffer 0.
+	FailedSeeded string `json:"failed_seeded,omitempty"`
+	FailedCold   string `json:"failed_cold,omitempty"`
 }
+
+// failed reports whether c failed in either run.
+func (c SeedingCell) failed() bool { return c.FailedSeeded != "" || c.FailedCold != "" }
 
 // SeedingFile names a seeding comparison's file in a results folder.
 func SeedingFile(kernel, features string) string {
@@ -47,9 +56,10 @@ type SeedingTotals struct {
 	SeededPairs            int
 	IterSeeded, IterCold   int
 	SecSeeded, SecCold     float64
-	CellsDiffer            int     // cells whose CV accuracy differs
+	Failed                 int     // cells failed in either run (not compared)
+	CellsDiffer            int     // cells scored in both runs whose CV accuracy differs
 	FoldsDiffer            int     // folds, over all cells
-	MaxCVDiff              float64 // largest |CV seeded − CV cold|
+	MaxCVDiff              float64 // largest |CV seeded − CV cold| of those
 	IterRatio, SecondRatio float64 // cold ÷ seeded (0 when seeded is 0)
 }
 
@@ -67,6 +77,10 @@ func (s *SeedingComparison) Totals() SeedingTotals {
 		t.SecSeeded += c.SecondsSeeded
 		t.SecCold += c.SecondsCold
 		t.FoldsDiffer += c.FoldsDiffer
+		if c.failed() {
+			t.Failed++
+			continue
+		}
 		if d := math.Abs(c.CVSeeded - c.CVCold); d > 0 {
 			t.CellsDiffer++
 			t.MaxCVDiff = max(t.MaxCVDiff, d)

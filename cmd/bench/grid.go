@@ -548,17 +548,57 @@ func printSeeding(w io.Writer, cmp *results.SeedingComparison, n int) {
 			ratio = fmt.Sprintf("%.2f×", float64(c.IterCold)/float64(c.IterSeeded))
 		}
 		ps := results.ParamString(results.GridCell{Kernel: cmp.Kernel, Alpha: c.Alpha, Coef0: c.Coef0, Gamma: c.Gamma, Degree: c.Degree, C: c.C})
-		fmt.Fprintf(w, "%5d  %-32s %7d %11d %11d %7s %8.2f%% %8.2f%% %7d\n", c.Index, ps, c.SeededPairs, c.IterSeeded, c.IterCold, ratio, 100*c.CVSeeded, 100*c.CVCold, c.FoldsDiffer)
+		fmt.Fprintf(w, "%5d  %-32s %7d %11d %11d %7s %9s %9s %7d\n", c.Index, ps, c.SeededPairs, c.IterSeeded, c.IterCold, ratio,
+			seedingCV(c.CVSeeded, c.FailedSeeded), seedingCV(c.CVCold, c.FailedCold), c.FoldsDiffer)
 	}
 	t := cmp.Totals()
 	fmt.Fprintf(w, "SMO iterations: %d seeded against %d cold (%.2f× fewer); %d sub-problems seeded (convex ones, where it pays) in %d of %d cells\n",
 		t.IterSeeded, t.IterCold, t.IterRatio, t.SeededPairs, t.SeededCells, t.Cells)
 	fmt.Fprintf(w, "fit seconds (in-process, summed over workers): %.2f seeded against %.2f cold (%.2f×)\n", t.SecSeeded, t.SecCold, t.SecondRatio)
+	all := fmt.Sprintf("all %d cells", t.Cells)
+	if t.Failed > 0 {
+		printSeedingFailed(w, cmp, t)
+		all = fmt.Sprintf("the %d cells scored in both runs", t.Cells-t.Failed)
+		if t.Cells-t.Failed == 1 {
+			all = "the 1 cell scored in both runs"
+		}
+	}
 	if t.FoldsDiffer == 0 {
-		fmt.Fprintf(w, "accuracy: every fold's accuracy is the same in all %d cells\n", t.Cells)
+		fmt.Fprintf(w, "accuracy: every fold's accuracy is the same in %s\n", all)
 	} else {
 		fmt.Fprintf(w, "accuracy: %d folds differ, in %d cells; CV accuracy by at most %.2f points (the tolerance -eps %g lets a seeded fit stop elsewhere within it)\n",
 			t.FoldsDiffer, t.CellsDiffer, 100*t.MaxCVDiff, cmp.Eps)
+	}
+}
+
+// seedingCV is a seeding table's CV accuracy of a run, "failed" when
+// the cell failed in it (failed, why).
+func seedingCV(cv float64, failed string) string {
+	if failed != "" {
+		return "failed"
+	}
+	return fmt.Sprintf("%.2f%%", 100*cv)
+}
+
+// printSeedingFailed says which cells failed in the seeding comparison
+// cmp (t its totals) and why the first did: they are not compared.
+func printSeedingFailed(w io.Writer, cmp *results.SeedingComparison, t results.SeedingTotals) {
+	for _, c := range cmp.Cells {
+		runs, why := "seeded and cold", c.FailedSeeded
+		switch {
+		case c.FailedSeeded == "" && c.FailedCold == "":
+			continue
+		case c.FailedCold == "":
+			runs = "seeded run only"
+		case c.FailedSeeded == "":
+			runs, why = "cold run only", c.FailedCold
+		}
+		which := fmt.Sprintf("cell %d", c.Index)
+		if t.Failed > 1 {
+			which = fmt.Sprintf("%d cells, the first cell %d,", t.Failed, c.Index)
+		}
+		fmt.Fprintf(w, "failed: %s could not be cross-validated (%s: %s): not compared\n", which, runs, why)
+		return
 	}
 }
 

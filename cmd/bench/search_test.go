@@ -322,3 +322,27 @@ func TestGridCompareSeeding(t *testing.T) {
 		}
 	}
 }
+
+// A cell that failed (bench grid's "failed") reads failed in the seeding
+// table, not 0.00%, and the totals say it was not compared.
+func TestPrintSeedingFailed(t *testing.T) {
+	const why = "fold 1: svm: pair 0 vs 1: the solution is not finite"
+	cmp := &results.SeedingComparison{Kernel: "poly", Features: "pixels", Folds: 3, Eps: 1e-3, Cells: []results.SeedingCell{
+		{Index: 0, Gamma: 1, Degree: 9, C: 1, IterSeeded: 10, IterCold: 20, CVSeeded: 0.5, CVCold: 0.5},
+		{Index: 1, Gamma: 1000, Degree: 9, C: 1, FailedSeeded: why, FailedCold: why},
+	}}
+	var b strings.Builder
+	printSeeding(&b, cmp, 100)
+	out := b.String()
+	for _, want := range []string{"failed    failed", "failed: cell 1 could not be cross-validated (seeded and cold: " + why + "): not compared",
+		"every fold's accuracy is the same in the 1 cell scored in both runs"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	for _, l := range strings.Split(out, "\n") {
+		if strings.Contains(l, "γ=1000") && strings.Contains(l, "%") {
+			t.Errorf("a failed cell printed with a CV accuracy: %s", l)
+		}
+	}
+}
