@@ -116,3 +116,33 @@ func TestBayesGoesOnAfterFailures(t *testing.T) {
 	}
 	equalCells(t, "same seed", runs[1], runs[0])
 }
+
+// TestCompareSearchesFailedDraws: bench grid -compare on a grid where
+// most cells fail: a random search whose every draw failed is a run that
+// found nothing (its trace stays at 0), not an error that stops the
+// comparison ("every cell failed (3 of 3)").
+func TestCompareSearchesFailedDraws(t *testing.T) {
+	d := blobs(3, 30, 6, 3)
+	useFitter(t, func(ctx context.Context, a gramFit) (fitOut, error) {
+		if p, ok := a.kern.(kernels.Poly); ok && (p.Gamma > 1 || a.c < 10) { // one cell of 12 scores
+			return fitOut{}, fmt.Errorf("svm: pair 0 vs 1: %w", svm.ErrNotFinite)
+		}
+		return meanFit(ctx, a)
+	})
+	cfg := failingGrid("", 1e6, 1e5, 1e4, 0.1)
+	cfg.C = Values(1, 4, 16)
+	seeds := []uint64{1, 2, 3, 4, 5, 6, 7, 8}
+	cmp, err := CompareSearches(context.Background(), d, d.Train.X, cfg, seeds)
+	if err != nil {
+		t.Fatalf("comparison: %v", err)
+	}
+	nothing := 0
+	for _, tr := range cmp.Traces {
+		if tr.Search == "random" && tr.BestCV[len(tr.BestCV)-1] == 0 {
+			nothing++
+		}
+	}
+	if nothing == 0 {
+		t.Errorf("no random run of %d seeds drew only failed cells: the test tests nothing", len(seeds))
+	}
+}

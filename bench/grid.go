@@ -610,8 +610,14 @@ func Grid(ctx context.Context, d *dataset.Dataset, train, test *matrix.Matrix, c
 // allFailed is the error of a grid whose every cell failed (Failed).
 func allFailed(cells []GridCell) error {
 	n, c, _ := results.Failures(cells)
-	return fmt.Errorf("bench: grid %s/%s: every cell failed (%d of %d), so the grid has no best; the first, cell %d (%s): %s", c.Kernel, c.Features, n, len(cells), c.Index, ParamString(c), c.Failed)
+	return &allFailedError{fmt.Sprintf("bench: grid %s/%s: every cell failed (%d of %d), so the grid has no best; the first, cell %d (%s): %s", c.Kernel, c.Features, n, len(cells), c.Index, ParamString(c), c.Failed)}
 }
+
+// allFailedError is allFailed's error, so that a search comparison can
+// tell a run that scored nothing from a run that stopped.
+type allFailedError struct{ msg string }
+
+func (e *allFailedError) Error() string { return e.msg }
 
 // searchCells returns how many cells cfg's search evaluates and the cells
 // a resumed journal is checked against (nil for the adaptive searches,
