@@ -504,7 +504,8 @@ func FilesTable(in *Inputs) *Table {
 // parameter says "tied with another C" (the surface is flat there, and a
 // range extension does not take that edge: results.TiedOff).
 func edgeCell(g *Grid, best results.GridCell) Cell {
-	return edgeNote(g.Kernel, g.Cells, best, g.Extend, g.Extended)
+	c, _ := edgeNote(g.Kernel, g.Cells, best, g.Extend, g.Extended)
+	return c
 }
 
 // BestOnEdge is the report's "Best on edge" of a grid of kernel whose
@@ -512,13 +513,15 @@ func edgeCell(g *Grid, best results.GridCell) Cell {
 // took extended steps (results.ExtendedSteps): "α low, C high (extended
 // by 2 steps, the limit)"; "" when best lies inside every range.
 func BestOnEdge(kernel string, cells []results.GridCell, best results.GridCell, extend int, extended map[string][2]int) string {
-	if t := edgeNote(kernel, cells, best, extend, extended).Text; !strings.HasPrefix(t, "–") {
-		return t
+	if c, onEdge := edgeNote(kernel, cells, best, extend, extended); onEdge {
+		return c.Text
 	}
 	return ""
 }
 
-func edgeNote(kernel string, cells []results.GridCell, best results.GridCell, extend int, extended map[string][2]int) Cell {
+// edgeNote is edgeCell's cell of a grid of kernel (cells, extend,
+// extended as BestOnEdge takes them), and whether best lies on an edge.
+func edgeNote(kernel string, cells []results.GridCell, best results.GridCell, extend int, extended map[string][2]int) (Cell, bool) {
 	var parts, raw, inside []string
 	for _, p := range gridParams(kernel) {
 		lo, hi := math.Inf(1), math.Inf(-1)
@@ -571,7 +574,7 @@ func edgeNote(kernel string, cells []results.GridCell, best results.GridCell, ex
 	if len(inside) > 0 {
 		text += " (" + strings.Join(inside, ", ") + ")"
 	}
-	return Cell{Text: text, CSV: strings.Join(raw, ";")}
+	return Cell{Text: text, CSV: strings.Join(raw, ";")}, len(parts) > 0
 }
 
 func steps(k int) string {
