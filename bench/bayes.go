@@ -230,15 +230,15 @@ func (b *bayesOpt) next(t, k int) []proposal {
 	if len(out) == k {
 		return out
 	}
-	if len(b.obsY) == 0 {
-		return b.untried(out, k)
-	}
-	xs, ys := b.observations()
-	nObs := len(xs)
 	chosen := b.closed()
 	for _, p := range out {
 		chosen[p.lattice] = true
 	}
+	if len(b.obsY) == 0 {
+		return b.untried(out, k, chosen)
+	}
+	xs, ys := b.observations()
+	nObs := len(xs)
 	// The hyperparameters are fitted once, to the observations; the
 	// believed values of the batch's cells only condition the posterior.
 	// Refitting θ to them, as this did before, fits the model to its own
@@ -274,14 +274,10 @@ func (b *bayesOpt) next(t, k int) []proposal {
 }
 
 // untried fills out up to k proposals with seeded random lattice cells
-// not tried nor chosen, when the design is spent and no trial was scored
-// (every one failed: results.GridCell.Failed), so the GP has nothing to
-// fit and the search still spends its budget.
-func (b *bayesOpt) untried(out []proposal, k int) []proposal {
-	chosen := b.closed()
-	for _, p := range out {
-		chosen[p.lattice] = true
-	}
+// not chosen (tried, or in out), when the design is spent and no trial
+// was scored (every one failed: results.GridCell.Failed), so the GP has
+// nothing to fit and the search still spends its budget.
+func (b *bayesOpt) untried(out []proposal, k int, chosen []bool) []proposal {
 	var open []int
 	for c, done := range chosen {
 		if !done {
