@@ -93,5 +93,10 @@ func CrossValidate(ctx context.Context, x *matrix.Matrix, y []int, cfg CVConfig)
 	if err != nil {
 		return 0, GridCell{}, err
 	}
+	if out.Failed != "" {
+		// A grid records the failed cell and goes on; a setting
+		// cross-validated alone has no accuracy to give.
+		return 0, out, notFiniteError(out.Failed)
+	}
 	return out.CVAccuracy, out, nil
 }

@@ -3,6 +3,8 @@ package bench
 import (
 	"errors"
 	"fmt"
+
+	"github.com/svmbench/svmbench/svm"
 )
 
 // ErrExists is wrapped by the error of a Grid, Run or RunScaling that
@@ -46,3 +48,11 @@ func (e *ConfigError) Error() string {
 	}
 	return fmt.Sprintf("bench: %s %s: want %s", e.Field, v, e.Want)
 }
+
+// notFiniteError is CrossValidate's error for a setting whose fit failed
+// (GridCell.Failed: "fold 1: svm: pair 0 vs 1: the solution is not
+// finite …"): its reason, wrapping svm.ErrNotFinite.
+type notFiniteError string
+
+func (e notFiniteError) Error() string { return "bench: " + string(e) }
+func (e notFiniteError) Unwrap() error { return svm.ErrNotFinite }

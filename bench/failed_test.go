@@ -2,6 +2,7 @@ package bench
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"path/filepath"
 	"strings"
@@ -144,5 +145,17 @@ func TestCompareSearchesFailedDraws(t *testing.T) {
 	}
 	if nothing == 0 {
 		t.Errorf("no random run of %d seeds drew only failed cells: the test tests nothing", len(seeds))
+	}
+}
+
+// TestCrossValidateNotFinite: CrossValidate (bench train -cv K) of a
+// setting whose kernel values overflow is an error wrapping
+// svm.ErrNotFinite, as the fit's was before failed grid cells: not a
+// cross-validation accuracy of 0 (the failed cell's cv_accuracy).
+func TestCrossValidateNotFinite(t *testing.T) {
+	d := blobs(3, 30, 6, 3)
+	acc, _, err := CrossValidate(context.Background(), d.Train.X, d.Train.Y, CVConfig{Kernel: kernels.Poly{Gamma: 1e6, Degree: 9}, Folds: 3, Seed: 7})
+	if !errors.Is(err, svm.ErrNotFinite) || !strings.Contains(err.Error(), "fold 1") {
+		t.Errorf("CrossValidate of an overflowing kernel: accuracy %v, error %v; want svm.ErrNotFinite naming the fold", acc, err)
 	}
 }
