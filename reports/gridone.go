@@ -15,16 +15,9 @@ func oneGridFigure(g *Grid, spec *kernels.Spec, px kernels.Param) *Figure {
 	Cs := uniq(g.Cells, func(c results.GridCell) float64 { return c.C })
 	lo, hi := accRange(g.Cells)
 	best := g.Cells[g.BestCell()]
-	z := nanGrid(len(gammas), len(Cs))
-	failed := map[[2]int]bool{}
-	for _, c := range g.Cells {
-		i, j := slices.Index(gammas, c.Param(px.Name)), slices.Index(Cs, c.C)
-		if c.Failed != "" {
-			failed[[2]int{i, j}] = true
-			continue
-		}
-		z[i][j] = 100 * c.CVAccuracy
-	}
+	z, _, failed, _ := cellMap(g.Cells, len(gammas), len(Cs), func(c results.GridCell) (int, int, bool) {
+		return slices.Index(gammas, c.Param(px.Name)), slices.Index(Cs, c.C), true
+	})
 	p := &heatPanel{
 		title:  "best cell outlined",
 		xlabel: axisLabel(px), ylabel: "C (box constraint)",

@@ -21,22 +21,10 @@ func pairGridFigure(g *Grid, spec *kernels.Spec, px, py kernels.Param) *Figure {
 	var panels []*heatPanel
 	filled := 0 // cells of the maps with a result
 	for _, C := range Cs {
-		z := nanGrid(len(alphas), len(coefs))
-		rung := nanGrid(len(alphas), len(coefs))
-		failed := map[[2]int]bool{}
-		for _, c := range g.Cells {
-			if c.C == C {
-				i, j := slices.Index(alphas, c.Param(px.Name)), slices.Index(coefs, c.Param(py.Name))
-				if math.IsNaN(z[i][j]) && !failed[[2]int{i, j}] {
-					filled++
-				}
-				if c.Failed != "" {
-					failed[[2]int{i, j}] = true
-					continue
-				}
-				z[i][j], rung[i][j] = 100*c.CVAccuracy, float64(c.Rung)
-			}
-		}
+		z, rung, failed, n := cellMap(g.Cells, len(alphas), len(coefs), func(c results.GridCell) (int, int, bool) {
+			return slices.Index(alphas, c.Param(px.Name)), slices.Index(coefs, c.Param(py.Name)), c.C == C
+		})
+		filled += n
 		p := &heatPanel{
 			title:  "C = " + num(C),
 			xlabel: axisLabel(px), ylabel: axisLabel(py),
@@ -70,6 +58,33 @@ func pairGridFigure(g *Grid, spec *kernels.Spec, px, py kernels.Param) *Figure {
 	f.Caption = fmt.Sprintf("Cross-validated accuracy of the %s kernel on %s features over %s × %s, one map per C; the best cell (%s) is outlined%s. ", spec.Title, g.Features, px.Symbol, py.Symbol, paramString(cellParams(best)), notRun(g, filled < len(alphas)*len(coefs)*len(Cs))) +
 		psdCaption(spec.Title, len(eig))
 	return f
+}
+
+// cellMap lays the cells that at places (i, j, true) on an nx × ny map:
+// each place shows the last of its cells in cell order (of a halving
+// search, the last rung its setting reached), its CV accuracy in percent
+// in z and its rung in rung, or, when that cell failed, NaN and
+// failed[{i, j}]. filled counts the places that have a cell.
+func cellMap(cells []results.GridCell, nx, ny int, at func(results.GridCell) (i, j int, ok bool)) (z, rung gridZ, failed map[[2]int]bool, filled int) {
+	z, rung, failed = nanGrid(nx, ny), nanGrid(nx, ny), map[[2]int]bool{}
+	seen := map[[2]int]bool{}
+	for _, c := range cells {
+		i, j, ok := at(c)
+		if !ok {
+			continue
+		}
+		k := [2]int{i, j}
+		if !seen[k] {
+			seen[k], filled = true, filled+1
+		}
+		if c.Failed != "" {
+			failed[k], z[i][j], rung[i][j] = true, math.NaN(), math.NaN()
+			continue
+		}
+		delete(failed, k)
+		z[i][j], rung[i][j] = 100*c.CVAccuracy, float64(c.Rung)
+	}
+	return z, rung, failed, filled
 }
 
 // failedText labels the failed cells of a map ("failed"), none when

@@ -2,8 +2,11 @@ package reports
 
 import (
 	"fmt"
+	"math"
 	"strings"
 	"testing"
+
+	"github.com/svmbench/svmbench/results"
 )
 
 // TestGridSearchNamed: the grid of a random search (3 of 4 cells) is
@@ -45,5 +48,35 @@ func TestGridSearchNamed(t *testing.T) {
 		if !strings.HasSuffix(title, tc.title) || !strings.Contains(caption, tc.caption) || (tc.none != "" && strings.Contains(caption, tc.none)) {
 			t.Errorf("%s, %d cells: title %q (want …%s), caption %q (want %q, not %q)", tc.search, tc.cells, title, tc.title, caption, tc.caption, tc.none)
 		}
+	}
+}
+
+// A setting shows the last rung it reached: one scored on rung 1 that
+// went on and failed on rung 2 reads failed (not its rung-1 score,
+// marked as dropped after rung 1), and one that failed on rung 1 and
+// scored on rung 2 reads its score.
+func TestCellMapLastRung(t *testing.T) {
+	mk := func(i, rung int, alpha float64, failed bool) results.GridCell {
+		c := results.GridCell{Index: i, Kernel: "sigmoid", Alpha: alpha, C: 1, Folds: 2, FoldAccuracy: []float64{0.5, 0.5}, CVAccuracy: 0.5, Rung: rung}
+		if failed {
+			c.Failed, c.FoldAccuracy, c.CVAccuracy = "not finite", []float64{}, 0
+		}
+		return c
+	}
+	cells := []results.GridCell{mk(0, 1, 0.1, false), mk(1, 1, 0.2, true), mk(2, 1, 0.3, false), mk(3, 2, 0.1, true), mk(4, 2, 0.2, false)}
+	z, rung, failed, filled := cellMap(cells, 3, 1, func(c results.GridCell) (int, int, bool) {
+		return int(c.Alpha*10+0.5) - 1, 0, true
+	})
+	if filled != 3 {
+		t.Errorf("filled %d, want 3", filled)
+	}
+	if !math.IsNaN(z[0][0]) || !failed[[2]int{0, 0}] {
+		t.Errorf("α=0.1, failed on rung 2: z %v, failed %v", z[0][0], failed[[2]int{0, 0}])
+	}
+	if z[1][0] != 50 || rung[1][0] != 2 || failed[[2]int{1, 0}] {
+		t.Errorf("α=0.2, scored on rung 2: z %v rung %v, failed %v", z[1][0], rung[1][0], failed[[2]int{1, 0}])
+	}
+	if z[2][0] != 50 || rung[2][0] != 1 || failed[[2]int{2, 0}] {
+		t.Errorf("α=0.3, dropped after rung 1: z %v rung %v, failed %v", z[2][0], rung[2][0], failed[[2]int{2, 0}])
 	}
 }
