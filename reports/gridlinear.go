@@ -55,6 +55,7 @@ func linearGridFigure(g *Grid, spec *kernels.Spec) *Figure {
 	bp.Shape, bp.Radius, bp.Color = draw.RingGlyph{}, vg.Points(8), color.Black
 	p.Add(bp)
 	p.Legend.Add("best cell", bp)
+	p.Y.Tick.Marker = niceTicks{} // gonum/plot's default read 35.00, 37.50, …
 	p.X.Scale = plot.LogScale{}
 	Cs := make([]float64, len(cells))
 	for i, c := range cells {
