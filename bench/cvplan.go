@@ -108,6 +108,16 @@ func planFits(cfg *GridConfig, n, cols int, f *cvFolds, nFits int) (fitPlan, err
 	return p, nil
 }
 
+// fitChains runs at most n fits at once, n the chains of a run (a
+// chain's fits run in turn): the cores left go to each fit's
+// sub-problems.
+func (p *fitPlan) fitChains(n int) {
+	if n < p.workers {
+		p.workers = max(n, 1)
+		p.inner = max(1, runtime.GOMAXPROCS(0)/p.workers)
+	}
+}
+
 // String describes the mode for the grid's log.
 func (p fitPlan) String() string {
 	switch p.mode {

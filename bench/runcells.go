@@ -157,17 +157,14 @@ func runFits(ctx context.Context, x *matrix.Matrix, y []int, sh *sharedRows, r c
 	if replays > 0 {
 		seed = fmt.Sprintf(" (and %d cells of the journal again, to seed them as in an uninterrupted run)", replays)
 	}
+	kerns, canon := cellKernels(todo), todo
+	if r.canon != nil {
+		canon = r.canon // a resumed run's chains are shaped as the uninterrupted run's
+	}
+	chains := makeChains(todo, kerns, folds, !cfg.ColdStart, chainSubsets(cellKernels(canon), k))
+	plan.fitChains(len(chains))
 	cfg.logf("grid %s/%s: %d cells × %d folds on %d samples%s; %d fits at once, %s",
 		cfg.Kernel, cfg.Features, len(todo)-replays, k, len(y), seed, plan.workers, plan)
-	kerns := cellKernels(todo)
-	subsets := chainSubsets(kerns, k, plan.workers)
-	if r.canon != nil {
-		cp, err := planFits(cfg, len(y), x.Cols, folds, len(r.canon)*k)
-		if err != nil {
-			return err
-		}
-		subsets = chainSubsets(cellKernels(r.canon), k, cp.workers)
-	}
 	var dots *kernels.DotGram
 	var conv *convexity
 	if sh != nil {
@@ -197,7 +194,6 @@ func runFits(ctx context.Context, x *matrix.Matrix, y []int, sh *sharedRows, r c
 		}
 		return emit(out)
 	}
-	chains := makeChains(todo, kerns, folds, !cfg.ColdStart, subsets)
 	if dg := sharedDots(fitters); conv == nil && dg != nil && cfg.seedsPairs() {
 		conv = newConvexity(dg, y)
 	}

@@ -246,12 +246,23 @@ func kernelRuns(kerns []kernels.DotKernel) [][2]int {
 	return groups
 }
 
+// chainTarget is the chains a seeded run of few kernel settings aims at,
+// splitting each setting's folds: two, as many as this project's machines
+// have cores (more would seed fewer folds from their neighbours: on the
+// 5-fold CIFAR-10 grids measured in docs/search.md a fold seeded from the
+// previous one saves iterations a fold started cold does not).
+const chainTarget = 2
+
 // chainSubsets is the number of subsets makeChains splits the k folds
-// into for cells of kernels kerns run by workers fits at once: enough that
-// there are at least workers chains where the grid allows it.
-func chainSubsets(kerns []kernels.DotKernel, k, workers int) int {
+// into for cells of kernels kerns: enough that a run has at least
+// chainTarget chains where its folds allow it. It depends on the grid
+// alone, not on the workers, so that seeded CV accuracies (which depend
+// on each fit's start, within the tolerance) are the same for every
+// -workers and machine; a run with fewer chains than workers gives the
+// cores left to each fit's one-vs-one sub-problems (fitPlan.fitChains).
+func chainSubsets(kerns []kernels.DotKernel, k int) int {
 	groups := max(1, len(kernelRuns(kerns)))
-	return min(k, max(1, (workers+groups-1)/groups))
+	return min(k, max(1, (chainTarget+groups-1)/groups))
 }
 
 // makeChains returns the fits of the cells todo (with kernels kerns) on k

@@ -436,3 +436,33 @@ func TestResumeRunReplaysOnlySeeds(t *testing.T) {
 		}
 	}
 }
+
+// TestSeededGridIndependentOfWorkers: a seeded grid's chains depend on the
+// grid alone, so its fits start from the same seeds and its cells (CV
+// accuracies, fold accuracies, SMO iterations) are the same for any
+// -workers. They split each kernel setting's folds into ⌈workers /
+// settings⌉ chains before, so one RBF γ at the default tolerance gave
+// other iterations (and could give other CV accuracies) at 1, 2 and 3
+// workers.
+func TestSeededGridIndependentOfWorkers(t *testing.T) {
+	d := blobs(4, 40, 100, 3)
+	var first []GridCell
+	for _, w := range []int{1, 2, 3} {
+		cfg := GridConfig{Kernel: "rbf", Gamma: Values(0.01), C: Values(0.5, 2, 8, 32), Folds: 5, Seed: 1, NoRetrain: true, Workers: w}
+		_, cells, err := Grid(context.Background(), d, d.Train.X, nil, cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if w == 1 {
+			first = cells
+			continue
+		}
+		for i, c := range cells {
+			f := first[i]
+			if c.SMOIter != f.SMOIter || c.SeededPairs != f.SeededPairs || !slices.Equal(c.FoldAccuracy, f.FoldAccuracy) {
+				t.Errorf("workers %d, cell %d: %d SMO iterations, %d seeded, folds %v; with 1 worker %d, %d, %v",
+					w, c.Index, c.SMOIter, c.SeededPairs, c.FoldAccuracy, f.SMOIter, f.SeededPairs, f.FoldAccuracy)
+			}
+		}
+	}
+}
