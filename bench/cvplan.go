@@ -73,10 +73,11 @@ type fitPlan struct {
 	dot     int64   // bytes of the n×n inner products
 }
 
-// planFits chooses the mode and the number of fits run at once for nFits
-// fits over n samples of dimension cols within cfg.MemBytes (float32
-// matrices): the inner products, then per fit running a fold Gram and a
-// validation block, plus in group mode a group Gram.
+// planFits chooses the mode and the number of fits run at once, at most
+// nFits (a run's fits, or its chains of fits run in turn), over n samples
+// of dimension cols within cfg.MemBytes (float32 matrices): the inner
+// products, then per fit running a fold Gram and a validation block, plus
+// in group mode a group Gram.
 func planFits(cfg *GridConfig, n, cols int, f *cvFolds, nFits int) (fitPlan, error) {
 	p := fitPlan{dot: matrix.Bytes(n, n)}
 	perFit := matrix.Bytes(f.maxTrain, f.maxTrain) + matrix.Bytes(f.maxVal, f.maxTrain) + svmWorkBytes(f.maxTrain)
@@ -106,16 +107,6 @@ func planFits(cfg *GridConfig, n, cols int, f *cvFolds, nFits int) (fitPlan, err
 	}
 	p.inner = max(1, runtime.GOMAXPROCS(0)/p.workers)
 	return p, nil
-}
-
-// fitChains runs at most n fits at once, n the chains of a run (a
-// chain's fits run in turn): the cores left go to each fit's
-// sub-problems.
-func (p *fitPlan) fitChains(n int) {
-	if n < p.workers {
-		p.workers = max(n, 1)
-		p.inner = max(1, runtime.GOMAXPROCS(0)/p.workers)
-	}
 }
 
 // String describes the mode for the grid's log.

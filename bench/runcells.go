@@ -143,7 +143,15 @@ func runFits(ctx context.Context, x *matrix.Matrix, y []int, sh *sharedRows, r c
 	if err != nil {
 		return err
 	}
-	plan, err := planFits(cfg, len(y), x.Cols, folds, len(todo)*k)
+	kerns, canon := cellKernels(todo), todo
+	if r.canon != nil {
+		canon = r.canon // a resumed run's chains are shaped as the uninterrupted run's
+	}
+	chains := makeChains(todo, kerns, folds, !cfg.ColdStart, chainSubsets(cellKernels(canon), k))
+	// A chain's fits run in turn: no more fits at once than chains (a
+	// cold run has one per fit); the cores left go to each fit's
+	// sub-problems.
+	plan, err := planFits(cfg, len(y), x.Cols, folds, len(chains))
 	if err != nil {
 		return err
 	}
@@ -157,12 +165,6 @@ func runFits(ctx context.Context, x *matrix.Matrix, y []int, sh *sharedRows, r c
 	if replays > 0 {
 		seed = fmt.Sprintf(" (and %d cells of the journal again, to seed them as in an uninterrupted run)", replays)
 	}
-	kerns, canon := cellKernels(todo), todo
-	if r.canon != nil {
-		canon = r.canon // a resumed run's chains are shaped as the uninterrupted run's
-	}
-	chains := makeChains(todo, kerns, folds, !cfg.ColdStart, chainSubsets(cellKernels(canon), k))
-	plan.fitChains(len(chains))
 	cfg.logf("grid %s/%s: %d cells × %d folds on %d samples%s; %d fits at once, %s",
 		cfg.Kernel, cfg.Features, len(todo)-replays, k, len(y), seed, plan.workers, plan)
 	var dots *kernels.DotGram

@@ -258,8 +258,9 @@ const chainTarget = 2
 // chainTarget chains where its folds allow it. It depends on the grid
 // alone, not on the workers, so that seeded CV accuracies (which depend
 // on each fit's start, within the tolerance) are the same for every
-// -workers and machine; a run with fewer chains than workers gives the
-// cores left to each fit's one-vs-one sub-problems (fitPlan.fitChains).
+// -workers and machine; a run with fewer chains than workers plans for
+// fewer fits at once (runFits) and gives the cores left to each fit's
+// one-vs-one sub-problems.
 func chainSubsets(kerns []kernels.DotKernel, k int) int {
 	groups := max(1, len(kernelRuns(kerns)))
 	return min(k, max(1, (chainTarget+groups-1)/groups))

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 
@@ -464,5 +465,30 @@ func TestSeededGridIndependentOfWorkers(t *testing.T) {
 					w, c.Index, c.SMOIter, c.SeededPairs, c.FoldAccuracy, f.SMOIter, f.SeededPairs, f.FoldAccuracy)
 			}
 		}
+	}
+}
+
+// A seeded run of fewer chains than workers plans its memory for the
+// fits it runs at once: at -workers 3 a linear grid's two chains get the
+// plan of -workers 2 (here fold rows, with the cache of two fits, not
+// of three fits of which one never ran).
+func TestSeededPlanForItsChains(t *testing.T) {
+	d := blobs(3, 1000, 6, 3)
+	var plans []string
+	for _, w := range []int{3, 2} {
+		cfg := GridConfig{Kernel: "linear", C: Values(0.01, 0.02), Folds: 3, Seed: 1, NoRetrain: true, Workers: w, MemBytes: 56 << 20}
+		var plan string
+		cfg.Log = func(f string, a ...any) {
+			if s := fmt.Sprintf(f, a...); strings.Contains(s, "fits at once") {
+				plan = s
+			}
+		}
+		if _, _, err := Grid(context.Background(), d, d.Train.X, nil, cfg); err != nil {
+			t.Fatal(err)
+		}
+		plans = append(plans, plan)
+	}
+	if plans[0] != plans[1] || !strings.Contains(plans[0], "2 fits at once") || !strings.Contains(plans[0], "cache each") {
+		t.Errorf("-workers 3: %q\n-workers 2: %q\nwant the same plan: 2 fits at once, fold rows", plans[0], plans[1])
 	}
 }
