@@ -61,7 +61,7 @@ func linearGridFigure(g *Grid, spec *kernels.Spec) *Figure {
 	for i, c := range cells {
 		Cs[i] = c.C
 	}
-	p.X.Tick.Marker = fixedTicks(Cs, num)
+	p.X.Tick.Marker = linearCTicks(g, Cs)
 	p.X.Min, p.X.Max = Cs[0]/1.5, Cs[len(Cs)-1]*1.5
 	return &Figure{
 		Name:    "grid-" + g.Kernel + "-" + g.Features,
@@ -69,4 +69,13 @@ func linearGridFigure(g *Grid, spec *kernels.Spec) *Figure {
 		Width:   width, Height: 4.5 * vg.Inch,
 		draw: withLegend(p, legend),
 	}
+}
+
+// linearCTicks labels the C axis at the grid's values Cs, or at powers of
+// two for a random search off any lattice, whose every draw is its own C.
+func linearCTicks(g *Grid, Cs []float64) plot.Ticker {
+	if offLattice(g) {
+		return pow2Ticks{}
+	}
+	return fixedTicks(Cs, num)
 }

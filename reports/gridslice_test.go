@@ -64,3 +64,41 @@ func TestPow2Ticks(t *testing.T) {
 		t.Errorf("ticks of [10, 15] = %v, want at least 2 labels", got)
 	}
 }
+
+// TestLinearOffLatticeTicks: a linear random search over a C range (every
+// draw its own C) labels its C axis at powers of two, not at each draw's
+// C: twelve draws wrote twelve labels that ran together.
+func TestLinearOffLatticeTicks(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	var journal strings.Builder
+	for i := range 12 {
+		acc := 0.25 + 0.01*float64(i)
+		fmt.Fprintf(&journal, `{"cell":%d,"kernel":"linear","features":"pixels","C":%g,"folds":2,"fold_accuracy":[%g,%g],"cv_accuracy":%g,"seconds":1,"n_sv":10,"capped":false}`+"\n",
+			i, 1+100*r.Float64(), acc-0.05, acc+0.05, acc)
+	}
+	dir := t.TempDir()
+	writeFile(t, dir, "grid-linear-pixels.spec.json", `{"kernel":"linear","features":"pixels","search":"random","trials":12,"C":{"text":"2^0:2^7:1","kind":"pow2","values":[1,2,4,8,16,32,64,128]},"folds":2,"cells":12,"shard":0,"shards":1}`)
+	writeFile(t, dir, "grid-linear-pixels.jsonl", journal.String())
+	in, err := Load(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := in.Grids[0]
+	if !offLattice(g) {
+		t.Fatalf("a random search over a C range is not seen as off the lattice (spec cells %d)", g.SpecCells)
+	}
+	var labels []string
+	for _, tk := range linearCTicks(g, []float64{1.5, 3, 7, 9, 11, 20, 21, 30, 44, 60, 77, 99}).Ticks(1, 100) {
+		if tk.Label != "" {
+			labels = append(labels, tk.Label)
+		}
+	}
+	if len(labels) > 7 {
+		t.Errorf("C axis of a linear random search labelled %v: want at most 7 labels", labels)
+	}
+	if f := GridFigure(g); f == nil {
+		t.Fatal("no figure")
+	} else if _, err := f.png(); err != nil {
+		t.Fatal(err)
+	}
+}
