@@ -112,10 +112,10 @@ func (pow2Ticks) Ticks(min, max float64) []plot.Tick {
 		return nil
 	}
 	a, b := int(math.Ceil(math.Log2(min))), int(math.Floor(math.Log2(max)))
-	step := max1((b-a)/6 + 1)
 	if b-a < 1 { // within a factor of 2 or so: 1, 2, 5 × 10^k
 		return logTicks125{}.Ticks(min, max)
 	}
+	step := (b-a)/6 + 1
 	var t []plot.Tick
 	for k := a; k <= b; k++ {
 		tk := plot.Tick{Value: math.Ldexp(1, k)}
@@ -126,5 +126,3 @@ func (pow2Ticks) Ticks(min, max float64) []plot.Tick {
 	}
 	return t
 }
-
-func max1(v int) int { return max(v, 1) }
