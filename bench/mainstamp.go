@@ -140,8 +140,9 @@ func (s *mainStamp) settings() []setting {
 // values: "-warm-start true there, false now".
 func (s *mainStamp) diff(old *mainStamp) []string {
 	var out []string
+	now := s.settings()
 	for i, a := range old.settings() {
-		if b := s.settings()[i]; a.value != b.value {
+		if b := now[i]; a.value != b.value {
 			out = append(out, fmt.Sprintf("%s %s there, %s now", a.flag, a.value, b.value))
 		}
 	}
