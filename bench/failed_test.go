@@ -83,12 +83,7 @@ func TestEveryCellFailed(t *testing.T) {
 // one is scored), and the same seed gives the same trials.
 func TestBayesGoesOnAfterFailures(t *testing.T) {
 	d := blobs(3, 30, 6, 3)
-	useFitter(t, func(ctx context.Context, a gramFit) (fitOut, error) {
-		if p, ok := a.kern.(kernels.Poly); ok && (p.Gamma > 1 || a.c < 10) { // one cell of 12 scores
-			return fitOut{}, fmt.Errorf("svm: pair 0 vs 1: %w", svm.ErrNotFinite)
-		}
-		return meanFit(ctx, a)
-	})
+	useFitter(t, oneCellScores)
 	var runs [][]GridCell
 	for range 2 {
 		cfg := failingGrid(filepath.Join(t.TempDir(), "g"), 1e6, 1e5, 1e4, 0.1)
@@ -124,12 +119,7 @@ func TestBayesGoesOnAfterFailures(t *testing.T) {
 // comparison ("every cell failed (3 of 3)").
 func TestCompareSearchesFailedDraws(t *testing.T) {
 	d := blobs(3, 30, 6, 3)
-	useFitter(t, func(ctx context.Context, a gramFit) (fitOut, error) {
-		if p, ok := a.kern.(kernels.Poly); ok && (p.Gamma > 1 || a.c < 10) { // one cell of 12 scores
-			return fitOut{}, fmt.Errorf("svm: pair 0 vs 1: %w", svm.ErrNotFinite)
-		}
-		return meanFit(ctx, a)
-	})
+	useFitter(t, oneCellScores)
 	cfg := failingGrid("", 1e6, 1e5, 1e4, 0.1)
 	cfg.C = Values(1, 4, 16)
 	seeds := []uint64{1, 2, 3, 4, 5, 6, 7, 8}
@@ -158,4 +148,14 @@ func TestCrossValidateNotFinite(t *testing.T) {
 	if !errors.Is(err, svm.ErrNotFinite) || !strings.Contains(err.Error(), "fold 1") {
 		t.Errorf("CrossValidate of an overflowing kernel: accuracy %v, error %v; want svm.ErrNotFinite naming the fold", acc, err)
 	}
+}
+
+// oneCellScores fits as meanFit does the one cell of failingGrid's 12
+// (γ = 0.1, C ≥ 10) that scores, and fails the others as a kernel that
+// overflows does.
+func oneCellScores(ctx context.Context, a gramFit) (fitOut, error) {
+	if p, ok := a.kern.(kernels.Poly); ok && (p.Gamma > 1 || a.c < 10) {
+		return fitOut{}, fmt.Errorf("svm: pair 0 vs 1: %w", svm.ErrNotFinite)
+	}
+	return meanFit(ctx, a)
 }
