@@ -324,27 +324,10 @@ func (e *extension) snap(cells []GridCell) []GridCell {
 	out := slices.Clone(cells)
 	for i := range out {
 		for _, n := range e.axes {
-			scale := e.scale(n)
-			v, bd := out[i].Param(n), math.Inf(1)
-			at := scale(v)
-			for _, u := range e.vals[n] {
-				if d := math.Abs(scale(u) - at); d < bd {
-					v, bd = u, d
-				}
-			}
-			out[i].SetParam(n, v)
+			out[i].SetParam(n, results.Snap(e.vals[n], out[i].Param(n), logScaled(e.cfg.rangeOf(n))))
 		}
 	}
 	return out
-}
-
-// scale is axis n's scale for snapping and drawing: log2 when its range
-// is log-scaled (results.LogScaled), the value otherwise.
-func (e *extension) scale(n string) func(float64) float64 {
-	if logScaled(e.cfg.rangeOf(n)) {
-		return math.Log2
-	}
-	return func(v float64) float64 { return v }
 }
 
 // draw takes the steps gs for a random search and returns its draws for

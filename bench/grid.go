@@ -443,7 +443,7 @@ func DefaultMemBytes() int64 {
 
 // spec describes cfg on training data x, y for the spec file.
 func (cfg *GridConfig) spec(x *matrix.Matrix, y []int, nCells int, m Manifest) GridSpec {
-	s := cfg.rangeSpec()
+	s := cfg.RangeSpec()
 	s.Features, s.Search = cfg.Features, cfg.Search
 	s.Degree, s.Folds, s.Seed, s.MaxIter, s.Tol = cfg.Degree, cfg.Folds, cfg.Seed, cfg.MaxIter, cfg.Tol
 	s.PSD, s.Cells, s.Shard, s.Shards = cfg.PSD, nCells, cfg.Shard, cfg.Shards
@@ -466,9 +466,10 @@ func (cfg *GridConfig) spec(x *matrix.Matrix, y []int, nCells int, m Manifest) G
 	return s
 }
 
-// rangeSpec is the part of cfg's spec that says what it searched: the
-// kernel, the ranges of its parameters and the range extension.
-func (cfg *GridConfig) rangeSpec() GridSpec {
+// RangeSpec is the part of cfg's spec (the spec file's) that says what
+// it searched: the kernel, the search, the ranges of its parameters and
+// the range extension.
+func (cfg *GridConfig) RangeSpec() GridSpec {
 	sr := func(r Range, used bool) SpecRange {
 		if !used {
 			return SpecRange{}
@@ -480,7 +481,7 @@ func (cfg *GridConfig) rangeSpec() GridSpec {
 		used[n] = true
 	}
 	return GridSpec{
-		Kernel: cfg.Kernel, Extend: cfg.Extend,
+		Kernel: cfg.Kernel, Search: cfg.Search, Extend: cfg.Extend,
 		Alpha: sr(cfg.Alpha, used["alpha"]), Coef0: sr(cfg.Coef0, used["coef0"]),
 		Gamma: sr(cfg.Gamma, used["gamma"]), C: sr(cfg.C, used["C"]),
 	}
@@ -490,7 +491,7 @@ func (cfg *GridConfig) rangeSpec() GridSpec {
 // ranges, below ([0]) and above ([1]) each parameter's
 // (results.ExtendedSteps); nil without cfg.Extend.
 func ExtendedSteps(cfg *GridConfig, cells []GridCell) map[string][2]int {
-	return results.ExtendedSteps(cfg.rangeSpec(), cfg.axes(), cells)
+	return results.ExtendedSteps(cfg.RangeSpec(), cfg.axes(), cells)
 }
 
 // TrainDigest is the GridSpec.TrainSHA256 of features x and labels y:

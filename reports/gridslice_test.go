@@ -102,3 +102,32 @@ func TestLinearOffLatticeTicks(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestEdgeOfDraws: a random search's draws are read against its ranges,
+// as its range extension reads them: the best draw is on an edge only
+// within half a step of a range's end, not because no other draw went
+// lower (the report said "C low" for a best C of 20 drawn from 2^0:2^7).
+func TestEdgeOfDraws(t *testing.T) {
+	cell := func(i int, alpha, coef0, C, acc float64) string {
+		return fmt.Sprintf(`{"cell":%d,"kernel":"sigmoid","features":"pixels","alpha":%g,"coef0":%g,"C":%g,"folds":2,"fold_accuracy":[%g,%g],"cv_accuracy":%g,"seconds":1,"n_sv":10,"capped":false}`+"\n",
+			i, alpha, coef0, C, acc-0.05, acc+0.05, acc)
+	}
+	spec := `{"kernel":"sigmoid","features":"pixels","search":"random","trials":3,"alpha":{"text":"2^-14:2^-10:2","kind":"pow2","values":[0.00006103515625,0.000244140625,0.0009765625]},"coef0":{"text":"-2:0:1","kind":"linear","values":[-2,-1,0]},"C":{"text":"2^0:2^7:1","kind":"pow2","values":[1,2,4,8,16,32,64,128]},"folds":2,"cells":3,"shard":0,"shards":1}`
+	for _, tc := range []struct {
+		bestC float64
+		want  string
+	}{{20, ""}, {1.1, "C low"}} {
+		dir := t.TempDir()
+		writeFile(t, dir, "grid-sigmoid-pixels.spec.json", spec)
+		writeFile(t, dir, "grid-sigmoid-pixels.jsonl", cell(0, 0.00025, -1.1, tc.bestC, 0.4)+cell(1, 0.0001, -1.5, 50, 0.3)+cell(2, 0.0005, -0.5, 100, 0.2))
+		in, err := Load(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		g := in.Grids[0]
+		got := edgeCell(g, g.Cells[g.BestCell()]).Text
+		if (tc.want == "" && got != "–") || (tc.want != "" && got != tc.want) {
+			t.Errorf("best C %g: edge %q, want %q", tc.bestC, got, tc.want)
+		}
+	}
+}

@@ -81,6 +81,9 @@ type Grid struct {
 	// from; 0 without a spec, or for a random search that draws off the
 	// lattice (a range that is not a list).
 	SpecCells int
+	// spec is the grid's spec, nil for a journal without one: the ranges
+	// a random search's draws are read against (edgeNote).
+	spec *results.GridSpec
 }
 
 // BestCell returns the index in g.Cells of the grid's best cell: the
@@ -286,6 +289,9 @@ func (l *loader) loadGrid(path, rel, name string) error {
 	}
 	if len(cells) == 0 {
 		l.grid(kernel, feats)
+	}
+	if spec != nil {
+		l.grid(spec.Kernel, spec.Features).spec = spec
 	}
 	if spec != nil && spec.Search != "grid" {
 		g := l.grid(spec.Kernel, spec.Features)

@@ -504,26 +504,37 @@ func FilesTable(in *Inputs) *Table {
 // parameter says "tied with another C" (the surface is flat there, and a
 // range extension does not take that edge: results.TiedOff).
 func edgeCell(g *Grid, best results.GridCell) Cell {
-	c, _ := edgeNote(g.Kernel, g.Cells, best, g.Extend, g.Extended)
+	spec := results.GridSpec{Kernel: g.Kernel, Extend: g.Extend}
+	if g.spec != nil {
+		spec = *g.spec
+	}
+	c, _ := edgeNote(spec, g.Cells, best, g.Extended)
 	return c
 }
 
-// BestOnEdge is the report's "Best on edge" of a grid of kernel whose
-// cells are cells, searched with range extension extend (0: none) that
-// took extended steps (results.ExtendedSteps): "α low, C high (extended
-// by 2 steps, the limit)"; "" when best lies inside every range.
-func BestOnEdge(kernel string, cells []results.GridCell, best results.GridCell, extend int, extended map[string][2]int) string {
-	if c, onEdge := edgeNote(kernel, cells, best, extend, extended); onEdge {
+// BestOnEdge is the report's "Best on edge" of a grid searched as spec
+// says (its kernel, range extension and, for a random search that draws
+// off the lattice, its ranges) whose cells are cells, its range extension
+// having taken extended steps (results.ExtendedSteps): "α low, C high
+// (extended by 2 steps, the limit)"; "" when best lies inside every range.
+func BestOnEdge(spec results.GridSpec, cells []results.GridCell, best results.GridCell, extended map[string][2]int) string {
+	if c, onEdge := edgeNote(spec, cells, best, extended); onEdge {
 		return c.Text
 	}
 	return ""
 }
 
-// edgeNote is edgeCell's cell of a grid of kernel (cells, extend,
-// extended as BestOnEdge takes them), and whether best lies on an edge.
-func edgeNote(kernel string, cells []results.GridCell, best results.GridCell, extend int, extended map[string][2]int) (Cell, bool) {
+// edgeNote is edgeCell's cell of a grid (spec, cells, extended as
+// BestOnEdge takes them), and whether best lies on an edge. A grid's
+// edges are its cells' lowest and highest values; a random search's
+// draws off the lattice are read against its ranges as its range
+// extension reads them (results.Snap): a best draw within half a step of
+// a range's end is on that edge, and the lowest draw is not the low edge
+// when the range goes further.
+func edgeNote(spec results.GridSpec, cells []results.GridCell, best results.GridCell, extended map[string][2]int) (Cell, bool) {
 	var parts, raw, inside []string
-	for _, p := range gridParams(kernel) {
+	drawn := spec.Search == "random" && latticeCells(&spec) == 0
+	for _, p := range gridParams(spec.Kernel) {
 		lo, hi := math.Inf(1), math.Inf(-1)
 		for _, c := range cells {
 			v := c.Param(p)
@@ -532,9 +543,14 @@ func edgeNote(kernel string, cells []results.GridCell, best results.GridCell, ex
 		if !(lo < hi) {
 			continue
 		}
+		bv := best.Param(p)
+		if r := spec.Range(p); drawn && len(r.Values) > 1 {
+			vals := results.RangeValues(spec, p, extended[p])
+			lo, hi, bv = vals[0], vals[len(vals)-1], results.Snap(vals, bv, results.LogScaled(r.Kind, r.Text, r.Values))
+		}
 		name, st := kernels.Symbol(p), extended[p]
 		side := -1
-		switch v := best.Param(p); v {
+		switch bv {
 		case lo:
 			side = 0
 		case hi:
@@ -551,7 +567,7 @@ func edgeNote(kernel string, cells []results.GridCell, best results.GridCell, ex
 		r := fmt.Sprintf("%s=%s", p, [2]string{"low", "high"}[side])
 		if k := st[side]; k > 0 {
 			notes = append(notes, "extended by "+steps(k))
-			if k >= extend {
+			if k >= spec.Extend {
 				notes[0] += ", the limit"
 			}
 			r += fmt.Sprintf(":extended%d", k)

@@ -109,6 +109,36 @@ func ExtendedValues(kernel, name string, r SpecRange, n int) (below, above []flo
 	return below, above
 }
 
+// RangeValues returns the values of parameter name that a search of
+// spec covers with steps extension steps taken below ([0]) and above ([1])
+// its range (ExtendedSteps): the range's values and those steps'
+// (ExtendedValues), ascending.
+func RangeValues(spec GridSpec, name string, steps [2]int) []float64 {
+	r := spec.Range(name)
+	below, above := ExtendedValues(spec.Kernel, name, r, spec.Extend)
+	below, above = below[:min(steps[0], len(below))], above[:min(steps[1], len(above))]
+	vals := append(slices.Clone(below), r.Values...)
+	vals = append(vals, above...)
+	return SortedValues(vals)
+}
+
+// Snap returns the value of vals nearest v, on the log2 scale when log
+// (LogScaled): how a random search's draw, off the lattice, is read
+// against its range's edges. A draw within half a step of an edge is on it.
+func Snap(vals []float64, v float64, log bool) float64 {
+	scale := func(u float64) float64 { return u }
+	if log {
+		scale = math.Log2
+	}
+	out, best := v, math.Inf(1)
+	for _, u := range vals {
+		if d := math.Abs(scale(u) - scale(v)); d < best {
+			out, best = u, d
+		}
+	}
+	return out
+}
+
 // SortedValues returns the distinct values of vs in ascending order.
 func SortedValues(vs []float64) []float64 {
 	out := slices.Clone(vs)

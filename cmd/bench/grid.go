@@ -413,7 +413,7 @@ func runGrid(ctx context.Context, df *dataFlags, ext features.Extractor, cfg ben
 // printEdge says when the best cell lies on an edge of the ranges
 // searched (as the report's "Best on edge" does), and what to do.
 func printEdge(cfg bench.GridConfig, cells []bench.GridCell, best bench.GridCell) {
-	edge := reports.BestOnEdge(cfg.Kernel, cells, best, cfg.Extend, bench.ExtendedSteps(&cfg, cells))
+	edge := reports.BestOnEdge(cfg.RangeSpec(), cells, best, bench.ExtendedSteps(&cfg, cells))
 	if edge == "" {
 		return
 	}
