@@ -487,13 +487,6 @@ func (cfg *GridConfig) RangeSpec() GridSpec {
 	}
 }
 
-// ExtendedSteps counts the steps cells of cfg's search hold beyond its
-// ranges, below ([0]) and above ([1]) each parameter's
-// (results.ExtendedSteps); nil without cfg.Extend.
-func ExtendedSteps(cfg *GridConfig, cells []GridCell) map[string][2]int {
-	return results.ExtendedSteps(cfg.RangeSpec(), cfg.axes(), cells)
-}
-
 // TrainDigest is the GridSpec.TrainSHA256 of features x and labels y:
 // the SHA-256 of x's rows (float32 little-endian) and then y (int64
 // little-endian). DataDigest hashes two splits the same way.

@@ -277,13 +277,13 @@ func TestLoadExtendedGrid(t *testing.T) {
 	if got := edgeCell(g, g.Cells[1]).Text; got != "– (γ extended by 1 step)" {
 		t.Errorf("interior after extension: %q", got)
 	}
-	if got := BestOnEdge(results.GridSpec{Kernel: g.Kernel, Extend: g.Extend}, g.Cells, g.Cells[1], g.Extended); got != "" {
+	if got := BestOnEdge(results.GridSpec{Kernel: g.Kernel, Extend: g.Extend, Gamma: results.SpecRange{Text: "0.01,0.02", Kind: "list", Values: []float64{0.01, 0.02}}}, g.Cells, g.Cells[1]); got != "" {
 		t.Errorf("BestOnEdge of an interior best: %q, want \"\"", got)
 	}
 	for i := range g.Cells {
 		g.Cells[i].CVAccuracy = 0.3 + 0.1*float64(i)
 	}
-	if got := BestOnEdge(results.GridSpec{Kernel: g.Kernel, Extend: g.Extend}, g.Cells, g.Cells[2], g.Extended); got != "γ high (extended by 1 step)" {
+	if got := BestOnEdge(results.GridSpec{Kernel: g.Kernel, Extend: g.Extend, Gamma: results.SpecRange{Text: "0.01,0.02", Kind: "list", Values: []float64{0.01, 0.02}}}, g.Cells, g.Cells[2]); got != "γ high (extended by 1 step)" {
 		t.Errorf("BestOnEdge of a best on the extended edge: %q", got)
 	}
 	// On the edge by the tie rule only: said, and not extended.

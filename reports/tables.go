@@ -514,10 +514,10 @@ func edgeCell(g *Grid, best results.GridCell) Cell {
 
 // BestOnEdge is the report's "Best on edge" of a grid searched as spec
 // says (its kernel, range extension and, for a random search that draws
-// off the lattice, its ranges) whose cells are cells, its range extension
-// having taken extended steps (results.ExtendedSteps): "α low, C high
+// off the lattice, its ranges) whose cells are cells: "α low, C high
 // (extended by 2 steps, the limit)"; "" when best lies inside every range.
-func BestOnEdge(spec results.GridSpec, cells []results.GridCell, best results.GridCell, extended map[string][2]int) string {
+func BestOnEdge(spec results.GridSpec, cells []results.GridCell, best results.GridCell) string {
+	extended := results.ExtendedSteps(spec, gridParams(spec.Kernel), cells)
 	if c, onEdge := edgeNote(spec, cells, best, extended); onEdge {
 		return c.Text
 	}

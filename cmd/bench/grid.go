@@ -405,21 +405,22 @@ func runGrid(ctx context.Context, df *dataFlags, ext features.Extractor, cfg ben
 				len(d.Train.Y), best.TrainSeconds, best.NSV, peakString(best.PeakRSSBytes, best.PeakHeapBytes), 100*best.TestAccuracy, len(d.Test.Y))
 		}
 		fmt.Fprintf(stdout, "\n      %s\n", filepath.Join(cfg.Out, bench.BestFile(cfg.Kernel, cfg.Features)))
-		printEdge(cfg, cells, c)
+		printEdge(cfg.RangeSpec(), cells, c, "add -extend N")
 	}
 	return nil
 }
 
-// printEdge says when the best cell lies on an edge of the ranges
-// searched (as the report's "Best on edge" does), and what to do.
-func printEdge(cfg bench.GridConfig, cells []bench.GridCell, best bench.GridCell) {
-	edge := reports.BestOnEdge(cfg.RangeSpec(), cells, best, bench.ExtendedSteps(&cfg, cells))
+// printEdge says when the best cell of a grid searched as spec says lies
+// on an edge of its ranges (the report's "Best on edge"), and what to do:
+// widen the range, or extend (how, when spec has no range extension).
+func printEdge(spec bench.GridSpec, cells []bench.GridCell, best bench.GridCell, extend string) {
+	edge := reports.BestOnEdge(spec, cells, best)
 	if edge == "" {
 		return
 	}
 	hint := "the optimum may lie outside what was searched: widen the range"
-	if cfg.Extend == 0 {
-		hint += ", or add -extend N to step past an open edge while the best is on it"
+	if spec.Extend == 0 {
+		hint += ", or " + extend + " to step past an open edge while the best is on it"
 	}
 	fmt.Fprintf(stdout, "best on edge: %s (%s)\n", edge, hint)
 }

@@ -133,6 +133,9 @@ func TestGridResumeShardMerge(t *testing.T) {
 	if !strings.Contains(out, "grid sigmoid/pixels: 4 of 4 cells from 2 folders") || strings.Contains(out, "missing cells") {
 		t.Errorf("merge output:\n%s", out)
 	}
+	if !strings.Contains(out, "\nbest on edge: ") || !strings.Contains(out, "run bench grid -resume -extend N on "+merged) {
+		t.Errorf("merge output does not flag the best on the edge, or not how to extend the merged grid:\n%s", out)
+	}
 	got := cvByCell(t, filepath.Join(merged, "grid-sigmoid-pixels.jsonl"))
 	if len(got) != len(want) {
 		t.Errorf("merged cells %v, unsharded %v", got, want)

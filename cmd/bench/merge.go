@@ -95,6 +95,11 @@ func (c *mergeCmd) run(ctx context.Context) error {
 		}
 		if s.Best != nil {
 			fmt.Fprintf(stdout, "best: cell %d, %s, CV accuracy %.2f%%\n", s.Best.Index, bench.ParamString(*s.Best), 100*s.Best.CVAccuracy)
+			var spec bench.GridSpec
+			if err := bench.ReadJSON(filepath.Join(c.out, bench.SpecFile(s.Kernel, s.Features)), &spec); err != nil {
+				return err
+			}
+			printEdge(spec, cells, *s.Best, "run bench grid -resume -extend N on "+c.out)
 		}
 		fmt.Fprintln(stdout)
 	}
