@@ -15,10 +15,16 @@ import (
 	"gonum.org/v1/plot/vg/draw"
 )
 
-// offLattice reports whether g's cells lie on no lattice: a random search
-// over ranges that are not lists draws every value afresh, so a heat map
-// would give every draw its own row, column and map.
-func offLattice(g *Grid) bool { return g.Search == "random" && g.SpecCells == 0 }
+// offLattice reports whether g's cells lie on no lattice (offLatticeSpec).
+func offLattice(g *Grid) bool { return g.spec != nil && offLatticeSpec(g.spec) }
+
+// offLatticeSpec reports whether a search of spec draws its cells off any
+// lattice: a random search over a range that is not a list draws every
+// value afresh, so a heat map would give every draw its own row, column
+// and map, and its edges are read against the ranges (edgeNote).
+func offLatticeSpec(spec *results.GridSpec) bool {
+	return spec.Search == "random" && latticeCells(spec) == 0
+}
 
 // sliceGridFigure draws a search whose cells lie off any lattice
 // (offLattice) as Optuna's slice plot does: one panel per parameter that

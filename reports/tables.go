@@ -533,7 +533,7 @@ func BestOnEdge(spec results.GridSpec, cells []results.GridCell, best results.Gr
 // when the range goes further.
 func edgeNote(spec results.GridSpec, cells []results.GridCell, best results.GridCell, extended map[string][2]int) (Cell, bool) {
 	var parts, raw, inside []string
-	drawn := spec.Search == "random" && latticeCells(&spec) == 0
+	drawn := offLatticeSpec(&spec)
 	for _, p := range gridParams(spec.Kernel) {
 		lo, hi := math.Inf(1), math.Inf(-1)
 		for _, c := range cells {
