@@ -14,20 +14,11 @@ import (
 // a random search over lists keeps its heat maps.
 func TestSliceFigureOffLattice(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 2))
-	var journal strings.Builder
+	var lines []string
 	for i := range 12 {
-		acc := 0.25 + 0.01*float64(i)
-		fmt.Fprintf(&journal, `{"cell":%d,"kernel":"sigmoid","features":"pixels","alpha":%g,"coef0":%g,"C":%g,"folds":2,"fold_accuracy":[%g,%g],"cv_accuracy":%g,"seconds":1,"n_sv":10,"capped":false}`+"\n",
-			i, 1e-4*(1+9*r.Float64()), -2*r.Float64(), 1+100*r.Float64(), acc-0.05, acc+0.05, acc)
+		lines = append(lines, drawLine(i, "sigmoid", fmt.Sprintf(`"alpha":%g,"coef0":%g,"C":%g`, 1e-4*(1+9*r.Float64()), -2*r.Float64(), 1+100*r.Float64()), 0.25+0.01*float64(i)))
 	}
-	dir := t.TempDir()
-	writeFile(t, dir, "grid-sigmoid-pixels.spec.json", `{"kernel":"sigmoid","features":"pixels","search":"random","trials":12,"alpha":{"text":"2^-14:2^-10:2","kind":"pow2","values":[0.00006103515625,0.000244140625,0.0009765625]},"coef0":{"text":"-2:0:1","kind":"linear","values":[-2,-1,0]},"C":{"text":"2^0:2^7:1","kind":"pow2","values":[1,2,4,8,16,32,64,128]},"folds":2,"cells":12,"shard":0,"shards":1}`)
-	writeFile(t, dir, "grid-sigmoid-pixels.jsonl", journal.String())
-	in, err := Load(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	g := in.Grids[0]
+	g := loadDrawn(t, "sigmoid", sigmoidRanges, lines)
 	if !offLattice(g) {
 		t.Fatalf("a random search over ranges is not seen as off the lattice (spec cells %d)", g.SpecCells)
 	}
@@ -70,20 +61,11 @@ func TestPow2Ticks(t *testing.T) {
 // C: twelve draws wrote twelve labels that ran together.
 func TestLinearOffLatticeTicks(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 2))
-	var journal strings.Builder
+	var lines []string
 	for i := range 12 {
-		acc := 0.25 + 0.01*float64(i)
-		fmt.Fprintf(&journal, `{"cell":%d,"kernel":"linear","features":"pixels","C":%g,"folds":2,"fold_accuracy":[%g,%g],"cv_accuracy":%g,"seconds":1,"n_sv":10,"capped":false}`+"\n",
-			i, 1+100*r.Float64(), acc-0.05, acc+0.05, acc)
+		lines = append(lines, drawLine(i, "linear", fmt.Sprintf(`"C":%g`, 1+100*r.Float64()), 0.25+0.01*float64(i)))
 	}
-	dir := t.TempDir()
-	writeFile(t, dir, "grid-linear-pixels.spec.json", `{"kernel":"linear","features":"pixels","search":"random","trials":12,"C":{"text":"2^0:2^7:1","kind":"pow2","values":[1,2,4,8,16,32,64,128]},"folds":2,"cells":12,"shard":0,"shards":1}`)
-	writeFile(t, dir, "grid-linear-pixels.jsonl", journal.String())
-	in, err := Load(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	g := in.Grids[0]
+	g := loadDrawn(t, "linear", `"C":{"text":"2^0:2^7:1","kind":"pow2","values":[1,2,4,8,16,32,64,128]}`, lines)
 	if !offLattice(g) {
 		t.Fatalf("a random search over a C range is not seen as off the lattice (spec cells %d)", g.SpecCells)
 	}
@@ -108,26 +90,42 @@ func TestLinearOffLatticeTicks(t *testing.T) {
 // within half a step of a range's end, not because no other draw went
 // lower (the report said "C low" for a best C of 20 drawn from 2^0:2^7).
 func TestEdgeOfDraws(t *testing.T) {
-	cell := func(i int, alpha, coef0, C, acc float64) string {
-		return fmt.Sprintf(`{"cell":%d,"kernel":"sigmoid","features":"pixels","alpha":%g,"coef0":%g,"C":%g,"folds":2,"fold_accuracy":[%g,%g],"cv_accuracy":%g,"seconds":1,"n_sv":10,"capped":false}`+"\n",
-			i, alpha, coef0, C, acc-0.05, acc+0.05, acc)
-	}
-	spec := `{"kernel":"sigmoid","features":"pixels","search":"random","trials":3,"alpha":{"text":"2^-14:2^-10:2","kind":"pow2","values":[0.00006103515625,0.000244140625,0.0009765625]},"coef0":{"text":"-2:0:1","kind":"linear","values":[-2,-1,0]},"C":{"text":"2^0:2^7:1","kind":"pow2","values":[1,2,4,8,16,32,64,128]},"folds":2,"cells":3,"shard":0,"shards":1}`
 	for _, tc := range []struct {
 		bestC float64
 		want  string
 	}{{20, ""}, {1.1, "C low"}} {
-		dir := t.TempDir()
-		writeFile(t, dir, "grid-sigmoid-pixels.spec.json", spec)
-		writeFile(t, dir, "grid-sigmoid-pixels.jsonl", cell(0, 0.00025, -1.1, tc.bestC, 0.4)+cell(1, 0.0001, -1.5, 50, 0.3)+cell(2, 0.0005, -0.5, 100, 0.2))
-		in, err := Load(dir)
-		if err != nil {
-			t.Fatal(err)
-		}
-		g := in.Grids[0]
+		g := loadDrawn(t, "sigmoid", sigmoidRanges, []string{
+			drawLine(0, "sigmoid", fmt.Sprintf(`"alpha":0.00025,"coef0":-1.1,"C":%g`, tc.bestC), 0.4),
+			drawLine(1, "sigmoid", `"alpha":0.0001,"coef0":-1.5,"C":50`, 0.3),
+			drawLine(2, "sigmoid", `"alpha":0.0005,"coef0":-0.5,"C":100`, 0.2)})
 		got := edgeCell(g, g.Cells[g.BestCell()]).Text
 		if (tc.want == "" && got != "–") || (tc.want != "" && got != tc.want) {
 			t.Errorf("best C %g: edge %q, want %q", tc.bestC, got, tc.want)
 		}
 	}
 }
+
+// drawLine is a journal line of a random search's draw i: kernel with the
+// parameters params (JSON fields: `"alpha":0.001,"coef0":-1,"C":4`), CV
+// accuracy acc over two folds.
+func drawLine(i int, kernel, params string, acc float64) string {
+	return fmt.Sprintf(`{"cell":%d,"kernel":%q,"features":"pixels",%s,"folds":2,"fold_accuracy":[%g,%g],"cv_accuracy":%g,"seconds":1,"n_sv":10,"capped":false}`+"\n",
+		i, kernel, params, acc-0.05, acc+0.05, acc)
+}
+
+// loadDrawn writes a random search's spec (its ranges, JSON fields) and
+// journal (lines, drawLine's) and loads its grid.
+func loadDrawn(t *testing.T, kernel, ranges string, lines []string) *Grid {
+	t.Helper()
+	dir := t.TempDir()
+	writeFile(t, dir, "grid-"+kernel+"-pixels.spec.json", fmt.Sprintf(`{"kernel":%q,"features":"pixels","search":"random","trials":%d,%s,"folds":2,"cells":%d,"shard":0,"shards":1}`, kernel, len(lines), ranges, len(lines)))
+	writeFile(t, dir, "grid-"+kernel+"-pixels.jsonl", strings.Join(lines, ""))
+	in, err := Load(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return in.Grids[0]
+}
+
+// sigmoidRanges are the ranges the sigmoid tests draw from.
+const sigmoidRanges = `"alpha":{"text":"2^-14:2^-10:2","kind":"pow2","values":[0.00006103515625,0.000244140625,0.0009765625]},"coef0":{"text":"-2:0:1","kind":"linear","values":[-2,-1,0]},"C":{"text":"2^0:2^7:1","kind":"pow2","values":[1,2,4,8,16,32,64,128]}`
