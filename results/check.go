@@ -30,14 +30,8 @@ func CheckCell(c GridCell) error {
 			return err
 		}
 	}
-	for _, f := range []struct {
-		name string
-		v    float64
-	}{{"seconds", c.Seconds}, {"n_sv", c.NSV}, {"smo_iter", float64(c.SMOIter)}, {"seeded_pairs", float64(c.SeededPairs)},
-		{"rung", float64(c.Rung)}, {"rung_n", float64(c.RungN)}} {
-		if err := CheckNonNegative(f.name, f.v); err != nil {
-			return err
-		}
+	if err := checkCounts(c); err != nil {
+		return err
 	}
 	// cv_accuracy is the folds' accuracies weighted by their sizes: it
 	// lies between the smallest and the largest (up to rounding).
@@ -54,10 +48,17 @@ func checkFailed(c GridCell) error {
 	if c.Folds <= 0 || len(c.FoldAccuracy) != 0 || c.CVAccuracy != 0 {
 		return fmt.Errorf("cell %d failed (%s) but has %d fold accuracies and cv_accuracy %g for %d folds: want none, 0 and folds >= 1", c.Index, c.Failed, len(c.FoldAccuracy), c.CVAccuracy, c.Folds)
 	}
+	return checkCounts(c)
+}
+
+// checkCounts checks that a cell's counts and times are ≥ 0, scored or
+// failed.
+func checkCounts(c GridCell) error {
 	for _, f := range []struct {
 		name string
 		v    float64
-	}{{"seconds", c.Seconds}, {"n_sv", c.NSV}, {"smo_iter", float64(c.SMOIter)}, {"rung", float64(c.Rung)}, {"rung_n", float64(c.RungN)}} {
+	}{{"seconds", c.Seconds}, {"n_sv", c.NSV}, {"smo_iter", float64(c.SMOIter)}, {"seeded_pairs", float64(c.SeededPairs)},
+		{"rung", float64(c.Rung)}, {"rung_n", float64(c.RungN)}} {
 		if err := CheckNonNegative(f.name, f.v); err != nil {
 			return err
 		}
