@@ -298,43 +298,19 @@ func TestWiderSamplesUnknownWidth(t *testing.T) {
 		wide.Set(i, 4+i%5, float32(i%3)-0.5)
 	}
 	for _, k := range []kernels.Kernel{kernels.RBF{Gamma: 0.3}, kernels.Poly{Gamma: 0.2, Coef0: 1, Degree: 2}, kernels.Sigmoid{Alpha: 0.1, Coef0: -0.5}, l1Kernel{}} {
-		m, err := Train(context.Background(), x, y, Params{Kernel: k})
-		if err != nil {
-			t.Fatal(err)
-		}
-		m.Dim = 0
-		got, err := m.DecisionValues(nil, wide)
-		if err != nil {
-			t.Fatal(err)
-		}
+		m, got := unknownWidthDecisions(t, k, x, y, wide)
 		widened := *m
 		widened.SV = resize(m.SV, wide.Cols)
 		want, _ := widened.DecisionValues(nil, wide)
-		for i := range want {
-			if math.Abs(got[i]-want[i]) > 1e-5*(1+math.Abs(want[i])) {
-				t.Fatalf("%s: decision value %d is %g, with the support vectors widened %g", k.Name(), i, got[i], want[i])
-			}
-		}
+		sameDecisions(t, k.Name()+": with the support vectors widened", got, want)
 	}
 	// And the other way: support vectors wider than the samples (a model
 	// whose one support vector has index 2^24 padded every test sample to
 	// 64 MiB: 5 s for 50 samples, svm-predict's instant).
 	for _, k := range []kernels.Kernel{kernels.RBF{Gamma: 0.3}, kernels.Linear{}, l1Kernel{}} {
-		m, err := Train(context.Background(), wide, y, Params{Kernel: k})
-		if err != nil {
-			t.Fatal(err)
-		}
-		m.Dim = 0
-		got, err := m.DecisionValues(nil, x)
-		if err != nil {
-			t.Fatal(err)
-		}
+		m, got := unknownWidthDecisions(t, k, wide, y, x)
 		want, _ := m.DecisionValues(nil, resize(x, wide.Cols))
-		for i := range want {
-			if math.Abs(got[i]-want[i]) > 1e-5*(1+math.Abs(want[i])) {
-				t.Fatalf("%s: decision value %d of a narrower sample is %g, padded %g", k.Name(), i, got[i], want[i])
-			}
-		}
+		sameDecisions(t, k.Name()+": narrower samples padded", got, want)
 	}
 	m, _, _ := trainSmall(t)
 	m.Dim = 0
@@ -357,6 +333,34 @@ func TestWiderSamplesUnknownWidth(t *testing.T) {
 	}
 	if peak.HeapBytes > svBytes+(256<<20) {
 		t.Errorf("predicting 50 samples of 4 features with support vectors of 2^22: Go heap peak %d MiB, want it near the support vectors' %d MiB", peak.HeapBytes>>20, svBytes>>20)
+	}
+}
+
+// unknownWidthDecisions trains a model with kernel k on x, y, forgets its
+// training width (Dim 0, as svm-train's model read without a sidecar) and
+// returns it with its decision values on test.
+func unknownWidthDecisions(t *testing.T, k kernels.Kernel, x *matrix.Matrix, y []int, test *matrix.Matrix) (*Model, []float64) {
+	t.Helper()
+	m, err := Train(context.Background(), x, y, Params{Kernel: k})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m.Dim = 0
+	got, err := m.DecisionValues(nil, test)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m, got
+}
+
+// sameDecisions fails t unless got and want, decision values, agree to
+// 1e-5 relative.
+func sameDecisions(t *testing.T, what string, got, want []float64) {
+	t.Helper()
+	for i := range want {
+		if math.Abs(got[i]-want[i]) > 1e-5*(1+math.Abs(want[i])) {
+			t.Fatalf("%s: decision value %d is %g, want %g", what, i, got[i], want[i])
+		}
 	}
 }
 
