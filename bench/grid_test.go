@@ -348,7 +348,7 @@ func TestShardsMergeEqualUnsharded(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(sums) != 1 || sums[0].Cells != 12 || len(sums[0].Missing) != 0 || sums[0].Sources != 3 {
+	if len(sums) != 1 || len(sums[0].Cells) != 12 || len(sums[0].Missing) != 0 || sums[0].Sources != 3 {
 		t.Fatalf("merge summary %+v", sums)
 	}
 	merged, torn, err := ReadCells(filepath.Join(out, GridFile("sigmoid", "pixels")))

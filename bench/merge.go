@@ -16,12 +16,11 @@ import (
 
 // MergeSummary describes one merged grid.
 type MergeSummary struct {
-	Kernel, Features string
-	Sources          int // folders that held this grid
-	Cells            int // distinct cells merged
-	Total            int // cells in the whole grid
-	Missing          []int
-	Best             *GridCell // best of the merged cells, nil when none
+	Spec    GridSpec   // the merged spec, as written to out (Spec.Cells: cells in the whole grid)
+	Cells   []GridCell // the distinct cells merged, in cell order, as written to out
+	Sources int        // folders that held this grid
+	Missing []int
+	Best    *GridCell // best of the merged cells, nil when none
 	// Removed lists the best file and model that out held for this grid
 	// and that no longer belonged to the merged journal (file names).
 	Removed []string
@@ -280,7 +279,7 @@ func writeMerged(out string, g *mergeGroup) (MergeSummary, error) {
 	); err != nil {
 		return MergeSummary{}, fmt.Errorf("bench: merge: writing %s and %s: %w", jpath, spath, err)
 	}
-	s := MergeSummary{Kernel: spec.Kernel, Features: spec.Features, Sources: g.n, Cells: len(cells), Total: spec.Cells, Removed: removed, Dropped: g.dropped}
+	s := MergeSummary{Spec: spec, Cells: cells, Sources: g.n, Removed: removed, Dropped: g.dropped}
 	for i := 0; i < spec.Cells; i++ {
 		if _, ok := g.cells[i]; !ok {
 			s.Missing = append(s.Missing, i)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"flag"
 	"fmt"
-	"path/filepath"
 	"strings"
 
 	"github.com/svmbench/svmbench/bench"
@@ -76,15 +75,11 @@ func (c *mergeCmd) run(ctx context.Context) error {
 		return err
 	}
 	for _, s := range sums {
-		cells, _, err := bench.ReadCells(filepath.Join(c.out, bench.GridFile(s.Kernel, s.Features)))
-		if err != nil {
-			return err
-		}
-		fmt.Fprintf(stdout, "grid %s/%s: %d of %d cells from %d folders\n", s.Kernel, s.Features, s.Cells, s.Total, s.Sources)
+		fmt.Fprintf(stdout, "grid %s/%s: %d of %d cells from %d folders\n", s.Spec.Kernel, s.Spec.Features, len(s.Cells), s.Spec.Cells, s.Sources)
 		for _, d := range s.Dropped {
 			fmt.Fprintf(stdout, "dropped the torn last line %s\n", d)
 		}
-		if err := reports.WriteGridCells(stdout, cells, s.Best); err != nil {
+		if err := reports.WriteGridCells(stdout, s.Cells, s.Best); err != nil {
 			return err
 		}
 		if len(s.Missing) > 0 {
@@ -95,11 +90,7 @@ func (c *mergeCmd) run(ctx context.Context) error {
 		}
 		if s.Best != nil {
 			fmt.Fprintf(stdout, "best: cell %d, %s, CV accuracy %.2f%%\n", s.Best.Index, bench.ParamString(*s.Best), 100*s.Best.CVAccuracy)
-			var spec bench.GridSpec
-			if err := bench.ReadJSON(filepath.Join(c.out, bench.SpecFile(s.Kernel, s.Features)), &spec); err != nil {
-				return err
-			}
-			printEdge(spec, cells, *s.Best, "run bench grid -resume -extend N on "+c.out)
+			printEdge(s.Spec, s.Cells, *s.Best, "run bench grid -resume -extend N on "+c.out)
 		}
 		fmt.Fprintln(stdout)
 	}
