@@ -78,12 +78,12 @@ func runCellsOn(ctx context.Context, x *matrix.Matrix, y []int, sh *sharedRows, 
 // cellRun is what runFits fits: cells, of which those marked in replay
 // are fitted only to seed the fits after them in their chain (they are in
 // the journal: neither emitted nor counted in the progress), with the
-// chains shaped as for canon (nil: cells), the cells of the uninterrupted
-// run (runResumed).
+// folds split into subsets chains (chainSubsets; 0: those of cells), a
+// resumed run's those of the uninterrupted run (runResumed).
 type cellRun struct {
-	cells  []GridCell
-	replay []bool
-	canon  []GridCell
+	cells   []GridCell
+	replay  []bool
+	subsets int
 }
 
 // runResumed runs the cells todo of cells, the others being in the
@@ -97,19 +97,21 @@ func runResumed(ctx context.Context, x *matrix.Matrix, y []int, sh *sharedRows, 
 	if len(todo) == 0 || len(todo) == len(cells) || !cfg.seedsPairs() {
 		return runCellsOn(ctx, x, y, sh, todo, cfg, prog, emit)
 	}
-	return runFits(ctx, x, y, sh, resumeRun(cells, todo), cfg, prog, emit)
+	return runFits(ctx, x, y, sh, resumeRun(cells, todo, cfg.Folds), cfg, prog, emit)
 }
 
 // resumeRun is what runResumed fits: per run of equal kernels of cells,
 // its cells up to the last one of todo (those in the journal marked to
-// replay, to seed the fits after them), none past it.
-func resumeRun(cells, todo []GridCell) cellRun {
+// replay, to seed the fits after them), none past it, with the chains of
+// all of cells on k folds.
+func resumeRun(cells, todo []GridCell, k int) cellRun {
 	missing := make(map[int]bool, len(todo))
 	for _, c := range todo {
 		missing[c.Index] = true
 	}
-	r := cellRun{canon: cells}
-	for _, g := range kernelRuns(cellKernels(cells)) {
+	kerns := cellKernels(cells)
+	r := cellRun{subsets: chainSubsets(kerns, k)}
+	for _, g := range kernelRuns(kerns) {
 		last := -1
 		for i := g[0]; i < g[1]; i++ {
 			if missing[cells[i].Index] {
@@ -143,11 +145,11 @@ func runFits(ctx context.Context, x *matrix.Matrix, y []int, sh *sharedRows, r c
 	if err != nil {
 		return err
 	}
-	kerns, canon := cellKernels(todo), todo
-	if r.canon != nil {
-		canon = r.canon // a resumed run's chains are shaped as the uninterrupted run's
+	kerns, subsets := cellKernels(todo), r.subsets
+	if subsets == 0 {
+		subsets = chainSubsets(kerns, k)
 	}
-	chains := makeChains(todo, kerns, folds, !cfg.ColdStart, chainSubsets(cellKernels(canon), k))
+	chains := makeChains(todo, kerns, folds, !cfg.ColdStart, subsets)
 	// A chain's fits run in turn: no more fits at once than chains (a
 	// cold run has one per fit); the cores left go to each fit's
 	// sub-problems.
