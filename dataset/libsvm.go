@@ -229,10 +229,8 @@ func (s *sparsePart) parseFeature(f []byte, prev int) string {
 		if len(f) == c+1 {
 			return fmt.Sprintf("feature %s: no value after ':'", textnum.Quote(f))
 		}
-		if why := textnum.StrtodRefusal(f[c+1:]); why != "" {
-			return fmt.Sprintf("feature %s: value %s %s", textnum.Quote(f), textnum.Quote(f[c+1:]), why)
-		}
-		return fmt.Sprintf("feature %s: value %s is not a finite float32 number", textnum.Quote(f), textnum.Quote(f[c+1:]))
+		why := textnum.StrtodRefusal(f[c+1:], "is not a finite float32 number")
+		return fmt.Sprintf("feature %s: value %s %s", textnum.Quote(f), textnum.Quote(f[c+1:]), why)
 	}
 	s.idx = append(s.idx, int32(idx))
 	s.val = append(s.val, v)
@@ -247,10 +245,7 @@ func parseLabel(f []byte) (int, string) {
 	}
 	v, ok := textnum.ParseFloat64(f)
 	if !ok || math.IsInf(v, 0) || math.IsNaN(v) {
-		if why := textnum.StrtodRefusal(f); why != "" {
-			return 0, fmt.Sprintf("label %s %s", textnum.Quote(f), why)
-		}
-		return 0, fmt.Sprintf("label %s is not a number", textnum.Quote(f))
+		return 0, fmt.Sprintf("label %s %s", textnum.Quote(f), textnum.StrtodRefusal(f, "is not a number"))
 	}
 	if v != math.Trunc(v) || math.Abs(v) > math.MaxInt32 {
 		return 0, fmt.Sprintf("label %s is not an integer within ±2147483647 (classification needs integer class labels)", textnum.Quote(f))

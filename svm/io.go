@@ -639,10 +639,7 @@ func (h *libsvmHeader) num() (float64, error) {
 	}
 	v, ok := textnum.ParseFloat64([]byte(s))
 	if !ok {
-		if why := textnum.StrtodRefusal([]byte(s)); why != "" {
-			return 0, h.perr("%s: %s %s", h.key, textnum.Quote(s), why)
-		}
-		return 0, h.perr("%s: %s is not a number", h.key, textnum.Quote(s))
+		return 0, h.perr("%s: %s %s", h.key, textnum.Quote(s), textnum.StrtodRefusal([]byte(s), "is not a number"))
 	}
 	return v, nil
 }
@@ -659,10 +656,7 @@ func (h *libsvmHeader) floats(want int) ([]float64, error) {
 	for i, s := range h.vals {
 		v, ok := textnum.ParseFloat64([]byte(s))
 		if !ok || math.IsNaN(v) || math.IsInf(v, 0) {
-			if why := textnum.StrtodRefusal([]byte(s)); why != "" {
-				return nil, h.perr("%s: %s %s", h.key, textnum.Quote(s), why)
-			}
-			return nil, h.perr("%s: %s is not a finite number", h.key, textnum.Quote(s))
+			return nil, h.perr("%s: %s %s", h.key, textnum.Quote(s), textnum.StrtodRefusal([]byte(s), "is not a finite number"))
 		}
 		out[i] = v
 	}

@@ -370,10 +370,7 @@ func (r *svReader) parseLine(l *svLine, b []byte, memo *textnum.Float32Memo) (em
 		}
 		v, ok := textnum.ParseFloat64(f)
 		if !ok || math.IsNaN(v) || math.IsInf(v, 0) {
-			if why := textnum.StrtodRefusal(f); why != "" {
-				return false, perr("coefficient %s %s", textnum.Quote(f), why)
-			}
-			return false, perr("coefficient %s is not a finite number", textnum.Quote(f))
+			return false, perr("coefficient %s %s", textnum.Quote(f), textnum.StrtodRefusal(f, "is not a finite number"))
 		}
 		l.coef = append(l.coef, v)
 	}
@@ -400,7 +397,7 @@ func (r *svReader) parseLine(l *svLine, b []byte, memo *textnum.Float32Memo) (em
 			}
 		}
 		if ok1 && !r.gram && c+1 < len(f) && (!ok2 || math.IsNaN(float64(x)) || math.IsInf(float64(x), 0)) {
-			if why := textnum.StrtodRefusal(f[c+1:]); why != "" {
+			if why := textnum.StrtodRefusal(f[c+1:], ""); why != "" {
 				return false, perr("feature %s: the value %s %s", textnum.Quote(f), textnum.Quote(f[c+1:]), why)
 			}
 			if _, err := strconv.ParseFloat(string(f[c+1:]), 64); err == nil || errors.Is(err, strconv.ErrRange) {

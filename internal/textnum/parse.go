@@ -242,19 +242,20 @@ func nonzeroDigits(b []byte) bool {
 
 // StrtodRefusal says why svm-train would refuse the number text b that
 // strconv.ParseFloat reads (and ParseFloat32 and ParseFloat64 therefore
-// refuse), for an error message; it is "" for every other text, numbers
-// both read and texts neither reads.
-func StrtodRefusal(b []byte) string {
+// refuse), for an error message; it is otherwise for every other text,
+// numbers both read and texts neither reads (the readers pass their own
+// reason, "is not a number", or "" to tell the cases apart).
+func StrtodRefusal(b []byte, otherwise string) string {
 	v, err := strconv.ParseFloat(string(b), 64)
 	switch {
 	case err != nil:
-		return ""
+		return otherwise
 	case bytes.IndexByte(b, '_') >= 0:
 		return "has a digit separator '_', which C's strtod (LIBSVM's reader) does not read"
 	case !strtodReads(b, v):
 		return "is nonzero but below 2.2250738585072014e-308, the smallest normal float64, which C's strtod (LIBSVM's reader) reports out of range"
 	}
-	return ""
+	return otherwise
 }
 
 // ScanFloat32 reads the number that starts at b[i] in the common form

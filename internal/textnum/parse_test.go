@@ -82,14 +82,14 @@ func TestStrtodForms(t *testing.T) {
 	} {
 		_, ok64 := ParseFloat64([]byte(c.text))
 		_, ok32 := ParseFloat32([]byte(c.text))
-		why := StrtodRefusal([]byte(c.text))
+		why := StrtodRefusal([]byte(c.text), "")
 		if ok64 != c.svm || ok32 != c.svm || !strings.HasPrefix(why, c.refuse) || (c.refuse == "") != (why == "") {
 			t.Errorf("%q: ParseFloat64 ok %v, ParseFloat32 ok %v, StrtodRefusal %q; svm-train reads it: %v", c.text, ok64, ok32, why, c.svm)
 		}
 	}
 	// Not read by strconv either: no reason of this kind.
 	for _, s := range []string{"abc", "0x10", "1e", "-nan"} {
-		if why := StrtodRefusal([]byte(s)); why != "" {
+		if why := StrtodRefusal([]byte(s), ""); why != "" {
 			t.Errorf("StrtodRefusal(%q) = %q, want \"\"", s, why)
 		}
 	}
