@@ -394,6 +394,26 @@ func LoadContext(ctx context.Context, path string) (*Model, error) {
 	return m, nil
 }
 
+// check checks what a model written as MODEL.json alone holds beside its
+// arrays: the width, distinct labels and a valid kernel.
+func (mj *modelJSON) check(file string) error {
+	if err := mj.checkDim(file); err != nil {
+		return err
+	}
+	if l, ok := repeated(mj.Labels); ok {
+		return &ParseError{File: file, Msg: fmt.Sprintf("label %d appears twice", l)}
+	}
+	if k := mj.Kernel.kernel(); k != nil {
+		var pe *kernels.ParamError
+		if err := kernels.Validate(k); errors.As(err, &pe) {
+			return &ParseError{File: file, Msg: fmt.Sprintf("kernel %s: %s %v: want %s", mj.Kernel.Name, strings.ToLower(pe.Field), pe.Value, pe.Want)}
+		} else if err != nil {
+			return &ParseError{File: file, Msg: fmt.Sprintf("kernel %s: %v", mj.Kernel.Name, err)}
+		}
+	}
+	return nil
+}
+
 // checkDim requires the training width to be one a model file can have.
 func (mj *modelJSON) checkDim(file string) error {
 	if mj.Dim < 0 || mj.Dim > maxModelIndex {
@@ -743,26 +763,6 @@ func (h *libsvmHeader) setKernel() error {
 			}
 		}
 		return h.perrAt(h.at["kernel_type"], "%v", err)
-	}
-	return nil
-}
-
-// check checks what a model written as MODEL.json alone holds beside its
-// arrays: the width, distinct labels and a valid kernel.
-func (mj *modelJSON) check(file string) error {
-	if err := mj.checkDim(file); err != nil {
-		return err
-	}
-	if l, ok := repeated(mj.Labels); ok {
-		return &ParseError{File: file, Msg: fmt.Sprintf("label %d appears twice", l)}
-	}
-	if k := mj.Kernel.kernel(); k != nil {
-		var pe *kernels.ParamError
-		if err := kernels.Validate(k); errors.As(err, &pe) {
-			return &ParseError{File: file, Msg: fmt.Sprintf("kernel %s: %s %v: want %s", mj.Kernel.Name, strings.ToLower(pe.Field), pe.Value, pe.Want)}
-		} else if err != nil {
-			return &ParseError{File: file, Msg: fmt.Sprintf("kernel %s: %v", mj.Kernel.Name, err)}
-		}
 	}
 	return nil
 }
