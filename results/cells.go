@@ -68,9 +68,10 @@ func Ranked(cells []GridCell) []int {
 }
 
 // BestCell returns the best of cells by Better, and false when there are
-// none but failed ones (Failed). In a successive-halving journal (cells with a Rung) only the
-// cells of the highest rung compete: the lower rungs scored their cells
-// on fewer images, so their accuracies are not comparable.
+// none but failed ones (Failed). In a successive-halving journal (cells
+// with a Rung) only the cells of the highest rung compete: the lower
+// rungs scored their cells on fewer images, so their accuracies are not
+// comparable.
 func BestCell(cells []GridCell) (GridCell, bool) {
 	top := TopRung(cells)
 	var best GridCell

@@ -9,9 +9,9 @@ import (
 
 // CheckCell checks what a grid cell's format promises: a cell index ≥ 0,
 // folds ≥ 1 with one accuracy each, accuracies that are fractions, counts
-// and times ≥ 0, and a
-// cv_accuracy within the range of the fold accuracies (their weighted mean);
-// a failed cell (Failed) has no fold accuracies and cv_accuracy 0.
+// and times ≥ 0, and a cv_accuracy within the range of the fold
+// accuracies (their weighted mean); a failed cell (Failed) has no fold
+// accuracies and cv_accuracy 0.
 func CheckCell(c GridCell) error {
 	if c.Index < 0 {
 		return fmt.Errorf("cell: want an index >= 0, got %d", c.Index)

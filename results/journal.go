@@ -28,7 +28,8 @@ type Journal struct {
 // is unterminated or not valid JSON is a write that an interruption tore:
 // it is left out and described in TornOffset, TornLine and TornErr. Any
 // other bad line, a cell that fails CheckCell, or a cell index that an
-// earlier line holds already, is a *FileError naming the file and line. A missing file has no cells.
+// earlier line holds already, is a *FileError naming the file and line.
+// A missing file has no cells.
 func ReadJournal(path string) (Journal, error) {
 	j := Journal{TornOffset: -1}
 	data, err := os.ReadFile(path)

@@ -202,13 +202,14 @@ func ParseFloat32(b []byte) (float32, bool) {
 
 // strtodReads reports whether svm-train's strtod reads b, a text that
 // strconv.ParseFloat reads as v (as a float64, or as a float32 that is
-// not 0: its magnitude, at least 2^-149, is a normal float64). strconv reads digit separators (1_000),
-// where strtod stops at the '_' and svm-train refuses the field; strtod
-// reports a range error (errno ERANGE, which svm-train refuses) for a
-// nonzero value below the smallest normal float64, where strconv returns
-// the subnormal or zero without an error. (glibc's strtod does not for an
-// exact subnormal such as 0x1p-1074; that one is refused here all the
-// same.) Only the slow path asks: the fast path reads neither form.
+// not 0: its magnitude, at least 2^-149, is a normal float64). strconv
+// reads digit separators (1_000), where strtod stops at the '_' and
+// svm-train refuses the field; strtod reports a range error (errno
+// ERANGE, which svm-train refuses) for a nonzero value below the smallest
+// normal float64, where strconv returns the subnormal or zero without an
+// error. (glibc's strtod does not for an exact subnormal such as
+// 0x1p-1074; that one is refused here all the same.) Only the slow path
+// asks: the fast path reads neither form.
 func strtodReads(b []byte, v float64) bool {
 	if bytes.IndexByte(b, '_') >= 0 {
 		return false
