@@ -116,10 +116,7 @@ func ExtendedValues(kernel, name string, r SpecRange, n int) (below, above []flo
 func RangeValues(spec GridSpec, name string, steps [2]int) []float64 {
 	r := spec.Range(name)
 	below, above := ExtendedValues(spec.Kernel, name, r, spec.Extend)
-	below, above = below[:min(steps[0], len(below))], above[:min(steps[1], len(above))]
-	vals := append(slices.Clone(below), r.Values...)
-	vals = append(vals, above...)
-	return SortedValues(vals)
+	return SortedValues(slices.Concat(below[:min(steps[0], len(below))], r.Values, above[:min(steps[1], len(above))]))
 }
 
 // Snap returns the value of vals nearest v, on the log2 scale when log
