@@ -353,7 +353,7 @@ func (cfg *GridConfig) validateSearch() error {
 			cfg.Trials = min(lattice, max((lattice+3)/4, bayesDesign(cfg.searchedAxes())))
 		}
 		if cfg.Trials > lattice {
-			return fmt.Errorf("bench: GridConfig.Trials = %d: the bayes search's lattice has %d cells: want at most %d (or -search grid)", cfg.Trials, lattice, lattice)
+			return &ConfigError{"GridConfig.Trials", cfg.Trials, false, fmt.Sprintf("at most the grid's %d cells: a bayes search evaluates each at most once", lattice)}
 		}
 		if cfg.Shards > 1 {
 			return fmt.Errorf("bench: GridConfig.Shards = %d: a bayes search chooses each batch from the results before it and cannot be sharded", cfg.Shards)

@@ -275,7 +275,7 @@ func (c *gridCmd) check(args []string) error {
 // gridFlagOf names the flag of each GridConfig field whose *ConfigError
 // check passes to flagged.
 var gridFlagOf = func() map[string]string {
-	m := map[string]string{"GridConfig.Kernel": "-kernel", "GridConfig.Workers": "-workers"}
+	m := map[string]string{"GridConfig.Kernel": "-kernel", "GridConfig.Workers": "-workers", "GridConfig.Trials": "-trials"}
 	for k, v := range rangeFlags {
 		m[k] = v
 	}
@@ -283,23 +283,12 @@ var gridFlagOf = func() map[string]string {
 }()
 
 // checkSearchBounds refuses, naming the flag, what GridConfig.Validate
-// would refuse naming its field: a bayes search of more -trials than the
-// grid has cells, and a bayes or halving search with -shard.
+// would refuse naming its field Shards: a bayes or halving search with
+// -shard. Its bound on Trials is a *ConfigError, which flagged names
+// as -trials (gridFlagOf).
 func (c *gridCmd) checkSearchBounds() error {
-	cfg := &c.cfg
-	if (cfg.Search == "bayes" || cfg.Search == "halving") && cfg.Shards > 1 {
+	if cfg := &c.cfg; (cfg.Search == "bayes" || cfg.Search == "halving") && cfg.Shards > 1 {
 		return usagef("-shard: a %s search chooses its next cells from the results before them and cannot be sharded", cfg.Search)
-	}
-	if cfg.Search != "bayes" || !c.trials.set {
-		return nil
-	}
-	probe := *cfg
-	probe.Search, probe.Trials = "grid", 0
-	if probe.Validate() != nil {
-		return nil // cfg.Validate names what is wrong
-	}
-	if n := len(probe.Cells()); c.trials.v > n {
-		return usagef("-trials %d: the grid has %d cells and a bayes search evaluates each at most once: want at most %d", c.trials.v, n, n)
 	}
 	return nil
 }
