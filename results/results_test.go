@@ -285,6 +285,7 @@ func TestFailedCell(t *testing.T) {
 		{Index: 0, Folds: 3, CVAccuracy: 0.5, Failed: "x"},
 		{Index: 0, Folds: 0, Failed: "x"},
 		{Index: 0, Folds: 3, Seconds: -1, Failed: "x"},
+		{Index: 0, Folds: 3, SeededPairs: -1, Failed: "x"},
 	} {
 		if err := results.CheckCell(bad); err == nil {
 			t.Errorf("CheckCell(%+v): no error", bad)
