@@ -177,8 +177,10 @@ var (
 		LabelNoise: []float64{0, 0.1, 0.2, 0.4}, PixelNoise: []float64{0, 0.05, 0.1, 0.2}, CostN: 5000}
 )
 
-// profileNamed returns the profile name ("" is quick) stands for.
-func profileNamed(name string) (MainConfig, bool) {
+// ProfileNamed returns the profile (QuickProfile or FullProfile) that
+// MainConfig.Profile name stands for ("" is quick), and false for
+// another name.
+func ProfileNamed(name string) (MainConfig, bool) {
 	switch name {
 	case "", "quick":
 		return QuickProfile, true
@@ -191,7 +193,7 @@ func profileNamed(name string) (MainConfig, bool) {
 // withDefaults returns a copy of cfg with every zero field set from its
 // profile and the fixed defaults.
 func (cfg MainConfig) withDefaults() (MainConfig, error) {
-	p, ok := profileNamed(cfg.Profile)
+	p, ok := ProfileNamed(cfg.Profile)
 	if !ok {
 		return cfg, &ConfigError{"MainConfig.Profile", cfg.Profile, false, "quick or full"}
 	}

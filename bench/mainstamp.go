@@ -92,7 +92,7 @@ func (c *MainConfig) stamp() mainStamp {
 // them), the profile's curve and noise size. Alpha seeding needs
 // nothing: absent is on, as it was by default.
 func (s *mainStamp) upgrade() {
-	p, _ := profileNamed(s.Profile)
+	p, _ := ProfileNamed(s.Profile)
 	s.Grids = cmp.Or(s.Grids, p.Grids)
 	s.Compare = cmp.Or(s.Compare, p.Compare)
 	s.Curve = cmp.Or(s.Curve, curveText(p.Curve))

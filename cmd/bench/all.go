@@ -292,10 +292,7 @@ func checkGridTrain(c *bench.MainConfig) error {
 	}
 	train, of := c.Train, "-train"
 	if train == 0 {
-		p := bench.QuickProfile
-		if c.Profile == "full" {
-			p = bench.FullProfile
-		}
+		p, _ := bench.ProfileNamed(c.Profile) // another name: Validate names it
 		train, of = p.Train, "the "+p.Profile+" profile's -train"
 	}
 	if train > 0 && c.GridTrain > train {
